@@ -1,0 +1,69 @@
+// Engine-level vocabulary shared by every stage. Nothing here knows about LSP: the LSP adapter maps these
+// shapes onto protocol types (they are deliberately compatible: 0-based lines, UTF-16 columns).
+
+/** 0-based line, 0-based UTF-16 code-unit column (the LSP default encoding). */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/**
+ * One finding. `code` is stable (documented in protocol.md, e.g. `preamble-detached`); the message holds the
+ * cause *and* the fix because Helix and Neovim drop relatedInformation. `data` carries what code actions need.
+ */
+export interface CgoDiagnostic {
+  /** Absolute path of the file the diagnostic belongs to (a .go file or go.mod). */
+  file: string;
+  range: Range;
+  severity: Severity;
+  code: string;
+  message: string;
+  data?: DiagnosticData;
+  /** Optional secondary locations (shown by VS Code; the message already says everything). */
+  related?: { file: string; range: Range; message: string }[];
+  /** Marks unnecessary / deprecated code (LSP DiagnosticTag). */
+  tags?: ('unnecessary' | 'deprecated')[];
+}
+
+/** Payload that code actions key on. Every diagnostic has at least `code`. */
+export interface DiagnosticData {
+  code: string;
+  [key: string]: unknown;
+}
+
+export const DIAGNOSTIC_SOURCE = 'cgo';
+
+/** A text edit in engine terms. */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export function range(sl: number, sc: number, el: number, ec: number): Range {
+  return { start: { line: sl, character: sc }, end: { line: el, character: ec } };
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+export function containsPosition(r: Range, p: Position): boolean {
+  return comparePositions(r.start, p) <= 0 && comparePositions(p, r.end) <= 0;
+}
+
+/** Small logger interface; adapters decide where lines go (LSP window/logMessage, stderr for the CLI). */
+export interface Logger {
+  error(msg: string): void;
+  warn(msg: string): void;
+  info(msg: string): void;
+  debug(msg: string): void;
+}
+
+export const nullLogger: Logger = { error() {}, warn() {}, info() {}, debug() {} };
