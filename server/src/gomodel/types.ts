@@ -15,12 +15,12 @@ export interface PreambleLine {
 export interface CommentGroupInfo {
   /** Range of the whole comment group in the .go file. */
   range: Range;
-  /** Raw comment texts as written (with // or /* */), one per comment. */
+  /** Raw comment texts as written (with their comment markers), one per comment. */
   comments: { text: string; range: Range }[];
 }
 
 export interface Preamble {
-  /** Exactly cmd/cgo's commentText(): `//` lines keep everything after the slashes, `/* */` keeps inner text. */
+  /** Exactly cmd/cgo's commentText(): `//` lines keep everything after the slashes, block comments keep their inner text. */
   text: string;
   /** text split into lines, each mapped back to the .go file. `lines.length` = number of lines of text. */
   lines: PreambleLine[];
