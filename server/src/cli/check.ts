@@ -1,0 +1,96 @@
+// `cgo-ls check [paths…] [--format text|json|sarif]`: the engine run over files on disk, printed like a compiler.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CgoDiagnostic, Logger } from '../core/types.js';
+import { Engine } from '../engine/engine.js';
+import { defaultSettings } from '../engine/settings.js';
+import { findModuleRoot, mightImportC, walkGoFiles } from '../engine/workspace.js';
+import { formatJson, formatSarif, formatText, type Format } from './format.js';
+
+export interface CheckOptions {
+  paths: string[];
+  format: Format;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  /** Exit 0 even with errors (the bundled demo expects problems). */
+  demo?: boolean;
+  write: (s: string) => void;
+}
+
+/** Collects the .go files and go.mod files to check for the given paths. */
+export function collectFiles(paths: string[], cwd: string, ignoreDirs: string[]): { goFiles: string[]; goMods: string[] } {
+  const goFiles = new Set<string>();
+  const modRoots = new Set<string>();
+  for (const p of paths.length > 0 ? paths : ['.']) {
+    const abs = path.resolve(cwd, p);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      throw new Error(`${p}: no such file or directory`);
+    }
+    if (st.isDirectory()) {
+      for (const f of walkGoFiles(abs, { ignoreDirs })) goFiles.add(f);
+      const root = findModuleRoot(abs);
+      if (root) modRoots.add(root);
+      // Modules below the folder (examples/, a go.work workspace …) are checked too.
+      for (const f of goFiles) {
+        const r = findModuleRoot(path.dirname(f));
+        if (r) modRoots.add(r);
+      }
+    } else if (abs.endsWith('.go')) {
+      goFiles.add(abs);
+      const r = findModuleRoot(path.dirname(abs));
+      if (r) modRoots.add(r);
+    } else if (path.basename(abs) === 'go.mod') {
+      modRoots.add(path.dirname(abs));
+    }
+  }
+  return { goFiles: [...goFiles].sort(), goMods: [...modRoots].sort().map((r) => path.join(r, 'go.mod')) };
+}
+
+export async function runCheck(opts: CheckOptions): Promise<number> {
+  const engine = new Engine({ env: opts.env, settings: defaultSettings, log: opts.log });
+  let files: { goFiles: string[]; goMods: string[] };
+  try {
+    files = collectFiles(opts.paths, opts.cwd, defaultSettings.ignoreDirs);
+  } catch (e) {
+    opts.log.error(`cgo-ls check: ${(e as Error).message}`);
+    return 2;
+  }
+  const diagnostics: CgoDiagnostic[] = [];
+  for (const mod of files.goMods) diagnostics.push(...(await engine.analyze(mod, { compile: 'none' })).diagnostics);
+  // Cheap pre-filter first, then at most two files analysed at once (compilers are the slow part).
+  const candidates: string[] = [];
+  for (const f of files.goFiles) {
+    try {
+      const text = fs.readFileSync(f, 'utf8');
+      if (mightImportC(text) || text.includes('//export') || text.includes('// export')) candidates.push(f);
+    } catch {
+      opts.log.warn(`cgo-ls check: ${f} could not be read`);
+    }
+  }
+  const results: CgoDiagnostic[][] = new Array(candidates.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < candidates.length) {
+      const i = next++;
+      results[i] = (await engine.analyze(candidates[i]!, { compile: 'run', libraries: true })).diagnostics;
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  for (const r of results) diagnostics.push(...(r ?? []));
+  diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  if (opts.format === 'json') opts.write(formatJson(diagnostics, opts.cwd) + '\n');
+  else if (opts.format === 'sarif') opts.write(formatSarif(diagnostics, Engine.codes(), opts.cwd) + '\n');
+  else {
+    const text = formatText(diagnostics, opts.cwd);
+    if (text) opts.write(text + '\n');
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+    opts.write(`cgo-ls: ${candidates.length} cgo file(s) checked, ${errors} error(s), ${warnings} warning(s)\n`);
+  }
+  if (opts.demo) return 0;
+  return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}

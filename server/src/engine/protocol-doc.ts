@@ -1,0 +1,23 @@
+// Renders the diagnostic-code catalogue as the markdown section of protocol.md (one heading per code so each
+// has a stable anchor that `codeDescription.href` can point at).
+import { Engine } from './engine.js';
+
+export function renderCodesSection(): string {
+  const codes = [...Engine.codes()].sort((a, b) => a.code.localeCompare(b.code));
+  const out: string[] = ['| Code | Severity | Title |', '|---|---|---|'];
+  for (const c of codes) out.push(`| [\`${c.code}\`](#${anchor(c.code)}) | ${c.severity} | ${escapeCell(c.title)} |`);
+  for (const c of codes) {
+    out.push('', `### \`${c.code}\``, '', `**${c.severity}** — ${c.title}`, '', `- **Cause:** ${c.cause}`, `- **Fix:** ${c.fix}`);
+    if (c.example) out.push('- **Example:**', '', '```go', c.example, '```');
+  }
+  return out.join('\n');
+}
+
+/** GitHub's heading anchor for a heading that is just the code in backticks. */
+export function anchor(code: string): string {
+  return code.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+}
+
+function escapeCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}

@@ -1,0 +1,341 @@
+// The LSP adapter: the only module that touches the connection. It maps editor events onto the engine,
+// schedules compiler runs (debounce, supersede, drop stale), and maps engine diagnostics onto LSP ones.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CodeActionKind,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type ClientCapabilities,
+  type CodeAction,
+  type WorkspaceEdit,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node.js';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CgoDiagnostic, Logger } from '../core/types.js';
+import { DIAGNOSTIC_SOURCE } from '../core/types.js';
+import { pathToUri, uriToPath } from '../core/uri.js';
+import { Engine } from '../engine/engine.js';
+import type { EnvChange, Fix } from '../engine/fixes.js';
+import { anchor } from '../engine/protocol-doc.js';
+import { defaultSettings, parseSettings, type Settings } from '../engine/settings.js';
+import { renderReport } from '../toolchain/report.js';
+import { VERSION } from '../version.js';
+
+export const COMMANDS = ['cgo.refresh', 'cgo.showToolchainReport', 'cgo.applyEnvFix', 'cgo.showFixInstructions'] as const;
+
+interface FileState {
+  /** Aborts the running compiler job for this file. */
+  abort?: AbortController;
+  timer?: NodeJS.Timeout;
+  /** Monotonic generation: a result is published only if no newer analysis started since. */
+  generation: number;
+  published: boolean;
+}
+
+const SEVERITY: Record<CgoDiagnostic['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+const protocolDoc = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'protocol.md')).toString();
+
+/** The anchor of a code's row in protocol.md (`cgo/preamble-detached` → `#cgopreamble-detached`). */
+export function codeHref(code: string): string {
+  return `${protocolDoc}#${anchor(code)}`;
+}
+
+export function toLspDiagnostic(d: CgoDiagnostic, caps: { codeDescription: boolean; related: boolean }): Diagnostic {
+  const out: Diagnostic = {
+    range: d.range,
+    severity: SEVERITY[d.severity],
+    source: DIAGNOSTIC_SOURCE,
+    code: d.code,
+    message: d.message,
+    data: d.data ?? { code: d.code },
+  };
+  if (caps.codeDescription) out.codeDescription = { href: codeHref(d.code) };
+  if (caps.related && d.related && d.related.length > 0) {
+    out.relatedInformation = d.related.map((r) => ({ location: { uri: pathToUri(r.file), range: r.range }, message: r.message }));
+  }
+  if (d.tags) out.tags = d.tags.map((t) => (t === 'unnecessary' ? 1 : 2));
+  return out;
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const files = new Map<string, FileState>();
+  let caps: ClientCapabilities = {};
+  let settings: Settings = defaultSettings;
+  let initOptions: unknown;
+  const log: Logger = {
+    error: (m) => connection.console.error(m),
+    warn: (m) => (levelAllows('warn') ? connection.console.warn(m) : undefined),
+    info: (m) => (levelAllows('info') ? connection.console.info(m) : undefined),
+    debug: (m) => (levelAllows('debug') ? connection.console.log(m) : undefined),
+  };
+  function levelAllows(l: Settings['logLevel']): boolean {
+    const order = ['error', 'warn', 'info', 'debug'];
+    return order.indexOf(l) <= order.indexOf(settings.logLevel);
+  }
+  const engine = new Engine({ env: process.env, settings, log });
+  const diagCaps = () => ({
+    codeDescription: caps.textDocument?.publishDiagnostics?.codeDescriptionSupport === true,
+    related: caps.textDocument?.publishDiagnostics?.relatedInformation === true,
+  });
+
+  function state(file: string): FileState {
+    let s = files.get(file);
+    if (!s) {
+      s = { generation: 0, published: false };
+      files.set(file, s);
+    }
+    return s;
+  }
+
+  function publish(uri: string, file: string, diagnostics: CgoDiagnostic[], version?: number): void {
+    const lsp = diagnostics.filter((d) => path.resolve(d.file) === file).map((d) => toLspDiagnostic(d, diagCaps()));
+    state(file).published = lsp.length > 0;
+    void connection.sendDiagnostics({ uri, diagnostics: lsp, ...(version !== undefined ? { version } : {}) });
+  }
+
+  /**
+   * Analyse one file and publish. `mode` decides whether the compiler may run now; a newer call for the
+   * same file aborts the older one, and a result whose generation or document version moved on is dropped.
+   */
+  async function analyze(uri: string, mode: 'run' | 'cached', libraries = false): Promise<void> {
+    const file = uriToPath(uri);
+    if (!file) return;
+    const st = state(file);
+    const generation = ++st.generation;
+    st.abort?.abort();
+    const abort = new AbortController();
+    st.abort = abort;
+    const version = documents.get(uri)?.version;
+    const compile = mode === 'run' || settings.compileOnChange ? mode : 'cached';
+    const result = await engine.analyze(file, { compile, signal: abort.signal, libraries });
+    if (st.generation !== generation || abort.signal.aborted) return; // superseded
+    if (version !== undefined && documents.get(uri)?.version !== version) return; // stale text
+    publish(uri, file, result.diagnostics, version);
+    if (result.compileStale && mode === 'cached' && settings.compileOnChange) scheduleCompile(uri, file);
+  }
+
+  function scheduleCompile(uri: string, file: string): void {
+    const st = state(file);
+    if (st.timer) clearTimeout(st.timer);
+    st.timer = setTimeout(() => {
+      st.timer = undefined;
+      void analyze(uri, 'run').catch((e) => log.error(`analysis failed: ${String(e)}`));
+    }, settings.debounceMs);
+  }
+
+  async function refreshSettings(raw?: unknown): Promise<void> {
+    let source = raw;
+    if (source === undefined && caps.workspace?.configuration) {
+      try {
+        const [section] = await connection.workspace.getConfiguration([{ section: 'cgo' }]);
+        source = section ?? undefined;
+      } catch (e) {
+        log.warn(`workspace/configuration failed: ${String(e)}`);
+      }
+    }
+    const base = parseSettings(initOptions, defaultSettings);
+    const res = source === undefined || source === null ? base : parseSettings(source, base.settings);
+    for (const w of [...(source !== undefined ? base.warnings : []), ...res.warnings]) log.warn(w);
+    engine.setSettings(res.settings);
+    settings = res.settings;
+  }
+
+  function reanalyzeAll(): void {
+    for (const doc of documents.all()) void analyze(doc.uri, 'run', true);
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    caps = params.capabilities ?? {};
+    initOptions = params.initializationOptions;
+    const res = parseSettings(initOptions, defaultSettings);
+    settings = res.settings;
+    engine.setSettings(settings);
+    for (const w of res.warnings) log.warn(w);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full, save: { includeText: false } },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll + '.cgo'], resolveProvider: false },
+        executeCommandProvider: { commands: [...COMMANDS] },
+      },
+      serverInfo: { name: 'cgo-ls', version: VERSION },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cgo' }).catch(() => undefined);
+    }
+    await refreshSettings();
+  });
+
+  connection.onDidChangeConfiguration(async (params) => {
+    // Neovim sends the settings here unasked; VS Code sends null and expects us to pull.
+    const raw = params.settings && typeof params.settings === 'object' && 'cgo' in params.settings ? params.settings : undefined;
+    await refreshSettings(raw);
+    reanalyzeAll();
+  });
+
+  documents.onDidOpen((e) => {
+    const file = uriToPath(e.document.uri);
+    if (!file) return;
+    engine.setDocument(file, e.document.getText(), e.document.version);
+    void analyze(e.document.uri, 'run', true);
+  });
+  documents.onDidChangeContent((e) => {
+    const file = uriToPath(e.document.uri);
+    if (!file) return;
+    engine.setDocument(file, e.document.getText(), e.document.version);
+    void analyze(e.document.uri, 'cached');
+  });
+  documents.onDidSave((e) => {
+    void analyze(e.document.uri, 'run', true);
+  });
+  documents.onDidClose((e) => {
+    const file = uriToPath(e.document.uri);
+    if (!file) return;
+    engine.removeDocument(file);
+    const st = files.get(file);
+    st?.abort?.abort();
+    if (st?.timer) clearTimeout(st.timer);
+    files.delete(file);
+    // Closed files keep no diagnostics from us unless the workspace scan owns them.
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onHover(async (params) => {
+    const file = uriToPath(params.textDocument.uri);
+    if (!file) return null;
+    try {
+      const md = await engine.hover(file, params.position);
+      return md ? { contents: { kind: 'markdown', value: md } } : null;
+    } catch (e) {
+      log.error(`hover failed: ${String(e)}`);
+      return null;
+    }
+  });
+
+  function toWorkspaceEdit(f: Fix): WorkspaceEdit | undefined {
+    if (!f.edits && !f.create) return undefined;
+    const canDocChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
+    if (f.create && f.create.length > 0) {
+      const documentChanges: NonNullable<WorkspaceEdit['documentChanges']> = [];
+      for (const c of f.create) {
+        const uri = pathToUri(c.file);
+        documentChanges.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: true } });
+        documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: c.text }] });
+      }
+      for (const e of f.edits ?? []) {
+        const uri = pathToUri(e.file);
+        documentChanges.push({ textDocument: { uri, version: documents.get(uri)?.version ?? null }, edits: e.edits });
+      }
+      return { documentChanges };
+    }
+    if (canDocChanges) {
+      return {
+        documentChanges: (f.edits ?? []).map((e) => {
+          const uri = pathToUri(e.file);
+          return { textDocument: { uri, version: documents.get(uri)?.version ?? null }, edits: e.edits };
+        }),
+      };
+    }
+    const changes: NonNullable<WorkspaceEdit['changes']> = {};
+    for (const e of f.edits ?? []) changes[pathToUri(e.file)] = e.edits;
+    return { changes };
+  }
+
+  connection.onCodeAction(async (params) => {
+    const file = uriToPath(params.textDocument.uri);
+    if (!file) return [];
+    try {
+      const only = params.context.only;
+      const wantFixAll = !only || only.some((k) => (CodeActionKind.SourceFixAll + '.cgo').startsWith(k));
+      const wantQuick = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k));
+      const ours = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && typeof d.code === 'string');
+      const engineDiags: CgoDiagnostic[] = ours.map((d) => ({
+        file,
+        range: d.range,
+        severity: 'error',
+        code: String(d.code),
+        message: d.message,
+        data: (d.data as CgoDiagnostic['data']) ?? { code: String(d.code) },
+      }));
+      const canCreateFiles = caps.workspace?.workspaceEdit?.documentChanges === true && (caps.workspace.workspaceEdit.resourceOperations ?? []).includes('create');
+      const fixes = await engine.fixes(file, wantQuick ? engineDiags : [], { canCreateFiles, fixAll: wantFixAll && !!only });
+      const actions: CodeAction[] = [];
+      for (const f of fixes) {
+        const lspDiag = f.diagnostic ? ours.find((d) => d.code === f.diagnostic!.code && d.range.start.line === f.diagnostic!.range.start.line && d.range.start.character === f.diagnostic!.range.start.character) : undefined;
+        const action: CodeAction = { title: f.title, kind: f.kind === 'source.fixAll' ? CodeActionKind.SourceFixAll + '.cgo' : CodeActionKind.QuickFix };
+        if (lspDiag) action.diagnostics = [lspDiag];
+        if (f.isPreferred) action.isPreferred = true;
+        const edit = toWorkspaceEdit(f);
+        if (edit) action.edit = edit;
+        if (f.env) action.command = { title: f.title, command: 'cgo.applyEnvFix', arguments: [f.env] };
+        else if (f.show) action.command = { title: f.title, command: 'cgo.showFixInstructions', arguments: [f.show] };
+        actions.push(action);
+      }
+      return actions;
+    } catch (e) {
+      log.error(`code actions failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return [];
+    }
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    switch (params.command) {
+      case 'cgo.applyEnvFix': {
+        const change = params.arguments?.[0] as EnvChange | undefined;
+        if (!change || typeof change.key !== 'string' || !/^[A-Z_][A-Z0-9_]*$/.test(change.key) || typeof change.folder !== 'string' || (change.value !== null && typeof change.value !== 'string')) {
+          return { ok: false, message: 'cgo.applyEnvFix needs { key, value, folder }' };
+        }
+        const res = await engine.applyEnvChange(change);
+        void connection.window[res.ok ? 'showInformationMessage' : 'showErrorMessage'](res.output);
+        reanalyzeAll();
+        return res;
+      }
+      case 'cgo.showFixInstructions': {
+        const text = String(params.arguments?.[0] ?? '');
+        void connection.window.showInformationMessage(text);
+        return { ok: true, message: text };
+      }
+      case 'cgo.refresh':
+        engine.invalidateToolchains();
+        reanalyzeAll();
+        return { ok: true };
+      case 'cgo.showToolchainReport': {
+        const arg = params.arguments?.[0];
+        const file = typeof arg === 'string' ? (uriToPath(arg) ?? arg) : documents.all()[0] ? uriToPath(documents.all()[0]!.uri) : null;
+        if (!file) return { ok: false, message: 'no file or folder given' };
+        const tc = await engine.toolchain(file);
+        return { ok: true, report: renderReport(tc, 'text') };
+      }
+      default:
+        return { ok: false, message: `unknown command ${params.command}` };
+    }
+  });
+
+  connection.onRequest('cgo/toolchain', async (params: { uri?: string } | undefined) => {
+    const uri = params?.uri ?? documents.all()[0]?.uri;
+    const file = uri ? uriToPath(uri) : null;
+    if (!file) return null;
+    const tc = await engine.toolchain(file);
+    return JSON.parse(renderReport(tc, 'json'));
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+

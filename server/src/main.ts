@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Entry point: `cgo-ls --stdio | --node-ipc | --socket=N`, `cgo-ls check …`, `cgo-ls doctor …`, `--version`.
+import type { Logger } from './core/types.js';
+import { VERSION } from './version.js';
+
+const HELP = `cgo-ls ${VERSION} — a language server for Go code that uses cgo
+
+Usage:
+  cgo-ls --stdio                 run the language server over stdio (also --node-ipc, --socket=PORT)
+  cgo-ls check [paths…]          check cgo files like a compiler; exit 1 on errors
+        --format text|json|sarif   output format (default text)
+  cgo-ls doctor [dir]            explain the Go/C toolchain the go command will use; exit 1 on ✗
+        --json                     machine-readable report
+  cgo-ls --version               print the version
+  cgo-ls --help                  this text
+`;
+
+const stderrLog: Logger = {
+  error: (m) => process.stderr.write(m + '\n'),
+  warn: (m) => process.stderr.write(m + '\n'),
+  info: () => undefined,
+  debug: () => undefined,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === '--version' || cmd === '-v' || cmd === 'version') {
+    process.stdout.write(`cgo-ls ${VERSION}\n`);
+    return 0;
+  }
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help' || cmd === undefined) {
+    process.stdout.write(HELP);
+    return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === '--stdio' || cmd === '--node-ipc' || cmd.startsWith('--socket') || cmd.startsWith('--pipe') || cmd.startsWith('--clientProcessId')) {
+    const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node.js');
+    const { startServer } = await import('./lsp/server.js');
+    const connection = createConnection(ProposedFeatures.all);
+    // Never let one bad request or a bug take the server down: log and carry on.
+    process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e.message}`));
+    process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${String(e)}`));
+    startServer(connection);
+    return -1; // keep running
+  }
+  if (cmd === 'check') {
+    const { runCheck } = await import('./cli/check.js');
+    const paths: string[] = [];
+    let format: 'text' | 'json' | 'sarif' = 'text';
+    let demo = false;
+    for (let i = 0; i < rest.length; i++) {
+      const a = rest[i]!;
+      if (a === '--format' || a.startsWith('--format=')) {
+        const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') {
+          process.stderr.write(`cgo-ls check: --format must be text, json or sarif\n`);
+          return 2;
+        }
+        format = v;
+      } else if (a === '--json') format = 'json';
+      else if (a === '--demo') demo = true;
+      else if (a.startsWith('-')) {
+        process.stderr.write(`cgo-ls check: unknown flag ${a}\n${HELP}`);
+        return 2;
+      } else paths.push(a);
+    }
+    return runCheck({ paths, format, cwd: process.cwd(), env: process.env, log: stderrLog, demo, write: (s) => process.stdout.write(s) });
+  }
+  if (cmd === 'doctor') {
+    const { runDoctor } = await import('./cli/doctor.js');
+    let json = false;
+    let dir = '.';
+    for (let i = 0; i < rest.length; i++) {
+      const a = rest[i]!;
+      if (a === '--json') json = true;
+      else if (a.startsWith('-')) {
+        process.stderr.write(`cgo-ls doctor: unknown flag ${a}\n${HELP}`);
+        return 2;
+      } else dir = a;
+    }
+    return runDoctor({ dir, json, cwd: process.cwd(), env: process.env, log: stderrLog, write: (s) => process.stdout.write(s) });
+  }
+  process.stderr.write(`cgo-ls: unknown command ${cmd}\n\n${HELP}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`cgo-ls: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

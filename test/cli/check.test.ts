@@ -1,0 +1,90 @@
+// `cgo-ls check` and `cgo-ls doctor` as a user runs them: the built binary, real toolchain.
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, serverMain } from '../helpers/lsp-client.js';
+
+const fixtures = path.join(repoRoot, 'test', 'fixtures', 'modules');
+
+function cli(args: string[], cwd = repoRoot) {
+  const r = spawnSync(process.execPath, [serverMain, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('cgo-ls check', () => {
+  it('prints compiler-style lines for each static problem and exits 1', () => {
+    const r = cli(['check', '.'], path.join(fixtures, 'static'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^detached\.go:3:1: error cgo\/preamble-detached: /m);
+    expect(r.stdout).toMatch(/^renamed\.go:4:8: error cgo\/renamed-import: cannot rename import "C"/m);
+    expect(r.stdout).toMatch(/^flags\.go:3:\d+: error cgo\/flag-not-allowed: invalid flag in #cgo CFLAGS: -fplugin=evil\.so/m);
+    expect(r.stdout).toMatch(/cgo file\(s\) checked, \d+ error\(s\)/);
+  });
+
+  it('exits 0 and prints no diagnostic on a healthy module', () => {
+    const r = cli(['check', path.join(fixtures, 'healthy')]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^cgo-ls: \d+ cgo file\(s\) checked, 0 error\(s\), 0 warning\(s\)$/)]);
+    expect(r.code).toBe(0);
+  });
+
+  it('reports compiler-backed problems on the right Go lines', () => {
+    const r = cli(['check', '--format', 'json', path.join(fixtures, 'compiler')]);
+    expect(r.code).toBe(1);
+    const diags = JSON.parse(r.stdout) as { file: string; line: number; code: string; message: string }[];
+    const at = (file: string, code: string) => diags.filter((d) => d.file.endsWith(file) && d.code === code).map((d) => d.line);
+    expect(at('header.go', 'cgo/header-not-found')).toEqual([5]);
+    expect(at('names.go', 'cgo/unresolved-name')).toEqual([10]);
+    expect(diags.find((d) => d.code === 'cgo/unresolved-name')!.message).toContain('could not determine what C.free refers to');
+    expect(diags.find((d) => d.code === 'cgo/unresolved-name')!.message).toContain('stdlib.h');
+    expect(diags.some((d) => d.file.endsWith('pkgconfig.go') && d.line === 3 && d.message.includes('no-such-library-1.0'))).toBe(true);
+    expect(diags.some((d) => d.file.endsWith('libs.go') && d.line === 3 && d.code === 'cgo/library-not-found')).toBe(true);
+  });
+
+  it('writes SARIF 2.1.0 with one rule per reported code', () => {
+    const r = cli(['check', '--format=sarif', path.join(fixtures, 'static')]);
+    const sarif = JSON.parse(r.stdout);
+    expect(sarif.version).toBe('2.1.0');
+    const run = sarif.runs[0];
+    expect(run.tool.driver.name).toBe('cgo-ls');
+    const ruleIds = run.tool.driver.rules.map((x: { id: string }) => x.id);
+    expect(ruleIds).toContain('cgo/preamble-detached');
+    for (const res of run.results) {
+      expect(ruleIds[res.ruleIndex]).toBe(res.ruleId);
+      expect(res.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
+    }
+  });
+
+  it('rejects an unknown format with exit 2', () => {
+    const r = cli(['check', '--format', 'xml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--format must be text, json or sarif');
+  });
+
+  it('says so when a path does not exist', () => {
+    const r = cli(['check', 'no/such/dir']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no/such/dir: no such file or directory');
+  });
+});
+
+describe('cgo-ls doctor and --version', () => {
+  it('prints the toolchain report with ✓ lines for a healthy setup and exits 0', () => {
+    const r = cli(['doctor', path.join(fixtures, 'healthy')]);
+    expect(r.stdout).toContain('✓');
+    expect(r.stdout).toMatch(/go1\.\d+/);
+    expect(r.stdout).toMatch(/CGO_ENABLED/);
+    expect(r.code).toBe(0);
+  });
+
+  it('prints JSON with --json', () => {
+    const r = cli(['doctor', '--json', path.join(fixtures, 'healthy')]);
+    const model = JSON.parse(r.stdout);
+    expect(model.cgo.enabled).toBe(true);
+  });
+
+  it('prints the package version', () => {
+    const out = execFileSync(process.execPath, [serverMain, '--version'], { encoding: 'utf8' });
+    expect(out).toMatch(/^cgo-ls \d+\.\d+\.\d+\n$/);
+  });
+});
