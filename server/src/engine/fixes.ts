@@ -1,0 +1,385 @@
+// Fixes for diagnostics: source edits computed from the Go model (so they stay right on unsaved text) and
+// environment changes that run only when the user picks them. Engine-level: the LSP adapter turns these into
+// CodeActions and commands.
+import path from 'node:path';
+import type { CgoDiagnostic, Range, TextEdit } from '../core/types.js';
+import { comparePositions } from '../core/types.js';
+import { LineIndex } from '../core/text.js';
+import type { GoFile, Preamble } from '../gomodel/types.js';
+import { getGoParser } from '../gomodel/parser.js';
+import type { ToolchainModel } from '../toolchain/types.js';
+
+export interface EnvChange {
+  /** `go env -w KEY=VALUE` (value set) or `go env -u KEY` (value null). */
+  key: string;
+  value: string | null;
+  /** Folder whose go command runs it (cwd). */
+  folder: string;
+}
+
+export interface Fix {
+  title: string;
+  kind: 'quickfix' | 'source.fixAll';
+  isPreferred?: boolean;
+  /** Codes of the diagnostics this fix addresses (the adapter attaches the matching diagnostics). */
+  diagnostic?: CgoDiagnostic;
+  /** Text edits to existing files. */
+  edits?: { file: string; edits: TextEdit[] }[];
+  /** Files to create (with content). */
+  create?: { file: string; text: string }[];
+  /** An environment change, executed by `cgo.applyEnvFix` only when the user picks the action. */
+  env?: EnvChange;
+  /** Text to show the user (an install command, a snippet for an editor config). */
+  show?: string;
+  /** Safe, unambiguous source fix: part of `source.fixAll.cgo`. */
+  safe?: boolean;
+}
+
+function lineRange(lines: LineIndex, from: number, toExclusive: number): Range {
+  return { start: { line: from, character: 0 }, end: { line: toExclusive, character: 0 } };
+}
+
+function isBlank(lines: LineIndex, l: number): boolean {
+  return lines.lineText(l).trim() === '';
+}
+
+/** The preamble a diagnostic's line falls in. */
+function preambleAt(file: GoFile, line: number): Preamble | undefined {
+  for (const imp of file.cImports) {
+    const p = imp.preamble;
+    if (p && line >= p.group.range.start.line && line <= p.group.range.end.line) return p;
+  }
+  return undefined;
+}
+
+/** An edit that inserts a new preamble line after `afterLine`, written in the style of the preamble. */
+function insertPreambleLine(lines: LineIndex, p: Preamble, afterIndex: number, text: string): TextEdit {
+  const after = p.lines[Math.max(0, Math.min(afterIndex, p.lines.length - 1))]!;
+  const goText = lines.lineText(after.goLine);
+  const isLineComment = p.group.comments.some((c) => c.text.startsWith('//') && c.range.start.line === after.goLine);
+  let newLine: string;
+  if (isLineComment) {
+    const slash = goText.indexOf('//');
+    const prefix = goText.slice(0, slash + 2);
+    const space = /^\/\/\s/.test(goText.slice(slash)) ? goText.slice(slash + 2).match(/^\s*/)![0] : '';
+    newLine = `${prefix}${space}${text}`;
+  } else {
+    // Inside a block comment: keep the indentation of the line we insert after.
+    newLine = `${goText.match(/^\s*/)![0]}${text}`;
+    if (after.goLine === p.group.range.start.line) newLine = text; // `/*` line: start a fresh line
+  }
+  const endOfLine = { line: after.goLine, character: goText.length };
+  return { range: { start: endOfLine, end: endOfLine }, newText: '\n' + newLine };
+}
+
+/** Index of the preamble line after which a new `#include` goes: after the last `#include`, else first line. */
+function includeInsertionIndex(p: Preamble): number {
+  let idx = -1;
+  p.lines.forEach((l, i) => {
+    if (/^\s*#\s*include\b/.test(l.text)) idx = i;
+  });
+  if (idx >= 0) return idx;
+  // A block comment's first line is often empty (`/*` alone): insert after it.
+  return 0;
+}
+
+export interface FixContext {
+  file: GoFile;
+  text: string;
+  toolchain: ToolchainModel | null;
+  /** Whether the client can create files through a WorkspaceEdit. */
+  canCreateFiles: boolean;
+}
+
+/** Fixes for one diagnostic. */
+export async function fixesFor(d: CgoDiagnostic, ctx: FixContext): Promise<Fix[]> {
+  const { file } = ctx;
+  const lines = new LineIndex(ctx.text);
+  const data = (d.data ?? { code: d.code }) as Record<string, unknown>;
+  const fixes: Fix[] = [];
+  const edit = (title: string, edits: TextEdit[], opts: { preferred?: boolean; safe?: boolean } = {}): Fix => ({
+    title,
+    kind: 'quickfix',
+    diagnostic: d,
+    edits: [{ file: file.path, edits }],
+    ...(opts.preferred ? { isPreferred: true } : {}),
+    ...(opts.safe ? { safe: true } : {}),
+  });
+  switch (d.code) {
+    case 'cgo/preamble-detached': {
+      const imp = file.cImports.find((i) => i.detached && i.detached.group.range.start.line === d.range.start.line) ?? file.cImports.find((i) => i.detached);
+      if (!imp?.detached) break;
+      const groupEnd = imp.detached.group.range.end.line;
+      if (imp.detached.reason === 'blank-line') {
+        // Delete the blank lines below the comment; what follows them (`import "C"` or `import (`) moves up.
+        const from = groupEnd + 1;
+        let to = from;
+        while (to < imp.specRange.start.line && isBlank(lines, to)) to++;
+        if (to === from) break;
+        fixes.push(edit('Remove the blank line between the preamble and import "C"', [{ range: lineRange(lines, from, to), newText: '' }], { preferred: true, safe: true }));
+      } else {
+        // Comment on a parenthesised group with several specs: give "C" its own import declaration.
+        const cLine = imp.specRange.start.line;
+        const declLine = groupEnd + 1;
+        if (lines.lineText(cLine).trim() !== '"C"') break; // "C" shares its line with something else
+
+        fixes.push(
+          edit(
+            'Move "C" into its own import "C" below the preamble',
+            [
+              { range: { start: { line: declLine, character: 0 }, end: { line: declLine, character: 0 } }, newText: 'import "C"\n\n' },
+              { range: lineRange(lines, cLine, cLine + 1), newText: '' },
+            ],
+            { preferred: true, safe: true },
+          ),
+        );
+      }
+      break;
+    }
+    case 'cgo/preamble-split': {
+      const p = preambleAt(file, d.range.start.line + 2) ?? file.cImports.find((i) => i.splitAbove)?.preamble ?? undefined;
+      const imp = file.cImports.find((i) => i.splitAbove);
+      if (!imp?.splitAbove || !p) break;
+      const gapFrom = imp.splitAbove.range.end.line + 1;
+      let gapTo = gapFrom;
+      while (gapTo < p.group.range.start.line && isBlank(lines, gapTo)) gapTo++;
+      if (gapTo !== p.group.range.start.line) break;
+      const useSlashes = imp.splitAbove.comments.every((c) => c.text.startsWith('//'));
+      const indent = lines.lineText(gapTo).match(/^\s*/)![0];
+      const joiner = useSlashes ? `${indent}//\n` : '';
+      if (!useSlashes) break;
+      fixes.push(edit('Join the comment groups with "//" so the lost #cgo/#include lines reach cgo', [{ range: lineRange(lines, gapFrom, gapTo), newText: joiner.repeat(gapTo - gapFrom) }], { preferred: true, safe: true }));
+      break;
+    }
+    case 'cgo/renamed-import': {
+      const imp = file.cImports.find((i) => i.renamedTo !== undefined);
+      if (!imp || !imp.nameRange || imp.renamedTo === undefined) break;
+      const edits: TextEdit[] = [{ range: { start: imp.nameRange.start, end: imp.pathRange.start }, newText: '' }];
+      const name = imp.renamedTo;
+      if (name !== '_' && name !== '.') {
+        for (const r of await qualifiedUses(ctx.text, name)) edits.push({ range: r, newText: 'C' });
+      }
+      fixes.push(edit(`Use plain import "C"${name !== '_' && name !== '.' ? ` and rewrite ${name}.X as C.X` : ''}`, edits, { preferred: true, safe: name !== '.' }));
+      break;
+    }
+    case 'cgo/export-name': {
+      const exp = file.exports.find((e) => comparePositions(e.range.start, d.range.start) <= 0 && comparePositions(d.range.start, e.range.end) <= 0) ?? file.exports.find((e) => e.func && e.name !== e.func.name);
+      if (!exp?.func) break;
+      const fnName = exp.func.name;
+      if (exp.name === '') {
+        fixes.push(edit(`Export it as ${fnName}`, [{ range: { start: exp.nameRange.start, end: exp.nameRange.end }, newText: (lines.lineText(exp.range.start.line).endsWith(' ') ? '' : ' ') + fnName }], { preferred: true, safe: true }));
+      } else {
+        fixes.push(edit(`Change the comment to //export ${fnName}`, [{ range: exp.nameRange, newText: fnName }], { preferred: true, safe: true }));
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(exp.name)) {
+          fixes.push(edit(`Rename the function to ${exp.name}`, [{ range: exp.func.nameRange, newText: exp.name }]));
+        }
+      }
+      break;
+    }
+    case 'cgo/export-ignored': {
+      const exp = file.exports.find((e) => e.range.start.line === d.range.start.line);
+      if (!exp) break;
+      if (exp.ignored === 'space-after-slashes') {
+        const lineText = lines.lineText(exp.range.start.line);
+        const m = /\/\/\s+export\b/.exec(lineText.slice(exp.range.start.character));
+        if (m) {
+          const start = exp.range.start.character + m.index;
+          fixes.push(edit('Write it as //export (no space) so cgo exports the function', [{ range: { start: { line: exp.range.start.line, character: start }, end: { line: exp.range.start.line, character: start + m[0].length } }, newText: '//export' }], { preferred: true, safe: true }));
+        }
+      } else if (exp.ignored === 'not-adjacent' && exp.func) {
+        let from = exp.range.end.line + 1;
+        let to = from;
+        while (to < exp.func.range.start.line && isBlank(lines, to)) to++;
+        if (to === exp.func.range.start.line && to > from) {
+          fixes.push(edit('Remove the blank line between //export and the function', [{ range: lineRange(lines, from, to), newText: '' }], { preferred: true, safe: true }));
+        }
+      }
+      break;
+    }
+    case 'cgo/export-preamble-definition': {
+      const def = data['definitionRange'] as Range | undefined;
+      const kind = data['kind'] as string | undefined;
+      const start = def?.start ?? d.range.start;
+      if (kind === 'function' || kind === undefined) {
+        fixes.push(edit('Make the definition static inline (each C file then gets its own copy)', [{ range: { start, end: start }, newText: 'static inline ' }], { preferred: true }));
+      }
+      if (ctx.canCreateFiles) {
+        const moved = moveDefinitionFix(d, ctx, lines);
+        if (moved) fixes.push(moved);
+      }
+      break;
+    }
+    case 'cgo/condition-spacing': {
+      const replacement = data['replacement'] as string | undefined;
+      const r = (data['range'] as Range | undefined) ?? d.range;
+      if (replacement !== undefined) fixes.push(edit(`Write the condition as ${replacement}`, [{ range: r, newText: replacement }], { preferred: true, safe: true }));
+      const alternatives = (data['alternatives'] as { title: string; replacement: string }[] | undefined) ?? [];
+      for (const alt of alternatives) fixes.push(edit(alt.title, [{ range: r, newText: alt.replacement }]));
+      break;
+    }
+    case 'cgo/directive-verb': {
+      const suggestion = data['suggestion'] as string | undefined;
+      const r = (data['verbRange'] as Range | undefined) ?? undefined;
+      if (suggestion && r) fixes.push(edit(`Change the verb to ${suggestion}`, [{ range: r, newText: suggestion }], { preferred: true, safe: true }));
+      break;
+    }
+    case 'cgo/unsafe-argument': {
+      const macro = data['macro'] as { name: string; value: string } | undefined;
+      const argRange = (data['argRange'] as Range | undefined) ?? d.range;
+      const p = preambleAt(file, d.range.start.line);
+      if (macro && p) {
+        const idx = p.lines.findIndex((l) => l.goLine === d.range.start.line);
+        const lineText = lines.lineText(argRange.start.line);
+        // Remove the argument and one adjacent space.
+        let s = argRange.start.character;
+        let e = argRange.end.character;
+        if (lineText[e] === ' ') e++;
+        else if (lineText[s - 1] === ' ') s--;
+        const define = `#define ${macro.name} ${macro.value}`;
+        fixes.push(
+          edit(
+            `Replace the flag by ${define} in the preamble`,
+            [
+              { range: { start: { line: argRange.start.line, character: s }, end: { line: argRange.end.line, character: e } }, newText: '' },
+              insertPreambleLine(lines, p, idx >= 0 ? idx : p.lines.length - 1, define),
+            ],
+            { preferred: true, safe: true },
+          ),
+        );
+      }
+      break;
+    }
+    case 'cgo/unresolved-name':
+    case 'cgo/c-warning': {
+      const header = data['header'] as string | undefined;
+      if (!header) break;
+      const p = file.cImports.find((i) => i.preamble)?.preamble;
+      const include = header.startsWith('<') || header.startsWith('"') ? `#include ${header}` : `#include <${header}>`;
+      if (p) {
+        fixes.push(edit(`Add ${include} to the preamble`, [insertPreambleLine(lines, p, includeInsertionIndex(p), include)], { preferred: true, safe: true }));
+      } else {
+        const imp = file.cImports[0];
+        if (imp && !imp.parenthesized) {
+          const at = { line: imp.specRange.start.line, character: 0 };
+          fixes.push(edit(`Add a preamble with ${include}`, [{ range: { start: at, end: at }, newText: `// ${include}\n` }], { preferred: true, safe: true }));
+        }
+      }
+      break;
+    }
+  }
+  fixes.push(...envFixes(d, ctx));
+  return fixes;
+}
+
+/** Uses of `name.X` as a package qualifier (selector on an identifier, qualified type), as ranges of `name`. */
+async function qualifiedUses(text: string, name: string): Promise<Range[]> {
+  const parser = await getGoParser();
+  const tree = parser.parse(text);
+  if (!tree) return [];
+  const lines = new LineIndex(text);
+  const out: Range[] = [];
+  try {
+    const visit = (node: import('web-tree-sitter').Node) => {
+      if (node.type === 'selector_expression') {
+        const op = node.childForFieldName('operand');
+        if (op && op.type === 'identifier' && op.text === name) out.push({ start: lines.positionAt(op.startIndex), end: lines.positionAt(op.endIndex) });
+      } else if (node.type === 'qualified_type') {
+        const pkg = node.childForFieldName('package');
+        if (pkg && pkg.text === name) out.push({ start: lines.positionAt(pkg.startIndex), end: lines.positionAt(pkg.endIndex) });
+      }
+      for (const c of node.namedChildren) if (c) visit(c);
+    };
+    visit(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+  return out;
+}
+
+/** Moves a function/variable definition from an exporting preamble into a new .c file, leaving a declaration. */
+function moveDefinitionFix(d: CgoDiagnostic, ctx: FixContext, lines: LineIndex): Fix | null {
+  const data = (d.data ?? {}) as Record<string, unknown>;
+  const defText = data['definitionText'] as string | undefined;
+  const declaration = data['declaration'] as string | undefined;
+  const r = data['definitionRange'] as Range | undefined;
+  const name = data['name'] as string | undefined;
+  if (!defText || !declaration || !r || !name) return null;
+  const p = preambleAt(ctx.file, r.start.line);
+  if (!p) return null;
+  const includes = p.lines.filter((l) => /^\s*#\s*include\b/.test(l.text)).map((l) => l.text.trim());
+  const target = path.join(path.dirname(ctx.file.path), `${path.basename(ctx.file.path, '.go')}_${name}.c`);
+  const startLine = r.start.line;
+  const endLine = r.end.line;
+  return {
+    title: `Move ${name} to ${path.basename(target)} and keep only its declaration in the preamble`,
+    kind: 'quickfix',
+    diagnostic: d,
+    edits: [
+      {
+        file: ctx.file.path,
+        edits: [{ range: { start: { line: startLine, character: r.start.character }, end: { line: endLine, character: lines.lineText(endLine).length } }, newText: declaration }],
+      },
+    ],
+    create: [{ file: target, text: `${includes.join('\n')}${includes.length ? '\n\n' : ''}${defText.trim()}\n` }],
+  };
+}
+
+/** Environment fixes: `go env -w/-u`, and install commands to show. */
+function envFixes(d: CgoDiagnostic, ctx: FixContext): Fix[] {
+  const data = (d.data ?? {}) as Record<string, unknown>;
+  const tc = ctx.toolchain;
+  const folder = tc?.folder ?? path.dirname(ctx.file.path);
+  const out: Fix[] = [];
+  const goEnvW = (key: string, value: string, title?: string, preferred = false): Fix => ({
+    title: title ?? `Run go env -w ${key}=${value}`,
+    kind: 'quickfix',
+    diagnostic: d,
+    env: { key, value, folder },
+    ...(preferred ? { isPreferred: true } : {}),
+  });
+  switch (d.code) {
+    case 'cgo/flag-not-allowed': {
+      const envVar = data['envVar'] as string | undefined;
+      const re = data['allowRegexp'] as string | undefined;
+      if (envVar && re) {
+        const current = tc?.values[envVar]?.value;
+        const value = current ? `(?:${current}|${re})$` : re;
+        out.push(goEnvW(envVar, value, `Allow this flag: go env -w ${envVar}='${value}' (only if you trust this code)`));
+      }
+      break;
+    }
+    default: {
+      const suggestions = (data['envFixes'] as { key: string; value: string | null; title?: string }[] | undefined) ?? [];
+      for (const s of suggestions) {
+        out.push(
+          s.value === null
+            ? { title: s.title ?? `Run go env -u ${s.key}`, kind: 'quickfix', diagnostic: d, env: { key: s.key, value: null, folder } }
+            : goEnvW(s.key, s.value, s.title),
+        );
+      }
+    }
+  }
+  const install = data['installCommand'] as string | undefined;
+  if (install) out.push({ title: `Install: ${install}`, kind: 'quickfix', diagnostic: d, show: `To fix this, run:\n\n  ${install}\n\ncgo-ls never runs package managers itself.` });
+  return out;
+}
+
+/** All safe source fixes of a file, merged (later overlapping edits are dropped). */
+export async function fixAll(diagnostics: CgoDiagnostic[], ctx: FixContext): Promise<Fix | null> {
+  const edits: TextEdit[] = [];
+  for (const d of diagnostics) {
+    for (const f of await fixesFor(d, ctx)) {
+      if (!f.safe || !f.edits || f.create) continue;
+      const own = f.edits.filter((e) => e.file === ctx.file.path).flatMap((e) => e.edits);
+      if (own.some((e) => edits.some((x) => overlaps(x.range, e.range)))) continue;
+      edits.push(...own);
+      break; // one fix per diagnostic
+    }
+  }
+  if (edits.length === 0) return null;
+  return { title: 'Fix all cgo problems in this file', kind: 'source.fixAll', edits: [{ file: ctx.file.path, edits }], safe: true };
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  return comparePositions(a.start, b.end) < 0 && comparePositions(b.start, a.end) < 0 ? true : comparePositions(a.start, b.start) === 0;
+}

@@ -1,0 +1,100 @@
+// The engine over real files and the real toolchain: caching, the keystroke path, repositioning.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../server/src/engine/engine.js';
+import { defaultSettings } from '../../server/src/engine/settings.js';
+import { processStats } from '../../server/src/util/proc.js';
+
+let dir: string;
+const settings = { ...defaultSettings, checkShellEnv: false };
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-engine-'));
+  fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/eng\n\ngo 1.21\n');
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const source = (body: string) => `package eng
+
+/*
+#include <stdio.h>
+#include <missing_engine_header.h>
+*/
+import "C"
+
+${body}
+`;
+
+describe('Engine.analyze', () => {
+  it('reports a missing header on the #include line of the preamble', async () => {
+    const file = path.join(dir, 'a.go');
+    fs.writeFileSync(file, source('func A() { C.puts(nil) }'));
+    const engine = new Engine({ env: process.env, settings });
+    const res = await engine.analyze(file, { compile: 'run' });
+    const d = res.diagnostics.find((x) => x.code === 'cgo/header-not-found');
+    expect(d?.range.start.line).toBe(4);
+    expect(d?.message).toContain('missing_engine_header.h');
+  });
+
+  it('starts no subprocess for an edit outside the preamble and moves cached results with the text', async () => {
+    const file = path.join(dir, 'b.go');
+    const text = source('func B() { C.puts(nil) }');
+    const engine = new Engine({ env: process.env, settings });
+    engine.setDocument(file, text, 1);
+    const first = await engine.analyze(file, { compile: 'run' });
+    expect(first.diagnostics.some((d) => d.code === 'cgo/header-not-found')).toBe(true);
+    const before = processStats.started;
+    // Edit below the preamble.
+    engine.setDocument(file, text.replace('func B()', '// a comment\nfunc B()'), 2);
+    const second = await engine.analyze(file, { compile: 'cached' });
+    expect(processStats.started - before).toBe(0);
+    expect(second.compileStale).toBe(false);
+    expect(second.diagnostics.find((d) => d.code === 'cgo/header-not-found')?.range.start.line).toBe(4);
+    // Edit above the preamble: two lines inserted; still no subprocess, diagnostic moves down by two.
+    engine.setDocument(file, '// Package eng.\n// More doc.\n' + text, 3);
+    const third = await engine.analyze(file, { compile: 'cached' });
+    expect(processStats.started - before).toBe(0);
+    expect(third.diagnostics.find((d) => d.code === 'cgo/header-not-found')?.range.start.line).toBe(6);
+  });
+
+  it('marks compiler results stale (without running anything) when the preamble changes on the keystroke path', async () => {
+    const file = path.join(dir, 'c.go');
+    const text = source('func C1() { C.puts(nil) }');
+    const engine = new Engine({ env: process.env, settings });
+    engine.setDocument(file, text, 1);
+    await engine.analyze(file, { compile: 'run' });
+    const before = processStats.started;
+    engine.setDocument(file, text.replace('#include <missing_engine_header.h>', '#include <stdlib.h>'), 2);
+    const res = await engine.analyze(file, { compile: 'cached' });
+    expect(processStats.started - before).toBe(0);
+    expect(res.compileStale).toBe(true);
+    const run = await engine.analyze(file, { compile: 'run' });
+    expect(run.diagnostics.filter((d) => d.code === 'cgo/header-not-found')).toEqual([]);
+  });
+
+  it('re-runs the compiler when an included local header changes on disk', async () => {
+    const sub = path.join(dir, 'hdr');
+    fs.mkdirSync(sub);
+    fs.writeFileSync(path.join(sub, 'go.mod'), 'module example.com/hdr\n\ngo 1.21\n');
+    fs.writeFileSync(path.join(sub, 'local.h'), 'int ok(void);\n');
+    const file = path.join(sub, 'h.go');
+    fs.writeFileSync(file, 'package hdr\n\n// #include "local.h"\nimport "C"\n\nfunc H() { C.ok() }\n');
+    const engine = new Engine({ env: process.env, settings });
+    expect((await engine.analyze(file, { compile: 'run' })).diagnostics).toEqual([]);
+    fs.writeFileSync(path.join(sub, 'local.h'), 'int ok(void) {\n'); // broken C in the header
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(path.join(sub, 'local.h'), later, later);
+    const res = await engine.analyze(file, { compile: 'cached' });
+    expect(res.compileStale).toBe(true);
+    const run = await engine.analyze(file, { compile: 'run' });
+    expect(run.diagnostics.some((d) => d.severity === 'error' && d.range.start.line === 2)).toBe(true);
+  });
+
+  it('never throws: a vanished file yields no diagnostics', async () => {
+    const engine = new Engine({ env: process.env, settings });
+    const res = await engine.analyze(path.join(dir, 'nope.go'), { compile: 'run' });
+    expect(res.diagnostics).toEqual([]);
+  });
+});
