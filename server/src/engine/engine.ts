@@ -22,13 +22,14 @@ import { codes as toolchainCodes } from '../toolchain/codes.js';
 import { renderReport } from '../toolchain/report.js';
 import { compilePreamble } from '../compiler/preamble.js';
 import { probePkgConfig, pkgConfigDiagnostic } from '../compiler/pkgconfig.js';
-import { findMissingLibraries, libraryDiagnostic } from '../compiler/libs.js';
+import { checkLibraries, libraryDiagnostic } from '../compiler/libs.js';
 import { codes as compilerCodes } from '../compiler/codes.js';
 import { codes as engineCodes } from './codes.js';
 import { defaultSettings, type Settings } from './settings.js';
 import { hashOf } from './hash.js';
 import { findModuleRoot, mightImportC, readTextFile } from './workspace.js';
 import { fixAll, fixesFor, type EnvChange, type Fix } from './fixes.js';
+import { evaluateTargets, packageGoFiles, parseTargets, type TargetVerdict } from './targets.js';
 import { run } from '../util/proc.js';
 
 export interface EngineOptions {
@@ -187,6 +188,36 @@ export class Engine {
     this.libs.clear();
   }
 
+  /** Drops the toolchain model of one module (its go.mod / go.work changed) and its files' compiler results. */
+  invalidateModule(dir: string): void {
+    this.toolchains.delete(path.resolve(dir));
+    this.dropCompiled(dir);
+  }
+
+  /** Drops compiler results of files below `dir` (a header or C file there changed, or appeared). */
+  dropCompiled(dir: string): void {
+    const prefix = path.resolve(dir) + path.sep;
+    for (const m of [this.compiled, this.libs]) for (const f of [...m.keys()]) if (f.startsWith(prefix)) m.delete(f);
+    this.pkgConfigCache.clear();
+  }
+
+  /**
+   * Files outside the workspace whose change alters a toolchain model: the GOENV file, `$GOROOT/go.env`, and
+   * the resolved go, C compiler and pkg-config executables.
+   */
+  async toolchainInputs(): Promise<string[]> {
+    const out = new Set<string>();
+    for (const p of this.toolchains.values()) {
+      const tc = await p.catch(() => null);
+      if (!tc) continue;
+      const goenv = tc.go.env?.['GOENV'];
+      if (goenv && goenv !== 'off') out.add(goenv);
+      if (tc.go.goroot) out.add(path.join(tc.go.goroot, 'go.env'));
+      for (const exe of [tc.go.path, tc.cc?.path, tc.cxx?.path, tc.pkgConfig.path]) if (exe) out.add(exe);
+    }
+    return [...out];
+  }
+
   /** The directories whose toolchain model has been computed. */
   toolchainDirs(): string[] {
     return [...this.toolchains.keys()];
@@ -291,7 +322,7 @@ export class Engine {
     const tc = await this.toolchain(abs);
     const goVersion = tc.go.version ?? NEWEST_KNOWN;
     const ctx = this.buildContext(tc);
-    diagnostics.push(...this.safely('source checks', () => checkSource(file, { goVersion, text })));
+    diagnostics.push(...this.safely('source checks', () => checkSource(file, { goVersion, text }), []));
     if (!file.importsC) {
       return { file, text, toolchain: tc, ctx, goVersion, included: false, flags: null, rejected: false, diagnostics };
     }
@@ -307,7 +338,9 @@ export class Engine {
         goVersion,
         env: childEnv,
         pathStyle: process.platform === 'win32' ? 'win32' : 'posix',
+        cFunctionRefs: [...new Set(file.cRefs.filter((r) => r.context === 'call').map((r) => r.name))],
       }),
+      null,
     );
     let flags: DirectiveFlags | null = null;
     let rejected = false;
@@ -390,6 +423,7 @@ export class Engine {
         }
       }
     }
+    if (prep.file.importsC) diagnostics.push(...(await this.targetDiagnostics(prep)));
     return { file: abs, diagnostics: dedupe(diagnostics), importsC: prep.file.importsC, compileStale };
   }
 
@@ -530,12 +564,26 @@ export class Engine {
       timeoutMs: this.settings.compilerTimeoutMs,
       ...(signal ? { signal } : {}),
       options: args.filter((a) => a.startsWith('--')),
-      split: splitPkgConfigOutput,
+      split: (outText: string) => {
+        const r = splitPkgConfigOutput(outText);
+        if (r.error) throw new Error(r.error);
+        return r.flags;
+      },
+      goVersion: { minor: prep.goVersion.minor, patch: prep.goVersion.patch },
     });
-    for (const d of pkgConfigDiagnostic(res, { file: prep.file.path, range })) out.diagnostics.push(d);
-    if (res.missing.length > 0 || res.error) {
-      out.blocked = res.missing.length > 0;
-    }
+    const pkgLines = prep.file.cImports.flatMap((i) => (i.preamble ? i.preamble.lines : [])).filter((l) => /^\s*#cgo\s.*pkg-config\s*:/.test(l.text));
+    const rangeOf = (pkg: string) => {
+      for (const l of pkgLines) {
+        const m = new RegExp(`(^|[\\s:])(${escapeRe(pkg)})(?=\\s|$)`).exec(l.text);
+        if (m) {
+          const col = l.goCol + m.index + m[1]!.length;
+          return { start: { line: l.goLine, character: col }, end: { line: l.goLine, character: col + pkg.length } };
+        }
+      }
+      return undefined;
+    };
+    out.diagnostics.push(...pkgConfigDiagnostic({ file: prep.file.path, probe: res, rangeOf, fallbackRange: range }));
+    if (!res.ok) out.blocked = true;
     const env = tc.childEnv as Record<string, string | undefined>;
     const cf = checkFlags('compiler', 'CFLAGS', 'pkg-config --cflags', res.cflags, { goVersion: prep.goVersion, env });
     const lf = checkFlags('linker', 'LDFLAGS', 'pkg-config --libs', res.libs, { goVersion: prep.goVersion, env });
@@ -568,36 +616,85 @@ export class Engine {
       this.libs.set(abs, { key, diagnostics: [] });
       return [];
     }
-    const missing = await findMissingLibraries(ldflags, {
+    const result = await checkLibraries(ldflags, {
       cc: tc.cc!.argv,
+      goos: tc.goos,
+      goarch: tc.goarch,
       env: tc.childEnv,
       cwd: path.dirname(abs),
       timeoutMs: this.settings.compilerTimeoutMs,
       ...(signal ? { signal } : {}),
     });
-    if (signal?.aborted) return [];
+    if (signal?.aborted || result.timedOut) return [];
     const diagnostics: CgoDiagnostic[] = [];
     const dirLines = prep.file.cImports.flatMap((i) => (i.preamble ? i.preamble.lines : []));
-    for (const m of missing) {
-      const line =
-        dirLines.find((l) => /^\s*#cgo\s.*LDFLAGS\s*:/.test(l.text) && l.text.includes(`-l${m.name}`)) ??
-        dirLines.find((l) => /^\s*#cgo\s.*pkg-config\s*:/.test(l.text));
-      const range = line
-        ? { start: { line: line.goLine, character: line.goCol }, end: { line: line.goLine, character: line.goCol + line.text.length } }
-        : prep.file.cImports[0]!.pathRange;
-      diagnostics.push(libraryDiagnostic(m, { file: abs, range }));
+    for (const m of result.missing) {
+      const line = dirLines.find((l) => /^\s*#cgo\s.*LDFLAGS\s*:/.test(l.text) && new RegExp(`-l\\s*${escapeRe(m.name)}(\\s|$)`).test(l.text));
+      let range = prep.file.cImports[0]!.pathRange;
+      if (line) {
+        const idx = line.text.search(new RegExp(`-l\\s*${escapeRe(m.name)}(\\s|$)`));
+        const len = m.flag.length;
+        range = { start: { line: line.goLine, character: line.goCol + idx }, end: { line: line.goLine, character: line.goCol + idx + len } };
+      } else {
+        const pc = dirLines.find((l) => /^\s*#cgo\s.*pkg-config\s*:/.test(l.text));
+        if (pc) range = { start: { line: pc.goLine, character: pc.goCol }, end: { line: pc.goLine, character: pc.goCol + pc.text.length } };
+      }
+      const d = libraryDiagnostic({ file: abs, check: m, range });
+      if (d) diagnostics.push(d);
     }
     this.libs.set(abs, { key, diagnostics });
     return diagnostics;
   }
 
-  private safely<T>(what: string, f: () => T): T | [] {
+  private safely<T>(what: string, f: () => T, fallback: T): T {
     try {
       return f();
     } catch (e) {
       this.log.error(`${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      return [] as [];
+      return fallback;
     }
+  }
+
+  // ---- targets --------------------------------------------------------------------------------------------
+
+  /** The target matrix of the package in `dir` (its non-test .go files, open buffers included). */
+  async targetMatrix(dir: string, targets: string[] | string): Promise<TargetVerdict[]> {
+    const list = parseTargets(targets);
+    const abs = path.resolve(dir);
+    const models: { file: GoFile; text: string }[] = [];
+    for (const f of packageGoFiles(abs)) {
+      const text = await this.getText(f);
+      if (text === null) continue;
+      const file = await this.model(f, text);
+      if (file) models.push({ file, text });
+    }
+    const tc = await this.toolchain(path.join(abs, 'x.go'));
+    return evaluateTargets(abs, models, tc, list);
+  }
+
+  /** Diagnostics on `import "C"` for configured extra targets the package cannot be built for. */
+  private async targetDiagnostics(prep: PrepResult): Promise<CgoDiagnostic[]> {
+    if (this.settings.targets.length === 0 || !prep.file.cImports[0]) return [];
+    let verdicts: TargetVerdict[];
+    try {
+      verdicts = await this.targetMatrix(path.dirname(prep.file.path), this.settings.targets);
+    } catch (e) {
+      this.log.warn(`target matrix: ${String(e)}`);
+      return [];
+    }
+    const out: CgoDiagnostic[] = [];
+    for (const v of verdicts) {
+      if (v.ok || !v.cgoFiles.includes(path.basename(prep.file.path))) continue;
+      out.push({
+        file: prep.file.path,
+        range: prep.file.cImports[0].pathRange,
+        severity: 'warning',
+        code: 'cgo/target-unbuildable',
+        message: `cannot build for ${v.target}: ${v.summary} — ${v.compiler.ok ? 'add a //go:build !cgo fallback' : `install a C compiler for ${v.target} and set CC${v.nocgo.verdict === 'fallback' ? '' : ', or add a //go:build !cgo fallback'}`}`,
+        data: { code: 'cgo/target-unbuildable', target: v.target, compiler: v.compiler.argv, nocgo: v.nocgo.verdict },
+      });
+    }
+    return out;
   }
 
   // ---- fixes ----------------------------------------------------------------------------------------------
@@ -697,4 +794,8 @@ function dedupe(ds: CgoDiagnostic[]): CgoDiagnostic[] {
     seen.add(k);
     return true;
   });
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -6,6 +6,8 @@ import {
   CodeActionKind,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
   TextDocumentSyncKind,
   TextDocuments,
   type ClientCapabilities,
@@ -21,6 +23,8 @@ import type { CgoDiagnostic, Logger } from '../core/types.js';
 import { DIAGNOSTIC_SOURCE } from '../core/types.js';
 import { pathToUri, uriToPath } from '../core/uri.js';
 import { Engine } from '../engine/engine.js';
+import { Watcher, isRelevantFile, type FileChange } from '../engine/watcher.js';
+import { findModuleRoot, mightImportC, readTextFile, walkGoFiles } from '../engine/workspace.js';
 import type { EnvChange, Fix } from '../engine/fixes.js';
 import { anchor } from '../engine/protocol-doc.js';
 import { defaultSettings, parseSettings, type Settings } from '../engine/settings.js';
@@ -153,13 +157,174 @@ export function startServer(connection: Connection): void {
     settings = res.settings;
   }
 
+  // ---- workspace: every cgo file, watched -------------------------------------------------------------------
+  let folders: string[] = [];
+  /** Closed files whose diagnostics the workspace scan owns. */
+  const tracked = new Set<string>();
+  let watcher: Watcher | null = null;
+
   function reanalyzeAll(): void {
     for (const doc of documents.all()) void analyze(doc.uri, 'run', true);
+    for (const f of tracked) if (!engine.isOpen(f)) void analyze(pathToUri(f), 'run', true);
   }
+
+  /** Runs `work` over items, at most two at a time (compilers are the slow part; the machine may have 2 cores). */
+  async function bounded<T>(items: T[], work: (t: T, i: number) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        const i = next++;
+        await work(items[i]!, i).catch((e) => log.error(`workspace analysis: ${String(e)}`));
+      }
+    };
+    await Promise.all([worker(), worker()]);
+  }
+
+  async function scanWorkspace(): Promise<void> {
+    if (settings.diagnosticsScope !== 'workspace' || folders.length === 0) return;
+    const started = Date.now();
+    const progress = caps.window?.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => null) : null;
+    progress?.begin('cgo-ls', 0, 'finding cgo files', false);
+    const candidates: string[] = [];
+    const modules = new Set<string>();
+    for (const folder of folders) {
+      for (const f of walkGoFiles(folder, { ignoreDirs: settings.ignoreDirs })) {
+        const text = await readTextFile(f);
+        if (text !== null && mightImportC(text)) {
+          candidates.push(f);
+          const root = findModuleRoot(path.dirname(f));
+          if (root) modules.add(root);
+        }
+      }
+    }
+    let done = 0;
+    await bounded([...modules].map((m) => path.join(m, 'go.mod')), async (mod) => {
+      tracked.add(mod);
+      await analyze(pathToUri(mod), 'run');
+    });
+    await bounded(candidates, async (f) => {
+      if (!engine.isOpen(f)) {
+        tracked.add(f);
+        await analyze(pathToUri(f), 'run', true);
+      }
+      done++;
+      progress?.report(Math.round((done / Math.max(1, candidates.length)) * 100), `${done}/${candidates.length} cgo files`);
+    });
+    progress?.done();
+    log.info(`workspace: ${candidates.length} cgo file(s) in ${modules.size} module(s) checked in ${Date.now() - started} ms`);
+    await updateWatchedToolchainFiles();
+  }
+
+  async function updateWatchedToolchainFiles(): Promise<void> {
+    watcher?.setFiles(await engine.toolchainInputs());
+  }
+
+  async function onFileChanges(changes: FileChange[]): Promise<void> {
+    const inputs = new Set(await engine.toolchainInputs());
+    let toolchainChanged = false;
+    const again = new Set<string>();
+    const trackedOrOpen = () => [...tracked, ...documents.all().flatMap((d) => uriToPath(d.uri) ?? [])];
+    for (const c of changes) {
+      const base = path.basename(c.file);
+      if (inputs.has(c.file)) {
+        toolchainChanged = true;
+        continue;
+      }
+      if (base === 'go.mod' || base === 'go.work') {
+        const dir = path.dirname(c.file);
+        engine.invalidateModule(dir);
+        const prefix = dir + path.sep;
+        for (const f of trackedOrOpen()) if (f.startsWith(prefix)) again.add(f);
+        if (c.kind !== 'deleted') again.add(c.file);
+        else {
+          tracked.delete(c.file);
+          void connection.sendDiagnostics({ uri: pathToUri(c.file), diagnostics: [] });
+        }
+        continue;
+      }
+      if (c.file.endsWith('.go')) {
+        if (engine.isOpen(c.file)) continue; // the editor's buffer wins over the disk
+        engine.forgetFile(c.file);
+        if (c.kind === 'deleted') {
+          if (tracked.delete(c.file) || state(c.file).published) void connection.sendDiagnostics({ uri: pathToUri(c.file), diagnostics: [] });
+          files.delete(c.file);
+          continue;
+        }
+        if (settings.diagnosticsScope === 'workspace' || tracked.has(c.file)) {
+          const text = await readTextFile(c.file);
+          if (text !== null && mightImportC(text)) {
+            tracked.add(c.file);
+            again.add(c.file);
+          } else if (tracked.delete(c.file)) {
+            void connection.sendDiagnostics({ uri: pathToUri(c.file), diagnostics: [] });
+          }
+        }
+        continue;
+      }
+      if (isRelevantFile(c.file)) {
+        // A header or C file appeared, changed or vanished: compiler results of that module are stale.
+        const root = findModuleRoot(path.dirname(c.file)) ?? path.dirname(c.file);
+        engine.dropCompiled(root);
+        const prefix = root + path.sep;
+        for (const f of trackedOrOpen()) if (f.startsWith(prefix) && f.endsWith('.go')) again.add(f);
+      }
+    }
+    if (toolchainChanged) {
+      log.info('toolchain inputs changed (GOENV file, go.env or an executable): re-probing');
+      engine.invalidateToolchains();
+      reanalyzeAll();
+      await updateWatchedToolchainFiles();
+      return;
+    }
+    for (const f of again) void analyze(pathToUri(f), 'run', true);
+  }
+
+  function startWatching(): void {
+    if (folders.length === 0) return;
+    watcher = new Watcher({
+      folders,
+      files: [],
+      ignoreDirs: settings.ignoreDirs,
+      log,
+      onChanges: (changes) => void onFileChanges(changes).catch((e) => log.error(`file change handling failed: ${String(e)}`)),
+    });
+    try {
+      watcher.start();
+    } catch (e) {
+      log.warn(`file watching unavailable: ${String(e)}; relying on the editor's file events and on save`);
+    }
+    if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.{go,c,h,cc,cpp,cxx,hh,hpp,hxx,S,s,m,syso}' }, { globPattern: '**/go.{mod,work}' }],
+        })
+        .catch(() => undefined);
+    }
+  }
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const ch of params.changes) {
+      const file = uriToPath(ch.uri);
+      if (!file) continue;
+      const kind = ch.type === FileChangeType.Created ? 'created' : ch.type === FileChangeType.Deleted ? 'deleted' : 'changed';
+      if (watcher) watcher.queue(file, kind);
+      else void onFileChanges([{ file, kind }]);
+    }
+  });
+
+  connection.onShutdown(async () => {
+    await watcher?.close();
+  });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     caps = params.capabilities ?? {};
     initOptions = params.initializationOptions;
+    const roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((f): f is string => !!f);
+    if (roots.length === 0 && params.rootUri) {
+      const r = uriToPath(params.rootUri);
+      if (r) roots.push(r);
+    }
+    folders = roots;
     const res = parseSettings(initOptions, defaultSettings);
     settings = res.settings;
     engine.setSettings(settings);
@@ -180,6 +345,8 @@ export function startServer(connection: Connection): void {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'cgo' }).catch(() => undefined);
     }
     await refreshSettings();
+    startWatching();
+    void scanWorkspace().catch((e) => log.error(`workspace scan failed: ${String(e)}`));
   });
 
   connection.onDidChangeConfiguration(async (params) => {
@@ -212,8 +379,14 @@ export function startServer(connection: Connection): void {
     st?.abort?.abort();
     if (st?.timer) clearTimeout(st.timer);
     files.delete(file);
-    // Closed files keep no diagnostics from us unless the workspace scan owns them.
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    // A closed cgo file keeps its diagnostics (from disk) when the workspace scope owns it; otherwise clear them.
+    if (settings.diagnosticsScope === 'workspace' && folders.some((f) => file.startsWith(f + path.sep))) {
+      tracked.add(file);
+      void analyze(e.document.uri, 'run');
+    } else {
+      tracked.delete(file);
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    }
   });
 
   connection.onHover(async (params) => {
