@@ -35,6 +35,12 @@ export interface CompilerInfo {
   target?: string;
   /** Raw first line of --version, for reports. */
   banner?: string;
+  /** Added: LookPath's error text (Go's wording) when `path` is null. */
+  lookPathError?: string;
+  /** Added: why the identity probe failed (spawn error, timeout). */
+  error?: string;
+  /** Added: mtime of `path` (part of the fingerprint). */
+  mtimeMs?: number;
 }
 
 export interface ToolchainModel {
@@ -51,6 +57,24 @@ export interface ToolchainModel {
     env?: Record<string, string>;
     /** Error text when the probe failed. */
     error?: string;
+    /** Added: first line of `go version`. */
+    versionOutput?: string;
+    /** Added: whether the winner is $GOROOT/bin/go (after resolving symlinks); null when unknown. */
+    winnerIsGoroot?: boolean | null;
+  };
+  /** Added: the GOENV file (`go env -w`) the go command reads, and whether it exists. */
+  envFile?: { path: string | null; exists: boolean; reason?: string };
+  /** Added: module context of the folder and what GOTOOLCHAIN does with it. */
+  module?: {
+    mode: 'module' | 'workspace' | 'gopath' | 'none';
+    goMod: string | null;
+    goWork: string | null;
+    /** `go` line of go.work (workspace) or go.mod, with its 0-based line. */
+    goLine?: { value: string; line: number; file: string };
+    toolchainLine?: { value: string; line: number; file: string };
+    gotoolchain?: EnvValue;
+    /** What the go command does: run the local toolchain, refuse, or switch to `toolchain`. */
+    selection?: { action: 'ok' | 'error' | 'switch'; how?: 'download' | 'path' | 'pinned'; toolchain?: string; message?: string };
   };
   /** Target and host. */
   goos: string;
@@ -64,10 +88,21 @@ export interface ToolchainModel {
     /** One sentence: why (explicit, cross-compiling, CC unset and gcc not on PATH, default …). */
     reason: string;
     source: ValueSource;
+    /** Added: which rule of the decision order applied. */
+    rule?: 'explicit' | 'cross-compiling' | 'unsupported' | 'no-default-cc' | 'default' | 'toolchain-built';
   };
   cc: CompilerInfo | null;
   cxx: CompilerInfo | null;
-  pkgConfig: { argv: string[]; path: string | null; version?: string; pkgConfigPath?: string };
+  pkgConfig: {
+    argv: string[];
+    path: string | null;
+    version?: string;
+    pkgConfigPath?: string;
+    /** Added: where PKG_CONFIG came from. */
+    source?: ValueSource;
+    /** Added: LookPath's error text when `path` is null. */
+    lookPathError?: string;
+  };
   /** The environment to run the C compiler / pkg-config with (process env + editor overrides + go env values). */
   childEnv: NodeJS.ProcessEnv;
   /** Flags the go command puts before directive flags: CGO_CPPFLAGS, CGO_CFLAGS, CGO_CXXFLAGS, CGO_LDFLAGS (split). */
@@ -85,6 +120,9 @@ export interface ToolchainProblem {
   message: string;
   /** Where it belongs: every cgo file's import "C", or go.mod (line of the go/toolchain directive). */
   target: 'import-c' | 'go.mod';
+  /** 0-based line in `goModFile` (Go's own messages, quoted in `message`, count from 1). */
   goModLine?: number;
+  /** Added: the go.mod or go.work file `goModLine` is in. */
+  goModFile?: string;
   data?: Record<string, unknown>;
 }

@@ -1,0 +1,973 @@
+// Builds the ToolchainModel for a workspace folder: which go runs, with which GOROOT and version, whether cgo is
+// on and why, which C compiler (and what it targets), pkg-config, and where every value came from. Subprocesses
+// run through util/proc.run with timeouts and GOTOOLCHAIN=local (a probe never downloads a toolchain).
+// probeToolchain never throws: every failure becomes a ToolchainProblem.
+import { createHash } from 'node:crypto';
+import { parseGoVersion, type GoVersion } from '../core/goversion.js';
+import type { Severity } from '../core/types.js';
+import { run, type RunResult } from '../util/proc.js';
+import type { CompilerInfo, EnvValue, ToolchainModel, ToolchainProblem, ValueSource } from './types.js';
+import {
+  envGet,
+  exeName,
+  goQuote,
+  lookPath,
+  lookPathAll,
+  mergeEnv,
+  nodePlatform,
+  pathFor,
+  plainEnv,
+  withEnv,
+  type Env,
+  type LookPathResult,
+  type Platform,
+} from './platform.js';
+import { describeSource, loadEnvLayers, resolveValue, type EnvLayers } from './goenv.js';
+import {
+  classifyCompiler,
+  defaultCC,
+  defaultCXX,
+  mingwCCFor,
+  quotedSplit,
+  tripleToGo,
+  validateCompilerEnv,
+} from './compiler.js';
+import { cgocheckFromGodebug, decideCgoEnabled, parseModDirectives, selectToolchain, type CgoDecision } from './rules.js';
+
+export { codes } from './codes.js';
+export { readLoginShellEnv } from './shellenv.js';
+
+export interface ProbeOptions {
+  /** The environment cgo-ls received (what the go command would see without editor overrides). */
+  env: NodeJS.ProcessEnv;
+  /** The editor's cgo.env overrides, applied on top of `env`. */
+  editorEnv?: Record<string, string>;
+  /** OS and file-system hooks; its `env` is ignored (`env` + `editorEnv` are used). Default: nodePlatform(). */
+  platform?: Platform;
+  signal?: AbortSignal;
+  /** Timeout of each subprocess (default 15 s). */
+  timeoutMs?: number;
+  /** The login shell's environment (readLoginShellEnv), to report editor-vs-shell drift; null/undefined = skip. */
+  shellEnv?: Record<string, string> | null;
+}
+
+const DEFAULT_TIMEOUT = 15_000;
+const DEFAULT_FLAGS = '-O2 -g';
+
+interface Ctx {
+  folder: string;
+  platform: Platform; // env = effective env (process + editor overrides), cwd = folder
+  env: Env;
+  editorEnv?: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  problems: ToolchainProblem[];
+}
+
+function problem(
+  ctx: Ctx,
+  code: string,
+  severity: Severity,
+  message: string,
+  extra: Partial<Pick<ToolchainProblem, 'target' | 'goModLine' | 'goModFile' | 'data'>> = {},
+): void {
+  ctx.problems.push({ code, severity, message, target: extra.target ?? 'import-c', ...extra });
+}
+
+async function runSafe(command: string, args: string[], ctx: Ctx, env: NodeJS.ProcessEnv, cwd?: string): Promise<RunResult> {
+  try {
+    return await run(command, args, { cwd: cwd ?? ctx.folder, env, timeoutMs: ctx.timeoutMs, signal: ctx.signal, maxOutput: 1024 * 1024 });
+  } catch (e) {
+    return {
+      command,
+      args,
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+      timedOut: false,
+      canceled: false,
+      spawnError: e instanceof Error ? e.message : String(e),
+      durationMs: 0,
+    };
+  }
+}
+
+function failureText(r: RunResult): string {
+  if (r.timedOut) return `timed out after ${r.durationMs} ms`;
+  if (r.canceled) return 'canceled';
+  if (r.spawnError) return r.spawnError;
+  const err = r.stderr.trim();
+  return err !== '' ? err : `exit status ${r.exitCode}`;
+}
+
+function ok(r: RunResult): boolean {
+  return r.exitCode === 0 && !r.timedOut && !r.canceled && !r.spawnError;
+}
+
+function goEnvForProbe(env: Env): NodeJS.ProcessEnv {
+  const e = plainEnv(env);
+  // Never let a probe switch or download a toolchain (GOFLAGS is left as the user has it).
+  for (const k of Object.keys(e)) if (k.toUpperCase() === 'GOTOOLCHAIN') delete e[k];
+  e.GOTOOLCHAIN = 'local';
+  return e;
+}
+
+function shortVersion(v: GoVersion | null): string {
+  return v ? `go1.${v.minor}.${v.patch}` : 'unknown';
+}
+
+function describeValue(key: string, v: EnvValue): string {
+  return `${key}=${v.value} (${describeSource(v)})`;
+}
+
+/** Where to change a value, by source. */
+function fixFor(key: string, v: EnvValue | null, replacement: string): string {
+  if (!v) return `set ${key}=${replacement}`;
+  switch (v.source) {
+    case 'goenv-file':
+      return `run \`go env -w ${key}=${replacement}\` (or \`go env -u ${key}\` to remove it from ${v.file})`;
+    case 'goroot-go.env':
+      return `set ${key}=${replacement} in the environment or with \`go env -w\` (${v.file} belongs to the Go installation)`;
+    case 'editor-settings':
+      return `change ${key} in the editor's cgo.env setting to ${replacement}`;
+    case 'process-env':
+      return `set ${key}=${replacement} in the environment the editor is started from (or in the cgo.env setting)`;
+    default:
+      return `set ${key}=${replacement} (environment, cgo.env setting, or \`go env -w ${key}=${replacement}\`)`;
+  }
+}
+
+function fingerprintOf(parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
+
+interface CompilerProbe {
+  info: CompilerInfo;
+  value: EnvValue;
+  invalid?: string;
+}
+
+async function probeCompiler(
+  key: 'CC' | 'CXX',
+  value: EnvValue,
+  ctx: Ctx,
+  childEnv: NodeJS.ProcessEnv,
+): Promise<CompilerProbe> {
+  const invalid = validateCompilerEnv(key, value.value, ctx.platform.os) ?? undefined;
+  const split = quotedSplit(value.value);
+  const argv = split.ok ? split.args : [];
+  const info: CompilerInfo = { argv, source: value.source, path: null, family: 'unknown' };
+  if (invalid) return { info, value, invalid };
+  if (argv.length === 0) {
+    return { info, value, invalid: `${key}=${JSON.stringify(value.value)} contains only spaces: the go command runs no compiler` };
+  }
+  const lp = await lookPath(argv[0]!, ctx.platform);
+  if (!lp.ok) {
+    info.lookPathError = lp.error;
+    return { info, value };
+  }
+  const abs = pathFor(ctx.platform.os).isAbsolute(lp.path) ? lp.path : pathFor(ctx.platform.os).resolve(ctx.folder, lp.path);
+  info.path = abs;
+  const [versionRun, dumpRun, mtime] = await Promise.all([
+    runSafe(abs, [...argv.slice(1), '--version'], ctx, childEnv),
+    runSafe(abs, [...argv.slice(1), '-dumpmachine'], ctx, childEnv),
+    ctx.platform.mtimeMs(abs),
+  ]);
+  if (mtime !== null) info.mtimeMs = mtime;
+  if (versionRun.spawnError || versionRun.timedOut || versionRun.canceled) {
+    info.error = `${argv.join(' ')} --version: ${failureText(versionRun)}`;
+    return { info, value };
+  }
+  const id = classifyCompiler(argv, versionRun, dumpRun.spawnError || dumpRun.timedOut ? null : dumpRun);
+  Object.assign(info, Object.fromEntries(Object.entries(id).filter(([, v]) => v !== undefined)));
+  return { info, value };
+}
+
+interface GoProbe {
+  env: Record<string, string> | null;
+  error?: string;
+  versionOutput?: string;
+}
+
+async function probeGo(goPath: string, ctx: Ctx): Promise<GoProbe> {
+  const env = goEnvForProbe(ctx.env);
+  const [envRun, versionRun] = await Promise.all([
+    runSafe(goPath, ['env', '-json'], ctx, env),
+    runSafe(goPath, ['version'], ctx, env),
+  ]);
+  const versionOutput = ok(versionRun) ? versionRun.stdout.trim().split('\n')[0] : undefined;
+  if (!ok(envRun)) return { env: null, error: `${goPath} env -json: ${failureText(envRun)}`, versionOutput };
+  try {
+    const parsed = JSON.parse(envRun.stdout) as Record<string, unknown>;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') out[k] = v;
+    return { env: out, versionOutput };
+  } catch (e) {
+    return { env: null, error: `${goPath} env -json: unparsable output (${(e as Error).message})`, versionOutput };
+  }
+}
+
+/** The Go version of a GOROOT from its VERSION file (first line), or null. */
+async function gorootVersion(goroot: string, platform: Platform): Promise<string | null> {
+  const text = await platform.readFile(pathFor(platform.os).join(goroot, 'VERSION'));
+  if (text === null) return null;
+  const first = text.split(/\r?\n/)[0]!.trim();
+  return parseGoVersion(first) ? first : null;
+}
+
+/** Version of another `go` on PATH: its GOROOT's VERSION file when it is $GOROOT/bin/go, else `go version`. */
+async function candidateVersion(candidate: string, ctx: Ctx): Promise<string | null> {
+  const p = pathFor(ctx.platform.os);
+  const real = (await ctx.platform.realpath(candidate)) ?? candidate;
+  const fromFile = await gorootVersion(p.dirname(p.dirname(real)), ctx.platform);
+  if (fromFile) return fromFile;
+  const r = await runSafe(candidate, ['version'], ctx, goEnvForProbe(ctx.env));
+  if (!ok(r)) return null;
+  const m = /go version (\S+)/.exec(r.stdout);
+  return m ? m[1]! : null;
+}
+
+async function findUp(start: string, name: string, platform: Platform): Promise<string | null> {
+  const p = pathFor(platform.os);
+  let dir = p.resolve(start);
+  for (;;) {
+    const f = p.join(dir, name);
+    const st = await platform.stat(f);
+    if (st.ok && st.isFile) return f;
+    const parent = p.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+/** cmd/go's base.ShortPath: the path relative to the working directory when that is shorter. */
+function shortPath(cwd: string, file: string, p: ReturnType<typeof pathFor>): string {
+  const rel = p.relative(cwd, file);
+  return rel !== '' && rel.length < file.length ? rel : file;
+}
+
+function isNullDevice(s: string | undefined): boolean {
+  return s === undefined || s === '' || s === '/dev/null' || s.toUpperCase() === 'NUL';
+}
+
+/** The outcome cgo depends on for one environment (used for editor-vs-shell drift). */
+interface CgoOutcome {
+  cgo: CgoDecision;
+  ccValue: string;
+  ccPath: string | null;
+  cxxPath: string | null;
+  pkgConfigPath: string | null;
+  goPath: string | null;
+}
+
+async function outcomeFor(
+  env: Env,
+  platform: Platform,
+  layers: EnvLayers,
+  base: { goos: string; goarch: string; hostGoos: string; hostGoarch: string; version: GoVersion | null; defaultCC: string; defaultCXX: string },
+): Promise<CgoOutcome> {
+  const pl = withEnv(platform, env);
+  const l: EnvLayers = { ...layers, env, editorEnv: undefined };
+  const goos = resolveValue(l, 'GOOS', base.goos)!.value;
+  const goarch = resolveValue(l, 'GOARCH', base.goarch)!.value;
+  const cc = resolveValue(l, 'CC', base.defaultCC)!;
+  const cxx = resolveValue(l, 'CXX', base.defaultCXX)!;
+  const pc = resolveValue(l, 'PKG_CONFIG', 'pkg-config')!;
+  const first = (v: string) => {
+    const s = quotedSplit(v);
+    return s.ok && s.args.length > 0 ? s.args[0]! : null;
+  };
+  const look = async (name: string | null) => {
+    if (name === null) return null;
+    const r = await lookPath(name, pl);
+    return r.ok ? r.path : null;
+  };
+  const [ccPath, cxxPath, pkgConfigPath, goPath, defaultFound] = await Promise.all([
+    look(first(cc.value)),
+    look(first(cxx.value)),
+    look(first(pc.value)),
+    look('go'),
+    look(base.defaultCC),
+  ]);
+  const cgo = decideCgoEnabled({
+    cgoEnabled: resolveValue(l, 'CGO_ENABLED'),
+    goos,
+    goarch,
+    hostGoos: base.hostGoos,
+    hostGoarch: base.hostGoarch,
+    goVersion: base.version,
+    processCC: envGet(env, 'CC', platform.os) ?? '',
+    defaultCC: base.defaultCC,
+    defaultCCFound: defaultFound !== null,
+  });
+  return { cgo, ccValue: cc.value, ccPath, cxxPath, pkgConfigPath, goPath };
+}
+
+const DRIFT_KEYS = ['PATH', 'CC', 'CXX', 'CGO_ENABLED', 'CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS', 'PKG_CONFIG', 'PKG_CONFIG_PATH', 'GOOS', 'GOARCH'];
+
+/** Probes the toolchain for `folder`. Never throws. */
+export async function probeToolchain(folder: string, opts: ProbeOptions): Promise<ToolchainModel> {
+  try {
+    return await probeInner(folder, opts);
+  } catch (e) {
+    const platform = opts.platform ?? nodePlatform(opts.env, folder);
+    return {
+      folder,
+      go: { path: null, candidates: [], version: null, error: e instanceof Error ? e.message : String(e) },
+      goos: platform.os,
+      goarch: platform.arch,
+      hostGoos: platform.os,
+      hostGoarch: platform.arch,
+      values: {},
+      cgo: { enabled: false, reason: 'the toolchain probe failed', source: 'computed' },
+      cc: null,
+      cxx: null,
+      pkgConfig: { argv: ['pkg-config'], path: null },
+      childEnv: { ...opts.env, ...opts.editorEnv, TERM: 'dumb', LC_ALL: 'C' },
+      envFlags: { CPPFLAGS: [], CFLAGS: ['-O2', '-g'], CXXFLAGS: ['-O2', '-g'], LDFLAGS: ['-O2', '-g'] },
+      fingerprint: fingerprintOf(['probe-failed', String(e)]),
+      problems: [
+        {
+          code: 'cgo/go-env-failed',
+          severity: 'error',
+          message: `cgo-ls could not probe the Go toolchain: ${e instanceof Error ? e.message : String(e)}`,
+          target: 'import-c',
+        },
+      ],
+    };
+  }
+}
+
+async function probeInner(folder: string, opts: ProbeOptions): Promise<ToolchainModel> {
+  const basePlatform = opts.platform ?? nodePlatform(opts.env, folder);
+  const os = basePlatform.os;
+  const p = pathFor(os);
+  const env = mergeEnv(opts.env, opts.editorEnv, os);
+  const platform: Platform = { ...withEnv(basePlatform, env), cwd: folder };
+  const ctx: Ctx = {
+    folder,
+    platform,
+    env,
+    editorEnv: opts.editorEnv,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT,
+    signal: opts.signal,
+    problems: [],
+  };
+  const pathName = os === 'windows' ? '%PATH%' : '$PATH';
+
+  // 1. Every go on PATH, and the winner.
+  const [candidates, winnerLp] = await Promise.all([lookPathAll(exeName('go', os), platform), lookPath('go', platform)]);
+  let goPath: string | null = winnerLp.ok ? winnerLp.path : null;
+  if (goPath !== null && !p.isAbsolute(goPath)) goPath = p.resolve(folder, goPath);
+  if (!winnerLp.ok) {
+    const pathVal = envGet(env, 'PATH', os);
+    const editorSet = opts.editorEnv && envGet(opts.editorEnv, 'PATH', os) !== undefined;
+    problem(
+      ctx,
+      'cgo/go-not-found',
+      'error',
+      `No go command found: ${winnerLp.error}. PATH (${editorSet ? 'from the editor settings (cgo.env)' : 'from the environment'}) is ${pathVal ? JSON.stringify(pathVal) : 'empty'}. Fix: install Go and add its bin directory to PATH, or start the editor from a shell that has it, or set PATH in the cgo.env setting.`,
+      { data: { error: winnerLp.error } },
+    );
+  }
+
+  // 2. go env -json and go version (GOTOOLCHAIN=local), in parallel.
+  const goProbe: GoProbe = goPath ? await probeGo(goPath, ctx) : { env: null };
+  const goEnv = goProbe.env;
+  const version = parseGoVersion(goEnv?.GOVERSION ?? '') ?? (goProbe.versionOutput ? parseGoVersion(goProbe.versionOutput.replace(/^go version /, '')) : null);
+  const goroot = goEnv?.GOROOT || undefined;
+  if (goPath && goProbe.error) {
+    const missingGoroot = /cannot find GOROOT directory/.test(goProbe.error);
+    if (!missingGoroot) {
+      problem(ctx, 'cgo/go-env-failed', 'error', `The go command failed: ${goProbe.error}. Fix: run \`go env\` in ${folder} and fix what it reports.`, {
+        data: { error: goProbe.error },
+      });
+    }
+  }
+
+  // 3. Provenance layers: GOENV file, $GOROOT/go.env.
+  const layers = await loadEnvLayers(platform, env, opts.editorEnv, goroot);
+  const hostGoos = goEnv?.GOHOSTOS || os;
+  const hostGoarch = goEnv?.GOHOSTARCH || basePlatform.arch;
+  const values: Record<string, EnvValue> = {};
+  values.GOHOSTOS = { value: hostGoos, source: 'computed' };
+  values.GOHOSTARCH = { value: hostGoarch, source: 'computed' };
+  const reportedOrComputed = (key: string, computed: string): EnvValue =>
+    resolveValue(layers, key) ?? { value: goEnv?.[key] ?? computed, source: goEnv?.[key] !== undefined ? 'default' : 'computed' };
+
+  values.GOOS = resolveValue(layers, 'GOOS') ?? { value: goEnv?.GOOS || hostGoos, source: 'computed' };
+  values.GOARCH = resolveValue(layers, 'GOARCH') ?? { value: goEnv?.GOARCH || hostGoarch, source: 'computed' };
+  const goos = goEnv?.GOOS || values.GOOS.value;
+  const goarch = goEnv?.GOARCH || values.GOARCH.value;
+
+  // The default CC/CXX of *this* toolchain: `go env CC` prints it when nothing overrides it (Debian builds differ).
+  const ccSet = resolveValue(layers, 'CC');
+  const cxxSet = resolveValue(layers, 'CXX');
+  let toolchainDefaultCC = !ccSet && goEnv?.CC ? goEnv.CC : defaultCC(goos);
+  const toolchainDefaultCXX = !cxxSet && goEnv?.CXX ? goEnv.CXX : defaultCXX(goos);
+  const processCC = envGet(env, 'CC', os) ?? '';
+  if (ccSet && processCC === '' && goPath && goEnv) {
+    // CC comes from a go env file; ask for the built-in default without it (the auto-disable looks that one up).
+    const e = goEnvForProbe(env);
+    e.GOENV = 'off';
+    e.GOOS = goos;
+    e.GOARCH = goarch;
+    const r = await runSafe(goPath, ['env', 'CC'], ctx, e);
+    const printed = r.stdout.trim();
+    if (ok(r) && printed !== '' && !(layers.gorootFile?.values.has('CC') ?? false)) toolchainDefaultCC = printed;
+  }
+  values.CC = ccSet ?? { value: toolchainDefaultCC, source: 'default' };
+  values.CXX = cxxSet ?? { value: toolchainDefaultCXX, source: 'default' };
+  values.CGO_CPPFLAGS = reportedOrComputed('CGO_CPPFLAGS', '');
+  for (const k of ['CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS']) values[k] = resolveValue(layers, k) ?? { value: DEFAULT_FLAGS, source: 'default' };
+  values.PKG_CONFIG = resolveValue(layers, 'PKG_CONFIG') ?? { value: goEnv?.PKG_CONFIG || 'pkg-config', source: 'default' };
+  values.GOTOOLCHAIN = resolveValue(layers, 'GOTOOLCHAIN') ?? { value: 'local', source: 'default' };
+  for (const k of ['GOFLAGS', 'GO111MODULE', 'GOEXPERIMENT', 'GOPATH']) {
+    const v = resolveValue(layers, k);
+    if (v) values[k] = v;
+    else if (goEnv?.[k]) values[k] = { value: goEnv[k]!, source: 'computed' };
+  }
+  if (goroot) values.GOROOT = resolveValue(layers, 'GOROOT') ?? { value: goroot, source: 'computed' };
+  const godebug = envGet(env, 'GODEBUG', os);
+  if (godebug) values.GODEBUG = resolveValue(layers, 'GODEBUG')!;
+  const pkgConfigPathVal = envGet(env, 'PKG_CONFIG_PATH', os);
+  if (pkgConfigPathVal !== undefined) values.PKG_CONFIG_PATH = resolveValue(layers, 'PKG_CONFIG_PATH') ?? { value: pkgConfigPathVal, source: 'process-env' };
+
+  // 4. CGO_ENABLED.
+  const defaultCCLp = await lookPath(toolchainDefaultCC, platform);
+  const cgoEnabledSet = resolveValue(layers, 'CGO_ENABLED');
+  const reported = goEnv?.CGO_ENABLED === '0' || goEnv?.CGO_ENABLED === '1' ? (goEnv.CGO_ENABLED as '0' | '1') : null;
+  const decision = decideCgoEnabled({
+    cgoEnabled: cgoEnabledSet,
+    goos,
+    goarch,
+    hostGoos,
+    hostGoarch,
+    goVersion: version,
+    processCC,
+    defaultCC: toolchainDefaultCC,
+    defaultCCFound: defaultCCLp.ok,
+    fileCC: ccSet && ccSet.source !== 'process-env' && ccSet.source !== 'editor-settings' ? ccSet : null,
+    reported,
+  });
+  values.CGO_ENABLED =
+    cgoEnabledSet && (cgoEnabledSet.value === '0' || cgoEnabledSet.value === '1')
+      ? cgoEnabledSet
+      : { value: decision.enabled ? '1' : '0', source: decision.source };
+
+  // 5. childEnv: what compilers and pkg-config run with.
+  const childEnv = plainEnv(env);
+  for (const k of ['CC', 'CXX', 'CGO_CPPFLAGS', 'CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS', 'PKG_CONFIG']) {
+    const v = values[k];
+    if (v && (v.source === 'goenv-file' || v.source === 'goroot-go.env')) childEnv[k] = v.value;
+  }
+  childEnv.TERM = 'dumb';
+  childEnv.LC_ALL = 'C';
+
+  // 6. Compilers and pkg-config, in parallel with the GOROOT / PATH / module checks.
+  const pkgSplit = quotedSplit(values.PKG_CONFIG.value);
+  const pkgArgv = pkgSplit.ok ? pkgSplit.args : [];
+  const pkgProbe = (async () => {
+    const info: ToolchainModel['pkgConfig'] = { argv: pkgArgv, path: null, source: values.PKG_CONFIG!.source };
+    if (pkgConfigPathVal !== undefined) info.pkgConfigPath = pkgConfigPathVal;
+    if (pkgArgv.length === 0) return info;
+    // cmd/go runs only the first word of PKG_CONFIG (PkgconfigCmd).
+    const lp = await lookPath(pkgArgv[0]!, platform);
+    if (!lp.ok) {
+      info.lookPathError = lp.error;
+      return info;
+    }
+    info.path = p.isAbsolute(lp.path) ? lp.path : p.resolve(folder, lp.path);
+    const r = await runSafe(info.path, ['--version'], ctx, childEnv);
+    if (ok(r)) info.version = r.stdout.trim().split('\n')[0];
+    return info;
+  })();
+  const [ccProbe, cxxProbe, pkgConfig, others] = await Promise.all([
+    probeCompiler('CC', values.CC, ctx, childEnv),
+    probeCompiler('CXX', values.CXX, ctx, childEnv),
+    pkgProbe,
+    Promise.all(
+      candidates
+        .slice(0, 8)
+        .map(async (c) => ({ path: c, real: (await platform.realpath(c)) ?? c, version: await candidateVersion(c, ctx) })),
+    ),
+  ]);
+
+  // 7. GOROOT: explicit GOROOT that is missing or another version; winner vs $GOROOT/bin/go; shadowing.
+  const gorootSet = resolveValue(layers, 'GOROOT');
+  if (gorootSet && gorootSet.value !== '') {
+    const st = await platform.stat(gorootSet.value);
+    if (!st.ok || !st.isDirectory) {
+      problem(
+        ctx,
+        'cgo/goroot-mismatch',
+        'error',
+        `GOROOT=${gorootSet.value} (${describeSource(gorootSet)}) does not exist; the go command fails with \`go: cannot find GOROOT directory: ${gorootSet.value}\`. Fix: ${gorootSet.source === 'goenv-file' ? '`go env -u GOROOT`' : 'unset GOROOT'} (the go command finds its own installation).`,
+        { data: { goroot: gorootSet.value } },
+      );
+    } else if (version) {
+      const gv = await gorootVersion(gorootSet.value, platform);
+      const gvParsed = gv ? parseGoVersion(gv) : null;
+      if (gvParsed && (gvParsed.minor !== version.minor || gvParsed.patch !== version.patch)) {
+        problem(
+          ctx,
+          'cgo/goroot-mismatch',
+          'error',
+          `GOROOT=${gorootSet.value} (${describeSource(gorootSet)}) holds ${gv}, but the go command on PATH (${goPath}) is ${shortVersion(version)}; builds fail with \`compile: version "${gv}" does not match go tool version "${shortVersion(version)}"\`. Fix: ${gorootSet.source === 'goenv-file' ? '`go env -u GOROOT`' : 'unset GOROOT'} or put ${p.join(gorootSet.value, 'bin')} first on PATH.`,
+          { data: { goroot: gorootSet.value, gorootVersion: gv, goVersion: shortVersion(version) } },
+        );
+      }
+    }
+  } else if (goProbe.error && /cannot find GOROOT directory/.test(goProbe.error)) {
+    problem(ctx, 'cgo/goroot-mismatch', 'error', `${goProbe.error}. Fix: reinstall Go or unset GOROOT.`);
+  }
+
+  let winnerIsGoroot: boolean | null = null;
+  if (goPath && goroot) {
+    const [a, b] = await Promise.all([platform.realpath(goPath), platform.realpath(p.join(goroot, 'bin', exeName('go', os)))]);
+    winnerIsGoroot = a !== null && b !== null ? (os === 'windows' ? a.toLowerCase() === b.toLowerCase() : a === b) : null;
+  }
+  if (goPath) {
+    const winnerReal = (await platform.realpath(goPath)) ?? goPath;
+    const distinct = others.filter((o) => o.real !== winnerReal);
+    const differentVersions = distinct.filter((o) => o.version !== null && version !== null && parseGoVersion(o.version) !== null && shortVersion(parseGoVersion(o.version)) !== shortVersion(version));
+    const list = others.map((o) => `${o.path}${o.real !== o.path ? ` -> ${o.real}` : ''} (${o.version ?? 'version unknown'})`).join(', ');
+    if (winnerIsGoroot === false) {
+      problem(
+        ctx,
+        'cgo/go-shadowed',
+        'warning',
+        `The first go on PATH, ${goPath}, is not $GOROOT/bin/go (GOROOT=${goroot}, ${shortVersion(version)}): it is a wrapper or shim, so what runs may differ from a terminal. go commands on PATH in order: ${list}. Fix: put ${p.join(goroot!, 'bin')} first on PATH, or remove the wrapper.`,
+        { data: { winner: goPath, goroot, candidates: others.map((o) => o.path) } },
+      );
+    } else if (differentVersions.length > 0) {
+      problem(
+        ctx,
+        'cgo/go-shadowed',
+        'warning',
+        `${goPath} (${shortVersion(version)}) shadows ${differentVersions.map((o) => `${o.path} (${o.version})`).join(', ')} on PATH; cgo-ls and the go command use the first one. go commands on PATH in order: ${list}. Fix: reorder PATH if you meant another version.`,
+        { data: { winner: goPath, candidates: others.map((o) => o.path) } },
+      );
+    }
+  }
+
+  // 8. Module context and GOTOOLCHAIN.
+  const module = await moduleContext(ctx, goEnv, version, values, layers);
+
+  // 9. Problems about cgo itself.
+  if (!decision.enabled) {
+    const severity: Severity = decision.rule === 'explicit' ? 'information' : 'warning';
+    let fix: string;
+    switch (decision.rule) {
+      case 'explicit':
+        fix = `Fix: if you want cgo, ${fixFor('CGO_ENABLED', cgoEnabledSet, '1')}.`;
+        break;
+      case 'cross-compiling':
+        fix = `Fix: set CGO_ENABLED=1 and a C cross compiler for ${goos}/${goarch}${goos === 'windows' ? `, e.g. CC=${mingwCCFor(goarch)}` : ''}.`;
+        break;
+      case 'no-default-cc':
+        fix = `Fix: install ${toolchainDefaultCC}${goos === 'windows' ? ' (MinGW-w64 or llvm-mingw)' : ''} and put it on PATH, or set CC in the environment (not only with go env -w) together with CGO_ENABLED=1.`;
+        break;
+      case 'unsupported':
+        fix = `Fix: cgo cannot be used for ${goos}/${goarch}; build for a supported target.`;
+        break;
+      default:
+        fix = 'Fix: set CGO_ENABLED=1 explicitly.';
+    }
+    problem(ctx, 'cgo/disabled', severity, `cgo is disabled (CGO_ENABLED=0): ${decision.reason}. Files that import "C" will be excluded from the build. ${fix}`, {
+      data: { rule: decision.rule, source: decision.source },
+    });
+  }
+
+  for (const key of ['CC', 'CXX', 'FC'] as const) {
+    const v = key === 'CC' ? values.CC : key === 'CXX' ? values.CXX : resolveValue(layers, 'FC');
+    if (!v) continue;
+    const split = quotedSplit(v.value);
+    const onlySpaces = split.ok && split.args.length === 0 && v.value !== '';
+    const invalid =
+      validateCompilerEnv(key, v.value, os) ??
+      (onlySpaces ? `${key}=${JSON.stringify(v.value)} contains only spaces, so the go command has no ${key} program to run` : null);
+    if (invalid) {
+      problem(
+        ctx,
+        'cgo/cc-invalid-env',
+        'error',
+        `${describeValue(key, v)} is rejected by the go command before any build: ${invalid}. Fix: ${fixFor(key, v, key === 'CC' ? '"/absolute/path/to/cc --option"' : '<absolute path or bare name>')}; quotes are only recognised around whole words and have no escapes.`,
+        { data: { variable: key, value: v.value, source: v.source } },
+      );
+    }
+  }
+  const envFlags: ToolchainModel['envFlags'] = { CPPFLAGS: [], CFLAGS: [], CXXFLAGS: [], LDFLAGS: [] };
+  for (const k of ['CPPFLAGS', 'CFLAGS', 'CXXFLAGS', 'LDFLAGS'] as const) {
+    const v = values[`CGO_${k}`]!;
+    const s = quotedSplit(v.value);
+    if (s.ok) envFlags[k] = s.args;
+    else
+      problem(
+        ctx,
+        'cgo/cc-invalid-env',
+        'error',
+        `${describeValue(`CGO_${k}`, v)} cannot be split; the go command panics with \`could not parse environment variable CGO_${k} with value ${JSON.stringify(v.value)}: ${s.error}\`. Fix: ${fixFor(`CGO_${k}`, v, '<flags>')}; quote only whole words.`,
+        { data: { variable: `CGO_${k}`, value: v.value, source: v.source } },
+      );
+  }
+
+  const cc = ccProbe.info;
+  const cxx = cxxProbe.info;
+  if (decision.enabled && !ccProbe.invalid) {
+    compilerProblems(ctx, 'CC', ccProbe, { goos, goarch, version, pathName });
+    if (!cxxProbe.invalid) compilerProblems(ctx, 'CXX', cxxProbe, { goos, goarch, version, pathName });
+  }
+  if (decision.enabled && !pkgConfig.path && pkgArgv.length > 0) {
+    problem(
+      ctx,
+      'cgo/pkg-config-missing',
+      'warning',
+      `${describeValue('PKG_CONFIG', values.PKG_CONFIG)}: ${pkgConfig.lookPathError ?? 'not found'}. A \`#cgo pkg-config:\` directive fails with \`<package>: ${pkgConfig.lookPathError ?? ''}\`. Fix: install pkg-config (pkgconf${os === 'windows' ? '; MSYS2: pacman -S mingw-w64-ucrt-x86_64-pkgconf' : ''}) and put it on PATH, or ${fixFor('PKG_CONFIG', values.PKG_CONFIG, '/absolute/path/to/pkg-config')}.`,
+      { data: { onlyIfPkgConfigUsed: true, pkgConfig: pkgArgv[0] } },
+    );
+  }
+
+  // 10. GODEBUG cgocheck.
+  if (godebug) {
+    const cc0 = cgocheckFromGodebug(godebug);
+    const gv = values.GODEBUG!;
+    if (cc0 === '0') {
+      problem(ctx, 'cgo/cgocheck-off', 'warning', `${describeValue('GODEBUG', gv)} turns off the runtime's cgo pointer checks (cgocheck=0): Go pointers passed to C incorrectly are no longer reported. Fix: remove cgocheck=0 from GODEBUG except when measuring performance.`, {
+        data: { source: gv.source },
+      });
+    } else if (cc0 !== undefined && cc0 !== '1' && cc0 !== '' && (version === null || version.minor >= 21)) {
+      problem(ctx, 'cgo/cgocheck2-removed', 'warning', `${describeValue('GODEBUG', gv)}: since Go 1.21 programs throw at start-up with \`cgocheck > 1 mode is no longer supported at runtime. Use GOEXPERIMENT=cgocheck2 at build time instead.\` Fix: remove cgocheck=${cc0} from GODEBUG and build with GOEXPERIMENT=cgocheck2.`, {
+        data: { source: gv.source },
+      });
+    }
+  }
+
+  // 11. Editor vs login shell.
+  if (opts.shellEnv) {
+    await driftProblems(ctx, opts.shellEnv, layers, {
+      goos,
+      goarch,
+      hostGoos,
+      hostGoarch,
+      version,
+      defaultCC: toolchainDefaultCC,
+      defaultCXX: toolchainDefaultCXX,
+    });
+  }
+
+  const envFileExists = layers.userFileLocation.path ? await platform.exists(layers.userFileLocation.path) : false;
+  const model: ToolchainModel = {
+    folder,
+    go: {
+      path: goPath,
+      candidates,
+      version,
+      ...(goroot ? { goroot } : {}),
+      ...(goEnv ? { env: goEnv } : {}),
+      ...(goProbe.error ? { error: goProbe.error } : !winnerLp.ok ? { error: winnerLp.error } : {}),
+      ...(goProbe.versionOutput ? { versionOutput: goProbe.versionOutput } : {}),
+      winnerIsGoroot,
+    },
+    goos,
+    goarch,
+    hostGoos,
+    hostGoarch,
+    values,
+    cgo: { enabled: decision.enabled, reason: decision.reason, source: decision.source, rule: decision.rule },
+    cc,
+    cxx,
+    pkgConfig,
+    childEnv,
+    envFlags,
+    fingerprint: fingerprintOf({
+      go: goPath,
+      goVersion: version ? shortVersion(version) : null,
+      goroot: goroot ?? null,
+      cc: [cc.argv, cc.path, cc.mtimeMs ?? null, cc.version ?? null, cc.target ?? null],
+      cxx: [cxx.argv, cxx.path, cxx.mtimeMs ?? null, cxx.version ?? null],
+      envFlags,
+      goos,
+      goarch,
+      cgo: decision.enabled,
+      pkgConfig: [pkgConfig.path, pkgConfig.version ?? null, pkgConfig.pkgConfigPath ?? null],
+    }),
+    problems: ctx.problems,
+    envFile: { path: layers.userFileLocation.path, exists: envFileExists, ...(layers.userFileLocation.reason ? { reason: layers.userFileLocation.reason } : {}) },
+    module,
+  };
+  return model;
+}
+
+function compilerProblems(
+  ctx: Ctx,
+  key: 'CC' | 'CXX',
+  probe: CompilerProbe,
+  t: { goos: string; goarch: string; version: GoVersion | null; pathName: string },
+): void {
+  const { info, value } = probe;
+  const severityFor = (s: Severity): Severity => (key === 'CXX' ? 'warning' : s);
+  const cxxNote = key === 'CXX' ? ' (only packages with C++ files use CXX)' : '';
+  const data = { variable: key, value: value.value, source: value.source, ...(key === 'CXX' ? { onlyIfCxxUsed: true } : {}) };
+  const prog = info.argv[0] ?? '';
+  if (!info.path) {
+    const err = info.lookPathError ?? `exec: ${goQuote(prog)}: executable file not found in ${t.pathName}`;
+    const goMsg = key === 'CC' ? `cgo: C compiler ${goQuote(prog)} not found: ${err}` : err;
+    const isDefault = value.source === 'default';
+    problem(
+      ctx,
+      'cgo/cc-not-found',
+      severityFor('error'),
+      `${describeValue(key, value)} is not found; the build fails with \`${goMsg}\`${key === 'CC' ? ' (after `# runtime/cgo`)' : ''}${cxxNote}. Fix: ${
+        isDefault
+          ? `install ${prog}${t.goos === 'windows' ? ' (MinGW-w64 or llvm-mingw)' : ''} and put it on PATH, or set ${key} to a compiler that exists`
+          : `install it or ${fixFor(key, value, '<compiler on PATH or absolute path>')}`
+      }.`,
+      { data: { ...data, lookPathError: err } },
+    );
+    return;
+  }
+  if (info.error) {
+    problem(ctx, 'cgo/cc-probe-failed', 'warning', `${describeValue(key, value)} at ${info.path} could not be queried: ${info.error}. Fix: run \`${info.argv.join(' ')} --version\` in a terminal.`, { data });
+    return;
+  }
+  const tgt = info.target ? tripleToGo(info.target) : { os: null, arch: null };
+  const who = `${describeValue(key, value)} is ${info.path}${info.banner ? ` ("${info.banner}")` : ''}`;
+  if (info.family === 'msvc-cl' || info.family === 'clang-cl' || info.flavor === 'msvc-target') {
+    const sample =
+      info.family === 'msvc-cl'
+        ? "cl : Command line error D8021 : invalid numeric argument '/Werror'"
+        : `clang: error: unsupported option '-mthreads' for target '${info.target ?? 'x86_64-pc-windows-msvc'}'`;
+    problem(
+      ctx,
+      'cgo/msvc-compiler',
+      severityFor('error'),
+      `${who}, an MSVC-style compiler${info.target ? ` targeting ${info.target}` : ''}. cgo only works with GCC-compatible drivers that target MinGW; builds fail with errors like \`${sample}\`${cxxNote}. Fix: install MinGW-w64 gcc (MSYS2 ucrt64, winlibs) or llvm-mingw clang and ${fixFor(key, value, t.goarch === 'arm64' ? 'aarch64-w64-mingw32-clang' : key === 'CC' ? 'gcc' : 'g++')}.`,
+      { data: { ...data, family: info.family, target: info.target } },
+    );
+    return;
+  }
+  if (info.flavor === 'cygwin' || info.flavor === 'msys') {
+    problem(
+      ctx,
+      'cgo/cygwin-compiler',
+      severityFor('error'),
+      `${who}, which targets ${info.target} (the ${info.flavor === 'cygwin' ? 'Cygwin' : 'MSYS'} runtime), not native Windows; runtime/cgo fails with \`error: implicit declaration of function '_beginthread'\`${cxxNote}. Fix: use a MinGW-w64 compiler (target x86_64-w64-mingw32, e.g. MSYS2's /ucrt64/bin/gcc) first on PATH, or ${fixFor(key, value, mingwCCFor(t.goarch))}.`,
+      { data: { ...data, target: info.target } },
+    );
+    return;
+  }
+  if (t.goos === 'windows' && tgt.os === 'windows' && tgt.arch === '386' && t.goarch === 'amd64') {
+    problem(
+      ctx,
+      'cgo/mingw32-for-amd64',
+      severityFor('error'),
+      `${who}, a 32-bit MinGW compiler (target ${info.target}), but GOARCH=amd64; builds fail with \`cc1.exe: sorry, unimplemented: 64-bit mode not compiled in\`${cxxNote}. Fix: install 64-bit MinGW-w64 (x86_64-w64-mingw32) and ${fixFor(key, value, key === 'CC' ? 'x86_64-w64-mingw32-gcc' : 'x86_64-w64-mingw32-g++')}, or build with GOARCH=386.`,
+      { data: { ...data, target: info.target } },
+    );
+    return;
+  }
+  if (tgt.os !== null && tgt.os !== t.goos && !(tgt.os === 'darwin' && t.goos === 'ios') && !(tgt.os === 'linux' && t.goos === 'android')) {
+    const cross = key === 'CC' ? (t.goos === 'windows' ? mingwCCFor(t.goarch) : `a ${t.goos}/${t.goarch} cross compiler`) : t.goos === 'windows' ? mingwCCFor(t.goarch).replace(/-gcc$/, '-g++').replace(/-clang$/, '-clang++') : `a ${t.goos}/${t.goarch} C++ cross compiler`;
+    let symptom: string;
+    if (t.goos === 'windows' && info.family === 'gcc' && (t.version === null || t.version.minor < 27)) {
+      // GCC names itself by the basename it was run as.
+      const progname = (info.argv[0] ?? 'gcc').replace(/^.*[\\/]/, '').replace(/\.exe$/i, '');
+      symptom = `${progname}: error: unrecognized command-line option '-mthreads'; did you mean '-pthread'?`;
+    } else if (t.goos === 'windows') {
+      symptom = `gcc_libinit_windows.c: fatal error: windows.h: No such file or directory`;
+    } else {
+      symptom = 'compile or link errors from the wrong C library and object format';
+    }
+    problem(
+      ctx,
+      'cgo/cc-wrong-target',
+      severityFor('error'),
+      `${who}, which targets ${info.target} (${tgt.os}${tgt.arch ? `/${tgt.arch}` : ''}), but GOOS/GOARCH is ${t.goos}/${t.goarch} with cgo enabled; the build fails with \`${symptom}\`${cxxNote}. Fix: ${fixFor(key, value, cross.includes(' ') ? '<cross compiler>' : cross)}${cross.includes(' ') ? ` (${cross})` : ''}${key === 'CC' && t.goos === 'windows' ? ` and CXX=${mingwCCFor(t.goarch).replace(/-gcc$/, '-g++').replace(/-clang$/, '-clang++')}` : ''}.`,
+      { data: { ...data, target: info.target, compilerOs: tgt.os, compilerArch: tgt.arch } },
+    );
+    return;
+  }
+  if (tgt.os === t.goos && tgt.arch !== null && tgt.arch !== t.goarch && info.family !== 'zig') {
+    const multilib = (tgt.arch === 'amd64' && t.goarch === '386') || (tgt.arch === '386' && t.goarch === 'amd64');
+    problem(
+      ctx,
+      'cgo/cc-wrong-target',
+      multilib ? 'warning' : severityFor('error'),
+      `${who}, which targets ${info.target} (${tgt.arch}), but GOARCH=${t.goarch}${multilib ? `: the go command passes ${t.goarch === '386' ? '-m32' : '-m64'}, which works only if the compiler's multilib support (e.g. gcc-multilib) is installed` : ''}${cxxNote}. Fix: ${fixFor(key, value, `<${t.goos}/${t.goarch} compiler>`)}.`,
+      { data: { ...data, target: info.target, compilerOs: tgt.os, compilerArch: tgt.arch } },
+    );
+  }
+}
+
+async function moduleContext(
+  ctx: Ctx,
+  goEnv: Record<string, string> | null,
+  version: GoVersion | null,
+  values: Record<string, EnvValue>,
+  layers: EnvLayers,
+): Promise<NonNullable<ToolchainModel['module']>> {
+  const platform = ctx.platform;
+  const p = pathFor(platform.os);
+  let goMod: string | null = goEnv ? (isNullDevice(goEnv.GOMOD) ? null : goEnv.GOMOD!) : await findUp(ctx.folder, 'go.mod', platform);
+  let goWork: string | null = goEnv ? (isNullDevice(goEnv.GOWORK) || goEnv.GOWORK === 'off' ? null : goEnv.GOWORK!) : null;
+  const go111 = (resolveValue(layers, 'GO111MODULE')?.value ?? '').trim();
+  if (go111 === 'off') {
+    const found = goMod ?? (await findUp(ctx.folder, 'go.mod', platform));
+    const v = resolveValue(layers, 'GO111MODULE')!;
+    const gopath = values.GOPATH?.value ?? '';
+    const inGopath = gopath !== '' && p.resolve(ctx.folder).startsWith(p.join(p.resolve(gopath.split(platform.os === 'windows' ? ';' : ':')[0]!), 'src') + p.sep);
+    problem(
+      ctx,
+      'cgo/gopath-mode',
+      'warning',
+      `${describeValue('GO111MODULE', v)}: the go command works in GOPATH mode${found ? ` and ignores ${found}` : ''}${inGopath ? '' : `; ${ctx.folder} is not under GOPATH/src (${gopath || 'GOPATH unset'}), so its imports will not resolve`}. Fix: ${fixFor('GO111MODULE', v, 'on')} or unset it.`,
+      { data: { go111module: 'off', goMod: found } },
+    );
+    return { mode: 'gopath', goMod: null, goWork: null };
+  }
+  if (!goMod && !goWork) {
+    if (go111 === 'auto') {
+      const v = resolveValue(layers, 'GO111MODULE')!;
+      problem(ctx, 'cgo/gopath-mode', 'warning', `${describeValue('GO111MODULE', v)} and no go.mod in ${ctx.folder} or above: the go command uses GOPATH mode here. Fix: run \`go mod init <module path>\` in the folder.`, {
+        data: { go111module: 'auto' },
+      });
+      return { mode: 'gopath', goMod: null, goWork: null };
+    }
+    problem(ctx, 'cgo/gopath-mode', 'information', `No go.mod in ${ctx.folder} or any parent: \`go build ./...\` fails with \`go: go.mod file not found in current directory or any parent directory; see 'go help modules'\`. Fix: run \`go mod init <module path>\`.`, {
+      data: { go111module: go111 },
+    });
+    return { mode: 'none', goMod: null, goWork: null };
+  }
+  const out: NonNullable<ToolchainModel['module']> = { mode: goWork ? 'workspace' : 'module', goMod, goWork, gotoolchain: values.GOTOOLCHAIN };
+  const [modText, workText] = await Promise.all([goMod ? platform.readFile(goMod) : null, goWork ? platform.readFile(goWork) : null]);
+  const modDirs = modText !== null ? parseModDirectives(modText) : null;
+  const workDirs = workText !== null ? parseModDirectives(workText) : null;
+  // In workspace mode the go.work go/toolchain lines decide which toolchain runs.
+  const src = workDirs && goWork ? { dirs: workDirs, file: goWork } : modDirs && goMod ? { dirs: modDirs, file: goMod } : null;
+  if (src?.dirs.go) out.goLine = { ...src.dirs.go, file: src.file };
+  if (src?.dirs.toolchain) out.toolchainLine = { ...src.dirs.toolchain, file: src.file };
+
+  if (modDirs && goMod) {
+    for (const g of modDirs.godebug) {
+      if (g.key === 'cgocheck') {
+        problem(
+          ctx,
+          'cgo/godebug-cgocheck-gomod',
+          'error',
+          `go.mod line ${g.line + 1} says \`godebug cgocheck=${g.value}\`, which the go command rejects: \`go: errors parsing go.mod:\` / \`${shortPath(ctx.folder, goMod, p)}:${g.line + 1}: unknown godebug "cgocheck"\`. cgocheck is a runtime GODEBUG, not a go.mod setting. Fix: remove the line; set GODEBUG=cgocheck=${g.value} in the program's environment if you really need it.`,
+          { target: 'go.mod', goModLine: g.line, goModFile: goMod, data: { value: g.value } },
+        );
+      }
+    }
+  }
+
+  if (version && src) {
+    // The go command names the file by base.ShortPath (relative to its cwd when that is shorter).
+    const fileName = shortPath(ctx.folder, src.file, p);
+    const sel = selectToolchain({
+      running: version,
+      gotoolchain: values.GOTOOLCHAIN!,
+      goLine: src.dirs.go,
+      toolchainLine: src.dirs.toolchain,
+      fileName,
+    });
+    out.selection = { action: sel.action, ...(sel.how ? { how: sel.how } : {}), ...(sel.toolchain ? { toolchain: sel.toolchain } : {}), ...(sel.message ? { message: sel.message } : {}) };
+    const gt = values.GOTOOLCHAIN!;
+    if (sel.action === 'error') {
+      problem(
+        ctx,
+        'cgo/go-version-too-old',
+        'error',
+        `${fileName} line ${sel.line! + 1} requires go >= ${src.dirs.go!.value}, but ${describeValue('GOTOOLCHAIN', gt)} runs ${sel.toolchain}: the go command fails with \`${sel.message}\`. Fix: install Go ${src.dirs.go!.value} or newer and put it first on PATH, or ${fixFor('GOTOOLCHAIN', gt, 'auto')} to let the go command download it, or lower the go line.`,
+        { target: 'go.mod', goModLine: sel.line, goModFile: src.file, data: { required: src.dirs.go!.value, running: shortVersion(version), gotoolchain: gt.value } },
+      );
+    } else if (sel.action === 'switch') {
+      const goModcache = await modcacheToolchain(ctx, values, sel.toolchain!);
+      const gomodLine = sel.line;
+      let what: string;
+      if (sel.how === 'pinned') what = `${describeValue('GOTOOLCHAIN', gt)} makes the go command run ${sel.toolchain} instead of the local ${shortVersion(version)}`;
+      else
+        what = `${fileName} line ${gomodLine! + 1} (${sel.cause === 'toolchain-line' ? `toolchain ${src.dirs.toolchain!.value}` : `go ${src.dirs.go!.value}`}) is newer than the local ${shortVersion(version)}, and ${describeValue('GOTOOLCHAIN', gt)} lets the go command switch to ${sel.toolchain}`;
+      let availability: string;
+      if (goModcache) availability = `it is already downloaded (${goModcache})`;
+      else if (sel.how === 'path') availability = `it must be on PATH as ${sel.toolchain}, else: \`go: cannot find "${sel.toolchain}" in PATH\``;
+      else {
+        const proxy = resolveValue(layers, 'GOPROXY')?.value ?? '';
+        const host = `${hostOf(ctx, values).os}/${hostOf(ctx, values).arch}`;
+        availability = `the go command downloads it first (\`go: downloading ${sel.toolchain} (${host})\`)${proxy === 'off' ? `; with GOPROXY=off that fails: \`go: download ${sel.toolchain} for ${host}: toolchain not available\`` : ''}`;
+      }
+      problem(
+        ctx,
+        'cgo/toolchain-switch',
+        goModcache || sel.how === 'pinned' ? 'information' : 'warning',
+        `${what}; ${availability}. cgo-ls probed the local toolchain; the rules of ${sel.toolchain} apply to builds. Fix: install ${sel.toolchain} and put it first on PATH, or ${fixFor('GOTOOLCHAIN', gt, 'local')} to build with ${shortVersion(version)}.`,
+        {
+          target: gomodLine !== undefined ? 'go.mod' : 'import-c',
+          ...(gomodLine !== undefined ? { goModLine: gomodLine, goModFile: src.file } : {}),
+          data: { toolchain: sel.toolchain, how: sel.how, cached: goModcache ?? null },
+        },
+      );
+    }
+  }
+  return out;
+}
+
+function hostOf(ctx: Ctx, values: Record<string, EnvValue>): { os: string; arch: string } {
+  return { os: values.GOHOSTOS?.value ?? ctx.platform.os, arch: values.GOHOSTARCH?.value ?? ctx.platform.arch };
+}
+
+/** The path of an already-downloaded toolchain module (golang.org/toolchain@v0.0.1-<name>.<goos>-<goarch>), or null. */
+async function modcacheToolchain(ctx: Ctx, values: Record<string, EnvValue>, name: string): Promise<string | null> {
+  const p = pathFor(ctx.platform.os);
+  let modcache = envGet(ctx.env, 'GOMODCACHE', ctx.platform.os) ?? '';
+  if (!modcache) {
+    const gopath = (values.GOPATH?.value ?? '').split(ctx.platform.os === 'windows' ? ';' : ':')[0] ?? '';
+    if (!gopath) return null;
+    modcache = p.join(gopath, 'pkg', 'mod');
+  }
+  const h = hostOf(ctx, values);
+  const host = `${h.os}-${h.arch}`;
+  const bin = p.join(modcache, 'golang.org', `toolchain@v0.0.1-${name}.${host}`, 'bin', exeName('go', ctx.platform.os));
+  return (await ctx.platform.exists(bin)) ? bin : null;
+}
+
+async function driftProblems(
+  ctx: Ctx,
+  shellEnv: Record<string, string>,
+  layers: EnvLayers,
+  base: { goos: string; goarch: string; hostGoos: string; hostGoarch: string; version: GoVersion | null; defaultCC: string; defaultCXX: string },
+): Promise<void> {
+  const os = ctx.platform.os;
+  const shell = mergeEnv(shellEnv, undefined, os);
+  const [ed, sh] = await Promise.all([outcomeFor(ctx.env, ctx.platform, layers, base), outcomeFor(shell, ctx.platform, layers, base)]);
+  const diffs: string[] = [];
+  if (ed.cgo.enabled !== sh.cgo.enabled) {
+    diffs.push(`CGO_ENABLED: the editor gets ${ed.cgo.enabled ? 1 : 0} (${ed.cgo.reason}); the login shell gets ${sh.cgo.enabled ? 1 : 0} (${sh.cgo.reason})`);
+  }
+  if (ed.ccPath !== sh.ccPath || ed.ccValue !== sh.ccValue) {
+    diffs.push(`C compiler: the editor runs CC=${ed.ccValue} → ${ed.ccPath ?? 'not found'}; the login shell runs CC=${sh.ccValue} → ${sh.ccPath ?? 'not found'}`);
+  }
+  if (ed.cxxPath !== sh.cxxPath) diffs.push(`C++ compiler: editor → ${ed.cxxPath ?? 'not found'}; login shell → ${sh.cxxPath ?? 'not found'}`);
+  if (ed.pkgConfigPath !== sh.pkgConfigPath) diffs.push(`pkg-config: editor → ${ed.pkgConfigPath ?? 'not found'}; login shell → ${sh.pkgConfigPath ?? 'not found'}`);
+  const pcpE = envGet(ctx.env, 'PKG_CONFIG_PATH', os) ?? '';
+  const pcpS = envGet(shell, 'PKG_CONFIG_PATH', os) ?? '';
+  if (pcpE !== pcpS && (ed.pkgConfigPath !== null || sh.pkgConfigPath !== null)) {
+    diffs.push(`PKG_CONFIG_PATH: editor ${JSON.stringify(pcpE)}; login shell ${JSON.stringify(pcpS)} (pkg-config finds different .pc files)`);
+  }
+  for (const k of ['CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS']) {
+    const a = envGet(ctx.env, k, os) ?? '';
+    const b = envGet(shell, k, os) ?? '';
+    if (a !== b) diffs.push(`${k}: editor ${JSON.stringify(a)}; login shell ${JSON.stringify(b)}`);
+  }
+  if (ed.goPath !== sh.goPath) diffs.push(`go: editor → ${ed.goPath ?? 'not found'}; login shell → ${sh.goPath ?? 'not found'}`);
+  if (diffs.length === 0) return;
+  const changed = DRIFT_KEYS.filter((k) => (envGet(ctx.env, k, os) ?? '') !== (envGet(shell, k, os) ?? ''));
+  problem(
+    ctx,
+    'cgo/env-drift',
+    'warning',
+    `The editor's environment and your login shell would build cgo differently (a terminal \`go build\` may work while the editor fails, or the reverse): ${diffs.join('; ')}. Variables that differ: ${changed.join(', ') || 'none directly (the PATH lookup differs)'}. Fix: start the editor from the login shell, or copy ${changed.join('/') || 'PATH'} into the editor's cgo.env setting.`,
+    { data: { differences: diffs, variables: changed } },
+  );
+}

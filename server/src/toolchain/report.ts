@@ -1,0 +1,194 @@
+// The toolchain model for people: a flutter-doctor style text report (`cgo-ls doctor`), a compact markdown summary
+// (hover on `import "C"`), and JSON (the model, with the child environment reduced to the keys that matter).
+import { formatGoVersion } from '../core/goversion.js';
+import type { CompilerInfo, EnvValue, ToolchainModel, ToolchainProblem } from './types.js';
+import { describeSource } from './goenv.js';
+
+export type ReportFormat = 'text' | 'markdown' | 'json';
+
+/** Environment keys kept in the JSON report's childEnv (the rest can hold secrets and is irrelevant to cgo). */
+const CHILD_ENV_KEYS = /^(PATH|Path|PATHEXT|CC|CXX|FC|CGO_[A-Z_]+|PKG_CONFIG(_PATH|_LIBDIR|_SYSROOT_DIR)?|GO[A-Z0-9_]*|TERM|LC_ALL|LANG|SDKROOT|DEVELOPER_DIR|MACOSX_DEPLOYMENT_TARGET|C_INCLUDE_PATH|CPATH|CPLUS_INCLUDE_PATH|LIBRARY_PATH|LD_LIBRARY_PATH|DYLD_LIBRARY_PATH|MSYSTEM|HOME|XDG_CONFIG_HOME|AppData|APPDATA)$/;
+const SECRET_GO_KEYS = new Set(['GOAUTH', 'GONOSUMDB', 'GOPRIVATE', 'GONOPROXY', 'GOINSECURE']);
+
+function redactUrls(s: string): string {
+  return s.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s,|]+@/gi, '$1***@');
+}
+
+export function exitCodeFor(model: ToolchainModel): number {
+  return model.problems.some((p) => p.severity === 'error') ? 1 : 0;
+}
+
+export function renderReport(model: ToolchainModel, format: ReportFormat): string {
+  switch (format) {
+    case 'json':
+      // Credentials in URLs (GOPROXY=https://user:token@proxy …) are masked.
+      return JSON.stringify(jsonModel(model), (_k, v: unknown) => (typeof v === 'string' ? redactUrls(v) : v), 2);
+    case 'markdown':
+      return markdownReport(model);
+    default:
+      return textReport(model);
+  }
+}
+
+function jsonModel(model: ToolchainModel): unknown {
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(model.childEnv)) {
+    if (v !== undefined && CHILD_ENV_KEYS.test(k) && !SECRET_GO_KEYS.has(k)) childEnv[k] = v;
+  }
+  const goEnv = model.go.env ? Object.fromEntries(Object.entries(model.go.env).filter(([k]) => !SECRET_GO_KEYS.has(k))) : undefined;
+  return { ...model, go: { ...model.go, ...(goEnv ? { env: goEnv } : {}) }, childEnv };
+}
+
+function val(key: string, v: EnvValue | undefined): string {
+  if (!v) return `${key} unset`;
+  return `${key} = ${v.value === '' ? '""' : v.value} (${describeSource(v)})`;
+}
+
+function compilerLine(c: CompilerInfo): string {
+  const who = [c.family !== 'unknown' ? c.family : null, c.flavor, c.version].filter(Boolean).join(' ');
+  const parts = [c.path ?? 'not found'];
+  if (who) parts.push(who);
+  if (c.target) parts.push(`target ${c.target}`);
+  return parts.join(', ');
+}
+
+type Mark = '✓' | '!' | '✗';
+
+function markFor(problems: ToolchainProblem[]): Mark {
+  if (problems.some((p) => p.severity === 'error')) return '✗';
+  if (problems.some((p) => p.severity === 'warning')) return '!';
+  return '✓';
+}
+
+const SECTIONS: { title: string; codes: RegExp }[] = [
+  { title: 'Go toolchain', codes: /^cgo\/(go-|goroot-|toolchain-)/ },
+  { title: 'Module', codes: /^cgo\/(gopath-mode|godebug-cgocheck-gomod)/ },
+  { title: 'cgo', codes: /^cgo\/(disabled|cgocheck)/ },
+  { title: 'C compiler', codes: /^cgo\/(cc-|msvc-|cygwin-|mingw32-)/ },
+  { title: 'pkg-config', codes: /^cgo\/pkg-config/ },
+  { title: 'Environment', codes: /^cgo\/env-drift/ },
+];
+
+function sectionProblems(model: ToolchainModel, title: string): ToolchainProblem[] {
+  const s = SECTIONS.find((x) => x.title === title)!;
+  return model.problems.filter((p) => s.codes.test(p.code));
+}
+
+function problemLines(problems: ToolchainProblem[]): string[] {
+  const out: string[] = [];
+  for (const p of problems) {
+    const sym = p.severity === 'error' ? '✗' : p.severity === 'warning' ? '!' : '•';
+    const [cause, ...fix] = p.message.split(/ Fix: /);
+    out.push(`    ${sym} ${cause} [${p.code}]`);
+    if (fix.length > 0) out.push(`      Fix: ${fix.join(' Fix: ')}`);
+  }
+  return out;
+}
+
+function textReport(m: ToolchainModel): string {
+  const lines: string[] = [];
+  const head = (title: string, summary: string) => {
+    lines.push(`[${markFor(sectionProblems(m, title))}] ${title}${summary ? ` — ${summary}` : ''}`);
+  };
+  const detail = (s: string) => lines.push(`    • ${s}`);
+
+  head('Go toolchain', m.go.version ? `${formatGoVersion(m.go.version)} at ${m.go.path}` : 'not found');
+  if (m.go.path) detail(`go on PATH: ${m.go.path}${m.go.winnerIsGoroot === false ? ' (not $GOROOT/bin/go)' : ''}`);
+  if (m.go.candidates.length > 1) detail(`all go on PATH: ${m.go.candidates.join(', ')}`);
+  if (m.go.goroot) detail(val('GOROOT', m.values.GOROOT ?? { value: m.go.goroot, source: 'computed' }));
+  detail(val('GOTOOLCHAIN', m.values.GOTOOLCHAIN));
+  if (m.envFile) detail(`go env file: ${m.envFile.path ?? `none (${m.envFile.reason ?? 'unknown'})`}${m.envFile.path ? (m.envFile.exists ? '' : ' (does not exist)') : ''}`);
+  if (m.go.error) detail(`error: ${m.go.error}`);
+  lines.push(...problemLines(sectionProblems(m, 'Go toolchain')));
+
+  const mod = m.module;
+  head('Module', mod ? (mod.mode === 'none' ? 'no go.mod' : `${mod.mode}${mod.goMod ? ` ${mod.goMod}` : ''}`) : '');
+  if (mod?.goWork) detail(`go.work: ${mod.goWork}`);
+  if (mod?.goLine) detail(`go ${mod.goLine.value} (${mod.goLine.file}:${mod.goLine.line + 1})`);
+  if (mod?.toolchainLine) detail(`toolchain ${mod.toolchainLine.value} (${mod.toolchainLine.file}:${mod.toolchainLine.line + 1})`);
+  if (m.values.GO111MODULE) detail(val('GO111MODULE', m.values.GO111MODULE));
+  lines.push(...problemLines(sectionProblems(m, 'Module')));
+
+  head('cgo', `CGO_ENABLED=${m.cgo.enabled ? 1 : 0} for ${m.goos}/${m.goarch}`);
+  detail(`reason: ${m.cgo.reason}`);
+  detail(val('GOOS', m.values.GOOS));
+  detail(val('GOARCH', m.values.GOARCH));
+  if (m.goos !== m.hostGoos || m.goarch !== m.hostGoarch) detail(`host: ${m.hostGoos}/${m.hostGoarch}`);
+  for (const k of ['CGO_CPPFLAGS', 'CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS']) detail(val(k, m.values[k]));
+  if (m.values.GODEBUG) detail(val('GODEBUG', m.values.GODEBUG));
+  lines.push(...problemLines(sectionProblems(m, 'cgo')));
+
+  head('C compiler', m.cc ? compilerLine(m.cc) : 'unknown');
+  detail(val('CC', m.values.CC));
+  if (m.cc?.banner) detail(`CC --version: ${m.cc.banner}`);
+  detail(val('CXX', m.values.CXX));
+  if (m.cxx) detail(`C++: ${compilerLine(m.cxx)}`);
+  lines.push(...problemLines(sectionProblems(m, 'C compiler')));
+
+  head('pkg-config', m.pkgConfig.path ? `${m.pkgConfig.path}${m.pkgConfig.version ? ` ${m.pkgConfig.version}` : ''}` : 'not found');
+  detail(val('PKG_CONFIG', m.values.PKG_CONFIG));
+  detail(`PKG_CONFIG_PATH = ${m.pkgConfig.pkgConfigPath ?? '(unset)'}`);
+  lines.push(...problemLines(sectionProblems(m, 'pkg-config')));
+
+  const envProblems = sectionProblems(m, 'Environment');
+  if (envProblems.length > 0) {
+    head('Environment', 'editor vs login shell');
+    lines.push(...problemLines(envProblems));
+  }
+  const errors = m.problems.filter((p) => p.severity === 'error').length;
+  const warnings = m.problems.filter((p) => p.severity === 'warning').length;
+  lines.push('');
+  lines.push(errors + warnings === 0 ? '• No issues found.' : `! Found ${errors} error(s) and ${warnings} warning(s).`);
+  return lines.join('\n');
+}
+
+function mdEscapePlain(s: string): string {
+  return s.replace(/([\\*_[\]<>|])/g, '\\$1');
+}
+
+/** Escapes markdown outside `code spans` (which messages use for the toolchain's verbatim output). */
+function mdEscape(s: string): string {
+  return s
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : mdEscapePlain(part)))
+    .join('');
+}
+
+function code(s: string): string {
+  const fence = s.includes('`') ? '``' : '`';
+  return `${fence}${s}${fence}`;
+}
+
+function markdownReport(m: ToolchainModel): string {
+  const out: string[] = [];
+  const go = m.go.version ? `${formatGoVersion(m.go.version)} (${code(m.go.path ?? '?')})` : '**no go command found**';
+  out.push(`**cgo** ${m.cgo.enabled ? 'enabled' : '**disabled**'} · ${code(`${m.goos}/${m.goarch}`)} · ${go}`);
+  out.push('');
+  out.push(`- ${code(`CGO_ENABLED=${m.cgo.enabled ? 1 : 0}`)}: ${mdEscape(m.cgo.reason)}`);
+  const cc = m.cc;
+  if (cc) {
+    const id = [cc.family !== 'unknown' ? cc.family : null, cc.flavor, cc.version].filter(Boolean).join(' ');
+    out.push(
+      `- CC ${code(m.values.CC?.value ?? cc.argv.join(' '))} (${mdEscape(describeSource(m.values.CC ?? { source: cc.source }))}) → ${cc.path ? code(cc.path) : '**not found**'}${id ? `, ${mdEscape(id)}` : ''}${cc.target ? `, target ${code(cc.target)}` : ''}`,
+    );
+  }
+  const cxx = m.cxx;
+  if (cxx) out.push(`- CXX ${code(m.values.CXX?.value ?? cxx.argv.join(' '))} → ${cxx.path ? code(cxx.path) : '**not found**'}`);
+  const flags = (['CPPFLAGS', 'CFLAGS', 'LDFLAGS'] as const)
+    .map((k) => {
+      const v = m.values[`CGO_${k}`];
+      return v ? `CGO_${k} ${code(v.value || '""')}${v.source === 'default' ? '' : ` (${mdEscape(describeSource(v))})`}` : null;
+    })
+    .filter(Boolean);
+  if (flags.length) out.push(`- ${flags.join(' · ')}`);
+  out.push(
+    `- pkg-config: ${m.pkgConfig.path ? `${code(m.pkgConfig.path)}${m.pkgConfig.version ? ` ${m.pkgConfig.version}` : ''}` : '**not found**'}${m.pkgConfig.pkgConfigPath ? ` · PKG_CONFIG_PATH ${code(m.pkgConfig.pkgConfigPath)}` : ''}`,
+  );
+  const important = m.problems.filter((p) => p.severity === 'error' || p.severity === 'warning');
+  if (important.length > 0) {
+    out.push('');
+    for (const p of important.slice(0, 4)) out.push(`${p.severity === 'error' ? '✗' : '!'} ${mdEscape(p.message)} (${code(p.code)})`);
+    if (important.length > 4) out.push(`… and ${important.length - 4} more (run \`cgo-ls doctor\`)`);
+  }
+  return out.join('\n');
+}
