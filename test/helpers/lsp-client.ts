@@ -89,6 +89,8 @@ export class LspClient {
     });
     this.proc.stdout.on('data', (d: Buffer) => this.onData(d));
     this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    // The server may exit while we still answer one of its requests; that is not a test failure by itself.
+    this.proc.stdin.on('error', () => undefined);
   }
 
   private onData(d: Buffer): void {
@@ -129,6 +131,7 @@ export class LspClient {
   }
 
   sendRaw(msg: unknown): void {
+    if (!this.proc.stdin.writable) return;
     const body = Buffer.from(JSON.stringify(msg), 'utf8');
     this.proc.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
     this.proc.stdin.write(body);

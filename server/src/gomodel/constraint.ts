@@ -81,15 +81,15 @@ export function parsePlusBuildExpr(text: string): Expr {
   for (const clause of text.split(/\s+/).filter(Boolean)) {
     let and: Expr | undefined;
     for (let lit of clause.split(',')) {
-      let neg = false;
-      if (lit.startsWith('!!') || lit === '!') throw new ConstraintSyntaxError(`invalid tag ${lit}`);
-      if (lit.startsWith('!')) {
-        neg = true;
-        lit = lit.slice(1);
+      // As go/build/constraint: `!!x`, a lone `!` and invalid tags become the tag "ignore" (never set).
+      let x: Expr;
+      if (lit.startsWith('!!') || lit === '!') x = { kind: 'tag', tag: 'ignore' };
+      else {
+        const neg = lit.startsWith('!');
+        if (neg) lit = lit.slice(1);
+        x = isValidTag(lit) ? { kind: 'tag', tag: lit } : { kind: 'tag', tag: 'ignore' };
+        if (neg) x = { kind: 'not', x };
       }
-      if (!isValidTag(lit)) throw new ConstraintSyntaxError(`invalid tag ${lit}`);
-      let x: Expr = { kind: 'tag', tag: lit };
-      if (neg) x = { kind: 'not', x };
       and = and ? { kind: 'and', x: and, y: x } : x;
     }
     if (!and) throw new ConstraintSyntaxError('empty clause');

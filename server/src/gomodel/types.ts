@@ -10,6 +10,12 @@ export interface PreambleLine {
   goLine: number;
   /** 0-based UTF-16 column in the .go file of text[0]. */
   goCol: number;
+  /**
+   * Present only when the line is made of text from several places: cmd/cgo's commentText does not add a newline
+   * after a block comment, so `/* a *\/` followed by `// b` on the next line become ONE preamble line. Each segment
+   * starts at `col` (UTF-16 index in `text`) and maps to goLine/goCol. The first segment equals goLine/goCol.
+   */
+  segments?: { col: number; goLine: number; goCol: number }[];
 }
 
 export interface CommentGroupInfo {
@@ -46,7 +52,12 @@ export interface CgoImport {
    * A comment that looks meant as the preamble but is not one: separated by a blank line, or attached to a
    * parenthesised group with more than one spec. (Rule cgo-rules.md §10 #1.)
    */
-  detached?: { group: CommentGroupInfo; reason: 'blank-line' | 'group-doc' };
+  detached?: {
+    group: CommentGroupInfo;
+    reason: 'blank-line' | 'group-doc';
+    /** The blank lines between the comment and the next token (whole lines; deleting them attaches the comment). */
+    blankLines?: Range;
+  };
   /**
    * Comment groups directly above the preamble (one blank line apart) that contain `#cgo`/`#include`/`#define`
    * lines and are silently lost (§10 #2).
@@ -68,6 +79,12 @@ export interface CRef {
   argCount?: number;
   /** `x, err := C.f()` form. */
   twoResult?: boolean;
+  /**
+   * A local declaration named `C` precedes this reference in the same function. cmd/cgo does no scoping (it
+   * treats every `C.x` as a C reference, ast.go saveRef), so the reference is still in cRefs; consumers that want
+   * Go scoping can skip it.
+   */
+  shadowed?: boolean;
 }
 
 export interface ExportComment {
@@ -80,7 +97,9 @@ export interface ExportComment {
   /** The function it documents, when it is the func's doc comment (adjacent). */
   func?: { name: string; nameRange: Range; receiver?: string; paramsText: string; resultText: string; range: Range };
   /** Why cmd/cgo will not see it: `// export` with a space, not adjacent, or the file has no import "C". */
-  ignored?: 'space-after-slashes' | 'not-adjacent' | 'no-import-c' | 'block-comment';
+  ignored?: 'space-after-slashes' | 'not-adjacent' | 'no-import-c' | 'block-comment' | 'not-first';
+  /** For not-adjacent: the blank lines between the comment group and the func (delete them to attach it). */
+  blankLines?: Range;
 }
 
 export interface BuildInfo {
@@ -92,6 +111,8 @@ export interface BuildInfo {
   fileGOOS?: string;
   fileGOARCH?: string;
   isTest: boolean;
+  /** go/build rejects the file: a second //go:build line, or a //go:build expression that does not parse. */
+  goBuildError?: string;
 }
 
 export interface GoFile {
@@ -112,6 +133,37 @@ export interface GoFile {
   hasSyntaxErrors: boolean;
   /** The whole preamble text cmd/cgo would compile (all cImports' preambles joined), '' if none. */
   readonly importsC: boolean;
+  /**
+   * `import \`C\`` (raw string): go/build unquotes the path and treats the file as a cgo file (cgo tag, CgoFiles),
+   * but cmd/cgo compares the literal with `"C"` and does not see it. Not in cImports.
+   */
+  backquotedCImport?: Range;
+  /** Top-level C declarations/definitions found in the preambles (tree-sitter-c), with Go-file positions. */
+  preambleDecls?: PreambleCDecl[];
+}
+
+/** A top-level C function or variable declared/defined in an import "C" preamble. */
+export interface PreambleCDecl {
+  name: string;
+  kind: 'function' | 'variable';
+  /** Function with a body, or an object definition (initialised or tentative, not `extern` without initialiser). */
+  definition: boolean;
+  storage: 'static' | 'extern' | 'none';
+  inline: boolean;
+  /** Functions: the parameter list ends with `...`. */
+  variadic: boolean;
+  /**
+   * A definition with external linkage: a non-static function definition (not a C99 plain `inline` one) or a
+   * non-static object definition (not weak). Compiled into both _cgo_export.c and <file>.cgo2.c when the file has
+   * an //export, which makes the link fail with "multiple definition" (cgo-rules.md §7.2).
+   */
+  externalDefinition: boolean;
+  /** Index into GoFile.cImports of the preamble it is in. */
+  cImport: number;
+  /** Go-file range of the whole declaration (start and end mapped through the preamble). */
+  range: Range;
+  /** Go-file range of the declared name. */
+  nameRange: Range;
 }
 
 /** The build target a file is evaluated for. */

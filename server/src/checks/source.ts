@@ -1,0 +1,423 @@
+// Static checks on one Go file's cgo usage (no compiler needed): cgo-rules.md §10 rows 1–3, 13–15, 17, 22.
+// Every message is "<cause, with the toolchain's wording where it has one> — <fix>".
+import path from 'node:path';
+import type { CodeInfo } from '../core/codes.js';
+import { atLeast, type GoVersion } from '../core/goversion.js';
+import type { CgoDiagnostic, Range } from '../core/types.js';
+import type { CgoImport, ExportComment, GoFile } from '../gomodel/types.js';
+
+export const codes: CodeInfo[] = [
+  {
+    code: 'cgo/preamble-detached',
+    severity: 'error',
+    title: 'Comment meant as the cgo preamble is not attached to import "C"',
+    cause:
+      'cmd/cgo uses only the doc comment of the import "C" spec (or of its import declaration when "C" is its only spec). A comment separated from import "C" by a blank line, or attached to a parenthesised import group with more than one spec, is ignored: nothing is reported at the import, but every C name later fails with `could not determine kind of name for C.<x>` (Go ≤1.23) / `could not determine what C.<x> refers to` (Go ≥1.24).',
+    fix: 'Delete the blank line so the comment ends directly above import "C"; for a group, put the comment directly above "C" inside the parentheses or use a separate `import "C"`.',
+    example: '// #include <stdio.h>\n\nimport "C"',
+  },
+  {
+    code: 'cgo/preamble-split',
+    severity: 'warning',
+    title: 'A blank line splits the preamble; the part above it is ignored',
+    cause:
+      'go/parser ends a comment group at a blank line and cmd/cgo only uses the group that touches import "C". The #cgo/#include/#define lines in the group above are silently lost (missing flags, `implicit declaration of function` warnings, unresolved names). The toolchain prints nothing about it.',
+    fix: 'Replace the blank line with an empty `//` line (or delete it) so both parts form one comment.',
+    example: '// #cgo LDFLAGS: -lm\n\n// #include <math.h>\nimport "C"',
+  },
+  {
+    code: 'cgo/renamed-import',
+    severity: 'error',
+    title: 'import "C" cannot be renamed',
+    cause: 'An import name on "C" (`c`, `_`, `.`): cmd/cgo fails with `cannot rename import "C"`.',
+    fix: 'Use a plain `import "C"`.',
+    example: '// #include <stdio.h>\nimport c "C"',
+  },
+  {
+    code: 'cgo/export-preamble-definition',
+    severity: 'error',
+    title: 'Definition in the preamble of a file that uses //export',
+    cause:
+      'A file with //export has its preamble copied into both _cgo_export.c and <file>.cgo2.c, so a non-static function definition or a non-extern global variable definition in it is defined twice and the link fails: ``multiple definition of `<sym>\'; …_cgo_export.c:<n>: first defined here``.',
+    fix: 'Move the definition into a .c file or the preamble of a file without //export and keep only a declaration here, or make it `static` (`static inline` for small helpers).',
+    example: '// int helper(void) { return 1; }\nimport "C"\n\n//export GoCb\nfunc GoCb() {}',
+  },
+  {
+    code: 'cgo/export-name',
+    severity: 'error',
+    title: '//export name does not match the function',
+    cause:
+      'cmd/cgo exports a function under its Go name: `export comment has wrong name "<X>", want "<Y>"`; an empty name gives `export missing name`.',
+    fix: 'Write `//export <FunctionName>` with the function\'s exact name.',
+    example: '//export Other\nfunc GoCallback() {}',
+  },
+  {
+    code: 'cgo/export-ignored',
+    severity: 'warning',
+    title: '//export comment that cmd/cgo does not see',
+    cause:
+      'cmd/cgo only honours a comment starting exactly with "//export " inside the function\'s doc comment (the group directly above `func`), only the first one, and only in a file that imports "C". `// export X`, `/*export X*/`, an //export separated from the func by a blank line, or one in a non-cgo file is silently ignored and the function is not exported.',
+    fix: 'Write `//export Name` (no space after //) directly above the func, in a file that imports "C".',
+    example: '// export GoCallback\nfunc GoCallback() {}',
+  },
+  {
+    code: 'cgo/test-file',
+    severity: 'error',
+    title: 'cgo in a _test.go file',
+    cause: 'go/build rejects import "C" in test files: `use of cgo in test <file> not supported` (go test then reports `[setup failed]`).',
+    fix: 'Move the cgo code into a non-test file of the package and call it from the test.',
+    example: '// file foo_test.go\nimport "C"',
+  },
+  {
+    code: 'cgo/misuse',
+    severity: 'error',
+    title: 'C name used in a way cgo rejects',
+    cause:
+      'cmd/cgo errors: `cannot refer to errno directly; see documentation` (C.errno), `cannot refer to C._CMalloc; use C.malloc`, `cannot define new methods on non-local type <T>` (receiver C.T / *C.T, Go ≥1.21), `cannot embed C type` (embedded C.T field), and `unexpected type: ...` when calling a variadic C function such as printf.',
+    fix: 'Use `n, err := C.f()` to read errno; use C.malloc; declare a local type (`type T C.T`) for methods and use a named field instead of embedding; call variadic C functions through a non-variadic C wrapper in the preamble.',
+    example: '_ = C.errno\nC.printf(C.CString("%d"), 1)',
+  },
+];
+
+/** Well-known variadic C library functions (cgo cannot call variadic functions). */
+export const KNOWN_VARIADIC = new Set([
+  'printf',
+  'fprintf',
+  'sprintf',
+  'snprintf',
+  'dprintf',
+  'asprintf',
+  'scanf',
+  'fscanf',
+  'sscanf',
+  'syslog',
+  'ioctl',
+  'open',
+  'openat',
+  'fcntl',
+  'execl',
+  'execlp',
+  'execle',
+  'prctl',
+  'err',
+  'errx',
+  'warn',
+  'warnx',
+]);
+
+export interface SourceCheckOptions {
+  goVersion: GoVersion;
+  text: string;
+}
+
+function sep(cause: string, fix: string): string {
+  return `${cause} — ${fix}`;
+}
+
+function couldNotDetermine(v: GoVersion, name: string): string {
+  return atLeast(v, 24) ? `could not determine what C.${name} refers to` : `could not determine kind of name for C.${name}`;
+}
+
+/** Runs the static cgo source checks on one file. Never throws. */
+export function checkSource(file: GoFile, opts: SourceCheckOptions): CgoDiagnostic[] {
+  const out: CgoDiagnostic[] = [];
+  const run = (f: () => void) => {
+    try {
+      f();
+    } catch {
+      // a malformed model must not take the other checks down
+    }
+  };
+  run(() => checkImports(file, opts, out));
+  run(() => checkExports(file, out));
+  run(() => checkExportDefinitions(file, out));
+  run(() => checkTestFile(file, out));
+  run(() => checkMisuse(file, opts, out));
+  return out;
+}
+
+function checkImports(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[]): void {
+  const firstRef = file.cRefs.find((r) => !r.shadowed) ?? file.cRefs[0];
+  for (const imp of file.cImports) {
+    if (imp.renamedTo !== undefined && imp.nameRange) {
+      out.push({
+        file: file.path,
+        range: imp.pathRange,
+        severity: 'error',
+        code: 'cgo/renamed-import',
+        message: sep('cannot rename import "C"', `delete "${imp.renamedTo}" and write a plain import "C" (refer to C names as C.x)`),
+        data: { code: 'cgo/renamed-import', nameRange: imp.nameRange, name: imp.renamedTo, pathRange: imp.pathRange },
+      });
+    }
+    if (imp.detached) detached(file, imp, opts, firstRef?.name, firstRef?.range, out);
+    if (imp.splitAbove && imp.preamble) {
+      const blank: Range = {
+        start: { line: imp.splitAbove.range.end.line + 1, character: 0 },
+        end: { line: imp.preamble.group.range.start.line, character: 0 },
+      };
+      out.push({
+        file: file.path,
+        range: imp.splitAbove.range,
+        severity: 'warning',
+        code: 'cgo/preamble-split',
+        message: sep(
+          'this comment is not part of the cgo preamble: the blank line below it ends the comment group, and cmd/cgo only uses the group directly above import "C", so its #cgo/#include/#define lines are silently ignored',
+          'replace the blank line with an empty // line so both parts form one preamble',
+        ),
+        data: { code: 'cgo/preamble-split', blankLines: blank, replaceWith: '//', groupRange: imp.splitAbove.range },
+        related: [{ file: file.path, range: imp.preamble.group.range, message: 'the preamble cmd/cgo uses starts here' }],
+      });
+    }
+  }
+}
+
+function detached(
+  file: GoFile,
+  imp: CgoImport,
+  opts: SourceCheckOptions,
+  refName: string | undefined,
+  refRange: Range | undefined,
+  out: CgoDiagnostic[],
+): void {
+  const d = imp.detached!;
+  const later = refName
+    ? `so the build fails later with "${couldNotDetermine(opts.goVersion, refName)}" (and the same for every other C name)`
+    : `so any C name used later fails with "${couldNotDetermine(opts.goVersion, '<x>')}"`;
+  const related: NonNullable<CgoDiagnostic['related']> = [
+    { file: file.path, range: imp.pathRange, message: 'this import "C" has no preamble' },
+  ];
+  if (refName && refRange) {
+    related.push({ file: file.path, range: refRange, message: `cmd/cgo will report "${couldNotDetermine(opts.goVersion, refName)}" here` });
+  }
+  if (d.reason === 'blank-line') {
+    const blank: Range = d.blankLines ?? {
+      start: { line: d.group.range.end.line + 1, character: 0 },
+      end: { line: imp.specRange.start.line, character: 0 },
+    };
+    out.push({
+      file: file.path,
+      range: d.group.range,
+      severity: 'error',
+      code: 'cgo/preamble-detached',
+      message: sep(
+        `this comment is not the cgo preamble: a blank line separates it from import "C", and cmd/cgo only uses a comment that ends on the line directly above it; nothing is reported at the import, ${later}`,
+        'delete the blank line so the comment ends directly above import "C"',
+      ),
+      data: { code: 'cgo/preamble-detached', reason: 'blank-line', blankLines: blank, commentRange: d.group.range, pathRange: imp.pathRange },
+      related,
+    });
+  } else {
+    out.push({
+      file: file.path,
+      range: d.group.range,
+      severity: 'error',
+      code: 'cgo/preamble-detached',
+      message: sep(
+        `this comment is not the cgo preamble: it documents an import group with ${imp.groupSpecCount} specs, and cmd/cgo only uses the group's comment when "C" is its only import; ${later}`,
+        'move the comment directly above "C" inside the parentheses, or put `import "C"` in its own import declaration right below the comment',
+      ),
+      data: { code: 'cgo/preamble-detached', reason: 'group-doc', commentRange: d.group.range, pathRange: imp.pathRange, specRange: imp.specRange },
+      related,
+    });
+  }
+}
+
+function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void {
+  const fn = e.func?.name;
+  const shown = e.name || '<name>';
+  switch (e.ignored) {
+    case 'space-after-slashes':
+      out.push({
+        file: file.path,
+        range: e.range,
+        severity: 'warning',
+        code: 'cgo/export-ignored',
+        message: sep(
+          `"// export ${shown}" is not an export directive: cmd/cgo only recognizes "//export " with no space after the slashes, so ${shown} is silently not exported`,
+          `write //export ${shown}`,
+        ),
+        data: { code: 'cgo/export-ignored', reason: 'space-after-slashes', commentRange: e.range, replacement: `//export ${shown}` },
+      });
+      return;
+    case 'block-comment':
+      out.push({
+        file: file.path,
+        range: e.range,
+        severity: 'warning',
+        code: 'cgo/export-ignored',
+        message: sep(
+          `"/*export ${shown}*/" is not an export directive: cmd/cgo only recognizes a //export line comment, so ${shown} is silently not exported`,
+          `write //export ${shown}`,
+        ),
+        data: { code: 'cgo/export-ignored', reason: 'block-comment', commentRange: e.range, replacement: `//export ${shown}` },
+      });
+      return;
+    case 'not-adjacent':
+      out.push({
+        file: file.path,
+        range: e.range,
+        severity: 'warning',
+        code: 'cgo/export-ignored',
+        message: sep(
+          `//export ${shown} is ignored: it is not in the function's doc comment (a blank line or another comment separates it from the func), so ${shown} is silently not exported`,
+          e.blankLines ? 'delete the blank line so the comment ends directly above the func' : 'move //export directly above the func',
+        ),
+        data: { code: 'cgo/export-ignored', reason: 'not-adjacent', commentRange: e.range, ...(e.blankLines ? { blankLines: e.blankLines } : {}) },
+      });
+      return;
+    case 'no-import-c':
+      out.push({
+        file: file.path,
+        range: e.range,
+        severity: 'warning',
+        code: 'cgo/export-ignored',
+        message: sep(
+          `//export ${shown} has no effect: this file does not import "C", so cgo never processes it and ${shown} is not exported`,
+          'add import "C" to this file, or move the function into a file that imports "C"',
+        ),
+        data: { code: 'cgo/export-ignored', reason: 'no-import-c', commentRange: e.range },
+      });
+      return;
+    case 'not-first':
+      out.push({
+        file: file.path,
+        range: e.range,
+        severity: 'warning',
+        code: 'cgo/export-ignored',
+        message: sep(
+          `//export ${shown} is ignored: cmd/cgo only uses the first //export line of a doc comment`,
+          'delete this line (a function is exported once, under its own name)',
+        ),
+        data: { code: 'cgo/export-ignored', reason: 'not-first', commentRange: e.range },
+      });
+      return;
+    case undefined:
+      break;
+  }
+  if (!fn) return;
+  if (e.name === '') {
+    out.push({
+      file: file.path,
+      range: e.range,
+      severity: 'error',
+      code: 'cgo/export-name',
+      message: sep(`export missing name; export comment has wrong name "", want "${fn}"`, `write //export ${fn}`),
+      data: { code: 'cgo/export-name', wantName: fn, nameRange: e.nameRange, commentRange: e.range, replacement: `//export ${fn}` },
+    });
+  } else if (e.name !== fn) {
+    out.push({
+      file: file.path,
+      range: e.range,
+      severity: 'error',
+      code: 'cgo/export-name',
+      message: sep(
+        `export comment has wrong name "${e.name}", want "${fn}"`,
+        `write //export ${fn} (the C symbol is always the Go function name; rename the function if C must call it ${e.name})`,
+      ),
+      data: { code: 'cgo/export-name', wantName: fn, nameRange: e.nameRange, commentRange: e.range, replacement: `//export ${fn}` },
+    });
+  }
+}
+
+function checkExports(file: GoFile, out: CgoDiagnostic[]): void {
+  for (const e of file.exports) exportDiag(file, e, out);
+}
+
+/** The //export comments cmd/cgo acts on (first //export line of a func's doc, file imports "C"). */
+function validExports(file: GoFile): ExportComment[] {
+  return file.exports.filter((e) => e.ignored === undefined && e.func);
+}
+
+function checkExportDefinitions(file: GoFile, out: CgoDiagnostic[]): void {
+  if (!file.importsC) return;
+  const exps = validExports(file);
+  if (exps.length === 0) return;
+  const base = path.basename(file.path, '.go');
+  for (const d of file.preambleDecls ?? []) {
+    if (!d.externalDefinition) continue;
+    const what = d.kind === 'function' ? `the function ${d.name}` : `the global variable ${d.name}`;
+    const fix =
+      d.kind === 'function'
+        ? `move the definition of ${d.name} into a .c file (or the preamble of a file without //export) and keep only the prototype here, or make it static`
+        : `define ${d.name} in a .c file and declare it here as extern, or make it static`;
+    out.push({
+      file: file.path,
+      range: d.nameRange,
+      severity: 'error',
+      code: 'cgo/export-preamble-definition',
+      message: sep(
+        `${what} is defined in the preamble of a file that uses //export; cmd/cgo copies this preamble into both _cgo_export.c and ${base}.cgo2.c, so the link fails with "multiple definition of \`${d.name}'"`,
+        fix,
+      ),
+      data: { code: 'cgo/export-preamble-definition', name: d.name, kind: d.kind, definitionRange: d.range, nameRange: d.nameRange, exportRange: exps[0]!.range },
+      related: [{ file: file.path, range: exps[0]!.range, message: 'this //export makes cmd/cgo copy the preamble into _cgo_export.c' }],
+    });
+  }
+}
+
+function checkTestFile(file: GoFile, out: CgoDiagnostic[]): void {
+  if (!file.build.isTest) return;
+  const ranges = file.cImports.map((i) => i.pathRange);
+  if (file.backquotedCImport) ranges.push(file.backquotedCImport);
+  for (const r of ranges) {
+    out.push({
+      file: file.path,
+      range: r,
+      severity: 'error',
+      code: 'cgo/test-file',
+      message: sep(`use of cgo in test ${file.path} not supported`, 'move the cgo code into a non-test file of the package and call it from the test'),
+      data: { code: 'cgo/test-file', pathRange: r },
+    });
+  }
+}
+
+function checkMisuse(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[]): void {
+  if (!file.importsC) return;
+  const misuse = (range: Range, message: string, kind: string, extra: Record<string, unknown> = {}) =>
+    out.push({ file: file.path, range, severity: 'error', code: 'cgo/misuse', message, data: { code: 'cgo/misuse', kind, ...extra } });
+  const declared = new Map<string, boolean>(); // C function name → variadic, as declared in this file's preamble
+  for (const d of file.preambleDecls ?? []) if (d.kind === 'function') declared.set(d.name, d.variadic || (declared.get(d.name) ?? false));
+  for (const r of file.cRefs) {
+    if (r.name === 'errno') {
+      misuse(
+        r.range,
+        sep('cannot refer to errno directly; see documentation', 'use the two-result form `n, err := C.f(...)`: err is the errno set by the call (a syscall.Errno)'),
+        'errno',
+      );
+    } else if (r.name === '_CMalloc') {
+      misuse(r.range, sep('cannot refer to C._CMalloc; use C.malloc', 'call C.malloc instead'), '_CMalloc', { replacement: 'C.malloc' });
+    } else if (r.context === 'call') {
+      const fromPreamble = declared.get(r.name);
+      const variadic = fromPreamble ?? KNOWN_VARIADIC.has(r.name);
+      if (variadic) {
+        misuse(
+          r.range,
+          sep(
+            `unexpected type: ... (C.${r.name} is a variadic C function, and cgo cannot call variadic C functions)`,
+            `write a non-variadic wrapper in the preamble (e.g. \`static void my_${r.name}(const char *s) { ${r.name}("%s", s); }\`) and call that`,
+          ),
+          'variadic',
+          { name: r.name },
+        );
+      }
+    }
+  }
+  if (atLeast(opts.goVersion, 21)) {
+    for (const rt of file.cTypeReceivers) {
+      const local = rt.typeName.replace(/^[(*]+|[)]+$/g, '').replace(/^C\./, '');
+      misuse(
+        rt.range,
+        sep(
+          `cannot define new methods on non-local type ${rt.typeName}`,
+          `declare a local type (\`type ${local} C.${local}\` or a wrapper struct) and define the method on it`,
+        ),
+        'receiver',
+        { typeName: rt.typeName },
+      );
+    }
+  }
+  for (const ef of file.cEmbeddedFields) {
+    const field = ef.typeName.replace(/^C\./, '');
+    misuse(ef.range, sep('cannot embed C type', `use a named field instead (e.g. \`${field} ${ef.typeName}\`)`), 'embed', { typeName: ef.typeName });
+  }
+}

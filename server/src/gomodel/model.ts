@@ -1,0 +1,636 @@
+// Builds the GoFile model of one .go file: imports of "C" with their preambles chosen exactly as cmd/cgo does
+// (cgo-rules.md §1), C.name references, //export comments (§7), build constraints, misuse facts (§1.5).
+// Comment grouping comes from scanner.ts (a faithful go/parser reimplementation); the syntax tree from tree-sitter.
+import path from 'node:path';
+import type { Position, Range } from '../core/types.js';
+import { LineIndex } from '../core/text.js';
+import { fileNameConstraint } from './constraint.js';
+import { findCDeclarations, goTrimSpace } from './cdecls.js';
+import { getCParser, getGoParser, type Node, type Parser, type Tree } from './parser.js';
+import { scanGo, type CommentGroup, type GoComment, type ScanResult } from './scanner.js';
+import type {
+  BuildInfo,
+  CgoImport,
+  CommentGroupInfo,
+  CRef,
+  ExportComment,
+  GoFile,
+  Preamble,
+  PreambleCDecl,
+  PreambleLine,
+} from './types.js';
+
+/** Parses a Go file (loads the grammars on first use). Never throws: junk input gives a model with hasSyntaxErrors. */
+export async function parseGoFile(filePath: string, text: string): Promise<GoFile> {
+  let goParser: Parser;
+  let cParser: Parser | undefined;
+  try {
+    goParser = await getGoParser();
+  } catch {
+    // No grammar (dist/wasm missing): still return the comment-level model, which needs no tree.
+    return parseGoFileSync(undefined, filePath, text);
+  }
+  try {
+    cParser = await getCParser();
+  } catch {
+    cParser = undefined;
+  }
+  return parseGoFileSync(goParser, filePath, text, cParser);
+}
+
+/** Synchronous variant for callers that already hold the parsers (see getGoParser/getCParser). Never throws. */
+export function parseGoFileSync(goParser: Parser | undefined, filePath: string, text: string, cParser?: Parser): GoFile {
+  try {
+    return buildModel(goParser, filePath, text, cParser);
+  } catch {
+    return emptyModel(filePath, true);
+  }
+}
+
+export function emptyModel(filePath: string, hasSyntaxErrors: boolean): GoFile {
+  const base = path.basename(filePath);
+  const fc = fileNameConstraint(base);
+  return {
+    path: filePath,
+    packageName: null,
+    build: {
+      plusBuild: [],
+      isTest: base.endsWith('_test.go'),
+      ...(fc.goos !== undefined ? { fileGOOS: fc.goos } : {}),
+      ...(fc.goarch !== undefined ? { fileGOARCH: fc.goarch } : {}),
+    },
+    cImports: [],
+    cRefs: [],
+    exports: [],
+    cTypeReceivers: [],
+    cEmbeddedFields: [],
+    goDebug: [],
+    hasSyntaxErrors,
+    importsC: false,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Ctx {
+  text: string;
+  idx: LineIndex;
+  scan: ScanResult;
+  /** lead comment group by the index of the token it documents */
+  leadByToken: Map<number, CommentGroup>;
+  /** comment groups by the index of the next non-comment token */
+  groupsBeforeToken: Map<number, CommentGroup[]>;
+}
+
+function rangeOf(idx: LineIndex, start: number, end: number): Range {
+  return { start: idx.positionAt(start), end: idx.positionAt(end) };
+}
+
+function nodeRange(n: Node): Range {
+  return {
+    start: { line: n.startPosition.row, character: n.startPosition.column },
+    end: { line: n.endPosition.row, character: n.endPosition.column },
+  };
+}
+
+function groupInfo(ctx: Ctx, g: CommentGroup): CommentGroupInfo {
+  return {
+    range: rangeOf(ctx.idx, g.start, g.end),
+    comments: g.comments.map((c) => ({ text: c.raw, range: rangeOf(ctx.idx, c.start, c.end) })),
+  };
+}
+
+/** cmd/cgo commentText (ast.go line 183) with a map of every resulting line back to the .go file. */
+export function buildPreamble(idx: LineIndex, comments: GoComment[]): Preamble {
+  type Seg = { col: number; goLine: number; goCol: number };
+  const lines: { text: string; segs: Seg[] }[] = [];
+  let cur: { text: string; segs: Seg[] } = { text: '', segs: [] };
+  let text = '';
+  const append = (s: string, goLine: number, goCol: number) => {
+    text += s;
+    const parts = s.split('\n');
+    for (let k = 0; k < parts.length; k++) {
+      const gl = goLine + k;
+      const gc = k === 0 ? goCol : 0;
+      if (k > 0) {
+        lines.push(cur);
+        cur = { text: '', segs: [] };
+      }
+      const part = parts[k]!;
+      const last = cur.segs[cur.segs.length - 1];
+      if (last && last.col === cur.text.length) {
+        // the previous segment is empty: this text takes its place
+        last.goLine = gl;
+        last.goCol = gc;
+      } else if (part.length > 0 || cur.segs.length === 0) {
+        cur.segs.push({ col: cur.text.length, goLine: gl, goCol: gc });
+      }
+      cur.text += part;
+    }
+  };
+  for (const c of comments) {
+    const p = idx.positionAt(c.start);
+    if (c.text[1] === '/') append(c.text.slice(2) + '\n', p.line, p.character + 2);
+    else if (c.text[1] === '*') append(c.text.slice(2, Math.max(2, c.text.length - 2)), p.line, p.character + 2);
+  }
+  if (!text.endsWith('\n') || cur.text.length > 0) lines.push(cur);
+  const first = comments[0] ? idx.positionAt(comments[0].start) : { line: 0, character: 0 };
+  const last = comments[comments.length - 1];
+  const out: PreambleLine[] = lines.map((l) => {
+    const s0 = l.segs[0] ?? { col: 0, goLine: first.line, goCol: 0 };
+    const pl: PreambleLine = { text: l.text, goLine: s0.goLine, goCol: s0.goCol };
+    if (l.segs.length > 1) pl.segments = l.segs.map((s) => ({ ...s }));
+    return pl;
+  });
+  return {
+    text,
+    lines: out,
+    firstLine: first.line,
+    group: {
+      range: { start: first, end: last ? idx.positionAt(last.end) : first },
+      comments: comments.map((c) => ({ text: c.raw, range: { start: idx.positionAt(c.start), end: idx.positionAt(c.end) } })),
+    },
+  };
+}
+
+/** commentText of a group, for content tests. */
+function groupText(g: CommentGroup): string {
+  return g.comments
+    .map((c) => (c.text[1] === '/' ? c.text.slice(2) + '\n' : c.text.slice(2, Math.max(2, c.text.length - 2))))
+    .join('');
+}
+
+/** A comment that was evidently meant as C preamble text (conservative: a licence header is not). */
+export function looksLikePreamble(text: string): boolean {
+  for (const raw of text.split('\n')) {
+    const l = goTrimSpace(raw);
+    if (/^#\s*(include|define|undef|if|ifdef|ifndef|pragma|import)\b/.test(l)) return true;
+    if (/^#cgo[ \t]/.test(l)) return true;
+    if (/\btypedef\b/.test(l)) return true;
+    if (l.endsWith(';') || l.includes('{') || l.includes('}')) return true;
+  }
+  return false;
+}
+
+function hasDirectiveLines(text: string): boolean {
+  return text.split('\n').some((raw) => /^(#cgo[ \t]|#\s*include\b|#\s*define\b)/.test(goTrimSpace(raw)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function buildModel(goParser: Parser | undefined, filePath: string, text: string, cParser: Parser | undefined): GoFile {
+  const idx = new LineIndex(text);
+  const scan = scanGo(text);
+  const leadByToken = new Map<number, CommentGroup>();
+  const groupsBeforeToken = new Map<number, CommentGroup[]>();
+  for (const g of scan.groups) {
+    if (g.leadFor !== null) leadByToken.set(g.leadFor, g);
+    const list = groupsBeforeToken.get(g.nextToken);
+    if (list) list.push(g);
+    else groupsBeforeToken.set(g.nextToken, [g]);
+  }
+  const ctx: Ctx = { text, idx, scan, leadByToken, groupsBeforeToken };
+  const file = emptyModel(filePath, false);
+  const build = file.build;
+
+  // Build constraints and //go:debug come from the file header (go/build parseFileHeader), no tree needed.
+  readHeader(ctx, build, file);
+
+  if (!goParser) {
+    file.hasSyntaxErrors = true;
+    return file;
+  }
+  let tree: Tree | null = null;
+  try {
+    tree = goParser.parse(text);
+  } catch {
+    tree = null;
+  }
+  if (!tree) {
+    file.hasSyntaxErrors = true;
+    return file;
+  }
+  try {
+    const root = tree.rootNode;
+    file.hasSyntaxErrors = root.hasError;
+    const tokIndex = (n: Node): number | undefined => scan.tokenAt(n.startIndex);
+
+    const funcs: Node[] = [];
+    for (const decl of root.namedChildren) {
+      if (!decl) continue;
+      if (decl.type === 'package_clause' && file.packageName === null) {
+        const id = decl.namedChildren.find((c) => c?.type === 'package_identifier');
+        if (id) {
+          file.packageName = id.text;
+          file.packageRange = nodeRange(id);
+        }
+      } else if (decl.type === 'import_declaration') {
+        readImports(ctx, decl, file, tokIndex);
+      } else if (decl.type === 'function_declaration' || decl.type === 'method_declaration') {
+        funcs.push(decl);
+        if (decl.type === 'method_declaration') readReceiver(decl, file);
+      }
+    }
+    const importsC = file.cImports.length > 0;
+    (file as { importsC: boolean }).importsC = importsC;
+    readExports(ctx, funcs, file, tokIndex);
+    if (importsC) readCRefs(ctx, root, file);
+    if (importsC && cParser) file.preambleDecls = readPreambleDecls(cParser, file);
+  } finally {
+    tree.delete();
+  }
+  return file;
+}
+
+function readHeader(ctx: Ctx, build: BuildInfo, file: GoFile): void {
+  const { text, idx } = ctx;
+  // go/build parseFileHeader, line by line (build.go line 1627).
+  let end = 0; // line index (exclusive) of the last blank line before the first non-comment line
+  let ended = false;
+  let inSlashStar = false;
+  let goBuildCount = 0;
+  const candidatesPlus: { expr: string; range: Range; line: number }[] = [];
+  for (let ln = 0; ln < idx.lineCount; ln++) {
+    const rawLine = idx.lineText(ln);
+    let line = goTrimSpace(ln === 0 && rawLine.charCodeAt(0) === 0xfeff ? rawLine.slice(1) : rawLine);
+    if (line.length === 0 && !ended) {
+      end = ln + 1;
+      continue;
+    }
+    if (!line.startsWith('//')) ended = true;
+    const lineRange: Range = { start: { line: ln, character: rawLine.length - goTrimStartLen(rawLine) }, end: { line: ln, character: rawLine.length } };
+    if (!inSlashStar && isGoBuildComment(line)) {
+      goBuildCount++;
+      if (goBuildCount === 1) build.goBuild = { expr: goTrimSpace(line.slice('//go:build'.length)), range: lineRange };
+      else build.goBuildError = 'multiple //go:build comments';
+    }
+    if (!inSlashStar && line.startsWith('//') && line.includes('+build')) {
+      const expr = splitPlusBuild(line);
+      if (expr !== null) candidatesPlus.push({ expr, range: lineRange, line: ln });
+    }
+    let stop = false;
+    for (;;) {
+      if (line.length === 0) break;
+      if (inSlashStar) {
+        const i = line.indexOf('*/');
+        if (i >= 0) {
+          inSlashStar = false;
+          line = goTrimSpace(line.slice(i + 2));
+          continue;
+        }
+        break;
+      }
+      if (line.startsWith('//')) break;
+      if (line.startsWith('/*')) {
+        inSlashStar = true;
+        line = goTrimSpace(line.slice(2));
+        continue;
+      }
+      stop = true;
+      break;
+    }
+    if (stop) break;
+  }
+  build.plusBuild = candidatesPlus.filter((c) => c.line < end).map(({ expr, range }) => ({ expr, range }));
+
+  // //go:debug directives: comments before the package clause (go/build readGoInfo directives).
+  const pkgTok = ctx.scan.tokens.find((t) => t.kind === 'ident' && t.text === 'package');
+  const limit = pkgTok ? pkgTok.start : text.length;
+  for (const c of ctx.scan.comments) {
+    if (c.start >= limit) break;
+    if (c.block) continue;
+    const m = /^\/\/go:debug(?:[ \t](.*))?$/.exec(c.text);
+    if (!m) continue;
+    const body = goTrimSpace(m[1] ?? '');
+    const eq = body.indexOf('=');
+    if (eq <= 0) continue;
+    file.goDebug.push({ key: goTrimSpace(body.slice(0, eq)), value: goTrimSpace(body.slice(eq + 1)), range: rangeOf(idx, c.start, c.end) });
+  }
+}
+
+function goTrimStartLen(s: string): number {
+  let a = 0;
+  while (a < s.length && /\s/.test(s[a]!)) a++;
+  return s.length - a;
+}
+
+/** go/build isGoBuildComment (build.go line 1539). */
+export function isGoBuildComment(line: string): boolean {
+  if (!line.startsWith('//go:build')) return false;
+  const t = goTrimSpace(line);
+  const rest = t.slice('//go:build'.length);
+  return rest.length === 0 || goTrimSpace(rest).length < rest.length;
+}
+
+/** go/build/constraint splitPlusBuild: the expression of a `// +build` line, or null. */
+export function splitPlusBuild(line: string): string | null {
+  if (!line.startsWith('//')) return null;
+  let l = goTrimSpace(line.slice(2));
+  if (!l.startsWith('+build')) return null;
+  l = l.slice('+build'.length);
+  const trim = goTrimSpace(l);
+  if (l.length === trim.length && l !== '') return null;
+  return trim;
+}
+
+function readImports(ctx: Ctx, decl: Node, file: GoFile, tokIndex: (n: Node) => number | undefined): void {
+  const list = decl.namedChildren.find((c) => c?.type === 'import_spec_list') ?? null;
+  const parenthesized = list !== null;
+  const specs = (list ?? decl).namedChildren.filter((c): c is Node => !!c && c.type === 'import_spec');
+  const declTok = tokIndex(decl);
+  const declDoc = declTok !== undefined ? ctx.leadByToken.get(declTok) : undefined;
+  for (const spec of specs) {
+    const pathNode = spec.childForFieldName('path');
+    if (!pathNode) continue;
+    if (pathNode.type === 'raw_string_literal' && pathNode.text === '`C`') {
+      file.backquotedCImport = nodeRange(pathNode);
+      continue;
+    }
+    if (pathNode.text !== '"C"') continue;
+    const nameNode = spec.childForFieldName('name');
+    const specTok = tokIndex(spec);
+    // go/parser: an unparenthesized spec gets no doc of its own (parseGenDecl passes nil).
+    const specDoc = parenthesized && specTok !== undefined ? ctx.leadByToken.get(specTok) : undefined;
+    const cg = specDoc ?? (specs.length === 1 ? declDoc : undefined);
+    const imp: CgoImport = {
+      pathRange: nodeRange(pathNode),
+      specRange: nodeRange(spec),
+      preamble: cg ? buildPreamble(ctx.idx, cg.comments) : null,
+      groupSpecCount: specs.length,
+      parenthesized,
+    };
+    if (nameNode) {
+      imp.renamedTo = nameNode.text;
+      imp.nameRange = nodeRange(nameNode);
+    }
+    if (!cg) {
+      if (parenthesized && specs.length > 1 && declDoc && looksLikePreamble(groupText(declDoc))) {
+        imp.detached = { group: groupInfo(ctx, declDoc), reason: 'group-doc' };
+      } else {
+        // the closest comment group before "C" (inside the parens) or before `import`, not touching it
+        const candidates: [number | undefined, 'spec' | 'decl'][] = parenthesized ? [[specTok, 'spec'], [declTok, 'decl']] : [[declTok, 'decl']];
+        for (const [tok, where] of candidates) {
+          if (tok === undefined) continue;
+          const groups = ctx.groupsBeforeToken.get(tok);
+          const g = groups?.[groups.length - 1];
+          if (!g || g.isLineComment || g.leadFor !== null) continue;
+          if (!looksLikePreamble(groupText(g))) continue;
+          const reason = where === 'decl' && specs.length > 1 ? 'group-doc' : 'blank-line';
+          const next = ctx.scan.tokens[tok]!;
+          imp.detached = {
+            group: groupInfo(ctx, g),
+            reason,
+            blankLines: { start: { line: g.endLine + 1, character: 0 }, end: { line: next.line, character: 0 } },
+          };
+          break;
+        }
+      }
+    } else {
+      // a group one blank line above the preamble with #cgo/#include/#define lines is silently lost
+      const groups = ctx.groupsBeforeToken.get(cg.nextToken) ?? [];
+      const i = groups.indexOf(cg);
+      const prev = i > 0 ? groups[i - 1] : undefined;
+      if (prev && !prev.isLineComment && cg.line - prev.endLine === 2 && hasDirectiveLines(groupText(prev))) {
+        imp.splitAbove = groupInfo(ctx, prev);
+      }
+    }
+    file.cImports.push(imp);
+  }
+}
+
+function stripTypeWrappers(n: Node | null): { inner: Node | null; text: string } {
+  const text = n ? n.text.replace(/\s+/g, '') : '';
+  let t = n;
+  while (t && (t.type === 'parenthesized_type' || t.type === 'pointer_type')) {
+    t = t.namedChildren.find((c) => !!c && c.type !== 'comment') ?? null;
+  }
+  return { inner: t, text };
+}
+
+function readReceiver(decl: Node, file: GoFile): void {
+  const recv = decl.childForFieldName('receiver');
+  const param = recv?.namedChildren.find((c) => c?.type === 'parameter_declaration') ?? null;
+  if (!param) return;
+  const type = param.childForFieldName('type');
+  const { inner, text } = stripTypeWrappers(type);
+  if (inner?.type === 'qualified_type' && inner.childForFieldName('package')?.text === 'C') {
+    // cmd/cgo formats the whole receiver type (format.Node), e.g. `*C.T`; parentheses are kept as written.
+    file.cTypeReceivers.push({ typeName: text, range: nodeRange(inner) });
+  }
+}
+
+function readExports(ctx: Ctx, funcs: Node[], file: GoFile, tokIndex: (n: Node) => number | undefined): void {
+  const importsC = file.cImports.length > 0;
+  for (const fn of funcs) {
+    const tok = tokIndex(fn);
+    if (tok === undefined) continue;
+    const before = ctx.groupsBeforeToken.get(tok);
+    if (!before) continue; // no comment above this func: nothing to record
+    const doc = ctx.leadByToken.get(tok);
+    const groups = before.filter((g) => !g.isLineComment && g.comments.some((c) => classifyExportComment(c) !== null));
+    if (groups.length === 0) continue;
+    const nameNode = fn.childForFieldName('name');
+    const recv = fn.type === 'method_declaration' ? fn.childForFieldName('receiver') : null;
+    const params = fn.childForFieldName('parameters');
+    const result = fn.childForFieldName('result');
+    const funcInfo: NonNullable<ExportComment['func']> | undefined = nameNode
+      ? {
+          name: nameNode.text,
+          nameRange: nodeRange(nameNode),
+          ...(recv ? { receiver: recv.text } : {}),
+          paramsText: params?.text ?? '()',
+          resultText: result?.text ?? '',
+          range: nodeRange(fn),
+        }
+      : undefined;
+    let sawFirst = false;
+    for (const g of groups) {
+      const isDoc = g === doc;
+      for (const c of g.comments) {
+        const exp = classifyExportComment(c);
+        if (!exp) continue;
+        const nameStart = c.start + exp.nameOffset;
+        const ec: ExportComment = {
+          name: exp.name,
+          range: rangeOf(ctx.idx, c.start, c.end),
+          nameRange: rangeOf(ctx.idx, nameStart, nameStart + exp.name.length),
+        };
+        if (exp.kind === 'export') {
+          if (isDoc && sawFirst) ec.ignored = 'not-first';
+          else if (!importsC) ec.ignored = 'no-import-c';
+          else if (!isDoc) ec.ignored = 'not-adjacent';
+          if (isDoc) {
+            sawFirst = true;
+            if (funcInfo) ec.func = funcInfo;
+          } else if (ec.ignored === 'not-adjacent') {
+            // blank lines between the group and the func (the next token)
+            const next = ctx.scan.tokens[g.nextToken]!;
+            if (next.line - g.endLine >= 2) {
+              ec.blankLines = { start: { line: g.endLine + 1, character: 0 }, end: { line: next.line, character: 0 } };
+            }
+          }
+        } else {
+          if (!importsC) continue; // prose in a non-cgo file
+          ec.ignored = exp.kind === 'block' ? 'block-comment' : 'space-after-slashes';
+          if (isDoc && funcInfo) ec.func = funcInfo;
+        }
+        file.exports.push(ec);
+      }
+    }
+  }
+}
+
+/** Recognizes `//export X` (cmd/cgo prefix "//export "), `// export X` and `/*export X*\/`. */
+export function classifyExportComment(c: GoComment): { kind: 'export' | 'space' | 'block'; name: string; nameOffset: number } | null {
+  const t = c.text;
+  if (t.startsWith('//export ')) {
+    const rest = t.slice(9);
+    const name = goTrimSpace(rest);
+    const lead = rest.length - rest.replace(/^\s+/, '').length;
+    return { kind: 'export', name, nameOffset: name === '' ? t.length : 9 + lead };
+  }
+  let m = /^\/\/([ \t]+)export[ \t]+([\p{L}_][\p{L}\p{Nd}_]*)[ \t]*$/u.exec(t);
+  if (m) return { kind: 'space', name: m[2]!, nameOffset: t.indexOf(m[2]!, 2 + m[1]!.length + 6) };
+  m = /^\/\*[ \t]*export[ \t]+([\p{L}_][\p{L}\p{Nd}_]*)\s*\*\/$/u.exec(t);
+  if (m) return { kind: 'block', name: m[1]!, nameOffset: t.indexOf(m[1]!, 8) };
+  return null;
+}
+
+const TRANSPARENT_EXPR = new Set(['parenthesized_expression', 'parenthesized_type', 'pointer_type']);
+
+function readCRefs(ctx: Ctx, root: Node, file: GoFile): void {
+  const toks = ctx.scan.tokens;
+  // local declarations of an identifier `C` (cmd/cgo ignores scoping; we only flag the refs as shadowed)
+  const shadowDecls: { at: number; scopeStart: number; scopeEnd: number }[] = [];
+  const refs: { c: number; name: number }[] = [];
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k]!;
+    if (t.kind !== 'ident' || t.text !== 'C') continue;
+    if (k > 0 && toks[k - 1]!.kind === 'op' && toks[k - 1]!.text === '.') continue; // x.C
+    const dot = toks[k + 1];
+    const name = toks[k + 2];
+    if (dot?.kind === 'op' && dot.text === '.' && name?.kind === 'ident') refs.push({ c: k, name: k + 2 });
+    else {
+      const node = root.descendantForIndex(t.start, t.end);
+      if (node && isDeclarationName(node)) {
+        let top: Node | null = node;
+        while (top?.parent && top.parent.type !== 'source_file') top = top.parent;
+        if (top && top.type !== 'import_declaration') shadowDecls.push({ at: t.start, scopeStart: top.startIndex, scopeEnd: top.endIndex });
+      }
+    }
+  }
+  for (const r of refs) {
+    const ct = toks[r.c]!;
+    const nt = toks[r.name]!;
+    const ref: CRef = {
+      name: nt.text,
+      range: rangeOf(ctx.idx, ct.start, nt.end),
+      nameRange: rangeOf(ctx.idx, nt.start, nt.end),
+      context: 'value',
+    };
+    const node = root.descendantForIndex(ct.start, ct.end);
+    const parent = node?.parent ?? null;
+    if (parent && parent.type === 'qualified_type') {
+      ref.context = 'type';
+      // embedded field: struct field_declaration without a name, or an interface type_elem
+      let up: Node | null = parent;
+      while (up?.parent && (up.parent.type === 'pointer_type' || up.parent.type === 'parenthesized_type')) up = up.parent;
+      const holder = up?.parent ?? null;
+      if (holder && ((holder.type === 'field_declaration' && !holder.childForFieldName('name')) || (holder.type === 'type_elem' && holder.parent?.type === 'interface_type'))) {
+        file.cEmbeddedFields.push({ typeName: `C.${nt.text}`, range: ref.range });
+      }
+    } else if (parent && parent.type === 'selector_expression' && parent.childForFieldName('operand')?.startIndex === ct.start) {
+      const outer = parent.parent;
+      if (outer?.type === 'selector_expression' && outer.childForFieldName('operand')?.startIndex === parent.startIndex && outer.childForFieldName('operand')?.endIndex === parent.endIndex) {
+        ref.context = 'selector-operand';
+      } else {
+        let up: Node = parent;
+        while (up.parent && (TRANSPARENT_EXPR.has(up.parent.type) || (up.parent.type === 'unary_expression' && up.parent.child(0)?.type === '*'))) up = up.parent;
+        const holder = up.parent;
+        if (holder?.type === 'call_expression' && holder.childForFieldName('function')?.startIndex === up.startIndex) {
+          ref.context = 'call';
+          const args = holder.childForFieldName('arguments');
+          ref.argCount = args ? args.namedChildren.filter((a) => !!a && a.type !== 'comment').length : 0;
+          if (isTwoResult(holder)) ref.twoResult = true;
+        } else if (holder?.type === 'composite_literal' && holder.childForFieldName('type')?.startIndex === up.startIndex) {
+          ref.context = 'type';
+        }
+      }
+    }
+    if (shadowDecls.some((d) => d.at < ct.start && ct.start >= d.scopeStart && ct.start < d.scopeEnd)) ref.shadowed = true;
+    file.cRefs.push(ref);
+  }
+}
+
+function isDeclarationName(n: Node): boolean {
+  const p = n.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'parameter_declaration':
+    case 'variadic_parameter_declaration':
+    case 'var_spec':
+    case 'const_spec':
+      return p.childrenForFieldName('name').some((c) => c?.startIndex === n.startIndex);
+    case 'expression_list': {
+      const g = p.parent;
+      return !!g && (g.type === 'short_var_declaration' || g.type === 'range_clause') && g.childForFieldName('left')?.startIndex === p.startIndex;
+    }
+    case 'range_clause':
+      return p.childForFieldName('left')?.startIndex === n.startIndex;
+    default:
+      return false;
+  }
+}
+
+/** cmd/cgo ctxCall2: `a, b := C.f()`, `a, b = C.f()`, `var a, b = C.f()` (parentheses are transparent). */
+function isTwoResult(call: Node): boolean {
+  let up: Node = call;
+  while (up.parent?.type === 'parenthesized_expression') up = up.parent;
+  const list = up.parent;
+  if (list?.type !== 'expression_list') return false;
+  if (list.namedChildren.filter((c) => c && c.type !== 'comment').length !== 1) return false;
+  const stmt = list.parent;
+  if (!stmt) return false;
+  if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement') {
+    if (stmt.childForFieldName('right')?.startIndex !== list.startIndex) return false;
+    const left = stmt.childForFieldName('left');
+    return !!left && left.namedChildren.filter((c) => c && c.type !== 'comment').length === 2;
+  }
+  if (stmt.type === 'var_spec') {
+    return stmt.childrenForFieldName('name').filter((c) => !!c).length === 2;
+  }
+  return false;
+}
+
+function readPreambleDecls(cParser: Parser, file: GoFile): PreambleCDecl[] {
+  const out: PreambleCDecl[] = [];
+  file.cImports.forEach((imp, i) => {
+    const pre = imp.preamble;
+    if (!pre) return;
+    for (const d of findCDeclarations(cParser, pre.text)) {
+      out.push({
+        name: d.name,
+        kind: d.kind,
+        definition: d.definition,
+        storage: d.storage,
+        inline: d.inline,
+        variadic: d.variadic,
+        externalDefinition: d.externalDefinition,
+        cImport: i,
+        range: { start: mapPre(pre, d.start), end: mapPre(pre, d.end) },
+        nameRange: { start: mapPre(pre, d.nameStart), end: mapPre(pre, d.nameEnd) },
+      });
+    }
+  });
+  return out;
+}
+
+/** Preamble (line, UTF-16 column) → .go position. Lines past the end map to the end of the comment group. */
+export function mapPre(pre: Preamble, p: Position): Position {
+  const line = pre.lines[p.line];
+  if (!line) return { ...pre.group.range.end };
+  const segs = line.segments ?? [{ col: 0, goLine: line.goLine, goCol: line.goCol }];
+  let seg = segs[0]!;
+  for (const s of segs) if (s.col <= p.character) seg = s;
+  return { line: seg.goLine, character: seg.goCol + Math.max(0, p.character - seg.col) };
+}
