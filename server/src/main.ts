@@ -9,6 +9,7 @@ Usage:
   cgo-ls --stdio                 run the language server over stdio (also --node-ipc, --socket=PORT)
   cgo-ls check [paths…]          check cgo files like a compiler; exit 1 on errors
         --format text|json|sarif   output format (default text)
+        --targets LIST             also evaluate GOOS/GOARCH targets, e.g. linux/amd64,windows/amd64,darwin/arm64
   cgo-ls doctor [dir]            explain the Go/C toolchain the go command will use; exit 1 on ✗
         --json                     machine-readable report
   cgo-ls --version               print the version
@@ -47,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
     const paths: string[] = [];
     let format: 'text' | 'json' | 'sarif' = 'text';
     let demo = false;
+    let targets: string | undefined;
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i]!;
       if (a === '--format' || a.startsWith('--format=')) {
@@ -56,6 +58,13 @@ async function main(argv: string[]): Promise<number> {
           return 2;
         }
         format = v;
+      } else if (a === '--targets' || a.startsWith('--targets=')) {
+        const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
+        if (!v) {
+          process.stderr.write(`cgo-ls check: --targets needs a list such as linux/amd64,windows/amd64\n`);
+          return 2;
+        }
+        targets = v;
       } else if (a === '--json') format = 'json';
       else if (a === '--demo') demo = true;
       else if (a.startsWith('-')) {
@@ -63,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       } else paths.push(a);
     }
-    return runCheck({ paths, format, cwd: process.cwd(), env: process.env, log: stderrLog, demo, write: (s) => process.stdout.write(s) });
+    return runCheck({ paths, format, cwd: process.cwd(), env: process.env, log: stderrLog, demo, targets, write: (s) => process.stdout.write(s) });
   }
   if (cmd === 'doctor') {
     const { runDoctor } = await import('./cli/doctor.js');

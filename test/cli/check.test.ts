@@ -16,7 +16,7 @@ describe('cgo-ls check', () => {
     const r = cli(['check', '.'], path.join(fixtures, 'static'));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^detached\.go:3:1: error cgo\/preamble-detached: /m);
-    expect(r.stdout).toMatch(/^renamed\.go:4:8: error cgo\/renamed-import: cannot rename import "C"/m);
+    expect(r.stdout).toMatch(/^renamed\.go:4:10: error cgo\/renamed-import: cannot rename import "C"/m);
     expect(r.stdout).toMatch(/^flags\.go:3:\d+: error cgo\/flag-not-allowed: invalid flag in #cgo CFLAGS: -fplugin=evil\.so/m);
     expect(r.stdout).toMatch(/cgo file\(s\) checked, \d+ error\(s\)/);
   });

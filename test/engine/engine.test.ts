@@ -83,7 +83,7 @@ describe('Engine.analyze', () => {
     fs.writeFileSync(file, 'package hdr\n\n// #include "local.h"\nimport "C"\n\nfunc H() { C.ok() }\n');
     const engine = new Engine({ env: process.env, settings });
     expect((await engine.analyze(file, { compile: 'run' })).diagnostics).toEqual([]);
-    fs.writeFileSync(path.join(sub, 'local.h'), 'int ok(void) {\n'); // broken C in the header
+    fs.writeFileSync(path.join(sub, 'local.h'), 'static int ok(void) { return undeclared_thing; }\n'); // a C error inside the header
     const later = new Date(Date.now() + 5_000);
     fs.utimesSync(path.join(sub, 'local.h'), later, later);
     const res = await engine.analyze(file, { compile: 'cached' });

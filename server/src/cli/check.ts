@@ -6,6 +6,7 @@ import { Engine } from '../engine/engine.js';
 import { defaultSettings } from '../engine/settings.js';
 import { findModuleRoot, mightImportC, walkGoFiles } from '../engine/workspace.js';
 import { formatJson, formatSarif, formatText, type Format } from './format.js';
+import { parseTargets, type TargetVerdict } from '../engine/targets.js';
 
 export interface CheckOptions {
   paths: string[];
@@ -15,6 +16,8 @@ export interface CheckOptions {
   log: Logger;
   /** Exit 0 even with errors (the bundled demo expects problems). */
   demo?: boolean;
+  /** Extra GOOS/GOARCH targets to evaluate (comma-separated), printed as a per-package verdict. */
+  targets?: string | undefined;
   write: (s: string) => void;
 }
 
@@ -52,6 +55,14 @@ export function collectFiles(paths: string[], cwd: string, ignoreDirs: string[])
 
 export async function runCheck(opts: CheckOptions): Promise<number> {
   const engine = new Engine({ env: opts.env, settings: defaultSettings, log: opts.log });
+  if (opts.targets !== undefined) {
+    try {
+      parseTargets(opts.targets);
+    } catch (e) {
+      opts.log.error(`cgo-ls check: ${(e as Error).message}`);
+      return 2;
+    }
+  }
   let files: { goFiles: string[]; goMods: string[] };
   try {
     files = collectFiles(opts.paths, opts.cwd, defaultSettings.ignoreDirs);
@@ -81,16 +92,32 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   };
   await Promise.all([worker(), worker()]);
   for (const r of results) diagnostics.push(...(r ?? []));
+  // The target matrix, per package directory that has cgo files.
+  const matrix: { dir: string; verdicts: TargetVerdict[] }[] = [];
+  if (opts.targets !== undefined) {
+    for (const dir of [...new Set(candidates.map((f) => path.dirname(f)))].sort()) {
+      matrix.push({ dir, verdicts: await engine.targetMatrix(dir, opts.targets) });
+    }
+  }
   diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  if (opts.format === 'json') opts.write(formatJson(diagnostics, opts.cwd) + '\n');
+  if (opts.format === 'json') {
+    const json = formatJson(diagnostics, opts.cwd);
+    if (opts.targets === undefined) opts.write(json + '\n');
+    else opts.write(JSON.stringify({ diagnostics: JSON.parse(json), targets: matrix.map((m) => ({ dir: path.relative(opts.cwd, m.dir) || '.', verdicts: m.verdicts })) }, null, 2) + '\n');
+  }
   else if (opts.format === 'sarif') opts.write(formatSarif(diagnostics, Engine.codes(), opts.cwd) + '\n');
   else {
     const text = formatText(diagnostics, opts.cwd);
     if (text) opts.write(text + '\n');
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+    for (const m of matrix) {
+      opts.write(`targets for ${path.relative(opts.cwd, m.dir) || '.'}:\n`);
+      for (const v of m.verdicts) opts.write(`  ${v.ok ? '✓' : '✗'} ${v.target.padEnd(15)} ${v.summary}\n`);
+    }
     opts.write(`cgo-ls: ${candidates.length} cgo file(s) checked, ${errors} error(s), ${warnings} warning(s)\n`);
   }
   if (opts.demo) return 0;
-  return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  const unbuildable = matrix.some((m) => m.verdicts.some((v) => !v.ok));
+  return diagnostics.some((d) => d.severity === 'error') || unbuildable ? 1 : 0;
 }

@@ -546,15 +546,8 @@ export class Engine {
       : prep.file.cImports[0]!.pathRange;
     const out = { cflags: [] as string[], libs: [] as string[], diagnostics: [] as CgoDiagnostic[], blocked: false };
     if (!tc.pkgConfig.path) {
+      // The toolchain's `cgo/pkg-config-missing` problem (placed on import "C") explains it; nothing to run.
       out.blocked = true;
-      out.diagnostics.push({
-        file: prep.file.path,
-        range,
-        severity: 'error',
-        code: 'cgo/pkg-config-not-found',
-        message: `pkg-config not found: the go command runs "${tc.pkgConfig.argv.join(' ')}" for #cgo pkg-config lines, and it is not on PATH — install pkg-config (or pkgconf), or set PKG_CONFIG to its path`,
-        data: { code: 'cgo/pkg-config-not-found', argv: tc.pkgConfig.argv },
-      });
       return out;
     }
     const res = await probePkgConfig(args.filter((a) => !a.startsWith('--')), {
