@@ -1,0 +1,286 @@
+// Facts about a C compiler that do not change while its binary does not change: a fingerprint, which
+// diagnostics options it accepts, whether it is clang (cmd/cgo checks `__clang__`), and its include and
+// library search directories. Each is computed once per compiler fingerprint and cached (failed or
+// timed-out probes are not cached).
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { run, type RunResult } from '../util/proc.js';
+
+export interface ProbeOpts {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Resolve a program name the way exec.LookPath does (PATH from `env`; PATHEXT on Windows). */
+export function lookPath(prog: string, env: NodeJS.ProcessEnv): string | null {
+  if (!prog) return null;
+  const isWin = process.platform === 'win32';
+  const exts = isWin ? (env.PATHEXT ?? env.Pathext ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean) : [''];
+  const tryFile = (p: string): string | null => {
+    const cands = isWin && path.extname(p) === '' ? [p, ...exts.map((e) => p + e.toLowerCase()), ...exts.map((e) => p + e)] : [p];
+    for (const c of cands) {
+      try {
+        const st = statSync(c);
+        if (st.isFile()) return c;
+      } catch {
+        /* next */
+      }
+    }
+    return null;
+  };
+  if (prog.includes('/') || (isWin && prog.includes('\\'))) return tryFile(path.resolve(prog));
+  const PATH = env.PATH ?? env.Path ?? '';
+  for (const dir of PATH.split(path.delimiter)) {
+    if (!dir) continue;
+    const r = tryFile(path.join(dir, prog));
+    if (r) return r;
+  }
+  return null;
+}
+
+/** Stable identity of a compiler command: argv + resolved binary + its size and mtime. */
+export function compilerFingerprint(cc: string[], env: NodeJS.ProcessEnv): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(cc));
+  const p = lookPath(cc[0] ?? '', env);
+  h.update('\0' + (p ?? 'not-found'));
+  if (p) {
+    try {
+      const st = statSync(p);
+      h.update(`\0${st.size}\0${st.mtimeMs}`);
+    } catch {
+      /* vanished */
+    }
+  }
+  return h.digest('hex').slice(0, 32);
+}
+
+/** cmd/cgo's gccMachine(): the flags it adds for the target architecture. */
+export function gccMachine(goarch: string, goos: string, env: NodeJS.ProcessEnv = {}): string[] {
+  switch (goarch) {
+    case 'amd64':
+      return goos === 'darwin' ? ['-arch', 'x86_64', '-m64'] : ['-m64'];
+    case 'arm64':
+      return goos === 'darwin' ? ['-arch', 'arm64'] : [];
+    case '386':
+      return ['-m32'];
+    case 'arm':
+      return ['-marm'];
+    case 's390':
+      return ['-m31'];
+    case 's390x':
+      return ['-m64'];
+    case 'mips64':
+    case 'mips64le': {
+      const f = env.GOMIPS64 || 'hardfloat';
+      return f === 'softfloat' ? ['-mabi=64', '-msoft-float'] : ['-mabi=64', '-mhard-float'];
+    }
+    case 'mips':
+    case 'mipsle': {
+      const f = env.GOMIPS || 'hardfloat';
+      return f === 'softfloat' ? ['-mabi=32', '-msoft-float'] : ['-mabi=32', '-mfp32', '-mhard-float', '-mno-odd-spreg'];
+    }
+    case 'loong64':
+      return ['-mabi=lp64d'];
+    default:
+      return [];
+  }
+}
+
+/** Environment for compiler runs: untranslated messages (parsable), TERM=dumb like cmd/go's cCompilerEnv. */
+export function compilerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...env };
+  delete e.LC_ALL;
+  e.LC_MESSAGES = 'C';
+  e.TERM = 'dumb';
+  return e;
+}
+
+export interface CompilerFeatures {
+  /** Accepts `-fdiagnostics-column-unit=byte` (gcc ≥ 11). Without it gcc < 11 and clang report byte columns anyway. */
+  columnUnitByte: boolean;
+  /** Accepts `-fdiagnostics-format=json` (gcc ≥ 9). */
+  jsonDiagnostics: boolean;
+  /** `__clang__` is predefined (cmd/cgo's test, so zig cc counts as clang). */
+  isClang: boolean;
+  /** `__GNUC__.__GNUC_MINOR__` when defined. */
+  gnuc?: string;
+}
+
+export interface FeatureProbeResult {
+  features: CompilerFeatures | null;
+  /** A probe that timed out / was canceled / could not start (features is null then). */
+  failed?: { run: RunResult; reason: 'timeout' | 'canceled' | 'spawn' };
+}
+
+const featureCache = new Map<string, CompilerFeatures>();
+
+function flagAccepted(r: RunResult): boolean {
+  if (r.timedOut || r.canceled || r.spawnError) return false;
+  if (r.exitCode !== 0) return false;
+  return !/unrecognized|unknown argument|unknown option|unsupported option|invalid argument/i.test(r.stderr);
+}
+
+/** Probe (or return the cached) features of a compiler. Never throws. */
+export async function compilerFeatures(cc: string[], opts: ProbeOpts): Promise<FeatureProbeResult> {
+  const fp = compilerFingerprint(cc, opts.env);
+  const cached = featureCache.get(fp);
+  if (cached) return { features: cached };
+  const env = compilerEnv(opts.env);
+  const ro = { env, cwd: opts.cwd, timeoutMs: opts.timeoutMs, signal: opts.signal, input: '', maxOutput: 1 << 20 };
+  const [prog, ...pre] = cc;
+  if (!prog) return { features: null };
+  try {
+    const [col, json, defs] = await Promise.all([
+      run(prog, [...pre, '-fdiagnostics-column-unit=byte', '-fsyntax-only', '-xc', '-'], ro),
+      run(prog, [...pre, '-fdiagnostics-format=json', '-fsyntax-only', '-xc', '-'], ro),
+      run(prog, [...pre, '-E', '-dM', '-xc', '-'], ro),
+    ]);
+    for (const r of [col, json, defs]) {
+      if (r.timedOut) return { features: null, failed: { run: r, reason: 'timeout' } };
+      if (r.canceled) return { features: null, failed: { run: r, reason: 'canceled' } };
+      if (r.spawnError) return { features: null, failed: { run: r, reason: 'spawn' } };
+    }
+    const gnucMajor = /#define __GNUC__ (\d+)/.exec(defs.stdout)?.[1];
+    const gnucMinor = /#define __GNUC_MINOR__ (\d+)/.exec(defs.stdout)?.[1];
+    const features: CompilerFeatures = {
+      columnUnitByte: flagAccepted(col),
+      jsonDiagnostics: flagAccepted(json),
+      isClang: /#define __clang__\b/.test(defs.stdout),
+      gnuc: gnucMajor ? `${gnucMajor}.${gnucMinor ?? 0}` : undefined,
+    };
+    featureCache.set(fp, features);
+    return { features };
+  } catch {
+    return { features: null };
+  }
+}
+
+const includeDirCache = new Map<string, string[]>();
+
+/**
+ * The compiler's built-in `#include <…>` search directories (from `cc -E -v -xc -`), for the given machine
+ * flags. Cached per fingerprint + machine flags. Returns [] when the compiler does not print them.
+ */
+export async function systemIncludeDirs(cc: string[], machine: string[], opts: ProbeOpts): Promise<string[]> {
+  const key = compilerFingerprint(cc, opts.env) + JSON.stringify(machine);
+  const c = includeDirCache.get(key);
+  if (c) return c;
+  const [prog, ...pre] = cc;
+  if (!prog) return [];
+  try {
+    const r = await run(prog, [...pre, ...machine, '-E', '-v', '-xc', '-'], {
+      env: compilerEnv(opts.env),
+      cwd: opts.cwd,
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      input: '',
+      maxOutput: 1 << 20,
+    });
+    if (r.timedOut || r.canceled || r.spawnError) return [];
+    const dirs = parseIncludeSearchList(r.stderr);
+    includeDirCache.set(key, dirs);
+    return dirs;
+  } catch {
+    return [];
+  }
+}
+
+/** Parse the `#include "..." search starts here:` / `#include <...> search starts here:` block of `-v` output. */
+export function parseIncludeSearchList(stderr: string): string[] {
+  const dirs: string[] = [];
+  let inList = false;
+  for (const raw of stderr.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (/^#include [<"].*search starts here:/.test(line)) {
+      inList = true;
+      continue;
+    }
+    if (/^End of search list\./.test(line)) break;
+    if (inList && /^\s/.test(line)) {
+      const d = line.trim().replace(/ \(framework directory\)$/, '');
+      if (d) dirs.push(path.normalize(d));
+    }
+  }
+  return dirs;
+}
+
+const libDirCache = new Map<string, string[] | null>();
+
+/**
+ * The linker search directories the compiler driver passes (`cc -print-search-dirs` → `libraries: =a:b`).
+ * null when the compiler does not support -print-search-dirs (the caller falls back to a trial link).
+ */
+export async function librarySearchDirs(cc: string[], machine: string[], opts: ProbeOpts): Promise<string[] | null> {
+  const key = compilerFingerprint(cc, opts.env) + JSON.stringify(machine);
+  if (libDirCache.has(key)) return libDirCache.get(key)!;
+  const [prog, ...pre] = cc;
+  if (!prog) return null;
+  try {
+    const r = await run(prog, [...pre, ...machine, '-print-search-dirs'], {
+      env: compilerEnv(opts.env),
+      cwd: opts.cwd,
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      input: '',
+      maxOutput: 1 << 20,
+    });
+    if (r.timedOut || r.canceled || r.spawnError) return null;
+    const dirs = parseLibrarySearchDirs(r.stdout);
+    libDirCache.set(key, dirs);
+    return dirs;
+  } catch {
+    return null;
+  }
+}
+
+/** Parse `libraries: =/usr/lib/gcc/x86_64-linux-gnu/12/:/usr/lib/...` (the list separator is the platform's). */
+export function parseLibrarySearchDirs(stdout: string): string[] | null {
+  const line = stdout.split(/\r?\n/).find((l) => l.startsWith('libraries:'));
+  if (!line) return null;
+  let v = line.slice('libraries:'.length).trim();
+  if (v.startsWith('=')) v = v.slice(1);
+  // mingw gcc on Windows uses ';' (drive letters contain ':'); elsewhere ':'.
+  const sep = /^[A-Za-z]:[\\/]/.test(v) || v.includes(';') ? ';' : ':';
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const d of v.split(sep)) {
+    if (!d) continue;
+    const n = path.normalize(d);
+    if (!seen.has(n)) {
+      seen.add(n);
+      out.push(n);
+    }
+  }
+  return out;
+}
+
+/** Go's strconv.Quote for the `#line N "path"` directive (cmd/cgo uses %q). */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + '"';
+}
+
+/** os.devNull, exported so tests and callers agree. */
+export const DEV_NULL = os.devNull;
+
+/** Test hook: forget cached compiler facts. */
+export function clearCompilerCaches(): void {
+  featureCache.clear();
+  includeDirCache.clear();
+  libDirCache.clear();
+}

@@ -1,0 +1,826 @@
+// Compile a cgo preamble the way cmd/cgo does and put every C diagnostic on the right .go position.
+//
+// Two compiler runs, started together:
+//  (a) the preamble run: builtin prolog + `#line N "<go file>"` + preamble, with the user's flags and warnings
+//      ON (what `go build` shows when it compiles the preamble into the cgo output), `-fsyntax-only`, `-H`
+//      (lists every header read, even when the compile fails: used for cache invalidation), byte columns;
+//  (b) the kind probe: the same text plus cmd/cgo's `not-declared`/`not-type`/… program for every C.name,
+//      with cmd/cgo's exact flags (`-w -Wno-error -o<null> -gdwarf-2 -c -xc [clang flags] <opts minus -g/-O>
+//      <gccMachine> -fno-lto -O0 -fdiagnostics-color=never -`), scanned with cmd/cgo's algorithm.
+// One run is not enough: (b) must run with `-w` (a user `-Werror` would otherwise turn probe warnings into
+// errors and corrupt the kind bitmask), and (a) must not.
+//
+// struct_/union_/enum_ names: cmd/cgo marks them "type" without asking the compiler; it only complains
+// (`type C.struct_x: undefined C type 'struct x'`) when the Go code needs the definition, which depends on
+// how the name is used (a pointer to an incomplete struct is fine). We cannot see the use here, so such
+// names get kind "type" and are never reported.
+import * as path from 'node:path';
+import type { CgoDiagnostic, Range } from '../core/types.js';
+import { byteColumnToUtf16 } from '../core/text.js';
+import { run, type RunResult } from '../util/proc.js';
+import { compilerEnv, compilerFeatures, compilerFingerprint, DEV_NULL, gccMachine, goQuote, systemIncludeDirs } from './ccinfo.js';
+import {
+  BUILTIN_FUNCS,
+  BUILTIN_TYPES,
+  classifyName,
+  kindFromMask,
+  preambleIdentifiers,
+  probeProgram,
+  scanProbeOutput,
+  suggestName,
+  unresolvedNameMessage,
+  type NameKind,
+} from './cnames.js';
+import { parseDiagnostics, type CcDiagnostic } from './diagparse.js';
+import { CXX_HEADERS, HEADER_PACKAGES, headerForSymbol, knownSymbols, LIBC_HEADERS } from './headers.js';
+import { packageManagerHint, type OsInfo } from './pkgconfig.js';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+
+export type { NameKind } from './cnames.js';
+
+export interface PreambleSource {
+  /** Preamble lines exactly as cmd/cgo's commentText produces them; goLine 0-based, goCol 0-based UTF-16. */
+  lines: { text: string; goLine: number; goCol: number }[];
+  /** 0-based .go line of the first comment of the group (cmd/cgo writes `#line firstLine+1`). */
+  firstLine: number;
+}
+
+export interface PreambleInput {
+  /** Absolute path of the .go file. */
+  goFile: string;
+  preambles: PreambleSource[];
+  /** Text of a .go line (0-based), used for ranges. */
+  goLineText: (line: number) => string;
+  /** Every C.name reference (name without `C.`, range of the reference). */
+  cNames: { name: string; range: Range }[];
+  /** CC argv, already resolved (argv[0] the program). */
+  cc: string[];
+  cppflags: string[];
+  /** Already allow-list-checked: CGO_CFLAGS, then directive flags, then pkg-config --cflags. */
+  cflags: string[];
+  goarch: string;
+  goos: string;
+  goVersion: { minor: number; patch: number };
+  family: 'gcc' | 'clang' | 'zig' | 'unknown';
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** 0-based line of the `import "C"` (defaults to the line after the last preamble line). */
+  importLine?: number;
+  /** OS info for install hints (default: detected). */
+  os?: OsInfo;
+}
+
+export interface RunOpts {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface PreambleResult {
+  diagnostics: CgoDiagnostic[];
+  kinds: Record<string, NameKind>;
+  durationMs: number;
+  timedOut: boolean;
+  /** The run was aborted through the signal (results are partial; do not publish or cache). */
+  canceled: boolean;
+  /** The preamble run's argv (argv[0] = program). */
+  commandLine: string[];
+  /** The kind probe's argv, when names were probed. */
+  probeCommandLine: string[] | null;
+  /** Absolute paths of every header the preamble run read (from -H) or that diagnostics point into. */
+  includedFiles: string[];
+  /** Paths where a missing header was looked for: when one appears, the result is stale. */
+  missingHeaderCandidates: string[];
+}
+
+/** cmd/cgo's builtinProlog (cmd/cgo/out.go), verbatim. */
+export const BUILTIN_PROLOG = `
+#line 1 "cgo-builtin-prolog"
+#include <stddef.h>
+
+/* Define intgo when compiling with GCC.  */
+typedef ptrdiff_t intgo;
+
+#define GO_CGO_GOSTRING_TYPEDEF
+typedef struct { const char *p; intgo n; } _GoString_;
+typedef struct { char *p; intgo n; intgo c; } _GoBytes_;
+_GoString_ GoString(char *p);
+_GoString_ GoStringN(char *p, int l);
+_GoBytes_ GoBytes(void *p, int n);
+char *CString(_GoString_);
+void *CBytes(_GoBytes_);
+void *_CMalloc(size_t);
+
+__attribute__ ((unused))
+static size_t _GoStringLen(_GoString_ s) { return (size_t)s.n; }
+
+__attribute__ ((unused))
+static const char *_GoStringPtr(_GoString_ s) { return s.p; }
+`;
+
+/** At most this many diagnostics come from one compiler run (a compiler printing megabytes stays harmless). */
+export const MAX_COMPILER_DIAGNOSTICS = 100;
+
+const CLANG_PROBE_FLAGS = [
+  '-ferror-limit=0',
+  '-Wno-unknown-warning-option',
+  '-Wno-unneeded-internal-declaration',
+  '-Wno-unused-function',
+  '-Qunused-arguments',
+  '-fno-builtin',
+];
+
+/** cmd/cgo's ProcessCgoDirectives: `#cgo <space>…` lines become empty lines. */
+export function stripCgoDirective(line: string): string {
+  const l = line.trim();
+  if (l.length < 5 || l.slice(0, 4) !== '#cgo' || !/\s/.test(l[4]!)) return line;
+  return '';
+}
+
+interface Segment {
+  /** Compiler line number of lines[0]. */
+  start: number;
+  lines: PreambleSource['lines'];
+}
+
+/** The C text cmd/cgo compiles for these preambles (without the builtin prolog), and the line map. */
+export function buildPreambleText(goFile: string, preambles: PreambleSource[]): { text: string; segments: Segment[] } {
+  let text = '';
+  const segments: Segment[] = [];
+  for (const p of preambles) {
+    const start = p.firstLine + 1;
+    text += `#line ${start} ${goQuote(goFile)}\n`;
+    text += p.lines.map((l) => stripCgoDirective(l.text)).join('\n') + '\n';
+    text += '#line 1 "cgo-generated-wrapper"\n';
+    segments.push({ start, lines: p.lines });
+  }
+  return { text, segments };
+}
+
+/** -I / -iquote / -isystem / -idirafter directories in compiler flags, made absolute. */
+export function includeDirsFromFlags(flags: string[], cwd: string): { quote: string[]; angle: string[] } {
+  const quote: string[] = [];
+  const angle: string[] = [];
+  const opts: [string, 'quote' | 'angle' | 'after'][] = [
+    ['-iquote', 'quote'],
+    ['-isystem', 'angle'],
+    ['-idirafter', 'after'],
+    ['-I', 'angle'],
+  ];
+  const after: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i]!;
+    for (const [o, kind] of opts) {
+      if (!f.startsWith(o)) continue;
+      let v = f.slice(o.length);
+      if (v === '') {
+        v = flags[i + 1] ?? '';
+        i++;
+      }
+      if (!v) break;
+      const d = path.resolve(cwd, v);
+      (kind === 'quote' ? quote : kind === 'angle' ? angle : after).push(d);
+      break;
+    }
+  }
+  return { quote, angle: [...angle, ...after] };
+}
+
+const CXX_LINE = /^\s*(?:class\s+\w|namespace\b|template\s*<|using\s+namespace\b|(?:public|private|protected)\s*:)|extern\s+"C"|\bstd::|#\s*include\s*<(?:iostream|string|vector|map|memory|cstdio|cstdlib|cstring|cstdint|algorithm)>/;
+
+function samePath(a: string, b: string): boolean {
+  if (a === b) return true;
+  const na = path.resolve(a);
+  const nb = path.resolve(b);
+  return process.platform === 'win32' ? na.toLowerCase() === nb.toLowerCase() : na === nb;
+}
+
+/** Compile a preamble and probe the kinds of the C names. Never throws; never rejects. */
+export async function compilePreamble(input: PreambleInput, opts: RunOpts): Promise<PreambleResult> {
+  const started = Date.now();
+  const result: PreambleResult = {
+    diagnostics: [],
+    kinds: {},
+    durationMs: 0,
+    timedOut: false,
+    canceled: false,
+    commandLine: [],
+    probeCommandLine: null,
+    includedFiles: [],
+    missingHeaderCandidates: [],
+  };
+  try {
+    await compileInner(input, opts, result, started);
+  } catch (e) {
+    // Defensive: junk input must not escape as an exception. Report nothing rather than something wrong.
+    result.diagnostics = result.diagnostics.filter((d) => d && d.range);
+  }
+  result.durationMs = Date.now() - started;
+  return result;
+}
+
+async function compileInner(input: PreambleInput, opts: RunOpts, result: PreambleResult, started: number): Promise<void> {
+  const goFile = String(input.goFile ?? '');
+  const preambles = Array.isArray(input.preambles) ? input.preambles.filter((p) => p && Array.isArray(p.lines)) : [];
+  const cNames = Array.isArray(input.cNames) ? input.cNames.filter((n) => n && typeof n.name === 'string' && n.range) : [];
+  const lineText = (l: number): string => {
+    try {
+      const t = input.goLineText(l);
+      return typeof t === 'string' ? t : '';
+    } catch {
+      return '';
+    }
+  };
+  const cc = Array.isArray(input.cc) ? input.cc.filter((a) => typeof a === 'string') : [];
+  const cppflags = Array.isArray(input.cppflags) ? input.cppflags : [];
+  const cflags = Array.isArray(input.cflags) ? input.cflags : [];
+  const goMinor = input.goVersion?.minor ?? 26;
+  const timeoutMs = Math.max(1, Number(input && opts?.timeoutMs) || 10_000);
+  const deadline = started + timeoutMs;
+  const remaining = () => Math.max(1, deadline - Date.now());
+  const env = compilerEnv(input.env ?? {});
+  const cwd = existingDir(input.cwd) ?? existingDir(path.dirname(goFile)) ?? os.tmpdir();
+
+  if (preambles.length === 0 && cNames.length === 0) return;
+
+  // Where file-level problems go: the import "C" line.
+  const lastPre = preambles[preambles.length - 1];
+  const lastLine = lastPre?.lines[lastPre.lines.length - 1];
+  const importLine =
+    input.importLine ?? (lastLine ? lastLine.goLine + 1 : lastPre ? lastPre.firstLine + 1 : (cNames[0]?.range.start.line ?? 0));
+  const importRange: Range = { start: { line: importLine, character: 0 }, end: { line: importLine, character: Math.max(1, lineText(importLine).length) } };
+  const diag = (range: Range, severity: CgoDiagnostic['severity'], code: string, message: string, data: Record<string, unknown> = {}): CgoDiagnostic => ({
+    file: goFile,
+    range,
+    severity,
+    code,
+    message,
+    data: { code, ...data },
+  });
+
+  if (cc.length === 0) {
+    result.diagnostics.push(diag(importRange, 'error', 'cgo/cc-broken', 'No C compiler was given, so the preamble cannot be checked. Fix: install gcc or clang, or set CC.'));
+    return;
+  }
+  const [prog, ...pre] = cc as [string, ...string[]];
+  const machine = gccMachine(input.goarch, input.goos, input.env ?? {});
+
+  // ---- compiler facts (cached per fingerprint)
+  const feat = await compilerFeatures(cc, { env: input.env ?? {}, cwd, timeoutMs: remaining(), signal: opts.signal });
+  if (feat.failed) {
+    handleRunFailure(feat.failed.run, result, importRange, diag, timeoutMs, input);
+    return;
+  }
+  const features = feat.features ?? { columnUnitByte: false, jsonDiagnostics: false, isClang: input.family === 'clang' || input.family === 'zig' };
+  const isClang = features.isClang || input.family === 'clang' || input.family === 'zig';
+
+  // ---- the C text
+  const { text: cgoPreamble, segments } = buildPreambleText(goFile, preambles);
+  const preambleSource = BUILTIN_PROLOG + cgoPreamble;
+  const preambleText = preambles.map((p) => p.lines.map((l) => l.text).join('\n')).join('\n');
+
+  // ---- names
+  const firstUse = new Map<string, Range>();
+  for (const n of cNames) {
+    const prev = firstUse.get(n.name);
+    if (!prev || n.range.start.line < prev.start.line || (n.range.start.line === prev.start.line && n.range.start.character < prev.start.character)) {
+      firstUse.set(n.name, n.range);
+    }
+  }
+  const probeNames: string[] = [];
+  const probeExprs: string[] = [];
+  const invalidNames: string[] = [];
+  for (const name of firstUse.keys()) {
+    const c = classifyName(name);
+    if (c.how === 'builtin' || c.how === 'tagged-type') result.kinds[name] = c.kind;
+    else if (c.how === 'probe') {
+      probeNames.push(name);
+      probeExprs.push(c.expr);
+    } else if (c.how === 'invalid') {
+      result.kinds[name] = 'unknown';
+      invalidNames.push(name);
+    }
+  }
+
+  // ---- command lines
+  const preArgs = [
+    ...pre,
+    ...cppflags,
+    ...cflags,
+    ...machine,
+    '-fdiagnostics-color=never',
+    ...(features.columnUnitByte ? ['-fdiagnostics-column-unit=byte'] : []),
+    '-fmessage-length=0',
+    '-H',
+    '-fsyntax-only',
+    '-xc',
+    '-',
+  ];
+  result.commandLine = [prog, ...preArgs];
+  const gccOptions = [...cppflags, ...cflags].filter((a) => !a.startsWith('-g') && !a.startsWith('-O'));
+  const probeArgsFor = (color: boolean) => [
+    ...pre,
+    '-w',
+    '-Wno-error',
+    '-o' + DEV_NULL,
+    '-gdwarf-2',
+    '-c',
+    '-xc',
+    ...(isClang ? CLANG_PROBE_FLAGS : []),
+    ...gccOptions,
+    ...machine,
+    '-fno-lto',
+    '-O0',
+    ...(color ? ['-fdiagnostics-color=never'] : []),
+    '-',
+  ];
+  const probeSource = probeNames.length > 0 ? preambleSource + probeProgram(probeExprs) : '';
+  if (probeNames.length > 0) result.probeCommandLine = [prog, ...probeArgsFor(true)];
+
+  const runOpts = (input: string) => ({ env, cwd, timeoutMs: remaining(), signal: opts.signal, input, maxOutput: 4 << 20 });
+  const [preRun, probeRun0] = await Promise.all([
+    run(prog, preArgs, runOpts(preambleSource)),
+    probeNames.length > 0 ? run(prog, probeArgsFor(true), runOpts(probeSource)) : Promise.resolve(null),
+  ]);
+  let probeRun = probeRun0;
+  if (probeRun && !probeRun.timedOut && !probeRun.canceled && probeRun.stderr.includes('unrecognized command line option') && /fdiagnostics-color/.test(probeRun.stderr)) {
+    result.probeCommandLine = [prog, ...probeArgsFor(false)];
+    probeRun = await run(prog, probeArgsFor(false), runOpts(probeSource));
+  }
+  for (const r of [preRun, probeRun]) {
+    if (r && (r.timedOut || r.canceled || r.spawnError)) {
+      handleRunFailure(r, result, importRange, diag, timeoutMs, input);
+      for (const n of probeNames) result.kinds[n] = 'unknown';
+      return;
+    }
+  }
+
+  // ---- preamble diagnostics
+  const parsed = parseDiagnostics(preRun.stderr);
+  const mapper = new Mapper(goFile, segments, lineText, cwd);
+  const flagDirs = includeDirsFromFlags([...cppflags, ...cflags], cwd);
+  const seen = new Set<string>();
+  let preambleHasErrors = false;
+  let last: CgoDiagnostic | null = null;
+  const included = new Set<string>();
+  for (const h of parsed.headers) included.add(path.resolve(cwd, h));
+
+  let dropped = 0;
+  for (const d of parsed.diagnostics) {
+    if (result.diagnostics.length >= MAX_COMPILER_DIAGNOSTICS) {
+      if (d.severity === 'error' || d.severity === 'fatal') preambleHasErrors = true;
+      if (d.severity !== 'note') dropped++;
+      continue;
+    }
+    if (d.severity === 'note') {
+      if (last && !/reported only once|each undeclared identifier/.test(d.message)) {
+        const noteCount = (last.message.match(/\nnote: /g) ?? []).length;
+        if (noteCount < 3) last.message += `\nnote: ${d.message}`;
+        const m = /include '<([^>]+)>' or provide a declaration/.exec(d.message);
+        if (m && last.data && !last.data.header) {
+          last.data.header = m[1];
+          last.message += `\nFix: add \`#include <${m[1]}>\` to the preamble.`;
+        }
+      }
+      continue;
+    }
+    if (d.severity === 'remark') continue;
+    if (!d.programLevel && d.file && !samePath(d.file, goFile) && !isPseudoFile(d.file)) included.add(path.resolve(cwd, d.file));
+    const isErr = d.severity === 'error' || d.severity === 'fatal';
+    if (isErr) preambleHasErrors = true;
+    const made = await makeDiagnostic(d, { input, mapper, importRange, diag, flagDirs, cwd, remaining, opts, result, machine, goFile });
+    if (!made) continue;
+    const key = `${made.code}|${made.range.start.line}|${made.range.start.character}|${made.message}`;
+    if (seen.has(key)) {
+      last = null;
+      continue;
+    }
+    seen.add(key);
+    result.diagnostics.push(made);
+    last = made;
+  }
+  const tail = result.diagnostics[result.diagnostics.length - 1];
+  if (dropped > 0 && tail) tail.message += `\n(${dropped} more compiler messages not shown)`;
+  // A compiler that failed without saying anything we could parse.
+  if (preRun.exitCode !== 0 && !preambleHasErrors && parsed.diagnostics.length === 0 && !probeRun) {
+    const out = preRun.stderr.trim() || preRun.stdout.trim();
+    result.diagnostics.push(
+      diag(importRange, 'error', 'cgo/cc-broken', `The C compiler ${prog} failed (exit status ${preRun.exitCode}) without a diagnostic we can place${out ? ':\n' + truncate(out, 2000) : ''}.\nFix: check that \`${prog}\` is a working gcc- or clang-compatible compiler.`, {
+        commandLine: result.commandLine,
+      }),
+    );
+  }
+  result.includedFiles = [...included];
+
+  // ---- kinds
+  if (probeRun) {
+    const { masks, completed } = scanProbeOutput(probeRun.stderr, probeNames.length);
+    if (!completed) {
+      for (const n of probeNames) result.kinds[n] = 'unknown';
+      if (!preambleHasErrors) {
+        const what = probeRun.stderr.trim() === '' ? `${prog} produced no output` : `${prog} did not produce error at completed:1`;
+        result.diagnostics.push(
+          diag(
+            importRange,
+            'error',
+            'cgo/cc-broken',
+            `cgo: ${what}\n` +
+              (probeRun.stderr.trim() ? `full error output:\n${truncate(probeRun.stderr.trim(), 2000)}\n` : '') +
+              `cmd/cgo needs a gcc- or clang-compatible compiler that reports errors as file:line:col: error:. Fix: point CC at gcc or clang (MSVC cl.exe is not supported).`,
+            { commandLine: result.probeCommandLine, stderr: truncate(probeRun.stderr, 8000) },
+          ),
+        );
+      }
+    } else {
+      const declared = preambleIdentifiers(preambleText);
+      const resolved: string[] = [];
+      probeNames.forEach((n, i) => {
+        const k = kindFromMask(masks[i]!);
+        result.kinds[n] = k;
+        if (k !== 'unknown') resolved.push(n);
+      });
+      for (const n of [...probeNames.filter((n) => result.kinds[n] === 'unknown'), ...invalidNames]) {
+        result.diagnostics.push(unresolvedDiagnostic(n, firstUse.get(n)!, { goMinor, preambleText, declared, resolved, preambleHasErrors, goos: input.goos, diag }));
+      }
+    }
+  } else {
+    for (const n of invalidNames) {
+      const declared = preambleIdentifiers(preambleText);
+      result.diagnostics.push(unresolvedDiagnostic(n, firstUse.get(n)!, { goMinor, preambleText, declared, resolved: [], preambleHasErrors, goos: input.goos, diag }));
+    }
+  }
+}
+
+type DiagFn = (range: Range, severity: CgoDiagnostic['severity'], code: string, message: string, data?: Record<string, unknown>) => CgoDiagnostic;
+
+function existingDir(d: unknown): string | null {
+  if (typeof d !== 'string' || d === '') return null;
+  try {
+    return statSync(d).isDirectory() ? d : null;
+  } catch {
+    return null;
+  }
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : s.slice(0, n) + `\n… (${s.length - n} more characters)`;
+}
+
+function isPseudoFile(f: string): boolean {
+  return (
+    f === 'cgo-builtin-prolog' ||
+    f === 'cgo-generated-wrapper' ||
+    f === '<stdin>' ||
+    f === '<command-line>' ||
+    f === '<built-in>' ||
+    f === 'not-declared' ||
+    f === 'not-type' ||
+    f === 'not-int-const' ||
+    f === 'not-num-const' ||
+    f === 'not-str-lit' ||
+    f === 'completed'
+  );
+}
+
+function handleRunFailure(r: RunResult, result: PreambleResult, importRange: Range, diag: DiagFn, timeoutMs: number, input: PreambleInput): void {
+  const cmd = [r.command, ...r.args];
+  if (r.canceled) {
+    result.canceled = true;
+    return;
+  }
+  if (r.timedOut) {
+    result.timedOut = true;
+    result.diagnostics = [
+      diag(
+        importRange,
+        'warning',
+        'cgo/compiler-timeout',
+        `The C compiler did not finish within ${timeoutMs} ms and was stopped, so this preamble was not checked.\n` +
+          `Command: ${cmd.map(shellQuote).join(' ')}\n` +
+          `Fix: if the compiler is just slow (large headers, a cold cache), raise the setting cgo.compilerTimeoutMs; if it hangs, check CC.`,
+        { commandLine: cmd, timeoutMs, setting: 'cgo.compilerTimeoutMs' },
+      ),
+    ];
+    return;
+  }
+  result.diagnostics = [
+    diag(
+      importRange,
+      'error',
+      'cgo/cc-broken',
+      `The C compiler could not be started: ${r.spawnError ?? 'unknown error'}\nCommand: ${cmd.map(shellQuote).join(' ')}\nFix: install ${input.cc[0]} or set CC to a working gcc/clang.`,
+      { commandLine: cmd },
+    ),
+  ];
+}
+
+function shellQuote(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Maps compiler locations in the .go file (via the #line directives) to engine ranges. */
+class Mapper {
+  constructor(
+    readonly goFile: string,
+    readonly segments: Segment[],
+    readonly lineText: (l: number) => string,
+    readonly cwd: string,
+  ) {}
+
+  isGoFile(f: string): boolean {
+    return samePath(path.resolve(this.cwd, f), this.goFile);
+  }
+
+  /** The preamble line for a compiler line number in the .go file. */
+  lineFor(compilerLine: number): { text: string; goLine: number; goCol: number } | null {
+    let best: { text: string; goLine: number; goCol: number } | null = null;
+    for (const s of this.segments) {
+      const k = compilerLine - s.start;
+      if (k >= 0 && k < s.lines.length) best = s.lines[k]!;
+    }
+    if (best) return best;
+    // A line just past a segment (cmd/cgo's trailing newline): clamp to the segment's last line.
+    for (const s of this.segments) {
+      const k = compilerLine - s.start;
+      if (k >= s.lines.length && k <= s.lines.length + 1 && s.lines.length > 0) return s.lines[s.lines.length - 1]!;
+    }
+    return null;
+  }
+
+  /** Range of the token at compiler (line, byte col) — or of the whole preamble line when col is 0. */
+  rangeAt(compilerLine: number, col: number): Range | null {
+    const pl = this.lineFor(compilerLine);
+    if (!pl) return null;
+    const goText = this.lineText(pl.goLine);
+    const textEnd = pl.goCol + pl.text.length;
+    if (col <= 0) {
+      const lead = pl.text.length - pl.text.trimStart().length;
+      return { start: { line: pl.goLine, character: pl.goCol + lead }, end: { line: pl.goLine, character: Math.max(pl.goCol + lead + 1, textEnd) } };
+    }
+    const start = pl.goCol + Math.min(byteColumnToUtf16(pl.text, col), pl.text.length);
+    const src = goText.length >= textEnd ? goText : ' '.repeat(pl.goCol) + pl.text;
+    let end = start;
+    const ch = src[start];
+    if (ch !== undefined && /[\p{L}\p{N}_$]/u.test(ch)) {
+      while (end < src.length && /[\p{L}\p{N}_$]/u.test(src[end]!)) end++;
+    } else if (ch === '<' || ch === '"') {
+      const close = src.indexOf(ch === '<' ? '>' : '"', start + 1);
+      end = close > start ? close + 1 : Math.min(src.length, textEnd);
+    } else {
+      end = start + 1;
+    }
+    return { start: { line: pl.goLine, character: start }, end: { line: pl.goLine, character: Math.max(start + 1, end) } };
+  }
+
+  /** Range of the `#include` directive on a preamble line (for errors inside included headers). */
+  includeRange(compilerLine: number): Range | null {
+    const pl = this.lineFor(compilerLine);
+    if (!pl) return null;
+    const hash = pl.text.indexOf('#');
+    const s = pl.goCol + (hash >= 0 ? hash : pl.text.length - pl.text.trimStart().length);
+    return { start: { line: pl.goLine, character: s }, end: { line: pl.goLine, character: Math.max(s + 1, pl.goCol + pl.text.trimEnd().length) } };
+  }
+
+  textAt(compilerLine: number): string {
+    return this.lineFor(compilerLine)?.text ?? '';
+  }
+}
+
+interface MakeCtx {
+  input: PreambleInput;
+  mapper: Mapper;
+  importRange: Range;
+  diag: DiagFn;
+  flagDirs: { quote: string[]; angle: string[] };
+  cwd: string;
+  remaining: () => number;
+  opts: RunOpts;
+  result: PreambleResult;
+  machine: string[];
+  goFile: string;
+}
+
+const MISSING_HEADER = /^(?:([^:]+): No such file or directory|'([^']+)' file not found|cannot open source file "([^"]+)")/;
+
+async function makeDiagnostic(d: CcDiagnostic, ctx: MakeCtx): Promise<CgoDiagnostic | null> {
+  const { mapper, diag, importRange } = ctx;
+  const isErr = d.severity === 'error' || d.severity === 'fatal';
+  const sevWord = d.severity === 'fatal' ? 'fatal error' : d.severity;
+  const severity: CgoDiagnostic['severity'] = isErr ? 'error' : 'warning';
+
+  // Where is it?
+  let range: Range | null = null;
+  let lineTextC = '';
+  let prefix = '';
+  let inHeader: { file: string; line: number; col: number } | null = null;
+  if (!d.programLevel && mapper.isGoFile(d.file)) {
+    range = mapper.rangeAt(d.line, d.col);
+    lineTextC = mapper.textAt(d.line);
+  } else if (!d.programLevel && d.includeChain.length > 0 && mapper.isGoFile(d.includeChain[0]!.file)) {
+    range = mapper.includeRange(d.includeChain[0]!.line);
+    lineTextC = mapper.textAt(d.includeChain[0]!.line);
+    inHeader = { file: d.file, line: d.line, col: d.col };
+    const via = d.includeChain.slice(1).map((s) => `${s.file}:${s.line}`);
+    prefix = `In ${d.file}:${d.line}${d.col ? ':' + d.col : ''}${via.length ? ` (included via ${via.join(' → ')})` : ''}: `;
+  }
+
+  const missing = MISSING_HEADER.exec(d.message);
+  const header = missing ? (missing[1] ?? missing[2] ?? missing[3] ?? '').trim() : null;
+
+  // Rejected command-line flags (program-level): e.g. `gcc: error: unrecognized command-line option '-m64'`.
+  if (d.programLevel || d.file === '<command-line>' || d.file === 'cgo-builtin-prolog' || d.file === 'cgo-generated-wrapper' || !range) {
+    const flagM = /unrecognized command[- ]line option '([^']+)'|unknown argument:? '([^']+)'|unsupported option '([^']+)'|unrecognized option '([^']+)'/.exec(d.message);
+    if (flagM && isErr) {
+      const flag = flagM[1] ?? flagM[2] ?? flagM[3] ?? flagM[4] ?? '';
+      const fromCgo = ctx.machine.includes(flag);
+      const fix = fromCgo
+        ? `cgo adds ${flag} for GOARCH=${ctx.input.goarch}, and this compiler cannot target it. Set CC to a C compiler for ${ctx.input.goos}/${ctx.input.goarch} (a cross compiler), or build for the native GOARCH.`
+        : `The flag comes from CGO_CPPFLAGS/CGO_CFLAGS, a #cgo directive or pkg-config; remove it or use a compiler that accepts it.`;
+      return diag(importRange, 'error', 'cgo/cc-rejected-flag', `${d.file}: ${sevWord}: ${d.message}\nFix: ${fix}`, { flag, fromCgo });
+    }
+    if (header !== null && isErr) {
+      return headerNotFound(header, importRange, `${d.file}${d.line ? ':' + d.line : ''}: ${sevWord}: ${d.message}`, false, ctx, d.file === 'cgo-builtin-prolog');
+    }
+    if (!isErr && d.severity !== 'warning') return null;
+    let where = `${d.file}${d.line ? ':' + d.line : ''}${d.col ? ':' + d.col : ''}`;
+    let extra = '';
+    if (d.file === 'cgo-generated-wrapper') {
+      where = 'after the end of the preamble';
+      extra = '\nThis usually means something in the preamble is not closed: a `{`, a `#if` without `#endif`, or a declaration without `;`.';
+    } else if (d.file === 'cgo-builtin-prolog') {
+      where = "in cgo's builtin prolog (cgo-builtin-prolog)";
+      extra = '\nThe C compiler cannot compile the code cgo puts before every preamble; the compiler installation or the flags are broken.';
+    }
+    const code = isErr ? 'cgo/c-error' : 'cgo/c-warning';
+    return diag(importRange, severity, code, `${where}: ${sevWord}: ${d.message}${extra}`, { compilerFile: d.file, compilerLine: d.line });
+  }
+
+  // Missing header.
+  if (header !== null && isErr) {
+    const quoted = /#\s*include\s*"/.test(inHeader ? '' : lineTextC);
+    return headerNotFound(header, range, prefix + `${sevWord}: ${d.message}`, quoted, ctx, false, inHeader?.file);
+  }
+
+  // C++ in a C preamble.
+  if (isErr && (CXX_LINE.test(lineTextC) || (inHeader && headerLooksCxx(inHeader.file, inHeader.line, ctx.cwd)))) {
+    return cxxDiagnostic(range, prefix + `${sevWord}: ${d.message}`, diag, inHeader?.file);
+  }
+
+  // Implicit declarations: add the header.
+  let hint = '';
+  let hdr: string | undefined;
+  const impl = /implicit declaration of (?:built-in )?function '([^']+)'|call to undeclared (?:library )?function '([^']+)'|'([^']+)' undeclared|use of undeclared identifier '([^']+)'/.exec(d.message);
+  if (impl) {
+    const sym = impl[1] ?? impl[2] ?? impl[3] ?? impl[4] ?? '';
+    const h = headerForSymbol(sym);
+    if (h) {
+      hdr = h.header;
+      hint = `\nFix: ${sym} is declared in <${h.header}>; add \`#include <${h.header}>\` to the preamble.`;
+    }
+  }
+  const code = isErr ? 'cgo/c-error' : 'cgo/c-warning';
+  const data: Record<string, unknown> = { compilerMessage: d.message };
+  if (hdr) data.header = hdr;
+  if (inHeader) data.headerLocation = inHeader;
+  return diag(range, severity, code, prefix + `${sevWord}: ${d.message}${hint}`, data);
+}
+
+function headerLooksCxx(file: string, line: number, cwd: string): boolean {
+  if (/\.(hpp|hh|hxx|h\+\+)$/i.test(file)) return true;
+  try {
+    const text = readFileSync(path.resolve(cwd, file), 'utf8');
+    const l = text.split('\n')[line - 1] ?? '';
+    return CXX_LINE.test(l);
+  } catch {
+    return false;
+  }
+}
+
+function cxxDiagnostic(range: Range, compilerText: string, diag: DiagFn, header?: string): CgoDiagnostic {
+  return diag(
+    range,
+    'error',
+    'cgo/cxx-in-c-preamble',
+    `${compilerText}\n` +
+      `This is C++${header ? ` (in ${header})` : ''}, but cgo compiles the preamble as C (-xc), so C++ headers and syntax fail here.\n` +
+      'Fix: put the C++ code in a .cpp file in the package, expose it through a C header with `extern "C"` declarations ' +
+      '(wrapped in `#ifdef __cplusplus`), and #include only that C header in the preamble; add `#cgo LDFLAGS: -lstdc++` if needed.',
+    header ? { header } : {},
+  );
+}
+
+async function headerNotFound(
+  header: string,
+  range: Range,
+  compilerText: string,
+  quoted: boolean,
+  ctx: MakeCtx,
+  fromProlog: boolean,
+  includingHeader?: string,
+): Promise<CgoDiagnostic> {
+  const { diag } = ctx;
+  const base = header.split('/').pop() ?? header;
+  if (CXX_HEADERS.has(header) || /\.(hpp|hh|hxx)$/.test(header)) return cxxDiagnostic(range, compilerText, diag, header);
+  const sys = await systemIncludeDirs(ctx.input.cc, ctx.machine, { env: ctx.input.env ?? {}, cwd: ctx.cwd, timeoutMs: Math.min(ctx.remaining(), 5000), signal: ctx.opts.signal });
+  const searched = [...(quoted ? [ctx.cwd, ...ctx.flagDirs.quote] : []), ...ctx.flagDirs.angle, ...sys];
+  const uniq = [...new Set(searched)];
+  for (const d of uniq) ctx.result.missingHeaderCandidates.push(path.join(d, header));
+  const userDirs = [...new Set([...(quoted ? ctx.flagDirs.quote : []), ...ctx.flagDirs.angle])];
+  let fix: string;
+  const os = ctx.input.os;
+  if (LIBC_HEADERS.has(header) || fromProlog) {
+    const h = packageManagerHint('libc', os);
+    fix = `<${header}> is part of the C library's development files, which are missing for this compiler. Install them${h ? ` (\`${h.command}\`)` : ' (build-essential / libc6-dev, musl-dev on Alpine, Xcode command line tools on macOS)'} or use a complete toolchain.`;
+  } else if (HEADER_PACKAGES[header]) {
+    const pkg = HEADER_PACKAGES[header];
+    const h = packageManagerHint(pkg, os);
+    fix = `Install the development files that provide ${header}${h ? ` (\`${h.command}\`)` : ` (pkg-config module ${pkg})`}, or add \`#cgo CFLAGS: -I<dir>\` / \`#cgo pkg-config: ${pkg}\`.`;
+  } else if (ctx.input.goos === 'windows' ? false : /^(windows|winsock2|ws2tcpip|shlobj|objbase|tchar)\.h$/i.test(base)) {
+    fix = `<${header}> is a Windows header, but this file is compiled for GOOS=${ctx.input.goos}. Guard the code with a build constraint (//go:build windows) or a *_windows.go file name.`;
+  } else {
+    fix = `Install the development package that provides ${header}, or add its directory with \`#cgo CFLAGS: -I\${SRCDIR}/<dir>\` (or CGO_CFLAGS).`;
+  }
+  const searchedText = userDirs.length > 0 ? `\n-I directories searched: ${userDirs.join(', ')}` : '\nNo -I directories are set (only the compiler default directories were searched).';
+  return diag(range, 'error', 'cgo/header-not-found', `${compilerText}${searchedText}\nFix: ${fix}`, {
+    header,
+    quoted,
+    includeDirs: userDirs,
+    searchedDirs: uniq,
+    includedFrom: includingHeader,
+  });
+}
+
+function unresolvedDiagnostic(
+  name: string,
+  range: Range,
+  c: { goMinor: number; preambleText: string; declared: Set<string>; resolved: string[]; preambleHasErrors: boolean; goos: string; diag: DiagFn },
+): CgoDiagnostic {
+  const lines: string[] = [unresolvedNameMessage(name, c.goMinor)];
+  const data: Record<string, unknown> = { name };
+  const h = headerForSymbol(name);
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const fnMacro = new RegExp(`#\\s*define\\s+${esc}\\(`).test(c.preambleText);
+  if (fnMacro) {
+    lines.push(`C.${name} is a function-like macro; cgo cannot use macros that take arguments. Fix: wrap it in a static inline C function in the preamble and call that.`);
+  } else if (h) {
+    data.header = h.header;
+    const includes = new RegExp(`#\\s*include\\s*[<"]${h.header.replace(/[.]/g, '\\.')}[>"]`).test(c.preambleText);
+    if (h.std === 'windows' && c.goos !== 'windows') {
+      lines.push(`${name} is a Windows API (<${h.header}>), but this file is compiled for GOOS=${c.goos}. Fix: restrict the file to Windows (//go:build windows).`);
+    } else if (includes) {
+      lines.push(`${name} should come from <${h.header}>, which the preamble includes; it may be hidden by a feature macro or #ifdef, or be missing on GOOS=${c.goos}.`);
+    } else {
+      lines.push(`Fix: ${name} is declared in <${h.header}>; add \`#include <${h.header}>\` to the preamble.`);
+    }
+  }
+  if (!fnMacro && !h) {
+    const candidates = [...BUILTIN_FUNCS, ...BUILTIN_TYPES, ...c.resolved, ...c.declared, ...knownSymbols()];
+    const s = suggestName(name, candidates);
+    if (s) {
+      data.suggestion = s;
+      const sh = headerForSymbol(s);
+      lines.push(`Did you mean C.${s}?${sh && !c.declared.has(s) ? ` (declared in <${sh.header}>)` : ''}`);
+    } else {
+      lines.push('Fix: declare it in the preamble or #include the header that declares it (check the spelling and any #ifdef around it).');
+    }
+  }
+  if (c.preambleHasErrors) lines.push('The preamble itself has C errors (reported on the preamble); fix those first.');
+  return c.diag(range, 'error', 'cgo/unresolved-name', lines.join('\n'), data);
+}
+
+/** Cache key for a compilePreamble input (content + flags + compiler identity). */
+export function preambleCacheKey(input: PreambleInput): string {
+  const h = createHash('sha256');
+  h.update(
+    JSON.stringify({
+      f: input.goFile,
+      p: input.preambles,
+      n: input.cNames.map((n) => [n.name, n.range.start.line, n.range.start.character, n.range.end.line, n.range.end.character]),
+      cc: input.cc,
+      cpp: input.cppflags,
+      c: input.cflags,
+      t: [input.goos, input.goarch, input.goVersion.minor, input.goVersion.patch, input.family, input.cwd, input.importLine ?? null],
+      fp: compilerFingerprint(input.cc, input.env ?? {}),
+    }),
+  );
+  return h.digest('hex');
+}
+
+/**
+ * A scheduler job for compilePreamble: cached by content/flags/compiler, invalidated when a header it read
+ * changes or a missing header appears; timed-out and canceled results are never cached.
+ */
+export function preambleJob(input: PreambleInput, timeoutMs: number): {
+  cacheKey: string;
+  run: (signal: AbortSignal) => Promise<PreambleResult>;
+  dependsOn: (r: PreambleResult) => string[];
+  cacheable: (r: PreambleResult) => boolean;
+} {
+  return {
+    cacheKey: preambleCacheKey(input),
+    run: (signal) => compilePreamble(input, { timeoutMs, signal }),
+    dependsOn: (r) => [...r.includedFiles, ...r.missingHeaderCandidates],
+    cacheable: (r) => !r.timedOut && !r.canceled,
+  };
+}
