@@ -497,8 +497,9 @@ export class Engine {
       pkgLibs = pc.libs;
       blocked = pc.blocked;
     }
-    const cppflags = [...tc.envFlags.CPPFLAGS, ...flags.CPPFLAGS];
-    const cflags = [...tc.envFlags.CFLAGS, ...flags.CFLAGS, ...pkgCflags];
+    // As cmd/go: CGO_CPPFLAGS then #cgo CPPFLAGS then pkg-config --cflags; CGO_CFLAGS then #cgo CFLAGS.
+    const cppflags = [...tc.envFlags.CPPFLAGS, ...flags.CPPFLAGS, ...pkgCflags];
+    const cflags = [...tc.envFlags.CFLAGS, ...flags.CFLAGS];
     const ldflags = [...tc.envFlags.LDFLAGS, ...flags.LDFLAGS, ...pkgLibs];
     const preambles = prep.file.cImports.flatMap((i) => (i.preamble ? [i.preamble] : []));
     const names = [...new Set(prep.file.cRefs.map((r) => r.name))].sort();

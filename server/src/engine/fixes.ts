@@ -209,23 +209,24 @@ export async function fixesFor(d: CgoDiagnostic, ctx: FixContext): Promise<Fix[]
       }
       break;
     }
-    case 'cgo/condition-spacing': {
+    case 'cgo/condition-spacing':
+    case 'cgo/condition-invalid': {
       const replacement = data['replacement'] as string | undefined;
       const r = (data['range'] as Range | undefined) ?? d.range;
       if (replacement !== undefined) fixes.push(edit(`Write the condition as ${replacement}`, [{ range: r, newText: replacement }], { preferred: true, safe: true }));
-      const alternatives = (data['alternatives'] as { title: string; replacement: string }[] | undefined) ?? [];
-      for (const alt of alternatives) fixes.push(edit(alt.title, [{ range: r, newText: alt.replacement }]));
+      const alternative = data['alternative'] as string | undefined;
+      if (alternative && alternative !== replacement) fixes.push(edit(`Write the condition as ${alternative}`, [{ range: r, newText: alternative }]));
       break;
     }
     case 'cgo/directive-verb': {
       const suggestion = data['suggestion'] as string | undefined;
-      const r = (data['verbRange'] as Range | undefined) ?? undefined;
+      const r = data['range'] as Range | undefined;
       if (suggestion && r) fixes.push(edit(`Change the verb to ${suggestion}`, [{ range: r, newText: suggestion }], { preferred: true, safe: true }));
       break;
     }
     case 'cgo/unsafe-argument': {
-      const macro = data['macro'] as { name: string; value: string } | undefined;
-      const argRange = (data['argRange'] as Range | undefined) ?? d.range;
+      const macro = typeof data['macroName'] === 'string' ? { name: data['macroName'] as string, value: String(data['macroValue'] ?? '') } : undefined;
+      const argRange = d.range;
       const p = preambleAt(file, d.range.start.line);
       if (macro && p) {
         const idx = p.lines.findIndex((l) => l.goLine === d.range.start.line);
@@ -251,6 +252,13 @@ export async function fixesFor(d: CgoDiagnostic, ctx: FixContext): Promise<Fix[]
     }
     case 'cgo/unresolved-name':
     case 'cgo/c-warning': {
+      const suggestion = data['suggestion'] as string | undefined;
+      const name = data['name'] as string | undefined;
+      if (suggestion && name) {
+        // Replace every use of the misspelt name (they all fail the same way).
+        const uses = file.cRefs.filter((r) => r.name === name).map((r) => ({ range: r.nameRange, newText: suggestion }));
+        if (uses.length > 0) fixes.push(edit(`Change C.${name} to C.${suggestion}`, uses, { preferred: true, safe: true }));
+      }
       const header = data['header'] as string | undefined;
       if (!header) break;
       const p = file.cImports.find((i) => i.preamble)?.preamble;
@@ -296,16 +304,41 @@ async function qualifiedUses(text: string, name: string): Promise<Range[]> {
   return out;
 }
 
+/** The C text of a Go-file range inside a preamble (comment markers of `//` lines left out). */
+function preambleText(p: Preamble, r: Range): string {
+  const out: string[] = [];
+  for (const l of p.lines) {
+    if (l.goLine < r.start.line || l.goLine > r.end.line) continue;
+    let t = l.text;
+    if (l.goLine === r.end.line) t = t.slice(0, Math.max(0, r.end.character - l.goCol));
+    if (l.goLine === r.start.line) t = t.slice(Math.max(0, r.start.character - l.goCol));
+    out.push(t);
+  }
+  return out.join('\n');
+}
+
+/** `int f(int a) { … }` → `int f(int a);`, `int32_t n = 0;` → `extern int32_t n;`. */
+function declarationOf(def: string, kind: string): string | null {
+  if (kind === 'function') {
+    const brace = def.indexOf('{');
+    return brace > 0 ? def.slice(0, brace).trim().replace(/\s+/g, ' ') + ';' : null;
+  }
+  const head = def.split(/[=;]/)[0]?.trim();
+  return head ? `extern ${head.replace(/\s+/g, ' ')};` : null;
+}
+
 /** Moves a function/variable definition from an exporting preamble into a new .c file, leaving a declaration. */
 function moveDefinitionFix(d: CgoDiagnostic, ctx: FixContext, lines: LineIndex): Fix | null {
   const data = (d.data ?? {}) as Record<string, unknown>;
-  const defText = data['definitionText'] as string | undefined;
-  const declaration = data['declaration'] as string | undefined;
   const r = data['definitionRange'] as Range | undefined;
   const name = data['name'] as string | undefined;
-  if (!defText || !declaration || !r || !name) return null;
+  const kind = (data['kind'] as string | undefined) ?? 'function';
+  if (!r || !name) return null;
   const p = preambleAt(ctx.file, r.start.line);
   if (!p) return null;
+  const defText = preambleText(p, r);
+  const declaration = declarationOf(defText, kind);
+  if (!declaration) return null;
   const includes = p.lines.filter((l) => /^\s*#\s*include\b/.test(l.text)).map((l) => l.text.trim());
   const target = path.join(path.dirname(ctx.file.path), `${path.basename(ctx.file.path, '.go')}_${name}.c`);
   const startLine = r.start.line;
@@ -340,11 +373,16 @@ function envFixes(d: CgoDiagnostic, ctx: FixContext): Fix[] {
   switch (d.code) {
     case 'cgo/flag-not-allowed': {
       const envVar = data['envVar'] as string | undefined;
-      const re = data['allowRegexp'] as string | undefined;
+      const re = data['allowRegexp'] as string | undefined; // already combined with an existing value
       if (envVar && re) {
-        const current = tc?.values[envVar]?.value;
-        const value = current ? `(?:${current}|${re})$` : re;
-        out.push(goEnvW(envVar, value, `Allow this flag: go env -w ${envVar}='${value}' (only if you trust this code)`));
+        const fromOsEnv = tc?.values[envVar]?.source === 'process-env';
+        out.push(
+          goEnvW(
+            envVar,
+            re,
+            `Allow this flag: go env -w ${envVar}='${re}' (only if you trust this code)${fromOsEnv ? ` — note ${envVar} is also set in the environment, which wins over go env -w` : ''}`,
+          ),
+        );
       }
       break;
     }
