@@ -1,0 +1,545 @@
+// `#cgo` directive checks (cgo-rules.md §10 rows 4–12): syntax, verb, unsafe arguments, condition spacing,
+// noescape/nocallback by Go version, the flag allow-lists and the pkg-config argument checks.
+// Every message is "<cause, with the toolchain's wording where it has one> — <fix>".
+import path from 'node:path';
+import type { CodeInfo } from '../core/codes.js';
+import { atLeast, formatGoVersion, type GoVersion } from '../core/goversion.js';
+import type { CgoDiagnostic, Range, Severity } from '../core/types.js';
+import type { BuildContext, Preamble } from '../gomodel/types.js';
+import { conditionParses, evalExpr, parseGoBuildExpr, type Expr } from '../gomodel/constraint.js';
+import { allowRegexpFor, checkFlagsAll, checkPkgConfigArgs, rulesFor, type FlagName } from '../cgorules/allowlist.js';
+import {
+  directiveFlags,
+  expandSrcDir,
+  mergeFlags,
+  parseDirectives,
+  unsafeChars,
+  unsafeReason,
+  VERBS,
+  type PathStyle,
+} from '../cgorules/directives.js';
+import type { CgoDirective, DirectiveArg, DirectiveError, DirectiveFlags } from '../cgorules/types.js';
+
+export const codes: CodeInfo[] = [
+  {
+    code: 'cgo/directive-syntax',
+    severity: 'error',
+    title: 'Malformed #cgo line',
+    cause:
+      'go/build rejects a `#cgo` line with no `:`, nothing before the `:`, an unclosed quote or a trailing backslash in the arguments: `<file>: invalid #cgo line: <line>` (a package-load error). For a line whose conditions do not match the current target, the quote/backslash errors only appear when building for a matching target (warning).',
+    fix: 'Write `#cgo [conditions] VERB: arguments`, e.g. `#cgo linux CFLAGS: -O2`; close quotes and drop a trailing `\\`.',
+    example: '// #cgo CFLAGS -O2\nimport "C"',
+  },
+  {
+    code: 'cgo/directive-verb',
+    severity: 'error',
+    title: 'Unknown #cgo verb',
+    cause:
+      'The last word before the `:` must be one of CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config (case-sensitive): `<file>: invalid #cgo verb: <line>`. Checked only for lines whose conditions match (warning otherwise).',
+    fix: 'Fix the verb (the diagnostic suggests the closest one).',
+    example: '// #cgo CLFAGS: -O2\nimport "C"',
+  },
+  {
+    code: 'cgo/unsafe-argument',
+    severity: 'error',
+    title: 'Character not allowed in a #cgo argument',
+    cause:
+      'After splitting and ${SRCDIR} expansion every argument must consist of letters, digits, space, `+ - . , / = _ : $ @ % ! ~ ^` or non-ASCII characters: `<file>: malformed #cgo argument: <arg>`. Quoted C string macros (`-DNAME=\\"v\\"`), `${HOME}`-style variables (only ${SRCDIR} is expanded), empty arguments and a package directory with such characters used through ${SRCDIR} all fail. Warning when the line does not apply to the current target.',
+    fix: 'Put string macros in the preamble as `#define NAME "v"`; pass other such flags through the CGO_CFLAGS/CGO_LDFLAGS environment variables (not checked); use ${SRCDIR} or absolute paths; move the package to a plain directory.',
+    example: '// #cgo CFLAGS: -DVERSION=\\"1.0\\"\nimport "C"',
+  },
+  {
+    code: 'cgo/condition-spacing',
+    severity: 'warning',
+    title: '#cgo condition written with spaces',
+    cause:
+      'Each space-separated word before the verb is a separate condition and the line applies if ANY matches; a word that is not a valid build constraint (`&&`, `||`, `(linux`) never matches. So `#cgo linux && arm64 CFLAGS:` applies on every linux target and `#cgo (linux || windows) CFLAGS:` never applies. The toolchain says nothing.',
+    fix: 'Write the expression without spaces: `linux&&arm64` or `linux,arm64`; `linux||windows` or `linux windows`.',
+    example: '// #cgo linux && arm64 CFLAGS: -DARM\nimport "C"',
+  },
+  {
+    code: 'cgo/condition-invalid',
+    severity: 'warning',
+    title: '#cgo condition that never matches',
+    cause:
+      'A condition word that is not a valid build constraint (e.g. `linux/amd64`, `!!cgo`) silently evaluates to false; if no other condition on the line matches, the line is ignored everywhere.',
+    fix: 'Use build-tag syntax: `linux`, `!windows`, `linux,amd64` (AND), `linux&&amd64`, or several words for OR.',
+    example: '// #cgo linux/amd64 LDFLAGS: -lm\nimport "C"',
+  },
+  {
+    code: 'cgo/noescape-version',
+    severity: 'error',
+    title: '#cgo noescape/nocallback not supported by this Go version, or names no C function',
+    cause:
+      'Go ≤1.21: `<file>: invalid #cgo line: #cgo noescape f`; Go 1.22–1.23: `cgo: #cgo noescape disabled until Go 1.23` (also for nocallback); Go ≥1.24: `cgo: #cgo noescape f: no matched C function` when `f` is not a C function called from Go.',
+    fix: 'Use Go 1.24 or later (go.mod `go`/`toolchain` line), or remove the line; name a C function that Go code calls as `C.f(...)`.',
+    example: '// #cgo noescape strlen\n// #include <string.h>\nimport "C"',
+  },
+  {
+    code: 'cgo/flag-not-allowed',
+    severity: 'error',
+    title: '#cgo flag rejected by the go command\'s security allow-list',
+    cause:
+      'cmd/go only passes #cgo CFLAGS/CPPFLAGS/CXXFLAGS/FFLAGS/LDFLAGS that fully match its allow-list (leftmost-first full match, so e.g. `x.obj` and `libx.so.1` fail): `<pkg>: invalid flag in #cgo CFLAGS: <arg>` (Go ≤1.24.11), `… (see https://go.dev/s/invalidflag)` (1.24.12+/1.25.6+/1.26+); Go 1.19 prints `go build <pkg>: …`.',
+    fix: 'Allow it with CGO_<VERB>_ALLOW=\'<regexp matching the whole flag>\' (environment or `go env -w`), or pass it through the CGO_<VERB> environment variable, which is not checked.',
+    example: '// #cgo CFLAGS: -fplugin=evil.so\nimport "C"',
+  },
+  {
+    code: 'cgo/flag-missing-arg',
+    severity: 'error',
+    title: '#cgo flag whose argument is missing or unsafe',
+    cause:
+      'Flags such as -D -U -I -include -isystem -framework -x (compiler) and -l -L -framework -Wl,-rpath (linker) consume the next argument, which must start with a letter, digit, `.`, `_` or `/`: `invalid flag in #cgo CFLAGS: -D without argument (see https://golang.org/s/invalidflag)` / `… -include -foo (see …)` (go.dev URL from 1.24.12/1.25.6/1.26).',
+    fix: 'Attach the value to the flag (`-DNAME`, `-I/path`) or fix the following argument.',
+    example: '// #cgo CFLAGS: -D\nimport "C"',
+  },
+  {
+    code: 'cgo/flag-override-invalid',
+    severity: 'error',
+    title: 'CGO_<VERB>_ALLOW / _DISALLOW is not a valid Go regexp',
+    cause:
+      'cmd/go compiles CGO_<VERB>_ALLOW and CGO_<VERB>_DISALLOW as Go regexps before checking any cgo package: `<pkg>: parsing $CGO_CFLAGS_ALLOW: error parsing regexp: …`; every cgo build fails.',
+    fix: 'Fix the regexp (Go RE2 syntax, matched against the whole flag) or unset the variable (also check `go env -w`).',
+  },
+  {
+    code: 'cgo/pkg-config-name',
+    severity: 'error',
+    title: 'Invalid pkg-config package name',
+    cause: 'Arguments of `#cgo pkg-config:` that do not start with `--` are package names and must start with a letter, digit, `.`, `_` or `/`: `<pkg>: invalid pkg-config package name: <arg>`.',
+    fix: 'Only list package names and `--options`; put linker flags such as -lfoo in `#cgo LDFLAGS`.',
+    example: '// #cgo pkg-config: -lfoo\nimport "C"',
+  },
+  {
+    code: 'cgo/pkg-config-option',
+    severity: 'error',
+    title: 'pkg-config option rejected by the go command',
+    cause:
+      'Since Go 1.24.12/1.25.6 (CVE-2025-61731) `--options` in `#cgo pkg-config:` must match cmd/go\'s list of pkg-config options (no CGO_*_ALLOW override): `<pkg>: invalid flag in pkg-config: <opt> (see https://go.dev/s/invalidflag)`. `--define-variable=NAME=VALUE` with `-` or `@` in VALUE is rejected too (golang/go#79330).',
+    fix: 'Remove the option, or set PKG_CONFIG to a wrapper script that adds it.',
+    example: '// #cgo pkg-config: --foo-bar zlib\nimport "C"',
+  },
+];
+
+export interface DirectiveCheckInput {
+  /** Absolute path of the .go file (diagnostics belong to it; go/build errors name its base name). */
+  file: string;
+  preambles: Preamble[];
+  build: BuildContext;
+  srcDir: string;
+  goVersion: GoVersion;
+  /** The go command's environment (process env + go env -w values) for CGO_<VERB>_ALLOW/DISALLOW. */
+  env: Record<string, string | undefined>;
+  pathStyle?: PathStyle;
+  /**
+   * Names of C functions the package's Go code calls as `C.name(…)`. When given, `#cgo noescape/nocallback f` on
+   * Go ≥1.24 is checked against it (cmd/cgo: `no matched C function`); when absent that check is skipped.
+   */
+  cFunctionRefs?: readonly string[];
+}
+
+export interface DirectiveCheckResult {
+  diagnostics: CgoDiagnostic[];
+  /** What `go list -json` reports as Cgo*FLAGS / CgoPkgConfig for this file (all preambles, in order). */
+  flags: DirectiveFlags;
+  /**
+   * True when the go command refuses to build this file on the current target because of its #cgo lines: a
+   * go/build error on an applying line, or a flag / pkg-config argument / override regexp the security checks
+   * reject. The compiler stage should then not run the C compiler with these flags.
+   */
+  rejected: boolean;
+}
+
+const FLAG_ORDER: FlagName[] = ['CPPFLAGS', 'CFLAGS', 'CXXFLAGS', 'FFLAGS', 'LDFLAGS'];
+
+/**
+ * Whether a `#cgo` condition field is well formed. A `//go:build`-style field (with `&|()`) that fails to parse is
+ * false; in `+build` style go/build/constraint silently turns `!!x`, a lone `!` and invalid tags (e.g.
+ * `linux/amd64`) into the never-set tag "ignore". Both never match, which is what these checks warn about.
+ */
+export function conditionWellFormed(text: string): boolean {
+  if (/[&|()]/.test(text)) return conditionParses(text);
+  return text.split(',').every((lit) => {
+    if (lit.startsWith('!!') || lit === '!') return false;
+    const tag = lit.startsWith('!') ? lit.slice(1) : lit;
+    return /^[\p{L}\p{Nd}_.]+$/u.test(tag);
+  });
+}
+
+function osaDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The closest valid verb to `verb` (case-insensitive match first, then edit distance ≤ 3), or null. */
+export function suggestVerb(verb: string): string | null {
+  const ci = VERBS.find((v) => v.toLowerCase() === verb.toLowerCase());
+  if (ci) return ci;
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const v of VERBS) {
+    const dist = osaDistance(verb.toUpperCase(), v.toUpperCase());
+    if (dist < bestD) {
+      bestD = dist;
+      best = v;
+    }
+  }
+  return bestD <= 3 ? best : null;
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function exprToString(x: Expr): string {
+  switch (x.kind) {
+    case 'tag':
+      return x.tag;
+    case 'not':
+      return '!' + (x.x.kind === 'tag' || x.x.kind === 'not' ? exprToString(x.x) : `(${exprToString(x.x)})`);
+    case 'and': {
+      const side = (e: Expr) => (e.kind === 'or' ? `(${exprToString(e)})` : exprToString(e));
+      return `${side(x.x)}&&${side(x.y)}`;
+    }
+    case 'or':
+      return `${exprToString(x.x)}||${exprToString(x.y)}`;
+  }
+}
+
+/** For `a && b && c` of plain tags / negated tags: the `+build` comma form `a,b,c`. */
+function commaForm(x: Expr): string | null {
+  const lits: string[] = [];
+  const walk = (e: Expr): boolean => {
+    if (e.kind === 'and') return walk(e.x) && walk(e.y);
+    if (e.kind === 'tag') return lits.push(e.tag) > 0;
+    if (e.kind === 'not' && e.x.kind === 'tag') return lits.push('!' + e.x.tag) > 0;
+    return false;
+  };
+  return walk(x) && lits.length > 1 ? lits.join(',') : null;
+}
+
+export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResult {
+  const diagnostics: CgoDiagnostic[] = [];
+  const style: PathStyle = input.pathStyle ?? (process.platform === 'win32' ? 'win32' : 'posix');
+  const ver = formatGoVersion(input.goVersion);
+  const target = `${input.build.goos}/${input.build.goarch}`;
+  // go/build errors name the file; the go command prints it relative to the package directory (`main.go: …`,
+  // as in `go build` / `go list` output for indexed packages).
+  const shortFile = input.file.split(/[\\/]/).pop() ?? input.file;
+  let rejected = false;
+  const parsed = input.preambles.map((p) =>
+    parseDirectives(p, { build: input.build, srcDir: input.srcDir, goVersion: input.goVersion, pathStyle: style }),
+  );
+  const flags = mergeFlags(parsed.map((p) => directiveFlags(p.directives)));
+  const all: CgoDirective[] = parsed.flatMap((p) => p.directives);
+
+  const push = (range: Range, severity: Severity, code: string, message: string, data: Record<string, unknown> = {}) => {
+    diagnostics.push({ file: input.file, range, severity, code, message, data: { code, ...data } });
+  };
+  const condText = (d: CgoDirective) => d.conditions.map((c) => c.text).join(' ');
+  const notHere = (d: CgoDirective) =>
+    ` (the go command reports this only when building for a target matching \`${condText(d)}\`; on ${target} the line is skipped)`;
+
+  // ----- go/build errors (rows 4, 5, 6, and 8 for Go ≤1.21) -----
+  for (const p of parsed) {
+    for (const e of p.errors) {
+      const d = p.directives[e.directive]!;
+      if (e.failsOnTarget) rejected = true;
+      const sev: Severity = e.failsOnTarget ? 'error' : 'warning';
+      const cause = `${shortFile}: ${e.message}` + (e.failsOnTarget ? '' : notHere(d));
+      if (d.kind === 'noescape' || d.kind === 'nocallback') {
+        push(
+          e.range,
+          'error',
+          'cgo/noescape-version',
+          `${cause} — \`#cgo ${d.kind}\` needs Go 1.24 or later and this module builds with ${ver}; raise the go/toolchain line in go.mod or remove the line`,
+          { kind: d.kind, funcName: d.funcName, goVersion: ver, requires: 'go1.24' },
+        );
+        continue;
+      }
+      if (e.kind === 'syntax') syntaxDiagnostic(e, d, cause, sev);
+      else if (e.kind === 'verb') verbDiagnostic(e, d, cause, sev);
+      else unsafeDiagnostics(e, d, sev);
+    }
+  }
+
+  function syntaxDiagnostic(e: DirectiveError, d: CgoDirective, cause: string, sev: Severity) {
+    const data: Record<string, unknown> = { reason: e.reason };
+    let fix: string;
+    switch (e.reason) {
+      case 'no-colon':
+        if (d.verb && d.verbRange) {
+          fix = `add a colon after the verb: \`#cgo … ${d.verb}: …\``;
+          data['edit'] = { range: { start: d.verbRange.end, end: d.verbRange.end }, newText: ':' };
+        } else {
+          fix = 'write `#cgo [conditions] VERB: arguments` with VERB one of CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config';
+        }
+        break;
+      case 'no-verb':
+        fix = 'name the verb before the colon, e.g. `#cgo CFLAGS: …` or `#cgo LDFLAGS: …`';
+        break;
+      case 'unclosed quote':
+        fix = 'close the quote (quotes only group words in #cgo arguments and are removed; they cannot put a quote character into a flag)';
+        break;
+      default:
+        fix = 'remove the trailing backslash (a backslash escapes the next character in #cgo arguments)';
+    }
+    push(e.range, sev, 'cgo/directive-syntax', `${cause} — ${fix}`, data);
+  }
+
+  function verbDiagnostic(e: DirectiveError, d: CgoDirective, cause: string, sev: Severity) {
+    const verbField = d.verbText ?? '';
+    const suggestion = suggestVerb(verbField);
+    const fix = suggestion
+      ? `did you mean ${suggestion}? (verbs are case-sensitive: CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config)`
+      : 'the verb must be one of CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config (case-sensitive)';
+    push(e.range, sev, 'cgo/directive-verb', `${cause} — ${fix}`, { verb: verbField, suggestion, range: d.verbRange });
+  }
+
+  function unsafeDiagnostics(e: DirectiveError, d: CgoDirective, sev: Severity) {
+    // go/build stops at the first bad argument; report the others on the line too.
+    const first = e.argIndex ?? 0;
+    for (let i = first; i < d.args.length; i++) {
+      const a = d.args[i]!;
+      const x = i === first ? null : expandSrcDir(a.value, input.srcDir, style);
+      if (x && x.ok) continue;
+      const shown = i === first ? e.message.replace(/^malformed #cgo argument: /, '') : x!.value;
+      const reason = i === first ? e.reason : unsafeReason(a.value, input.srcDir, style);
+      const cause = `${shortFile}: malformed #cgo argument: ${shown}` + (sev === 'error' ? '' : notHere(d));
+      const { fix, data } = unsafeFix(a, shown, reason, d);
+      push(a.range, sev, 'cgo/unsafe-argument', `${cause} — ${fix}`, { reason, arg: shown, ...data });
+    }
+  }
+
+  function unsafeFix(a: DirectiveArg, shown: string, reason: string, d: CgoDirective): { fix: string; data: Record<string, unknown> } {
+    const envVar = d.verb && d.verb !== 'pkg-config' ? `CGO_${d.verb}` : 'CGO_CFLAGS';
+    const macro = /^-D([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(a.value);
+    if (macro && /["']/.test(macro[2]!)) {
+      const [, name, value] = macro;
+      return {
+        fix: `a C string macro cannot be written in a #cgo line (quote characters are not allowed in arguments); put \`#define ${name} ${value}\` in the preamble instead, or pass it through the ${envVar} environment variable`,
+        data: { reason: 'string-macro', macroName: name, macroValue: value, defineText: `#define ${name} ${value}` },
+      };
+    }
+    switch (reason) {
+      case 'empty-arg':
+        return { fix: "empty arguments ('' or \"\") are not allowed; remove it", data: {} };
+      case 'braced-var': {
+        const vars = [...a.value.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[0]).filter((v) => v !== '${SRCDIR}');
+        return {
+          fix: `#cgo lines expand only \${SRCDIR}; ${vars.join(', ')} is not an environment-variable expansion and \`{\`/\`}\` are not allowed. Use a path relative to \${SRCDIR} or an absolute path, or pass the flag through the ${envVar} environment variable`,
+          data: { variables: vars },
+        };
+      }
+      case 'srcdir-unsafe': {
+        const bad = unsafeChars(input.srcDir.replace(/\\/g, '/'));
+        return {
+          fix: `\${SRCDIR} expands to the package directory ${input.srcDir}, which contains ${bad.map((c) => `\`${c}\``).join(' ')}; move or rename the directory (letters, digits, space and + - . , / = _ : $ @ % ! ~ ^ are allowed), or avoid \${SRCDIR} here`,
+          data: { srcDir: input.srcDir, chars: bad },
+        };
+      }
+      default: {
+        const bad = unsafeChars(shown);
+        return {
+          fix: `${bad.map((c) => (c === '\t' ? 'a tab' : `\`${c}\``)).join(' ')} ${bad.length === 1 ? 'is' : 'are'} not allowed in #cgo arguments (allowed: letters, digits, space and + - . , / = _ : $ @ % ! ~ ^); pass the flag through the ${envVar} environment variable instead (environment flags are not checked)`,
+          data: { chars: bad, envVar },
+        };
+      }
+    }
+  }
+
+  // ----- conditions (row 7) -----
+  for (const d of all) {
+    if (d.conditions.length === 0 || d.conditions.every((c) => conditionWellFormed(c.text))) continue;
+    const condRange: Range = { start: d.conditions[0]!.range.start, end: d.conditions[d.conditions.length - 1]!.range.end };
+    const joined = condText(d);
+    let intended: Expr | null = null;
+    if (d.conditions.length > 1) {
+      try {
+        intended = parseGoBuildExpr(joined);
+      } catch {
+        intended = null;
+      }
+    }
+    if (intended) {
+      const replacement = exprToString(intended);
+      const comma = commaForm(intended);
+      const wouldApply = evalExpr(intended, input.build);
+      const pieces = d.conditions.map((c) => `\`${c.text}\``).join(' OR ');
+      const bad = d.conditions.filter((c) => !conditionWellFormed(c.text)).map((c) => `\`${c.text}\``);
+      const effect = d.applies
+        ? `so on ${target} this line applies${wouldApply ? '' : ` although \`${joined}\` is false here`}`
+        : `so on ${target} this line does not apply${wouldApply ? ` although \`${joined}\` is true here` : ''}`;
+      push(
+        condRange,
+        'warning',
+        'cgo/condition-spacing',
+        `#cgo conditions are separated by spaces and each one is tested on its own (the line applies if any matches): \`${joined}\` is read as ${pieces}, and ${bad.join(', ')} ${bad.length === 1 ? 'is not a valid condition and never matches' : 'are not valid conditions and never match'}, ${effect} — write \`${replacement}\`${comma ? ` (or \`${comma}\`)` : ''} without spaces`,
+        { replacement, alternative: comma, range: condRange, appliesNow: d.applies, intendedAppliesNow: wouldApply },
+      );
+      continue;
+    }
+    for (const c of d.conditions) {
+      if (conditionWellFormed(c.text)) continue;
+      let fix = 'use build-tag syntax: `linux`, `!windows`, `linux,amd64` (AND) or `linux&&amd64`; separate alternatives with spaces';
+      let replacement: string | undefined;
+      const slash = /^([A-Za-z0-9_.]+)\/([A-Za-z0-9_.]+)$/.exec(c.text);
+      if (slash) {
+        replacement = `${slash[1]},${slash[2]}`;
+        fix = `write \`${replacement}\` to require both GOOS and GOARCH`;
+      }
+      push(
+        c.range,
+        'warning',
+        'cgo/condition-invalid',
+        `\`${c.text}\` is not a valid build constraint, so this condition never matches${d.applies ? '' : ` and the line is ignored on every target unless another condition matches`} — ${fix}`,
+        { condition: c.text, ...(replacement ? { replacement } : {}) },
+      );
+    }
+  }
+
+  // ----- noescape / nocallback on Go ≥1.22 (row 8) -----
+  for (const d of all) {
+    if ((d.kind !== 'noescape' && d.kind !== 'nocallback') || d.error) continue;
+    const fn = d.funcName ?? '';
+    if (!atLeast(input.goVersion, 24)) {
+      rejected = true;
+      push(
+        d.range,
+        'error',
+        'cgo/noescape-version',
+        `cgo: #cgo ${d.kind} disabled until Go 1.23 — \`#cgo ${d.kind}\` works from Go 1.24 on and this module builds with ${ver}; raise the go/toolchain line in go.mod or remove the line`,
+        { kind: d.kind, funcName: fn, goVersion: ver, requires: 'go1.24' },
+      );
+    } else if (input.cFunctionRefs && !input.cFunctionRefs.includes(fn)) {
+      push(
+        d.range,
+        'error',
+        'cgo/noescape-version',
+        `cgo: #cgo ${d.kind} ${fn}: no matched C function — the name must be a C function that Go code in this package calls as C.${fn}(…); fix the name or remove the line`,
+        { kind: d.kind, funcName: fn, goVersion: ver },
+      );
+    }
+  }
+
+  // ----- allow-lists (rows 9, 10) -----
+  const usable = (d: CgoDirective) => d.kind === 'flags' && d.applies && d.verb !== undefined && !(d.error && d.error.failsOnTarget);
+  const byVerb = new Map<string, { flag: string; arg: DirectiveArg; d: CgoDirective }[]>();
+  for (const d of all) {
+    if (!usable(d)) continue;
+    const list = byVerb.get(d.verb!) ?? [];
+    for (const a of d.args) list.push({ flag: a.flag ?? a.value, arg: a, d });
+    byVerb.set(d.verb!, list);
+  }
+  const firstLine = (): Range => {
+    const d = all[0];
+    if (d) return d.range;
+    const l = input.preambles[0]?.lines[0];
+    return l ? { start: { line: l.goLine, character: l.goCol }, end: { line: l.goLine, character: l.goCol + l.text.length } } : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  };
+  const hasCgoLines = input.preambles.length > 0;
+  for (const name of FLAG_ORDER) {
+    const list = byVerb.get(name) ?? [];
+    const kind = name === 'LDFLAGS' ? 'linker' : 'compiler';
+    const res = checkFlagsAll(kind, name, `#cgo ${name}`, list.map((x) => x.flag), { goVersion: input.goVersion, env: input.env });
+    for (const p of res.problems) {
+      rejected = true;
+      if (p.kind === 'bad-override') {
+        if (!hasCgoLines) continue;
+        const at = list[0]?.d.range ?? firstLine();
+        push(
+          at,
+          'error',
+          'cgo/flag-override-invalid',
+          `${p.message} — ${p.envVar} must be a Go regexp matching whole flags; fix it or unset it (check \`go env ${p.envVar}\`, it may come from \`go env -w\`)`,
+          { envVar: p.envVar, value: p.arg },
+        );
+        continue;
+      }
+      const item = list[p.index]!;
+      if (p.kind === 'not-allowed') {
+        const existing = input.env[`CGO_${name}_ALLOW`];
+        const allowRegexp = allowRegexpFor(p.arg, existing || undefined);
+        const envVar = `CGO_${name}_ALLOW`;
+        const hint = notAllowedHint(p.arg, name, input.goVersion);
+        push(
+          item.arg.range,
+          'error',
+          'cgo/flag-not-allowed',
+          `${p.message} — ${hint}set ${envVar}=${shellQuote(allowRegexp)} (in the environment or with go env -w) to allow exactly this flag, or pass it through the CGO_${name} environment variable instead of a #cgo line (environment flags are not checked)`,
+          { flag: p.arg, verb: name, envVar, allowRegexp, envFlagsVar: `CGO_${name}`, goVersion: ver, rules: rulesFor(input.goVersion).id },
+        );
+      } else {
+        const next = p.kind === 'bad-next-arg' ? list[p.index + 1] : undefined;
+        const range: Range =
+          next && next.arg.range.end.line === item.arg.range.start.line ? { start: item.arg.range.start, end: next.arg.range.end } : item.arg.range;
+        const fix =
+          p.kind === 'missing-arg'
+            ? `\`${p.arg}\` takes the next argument as its value but it is the last #cgo ${name} argument; attach the value (e.g. \`${p.arg}VALUE\`) or add it`
+            : `\`${p.arg}\` consumes the next argument, which must start with a letter, digit, \`.\`, \`_\` or \`/\`; \`${p.next}\` does not — fix the argument or attach the value to the flag`;
+        push(range, 'error', 'cgo/flag-missing-arg', `${p.message} — ${fix}`, {
+          flag: p.arg,
+          next: p.next,
+          verb: name,
+          envVar: `CGO_${name}_ALLOW`,
+          allowRegexp: allowRegexpFor(p.arg, input.env[`CGO_${name}_ALLOW`] || undefined),
+        });
+      }
+    }
+  }
+
+  // ----- pkg-config (rows 11, 12) -----
+  const pc = byVerb.get('pkg-config') ?? [];
+  for (const p of checkPkgConfigArgs(pc.map((x) => x.flag), input.goVersion)) {
+    rejected = true;
+    const item = pc[p.index]!;
+    if (p.kind === 'name') {
+      const looksLikeFlag = /^-[lLI]/.test(p.arg);
+      push(
+        item.arg.range,
+        'error',
+        'cgo/pkg-config-name',
+        `${p.message} — \`#cgo pkg-config:\` takes package names and --options only${looksLikeFlag ? `; put \`${p.arg}\` in a \`#cgo ${p.arg.startsWith('-I') ? 'CFLAGS' : 'LDFLAGS'}:\` line` : ''}`,
+        { arg: p.arg, suggestedVerb: looksLikeFlag ? (p.arg.startsWith('-I') ? 'CFLAGS' : 'LDFLAGS') : undefined },
+      );
+    } else {
+      const defVar = p.arg.startsWith('--define-variable=');
+      push(
+        item.arg.range,
+        'error',
+        'cgo/pkg-config-option',
+        `${p.message} — since Go 1.24.12/1.25.6 the go command only passes known pkg-config options (${ver})${defVar ? '; --define-variable values containing `-` or `@` are rejected (golang/go#79330)' : ''}: remove it, or set PKG_CONFIG to a wrapper script that adds it`,
+        { arg: p.arg },
+      );
+    }
+  }
+
+  return { diagnostics, flags, rejected };
+}
+
+function notAllowedHint(flag: string, name: FlagName, v: GoVersion): string {
+  if (/\.obj$/.test(flag)) {
+    return 'the allow-list never accepts `.obj` files (its leftmost-first match stops at `.o`); link with -L<dir> -l<name> or ';
+  }
+  if (/\.(so|dylib)(\.[0-9]+)+$/.test(flag)) {
+    const base = flag.split('/').pop()!;
+    return `versioned library files do not match the allow-list; use \`-l:${base}\` (with -L for its directory) or `;
+  }
+  if (flag.startsWith('-Wl,--push-state,') && !atLeast(v, 24)) {
+    return '-Wl,--push-state is allowed from Go 1.24 on; upgrade Go, split it into separate -Wl, flags, or ';
+  }
+  if (/^-(fplugin|B|specs)/.test(flag) || /^-Wl,-plugin/.test(flag) || /^@/.test(flag)) {
+    return 'the go command blocks this flag because it can run arbitrary code during the build; only if you trust it, ';
+  }
+  if (name === 'LDFLAGS' && /^-Wl,/.test(flag)) {
+    return 'only specific -Wl, options are allowed (and no commas inside their values); ';
+  }
+  return '';
+}
