@@ -21,6 +21,7 @@ import { probeToolchain, readLoginShellEnv } from '../toolchain/probe.js';
 import { codes as toolchainCodes } from '../toolchain/codes.js';
 import { renderReport } from '../toolchain/report.js';
 import { compilePreamble } from '../compiler/preamble.js';
+import { CompileScheduler } from '../compiler/scheduler.js';
 import { probePkgConfig, pkgConfigDiagnostic } from '../compiler/pkgconfig.js';
 import { checkLibraries, libraryDiagnostic } from '../compiler/libs.js';
 import { codes as compilerCodes } from '../compiler/codes.js';
@@ -96,6 +97,8 @@ export class Engine {
   private readonly compiled = new Map<string, CompileEntry>();
   private readonly libs = new Map<string, LibEntry>();
   private shellEnv: Promise<Record<string, string> | null> | null = null;
+  /** At most two compiler jobs at once (the machine may have two cores); supersession per file. */
+  private readonly scheduler = new CompileScheduler({ concurrency: 2, cacheSize: 0 });
 
   constructor(opts: EngineOptions) {
     this.env = opts.env;
@@ -400,13 +403,25 @@ export class Engine {
         if (fresh) {
           diagnostics.push(...this.reposition(entry, prep.file));
         } else if (opts.compile === 'run' && !input.blocked) {
-          const result = await compilePreamble(input.preambleInput, { timeoutMs: this.settings.compilerTimeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) });
-          if (opts.signal?.aborted) return { file: abs, diagnostics, importsC: true, compileStale: true };
+          // Bounded concurrency across files; a newer run for the same file aborts this one (and kills its compiler).
+          const timeoutMs = this.settings.compilerTimeoutMs;
+          const outcome = await this.scheduler.schedule(abs, {
+            run: (signal) => {
+              const both = opts.signal ? AbortSignal.any([signal, opts.signal]) : signal;
+              return compilePreamble(input.preambleInput, { timeoutMs, signal: both });
+            },
+          });
+          if (outcome.status !== 'done' || opts.signal?.aborted || outcome.result.canceled) {
+            if (outcome.status === 'failed') this.log.error(`compiler run for ${abs} failed: ${outcome.error}`);
+            return { file: abs, diagnostics, importsC: true, compileStale: true };
+          }
+          const result = outcome.result;
           const newEntry: CompileEntry = {
             key: input.key,
             diagnostics: result.diagnostics,
             firstLines: input.firstLines,
-            includedFiles: statAll(result.includedFiles ?? []),
+            // Headers read, and the places a missing header would appear: a change to either invalidates.
+            includedFiles: statAll([...result.includedFiles, ...result.missingHeaderCandidates]),
           };
           if (!result.timedOut) this.compiled.set(abs, newEntry);
           diagnostics.push(...result.diagnostics);
@@ -527,6 +542,7 @@ export class Engine {
       family: cc.family === 'gcc' || cc.family === 'clang' || cc.family === 'zig' ? cc.family : ('unknown' as const),
       env: tc.childEnv,
       cwd: path.dirname(prep.file.path),
+      importLine: prep.file.cImports[0]!.pathRange.start.line,
     };
     return { key, preambleInput, pkgDiagnostics, ldflags, blocked, firstLines: preambles.map((p) => p.firstLine) };
   }
