@@ -1,7 +1,7 @@
 // The LSP adapter: the only module that touches the connection. It maps editor events onto the engine,
 // schedules compiler runs (debounce, supersede, drop stale), and maps engine diagnostics onto LSP ones.
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   DiagnosticSeverity,
@@ -22,6 +22,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CgoDiagnostic, Logger } from '../core/types.js';
 import { DIAGNOSTIC_SOURCE } from '../core/types.js';
 import { pathToUri, uriToPath } from '../core/uri.js';
+import { findPackageRoot } from '../gomodel/parser.js';
 import { Engine } from '../engine/engine.js';
 import { Watcher, isRelevantFile, type FileChange } from '../engine/watcher.js';
 import { findModuleRoot, mightImportC, readTextFile, walkGoFiles } from '../engine/workspace.js';
@@ -49,7 +50,7 @@ const SEVERITY: Record<CgoDiagnostic['severity'], DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-const protocolDoc = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'protocol.md')).toString();
+const protocolDoc = pathToFileURL(path.join(findPackageRoot(), 'protocol.md')).toString();
 
 /** The anchor of a code's row in protocol.md (`cgo/preamble-detached` → `#cgopreamble-detached`). */
 export function codeHref(code: string): string {

@@ -1,0 +1,220 @@
+// End to end in a REAL editor: headless Neovim loads clients/neovim, which starts the built server
+// (`node dist/main.js --stdio`) on a temp copy of test/fixtures/e2e/cgoapp. The Lua driver
+// (test/e2e/nvim-driver.lua) opens files, waits for diagnostics with vim.wait, hovers `import "C"`, runs
+// :CgoToolchainReport, then creates the missing header and saves the buffer; it writes what Neovim saw as JSON.
+// Neovim is required: CI installs it (`apt-get install -y neovim` in .ci/run). A missing nvim FAILS this test.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, serverMain } from '../helpers/lsp-client.js';
+
+const fixture = path.join(repoRoot, 'test', 'fixtures', 'e2e', 'cgoapp');
+const driver = path.join(repoRoot, 'test', 'e2e', 'nvim-driver.lua');
+const NVIM = process.env.CGO_E2E_NVIM || 'nvim';
+const WAIT_MS = 30_000;
+const RUN_MS = 240_000;
+
+interface NvimDiagnostic {
+  lnum: number;
+  col: number;
+  severity: number;
+  code: string;
+  source: string;
+  message: string;
+}
+
+interface DriverResult {
+  nvim_version: string;
+  method?: string;
+  steps: string[];
+  error?: string;
+  logs: { type: number; message: string }[];
+  publishes: { uri: string; version?: number; codes: string[]; after_save: boolean; t: number }[];
+  detached_filetype?: string;
+  client?: { name: string; root_dir: string; id: number };
+  detached?: { waited_ok: boolean; diagnostics: NvimDiagnostic[] };
+  hover?: { line: number; character: number; responses: { client?: string; error?: string; kind?: string; value?: string }[] };
+  report?: { buftype?: string; text?: string; missing?: boolean };
+  header?: { waited_ok: boolean; diagnostics: NvimDiagnostic[]; same_client: boolean };
+  header_after_save?: { waited_ok: boolean; diagnostics: NvimDiagnostic[]; client_alive: boolean };
+  gomod?: { filetype: string; attached: boolean; same_client: boolean };
+}
+
+/** Which Neovim API the plugin should pick for a version string such as "0.7.2". */
+function expectedMethod(version: string): string {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  if (major > 0 || minor >= 11) return 'config';
+  if (minor >= 8) return 'start';
+  return 'start_client';
+}
+
+function requireNvim(): void {
+  const probe = spawnSync(NVIM, ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(
+      `Neovim (${NVIM}) is required for the end-to-end test but could not be run (${probe.error?.message ?? `exit ${probe.status}`}). ` +
+        `Install it as .ci/run does: apt-get update && apt-get install -y --no-install-recommends neovim ` +
+        `(or point CGO_E2E_NVIM at an nvim binary).`,
+    );
+  }
+  if (!fs.existsSync(serverMain)) throw new Error(`${serverMain} is missing: run \`npm run build\` first`);
+}
+
+function runNvim(workdir: string, out: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NVIM, ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${driver.replace(/ /g, '\\ ')}`], {
+      cwd: workdir,
+      env: {
+        ...process.env,
+        CGO_E2E_REPO: repoRoot,
+        CGO_E2E_WORKDIR: workdir,
+        CGO_E2E_OUT: out,
+        CGO_E2E_SERVER: serverMain,
+        CGO_E2E_TIMEOUT_MS: String(WAIT_MS),
+        // Keep Neovim away from the user's config, data and state.
+        XDG_CONFIG_HOME: path.join(workdir, '.xdg', 'config'),
+        XDG_DATA_HOME: path.join(workdir, '.xdg', 'data'),
+        XDG_STATE_HOME: path.join(workdir, '.xdg', 'state'),
+        XDG_CACHE_HOME: path.join(workdir, '.xdg', 'cache'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`nvim did not exit within ${RUN_MS} ms\nstderr:\n${stderr}\nstdout:\n${stdout}`));
+    }, RUN_MS);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stderr, stdout });
+    });
+  });
+}
+
+describe('Neovim (real, headless) with clients/neovim', () => {
+  let tmp: string;
+  let workdir: string;
+  let result: DriverResult | undefined;
+  let run: Awaited<ReturnType<typeof runNvim>>;
+  // A failed setup (no nvim, no build, nvim hung) fails every test with its message instead of skipping them.
+  let setupError: unknown;
+  const res = (): DriverResult => {
+    if (setupError !== undefined) throw setupError;
+    return result!;
+  };
+
+  beforeAll(async () => {
+    try {
+      await setup();
+    } catch (e) {
+      setupError = e;
+    }
+  }, RUN_MS + 30_000);
+
+  async function setup(): Promise<void> {
+    requireNvim();
+    tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-e2e-')));
+    workdir = path.join(tmp, 'cgoapp');
+    fs.cpSync(fixture, workdir, { recursive: true });
+    fs.rmSync(path.join(workdir, 'missing_e2e.h'), { force: true });
+    const out = path.join(tmp, 'result.json');
+    run = await runNvim(workdir, out);
+    if (!fs.existsSync(out)) {
+      throw new Error(`the driver wrote no result (nvim exit ${run.code}, signal ${run.signal})\nstderr:\n${run.stderr}\nstdout:\n${run.stdout}`);
+    }
+    result = JSON.parse(fs.readFileSync(out, 'utf8')) as DriverResult;
+  }
+
+  afterAll(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const context = () => `driver steps: ${res().steps.join(' → ')}\nerror: ${res().error ?? '-'}\nserver log:\n${res().logs.map((l) => `  [${l.type}] ${l.message}`).join('\n')}`;
+
+  it('runs the driver to the end and exits cleanly', () => {
+    const r = res();
+    expect(r.error, context()).toBeUndefined();
+    expect(r.steps).toEqual(['rtp', 'setup', 'detached', 'hover', 'report', 'header', 'header_after_save', 'gomod']);
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  it('starts one cgo_ls client through the API this Neovim version has, rooted at the module', () => {
+    const r = res();
+    expect(r.method).toBe(expectedMethod(r.nvim_version));
+    expect(r.detached_filetype).toBe('go');
+    expect(r.client?.name).toBe('cgo_ls');
+    expect(r.client?.root_dir).toBe(workdir);
+    expect(r.header?.same_client, 'the second buffer of the same root must reuse the client').toBe(true);
+    expect(r.gomod).toEqual({ filetype: 'gomod', attached: true, same_client: true });
+  });
+
+  it('accepts the settings Neovim sends (no settings warnings in the server log)', () => {
+    const r = res();
+    const warnings = r.logs.filter((l) => /^settings:/.test(l.message));
+    expect(warnings, context()).toEqual([]);
+  });
+
+  it('shows cgo/preamble-detached on the comment line of a detached preamble', () => {
+    const r = res();
+    expect(r.detached?.waited_ok, context()).toBe(true);
+    const d = r.detached!.diagnostics.find((x) => x.code === 'cgo/preamble-detached');
+    expect(d).toBeDefined();
+    expect(d!.source).toBe('cgo');
+    expect(d!.lnum).toBe(2); // `// #include <stdio.h>`
+    expect(d!.message).toMatch(/blank line/i);
+  });
+
+  it('hovers import "C" with the markdown toolchain report', () => {
+    const r = res();
+    expect(r.hover?.line).toBe(5);
+    const mine = r.hover?.responses.find((x) => x.client === 'cgo_ls');
+    expect(mine, JSON.stringify(r.hover)).toBeDefined();
+    expect(mine!.error).toBeUndefined();
+    expect(mine!.kind).toBe('markdown');
+    expect(mine!.value).toContain('CGO_ENABLED');
+  });
+
+  it(':CgoToolchainReport opens the report, which shows cgo.env from settings and cmd_env from the process', () => {
+    const r = res();
+    expect(r.report?.missing, context()).toBeUndefined();
+    expect(r.report?.buftype).toBe('nofile');
+    const lines = (r.report?.text ?? '').split('\n');
+    const cflags = lines.find((l) => l.includes('-DCGO_E2E_FROM_SETTINGS=1'));
+    expect(cflags, r.report?.text).toBeDefined();
+    expect(cflags).toMatch(/CGO_CFLAGS/);
+    expect(cflags).toMatch(/editor settings/);
+    const cppflags = lines.find((l) => l.includes('-DCGO_E2E_FROM_CMD_ENV=1'));
+    expect(cppflags, r.report?.text).toMatch(/CGO_CPPFLAGS/);
+  });
+
+  it('shows cgo/header-not-found on the #include line of a missing header', () => {
+    const r = res();
+    expect(r.header?.waited_ok, context()).toBe(true);
+    const d = r.header!.diagnostics.find((x) => x.code === 'cgo/header-not-found');
+    expect(d).toBeDefined();
+    expect(d!.source).toBe('cgo');
+    expect(d!.lnum).toBe(4); // `#include <missing_e2e.h>`
+    expect(d!.message).toContain('missing_e2e.h');
+  });
+
+  it('drops cgo/header-not-found once the header exists and the buffer is saved', () => {
+    const r = res();
+    const uri = pathToFileURL(path.join(workdir, 'header.go')).toString();
+    const after = r.publishes.filter((p) => p.uri === uri && p.after_save);
+    expect(after.length, `publishes: ${JSON.stringify(r.publishes)}`).toBeGreaterThan(0);
+    expect(r.header_after_save?.waited_ok, context()).toBe(true);
+    expect(r.header_after_save?.client_alive).toBe(true);
+    expect(r.header_after_save!.diagnostics.map((d) => d.code)).not.toContain('cgo/header-not-found');
+    expect(after.at(-1)!.codes).not.toContain('cgo/header-not-found');
+  });
+});

@@ -1,0 +1,238 @@
+-- Drives a real headless Neovim through clients/neovim for test/e2e/neovim.test.ts:
+--   nvim --headless -u NONE -i NONE -n -c 'luafile test/e2e/nvim-driver.lua'
+-- Inputs (environment): CGO_E2E_REPO (repo root), CGO_E2E_WORKDIR (a temp copy of test/fixtures/e2e/cgoapp),
+-- CGO_E2E_OUT (where to write the JSON result), CGO_E2E_SERVER (default <repo>/dist/main.js),
+-- CGO_E2E_TIMEOUT_MS (per wait, default 30000).
+-- It always writes the JSON (with `error` set when a step failed) and quits; the test asserts on it.
+local repo = assert(os.getenv('CGO_E2E_REPO'), 'CGO_E2E_REPO is not set')
+local workdir = assert(os.getenv('CGO_E2E_WORKDIR'), 'CGO_E2E_WORKDIR is not set')
+local out_path = assert(os.getenv('CGO_E2E_OUT'), 'CGO_E2E_OUT is not set')
+local timeout = tonumber(os.getenv('CGO_E2E_TIMEOUT_MS') or '') or 30000
+local server = os.getenv('CGO_E2E_SERVER') or (repo .. '/dist/main.js')
+
+local result = {
+  nvim_version = string.format('%d.%d.%d', vim.version().major, vim.version().minor, vim.version().patch),
+  steps = {},
+  logs = {},
+  publishes = {},
+}
+
+local function step(name)
+  table.insert(result.steps, name)
+end
+
+local function now_ms()
+  return (vim.uv or vim.loop).hrtime() / 1e6
+end
+local t0 = now_ms()
+
+-- Record every window/logMessage and publishDiagnostics the server sends (global handlers are looked up at
+-- dispatch time, so wrapping them here covers the client the plugin starts).
+vim.lsp.handlers['window/logMessage'] = function(err, res, ctx, config)
+  if res then
+    table.insert(result.logs, { type = res.type, message = res.message })
+  end
+end
+local orig_publish = vim.lsp.handlers['textDocument/publishDiagnostics']
+vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, res, ctx, config)
+  if res then
+    local codes = {}
+    for _, d in ipairs(res.diagnostics or {}) do
+      table.insert(codes, d.code)
+    end
+    table.insert(result.publishes, {
+      uri = res.uri,
+      version = res.version,
+      codes = codes,
+      after_save = result.saved_at ~= nil,
+      t = math.floor(now_ms() - t0),
+    })
+  end
+  return orig_publish(err, res, ctx, config)
+end
+
+local function cgo_diagnostics(bufnr)
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.source == 'cgo' then
+      table.insert(out, {
+        lnum = d.lnum,
+        col = d.col,
+        end_lnum = d.end_lnum,
+        severity = d.severity,
+        code = d.code,
+        source = d.source,
+        message = d.message,
+      })
+    end
+  end
+  return out
+end
+
+local function has_code(bufnr, code)
+  for _, d in ipairs(cgo_diagnostics(bufnr)) do
+    if d.code == code then
+      return true
+    end
+  end
+  return false
+end
+
+local function open(file)
+  vim.cmd('edit ' .. vim.fn.fnameescape(file))
+  return vim.api.nvim_get_current_buf()
+end
+
+local function find_line(bufnr, pattern)
+  for i, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    if line:find(pattern) then
+      return i - 1, line
+    end
+  end
+  error('no line matching ' .. pattern)
+end
+
+local function run()
+  vim.cmd('filetype on')
+  vim.cmd('set rtp+=' .. vim.fn.fnameescape(repo .. '/clients/neovim'))
+  step('rtp')
+
+  local cgo_ls = require('cgo_ls')
+  cgo_ls.setup({
+    cmd = { 'node', server, '--stdio' },
+    -- Both must reach the server: cmd_env through the process environment, settings through
+    -- initializationOptions / workspace/configuration. The toolchain report shows where each value came from.
+    cmd_env = { CGO_CPPFLAGS = '-DCGO_E2E_FROM_CMD_ENV=1' },
+    settings = {
+      env = { CGO_CFLAGS = '-g -O2 -DCGO_E2E_FROM_SETTINGS=1' },
+      checkShellEnv = false,
+      debounceMs = 50,
+    },
+  })
+  result.method = cgo_ls.method
+  step('setup')
+
+  -- Scenario 1a: a preamble detached by a blank line.
+  local detached = open(workdir .. '/detached.go')
+  result.detached_filetype = vim.bo[detached].filetype
+  local ok = vim.wait(timeout, function()
+    return has_code(detached, 'cgo/preamble-detached')
+  end, 50)
+  result.detached = { waited_ok = ok, diagnostics = cgo_diagnostics(detached) }
+  local client = cgo_ls.get_client(detached)
+  if client then
+    result.client = { name = client.name, root_dir = client.config.root_dir, id = client.id }
+  end
+  step('detached')
+
+  -- Hover on the "C" of `import "C"`: the toolchain report (markdown).
+  local line, text = find_line(detached, '^import "C"')
+  local col = text:find('C"', 1, true) - 1
+  local responses = vim.lsp.buf_request_sync(detached, 'textDocument/hover', {
+    textDocument = { uri = vim.uri_from_bufnr(detached) },
+    position = { line = line, character = col },
+  }, timeout)
+  result.hover = { line = line, character = col, responses = {} }
+  for id, r in pairs(responses or {}) do
+    local c = vim.lsp.get_client_by_id(id)
+    local res = r.result ~= vim.NIL and r.result or nil
+    local contents = res and res.contents
+    table.insert(result.hover.responses, {
+      client = c and c.name,
+      error = r.err and r.err.message,
+      kind = type(contents) == 'table' and contents.kind or nil,
+      value = type(contents) == 'table' and contents.value or contents,
+    })
+  end
+  step('hover')
+
+  -- The plugin's :CgoToolchainReport (workspace/executeCommand cgo.showToolchainReport) opens a scratch window.
+  local before = vim.api.nvim_get_current_buf()
+  vim.cmd('CgoToolchainReport')
+  vim.wait(timeout, function()
+    return vim.api.nvim_get_current_buf() ~= before
+  end, 50)
+  local report_buf = vim.api.nvim_get_current_buf()
+  if report_buf ~= before then
+    result.report = {
+      buftype = vim.bo[report_buf].buftype,
+      text = table.concat(vim.api.nvim_buf_get_lines(report_buf, 0, -1, false), '\n'),
+    }
+    vim.cmd('close')
+  else
+    result.report = { missing = true }
+  end
+  step('report')
+
+  -- Scenario 1b: a header that does not exist.
+  local header = open(workdir .. '/header.go')
+  ok = vim.wait(timeout, function()
+    return has_code(header, 'cgo/header-not-found')
+  end, 50)
+  local header_client = cgo_ls.get_client(header)
+  result.header = {
+    waited_ok = ok,
+    diagnostics = cgo_diagnostics(header),
+    same_client = header_client ~= nil and client ~= nil and header_client.id == client.id,
+  }
+  step('header')
+
+  -- Scenario 2: create the header on disk, save the buffer (didSave), wait for the diagnostic to go.
+  local h = assert(io.open(workdir .. '/missing_e2e.h', 'w'))
+  h:write('static int e2e_answer(void) { return 42; }\n')
+  h:close()
+  result.saved_at = math.floor(now_ms() - t0)
+  vim.api.nvim_set_current_buf(header)
+  vim.cmd('write')
+  local header_uri = vim.uri_from_bufnr(header)
+  ok = vim.wait(timeout, function()
+    local republished = false
+    for _, p in ipairs(result.publishes) do
+      if p.uri == header_uri and p.after_save then
+        republished = true
+      end
+    end
+    return republished and not has_code(header, 'cgo/header-not-found')
+  end, 50)
+  local alive = client ~= nil and vim.lsp.get_client_by_id(client.id) ~= nil
+  result.header_after_save = {
+    waited_ok = ok,
+    diagnostics = cgo_diagnostics(header),
+    client_alive = alive,
+  }
+  step('header_after_save')
+
+  -- go.mod buffers (filetype gomod) get the same client.
+  local gomod = open(workdir .. '/go.mod')
+  vim.wait(timeout, function()
+    return cgo_ls.get_client(gomod) ~= nil
+  end, 50)
+  local gomod_client = cgo_ls.get_client(gomod)
+  result.gomod = {
+    filetype = vim.bo[gomod].filetype,
+    attached = gomod_client ~= nil,
+    same_client = gomod_client ~= nil and client ~= nil and gomod_client.id == client.id,
+  }
+  step('gomod')
+end
+
+local ok, err = xpcall(run, debug.traceback)
+if not ok then
+  result.error = tostring(err)
+end
+result.elapsed_ms = math.floor(now_ms() - t0)
+
+local f = io.open(out_path, 'w')
+if f then
+  f:write(vim.fn.json_encode(result))
+  f:close()
+end
+
+local all_clients = vim.lsp.get_clients or vim.lsp.get_active_clients
+for _, c in pairs(all_clients()) do
+  vim.lsp.stop_client(c.id)
+end
+vim.wait(2000, function()
+  return #all_clients() == 0
+end, 50)
+vim.cmd('qa!')
