@@ -79,7 +79,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'file', language: 'go.mod' },
     ],
     synchronize: { configurationSection: 'cgo' },
-    initializationOptions: () => currentSettings(),
+    // workspaceTrusted: the server then ignores cgo.env / cgo.goCommand coming from workspace configuration.
+    initializationOptions: () => ({ ...currentSettings(), workspaceTrusted: workspace.isTrusted }),
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     middleware: {
       // The client library registers one VS Code command per server command (cgo.refresh,

@@ -28,6 +28,7 @@ import { codes as compilerCodes } from '../compiler/codes.js';
 import { codes as engineCodes } from './codes.js';
 import { defaultSettings, type Settings } from './settings.js';
 import { hashOf } from './hash.js';
+import { hoverAt } from './hover.js';
 import { findModuleRoot, mightImportC, readTextFile } from './workspace.js';
 import { fixAll, fixesFor, type EnvChange, type Fix } from './fixes.js';
 import { evaluateTargets, packageGoFiles, parseTargets, type TargetVerdict } from './targets.js';
@@ -65,6 +66,8 @@ interface CompileEntry {
   /** 0-based .go line of each preamble when the entry was computed (to shift positions on reuse). */
   firstLines: number[];
   includedFiles: { file: string; mtimeMs: number; size: number }[];
+  /** cgo's kind for each C name (from the probe). */
+  kinds: Record<string, string>;
 }
 
 interface LibEntry {
@@ -422,6 +425,7 @@ export class Engine {
             firstLines: input.firstLines,
             // Headers read, and the places a missing header would appear: a change to either invalidates.
             includedFiles: statAll([...result.includedFiles, ...result.missingHeaderCandidates]),
+            kinds: result.kinds,
           };
           if (!result.timedOut) this.compiled.set(abs, newEntry);
           diagnostics.push(...result.diagnostics);
@@ -749,16 +753,46 @@ export class Engine {
   async hover(file: string, pos: Position): Promise<string | null> {
     const abs = path.resolve(file);
     const model = await this.model(abs);
-    if (!model || !model.importsC) return null;
+    if (!model || (!model.importsC && model.exports.length === 0)) return null;
     for (const imp of model.cImports) {
-      if (containsPosition(imp.specRange, pos)) {
+      // On the spec, or anywhere on a one-line `import "C"` (the keyword included).
+      if (containsPosition(imp.specRange, pos) || (!imp.parenthesized && pos.line === imp.specRange.start.line)) {
         const tc = await this.toolchain(abs);
-        return renderReport(tc, 'markdown');
+        let md = renderReport(tc, 'markdown');
+        if (this.settings.targets.length > 0) {
+          const verdicts = await this.targetMatrix(path.dirname(abs), this.settings.targets).catch(() => []);
+          if (verdicts.length > 0) md += '\n\n**Targets**\n\n' + verdicts.map((v) => `- ${v.ok ? '✓' : '✗'} \`${v.target}\` ${v.summary}`).join('\n');
+        }
+        return md;
       }
     }
     const ref = model.cRefs.find((r) => containsPosition(r.range, pos));
     if (ref && CGO_BUILTINS.has(ref.name)) return builtinHover(ref.name);
-    return null;
+    const prep = await this.prepare(abs);
+    if (!prep) return null;
+    let cppflags: string[] | null = null;
+    let cflags: string[] = [];
+    if (prep.included && !prep.rejected && prep.toolchain.cc?.path) {
+      const input = await this.compileInput(prep, { compile: 'cached' });
+      cppflags = input.preambleInput.cppflags;
+      cflags = input.preambleInput.cflags;
+    }
+    const entry = this.compiled.get(abs);
+    return hoverAt(pos, {
+      file: prep.file,
+      tc: prep.toolchain,
+      build: prep.ctx,
+      goVersion: prep.goVersion,
+      cppflags,
+      cflags,
+      kinds: entry?.kinds,
+      timeoutMs: this.settings.compilerTimeoutMs,
+      pkgConfig: async (args) => {
+        const r = await this.pkgConfig(prep, args);
+        const err = r.diagnostics.find((d) => d.severity === 'error');
+        return { cflags: r.cflags, libs: r.libs, ...(err ? { error: err.message.split('\n')[0]! } : {}) };
+      },
+    });
   }
 }
 

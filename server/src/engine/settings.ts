@@ -110,6 +110,9 @@ export function parseSettings(raw: unknown, base: Settings = defaultSettings): S
         break;
       case 'trace':
         break; // VS Code's `cgo.trace.server` is handled by the client library.
+      case 'workspaceTrusted':
+        if (typeof value !== 'boolean') bad('true or false');
+        break; // read by the LSP adapter from initializationOptions
       default:
         warnings.push(`settings: unknown setting cgo.${key} ignored`);
     }

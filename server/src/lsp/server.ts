@@ -28,7 +28,7 @@ import { Watcher, isRelevantFile, type FileChange } from '../engine/watcher.js';
 import { findModuleRoot, mightImportC, readTextFile, walkGoFiles } from '../engine/workspace.js';
 import type { EnvChange, Fix } from '../engine/fixes.js';
 import { anchor } from '../engine/protocol-doc.js';
-import { defaultSettings, parseSettings, type Settings } from '../engine/settings.js';
+import { defaultSettings, EXECUTABLE_SETTINGS, parseSettings, type Settings } from '../engine/settings.js';
 import { renderReport } from '../toolchain/report.js';
 import { VERSION } from '../version.js';
 
@@ -80,6 +80,8 @@ export function startServer(connection: Connection): void {
   let caps: ClientCapabilities = {};
   let settings: Settings = defaultSettings;
   let initOptions: unknown;
+  /** What the client said about workspace trust in initializationOptions (undefined: it did not say). */
+  let workspaceTrusted: boolean | undefined;
   const log: Logger = {
     error: (m) => connection.console.error(m),
     warn: (m) => (levelAllows('warn') ? connection.console.warn(m) : undefined),
@@ -154,8 +156,21 @@ export function startServer(connection: Connection): void {
     const base = parseSettings(initOptions, defaultSettings);
     const res = source === undefined || source === null ? base : parseSettings(source, base.settings);
     for (const w of [...(source !== undefined ? base.warnings : []), ...res.warnings]) log.warn(w);
-    engine.setSettings(res.settings);
-    settings = res.settings;
+    const next = { ...res.settings };
+    // Settings that choose the programs cgo-ls runs may come from a file inside the workspace through
+    // workspace/configuration. When the client says the workspace is not trusted, only the values it sent at
+    // start-up (its own, user-level configuration) count.
+    if (workspaceTrusted === false && source !== undefined && source !== null) {
+      for (const key of EXECUTABLE_SETTINGS) {
+        if (JSON.stringify(next[key]) !== JSON.stringify(base.settings[key])) {
+          log.warn(`settings: cgo.${key} from the workspace configuration ignored: the client reports the workspace as untrusted (workspaceTrusted: false)`);
+        }
+      }
+      next.env = base.settings.env;
+      next.goCommand = base.settings.goCommand;
+    }
+    engine.setSettings(next);
+    settings = next;
   }
 
   // ---- workspace: every cgo file, watched -------------------------------------------------------------------
@@ -320,6 +335,9 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     caps = params.capabilities ?? {};
     initOptions = params.initializationOptions;
+    const opts = initOptions && typeof initOptions === 'object' ? (initOptions as Record<string, unknown>) : {};
+    const trust = opts['workspaceTrusted'] ?? (opts['cgo'] as Record<string, unknown> | undefined)?.['workspaceTrusted'];
+    workspaceTrusted = typeof trust === 'boolean' ? trust : undefined;
     const roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((f): f is string => !!f);
     if (roots.length === 0 && params.rootUri) {
       const r = uriToPath(params.rootUri);
