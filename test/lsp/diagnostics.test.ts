@@ -28,7 +28,8 @@ describe('published diagnostics for static problems', () => {
 
   it('flags a preamble detached by a blank line on the comment, with source, code, href and data', async () => {
     const uri = client.open(path.join(fixtures, 'static', 'detached.go'));
-    const pub = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/preamble-detached'));
+    // The open document's publish carries its version (the workspace scan may publish the file unversioned first).
+    const pub = await client.waitForDiagnostics(uri, (p) => p.version === 1 && p.diagnostics.some((d) => d.code === 'cgo/preamble-detached'));
     const d = pub.diagnostics.find((x) => x.code === 'cgo/preamble-detached');
     expect(d.source).toBe('cgo');
     expect(d.range.start.line).toBe(2); // the `// #include <stdio.h>` comment

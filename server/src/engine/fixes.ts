@@ -267,7 +267,8 @@ export async function fixesFor(d: CgoDiagnostic, ctx: FixContext): Promise<Fix[]
         fixes.push(edit(`Add ${include} to the preamble`, [insertPreambleLine(lines, p, includeInsertionIndex(p), include)], { preferred: true, safe: true }));
       } else {
         const imp = file.cImports[0];
-        if (imp && !imp.parenthesized) {
+        // With a detached comment the fix is to re-attach it (its own action), not to add a second preamble.
+        if (imp && !imp.parenthesized && !imp.detached) {
           const at = { line: imp.specRange.start.line, character: 0 };
           fixes.push(edit(`Add a preamble with ${include}`, [{ range: { start: at, end: at }, newText: `// ${include}\n` }], { preferred: true, safe: true }));
         }

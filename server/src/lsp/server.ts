@@ -8,6 +8,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type ClientCapabilities,
@@ -420,6 +422,11 @@ export function startServer(connection: Connection): void {
     }
   });
 
+  /** A plain `window/showMessage` notification (no reply expected; every client shows it). */
+  function showMessage(type: MessageType, message: string): void {
+    void connection.sendNotification(ShowMessageNotification.type, { type, message });
+  }
+
   function toWorkspaceEdit(f: Fix): WorkspaceEdit | undefined {
     if (!f.edits && !f.create) return undefined;
     const canDocChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
@@ -494,13 +501,13 @@ export function startServer(connection: Connection): void {
           return { ok: false, message: 'cgo.applyEnvFix needs { key, value, folder }' };
         }
         const res = await engine.applyEnvChange(change);
-        void connection.window[res.ok ? 'showInformationMessage' : 'showErrorMessage'](res.output);
+        showMessage(res.ok ? MessageType.Info : MessageType.Error, res.output);
         reanalyzeAll();
         return res;
       }
       case 'cgo.showFixInstructions': {
         const text = String(params.arguments?.[0] ?? '');
-        void connection.window.showInformationMessage(text);
+        showMessage(MessageType.Info, text);
         return { ok: true, message: text };
       }
       case 'cgo.refresh':

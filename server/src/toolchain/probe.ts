@@ -427,6 +427,13 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
     if (v) values[k] = v;
     else if (goEnv?.[k]) values[k] = { value: goEnv[k]!, source: 'computed' };
   }
+  // Flag allow-list overrides: cmd/go reads them with cfg.Getenv, so `go env -w` values count too.
+  for (const n of ['CFLAGS', 'CPPFLAGS', 'CXXFLAGS', 'FFLAGS', 'LDFLAGS']) {
+    for (const suffix of ['ALLOW', 'DISALLOW']) {
+      const v = resolveValue(layers, `CGO_${n}_${suffix}`);
+      if (v && v.value !== '') values[`CGO_${n}_${suffix}`] = v;
+    }
+  }
   if (goroot) values.GOROOT = resolveValue(layers, 'GOROOT') ?? { value: goroot, source: 'computed' };
   const godebug = envGet(env, 'GODEBUG', os);
   if (godebug) values.GODEBUG = resolveValue(layers, 'GODEBUG')!;
@@ -457,7 +464,7 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
 
   // 5. childEnv: what compilers and pkg-config run with.
   const childEnv = plainEnv(env);
-  for (const k of ['CC', 'CXX', 'CGO_CPPFLAGS', 'CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS', 'PKG_CONFIG']) {
+  for (const k of ['CC', 'CXX', 'CGO_CPPFLAGS', 'CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS', 'PKG_CONFIG', ...Object.keys(values).filter((x) => /^CGO_[A-Z]+_(DIS)?ALLOW$/.test(x))]) {
     const v = values[k];
     if (v && (v.source === 'goenv-file' || v.source === 'goroot-go.env')) childEnv[k] = v.value;
   }

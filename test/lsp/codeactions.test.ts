@@ -1,0 +1,244 @@
+// Code actions end to end: request the actions for a published diagnostic, apply the returned edit (or run the
+// returned command), let the server re-analyse, and check the diagnostic is gone.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LspClient, repoRoot } from '../helpers/lsp-client.js';
+
+const fixture = path.join(repoRoot, 'test', 'fixtures', 'modules', 'fixes');
+
+interface Pos {
+  line: number;
+  character: number;
+}
+interface Edit {
+  range: { start: Pos; end: Pos };
+  newText: string;
+}
+
+/** Applies LSP text edits to a string (edits are applied from the end so offsets stay valid). */
+export function applyEdits(text: string, edits: Edit[]): string {
+  const lines = text.split('\n');
+  const offset = (p: Pos) => {
+    let o = 0;
+    for (let i = 0; i < p.line && i < lines.length; i++) o += lines[i]!.length + 1;
+    return o + p.character;
+  };
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+/** Applies a WorkspaceEdit on disk (changes or documentChanges with create), returns the touched files. */
+function applyWorkspaceEdit(edit: any): string[] {
+  const touched: string[] = [];
+  const editFile = (uri: string, edits: Edit[]) => {
+    const file = fileURLToPath(uri);
+    const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    fs.writeFileSync(file, applyEdits(before, edits));
+    touched.push(file);
+  };
+  if (edit.changes) for (const [uri, edits] of Object.entries(edit.changes)) editFile(uri, edits as Edit[]);
+  for (const dc of edit.documentChanges ?? []) {
+    if (dc.kind === 'create') {
+      const file = fileURLToPath(dc.uri);
+      if (!fs.existsSync(file)) fs.writeFileSync(file, '');
+    } else if (dc.textDocument) editFile(dc.textDocument.uri, dc.edits);
+  }
+  return touched;
+}
+
+let dir: string;
+let home: string;
+let client: LspClient;
+const versions = new Map<string, number>();
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-fixes-'));
+  fs.cpSync(fixture, dir, { recursive: true });
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-home-'));
+  // A private GOENV so that `go env -w` fixes never touch the developer's own settings.
+  const env = { ...process.env, HOME: home, GOENV: path.join(home, 'goenv'), XDG_CONFIG_HOME: path.join(home, '.config') };
+  delete env['CGO_CFLAGS_ALLOW'];
+  client = new LspClient({ env });
+  await client.initialize(dir, { initializationOptions: { diagnosticsScope: 'openFiles', checkShellEnv: false } });
+});
+afterAll(async () => {
+  await client.shutdown();
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+async function diagnosticFor(name: string, code: string) {
+  const file = path.join(dir, name);
+  const uri = pathToFileURL(file).toString();
+  if (!versions.has(uri)) {
+    client.open(file, undefined, 1);
+    versions.set(uri, 1);
+  }
+  const pub = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === code));
+  return { file, uri, diagnostic: pub.diagnostics.find((d) => d.code === code) };
+}
+
+async function actionsFor(uri: string, diagnostic: any, only?: string[]) {
+  return (await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic], ...(only ? { only } : {}) },
+  })) as any[];
+}
+
+/** Applies an action's edit on disk, tells the server (didChange), and waits until `code` is gone. */
+async function applyAndExpectGone(uri: string, file: string, action: any, code: string) {
+  expect(action, `an action for ${code}`).toBeDefined();
+  applyWorkspaceEdit(action.edit);
+  const v = versions.get(uri)! + 1;
+  versions.set(uri, v);
+  client.change(uri, fs.readFileSync(file, 'utf8'), v);
+  const pub = await client.waitForDiagnostics(uri, (p) => p.version === v && !p.diagnostics.some((d) => d.code === code), 30_000);
+  return pub;
+}
+
+describe('source fixes', () => {
+  it('removes the blank line that detaches a preamble, and the later unresolved names go too', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('detached.go', 'cgo/preamble-detached');
+    const actions = await actionsFor(uri, diagnostic);
+    const fix = actions.find((a) => a.isPreferred && a.kind === 'quickfix');
+    expect(fix.title).toMatch(/blank line/);
+    expect(fix.diagnostics[0].code).toBe('cgo/preamble-detached');
+    const pub = await applyAndExpectGone(uri, file, fix, 'cgo/preamble-detached');
+    await client.waitForDiagnostics(uri, (p) => p.version === pub.version && !p.diagnostics.some((d) => d.code === 'cgo/unresolved-name'));
+    expect(fs.readFileSync(file, 'utf8')).toContain('puts("hello"); }\nimport "C"');
+  });
+
+  it('gives "C" its own import when the comment documents a group of imports', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('groupdoc.go', 'cgo/preamble-detached');
+    const fix = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred);
+    await applyAndExpectGone(uri, file, fix, 'cgo/preamble-detached');
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('// #include <stdlib.h>\nimport "C"\n');
+    expect(text).toMatch(/import \(\n\t"unsafe"\n\)/);
+    execFileSync('gofmt', ['-e', '-l', file], { stdio: 'pipe' }); // still valid Go
+  });
+
+  it('un-renames import "C" and rewrites c.X to C.X', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('renamed.go', 'cgo/renamed-import');
+    const fix = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred);
+    await applyAndExpectGone(uri, file, fix, 'cgo/renamed-import');
+    expect(fs.readFileSync(file, 'utf8')).toContain('import "C"\n\nfunc Abs(x int) int { return int(C.abs(C.int(x))) }');
+  });
+
+  it('fixes the //export name to the function name', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('exportname.go', 'cgo/export-name');
+    const fix = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred);
+    await applyAndExpectGone(uri, file, fix, 'cgo/export-name');
+    expect(fs.readFileSync(file, 'utf8')).toContain('//export Bump\nfunc Bump(');
+  });
+
+  it('turns "// export X" into a real //export', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('exportspace.go', 'cgo/export-ignored');
+    const fix = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred);
+    await applyAndExpectGone(uri, file, fix, 'cgo/export-ignored');
+    expect(fs.readFileSync(file, 'utf8')).toContain('//export Twice\n');
+  });
+
+  it('makes a preamble definition in an exporting file static inline, and offers to move it to a .c file', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('exportdef.go', 'cgo/export-preamble-definition');
+    const actions = await actionsFor(uri, diagnostic);
+    const move = actions.find((a) => /Move helper to/.test(a.title));
+    expect(move.edit.documentChanges[0]).toMatchObject({ kind: 'create' });
+    const created = move.edit.documentChanges[1].edits[0].newText as string;
+    expect(created).toContain('#include <stdint.h>');
+    expect(created).toContain('int32_t helper(int32_t v) { return v * 3; }');
+    const fix = actions.find((a) => a.isPreferred);
+    expect(fix.title).toMatch(/static inline/);
+    await applyAndExpectGone(uri, file, fix, 'cgo/export-preamble-definition');
+    expect(fs.readFileSync(file, 'utf8')).toContain('static inline int32_t helper(');
+  });
+
+  it('rewrites a spaced #cgo condition', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('condition.go', 'cgo/condition-spacing');
+    const fix = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred);
+    await applyAndExpectGone(uri, file, fix, 'cgo/condition-spacing');
+    expect(fs.readFileSync(file, 'utf8')).toMatch(/#cgo linux(&&|,)arm64 LDFLAGS/);
+  });
+
+  it('corrects a misspelt #cgo verb', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('verb.go', 'cgo/directive-verb');
+    const fix = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred);
+    await applyAndExpectGone(uri, file, fix, 'cgo/directive-verb');
+    expect(fs.readFileSync(file, 'utf8')).toContain('// #cgo CFLAGS: -O2');
+  });
+
+  it('replaces a quoted -D string macro by a #define in the preamble', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('macro.go', 'cgo/unsafe-argument');
+    const fix = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred);
+    await applyAndExpectGone(uri, file, fix, 'cgo/unsafe-argument');
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('#define GREETING "hello"');
+    expect(text).not.toContain('-DGREETING');
+  });
+
+  it('adds the missing #include for a well-known C function', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('include.go', 'cgo/unresolved-name');
+    const fix = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred);
+    expect(fix.title).toContain('#include <stdlib.h>');
+    await applyAndExpectGone(uri, file, fix, 'cgo/unresolved-name');
+    expect(fs.readFileSync(file, 'utf8')).toContain('// #include <stdio.h>\n// #include <stdlib.h>\nimport "C"');
+  });
+
+  it('corrects a misspelt builtin (C.Cstring → C.CString)', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('typo.go', 'cgo/unresolved-name');
+    const fix = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred);
+    expect(fix.title).toBe('Change C.Cstring to C.CString');
+    await applyAndExpectGone(uri, file, fix, 'cgo/unresolved-name');
+  });
+});
+
+describe('environment fixes', () => {
+  it('allows a rejected flag with go env -w CGO_CFLAGS_ALLOW when the user picks it, and the diagnostic goes', async () => {
+    const { uri, diagnostic } = await diagnosticFor('flag.go', 'cgo/flag-not-allowed');
+    const action = (await actionsFor(uri, diagnostic)).find((a) => a.command?.command === 'cgo.applyEnvFix');
+    expect(action.title).toContain('CGO_CFLAGS_ALLOW');
+    expect(action.edit).toBeUndefined();
+    const res = await client.request('workspace/executeCommand', { command: action.command.command, arguments: action.command.arguments });
+    expect(res.ok).toBe(true);
+    const goenv = fs.readFileSync(path.join(home, 'goenv'), 'utf8');
+    expect(goenv).toMatch(/^CGO_CFLAGS_ALLOW=-fno-math-errno/m);
+    const shown = execFileSync('go', ['env', 'CGO_CFLAGS_ALLOW'], { env: { ...process.env, HOME: home, GOENV: path.join(home, 'goenv'), GOTOOLCHAIN: 'local' }, encoding: 'utf8' });
+    expect(shown.trim()).toMatch(/^-fno-math-errno/);
+    await client.waitForDiagnostics(uri, (p) => !p.diagnostics.some((d) => d.code === 'cgo/flag-not-allowed'));
+    const messages = client.notifications.filter((n) => n.method === 'window/showMessage').map((n) => n.params.message as string);
+    expect(messages.length).toBeGreaterThan(0);
+  });
+});
+
+describe('fix all', () => {
+  it('applies every safe source fix of a file in one source.fixAll.cgo action', async () => {
+    const file = path.join(dir, 'many.go');
+    fs.writeFileSync(
+      file,
+      'package fixes\n\n// #include <stdio.h>\n\nimport "C"\n\n// export Many\nfunc Many() { C.puts(nil) }\n',
+    );
+    const uri = pathToFileURL(file).toString();
+    client.open(file, undefined, 1);
+    versions.set(uri, 1);
+    await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/preamble-detached') && p.diagnostics.some((d) => d.code === 'cgo/export-ignored'));
+    const actions = (await client.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as any[];
+    const all = actions.find((a) => a.kind === 'source.fixAll.cgo');
+    expect(all).toBeDefined();
+    applyWorkspaceEdit(all.edit);
+    client.change(uri, fs.readFileSync(file, 'utf8'), 2);
+    const pub = await client.waitForDiagnostics(uri, (p) => p.version === 2);
+    expect(pub.diagnostics.map((d) => d.code).filter((c) => ['cgo/preamble-detached', 'cgo/export-ignored'].includes(c))).toEqual([]);
+    expect(fs.readFileSync(file, 'utf8')).toBe('package fixes\n\n// #include <stdio.h>\nimport "C"\n\n//export Many\nfunc Many() { C.puts(nil) }\n');
+  });
+});
