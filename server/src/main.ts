@@ -12,6 +12,7 @@ Usage:
         --targets LIST             also evaluate GOOS/GOARCH targets, e.g. linux/amd64,windows/amd64,darwin/arm64
   cgo-ls doctor [dir]            explain the Go/C toolchain the go command will use; exit 1 on ✗
         --json                     machine-readable report
+        --binary app.exe           list the DLLs a Windows binary imports and where they would be found
   cgo-ls --version               print the version
   cgo-ls --help                  this text
 `;
@@ -78,15 +79,22 @@ async function main(argv: string[]): Promise<number> {
     const { runDoctor } = await import('./cli/doctor.js');
     let json = false;
     let dir = '.';
+    let binary: string | undefined;
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i]!;
       if (a === '--json') json = true;
-      else if (a.startsWith('-')) {
+      else if (a === '--binary' || a.startsWith('--binary=')) {
+        binary = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
+        if (!binary) {
+          process.stderr.write('cgo-ls doctor: --binary needs the path of a Windows .exe or .dll\n');
+          return 2;
+        }
+      } else if (a.startsWith('-')) {
         process.stderr.write(`cgo-ls doctor: unknown flag ${a}\n${HELP}`);
         return 2;
       } else dir = a;
     }
-    return runDoctor({ dir, json, cwd: process.cwd(), env: process.env, log: stderrLog, write: (s) => process.stdout.write(s) });
+    return runDoctor({ dir, json, binary, cwd: process.cwd(), env: process.env, log: stderrLog, write: (s) => process.stdout.write(s) });
   }
   process.stderr.write(`cgo-ls: unknown command ${cmd}\n\n${HELP}`);
   return 2;

@@ -1,5 +1,7 @@
 // `cgo-ls check` and `cgo-ls doctor` as a user runs them: the built binary, real toolchain.
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, serverMain } from '../helpers/lsp-client.js';
@@ -86,5 +88,29 @@ describe('cgo-ls doctor and --version', () => {
   it('prints the package version', () => {
     const out = execFileSync(process.execPath, [serverMain, '--version'], { encoding: 'utf8' });
     expect(out).toMatch(/^cgo-ls \d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('Windows: runtime DLLs', () => {
+  const cxx = path.join(repoRoot, 'test', 'fixtures', 'windows', 'cxx');
+  const env = { ...process.env, GOOS: 'windows', GOARCH: 'amd64', CGO_ENABLED: '1', CC: 'x86_64-w64-mingw32-gcc', CXX: 'x86_64-w64-mingw32-g++', GOTOOLCHAIN: 'local' };
+
+  it('check predicts libstdc++-6.dll for a C++ package cross-built with MinGW-w64, with both fixes in the message', () => {
+    const r = spawnSync(process.execPath, [serverMain, 'check', '--format', 'json', '.'], { cwd: cxx, env, encoding: 'utf8', timeout: 120_000 });
+    const diags = JSON.parse(r.stdout) as { code: string; message: string; data: { dlls: string[] } }[];
+    const d = diags.find((x) => x.code === 'cgo/windows-runtime-dll');
+    expect(d?.data.dlls).toContain('libstdc++-6.dll');
+    expect(d?.message).toContain('-static-libstdc++');
+    expect(d?.message).toMatch(/next to the \.exe|PATH/);
+  });
+
+  it('doctor --binary lists the DLLs a real built .exe imports and which ones Windows will not find', () => {
+    const exe = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-exe-')), 'app.exe');
+    execFileSync('go', ['build', '-o', exe, '.'], { cwd: cxx, env: { ...env, GOFLAGS: '-mod=mod' }, stdio: 'pipe' });
+    const r = spawnSync(process.execPath, [serverMain, 'doctor', '--binary', exe, '--json'], { cwd: cxx, env, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.missing).toEqual(expect.arrayContaining(['libstdc++-6.dll']));
+    expect(report.dlls.find((x: { name: string }) => x.name.toLowerCase() === 'kernel32.dll').status).toBe('system');
   });
 });

@@ -4,10 +4,14 @@ import type { Logger } from '../core/types.js';
 import { Engine } from '../engine/engine.js';
 import { defaultSettings } from '../engine/settings.js';
 import { exitCodeFor, renderReport } from '../toolchain/report.js';
+import { doctorBinaryReport } from '../windows/check.js';
+import { locateMingwRuntime } from '../windows/dlls.js';
 
 export interface DoctorOptions {
   dir: string;
   json: boolean;
+  /** `--binary app.exe`: list the DLLs a built Windows binary imports and where Windows would find them. */
+  binary?: string | undefined;
   cwd: string;
   env: NodeJS.ProcessEnv;
   log: Logger;
@@ -18,6 +22,12 @@ export async function runDoctor(opts: DoctorOptions): Promise<number> {
   const engine = new Engine({ env: opts.env, settings: defaultSettings, log: opts.log });
   const dir = path.resolve(opts.cwd, opts.dir);
   const tc = await engine.toolchain(dir);
+  if (opts.binary !== undefined) {
+    const runtime = tc.cc ? locateMingwRuntime(tc.cc) : null;
+    const report = doctorBinaryReport(path.resolve(opts.cwd, opts.binary), { toolchainDirs: runtime?.dllDirs ?? [], cwd: opts.cwd });
+    opts.write((opts.json ? JSON.stringify(report.json, null, 2) : report.text) + '\n');
+    return report.exitCode;
+  }
   opts.write(renderReport(tc, opts.json ? 'json' : 'text') + '\n');
   return exitCodeFor(tc);
 }

@@ -9,7 +9,7 @@ import { LineIndex } from '../core/text.js';
 import type { CodeInfo } from '../core/codes.js';
 import { NEWEST_KNOWN, type GoVersion } from '../core/goversion.js';
 import type { BuildContext, GoFile } from '../gomodel/types.js';
-import { parseGoFile } from '../gomodel/model.js';
+import { emptyModel, parseGoFile } from '../gomodel/model.js';
 import { isFileIncluded } from '../gomodel/preamble.js';
 import { checkSource, codes as sourceCodes } from '../checks/source.js';
 import { checkDirectives, codes as directiveCodes } from '../checks/directives.js';
@@ -26,10 +26,11 @@ import { probePkgConfig, pkgConfigDiagnostic } from '../compiler/pkgconfig.js';
 import { checkLibraries, libraryDiagnostic } from '../compiler/libs.js';
 import { codes as compilerCodes } from '../compiler/codes.js';
 import { codes as engineCodes } from './codes.js';
+import { codes as windowsCodes, runtimeDllDiagnostics } from '../windows/check.js';
 import { defaultSettings, type Settings } from './settings.js';
 import { hashOf } from './hash.js';
 import { hoverAt } from './hover.js';
-import { findModuleRoot, mightImportC, readTextFile } from './workspace.js';
+import { findModuleRoot, mightImportC, packageSiblings, readTextFile } from './workspace.js';
 import { fixAll, fixesFor, type EnvChange, type Fix } from './fixes.js';
 import { evaluateTargets, packageGoFiles, parseTargets, type TargetVerdict } from './targets.js';
 import { run } from '../util/proc.js';
@@ -88,6 +89,9 @@ interface PrepResult {
   diagnostics: CgoDiagnostic[];
 }
 
+/** C++ sources make the go command use CXX (and link libstdc++). */
+const CXX_EXTS = ['.cc', '.cpp', '.cxx'];
+
 const CGO_BUILTINS = new Set(['CString', 'CBytes', 'GoString', 'GoStringN', 'GoBytes', 'malloc']);
 
 export class Engine {
@@ -111,7 +115,7 @@ export class Engine {
 
   /** Every diagnostic code the engine can emit, with its documentation. */
   static codes(): CodeInfo[] {
-    return [...sourceCodes, ...directiveCodes, ...toolchainCodes, ...compilerCodes, ...engineCodes];
+    return [...sourceCodes, ...directiveCodes, ...toolchainCodes, ...compilerCodes, ...windowsCodes, ...engineCodes];
   }
 
   setSettings(settings: Settings): void {
@@ -365,9 +369,11 @@ export class Engine {
     const buildsIgnoringCgo = isFileIncluded(file, { ...ctx, cgoEnabled: true }).included;
     if (target && buildsIgnoringCgo) {
       const usesPkgConfig = (flags?.pkgConfig.length ?? 0) > 0;
+      const usesCxx = (flags?.CXXFLAGS.length ?? 0) > 0 || packageSiblings(path.dirname(abs), CXX_EXTS).length > 0;
       for (const p of tc.problems) {
         if (p.target !== 'import-c') continue;
         if (p.data?.['onlyIfPkgConfigUsed'] && !usesPkgConfig) continue;
+        if (p.data?.['onlyIfCxxUsed'] && !usesCxx) continue;
         diagnostics.push(this.problemAt(abs, target.pathRange, p));
       }
     }
@@ -434,6 +440,7 @@ export class Engine {
           // Keep showing the last compiler findings, moved with the text, until the new run lands.
           if (entry) diagnostics.push(...this.reposition(entry, prep.file));
         }
+        diagnostics.push(...this.windowsRuntimeDiagnostics(prep, input.packageLdflags));
         if (opts.libraries || (opts.compile === 'run' && !this.libs.has(abs))) {
           diagnostics.push(...(await this.libraryDiagnostics(abs, prep, input.ldflags, opts.signal)));
         } else {
@@ -444,6 +451,31 @@ export class Engine {
     }
     if (prep.file.importsC) diagnostics.push(...(await this.targetDiagnostics(prep)));
     return { file: abs, diagnostics: dedupe(diagnostics), importsC: prep.file.importsC, compileStale };
+  }
+
+  /** The MinGW-w64 runtime DLLs a Windows binary of this package will need at run time (no subprocess). */
+  private windowsRuntimeDiagnostics(prep: PrepResult, ldflags: string[]): CgoDiagnostic[] {
+    const tc = prep.toolchain;
+    if (tc.goos !== 'windows' || !tc.cgo.enabled || !tc.cc?.path) return [];
+    const imp = prep.file.cImports[0];
+    if (!imp) return [];
+    const ldLine = prep.file.cImports
+      .flatMap((i) => (i.preamble ? i.preamble.lines : []))
+      .find((l) => /^\s*#cgo\s.*LDFLAGS\s*:/.test(l.text));
+    const hasCxx = packageSiblings(path.dirname(prep.file.path), CXX_EXTS).length > 0;
+    return this.safely(
+      'windows runtime DLL check',
+      () =>
+        runtimeDllDiagnostics({
+          file: prep.file.path,
+          importRange: imp.pathRange,
+          ...(ldLine ? { ldflagsLine: { start: { line: ldLine.goLine, character: ldLine.goCol }, end: { line: ldLine.goLine, character: ldLine.goCol + ldLine.text.length } } } : {}),
+          toolchain: tc,
+          hasCxx,
+          ldflags,
+        }),
+      [],
+    );
   }
 
   private canCompile(prep: PrepResult): boolean {
@@ -548,7 +580,7 @@ export class Engine {
       cwd: path.dirname(prep.file.path),
       importLine: prep.file.cImports[0]!.pathRange.start.line,
     };
-    return { key, preambleInput, pkgDiagnostics, ldflags, blocked, firstLines: preambles.map((p) => p.firstLine) };
+    return { key, preambleInput, pkgDiagnostics, ldflags, packageLdflags: [...flags.LDFLAGS, ...pkgLibs], blocked, firstLines: preambles.map((p) => p.firstLine) };
   }
 
   private pkgConfigCache = new Map<string, { cflags: string[]; libs: string[]; diagnostics: CgoDiagnostic[]; blocked: boolean }>();
@@ -717,8 +749,9 @@ export class Engine {
   async fixes(file: string, diagnostics: CgoDiagnostic[], opts: { canCreateFiles: boolean; fixAll: boolean }): Promise<Fix[]> {
     const abs = path.resolve(file);
     const text = await this.getText(abs);
-    if (text === null || !abs.endsWith('.go')) return [];
-    const model = await this.model(abs, text);
+    if (text === null || (!abs.endsWith('.go') && path.basename(abs) !== 'go.mod')) return [];
+    // go.mod has no Go model; its diagnostics only have environment fixes.
+    const model = abs.endsWith('.go') ? await this.model(abs, text) : emptyModel(abs, false);
     if (!model) return [];
     const toolchain = await this.toolchain(abs).catch(() => null);
     const ctx = { file: model, text, toolchain, canCreateFiles: opts.canCreateFiles };

@@ -1,7 +1,9 @@
 // Fixes for diagnostics: source edits computed from the Go model (so they stay right on unsaved text) and
 // environment changes that run only when the user picks them. Engine-level: the LSP adapter turns these into
 // CodeActions and commands.
+import fs from 'node:fs';
 import path from 'node:path';
+import { detectOs, packageManagerFor, type OsInfo } from '../compiler/pkgconfig.js';
 import type { CgoDiagnostic, Range, TextEdit } from '../core/types.js';
 import { comparePositions } from '../core/types.js';
 import { LineIndex } from '../core/text.js';
@@ -250,6 +252,27 @@ export async function fixesFor(d: CgoDiagnostic, ctx: FixContext): Promise<Fix[]
       }
       break;
     }
+    case 'cgo/windows-runtime-dll': {
+      const flags = data['staticFlags'] as string[] | undefined;
+      const imp = file.cImports.find((i) => i.preamble) ?? file.cImports[0];
+      if (flags && flags.length > 0 && imp) {
+        const line = `#cgo windows LDFLAGS: ${flags.join(' ')}`;
+        const p = imp.preamble;
+        const e = p ? insertPreambleLine(lines, p, p.lines.length - 1, line) : { range: { start: { line: imp.specRange.start.line, character: 0 }, end: { line: imp.specRange.start.line, character: 0 } }, newText: `// ${line}\n` };
+        fixes.push(edit(`Link the MinGW runtime statically: ${line}`, [e], { preferred: true, safe: true }));
+      }
+      const dir = data['toolchainBinDir'] as string | undefined;
+      const dlls = (data['dlls'] as string[] | undefined) ?? [];
+      if (dlls.length > 0) {
+        fixes.push({
+          title: `Show how to ship ${dlls.join(', ')} instead`,
+          kind: 'quickfix',
+          diagnostic: d,
+          show: `Copy ${dlls.join(', ')}${dir ? ` from ${dir}` : ''} next to the .exe, or put ${dir ?? 'the toolchain\'s bin folder'} on PATH of the process that starts it. Check a built binary with: cgo-ls doctor --binary app.exe`,
+        });
+      }
+      break;
+    }
     case 'cgo/unresolved-name':
     case 'cgo/c-warning': {
       const suggestion = data['suggestion'] as string | undefined;
@@ -387,19 +410,155 @@ function envFixes(d: CgoDiagnostic, ctx: FixContext): Fix[] {
       }
       break;
     }
-    default: {
-      const suggestions = (data['envFixes'] as { key: string; value: string | null; title?: string }[] | undefined) ?? [];
-      for (const s of suggestions) {
-        out.push(
-          s.value === null
-            ? { title: s.title ?? `Run go env -u ${s.key}`, kind: 'quickfix', diagnostic: d, env: { key: s.key, value: null, folder } }
-            : goEnvW(s.key, s.value, s.title),
-        );
+    case 'cgo/cc-wrong-target':
+    case 'cgo/msvc-compiler':
+    case 'cgo/cygwin-compiler':
+    case 'cgo/mingw32-for-amd64': {
+      if (!tc) break;
+      const variable = (data['variable'] as string | undefined) ?? 'CC';
+      const cross = crossCompilerFor(tc.goos, tc.goarch, variable);
+      if (cross) out.push(goEnvW(variable, cross, `Use ${cross}: go env -w ${variable}=${cross}`, true));
+      if (tc.values[variable]?.source === 'goenv-file') out.push(goEnvU(variable, d, folder));
+      const install = installCompilerCommand(tc.goos, tc.goarch);
+      if (install) out.push(showInstall(install, d));
+      break;
+    }
+    case 'cgo/cc-not-found': {
+      if (!tc) break;
+      const variable = (data['variable'] as string | undefined) ?? 'CC';
+      if (tc.values[variable]?.source === 'goenv-file') out.push(goEnvU(variable, d, folder, true));
+      const install = installCompilerCommand(tc.goos, tc.goarch);
+      if (install) out.push(showInstall(install, d));
+      break;
+    }
+    case 'cgo/disabled': {
+      if (!tc) break;
+      const rule = data['rule'] as string | undefined;
+      if (rule === 'cross-compiling') {
+        const cross = crossCompilerFor(tc.goos, tc.goarch, 'CC');
+        if (cross) {
+          out.push(goEnvW('CGO_ENABLED', '1', `Enable cgo for ${tc.goos}/${tc.goarch}: go env -w CGO_ENABLED=1 (with CC=${cross})`));
+          out.push(goEnvW('CC', cross, `Use ${cross}: go env -w CC=${cross}`));
+        }
+      } else if (tc.values['CGO_ENABLED']?.source === 'goenv-file') {
+        out.push(goEnvU('CGO_ENABLED', d, folder, true));
+      }
+      const needed = rule === 'cross-compiling' ? crossCompilerFor(tc.goos, tc.goarch, 'CC') : null;
+      const missing = needed ? !onPath(needed, tc.childEnv) : !tc.cc?.path;
+      const install = rule === 'unsupported' ? null : installCompilerCommand(tc.goos, tc.goarch);
+      if (install && missing) out.push(showInstall(install, d));
+      break;
+    }
+    case 'cgo/go-version-too-old':
+      out.push(goEnvW('GOTOOLCHAIN', 'auto', 'Let the go command fetch the Go release go.mod asks for: go env -w GOTOOLCHAIN=auto'));
+      break;
+  }
+  const install = data['installCommand'] as string | undefined;
+  if (install) out.push(showInstall(install, d));
+  // Every environment change can also be kept in the project instead of the user's GOENV file.
+  const envChanges = out.filter((f) => f.env && f.env.value !== null).map((f) => f.env!);
+  if (envChanges.length > 0) out.push(...snippetFixes(d, envChanges[0]!, folder, ctx.canCreateFiles));
+  return out;
+}
+
+/** Whether an executable of that name is on the PATH of `env` (no subprocess). */
+function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
+  const pathVar = Object.keys(env).find((k) => k.toUpperCase() === 'PATH');
+  const exts = process.platform === 'win32' ? (env['PATHEXT'] ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  for (const dir of (pathVar ? env[pathVar] ?? '' : '').split(path.delimiter).filter(Boolean)) {
+    for (const ext of exts) {
+      try {
+        if (fs.statSync(path.join(dir, name + ext)).isFile()) return true;
+      } catch {
+        /* not here */
       }
     }
   }
-  const install = data['installCommand'] as string | undefined;
-  if (install) out.push({ title: `Install: ${install}`, kind: 'quickfix', diagnostic: d, show: `To fix this, run:\n\n  ${install}\n\ncgo-ls never runs package managers itself.` });
+  return false;
+}
+
+function goEnvU(key: string, d: CgoDiagnostic, folder: string, preferred = false): Fix {
+  return { title: `Remove ${key} from the go env file: go env -u ${key}`, kind: 'quickfix', diagnostic: d, env: { key, value: null, folder }, ...(preferred ? { isPreferred: true } : {}) };
+}
+
+function showInstall(command: string, d: CgoDiagnostic): Fix {
+  return { title: `Install: ${command}`, kind: 'quickfix', diagnostic: d, show: `To fix this, run:\n\n  ${command}\n\ncgo-ls never runs package managers itself.` };
+}
+
+/** The C (or C++) compiler to use for a target, by its usual cross-compiler name. */
+export function crossCompilerFor(goos: string, goarch: string, variable: string): string | null {
+  const cxx = variable === 'CXX';
+  if (goos === 'windows') {
+    const base = goarch === '386' ? 'i686-w64-mingw32' : goarch === 'arm64' ? 'aarch64-w64-mingw32' : 'x86_64-w64-mingw32';
+    return goarch === 'arm64' ? `${base}-${cxx ? 'clang++' : 'clang'}` : `${base}-${cxx ? 'g++' : 'gcc'}`;
+  }
+  const linux: Record<string, string> = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', arm: 'arm-linux-gnueabihf', '386': 'i686-linux-gnu', riscv64: 'riscv64-linux-gnu', ppc64le: 'powerpc64le-linux-gnu', s390x: 's390x-linux-gnu' };
+  if (goos === 'linux' && linux[goarch]) return `${linux[goarch]}-${cxx ? 'g++' : 'gcc'}`;
+  return null;
+}
+
+/** The command that installs a C compiler for a target on this machine, when it can be said reliably. */
+export function installCompilerCommand(goos: string, goarch: string, os: OsInfo = detectOs()): string | null {
+  const pm = packageManagerFor(os);
+  const native = (os.platform === 'linux' && goos === 'linux') || (os.platform === 'darwin' && goos === 'darwin') || (os.platform === 'win32' && goos === 'windows');
+  if (native && goarch === (process.arch === 'x64' ? 'amd64' : process.arch)) {
+    if (pm === 'apt') return 'sudo apt install gcc';
+    if (pm === 'dnf') return 'sudo dnf install gcc';
+    if (pm === 'pacman') return 'sudo pacman -S gcc';
+    if (pm === 'apk') return 'apk add gcc musl-dev';
+    if (os.platform === 'darwin') return 'xcode-select --install';
+    if (pm === 'msys2') return 'pacman -S mingw-w64-ucrt-x86_64-gcc';
+    return null;
+  }
+  if (goos === 'windows' && (goarch === 'amd64' || goarch === '386')) {
+    if (pm === 'apt') return `sudo apt install gcc-mingw-w64-${goarch === '386' ? 'i686' : 'x86-64'}`;
+    if (pm === 'dnf') return `sudo dnf install mingw${goarch === '386' ? '32' : '64'}-gcc`;
+    if (pm === 'pacman') return 'sudo pacman -S mingw-w64-gcc';
+    if (pm === 'brew') return 'brew install mingw-w64';
+  }
+  if (goos === 'linux' && pm === 'apt') {
+    const cross = crossCompilerFor(goos, goarch, 'CC');
+    if (cross) return `sudo apt install gcc-${cross.replace(/-gcc$/, '').replace(/_/g, '-')}`;
+  }
+  return null;
+}
+
+/** Keep an environment change in the project: a direnv `.envrc` / `cgo-env.ps1`, or editor settings. */
+function snippetFixes(d: CgoDiagnostic, change: EnvChange, folder: string, canCreateFiles: boolean): Fix[] {
+  const out: Fix[] = [];
+  const value = change.value ?? '';
+  const sq = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  const snippets = {
+    sh: `export ${change.key}=${sq(value)}`,
+    fish: `set -gx ${change.key} ${sq(value)}`,
+    ps1: `$env:${change.key} = '${value.replace(/'/g, "''")}'`,
+    cmd: `set "${change.key}=${value}"`,
+  };
+  const envrc = path.join(folder, process.platform === 'win32' ? 'cgo-env.ps1' : '.envrc');
+  if (canCreateFiles && !fs.existsSync(envrc)) {
+    const text = process.platform === 'win32' ? `# cgo settings for this project (dot-source: . .\\cgo-env.ps1)\n${snippets.ps1}\n` : `# cgo settings for this project (direnv: run \`direnv allow\`)\n${snippets.sh}\n`;
+    out.push({ title: `Set ${change.key} for this project only: create ${path.basename(envrc)}`, kind: 'quickfix', diagnostic: d, create: [{ file: envrc, text }] });
+  }
+  const vscodeSettings = path.join(folder, '.vscode', 'settings.json');
+  if (canCreateFiles && !fs.existsSync(vscodeSettings)) {
+    const json = { 'cgo.env': { [change.key]: value }, 'go.toolsEnvVars': { [change.key]: value }, 'gopls': { env: { [change.key]: value } } };
+    out.push({ title: `Set ${change.key} in .vscode/settings.json (cgo-ls, the Go extension and gopls)`, kind: 'quickfix', diagnostic: d, create: [{ file: vscodeSettings, text: JSON.stringify(json, null, 2) + '\n' }] });
+  }
+  out.push({
+    title: `Show how to set ${change.key} in your shell or editor`,
+    kind: 'quickfix',
+    diagnostic: d,
+    show: [
+      `${change.key}=${value}`,
+      `bash/zsh:   ${snippets.sh}`,
+      `fish:       ${snippets.fish}`,
+      `PowerShell: ${snippets.ps1}`,
+      `cmd.exe:    ${snippets.cmd}`,
+      `Neovim:     cmd_env = { ${change.key} = ${JSON.stringify(value)} }  (in the cgo_ls / gopls config)`,
+      `Helix:      [language-server.cgo-ls] environment = { ${change.key} = ${JSON.stringify(value)} }`,
+      `VS Code:    "go.toolsEnvVars": { "${change.key}": ${JSON.stringify(value)} }, "cgo.env": { "${change.key}": ${JSON.stringify(value)} }`,
+    ].join('\n'),
+  });
   return out;
 }
 
