@@ -242,3 +242,46 @@ describe('fix all', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('package fixes\n\n// #include <stdio.h>\nimport "C"\n\n//export Many\nfunc Many() { C.puts(nil) }\n');
   });
 });
+
+describe('toolchain environment fixes', () => {
+  let xdir: string;
+  let xhome: string;
+  let x: LspClient;
+  beforeAll(async () => {
+    xdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-cross-'));
+    fs.writeFileSync(path.join(xdir, 'go.mod'), 'module example.com/cross\n\ngo 1.21\n');
+    fs.writeFileSync(path.join(xdir, 'w.go'), 'package cross\n\n// #include <windows.h>\nimport "C"\n\nfunc Tick() uint32 { return uint32(C.GetTickCount()) }\n');
+    xhome = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-home-'));
+    // Cross-compiling for windows from linux: cgo is off by default, and the host gcc is the wrong compiler.
+    const env = { ...process.env, HOME: xhome, GOENV: path.join(xhome, 'goenv'), GOOS: 'windows', GOARCH: 'amd64' };
+    delete env['CC'];
+    delete env['CGO_ENABLED'];
+    x = new LspClient({ env });
+    await x.initialize(xdir, { initializationOptions: { diagnosticsScope: 'openFiles', checkShellEnv: false } });
+  });
+  afterAll(async () => {
+    await x.shutdown();
+    fs.rmSync(xdir, { recursive: true, force: true });
+    fs.rmSync(xhome, { recursive: true, force: true });
+  });
+
+  it('offers CGO_ENABLED=1 and the MinGW-w64 CC when cgo is off for a windows cross build, and both clear the problems', async () => {
+    const file = path.join(xdir, 'w.go');
+    const uri = x.open(file);
+    const pub = await x.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/disabled'));
+    const disabled = pub.diagnostics.find((d) => d.code === 'cgo/disabled');
+    const actions = (await x.request('textDocument/codeAction', { textDocument: { uri }, range: disabled.range, context: { diagnostics: [disabled] } })) as any[];
+    const enable = actions.find((a) => a.command?.arguments?.[0]?.key === 'CGO_ENABLED');
+    const cc = actions.find((a) => a.command?.arguments?.[0]?.key === 'CC');
+    expect(cc.command.arguments[0].value).toBe('x86_64-w64-mingw32-gcc');
+    expect(actions.some((a) => a.command?.command === 'cgo.showFixInstructions' && /go\.toolsEnvVars/.test(a.command.arguments[0]))).toBe(true);
+    expect(actions.some((a) => /\.envrc/.test(a.title) && a.edit?.documentChanges?.[0]?.kind === 'create')).toBe(true);
+    for (const a of [cc, enable]) {
+      const res = await x.request('workspace/executeCommand', { command: a.command.command, arguments: a.command.arguments });
+      expect(res.ok, res.output).toBe(true);
+    }
+    // With mingw-w64 on PATH (installed by .ci/run) the file now compiles for windows: no toolchain problem left.
+    const after = await x.waitForDiagnostics(uri, (p) => !p.diagnostics.some((d) => d.code === 'cgo/disabled' || d.code === 'cgo/cc-wrong-target'));
+    expect(after.diagnostics.filter((d) => d.severity === 1)).toEqual([]);
+  });
+});

@@ -134,6 +134,8 @@ export function startServer(connection: Connection): void {
     if (version !== undefined && documents.get(uri)?.version !== version) return; // stale text
     publish(uri, file, result.diagnostics, version);
     if (result.compileStale && mode === 'cached' && settings.compileOnChange) scheduleCompile(uri, file);
+    // A toolchain probed for the first time brings files to watch (GOENV file, go.env, the compilers).
+    void updateWatchedToolchainFiles().catch(() => undefined);
   }
 
   function scheduleCompile(uri: string, file: string): void {
