@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../server/src/engine/engine.js';
 import { renderCodesSection } from '../../server/src/engine/protocol-doc.js';
+import { FIX_DOCS } from '../../server/src/engine/fixes.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -34,6 +35,11 @@ describe('diagnostic code catalogue', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('documents code actions only for codes that exist', () => {
+    const known = new Set(codes.map((c) => c.code));
+    expect(Object.keys(FIX_DOCS).filter((c) => !known.has(c))).toEqual([]);
   });
 
   it('protocol.md carries the generated section (run node scripts/protocol-codes.mjs after changing codes)', () => {

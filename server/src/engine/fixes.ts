@@ -581,3 +581,30 @@ export async function fixAll(diagnostics: CgoDiagnostic[], ctx: FixContext): Pro
 function overlaps(a: Range, b: Range): boolean {
   return comparePositions(a.start, b.end) < 0 && comparePositions(b.start, a.end) < 0 ? true : comparePositions(a.start, b.start) === 0;
 }
+
+/** The code actions each diagnostic code offers (documented per code in protocol.md). */
+export const FIX_DOCS: Record<string, string[]> = {
+  'cgo/preamble-detached': ['Remove the blank line between the preamble and `import "C"` (preferred, in fix-all)', 'For a comment on an import group: move "C" into its own `import "C"` below the comment'],
+  'cgo/preamble-split': ['Join the comment groups with `//` lines so the lost `#cgo`/`#include` lines reach cgo (in fix-all)'],
+  'cgo/renamed-import': ['Use plain `import "C"` and rewrite `c.X` as `C.X` (in fix-all)'],
+  'cgo/export-name': ['Change the comment to `//export <FuncName>` (preferred)', 'Rename the function to the exported name'],
+  'cgo/export-ignored': ['Write `// export X` as `//export X` (in fix-all)', 'Remove the blank line between `//export` and the function'],
+  'cgo/export-preamble-definition': ['Make the function definition `static inline` (preferred)', 'Move the definition to a new `.c` file and keep only its declaration in the preamble'],
+  'cgo/condition-spacing': ['Rewrite the condition without spaces (`linux&&arm64`, preferred) or as `linux,arm64`'],
+  'cgo/condition-invalid': ['Rewrite `goos/goarch` as `goos,goarch`'],
+  'cgo/directive-verb': ['Change the verb to the suggested one (in fix-all)'],
+  'cgo/unsafe-argument': ['For a quoted `-DNAME=\\"v\\"`: replace the flag by `#define NAME "v"` in the preamble (in fix-all)'],
+  'cgo/unresolved-name': ['Add the `#include` of the header that declares a well-known symbol (in fix-all)', 'Correct a misspelt name to the suggestion (e.g. `C.Cstring` → `C.CString`)'],
+  'cgo/c-warning': ['Add the `#include` for an implicitly declared well-known function'],
+  'cgo/flag-not-allowed': ['Run `go env -w CGO_<VERB>_ALLOW=<regexp matching exactly this flag>` (only when picked)', 'Create `.envrc` / `cgo-env.ps1` or `.vscode/settings.json` with that variable', 'Show the variable for bash/zsh, fish, PowerShell, cmd, Neovim, Helix and VS Code'],
+  'cgo/cc-not-found': ['Run `go env -u CC` when CC comes from the GOENV file', 'Show the command that installs a C compiler for this OS'],
+  'cgo/cc-wrong-target': ['Run `go env -w CC=<cross compiler>` (e.g. `x86_64-w64-mingw32-gcc`)', 'Project-local `.envrc` / `.vscode/settings.json` with CC', 'Show the install command for the cross compiler'],
+  'cgo/msvc-compiler': ['Run `go env -w CC=<MinGW-w64 compiler>`', 'Show the install command for MinGW-w64'],
+  'cgo/cygwin-compiler': ['Run `go env -w CC=<MinGW-w64 compiler>`', 'Show the install command for MinGW-w64'],
+  'cgo/mingw32-for-amd64': ['Run `go env -w CC=x86_64-w64-mingw32-gcc`', 'Show the install command for 64-bit MinGW-w64'],
+  'cgo/disabled': ['Cross-compiling: `go env -w CGO_ENABLED=1` and `go env -w CC=<cross compiler>`', 'CGO_ENABLED=0 from the GOENV file: `go env -u CGO_ENABLED`', 'Show the install command for a C compiler'],
+  'cgo/go-version-too-old': ['Run `go env -w GOTOOLCHAIN=auto` so the go command fetches the Go release go.mod asks for'],
+  'cgo/windows-runtime-dll': ['Insert `#cgo windows LDFLAGS: -static-libgcc -static-libstdc++` (or `-static`) into the preamble (preferred)', 'Show which DLLs to ship next to the .exe, or the folder to put on PATH'],
+  'cgo/pkg-config-package-not-found': ['Show the command that installs the package (apt/dnf/pacman/apk/brew/MSYS2) when it can be named reliably'],
+  'cgo/library-not-found': ['Show the command that installs the library (when it can be named reliably)'],
+};

@@ -1,6 +1,7 @@
 // Renders the diagnostic-code catalogue as the markdown section of protocol.md (one heading per code so each
 // has a stable anchor that `codeDescription.href` can point at).
 import { Engine } from './engine.js';
+import { FIX_DOCS } from './fixes.js';
 
 export function renderCodesSection(): string {
   const codes = [...Engine.codes()].sort((a, b) => a.code.localeCompare(b.code));
@@ -8,6 +9,8 @@ export function renderCodesSection(): string {
   for (const c of codes) out.push(`| [\`${c.code}\`](#${anchor(c.code)}) | ${c.severity} | ${escapeCell(c.title)} |`);
   for (const c of codes) {
     out.push('', `### \`${c.code}\``, '', `**${c.severity}** — ${c.title}`, '', `- **Cause:** ${c.cause}`, `- **Fix:** ${c.fix}`);
+    const actions = FIX_DOCS[c.code];
+    out.push(actions ? `- **Code actions:** ${actions.join('; ')}.` : '- **Code actions:** none (the fix needs a decision only the user can make; the message says what to do).');
     if (c.example) out.push('- **Example:**', '', '```go', c.example, '```');
   }
   return out.join('\n');

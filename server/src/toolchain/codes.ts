@@ -167,4 +167,13 @@ export const codes: CodeInfo[] = [
     cause: 'A `#cgo pkg-config:` directive runs $PKG_CONFIG (default pkg-config): `<pkg>: exec: "pkg-config": executable file not found in $PATH`. Only matters where such a directive is used (data.onlyIfPkgConfigUsed).',
     fix: 'Install pkg-config (pkgconf; Windows: MSYS2 mingw-w64-x86_64-pkgconf) and put it on PATH, or set PKG_CONFIG.',
   },
+  {
+    code: 'cgo/wsl-windows-toolchain',
+    severity: 'error',
+    title: 'A Windows go.exe or gcc.exe is used from WSL',
+    cause:
+      "Inside WSL, PATH usually includes the Windows PATH (/mnt/c/...). A Windows `go.exe` or `gcc.exe` found there builds with Windows' environment and produces Windows objects, so cgo for Linux fails or the wrong toolchain silently wins.",
+    fix: 'Install Go and gcc inside WSL (apt, or Go from go.dev/dl with /usr/local/go/bin first on PATH); optionally set `appendWindowsPath = false` under [interop] in /etc/wsl.conf.',
+    example: '# PATH=/mnt/c/Program Files/Go/bin:... inside WSL\n// #include <stdio.h>\nimport "C"',
+  },
 ];

@@ -74,6 +74,52 @@ function problem(
   ctx.problems.push({ code, severity, message, target: extra.target ?? 'import-c', ...extra });
 }
 
+/** Whether this Linux is WSL (WSL sets WSL_DISTRO_NAME / WSL_INTEROP; its kernel release says "microsoft"). */
+async function isWsl(platform: Platform, env: Env): Promise<boolean> {
+  if (platform.os !== 'linux') return false;
+  if (envGet(env, 'WSL_DISTRO_NAME', 'linux') !== undefined || envGet(env, 'WSL_INTEROP', 'linux') !== undefined) return true;
+  return /microsoft/i.test((await platform.readFile('/proc/sys/kernel/osrelease')) ?? '');
+}
+
+/** A path on a Windows drive as WSL mounts it (/mnt/c/…), or a Windows executable. */
+function isWindowsSide(p: string): boolean {
+  return /^\/mnt\/[a-z]\//i.test(p) || /\.exe$/i.test(p);
+}
+
+async function wslProblems(
+  ctx: Ctx,
+  env: Env,
+  t: { goPath: string | null; goFound: boolean; cc: CompilerInfo | null; cxx: CompilerInfo | null; cgoEnabled: boolean },
+): Promise<void> {
+  if (!(await isWsl(ctx.platform, env))) return;
+  const fix = 'install the Linux toolchain inside WSL (e.g. `sudo apt install golang gcc`, or Go from go.dev/dl with /usr/local/go/bin first on PATH); to keep Windows programs off the Linux PATH, set `appendWindowsPath = false` under [interop] in /etc/wsl.conf';
+  if (t.goPath && isWindowsSide(t.goPath)) {
+    problem(ctx, 'cgo/wsl-windows-toolchain', 'error', `The go command on PATH is ${t.goPath}, a Windows program reached through WSL's PATH: it builds with Windows' environment and C toolchain, not this Linux. Fix: ${fix}.`, {
+      data: { program: 'go', path: t.goPath },
+    });
+  } else if (!t.goFound) {
+    const win = await lookPath('go.exe', ctx.platform);
+    if (win.ok) {
+      problem(ctx, 'cgo/wsl-windows-toolchain', 'error', `Only a Windows go.exe is on PATH (${win.path}); inside WSL the go command must be the Linux one. Fix: ${fix}.`, { data: { program: 'go.exe', path: win.path } });
+    }
+  }
+  for (const [key, info] of [['CC', t.cc], ['CXX', t.cxx]] as const) {
+    if (!info) continue;
+    if (info.path && isWindowsSide(info.path)) {
+      problem(ctx, 'cgo/wsl-windows-toolchain', key === 'CC' ? 'error' : 'warning', `${key} resolves to ${info.path}, a Windows compiler reached through WSL's PATH: it cannot build Linux objects for cgo. Fix: ${fix}.`, {
+        data: { program: key, path: info.path, ...(key === 'CXX' ? { onlyIfCxxUsed: true } : {}) },
+      });
+    } else if (!info.path && t.cgoEnabled && info.argv[0] && !info.argv[0].endsWith('.exe')) {
+      const win = await lookPath(info.argv[0] + '.exe', ctx.platform);
+      if (win.ok) {
+        problem(ctx, 'cgo/wsl-windows-toolchain', 'warning', `${key} ${info.argv[0]} is not installed in WSL; only the Windows ${info.argv[0]}.exe (${win.path}) is on PATH, which cannot build Linux objects. Fix: ${fix}.`, {
+          data: { program: key, path: win.path, ...(key === 'CXX' ? { onlyIfCxxUsed: true } : {}) },
+        });
+      }
+    }
+  }
+}
+
 async function runSafe(command: string, args: string[], ctx: Ctx, env: NodeJS.ProcessEnv, cwd?: string): Promise<RunResult> {
   try {
     return await run(command, args, { cwd: cwd ?? ctx.folder, env, timeoutMs: ctx.timeoutMs, signal: ctx.signal, maxOutput: 1024 * 1024 });
@@ -634,6 +680,9 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
       { data: { onlyIfPkgConfigUsed: true, pkgConfig: pkgArgv[0] } },
     );
   }
+
+  // WSL: a Windows go.exe / gcc.exe reached through WSL's PATH interop is the wrong toolchain for Linux builds.
+  await wslProblems(ctx, env, { goPath, goFound: winnerLp.ok, cc, cxx, cgoEnabled: decision.enabled });
 
   // 10. GODEBUG cgocheck.
   if (godebug) {
