@@ -178,6 +178,7 @@ async function nameHover(name: string, hc: HoverContext): Promise<string> {
   }
   const decl = name.startsWith('sizeof_') ? null : await findDeclaration(name.replace(/^(struct|union|enum)_/, ''), hc);
   if (decl) {
+    if (!kind && decl.text.startsWith('#define')) out[0] += ' — macro (cgo reads its value as a constant when it is a literal)';
     out.push('```c\n' + decl.text + '\n```');
     out.push(`\`${decl.file}:${decl.line}\``);
   }
