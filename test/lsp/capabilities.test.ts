@@ -47,6 +47,10 @@ describe('client capabilities', () => {
     const d = c.notifications.find((n) => n.method === 'textDocument/publishDiagnostics' && n.params.diagnostics.length > 0)!.params.diagnostics[0];
     expect(d.codeDescription.href).toMatch(/protocol\.md#/);
     expect(requested(c, 'workspace/configuration').length).toBeGreaterThan(0);
+    // Watching the toolchain's own files must not feed back into re-probes (a quiet server stays quiet).
+    await c.settle(1500);
+    const logs = c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => n.params.message as string);
+    expect(logs.filter((m) => m.includes('re-probing'))).toEqual([]);
   });
 
   it('Helix: no dynamic configuration registration (not supported), no codeDescription (not advertised)', async () => {

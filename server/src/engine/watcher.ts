@@ -1,9 +1,19 @@
 // Server-side file watching (chokidar): folders, not files; ignored names skipped; events batched. When the
 // OS refuses more watches (inotify limits), it logs once and degrades to what the client reports
 // (didChangeWatchedFiles) and to re-checks on save — it never fails the server.
+import fs from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from '../core/types.js';
+
+function stampOf(file: string): string {
+  try {
+    const st = fs.statSync(file);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
 
 export type ChangeKind = 'created' | 'changed' | 'deleted';
 export interface FileChange {
@@ -36,6 +46,7 @@ export class Watcher {
   private timer: NodeJS.Timeout | null = null;
   private degraded = false;
   private watchedFiles = new Set<string>();
+  private stamps = new Map<string, string>();
 
   constructor(private readonly opts: WatcherOptions) {}
 
@@ -57,13 +68,16 @@ export class Watcher {
     this.setFiles(this.opts.files);
   }
 
-  /** Replaces the set of single files watched (toolchain inputs change when the toolchain model changes). */
+  /**
+   * Adds single files to watch (toolchain inputs). The set only grows: a re-probe that briefly knows fewer
+   * files must not tear watchers down and up again (a new watcher reports existing files as added).
+   */
   setFiles(files: string[]): void {
-    const next = new Set(files.filter(Boolean).map((f) => path.resolve(f)));
-    if (next.size === this.watchedFiles.size && [...next].every((f) => this.watchedFiles.has(f))) return;
+    const next = new Set([...this.watchedFiles, ...files.filter(Boolean).map((f) => path.resolve(f))]);
+    if (next.size === this.watchedFiles.size) return;
     void this.fileWatcher?.close();
     this.watchedFiles = next;
-    if (next.size === 0) return;
+    for (const f of next) if (!this.stamps.has(f)) this.stamps.set(f, stampOf(f));
     // Watch each file's folder filtered to the file: catches creation and atomic replace (go env -w renames).
     const dirs = [...new Set([...next].map((f) => path.dirname(f)))];
     this.fileWatcher = watch(dirs, {
@@ -92,7 +106,14 @@ export class Watcher {
 
   /** Feeds a change from elsewhere (the client's didChangeWatchedFiles) into the same batch. */
   queue(file: string, kind: ChangeKind): void {
-    this.pending.set(path.resolve(file), kind);
+    const abs = path.resolve(file);
+    // For watched single files, only a real change counts (size, mtime or existence differ from last time).
+    if (this.watchedFiles.has(abs)) {
+      const now = stampOf(abs);
+      if (this.stamps.get(abs) === now) return;
+      this.stamps.set(abs, now);
+    }
+    this.pending.set(abs, kind);
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;

@@ -242,12 +242,14 @@ export function startServer(connection: Connection): void {
   async function onFileChanges(changes: FileChange[]): Promise<void> {
     const inputs = new Set(await engine.toolchainInputs());
     let toolchainChanged = false;
+    const changedInputs: string[] = [];
     const again = new Set<string>();
     const trackedOrOpen = () => [...tracked, ...documents.all().flatMap((d) => uriToPath(d.uri) ?? [])];
     for (const c of changes) {
       const base = path.basename(c.file);
       if (inputs.has(c.file)) {
         toolchainChanged = true;
+        changedInputs.push(`${c.file} (${c.kind})`);
         continue;
       }
       if (base === 'go.mod' || base === 'go.work') {
@@ -290,7 +292,7 @@ export function startServer(connection: Connection): void {
       }
     }
     if (toolchainChanged) {
-      log.info('toolchain inputs changed (GOENV file, go.env or an executable): re-probing');
+      log.info(`toolchain inputs changed: ${changedInputs.join(', ')}; re-probing`);
       engine.invalidateToolchains();
       reanalyzeAll();
       await updateWatchedToolchainFiles();
