@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run, type RunResult } from '../util/proc.js';
+import { goQuote } from '../core/goquote.js';
 
 export interface ProbeOpts {
   env: NodeJS.ProcessEnv;
@@ -259,21 +260,6 @@ export function parseLibrarySearchDirs(stdout: string): string[] | null {
   return out;
 }
 
-/** Go's strconv.Quote for the `#line N "path"` directive (cmd/cgo uses %q). */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
-}
 
 /** os.devNull, exported so tests and callers agree. */
 export const DEV_NULL = os.devNull;
@@ -284,3 +270,5 @@ export function clearCompilerCaches(): void {
   includeDirCache.clear();
   libDirCache.clear();
 }
+
+export { goQuote };

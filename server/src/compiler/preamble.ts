@@ -37,6 +37,7 @@ import { packageManagerHint, type OsInfo } from './pkgconfig.js';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import * as os from 'node:os';
+import { CGO_BUILTIN_PROLOG } from '../gomodel/preamble.js';
 
 export type { NameKind } from './cnames.js';
 
@@ -94,30 +95,8 @@ export interface PreambleResult {
   missingHeaderCandidates: string[];
 }
 
-/** cmd/cgo's builtinProlog (cmd/cgo/out.go), verbatim. */
-export const BUILTIN_PROLOG = `
-#line 1 "cgo-builtin-prolog"
-#include <stddef.h>
-
-/* Define intgo when compiling with GCC.  */
-typedef ptrdiff_t intgo;
-
-#define GO_CGO_GOSTRING_TYPEDEF
-typedef struct { const char *p; intgo n; } _GoString_;
-typedef struct { char *p; intgo n; intgo c; } _GoBytes_;
-_GoString_ GoString(char *p);
-_GoString_ GoStringN(char *p, int l);
-_GoBytes_ GoBytes(void *p, int n);
-char *CString(_GoString_);
-void *CBytes(_GoBytes_);
-void *_CMalloc(size_t);
-
-__attribute__ ((unused))
-static size_t _GoStringLen(_GoString_ s) { return (size_t)s.n; }
-
-__attribute__ ((unused))
-static const char *_GoStringPtr(_GoString_ s) { return s.p; }
-`;
+/** cmd/cgo's builtinProlog (cmd/cgo/out.go), verbatim (kept with the Go model). */
+export const BUILTIN_PROLOG = CGO_BUILTIN_PROLOG;
 
 /** At most this many diagnostics come from one compiler run (a compiler printing megabytes stays harmless). */
 export const MAX_COMPILER_DIAGNOSTICS = 100;

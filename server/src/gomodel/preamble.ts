@@ -4,6 +4,7 @@ import { byteColumnToUtf16 } from '../core/text.js';
 import { isCgoDirectiveLine } from './cdecls.js';
 import { mapPre } from './model.js';
 import type { CgoImport, GoFile, Preamble } from './types.js';
+import { goQuote } from '../core/goquote.js';
 
 export { isFileIncluded, parsePlusBuildLineExpr } from './build.js';
 
@@ -43,49 +44,10 @@ export function preambleContaining(file: GoFile, pos: Position): { cImport: CgoI
   return null;
 }
 
-/** Go's strconv.Quote (`%q`), as cmd/cgo writes the path into `#line N "<path>"`. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    switch (ch) {
-      case '"':
-        out += '\\"';
-        continue;
-      case '\\':
-        out += '\\\\';
-        continue;
-      case '\x07':
-        out += '\\a';
-        continue;
-      case '\b':
-        out += '\\b';
-        continue;
-      case '\f':
-        out += '\\f';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\t':
-        out += '\\t';
-        continue;
-      case '\v':
-        out += '\\v';
-        continue;
-    }
-    if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += '\uFFFD'; // lone surrogate = invalid UTF-8 → U+FFFD
-    else if (cp >= 0x80 && /[\p{C}\p{Zl}\p{Zp}]/u.test(ch)) out += cp > 0xffff ? '\\U' + cp.toString(16).padStart(8, '0') : '\\u' + cp.toString(16).padStart(4, '0');
-    else out += ch;
-  }
-  return out + '"';
-}
 
 /** cmd/cgo builtinProlog (cmd/cgo/out.go, go1.26): prepended to the preamble for every compiler run. */
+export { goQuote };
+
 export const CGO_BUILTIN_PROLOG = `
 #line 1 "cgo-builtin-prolog"
 #include <stddef.h>

@@ -2,32 +2,15 @@
 // compiler says about itself (`--version`, `-dumpmachine`): family, flavour, version, target triple.
 import type { CompilerInfo } from './types.js';
 import { pathFor, type GoOS } from './platform.js';
+import { quotedSplit as splitEnvValue } from '../cgorules/split.js';
 
 /**
  * cmd/internal/quoted.Split: fields separated by space/tab/CR/LF; a quote (' or ") is only special at the start of a
  * field and runs to the next identical quote, with no escapes. Unterminated → `unterminated " string`.
  */
 export function quotedSplit(s: string): { ok: true; args: string[] } | { ok: false; error: string } {
-  const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
-  const args: string[] = [];
-  let i = 0;
-  while (i < s.length) {
-    while (i < s.length && isSpace(s[i]!)) i++;
-    if (i >= s.length) break;
-    const c = s[i]!;
-    if (c === '"' || c === "'") {
-      const end = s.indexOf(c, i + 1);
-      if (end < 0) return { ok: false, error: `unterminated ${c} string` };
-      args.push(s.slice(i + 1, end));
-      i = end + 1;
-      continue;
-    }
-    let j = i;
-    while (j < s.length && !isSpace(s[j]!)) j++;
-    args.push(s.slice(i, j));
-    i = j;
-  }
-  return { ok: true, args };
+  const r = splitEnvValue(s);
+  return r.error === null ? { ok: true, args: r.fields } : { ok: false, error: r.error };
 }
 
 /**

@@ -4,6 +4,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { access, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { goQuote } from '../core/goquote.js';
 
 /** GOOS names (what `go env GOHOSTOS` prints). */
 export type GoOS =
@@ -235,21 +236,6 @@ export function withEnv(platform: Platform, env: Env): Platform {
 // LookPath, as os/exec implements it (lp_unix.go / lp_windows.go, Go 1.19+ with the ErrDot rule and the 1.25
 // validateLookPath check).
 
-/** Go's strconv.Quote for the ASCII cases that occur in paths (backslash and quote escaped). */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === '"') out += '\\"';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
-}
 
 export type LookPathResult =
   | { ok: true; path: string }
@@ -479,3 +465,5 @@ export async function lookPathAll(name: string, platform: Platform): Promise<str
 export function exeName(base: string, os: GoOS): string {
   return os === 'windows' ? `${base}.exe` : base;
 }
+
+export { goQuote };

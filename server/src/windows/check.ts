@@ -18,6 +18,7 @@ import {
   type SearchDirKind,
 } from './dlls.js';
 import { isPeError, readPeImportsFile } from './pe.js';
+import { quotedSplit as splitEnvValue } from '../cgorules/split.js';
 
 export const WINDOWS_RUNTIME_DLL = 'cgo/windows-runtime-dll';
 
@@ -49,30 +50,9 @@ export interface RuntimeDllInput {
   runtime?: MingwRuntime | null;
 }
 
-/** Whitespace split with '…' / "…" quoting (cmd/internal/quoted.Split), enough to spot flags in CGO_LDFLAGS. */
+/** cmd/internal/quoted.Split; an unparsable value yields no flags (the go command refuses it anyway). */
 function quotedSplit(s: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i < s.length && out.length < 10_000) {
-    while (i < s.length && /\s/.test(s[i]!)) i++;
-    if (i >= s.length) break;
-    const q = s[i];
-    if (q === '"' || q === "'") {
-      const j = s.indexOf(q, i + 1);
-      if (j < 0) {
-        out.push(s.slice(i + 1));
-        break;
-      }
-      out.push(s.slice(i + 1, j));
-      i = j + 1;
-    } else {
-      let j = i;
-      while (j < s.length && !/\s/.test(s[j]!)) j++;
-      out.push(s.slice(i, j));
-      i = j;
-    }
-  }
-  return out;
+  return splitEnvValue(s).fields;
 }
 
 /** All linker flags that reach the external link: CGO_LDFLAGS, the package's flags, `-extldflags` in GOFLAGS. */
