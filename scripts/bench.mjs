@@ -1,0 +1,762 @@
+#!/usr/bin/env node
+// cgo-ls performance bench. One run prints medians and ratios measured in the same run and writes them to
+// .bench/results.json (and .bench/results.md). It measures, against the built server (dist/):
+//
+//   (a) cold start: a fresh server per run, didOpen → first publish with the missing-header diagnostic;
+//       against the floor (`go env -json` + one `gcc -fsyntax-only -xc -` on the same preamble, run by the
+//       bench) and against `go build` of that package (what users run today, build cache warm);
+//   (b) an edit outside the preamble → republish, and how many subprocesses the server started (want 0);
+//   (c) an edit inside the preamble → republish with the new compiler result, with the default debounce
+//       and with debounceMs 0 (compile cost alone);
+//   (d) hover on `import "C"` and on `C.name`s;
+//   (e) gopls on the same module (installed into .bench/bin through the Go module proxy — the only network
+//       access of the bench): time to its first diagnostic, and what each server says;
+//   (f) scale: a generated workspace (20 000 .go files, 200 cgo files): scan + publish time, peak RSS, and
+//       a change to a shared header reaching every file that includes it.
+//
+// Usage: node scripts/bench.mjs [--quick] [--only=a,b,c,d,e,f] [--no-gopls] [--reinstall-gopls]
+// (`npm run bench` builds first). No thresholds: this measures, it does not test. Every process it starts is
+// killed (whole process tree) on exit, error or Ctrl-C.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LspClient, uriOf } from './bench/lsp.mjs';
+import { DescendantSampler, cpuSeconds, installExitHooks, killAll, procStatus, startProcess, timeRun } from './bench/procs.mjs';
+import { MISSING_HEADER, brokenCommonH, commonH, missingHeaderSource, preambleForGcc, writeMissingModule, writeScaleWorkspace } from './bench/fixtures.mjs';
+import { fmtMs, fmtRatio, markdownTable, median, ratio, summary, textTable } from './bench/stats.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..');
+const benchDir = path.join(repo, '.bench');
+const serverMain = path.join(repo, 'dist', 'main.js');
+const traceHook = pathToFileURL(path.join(here, 'bench', 'spawn-trace.mjs')).toString();
+
+// ---- options ---------------------------------------------------------------------------------------------
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const onlyArg = argv.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+const wants = (s) => !only || only.has(s);
+const noGopls = argv.includes('--no-gopls');
+const reinstallGopls = argv.includes('--reinstall-gopls');
+
+const N = quick
+  ? { cold: 3, floor: 5, goBuild: 3, edit: 5, preamble: 3, hover: 10, gopls: 1, scaleChange: 1 }
+  : { cold: 7, floor: 15, goBuild: 7, edit: 20, preamble: 10, hover: 30, gopls: 3, scaleChange: 3 };
+const SCALE = quick ? { files: 2_000, packages: 200, cgoFiles: 20 } : { files: 20_000, packages: 2_000, cgoFiles: 200 };
+
+// Nothing the bench runs may reach the network (except the gopls install): no toolchain download, no proxy.
+const offlineEnv = { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off' };
+// The server gets the user's environment plus the same two guards (neither affects what it reports here).
+const serverEnv = { ...offlineEnv };
+
+const results = { mode: quick ? 'quick' : 'full', startedAt: new Date().toISOString(), machine: null, sections: {} };
+const rows = [];
+const notes = [];
+const benchStart = performance.now();
+
+const epoch = (t) => performance.timeOrigin + t; // bench performance.now() → epoch ms (the spawn trace's clock)
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const firstLine = (s) => String(s ?? '').split('\n')[0];
+const say = (s = '') => process.stdout.write(s + '\n');
+
+function row(section, what, s, ratioText = '', n = s?.n) {
+  rows.push([section, what, String(n ?? '—'), fmtMs(s?.median), s?.min !== undefined ? `${fmtMs(s.min)} … ${fmtMs(s.max)}` : '', ratioText]);
+}
+
+// ---- machine ---------------------------------------------------------------------------------------------
+function tryCmd(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { env: offlineEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 }).trim();
+  } catch (e) {
+    return `unavailable (${firstLine(e.message)})`;
+  }
+}
+
+function machine() {
+  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  const m = {
+    nproc: tryCmd('nproc', []),
+    cpu: model.trim(),
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    go: tryCmd('go', ['version']),
+    gcc: firstLine(tryCmd('gcc', ['--version'])),
+    strace: tryCmd('sh', ['-c', 'command -v strace || true']) || 'not installed',
+    commit: `${tryCmd('git', ['-C', repo, 'rev-parse', '--short', 'HEAD'])}${tryCmd('git', ['-C', repo, 'status', '--porcelain', '--', 'server']) ? ' (server/ has uncommitted changes)' : ''}`,
+  };
+  return m;
+}
+
+// ---- servers ---------------------------------------------------------------------------------------------
+/** Starts cgo-ls over stdio (optionally with the spawn-trace preload), initialized on `root`. */
+async function startServer(root, { initOptions = {}, trace = false, label = 'server' } = {}) {
+  const env = { ...serverEnv };
+  const args = [];
+  let traceFile = null;
+  if (trace) {
+    traceFile = path.join(benchDir, 'traces', `${label}-${process.pid}-${Date.now()}.jsonl`);
+    fs.mkdirSync(path.dirname(traceFile), { recursive: true });
+    env.CGO_LS_BENCH_TRACE = traceFile;
+    args.push('--import', traceHook);
+  }
+  args.push(serverMain, '--stdio');
+  const client = new LspClient(process.execPath, args, { env, cwd: root });
+  const init = await client.initialize(root, initOptions);
+  return { client, traceFile, initMs: init.t - client.spawnedAt };
+}
+
+/** Subprocesses recorded by the spawn trace, optionally those that started in [from, to] (bench clock). */
+function traced(traceFile, from = -Infinity, to = Infinity) {
+  if (!traceFile || !fs.existsSync(traceFile)) return [];
+  const lo = epoch(from);
+  const hi = epoch(to);
+  return fs
+    .readFileSync(traceFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((r) => r.event === 'spawn' && r.start >= lo && r.start <= hi);
+}
+
+const hasCode = (code) => (n) => n.params.diagnostics.some((d) => d.code === code);
+const describeSpawn = (r) => `${path.basename(r.command)} ${r.args.filter((a) => a !== '-').slice(0, 6).join(' ')}`.slice(0, 90);
+
+/** Waits until the server uses (almost) no CPU for `windowMs` (chokidar's initial walk, queued analyses). */
+async function waitIdle(pid, { windowMs = 500, maxMs = 120_000, cpuFraction = 0.03 } = {}) {
+  const end = performance.now() + maxMs;
+  let prev = cpuSeconds(pid);
+  while (performance.now() < end) {
+    await sleep(windowMs);
+    const cur = cpuSeconds(pid);
+    if (!cur || !prev) return;
+    if (cur.self - prev.self <= (cpuFraction * windowMs) / 1000 && cur.children - prev.children <= 0.001) return;
+    prev = cur;
+  }
+}
+
+/** Counts execve calls of `pid` and its descendants while `work` runs, with strace if it is installed. */
+async function straceCount(pid, work) {
+  const which = tryCmd('sh', ['-c', 'command -v strace || true']);
+  if (!which || which.startsWith('unavailable')) return { available: false };
+  const out = path.join(benchDir, 'traces', `strace-${pid}-${Date.now()}.txt`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const st = startProcess(which, ['-f', '-qq', '-e', 'trace=execve', '-e', 'signal=none', '-o', out, '-p', String(pid)], { env: offlineEnv, stdio: 'ignore' });
+  const exited = new Promise((r) => st.once('exit', r));
+  await sleep(400); // strace attaches to every thread
+  if (st.exitCode !== null) return { available: false, reason: 'strace could not attach (ptrace not permitted?)' };
+  try {
+    await work();
+  } finally {
+    process.kill(st.pid, 'SIGINT'); // strace detaches cleanly on SIGINT
+    await Promise.race([exited, sleep(3_000)]);
+  }
+  const lines = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split('\n').filter((l) => /execve\(/.test(l)) : [];
+  return { available: true, execve: lines.length, commands: lines.map((l) => /execve\("([^"]+)"/.exec(l)?.[1]).filter(Boolean) };
+}
+
+// ---- (a) cold start --------------------------------------------------------------------------------------
+async function benchCold(mod) {
+  const res = { runs: [], floor: {}, goBuild: {} };
+  const text = fs.readFileSync(mod.file, 'utf8');
+  const uri = uriOf(mod.file);
+  const coldRun = async (initOptions, trace) => {
+    const { client, traceFile, initMs } = await startServer(mod.dir, { initOptions, trace, label: 'cold' });
+    try {
+      const { t: tOpen } = client.open(mod.file, text);
+      const first = await client.waitFor(() => client.published(uri)[0], 60_000, 'first publish');
+      const diag = await client.waitFor(() => client.published(uri).find(hasCode('cgo/header-not-found')), 60_000, 'header-not-found');
+      return {
+        spawnToInit: initMs,
+        openToFirstPublish: first.t - tOpen,
+        openToDiag: diag.t - tOpen,
+        spawnToDiag: diag.t - client.spawnedAt,
+        diagnostics: diag.params.diagnostics.map((d) => ({ code: d.code, line: d.range.start.line + 1, message: firstLine(d.message) })),
+        timeline: trace
+          ? [
+              ...client.logMessages().map((n) => ({ at: n.t - tOpen, what: `log: ${firstLine(n.params.message)}` })),
+              ...client.published(uri).map((n) => ({ at: n.t - tOpen, what: `publish: [${n.params.diagnostics.map((d) => d.code).join(', ')}]` })),
+              ...traced(traceFile).map((r) => ({ at: r.start - epoch(tOpen), durMs: r.end - r.start, what: describeSpawn(r) })),
+            ]
+              .sort((x, y) => x.at - y.at)
+              .map((e) => ({ ...e, at: Math.round(e.at), ...(e.durMs !== undefined ? { durMs: Math.round(e.durMs) } : {}) }))
+          : undefined,
+      };
+    } finally {
+      await client.close();
+    }
+  };
+  // Variants isolate where cold time goes: the login-shell read, the debounce (the open's compile is
+  // superseded by the change event TextDocuments fires on open), and the toolchain-input watcher (workspace
+  // scope only) whose start re-probes the toolchain.
+  const variants = [
+    { key: 'default', label: 'default settings', options: {} },
+    { key: 'noShell', label: 'checkShellEnv false', options: { checkShellEnv: false }, full: true },
+    { key: 'debounce0', label: 'debounceMs 0', options: { debounceMs: 0 }, full: true },
+    { key: 'openFiles', label: 'diagnosticsScope openFiles', options: { diagnosticsScope: 'openFiles' }, full: true },
+    { key: 'allThree', label: 'all three', options: { checkShellEnv: false, debounceMs: 0, diagnosticsScope: 'openFiles' } },
+  ].filter((v) => !quick || !v.full);
+  res.variants = {};
+  for (const v of variants) {
+    say(`  cold start: ${N.cold} fresh servers, ${v.label}…`);
+    const runs = [];
+    for (let i = 0; i < N.cold; i++) runs.push(await coldRun(v.options, false));
+    res.variants[v.key] = { label: v.label, options: v.options, openToDiag: summary(runs.map((r) => r.openToDiag)), spawnToDiag: summary(runs.map((r) => r.spawnToDiag)), runs };
+  }
+  res.runs = res.variants.default.runs;
+  say('  cold start: one traced run with default settings and one with all three (timelines, not counted)…');
+  res.traceRun = await coldRun({}, true);
+  res.traceRunAllThree = await coldRun(variants.at(-1).options, true);
+  res.spawnToInit = summary(res.runs.map((r) => r.spawnToInit));
+  res.openToFirstPublish = summary(res.runs.map((r) => r.openToFirstPublish));
+  res.openToDiag = summary(res.runs.map((r) => r.openToDiag));
+  res.spawnToDiag = summary(res.runs.map((r) => r.spawnToDiag));
+
+  // The floor: what any tool must do at least — ask go for its environment, run the compiler once.
+  const preamble = preambleForGcc(text, mod.file);
+  const goEnv = () => timeRun('go', ['env', '-json'], { cwd: mod.dir, env: offlineEnv });
+  const gcc = () => timeRun('gcc', ['-fsyntax-only', '-xc', '-'], { cwd: mod.dir, env: offlineEnv, input: preamble });
+  say(`  floor: go env -json, gcc -fsyntax-only, node -e 0 (${N.floor} each)…`);
+  await goEnv();
+  await gcc();
+  const samples = { goEnv: [], gcc: [], pair: [], node: [] };
+  let gccOut = '';
+  for (let i = 0; i < N.floor; i++) {
+    const t0 = performance.now();
+    const a = await goEnv();
+    const b = await gcc();
+    samples.pair.push(performance.now() - t0);
+    samples.goEnv.push(a.ms);
+    samples.gcc.push(b.ms);
+    gccOut = b.stderr;
+    samples.node.push((await timeRun(process.execPath, ['-e', '0'], { env: offlineEnv })).ms);
+  }
+  // Where a cold server's own time goes before any subprocess: module loading, and the tree-sitter wasm
+  // runtime + Go/C grammars on the first parse (each in a fresh node, minus nothing: compare with node -e 0).
+  const dist = (p) => pathToFileURL(path.join(repo, 'dist', p)).toString();
+  const loadScript = `await import(${JSON.stringify(dist('lsp/server.js'))}); await import('vscode-languageserver/node.js');`;
+  const parseScript = `const m = await import(${JSON.stringify(dist('gomodel/model.js'))}); await m.parseGoFile(${JSON.stringify(mod.file)}, ${JSON.stringify(text)});`;
+  const nodeModule = (script) => timeRun(process.execPath, ['--input-type=module', '-e', script], { cwd: repo, env: offlineEnv });
+  say(`  cold breakdown: module load, first parse (${N.goBuild} each)…`);
+  await nodeModule(loadScript);
+  samples.load = [];
+  samples.parse = [];
+  samples.execa = [];
+  samples.vls = [];
+  for (let i = 0; i < N.goBuild; i++) {
+    samples.load.push((await nodeModule(loadScript)).ms);
+    samples.parse.push((await nodeModule(parseScript)).ms);
+    samples.execa.push((await nodeModule(`await import('execa');`)).ms);
+    samples.vls.push((await nodeModule(`await import('vscode-languageserver/node.js');`)).ms);
+  }
+  res.breakdown = { nodeImportServer: summary(samples.load), nodeFirstParse: summary(samples.parse), nodeImportExeca: summary(samples.execa), nodeImportVscodeLanguageserver: summary(samples.vls) };
+
+  res.floor = {
+    goEnv: summary(samples.goEnv),
+    gcc: summary(samples.gcc),
+    goEnvThenGcc: summary(samples.pair),
+    nodeStartup: summary(samples.node),
+    gccSays: firstLine(gccOut.split('\n').find((l) => /error/.test(l)) ?? gccOut),
+    preambleBytes: preamble.length,
+  };
+
+  // go build: what users run today. Normal build cache (std and runtime/cgo warm after the first run; the
+  // failing package itself is never cached, so every run redoes its cgo step). No -a: nobody rebuilds std.
+  say(`  go build of the package, warm build cache (${N.goBuild})…`);
+  const goBuild = () => timeRun('go', ['build', '-o', os.devNull, '.'], { cwd: mod.dir, env: offlineEnv });
+  const warm = await goBuild();
+  const gb = [];
+  for (let i = 0; i < N.goBuild; i++) gb.push((await goBuild()).ms);
+  res.goBuild = { warm: summary(gb), exitCode: warm.code, says: (warm.stderr.split('\n').find((l) => /error|fatal/i.test(l)) ?? firstLine(warm.stderr)).trim() };
+  if (!quick) {
+    // Once: the same build with an empty build cache (first build after installing Go or `go clean -cache`).
+    say('  go build with an empty GOCACHE (once, informational)…');
+    const cache = path.join(benchDir, 'gocache-cold');
+    fs.rmSync(cache, { recursive: true, force: true });
+    const cold = await timeRun('go', ['build', '-o', os.devNull, '.'], { cwd: mod.dir, env: { ...offlineEnv, GOCACHE: cache } });
+    fs.rmSync(cache, { recursive: true, force: true });
+    res.goBuild.emptyCache = { ms: Math.round(cold.ms) };
+  }
+
+  const floor = res.floor.goEnvThenGcc.median;
+  row('(a) cold', 'spawn → initialize result (node start + module load)', res.spawnToInit, `${fmtRatio(ratio(res.spawnToInit.median, res.floor.nodeStartup.median))} node -e 0`);
+  row('(a) cold', 'didOpen → first publish (any)', res.openToFirstPublish);
+  row('(a) cold', 'didOpen → header-not-found published', res.openToDiag, `${fmtRatio(ratio(res.openToDiag.median, floor))} floor; ${fmtRatio(ratio(res.openToDiag.median, res.goBuild.warm.median))} go build`);
+  row('(a) cold', 'spawn → header-not-found published', res.spawnToDiag, `${fmtRatio(ratio(res.spawnToDiag.median, floor + res.floor.nodeStartup.median))} floor + node start`);
+  for (const v of variants.slice(1)) {
+    row('(a) cold', `didOpen → diagnostic, ${v.label}`, res.variants[v.key].openToDiag, `${fmtRatio(ratio(res.variants[v.key].openToDiag.median, floor))} floor`);
+  }
+  row('(a) floor', '`go env -json` (GOTOOLCHAIN=local)', res.floor.goEnv);
+  row('(a) floor', '`gcc -fsyntax-only -xc -` on the preamble', res.floor.gcc);
+  row('(a) floor', 'go env -json, then gcc (= the floor)', res.floor.goEnvThenGcc);
+  row('(a) floor', '`node -e 0`', res.floor.nodeStartup);
+  row('(a) parts', '`node` + import dist/lsp/server.js', res.breakdown.nodeImportServer, `+${fmtMs(res.breakdown.nodeImportServer.median - res.floor.nodeStartup.median)} over node -e 0`);
+  row('(a) parts', '`node` + import model + first parseGoFile (tree-sitter wasm)', res.breakdown.nodeFirstParse, `+${fmtMs(res.breakdown.nodeFirstParse.median - res.floor.nodeStartup.median)} over node -e 0`);
+  row('(a) parts', '`node` + import execa (util/proc.ts)', res.breakdown.nodeImportExeca, `+${fmtMs(res.breakdown.nodeImportExeca.median - res.floor.nodeStartup.median)} over node -e 0`);
+  row('(a) parts', '`node` + import vscode-languageserver/node', res.breakdown.nodeImportVscodeLanguageserver, `+${fmtMs(res.breakdown.nodeImportVscodeLanguageserver.median - res.floor.nodeStartup.median)} over node -e 0`);
+  row('(a) today', '`go build` of the package (cache warm)', res.goBuild.warm, `${fmtRatio(ratio(res.goBuild.warm.median, floor))} floor`);
+  if (res.goBuild.emptyCache) rows.push(['(a) today', '`go build`, empty GOCACHE (once)', '1', fmtMs(res.goBuild.emptyCache.ms), '', '']);
+  return res;
+}
+
+// ---- (b) (c) (d): one warm server ------------------------------------------------------------------------
+async function benchWarm(mod) {
+  const res = {};
+  const uri = uriOf(mod.file);
+  let version = 1;
+  const { client, traceFile } = await startServer(mod.dir, { trace: true, label: 'warm' });
+  try {
+    client.open(mod.file, missingHeaderSource(), version);
+    await client.waitFor(() => client.published(uri).find(hasCode('cgo/header-not-found')), 60_000, 'initial diagnostics');
+    await waitIdle(client.pid);
+
+    // (b) edits outside the preamble: a statement added in the function body.
+    say(`  (b) ${N.edit} edits outside the preamble…`);
+    const sampler = new DescendantSampler(client.pid, 2).start();
+    const bStart = performance.now();
+    const b = [];
+    for (let i = 0; i < N.edit; i++) {
+      const v = ++version;
+      const t = client.change(uri, missingHeaderSource(MISSING_HEADER, `\n\tn += ${i}`), v);
+      const p = await client.waitFor(() => client.published(uri, t).find((n) => n.params.version === v), 30_000, 'republish');
+      b.push(p.t - t);
+      if (!p.params.diagnostics.some((d) => d.code === 'cgo/header-not-found')) notes.push('(b) the republish after an edit outside the preamble lost the compiler diagnostic');
+    }
+    await sleep(500); // anything the edits scheduled (the debounce is 300 ms) would have started by now
+    const bEnd = performance.now();
+    const seen = sampler.stop();
+    const bSpawns = traced(traceFile, bStart, bEnd);
+    res.editOutside = { ...summary(b), subprocessesTraced: bSpawns.length, subprocessesSampled: seen.length, sampled: seen.map((s) => s.name) };
+    say('  (b) strace cross-check (5 more edits)…');
+    const st = await straceCount(client.pid, async () => {
+      for (let i = 0; i < 5; i++) {
+        const v = ++version;
+        const t = client.change(uri, missingHeaderSource(MISSING_HEADER, `\n\tn -= ${i}`), v);
+        await client.waitFor(() => client.published(uri, t).find((n) => n.params.version === v), 30_000, 'republish');
+      }
+      await sleep(500);
+    });
+    res.editOutside.strace = st;
+    row(
+      '(b) edit outside',
+      'didChange → republish',
+      res.editOutside,
+      `subprocesses: ${bSpawns.length} traced, ${seen.length} sampled${st.available ? `, ${st.execve} execve (strace)` : ''}`,
+    );
+
+    // (c) edits inside the preamble: a different missing header each time; wait for the publish naming it.
+    const preambleEdits = async (c, label) => {
+      const lat = [];
+      const cached = [];
+      const spawnsPer = [];
+      for (let i = 0; i < N.preamble; i++) {
+        const header = `bench_missing_${label}_${i}_${process.pid}.h`;
+        const v = ++version;
+        const t = c.client.change(uri, missingHeaderSource(header), v);
+        const p = await c.client.waitFor(
+          () => c.client.published(uri, t).find((n) => n.params.version === v && n.params.diagnostics.some((d) => d.code === 'cgo/header-not-found' && d.message.includes(header))),
+          30_000,
+          'preamble republish',
+        );
+        const early = c.client.published(uri, t).find((n) => n.params.version === v);
+        lat.push(p.t - t);
+        cached.push(early.t - t);
+        await waitIdle(c.client.pid, { windowMs: 200 });
+        spawnsPer.push(traced(c.traceFile, t, performance.now()).length);
+      }
+      return { ...summary(lat), firstPublish: summary(cached), subprocessesPerEdit: median(spawnsPer), subprocessesSample: traced(c.traceFile, performance.now() - 2_000).map(describeSpawn) };
+    };
+    say(`  (c) ${N.preamble} edits inside the preamble, debounce 300 ms (default)…`);
+    res.editPreamble = await preambleEdits({ client, traceFile }, 'd300');
+    res.editPreamble.debounceMs = 300;
+
+    // (d) hover, on the same warm server.
+    say(`  (d) hover × ${N.hover}…`);
+    const lines = missingHeaderSource().split('\n');
+    const pos = (needle, offset) => {
+      const line = lines.findIndex((l) => l.includes(needle));
+      return { line, character: lines[line].indexOf(needle) + offset };
+    };
+    const v = ++version;
+    const tv = client.change(uri, missingHeaderSource(), v);
+    await client.waitFor(() => client.published(uri, tv).find((n) => n.params.version === v && n.params.diagnostics.some((d) => d.code === 'cgo/header-not-found')), 30_000, 'reset');
+    await waitIdle(client.pid);
+    const hover = async (position) => {
+      const out = [];
+      let last = null;
+      const t = performance.now();
+      const first = await client.request('textDocument/hover', { textDocument: { uri }, position }); // first: may do one-time work
+      const firstSpawns = traced(traceFile, t, performance.now() + 50).map(describeSpawn);
+      for (let i = 0; i < N.hover; i++) {
+        const r = await client.request('textDocument/hover', { textDocument: { uri }, position });
+        out.push(r.ms);
+        last = r.result;
+      }
+      return { ...summary(out), firstMs: Math.round(first.ms * 10) / 10, firstSpawns, result: last ? `${last.contents.value.length} chars of markdown: ${firstLine(last.contents.value)}` : 'null' };
+    };
+    const hSampler = new DescendantSampler(client.pid, 2).start();
+    const hStart = performance.now();
+    res.hoverImportC = await hover(pos('import "C"', 8));
+    res.hoverCString = await hover(pos('C.CString', 3));
+    res.hoverCPuts = await hover(pos('C.puts', 3));
+    const hSpawns = traced(traceFile, hStart, performance.now());
+    res.hoverSubprocesses = { traced: hSpawns.length, sampled: hSampler.stop().length, commands: hSpawns.map(describeSpawn) };
+    const hoverNote = (h) => `first: ${fmtMs(h.firstMs)}${h.firstSpawns.length ? ` (${h.firstSpawns.length} subprocess: ${h.firstSpawns[0].split(' ').slice(0, 3).join(' ')})` : ''}; ${h.result === 'null' ? 'no hover' : h.result.split(':')[0]}`;
+    row('(d) hover', 'on `import "C"` (toolchain report), warm', res.hoverImportC, hoverNote(res.hoverImportC));
+    row('(d) hover', 'on `C.CString` (cgo builtin), warm', res.hoverCString, hoverNote(res.hoverCString));
+    row('(d) hover', 'on `C.puts` (libc function), warm', res.hoverCPuts, hoverNote(res.hoverCPuts));
+  } finally {
+    await client.close();
+  }
+
+  // (c) again with debounceMs 0 (a second warm server): the compile alone.
+  say(`  (c) ${N.preamble} edits inside the preamble, debounceMs 0…`);
+  const s0 = await startServer(mod.dir, { trace: true, label: 'warm0', initOptions: { debounceMs: 0 } });
+  try {
+    version = 1;
+    s0.client.open(mod.file, missingHeaderSource(), version);
+    await s0.client.waitFor(() => s0.client.published(uri).find(hasCode('cgo/header-not-found')), 60_000, 'initial diagnostics');
+    await waitIdle(s0.client.pid);
+    const preambleEdits0 = async () => {
+      const lat = [];
+      const spawnsPer = [];
+      const durs = [];
+      for (let i = 0; i < N.preamble; i++) {
+        const header = `bench_missing_d0_${i}_${process.pid}.h`;
+        const v = ++version;
+        const t = s0.client.change(uri, missingHeaderSource(header), v);
+        const p = await s0.client.waitFor(
+          () => s0.client.published(uri, t).find((n) => n.params.version === v && n.params.diagnostics.some((d) => d.code === 'cgo/header-not-found' && d.message.includes(header))),
+          30_000,
+          'preamble republish',
+        );
+        lat.push(p.t - t);
+        await waitIdle(s0.client.pid, { windowMs: 200 });
+        const sp = traced(s0.traceFile, t, performance.now());
+        spawnsPer.push(sp.length);
+        durs.push(Math.max(0, ...sp.map((r) => r.end - r.start)));
+      }
+      return { ...summary(lat), subprocessesPerEdit: median(spawnsPer), slowestSubprocess: summary(durs) };
+    };
+    res.editPreamble0 = await preambleEdits0();
+    res.editPreamble0.debounceMs = 0;
+  } finally {
+    await s0.client.close();
+  }
+  return res;
+}
+
+// ---- (e) gopls -------------------------------------------------------------------------------------------
+async function goplsVersion(bin) {
+  const r = await timeRun(bin, ['version'], { env: offlineEnv, timeoutMs: 30_000 });
+  return r.code === 0 ? r.stdout.trim().split('\n').slice(0, 2).join(' ').replace(/\s+/g, ' ') : null;
+}
+
+async function installGopls() {
+  const binDir = path.join(benchDir, 'bin');
+  const bin = path.join(binDir, 'gopls');
+  if (fs.existsSync(bin) && !reinstallGopls) {
+    const v = await goplsVersion(bin);
+    if (v) return { bin, version: v, how: 'already installed in .bench/bin (use --reinstall-gopls to reinstall)' };
+  }
+  if (quick) return { skipped: 'quick mode does not install gopls (run the full bench once to install it into .bench/bin)' };
+  fs.mkdirSync(binDir, { recursive: true });
+  const attempts = [];
+  // The only network access of the bench: go install through the module proxy (GOPROXY from the user's env).
+  const installEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOBIN: binDir };
+  for (const version of ['latest', 'v0.20.0']) {
+    say(`  installing gopls@${version} into .bench/bin (go install through the module proxy)…`);
+    const r = await timeRun('go', ['install', `golang.org/x/tools/gopls@${version}`], { env: installEnv, timeoutMs: 15 * 60_000 });
+    if (r.code === 0 && fs.existsSync(bin)) {
+      const v = await goplsVersion(bin);
+      return { bin, version: v, how: `go install golang.org/x/tools/gopls@${version} (${Math.round(r.ms / 1000)} s)`, attempts };
+    }
+    const why = (r.stderr || r.error || `exit ${r.code}`).trim().split('\n').slice(-3).join(' / ');
+    attempts.push({ version, error: why });
+    say(`    failed: ${why}`);
+  }
+  return { skipped: `go install of gopls failed: ${attempts.map((a) => `@${a.version}: ${a.error}`).join('; ')}`, attempts };
+}
+
+async function benchGopls(mod, cgoRes) {
+  const inst = await installGopls();
+  const res = { install: inst };
+  if (inst.skipped) {
+    say(`  gopls skipped: ${inst.skipped}`);
+    rows.push(['(e) gopls', `skipped: ${inst.skipped}`, '', '', '', '']);
+    return res;
+  }
+  say(`  gopls: ${inst.version} — ${N.gopls} cold run(s) on the missing-header module…`);
+  const text = fs.readFileSync(mod.file, 'utf8');
+  const uri = uriOf(mod.file);
+  const runs = [];
+  for (let i = 0; i < N.gopls; i++) {
+    const client = new LspClient(inst.bin, [], { env: offlineEnv, cwd: mod.dir });
+    try {
+      const init = await client.initialize(mod.dir, {});
+      const { t: tOpen } = client.open(mod.file, text);
+      const first = await client.waitFor(() => client.published(uri)[0], 120_000, 'gopls first publish').catch(() => null);
+      const diag = await client.waitFor(() => client.published(uri).find((n) => n.params.diagnostics.length > 0), 120_000, 'gopls diagnostic').catch((e) => ({ error: String(e) }));
+      runs.push({
+        spawnToInit: init.t - client.spawnedAt,
+        openToFirstPublish: first ? first.t - tOpen : null,
+        openToDiag: diag.error ? null : diag.t - tOpen,
+        spawnToDiag: diag.error ? null : diag.t - client.spawnedAt,
+        error: diag.error,
+        diagnostics: diag.error ? [] : diag.params.diagnostics.map((d) => ({ source: d.source, line: d.range.start.line + 1, message: firstLine(d.message), full: String(d.message).slice(0, 600) })),
+        allPublishes: client.published(uri).map((n) => ({ at: Math.round(n.t - tOpen), count: n.params.diagnostics.length })),
+      });
+    } finally {
+      await client.close();
+    }
+  }
+  res.runs = runs;
+  res.openToDiag = summary(runs.map((r) => r.openToDiag ?? NaN));
+  res.spawnToDiag = summary(runs.map((r) => r.spawnToDiag ?? NaN));
+  res.says = runs.find((r) => r.diagnostics.length > 0)?.diagnostics ?? [];
+  res.cgoLsSays = cgoRes?.runs?.[0]?.diagnostics ?? [];
+  const cg = cgoRes?.openToDiag?.median;
+  row('(e) gopls', `didOpen → first diagnostic (gopls ${/v\d+\.\d+\.\d+\S*/.exec(inst.version)?.[0] ?? ''})`, res.openToDiag, cg ? `${fmtRatio(ratio(res.openToDiag.median, cg))} cgo-ls cold` : '');
+  row('(e) gopls', 'spawn → first diagnostic', res.spawnToDiag, cgoRes?.spawnToDiag ? `${fmtRatio(ratio(res.spawnToDiag.median, cgoRes.spawnToDiag.median))} cgo-ls cold` : '');
+  return res;
+}
+
+// ---- (f) scale -------------------------------------------------------------------------------------------
+async function benchScale() {
+  const root = path.join(benchDir, 'scale');
+  say(`  generating ${SCALE.files} .go files in ${SCALE.packages} packages (${SCALE.cgoFiles} cgo files) under .bench/scale…`);
+  const g0 = performance.now();
+  const ws = writeScaleWorkspace(root, SCALE);
+  const res = { workspace: { goFiles: ws.goFiles, packages: SCALE.packages, cgoFiles: ws.all.length, byKind: { stdio: ws.byKind[0].length, stdlibString: ws.byKind[1].length, commonH: ws.byKind[2].length, missingHeader: ws.byKind[3].length }, generateMs: Math.round(performance.now() - g0) } };
+  const uris = ws.all.map(uriOf);
+  const commonUris = ws.byKind[2].map(uriOf);
+  const commonSet = new Set(commonUris);
+  const header = path.join(root, 'common', 'common.h');
+
+  say('  starting the server on the workspace (diagnosticsScope workspace, the default)…');
+  const { client, traceFile, initMs } = await startServer(root, { trace: true, label: 'scale' });
+  try {
+    const tInit = client.spawnedAt + initMs;
+    const logRe = /workspace: (\d+) cgo file\(s\) in (\d+) module\(s\) checked in (\d+) ms/;
+    const log = await client.waitFor(() => client.logMessages().find((n) => logRe.test(n.params.message)), 15 * 60_000, 'workspace scan log line');
+    const [, nFiles, nModules, serverMs] = logRe.exec(log.params.message).map(Number);
+    const allPublished = await client.waitFor(() => {
+      let last = 0;
+      for (const u of uris) {
+        const p = client.published(u)[0];
+        if (!p) return null;
+        last = Math.max(last, p.t);
+      }
+      return { t: last };
+    }, 60_000, 'a publish for every cgo file');
+    const progressEnd = client.notifications.find((n) => n.method === '$/progress' && n.params?.value?.kind === 'end');
+    const scanSpawns = traced(traceFile);
+    const missingOk = ws.byKind[3].every((f) => client.published(uriOf(f)).some(hasCode('cgo/header-not-found')));
+    res.scan = {
+      spawnToInit: Math.round(initMs),
+      initToAllPublished: Math.round(allPublished.t - tInit),
+      spawnToAllPublished: Math.round(allPublished.t - client.spawnedAt),
+      initToLogLine: Math.round(log.t - tInit),
+      serverReported: { files: nFiles, modules: nModules, ms: serverMs },
+      progressEndMs: progressEnd ? Math.round(progressEnd.t - tInit) : null,
+      subprocesses: scanSpawns.length,
+      compilerRuns: scanSpawns.filter((r) => /gcc|cc$|clang/.test(path.basename(r.command))).length,
+      missingHeaderFilesReported: missingOk,
+      rssAfterScanKiB: procStatus(client.pid),
+      // CPU seconds: the server's own (parse, analysis, JSON-RPC, spawning) vs its waited-for children (go, gcc).
+      cpuAtScanEnd: cpuSeconds(client.pid),
+    };
+    say(`    scan: ${nFiles} cgo files, ${scanSpawns.length} subprocesses, all published ${fmtMs(res.scan.initToAllPublished)} after initialize`);
+
+    // Let chokidar finish its initial walk (no ready signal over LSP: wait until the server is idle).
+    await waitIdle(client.pid, { windowMs: 1_000 });
+    res.watcherSettledMs = Math.round(performance.now() - allPublished.t);
+    // Work the server did after every file was published (the toolchain-input watcher's start re-probes).
+    const after = traced(traceFile, allPublished.t + 1, performance.now());
+    res.scan.afterScan = {
+      subprocesses: after.length,
+      compilerRuns: after.filter((r) => /gcc|cc$|clang/.test(path.basename(r.command))).length,
+      republishedFiles: new Set(client.published(undefined, allPublished.t + 1).map((n) => n.params.uri)).size,
+      idleAfterMs: res.watcherSettledMs,
+      reprobed: client.logMessages().some((n) => /toolchain inputs changed/.test(n.params.message)),
+    };
+
+    // A change to common/common.h must reach every file that includes it.
+    const changes = [];
+    for (let i = 0; i < N.scaleChange; i++) {
+      for (const broken of [true, false]) {
+        const marker = `common_undeclared_${i}`;
+        const t = performance.now();
+        fs.writeFileSync(header, broken ? brokenCommonH(i) : commonH());
+        const isNew = (n) => (broken ? n.params.diagnostics.some((d) => d.message.includes(marker)) : !n.params.diagnostics.some((d) => d.code === 'cgo/c-error'));
+        const reached = await client
+          .waitFor(() => {
+            let last = 0;
+            for (const u of commonUris) {
+              const p = client.published(u, t).find(isNew);
+              if (!p) return null;
+              last = Math.max(last, p.t);
+            }
+            return { t: last };
+          }, 5 * 60_000, 'common.h change to reach every including file')
+          .catch((e) => ({ error: String(e) }));
+        await waitIdle(client.pid, { windowMs: 300 });
+        const republished = new Set(client.published(undefined, t).map((n) => n.params.uri));
+        const sp = traced(traceFile, t, performance.now());
+        changes.push({
+          kind: broken ? 'introduce a C error' : 'fix it again',
+          ms: reached.error ? null : Math.round(reached.t - t),
+          error: reached.error,
+          includingFiles: commonUris.length,
+          filesRepublished: republished.size,
+          nonIncludingRepublished: [...republished].filter((u) => !commonSet.has(u)).length,
+          compilerRuns: sp.filter((r) => /gcc|cc$|clang/.test(path.basename(r.command))).length,
+          subprocesses: sp.length,
+        });
+        say(`    header change (${broken ? 'break' : 'fix'}): ${reached.error ? reached.error : fmtMs(reached.t - t)}, ${republished.size} files republished, ${sp.length} subprocesses`);
+      }
+    }
+    res.headerChange = changes;
+    res.logs = client.logMessages().slice(0, 30).map((n) => ({ atFromInit: Math.round(n.t - tInit), message: firstLine(n.params.message).slice(0, 200) }));
+    res.headerBreak = summary(changes.filter((c) => c.kind.startsWith('introduce')).map((c) => c.ms ?? NaN));
+    res.headerFix = summary(changes.filter((c) => c.kind.startsWith('fix')).map((c) => c.ms ?? NaN));
+    const status = procStatus(client.pid);
+    res.peakRssMiB = status?.VmHWM ? Math.round(status.VmHWM / 1024) : null;
+    res.rssEndMiB = status?.VmRSS ? Math.round(status.VmRSS / 1024) : null;
+    res.cpu = cpuSeconds(client.pid);
+
+    const perFile = (res.scan.initToAllPublished / Math.max(1, ws.all.length)).toFixed(1);
+    const one = (ms) => ({ n: 1, median: ms, min: ms, max: ms });
+    const cpu = res.scan.cpuAtScanEnd;
+    row('(f) scale', `initialize → all ${ws.all.length} cgo files published (${ws.goFiles} .go files)`, one(res.scan.initToAllPublished), `${perFile} ms per cgo file; ${res.scan.compilerRuns} compiler runs; CPU: server ${cpu?.self.toFixed(1)} s, children ${cpu?.children.toFixed(1)} s`, 1);
+    row('(f) scale', 'all published → server idle (watcher start)', one(res.watcherSettledMs), `${res.scan.afterScan.compilerRuns} more compiler runs, ${res.scan.afterScan.republishedFiles} files republished${res.scan.afterScan.reprobed ? ' (toolchain re-probed)' : ''}`, 1);
+    row('(f) scale', 'peak RSS of the server (VmHWM)', null, `${res.peakRssMiB} MiB`, 1);
+    const c0 = changes[0];
+    row('(f) scale', `common.h broken → all ${commonUris.length} including files republished`, res.headerBreak, c0 ? `${c0.filesRepublished} files republished, ${c0.compilerRuns} compiler runs` : '');
+    row('(f) scale', 'common.h fixed → all including files republished', res.headerFix);
+  } finally {
+    await client.close();
+    fs.writeFileSync(header, commonH());
+  }
+  return res;
+}
+
+// ---- main ------------------------------------------------------------------------------------------------
+async function main() {
+  installExitHooks();
+  if (!fs.existsSync(serverMain)) throw new Error(`${serverMain} is missing: run npm run build (npm run bench does)`);
+  fs.mkdirSync(benchDir, { recursive: true });
+  fs.rmSync(path.join(benchDir, 'traces'), { recursive: true, force: true });
+
+  results.machine = machine();
+  const m = results.machine;
+  say(`cgo-ls bench (${results.mode})`);
+  say(`machine: ${m.nproc} CPUs (${m.cpu}), ${m.memory} RAM, ${m.os}`);
+  say(`tools:   node ${m.node}; ${m.go}; ${m.gcc}; strace: ${m.strace}`);
+  say(`server:  dist/ built from ${m.commit}`);
+  say('');
+
+  const mod = writeMissingModule(benchDir);
+  const section = async (key, title, fn) => {
+    if (![...key].some(wants)) return;
+    say(`${title}`);
+    const t0 = performance.now();
+    try {
+      results.sections[key] = await fn();
+    } catch (e) {
+      results.sections[key] = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      rows.push([`(${key})`, `FAILED: ${firstLine(e instanceof Error ? e.message : e)}`, '', '', '', '']);
+      say(`  FAILED: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      killAll(); // nothing a section started outlives it
+      say(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    }
+  };
+
+  await section('a', '(a) cold start vs floor vs go build', () => benchCold(mod));
+  if (wants('b') || wants('c') || wants('d')) {
+    await section('bcd', '(b)(c)(d) warm server: edits and hovers', async () => {
+      const r = await benchWarm(mod);
+      const gccFloor = results.sections.a?.floor?.gcc?.median;
+      const e = r.editPreamble;
+      const e0 = r.editPreamble0;
+      const idx = rows.findIndex((x) => x[0] === '(d) hover');
+      const cRows = [];
+      const push = (what, s, rt) => cRows.push(['(c) edit in preamble', what, String(s?.n ?? '—'), fmtMs(s?.median), s ? `${fmtMs(s.min)} … ${fmtMs(s.max)}` : '', rt]);
+      push('didChange → static republish (cached compiler result)', e.firstPublish, '');
+      push(`didChange → new compiler result, debounce ${e.debounceMs} ms`, e, `${fmtRatio(ratio(e.median, e0?.median))} debounce 0; ${e.subprocessesPerEdit} subprocesses/edit`);
+      if (e0) {
+        const parts = [gccFloor ? `${fmtRatio(ratio(e0.median, gccFloor))} one gcc run (floor)` : '', `${e0.subprocessesPerEdit} subprocesses/edit, slowest ${fmtMs(e0.slowestSubprocess.median)}`];
+        push('didChange → new compiler result, debounceMs 0', e0, parts.filter(Boolean).join('; '));
+      }
+      rows.splice(idx < 0 ? rows.length : idx, 0, ...cRows);
+      return r;
+    });
+  }
+  if (wants('e') && !noGopls) await section('e', '(e) gopls on the same module', () => benchGopls(mod, results.sections.a));
+  await section('f', `(f) scale: ${SCALE.files} .go files, ${SCALE.cgoFiles} cgo files`, benchScale);
+
+  results.durationMs = Math.round(performance.now() - benchStart);
+  results.table = rows;
+  results.notes = notes;
+
+  const header = ['section', 'measure', 'N', 'median', 'min … max', 'ratio / notes'];
+  say('');
+  say(`Results (${results.mode}, ${(results.durationMs / 1000).toFixed(0)} s; medians of N runs; ratios from this run):`);
+  say('');
+  say(textTable(header, rows));
+  say('');
+  printExplanations();
+  fs.writeFileSync(path.join(benchDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(path.join(benchDir, 'results.md'), markdownTable(header, rows) + '\n');
+  say(`wrote ${path.relative(repo, path.join(benchDir, 'results.json'))} and results.md`);
+}
+
+function printExplanations() {
+  const a = results.sections.a;
+  const e = results.sections.e;
+  const w = results.sections.bcd;
+  if (a && !a.error) {
+    for (const [title, run] of [['default settings', a.traceRun], ['checkShellEnv false, debounceMs 0, diagnosticsScope openFiles', a.traceRunAllThree]]) {
+      if (!run) continue;
+      say(`Timeline of one traced cold run, ${title} (ms after didOpen; subprocesses with their duration; log lines; publishes):`);
+      for (const e of run.timeline) say(`  ${String(e.at).padStart(6)}  ${e.durMs !== undefined ? String(e.durMs).padStart(4) + ' ms ' : '        '} ${e.what}`.slice(0, 150));
+      say('');
+    }
+    say('');
+    say('go build comparison: `go build -o /dev/null .` with the user\'s build cache (std and runtime/cgo warm, no -a:');
+    say('nobody rebuilds the standard library to see a cgo error; the failing package is never cached, so each run');
+    say('redoes its cgo step). It says: ' + a.goBuild.says);
+    say('');
+  }
+  say('What each server says about the missing-header file:');
+  for (const d of a?.runs?.[0]?.diagnostics ?? []) say(`  cgo-ls  line ${d.line}: [${d.code}] ${d.message}`);
+  if (e && !e.error && !e.install?.skipped) {
+    for (const d of e.says) {
+      const more = d.full.split('\n').slice(1).find((l) => /error/i.test(l));
+      say(`  gopls   line ${d.line}: [${d.source}] ${d.message}${more ? `  (later line: ${more.trim()})` : ''}`);
+    }
+  }
+  else if (e?.install?.skipped) say(`  gopls   skipped: ${e.install.skipped}`);
+  if (a?.floor?.gccSays) say(`  gcc     ${a.floor.gccSays}`);
+  if (w && !w.error) {
+    say('');
+    say(`Subprocesses during edits outside the preamble: ${w.editOutside.subprocessesTraced} (spawn trace), ${w.editOutside.subprocessesSampled} (process-table sampling every 2 ms)${w.editOutside.strace?.available ? `, ${w.editOutside.strace.execve} execve (strace, 5 more edits)` : ', strace not available'}.`);
+    say(`A preamble edit starts ${w.editPreamble0?.subprocessesPerEdit} subprocesses: ${[...new Set(w.editPreamble.subprocessesSample ?? [])].slice(0, 3).join(' | ')}`);
+  }
+  for (const n of notes) say(`note: ${n}`);
+  say('');
+}
+
+main()
+  .catch((e) => {
+    process.exitCode = 1;
+    say(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  })
+  .finally(() => {
+    killAll();
+  });

@@ -1,0 +1,30 @@
+// Preloaded into the server by the bench (`node --import <this> dist/main.js --stdio`) when
+// CGO_LS_BENCH_TRACE names a file: appends one JSON line per subprocess the server starts (command, args,
+// start and end as epoch milliseconds with sub-ms precision, exit code). It wraps child_process.spawn, which
+// execa (and so util/proc.ts) uses; the server's own code is not changed. Nothing is written to stdout.
+import childProcess from 'node:child_process';
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+
+const out = process.env.CGO_LS_BENCH_TRACE;
+if (out) {
+  const now = () => performance.timeOrigin + performance.now();
+  const write = (rec) => {
+    try {
+      fs.appendFileSync(out, JSON.stringify(rec) + '\n');
+    } catch {
+      /* the bench went away */
+    }
+  };
+  write({ event: 'process-start', pid: process.pid, t: performance.timeOrigin, loaded: now() });
+  const original = childProcess.spawn;
+  childProcess.spawn = function tracedSpawn(command, args, options) {
+    const start = now();
+    const child = original.apply(this, arguments);
+    const argv = Array.isArray(args) ? args : [];
+    child.once('exit', (code, signal) => write({ event: 'spawn', command, args: argv.slice(0, 40), start, end: now(), code, signal, pid: child.pid }));
+    child.once('error', (e) => write({ event: 'spawn', command, args: argv.slice(0, 40), start, end: now(), error: String(e) }));
+    return child;
+  };
+  syncBuiltinESMExports();
+}
