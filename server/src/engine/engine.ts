@@ -204,6 +204,28 @@ export class Engine {
     this.dropCompiled(dir);
   }
 
+  /**
+   * Drops the compiler results that depend on `file` (it was read by the compile, or is where a missing header
+   * would appear) and returns the .go files affected.
+   */
+  dropDependents(file: string): string[] {
+    const abs = path.resolve(file);
+    const out: string[] = [];
+    for (const [goFile, entry] of this.compiled) {
+      if (entry.includedFiles.some((h) => h.file === abs)) {
+        this.compiled.delete(goFile);
+        this.libs.delete(goFile);
+        out.push(goFile);
+      }
+    }
+    return out;
+  }
+
+  /** Starts reading the login shell's environment now, so the first toolchain probe does not wait for it. */
+  prefetchShellEnv(): void {
+    if (this.settings.checkShellEnv) void this.loginShellEnv();
+  }
+
   /** Drops compiler results of files below `dir` (a header or C file there changed, or appeared). */
   dropCompiled(dir: string): void {
     const prefix = path.resolve(dir) + path.sep;

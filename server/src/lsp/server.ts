@@ -205,33 +205,33 @@ export function startServer(connection: Connection): void {
     const started = Date.now();
     const progress = caps.window?.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => null) : null;
     progress?.begin('cgo-ls', 0, 'finding cgo files', false);
-    const candidates: string[] = [];
+    // Walking is cheap; reading 20 000 files is not. Read, pre-filter and analyse in the same bounded pass,
+    // so the first diagnostics arrive while the rest of the tree is still being read.
+    const all = folders.flatMap((folder) => walkGoFiles(folder, { ignoreDirs: settings.ignoreDirs }));
     const modules = new Set<string>();
-    for (const folder of folders) {
-      for (const f of walkGoFiles(folder, { ignoreDirs: settings.ignoreDirs })) {
-        const text = await readTextFile(f);
-        if (text !== null && mightImportC(text)) {
-          candidates.push(f);
-          const root = findModuleRoot(path.dirname(f));
-          if (root) modules.add(root);
+    let candidates = 0;
+    let done = 0;
+    await bounded(all, async (f) => {
+      const text = await readTextFile(f);
+      if (text !== null && mightImportC(text)) {
+        candidates++;
+        const root = findModuleRoot(path.dirname(f));
+        if (root && !modules.has(root)) {
+          modules.add(root);
+          const mod = path.join(root, 'go.mod');
+          tracked.add(mod);
+          await analyze(pathToUri(mod), 'run');
+        }
+        if (!engine.isOpen(f)) {
+          tracked.add(f);
+          await analyze(pathToUri(f), 'run', true);
         }
       }
-    }
-    let done = 0;
-    await bounded([...modules].map((m) => path.join(m, 'go.mod')), async (mod) => {
-      tracked.add(mod);
-      await analyze(pathToUri(mod), 'run');
-    });
-    await bounded(candidates, async (f) => {
-      if (!engine.isOpen(f)) {
-        tracked.add(f);
-        await analyze(pathToUri(f), 'run', true);
-      }
       done++;
-      progress?.report(Math.round((done / Math.max(1, candidates.length)) * 100), `${done}/${candidates.length} cgo files`);
+      if (done % 200 === 0 || done === all.length) progress?.report(Math.round((done / Math.max(1, all.length)) * 100), `${done}/${all.length} files, ${candidates} cgo`);
     });
     progress?.done();
-    log.info(`workspace: ${candidates.length} cgo file(s) in ${modules.size} module(s) checked in ${Date.now() - started} ms`);
+    log.info(`workspace: ${candidates} cgo file(s) in ${modules.size} module(s) checked in ${Date.now() - started} ms`);
     await updateWatchedToolchainFiles();
   }
 
@@ -284,11 +284,9 @@ export function startServer(connection: Connection): void {
         continue;
       }
       if (isRelevantFile(c.file)) {
-        // A header or C file appeared, changed or vanished: compiler results of that module are stale.
-        const root = findModuleRoot(path.dirname(c.file)) ?? path.dirname(c.file);
-        engine.dropCompiled(root);
-        const prefix = root + path.sep;
-        for (const f of trackedOrOpen()) if (f.startsWith(prefix) && f.endsWith('.go')) again.add(f);
+        // A header appeared, changed or vanished: only the files whose last compile read it (or looked for it
+        // and did not find it) are stale. Their results are dropped and they are compiled again.
+        for (const f of engine.dropDependents(c.file)) again.add(f);
       }
     }
     if (toolchainChanged) {
@@ -353,6 +351,7 @@ export function startServer(connection: Connection): void {
     const res = parseSettings(initOptions, defaultSettings);
     settings = res.settings;
     engine.setSettings(settings);
+    engine.prefetchShellEnv(); // the login shell takes a few hundred ms: read it while the client handshakes
     for (const w of res.warnings) log.warn(w);
     return {
       capabilities: {
@@ -381,15 +380,21 @@ export function startServer(connection: Connection): void {
     reanalyzeAll();
   });
 
+  /** TextDocuments fires onDidChangeContent right after onDidOpen for the same version: that one is not an edit. */
+  const justOpened = new Map<string, number>();
   documents.onDidOpen((e) => {
     const file = uriToPath(e.document.uri);
     if (!file) return;
     engine.setDocument(file, e.document.getText(), e.document.version);
+    justOpened.set(e.document.uri, e.document.version);
     void analyze(e.document.uri, 'run', true);
   });
   documents.onDidChangeContent((e) => {
     const file = uriToPath(e.document.uri);
     if (!file) return;
+    const opened = justOpened.get(e.document.uri);
+    justOpened.delete(e.document.uri);
+    if (opened === e.document.version) return; // the open itself, already being analysed (compiler included)
     engine.setDocument(file, e.document.getText(), e.document.version);
     void analyze(e.document.uri, 'cached');
   });
