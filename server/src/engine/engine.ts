@@ -463,7 +463,9 @@ export class Engine {
           if (entry) diagnostics.push(...this.reposition(entry, prep.file));
         }
         diagnostics.push(...this.windowsRuntimeDiagnostics(prep, input.packageLdflags));
-        if (opts.libraries || (opts.compile === 'run' && !this.libs.has(abs))) {
+        // Library lookups run on open/save and on compiler runs (debounced, so after a directive edit); the
+        // result is cached by the link flags, so an unchanged LDFLAGS line costs nothing.
+        if (opts.libraries || opts.compile === 'run') {
           diagnostics.push(...(await this.libraryDiagnostics(abs, prep, input.ldflags, opts.signal)));
         } else {
           const lib = this.libs.get(abs);
