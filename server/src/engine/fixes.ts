@@ -179,17 +179,16 @@ export async function fixesFor(d: CgoDiagnostic, ctx: FixContext): Promise<Fix[]
       break;
     }
     case 'cgo/export-ignored': {
+      const replacement = data['replacement'] as string | undefined;
+      const commentRange = data['commentRange'] as Range | undefined;
+      if (replacement && commentRange) {
+        // `// export X` or `/*export X*/` → `//export X`.
+        fixes.push(edit(`Write it as ${replacement} so cgo exports the function`, [{ range: commentRange, newText: replacement }], { preferred: true, safe: true }));
+        break;
+      }
       const exp = file.exports.find((e) => e.range.start.line === d.range.start.line);
-      if (!exp) break;
-      if (exp.ignored === 'space-after-slashes') {
-        const lineText = lines.lineText(exp.range.start.line);
-        const m = /\/\/\s+export\b/.exec(lineText.slice(exp.range.start.character));
-        if (m) {
-          const start = exp.range.start.character + m.index;
-          fixes.push(edit('Write it as //export (no space) so cgo exports the function', [{ range: { start: { line: exp.range.start.line, character: start }, end: { line: exp.range.start.line, character: start + m[0].length } }, newText: '//export' }], { preferred: true, safe: true }));
-        }
-      } else if (exp.ignored === 'not-adjacent' && exp.func) {
-        let from = exp.range.end.line + 1;
+      if (exp?.ignored === 'not-adjacent' && exp.func) {
+        const from = exp.range.end.line + 1;
         let to = from;
         while (to < exp.func.range.start.line && isBlank(lines, to)) to++;
         if (to === exp.func.range.start.line && to > from) {
