@@ -27,6 +27,7 @@ import { checkLibraries, libraryDiagnostic } from '../compiler/libs.js';
 import { codes as compilerCodes } from '../compiler/codes.js';
 import { codes as engineCodes } from './codes.js';
 import { codes as windowsCodes, runtimeDllDiagnostics } from '../windows/check.js';
+import { codes as objectCodes, objectFormatDiagnostics } from '../checks/objformat.js';
 import { defaultSettings, type Settings } from './settings.js';
 import { hashOf } from './hash.js';
 import { hoverAt } from './hover.js';
@@ -115,7 +116,7 @@ export class Engine {
 
   /** Every diagnostic code the engine can emit, with its documentation. */
   static codes(): CodeInfo[] {
-    return [...sourceCodes, ...directiveCodes, ...toolchainCodes, ...compilerCodes, ...windowsCodes, ...engineCodes];
+    return [...sourceCodes, ...directiveCodes, ...toolchainCodes, ...compilerCodes, ...windowsCodes, ...objectCodes, ...engineCodes];
   }
 
   setSettings(settings: Settings): void {
@@ -463,6 +464,7 @@ export class Engine {
           if (entry) diagnostics.push(...this.reposition(entry, prep.file));
         }
         diagnostics.push(...this.windowsRuntimeDiagnostics(prep, input.packageLdflags));
+        diagnostics.push(...this.objectFormat(prep));
         // Library lookups run on open/save and on compiler runs (debounced, so after a directive edit); the
         // result is cached by the link flags, so an unchanged LDFLAGS line costs nothing.
         if (opts.libraries || opts.compile === 'run') {
@@ -475,6 +477,27 @@ export class Engine {
     }
     if (prep.file.importsC) diagnostics.push(...(await this.targetDiagnostics(prep)));
     return { file: abs, diagnostics: dedupe(diagnostics), importsC: prep.file.importsC, compileStale };
+  }
+
+  /** Flags and toolchains that make the compiled object unreadable for cgo (big-obj COFF). */
+  private objectFormat(prep: PrepResult): CgoDiagnostic[] {
+    const imp = prep.file.cImports[0];
+    if (!imp) return [];
+    const lines = prep.file.cImports.flatMap((i) => (i.preamble ? i.preamble.lines : []));
+    const fromDirectives: { flag: string; range?: CgoDiagnostic['range'] }[] = [];
+    for (const f of [...(prep.flags?.CPPFLAGS ?? []), ...(prep.flags?.CFLAGS ?? [])]) {
+      const l = lines.find((x) => /^\s*#cgo\s.*(CPP|C)FLAGS\s*:/.test(x.text) && x.text.includes(f));
+      const col = l ? l.text.indexOf(f) : -1;
+      fromDirectives.push({ flag: f, ...(l && col >= 0 ? { range: { start: { line: l.goLine, character: l.goCol + col }, end: { line: l.goLine, character: l.goCol + col + f.length } } } : {}) });
+    }
+    const env = [...prep.toolchain.envFlags.CPPFLAGS, ...prep.toolchain.envFlags.CFLAGS].map((flag) => ({ flag }));
+    return objectFormatDiagnostics({
+      file: prep.file.path,
+      importRange: imp.pathRange,
+      flags: [...env, ...fromDirectives],
+      goos: prep.toolchain.goos,
+      cc: prep.toolchain.cc ? { path: prep.toolchain.cc.path, ...(prep.toolchain.cc.banner ? { banner: prep.toolchain.cc.banner } : {}) } : null,
+    });
   }
 
   /** The MinGW-w64 runtime DLLs a Windows binary of this package will need at run time (no subprocess). */

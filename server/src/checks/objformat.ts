@@ -1,0 +1,49 @@
+// cmd/cgo reads the object file the C compiler writes (DWARF in ELF, Mach-O, PE or XCOFF). MinGW toolchains that
+// default to the big-obj COFF format (w64devkit; skeeto/w64devkit#290) make that object unreadable and fail the
+// build with `cannot parse …_cgo_.o as ELF, Mach-O, PE or XCOFF`. (-flto, the other classic cause, go#46295, no
+// longer breaks cgo: cmd/cgo passes -fno-lto to its own compiler runs; go build with -flto succeeds on Go 1.26.)
+import type { CodeInfo } from '../core/codes.js';
+import type { CgoDiagnostic, Range } from '../core/types.js';
+
+export const codes: CodeInfo[] = [
+  {
+    code: 'cgo/windows-big-obj',
+    severity: 'warning',
+    title: 'Big-obj COFF objects: cgo cannot parse them',
+    cause:
+      'The Windows toolchain writes big-obj COFF (`-Wa,-mbig-obj`, the default of w64devkit), which cmd/cgo\'s PE reader does not understand: `cgo: cannot parse $WORK\\b001\\_cgo_.o as ELF, Mach-O, PE or XCOFF` (skeeto/w64devkit#290).',
+    fix: 'Drop -Wa,-mbig-obj from the cgo flags, or use a MinGW-w64 toolchain that does not default to big-obj (MSYS2 UCRT64, WinLibs, llvm-mingw); with w64devkit pass -Wa,-mno-big-obj in CGO_CFLAGS.',
+    example: '// #cgo windows CFLAGS: -Wa,-mbig-obj\nimport "C"',
+  },
+];
+
+export interface ObjectFormatInput {
+  file: string;
+  /** Where to report when the flag comes from the environment (the import "C" path). */
+  importRange: Range;
+  /** The effective C flags and, for each, the directive range it came from (undefined: from CGO_CFLAGS). */
+  flags: { flag: string; range?: Range }[];
+  goos: string;
+  /** The C compiler's path and banner, to recognise toolchains that default to big-obj. */
+  cc: { path: string | null; banner?: string } | null;
+}
+
+export function objectFormatDiagnostics(input: ObjectFormatInput): CgoDiagnostic[] {
+  const out: CgoDiagnostic[] = [];
+  if (input.goos === 'windows') {
+    const big = input.flags.find((f) => f.flag === '-Wa,-mbig-obj');
+    const noBig = input.flags.some((f) => f.flag === '-Wa,-mno-big-obj');
+    const w64devkit = !!input.cc?.path && /w64devkit/i.test(input.cc.path + ' ' + (input.cc.banner ?? ''));
+    if ((big || w64devkit) && !noBig) {
+      out.push({
+        file: input.file,
+        range: big?.range ?? input.importRange,
+        severity: 'warning',
+        code: 'cgo/windows-big-obj',
+        message: `${big ? `${big.flag}${big.range ? '' : ' (from CGO_CFLAGS)'} makes the assembler write big-obj COFF` : `the C compiler ${input.cc!.path} is w64devkit's, which writes big-obj COFF by default`}, which cgo cannot read: "cgo: cannot parse …_cgo_.o as ELF, Mach-O, PE or XCOFF" — ${big ? 'drop -Wa,-mbig-obj from the cgo flags' : 'add -Wa,-mno-big-obj to CGO_CFLAGS, or use MSYS2 UCRT64, WinLibs or llvm-mingw'}`,
+        data: { code: 'cgo/windows-big-obj', flag: big?.flag ?? null, toolchain: w64devkit ? 'w64devkit' : null },
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { objectFormatDiagnostics } from '../../server/src/checks/objformat.js';
+
+const importRange = { start: { line: 4, character: 7 }, end: { line: 4, character: 10 } };
+const flagRange = { start: { line: 2, character: 29 }, end: { line: 2, character: 42 } };
+
+describe('object format checks', () => {
+  it('warns on -Wa,-mbig-obj in a windows build, on the flag', () => {
+    const d = objectFormatDiagnostics({ file: '/x/a.go', importRange, flags: [{ flag: '-Wa,-mbig-obj', range: flagRange }], goos: 'windows', cc: { path: '/usr/bin/x86_64-w64-mingw32-gcc' } });
+    expect(d.map((x) => [x.code, x.range])).toEqual([['cgo/windows-big-obj', flagRange]]);
+    expect(d[0]!.message).toContain('cannot parse');
+  });
+
+  it("warns about w64devkit's big-obj default on import \"C\", unless -Wa,-mno-big-obj is set", () => {
+    const cc = { path: 'C:/w64devkit/bin/gcc.exe' };
+    expect(objectFormatDiagnostics({ file: '/x/a.go', importRange, flags: [], goos: 'windows', cc })[0]?.range).toEqual(importRange);
+    expect(objectFormatDiagnostics({ file: '/x/a.go', importRange, flags: [{ flag: '-Wa,-mno-big-obj' }], goos: 'windows', cc })).toEqual([]);
+  });
+
+  it('says nothing for other targets or for -flto (cgo passes -fno-lto to its own compiler runs)', () => {
+    expect(objectFormatDiagnostics({ file: '/x/a.go', importRange, flags: [{ flag: '-Wa,-mbig-obj' }], goos: 'linux', cc: { path: '/usr/bin/gcc' } })).toEqual([]);
+    expect(objectFormatDiagnostics({ file: '/x/a.go', importRange, flags: [{ flag: '-flto' }], goos: 'windows', cc: { path: '/usr/bin/x86_64-w64-mingw32-gcc' } })).toEqual([]);
+  });
+});
