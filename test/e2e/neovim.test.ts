@@ -38,6 +38,7 @@ interface DriverResult {
   detached?: { waited_ok: boolean; diagnostics: NvimDiagnostic[] };
   hover?: { line: number; character: number; responses: { client?: string; error?: string; kind?: string; value?: string }[] };
   report?: { buftype?: string; text?: string; missing?: boolean };
+  code_action?: { titles: string[]; chosen?: string; sent_diagnostics: number; waited_ok?: boolean; buffer?: string; diagnostics?: NvimDiagnostic[] };
   header?: { waited_ok: boolean; diagnostics: NvimDiagnostic[]; same_client: boolean };
   header_after_save?: { waited_ok: boolean; diagnostics: NvimDiagnostic[]; client_alive: boolean };
   gomod?: { filetype: string; attached: boolean; same_client: boolean };
@@ -144,7 +145,7 @@ describe('Neovim (real, headless) with clients/neovim', () => {
   it('runs the driver to the end and exits cleanly', () => {
     const r = res();
     expect(r.error, context()).toBeUndefined();
-    expect(r.steps).toEqual(['rtp', 'setup', 'detached', 'hover', 'report', 'header', 'header_after_save', 'gomod']);
+    expect(r.steps).toEqual(['rtp', 'setup', 'detached', 'hover', 'report', 'code_action', 'header', 'header_after_save', 'gomod']);
     expect(run.code, run.stderr).toBe(0);
   });
 
@@ -195,6 +196,16 @@ describe('Neovim (real, headless) with clients/neovim', () => {
     expect(cflags).toMatch(/editor settings/);
     const cppflags = lines.find((l) => l.includes('-DCGO_E2E_FROM_CMD_ENV=1'));
     expect(cppflags, r.report?.text).toMatch(/CGO_CPPFLAGS/);
+  });
+
+  it('requests code actions with the stored diagnostic, applies the preferred fix, and the diagnostic goes', () => {
+    const r = res();
+    const ca = r.code_action;
+    expect(ca?.sent_diagnostics, context()).toBeGreaterThan(0);
+    expect(ca?.chosen).toMatch(/blank line/);
+    expect(ca?.waited_ok, context()).toBe(true);
+    expect(ca?.buffer).toContain('// static void hello(void) { puts("hello"); }\nimport "C"');
+    expect((ca?.diagnostics ?? []).filter((d) => d.code === 'cgo/preamble-detached')).toEqual([]);
   });
 
   it('shows cgo/header-not-found on the #include line of a missing header', () => {

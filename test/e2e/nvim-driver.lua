@@ -164,6 +164,50 @@ local function run()
   end
   step('report')
 
+  -- Code action: request the fixes for the detached-preamble diagnostic, apply the preferred one to the buffer,
+  -- and wait for the server (which gets the edit as didChange) to drop the diagnostic.
+  vim.api.nvim_set_current_buf(detached)
+  local dline = nil
+  for _, d in ipairs(cgo_diagnostics(detached)) do
+    if d.code == 'cgo/preamble-detached' then
+      dline = d.lnum
+    end
+  end
+  local lsp_diags = {}
+  if vim.lsp.diagnostic.get_line_diagnostics then
+    lsp_diags = vim.lsp.diagnostic.get_line_diagnostics(detached, dline)
+  else
+    for _, d in ipairs(vim.diagnostic.get(detached, { lnum = dline })) do
+      table.insert(lsp_diags, d.user_data and d.user_data.lsp or {})
+    end
+  end
+  local ca = vim.lsp.buf_request_sync(detached, 'textDocument/codeAction', {
+    textDocument = { uri = vim.uri_from_bufnr(detached) },
+    range = { start = { line = dline, character = 0 }, ['end'] = { line = dline, character = 0 } },
+    context = { diagnostics = lsp_diags },
+  }, timeout)
+  local chosen = nil
+  local titles = {}
+  for _, r in pairs(ca or {}) do
+    for _, action in ipairs(r.result or {}) do
+      table.insert(titles, action.title)
+      if action.isPreferred and action.edit and not chosen then
+        chosen = action
+      end
+    end
+  end
+  result.code_action = { titles = titles, chosen = chosen and chosen.title, sent_diagnostics = #lsp_diags }
+  if chosen then
+    vim.lsp.util.apply_workspace_edit(chosen.edit, 'utf-16')
+    ok = vim.wait(timeout, function()
+      return not has_code(detached, 'cgo/preamble-detached')
+    end, 50)
+    result.code_action.waited_ok = ok
+    result.code_action.buffer = table.concat(vim.api.nvim_buf_get_lines(detached, 0, -1, false), '\n')
+    result.code_action.diagnostics = cgo_diagnostics(detached)
+  end
+  step('code_action')
+
   -- Scenario 1b: a header that does not exist.
   local header = open(workdir .. '/header.go')
   ok = vim.wait(timeout, function()
