@@ -199,6 +199,32 @@ describe('source fixes', () => {
   });
 });
 
+describe('more source fixes', () => {
+  it('joins a preamble split by a blank line, so the lost #cgo line reaches cgo', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('split.go', 'cgo/preamble-split');
+    const fix = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred);
+    const pub = await applyAndExpectGone(uri, file, fix, 'cgo/preamble-split');
+    expect(fs.readFileSync(file, 'utf8')).toContain('// #cgo CFLAGS: -DSPLIT_VALUE=3\n//\n// #include <stdlib.h>');
+    await client.waitForDiagnostics(uri, (p) => p.version === pub.version && !p.diagnostics.some((d) => d.code === 'cgo/unresolved-name'));
+  });
+
+  it('removes the blank line between //export and its function', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('exportadj.go', 'cgo/export-ignored');
+    const fix = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred);
+    await applyAndExpectGone(uri, file, fix, 'cgo/export-ignored');
+    expect(fs.readFileSync(file, 'utf8')).toContain('//export Adj\nfunc Adj(');
+  });
+
+  it('moves a variable defined in an exporting preamble into a new .c file and leaves an extern declaration', async () => {
+    const { uri, file, diagnostic } = await diagnosticFor('exportmove.go', 'cgo/export-preamble-definition');
+    const move = (await actionsFor(uri, diagnostic)).find((a) => /^Move total to /.test(a.title));
+    await applyAndExpectGone(uri, file, move, 'cgo/export-preamble-definition');
+    expect(fs.readFileSync(file, 'utf8')).toContain('extern int32_t total;');
+    const created = fs.readFileSync(path.join(dir, 'exportmove_total.c'), 'utf8');
+    expect(created).toBe('#include <stdint.h>\n\nint32_t total = 5;\n');
+  });
+});
+
 describe('environment fixes', () => {
   it('allows a rejected flag with go env -w CGO_CFLAGS_ALLOW when the user picks it, and the diagnostic goes', async () => {
     const { uri, diagnostic } = await diagnosticFor('flag.go', 'cgo/flag-not-allowed');
@@ -283,5 +309,77 @@ describe('toolchain environment fixes', () => {
     // With mingw-w64 on PATH (installed by .ci/run) the file now compiles for windows: no toolchain problem left.
     const after = await x.waitForDiagnostics(uri, (p) => !p.diagnostics.some((d) => d.code === 'cgo/disabled' || d.code === 'cgo/cc-wrong-target'));
     expect(after.diagnostics.filter((d) => d.severity === 1)).toEqual([]);
+  });
+});
+
+describe('more environment fixes', () => {
+  const sessions: { client: LspClient; dirs: string[] }[] = [];
+  afterAll(async () => {
+    for (const s of sessions) {
+      await s.client.shutdown();
+      for (const d of s.dirs) fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  async function session(files: Record<string, string>, extraEnv: Record<string, string>, goenvText = '') {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-envfix-'));
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(d, name)), { recursive: true });
+      fs.writeFileSync(path.join(d, name), text);
+    }
+    const h = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-home-'));
+    fs.writeFileSync(path.join(h, 'goenv'), goenvText);
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: h, GOENV: path.join(h, 'goenv'), ...extraEnv };
+    delete env['CC'];
+    for (const [k, v] of Object.entries(extraEnv)) env[k] = v;
+    const c = new LspClient({ env });
+    await c.initialize(d, { initializationOptions: { diagnosticsScope: 'openFiles', checkShellEnv: false } });
+    sessions.push({ client: c, dirs: [d, h] });
+    return { c, d, h };
+  }
+
+  async function pick(c: LspClient, uri: string, code: string, match: (a: any) => boolean) {
+    const pub = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((x) => x.code === code));
+    const diagnostic = pub.diagnostics.find((x) => x.code === code);
+    const actions = (await c.request('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as any[];
+    const action = actions.find(match);
+    expect(action, JSON.stringify(actions.map((a) => a.title))).toBeDefined();
+    return action;
+  }
+
+  it('removes a CC written by go env -w that does not exist (go env -u CC)', async () => {
+    const { c, d, h } = await session({ 'go.mod': 'module example.com/e\n\ngo 1.21\n', 'a.go': 'package e\n\n// #include <stdlib.h>\nimport "C"\n\nfunc F() { C.free(nil) }\n' }, {}, 'CC=zz-no-such-cc\n');
+    const uri = c.open(path.join(d, 'a.go'));
+    const action = await pick(c, uri, 'cgo/cc-not-found', (a) => a.command?.arguments?.[0]?.key === 'CC' && a.command.arguments[0].value === null);
+    expect(action.isPreferred).toBe(true);
+    const res = await c.request('workspace/executeCommand', { command: action.command.command, arguments: action.command.arguments });
+    expect(res.ok, res.output).toBe(true);
+    expect(fs.readFileSync(path.join(h, 'goenv'), 'utf8')).not.toContain('CC=');
+    await c.waitForDiagnostics(uri, (p) => !p.diagnostics.some((x) => x.code === 'cgo/cc-not-found'));
+  });
+
+  it('lets the go command fetch the Go release go.mod asks for (go env -w GOTOOLCHAIN=auto), without downloading anything itself', async () => {
+    const { c, d, h } = await session({ 'go.mod': 'module example.com/e\n\ngo 1.99\n', 'a.go': 'package e\n\n// #include <stdlib.h>\nimport "C"\n' }, { GOTOOLCHAIN: '', GOPROXY: 'off' });
+    const mod = c.open(path.join(d, 'go.mod'));
+    const action = await pick(c, mod, 'cgo/go-version-too-old', (a) => a.command?.arguments?.[0]?.key === 'GOTOOLCHAIN');
+    const res = await c.request('workspace/executeCommand', { command: action.command.command, arguments: action.command.arguments });
+    expect(res.ok, res.output).toBe(true);
+    expect(fs.readFileSync(path.join(h, 'goenv'), 'utf8')).toMatch(/^GOTOOLCHAIN=auto$/m);
+    await c.waitForDiagnostics(mod, (p) => !p.diagnostics.some((x) => x.code === 'cgo/go-version-too-old'));
+  });
+
+  it('links the MinGW runtime statically for a C++ package cross-built for windows', async () => {
+    const cxx = path.join(repoRoot, 'test', 'fixtures', 'windows', 'cxx');
+    const files: Record<string, string> = {};
+    for (const f of fs.readdirSync(cxx)) files[f] = fs.readFileSync(path.join(cxx, f), 'utf8');
+    const { c, d } = await session(files, { GOOS: 'windows', GOARCH: 'amd64', CGO_ENABLED: '1', CC: 'x86_64-w64-mingw32-gcc', CXX: 'x86_64-w64-mingw32-g++' });
+    const file = path.join(d, 'main.go');
+    const uri = c.open(file);
+    const action = await pick(c, uri, 'cgo/windows-runtime-dll', (a) => a.isPreferred && a.edit);
+    expect(action.title).toContain('-static-libstdc++');
+    applyWorkspaceEdit(action.edit);
+    c.change(uri, fs.readFileSync(file, 'utf8'), 2);
+    await c.waitForDiagnostics(uri, (p) => p.version === 2 && !p.diagnostics.some((x) => x.code === 'cgo/windows-runtime-dll'));
+    expect(fs.readFileSync(file, 'utf8')).toMatch(/#cgo windows LDFLAGS: -static-libgcc -static-libstdc\+\+/);
   });
 });

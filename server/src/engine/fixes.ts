@@ -186,14 +186,9 @@ export async function fixesFor(d: CgoDiagnostic, ctx: FixContext): Promise<Fix[]
         fixes.push(edit(`Write it as ${replacement} so cgo exports the function`, [{ range: commentRange, newText: replacement }], { preferred: true, safe: true }));
         break;
       }
-      const exp = file.exports.find((e) => e.range.start.line === d.range.start.line);
-      if (exp?.ignored === 'not-adjacent' && exp.func) {
-        const from = exp.range.end.line + 1;
-        let to = from;
-        while (to < exp.func.range.start.line && isBlank(lines, to)) to++;
-        if (to === exp.func.range.start.line && to > from) {
-          fixes.push(edit('Remove the blank line between //export and the function', [{ range: lineRange(lines, from, to), newText: '' }], { preferred: true, safe: true }));
-        }
+      const blank = data['blankLines'] as Range | undefined;
+      if (data['reason'] === 'not-adjacent' && blank) {
+        fixes.push(edit('Remove the blank line between //export and the function', [{ range: blank, newText: '' }], { preferred: true, safe: true }));
       }
       break;
     }
