@@ -1,6 +1,8 @@
 // The one way cgo-ls starts a subprocess. Argument arrays only (never a shell), a timeout on every run,
 // cancellation through an AbortSignal, bounded output, and the whole process group killed on timeout or
 // cancel so a compiler's children (cc1, as, ld) never outlive the run.
+import fs from 'node:fs';
+import path from 'node:path';
 import { execa } from 'execa';
 
 export interface RunOptions {
@@ -33,11 +35,59 @@ export const processStats = { started: 0 };
 
 const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
 
+/**
+ * Resolves a bare command name through PATH the way Go's os/exec does since Go 1.19: entries that are empty or
+ * relative (".", "bin") are never used, so a `gcc` or `pkg-config` shipped inside an untrusted package
+ * directory (the cwd of our runs) cannot be picked up. Names with a separator are used as given.
+ */
+export function resolveCommand(command: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | null {
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  if (command.includes('/') || (platform === 'win32' && command.includes('\\'))) return command;
+  const pathKey = Object.keys(env).find((k) => (platform === 'win32' ? k.toUpperCase() === 'PATH' : k === 'PATH'));
+  const dirs = (pathKey ? (env[pathKey] ?? '') : '').split(platform === 'win32' ? ';' : ':');
+  const exts =
+    platform === 'win32'
+      ? p.extname(command)
+        ? ['']
+        : (env[Object.keys(env).find((k) => k.toUpperCase() === 'PATHEXT') ?? 'PATHEXT'] ?? '.com;.exe;.bat;.cmd').split(';').filter(Boolean)
+      : [''];
+  for (const raw of dirs) {
+    const dir = platform === 'win32' ? raw.replace(/^"(.*)"$/, '$1') : raw;
+    if (dir === '' || !p.isAbsolute(dir)) continue; // Go: exec.ErrDot — never run what a relative PATH entry finds
+    for (const ext of exts) {
+      const candidate = p.join(dir, command + ext);
+      try {
+        const st = fs.statSync(candidate);
+        if (!st.isFile()) continue;
+        if (platform !== 'win32') fs.accessSync(candidate, fs.constants.X_OK);
+        return candidate;
+      } catch {
+        /* next */
+      }
+    }
+  }
+  return null;
+}
+
 export async function run(command: string, args: string[], opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
+  const resolved = resolveCommand(command, opts.env);
+  if (resolved === null) {
+    return {
+      command,
+      args,
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+      timedOut: false,
+      canceled: false,
+      spawnError: `exec: "${command}": executable file not found in ${process.platform === 'win32' ? '%PATH%' : '$PATH'}`,
+      durationMs: 0,
+    };
+  }
   processStats.started++;
   const isWindows = process.platform === 'win32';
-  const child = execa(command, args, {
+  const child = execa(resolved, args, {
     cwd: opts.cwd,
     env: opts.env,
     extendEnv: false,
