@@ -385,7 +385,7 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
   if (preRun.exitCode !== 0 && !preambleHasErrors && parsed.diagnostics.length === 0 && !probeRun) {
     const out = preRun.stderr.trim() || preRun.stdout.trim();
     result.diagnostics.push(
-      diag(importRange, 'error', 'cgo/cc-broken', `The C compiler ${prog} failed (exit status ${preRun.exitCode}) without a diagnostic we can place${out ? ':\n' + truncate(out, 2000) : ''}.\nFix: check that \`${prog}\` is a working gcc- or clang-compatible compiler.`, {
+      diag(importRange, 'error', 'cgo/cc-broken', `The C compiler ${prog} ${preRun.signal ? `crashed (killed by ${preRun.signal})` : `failed (exit status ${preRun.exitCode})`} without a diagnostic we can place${out ? ':\n' + truncate(out, 2000) : ''}.\nFix: check that \`${prog}\` is a working gcc- or clang-compatible compiler.`, {
         commandLine: result.commandLine,
       }),
     );
@@ -398,7 +398,10 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
     if (!completed) {
       for (const n of probeNames) result.kinds[n] = 'unknown';
       if (!preambleHasErrors) {
-        const what = probeRun.stderr.trim() === '' ? `${prog} produced no output` : `${prog} did not produce error at completed:1`;
+        const crashed = probeRun.signal ?? preRun.signal;
+        const what = crashed
+          ? `${prog} crashed (killed by ${crashed}) while compiling the preamble`
+          : probeRun.stderr.trim() === '' ? `${prog} produced no output` : `${prog} did not produce error at completed:1`;
         result.diagnostics.push(
           diag(
             importRange,

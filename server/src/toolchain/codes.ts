@@ -176,4 +176,12 @@ export const codes: CodeInfo[] = [
     fix: 'Install Go and gcc inside WSL (apt, or Go from go.dev/dl with /usr/local/go/bin first on PATH); optionally set `appendWindowsPath = false` under [interop] in /etc/wsl.conf.',
     example: '# PATH=/mnt/c/Program Files/Go/bin:... inside WSL\n// #include <stdio.h>\nimport "C"',
   },
+  {
+    code: 'cgo/goenv-unreadable',
+    severity: 'warning',
+    title: 'The go env file cannot be read',
+    cause: 'GOENV (or the default ~/.config/go/env location) names something that is not a readable file, such as a directory. The go command ignores it without a word, so every value set with `go env -w` (CC, CGO_ENABLED, CGO_CFLAGS_ALLOW …) silently stops applying.',
+    fix: 'Point GOENV at a file (or unset it so the default is used), or remove what is at that path; then re-run `go env -w` for the values you need.',
+    example: 'GOENV=/tmp  # a directory',
+  },
 ];

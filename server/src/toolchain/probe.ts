@@ -433,6 +433,19 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
 
   // 3. Provenance layers: GOENV file, $GOROOT/go.env.
   const layers = await loadEnvLayers(platform, env, opts.editorEnv, goroot);
+  // The go command silently ignores a GOENV file it cannot read: settings written with `go env -w` are then lost.
+  if (layers.userFileLocation.path && !layers.userFile) {
+    const st = await platform.stat(layers.userFileLocation.path);
+    if (st.ok && !st.isFile) {
+      problem(
+        ctx,
+        'cgo/goenv-unreadable',
+        'warning',
+        `The go env file ${layers.userFileLocation.path} (from ${envGet(env, 'GOENV', os) ? 'GOENV' : 'the default location'}) is not a readable file, and the go command silently ignores it: values set with \`go env -w\` are not in effect. Fix: point GOENV at a file (or unset it), or remove what is at that path.`,
+        { data: { path: layers.userFileLocation.path } },
+      );
+    }
+  }
   const hostGoos = goEnv?.GOHOSTOS || os;
   const hostGoarch = goEnv?.GOHOSTARCH || basePlatform.arch;
   const values: Record<string, EnvValue> = {};

@@ -25,6 +25,8 @@ export interface RunResult {
   stderr: string;
   timedOut: boolean;
   canceled: boolean;
+  /** The signal that ended the process when it did not exit by itself (e.g. SIGSEGV for a crash). */
+  signal?: string;
   /** The executable could not be started (ENOENT, EACCES …). */
   spawnError?: string;
   durationMs: number;
@@ -144,6 +146,7 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
       stderr: typeof r.stderr === 'string' ? r.stderr : '',
       timedOut,
       canceled,
+      ...(r.signal && !timedOut && !canceled ? { signal: r.signal } : {}),
       spawnError,
       durationMs: Date.now() - started,
     };
