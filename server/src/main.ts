@@ -24,6 +24,12 @@ const stderrLog: Logger = {
   debug: () => undefined,
 };
 
+// `cgo-ls check | head`: a closed pipe ends the output quietly instead of crashing with EPIPE.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === '--version' || cmd === '-v' || cmd === 'version') {

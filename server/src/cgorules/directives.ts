@@ -2,7 +2,7 @@
 // .go file for the line, the verb, each condition and each argument.
 import type { Range } from '../core/types.js';
 import { atLeast, type GoVersion } from '../core/goversion.js';
-import type { BuildContext, Preamble } from '../gomodel/types.js';
+import type { BuildContext, Preamble, PreambleLine } from '../gomodel/types.js';
 import { matchAuto } from '../gomodel/constraint.js';
 import { goFields, goTrimSpace, splitQuoted } from './split.js';
 import type { CgoDirective, CgoVerb, DirectiveArg, DirectiveError, DirectiveErrorReason, DirectiveFlags } from './types.js';
@@ -198,7 +198,22 @@ export function isCommentDirective(c: string): boolean {
 export function goBuildTextLines(preamble: Preamble): TextLine[] {
   const out: TextLine[] = [];
   const comments = preamble.group?.comments ?? [];
+  // cmd/cgo's text joins a `/* … */` comment and the comment after it onto one line; go/build's
+  // CommentGroup.Text() keeps every comment on its own line(s). Split such lines back into their pieces.
+  const pieces: PreambleLine[] = [];
   for (const pl of preamble.lines) {
+    const segs = pl.segments;
+    if (!segs || segs.length <= 1) {
+      pieces.push(pl);
+      continue;
+    }
+    for (let i = 0; i < segs.length; i++) {
+      const from = segs[i]!.col;
+      const to = i + 1 < segs.length ? segs[i + 1]!.col : pl.text.length;
+      pieces.push({ text: pl.text.slice(from, to), goLine: segs[i]!.goLine, goCol: segs[i]!.goCol });
+    }
+  }
+  for (const pl of pieces) {
     let slashComment: boolean;
     if (comments.length === 0) slashComment = true;
     else {
