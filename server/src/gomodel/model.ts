@@ -178,6 +178,25 @@ function hasDirectiveLines(text: string): boolean {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Wall-clock budget for one tree-sitter parse; real files take milliseconds, hostile ones are cut off. */
+const PARSE_BUDGET_MS = 3_000;
+
+function parseDeadline(ms: number): () => boolean {
+  const end = performance.now() + ms;
+  return () => performance.now() > end;
+}
+
+/**
+ * go/scanner makes an unterminated block comment run to the end of the file. tree-sitter's error recovery on
+ * such text (e.g. thousands of `/*`) is very slow, so it gets the same text with that comment blanked out:
+ * offsets and lines are unchanged and nothing Go would parse is lost.
+ */
+function treeSitterInput(text: string, scan: ReturnType<typeof scanGo>): string {
+  const last = scan.comments[scan.comments.length - 1];
+  if (!last || !last.block || last.raw.endsWith('*/') || last.end < text.length) return text;
+  return text.slice(0, last.start) + text.slice(last.start).replace(/[^\n]/g, ' ');
+}
+
 function buildModel(goParser: Parser | undefined, filePath: string, text: string, cParser: Parser | undefined): GoFile {
   const idx = new LineIndex(text);
   const scan = scanGo(text);
@@ -202,7 +221,7 @@ function buildModel(goParser: Parser | undefined, filePath: string, text: string
   }
   let tree: Tree | null = null;
   try {
-    tree = goParser.parse(text);
+    tree = goParser.parse(treeSitterInput(text, scan), null, { progressCallback: parseDeadline(PARSE_BUDGET_MS) });
   } catch {
     tree = null;
   }
