@@ -41,13 +41,8 @@ async function main(argv: string[]): Promise<number> {
     return cmd === undefined ? 2 : 0;
   }
   if (cmd === '--stdio' || cmd === '--node-ipc' || cmd.startsWith('--socket') || cmd.startsWith('--pipe') || cmd.startsWith('--clientProcessId')) {
-    const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node.js');
-    const { startServer } = await import('./lsp/server.js');
-    const connection = createConnection(ProposedFeatures.all);
-    // Never let one bad request or a bug take the server down: log and carry on.
-    process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e.message}`));
-    process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${String(e)}`));
-    startServer(connection);
+    const { runLanguageServer } = await import('./lsp/connect.js');
+    runLanguageServer(cmd);
     return -1; // keep running
   }
   if (cmd === 'check') {
