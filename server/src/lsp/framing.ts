@@ -41,6 +41,13 @@ export class FramingGuard extends Transform {
       const header = this.buf.subarray(0, end).toString('latin1');
       const m = /(?:^|\r\n)content-length:[ \t]*(\d+)[ \t]*(?:\r\n|$)/i.exec(header);
       if (!m) {
+        // Junk glued in front of a real header (the rest of a dropped body): cut it off and try again.
+        const at = header.search(/content-length[ \t]*:/i);
+        if (at > 0) {
+          this.onDrop(`dropped ${at} bytes of junk before a header`);
+          this.buf = this.buf.subarray(at);
+          continue;
+        }
         this.buf = this.buf.subarray(end + HEADER_END.length);
         this.onDrop(`dropped a message whose header has no valid Content-Length: ${JSON.stringify(header.slice(0, 200))}`);
         this.skipToNextHeader();
