@@ -7,31 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LspClient, repoRoot } from '../helpers/lsp-client.js';
+import { applyEdits, type Edit } from '../helpers/edits.js';
 
 const fixture = path.join(repoRoot, 'test', 'fixtures', 'modules', 'fixes');
 
-interface Pos {
-  line: number;
-  character: number;
-}
-interface Edit {
-  range: { start: Pos; end: Pos };
-  newText: string;
-}
-
-/** Applies LSP text edits to a string (edits are applied from the end so offsets stay valid). */
-export function applyEdits(text: string, edits: Edit[]): string {
-  const lines = text.split('\n');
-  const offset = (p: Pos) => {
-    let o = 0;
-    for (let i = 0; i < p.line && i < lines.length; i++) o += lines[i]!.length + 1;
-    return o + p.character;
-  };
-  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
-}
 
 /** Applies a WorkspaceEdit on disk (changes or documentChanges with create), returns the touched files. */
 function applyWorkspaceEdit(edit: any): string[] {

@@ -74,6 +74,26 @@ function insertPreambleLine(lines: LineIndex, p: Preamble, afterIndex: number, t
   return { range: { start: endOfLine, end: endOfLine }, newText: '\n' + newLine };
 }
 
+/**
+ * An edit adding `#include …` where C sees it before any use: after the last `#include`, or else at the very top
+ * of the preamble (above the first `//` line, or right after the `/*` of a block comment).
+ */
+function insertInclude(lines: LineIndex, p: Preamble, include: string): TextEdit {
+  if (p.lines.some((l) => /^\s*#\s*include\b/.test(l.text))) return insertPreambleLine(lines, p, includeInsertionIndex(p), include);
+  const first = p.lines[0]!;
+  const goText = lines.lineText(first.goLine);
+  const isLineComment = p.group.comments.some((c) => c.text.startsWith('//') && c.range.start.line === first.goLine);
+  if (isLineComment) {
+    const slash = goText.indexOf('//');
+    const space = /^\/\/\s/.test(goText.slice(slash)) ? goText.slice(slash + 2).match(/^\s*/)![0] : '';
+    const at = { line: first.goLine, character: 0 };
+    return { range: { start: at, end: at }, newText: `${goText.slice(0, slash + 2)}${space}${include}\n` };
+  }
+  if (first.text.trim() === '') return insertPreambleLine(lines, p, 0, include);
+  const at = { line: first.goLine, character: first.goCol };
+  return { range: { start: at, end: at }, newText: `\n${include}\n` };
+}
+
 /** Index of the preamble line after which a new `#include` goes: after the last `#include`, else first line. */
 function includeInsertionIndex(p: Preamble): number {
   let idx = -1;
@@ -281,7 +301,7 @@ export async function fixesFor(d: CgoDiagnostic, ctx: FixContext): Promise<Fix[]
       const p = file.cImports.find((i) => i.preamble)?.preamble;
       const include = header.startsWith('<') || header.startsWith('"') ? `#include ${header}` : `#include <${header}>`;
       if (p) {
-        fixes.push(edit(`Add ${include} to the preamble`, [insertPreambleLine(lines, p, includeInsertionIndex(p), include)], { preferred: true, safe: true }));
+        fixes.push(edit(`Add ${include} to the preamble`, [insertInclude(lines, p, include)], { preferred: true, safe: true }));
       } else {
         const imp = file.cImports[0];
         // With a detached comment the fix is to re-attach it (its own action), not to add a second preamble.
