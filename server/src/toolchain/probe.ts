@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { parseGoVersion, type GoVersion } from '../core/goversion.js';
 import type { Severity } from '../core/types.js';
-import { run, type RunResult } from '../util/proc.js';
+import { run, spawnFailure, type RunResult } from '../util/proc.js';
 import type { CompilerInfo, EnvValue, ToolchainModel, ToolchainProblem, ValueSource } from './types.js';
 import {
   envGet,
@@ -124,17 +124,7 @@ async function runSafe(command: string, args: string[], ctx: Ctx, env: NodeJS.Pr
   try {
     return await run(command, args, { cwd: cwd ?? ctx.folder, env, timeoutMs: ctx.timeoutMs, signal: ctx.signal, maxOutput: 1024 * 1024 });
   } catch (e) {
-    return {
-      command,
-      args,
-      exitCode: null,
-      stdout: '',
-      stderr: '',
-      timedOut: false,
-      canceled: false,
-      spawnError: e instanceof Error ? e.message : String(e),
-      durationMs: 0,
-    };
+    return spawnFailure(command, args, e instanceof Error ? e.message : String(e));
   }
 }
 

@@ -71,21 +71,16 @@ export function resolveCommand(command: string, env: NodeJS.ProcessEnv, platform
   return null;
 }
 
+/** The result of a run that could not start. */
+export function spawnFailure(command: string, args: string[], message: string): RunResult {
+  return { command, args, exitCode: null, stdout: '', stderr: '', timedOut: false, canceled: false, spawnError: message, durationMs: 0 };
+}
+
 export async function run(command: string, args: string[], opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const resolved = resolveCommand(command, opts.env);
   if (resolved === null) {
-    return {
-      command,
-      args,
-      exitCode: null,
-      stdout: '',
-      stderr: '',
-      timedOut: false,
-      canceled: false,
-      spawnError: `exec: "${command}": executable file not found in ${process.platform === 'win32' ? '%PATH%' : '$PATH'}`,
-      durationMs: 0,
-    };
+    return spawnFailure(command, args, `exec: "${command}": executable file not found in ${process.platform === 'win32' ? '%PATH%' : '$PATH'}`);
   }
   processStats.started++;
   const isWindows = process.platform === 'win32';
