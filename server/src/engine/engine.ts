@@ -8,7 +8,7 @@ import { containsPosition, nullLogger } from '../core/types.js';
 import { LineIndex } from '../core/text.js';
 import type { CodeInfo } from '../core/codes.js';
 import { NEWEST_KNOWN, type GoVersion } from '../core/goversion.js';
-import type { BuildContext, GoFile } from '../gomodel/types.js';
+import type { BuildContext, GoFile, PreambleLine } from '../gomodel/types.js';
 import { emptyModel, parseGoFile } from '../gomodel/model.js';
 import { isFileIncluded } from '../gomodel/preamble.js';
 import { checkSource, codes as sourceCodes } from '../checks/source.js';
@@ -549,7 +549,7 @@ export class Engine {
         runtimeDllDiagnostics({
           file: prep.file.path,
           importRange: imp.pathRange,
-          ...(ldLine ? { ldflagsLine: { start: { line: ldLine.goLine, character: ldLine.goCol }, end: { line: ldLine.goLine, character: ldLine.goCol + ldLine.text.length } } } : {}),
+          ...(ldLine ? { ldflagsLine: wholeLine(ldLine) } : {}),
           toolchain: tc,
           hasCxx,
           ldflags,
@@ -675,7 +675,7 @@ export class Engine {
       .flatMap((i) => (i.preamble ? i.preamble.lines : []))
       .find((l) => /^\s*#cgo\s.*pkg-config\s*:/.test(l.text));
     const range = directive
-      ? { start: { line: directive.goLine, character: directive.goCol }, end: { line: directive.goLine, character: directive.goCol + directive.text.length } }
+      ? wholeLine(directive)
       : prep.file.cImports[0]!.pathRange;
     const out = { cflags: [] as string[], libs: [] as string[], diagnostics: [] as CgoDiagnostic[], blocked: false };
     if (!tc.pkgConfig.path) {
@@ -763,7 +763,7 @@ export class Engine {
         range = { start: { line: line.goLine, character: line.goCol + idx }, end: { line: line.goLine, character: line.goCol + idx + len } };
       } else {
         const pc = dirLines.find((l) => /^\s*#cgo\s.*pkg-config\s*:/.test(l.text));
-        if (pc) range = { start: { line: pc.goLine, character: pc.goCol }, end: { line: pc.goLine, character: pc.goCol + pc.text.length } };
+        if (pc) range = wholeLine(pc);
       }
       const d = libraryDiagnostic({ file: abs, check: m, range });
       if (d) diagnostics.push(d);
@@ -955,4 +955,9 @@ function dedupe(ds: CgoDiagnostic[]): CgoDiagnostic[] {
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The range of a whole preamble line in the .go file. */
+function wholeLine(l: PreambleLine): CgoDiagnostic['range'] {
+  return { start: { line: l.goLine, character: l.goCol }, end: { line: l.goLine, character: l.goCol + l.text.length } };
 }
