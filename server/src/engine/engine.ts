@@ -113,6 +113,9 @@ export class Engine {
   private readonly awaitShellEnv: boolean;
   /** Called when toolchain models were dropped outside any request (the adapter re-analyses). */
   onToolchainChange: (() => void) | null = null;
+  /** Module root per directory and C++ presence per package directory, so the keystroke path touches no disk. */
+  private readonly moduleRoots = new Map<string, string>();
+  private readonly cxxDirs = new Map<string, boolean>();
   /** Folders probed before the login shell answered (re-probed once it does). */
   private readonly probedWithoutShell = new Set<string>();
   /** At most two compiler jobs at once (the machine may have two cores); supersession per file. */
@@ -193,7 +196,12 @@ export class Engine {
   /** The directory a file's toolchain model is computed for: its module root, else its own directory. */
   toolchainDir(file: string): string {
     const dir = file.endsWith('.go') || file.endsWith('go.mod') ? path.dirname(path.resolve(file)) : path.resolve(file);
-    return findModuleRoot(dir) ?? dir;
+    let root = this.moduleRoots.get(dir);
+    if (root === undefined) {
+      root = findModuleRoot(dir) ?? dir;
+      this.moduleRoots.set(dir, root);
+    }
+    return root;
   }
 
   toolchain(file: string): Promise<ToolchainModel> {
@@ -211,6 +219,24 @@ export class Engine {
     this.toolchains.clear();
     this.compiled.clear();
     this.libs.clear();
+  }
+
+  /** Whether a package directory has C++ sources (cached: the keystroke path reads no directory). */
+  private hasCxxFiles(dir: string): boolean {
+    let v = this.cxxDirs.get(dir);
+    if (v === undefined) {
+      v = packageSiblings(dir, CXX_EXTS).length > 0;
+      this.cxxDirs.set(dir, v);
+    }
+    return v;
+  }
+
+  /** A file appeared in or vanished from `dir`: forget what was cached about the directory. */
+  invalidateDir(dir: string): void {
+    const abs = path.resolve(dir);
+    this.cxxDirs.delete(abs);
+    // A new or removed go.mod changes the module root of this directory and of everything below it.
+    for (const d of [...this.moduleRoots.keys()]) if (d === abs || d.startsWith(abs + path.sep)) this.moduleRoots.delete(d);
   }
 
   /** Drops the toolchain model of one module (its go.mod / go.work changed) and its files' compiler results. */
@@ -425,7 +451,7 @@ export class Engine {
     const buildsIgnoringCgo = isFileIncluded(file, { ...ctx, cgoEnabled: true }).included;
     if (target && buildsIgnoringCgo) {
       const usesPkgConfig = (flags?.pkgConfig.length ?? 0) > 0;
-      const usesCxx = (flags?.CXXFLAGS.length ?? 0) > 0 || packageSiblings(path.dirname(abs), CXX_EXTS).length > 0;
+      const usesCxx = (flags?.CXXFLAGS.length ?? 0) > 0 || (tc.problems.some((p) => p.data?.['onlyIfCxxUsed']) && this.hasCxxFiles(path.dirname(abs)));
       for (const p of tc.problems) {
         if (p.target !== 'import-c') continue;
         if (p.data?.['onlyIfPkgConfigUsed'] && !usesPkgConfig) continue;
@@ -542,7 +568,7 @@ export class Engine {
     const ldLine = prep.file.cImports
       .flatMap((i) => (i.preamble ? i.preamble.lines : []))
       .find((l) => /^\s*#cgo\s.*LDFLAGS\s*:/.test(l.text));
-    const hasCxx = packageSiblings(path.dirname(prep.file.path), CXX_EXTS).length > 0;
+    const hasCxx = this.hasCxxFiles(path.dirname(prep.file.path));
     return this.safely(
       'windows runtime DLL check',
       () =>

@@ -248,6 +248,7 @@ export function startServer(connection: Connection): void {
     const trackedOrOpen = () => [...tracked, ...documents.all().flatMap((d) => uriToPath(d.uri) ?? [])];
     for (const c of changes) {
       const base = path.basename(c.file);
+      if (c.kind !== 'changed') engine.invalidateDir(path.dirname(c.file));
       if (inputs.has(c.file)) {
         toolchainChanged = true;
         changedInputs.push(`${c.file} (${c.kind})`);
