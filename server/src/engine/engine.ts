@@ -18,6 +18,7 @@ import { checkFlags } from '../cgorules/allowlist.js';
 import { splitPkgConfigOutput } from '../cgorules/split.js';
 import type { ToolchainModel, ToolchainProblem } from '../toolchain/types.js';
 import { probeToolchain, readLoginShellEnv } from '../toolchain/probe.js';
+import { readWindowsRegistryEnv } from '../toolchain/shellenv.js';
 import { codes as toolchainCodes } from '../toolchain/codes.js';
 import { renderReport } from '../toolchain/report.js';
 import { compilePreamble } from '../compiler/preamble.js';
@@ -329,6 +330,7 @@ export class Engine {
       editorEnv: this.settings.env,
       timeoutMs: Math.min(this.settings.compilerTimeoutMs, 30_000),
       shellEnv,
+      shellEnvSource: process.platform === 'win32' ? 'windows-registry' : 'login-shell',
     });
     this.log.info(
       `toolchain for ${dir}: ${model.go.version?.raw ?? 'no go'} ${model.goos}/${model.goarch} CGO_ENABLED=${model.cgo.enabled ? 1 : 0} CC=${model.cc?.argv.join(' ') ?? '-'} (${Date.now() - started} ms)`,
@@ -339,12 +341,16 @@ export class Engine {
   private loginShellEnv(): Promise<Record<string, string> | null> {
     if (this.shellEnv) return this.shellEnv;
     const shell = this.env['SHELL'];
+    const warn = (e: unknown) => {
+      this.log.warn(`reference environment not read: ${String(e)}`);
+      return null;
+    };
+    // Unix: the login shell (what a terminal has). Windows: the registry (what a newly started program gets).
     const p: Promise<Record<string, string> | null> =
-        shell && process.platform !== 'win32'
-          ? readLoginShellEnv(shell, 5_000).catch((e: unknown) => {
-              this.log.warn(`login shell environment not read: ${String(e)}`);
-              return null;
-            })
+      process.platform === 'win32'
+        ? readWindowsRegistryEnv(5_000, { env: this.env }).catch(warn)
+        : shell
+          ? readLoginShellEnv(shell, 5_000).catch(warn)
           : Promise.resolve(null);
     this.shellEnv = p;
     void p.then((v) => (this.shellEnvValue = v));

@@ -49,6 +49,8 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** The login shell's environment (readLoginShellEnv), to report editor-vs-shell drift; null/undefined = skip. */
   shellEnv?: Record<string, string> | null;
+  /** What shellEnv is: a login shell's environment (Unix) or the registry environment a new program gets (Windows). */
+  shellEnvSource?: 'login-shell' | 'windows-registry';
 }
 
 const DEFAULT_TIMEOUT = 15_000;
@@ -704,7 +706,7 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
 
   // 11. Editor vs login shell.
   if (opts.shellEnv) {
-    await driftProblems(ctx, opts.shellEnv, layers, {
+    await driftProblems(ctx, opts.shellEnv, opts.shellEnvSource ?? 'login-shell', layers, {
       goos,
       goarch,
       hostGoos,
@@ -994,39 +996,43 @@ async function modcacheToolchain(ctx: Ctx, values: Record<string, EnvValue>, nam
 async function driftProblems(
   ctx: Ctx,
   shellEnv: Record<string, string>,
+  source: 'login-shell' | 'windows-registry',
   layers: EnvLayers,
   base: { goos: string; goarch: string; hostGoos: string; hostGoarch: string; version: GoVersion | null; defaultCC: string; defaultCXX: string },
 ): Promise<void> {
   const os = ctx.platform.os;
   const shell = mergeEnv(shellEnv, undefined, os);
+  const other = source === 'windows-registry' ? 'a newly started program' : 'the login shell';
   const [ed, sh] = await Promise.all([outcomeFor(ctx.env, ctx.platform, layers, base), outcomeFor(shell, ctx.platform, layers, base)]);
   const diffs: string[] = [];
   if (ed.cgo.enabled !== sh.cgo.enabled) {
-    diffs.push(`CGO_ENABLED: the editor gets ${ed.cgo.enabled ? 1 : 0} (${ed.cgo.reason}); the login shell gets ${sh.cgo.enabled ? 1 : 0} (${sh.cgo.reason})`);
+    diffs.push(`CGO_ENABLED: the editor gets ${ed.cgo.enabled ? 1 : 0} (${ed.cgo.reason}); ${other} gets ${sh.cgo.enabled ? 1 : 0} (${sh.cgo.reason})`);
   }
   if (ed.ccPath !== sh.ccPath || ed.ccValue !== sh.ccValue) {
-    diffs.push(`C compiler: the editor runs CC=${ed.ccValue} → ${ed.ccPath ?? 'not found'}; the login shell runs CC=${sh.ccValue} → ${sh.ccPath ?? 'not found'}`);
+    diffs.push(`C compiler: the editor runs CC=${ed.ccValue} → ${ed.ccPath ?? 'not found'}; ${other} runs CC=${sh.ccValue} → ${sh.ccPath ?? 'not found'}`);
   }
-  if (ed.cxxPath !== sh.cxxPath) diffs.push(`C++ compiler: editor → ${ed.cxxPath ?? 'not found'}; login shell → ${sh.cxxPath ?? 'not found'}`);
-  if (ed.pkgConfigPath !== sh.pkgConfigPath) diffs.push(`pkg-config: editor → ${ed.pkgConfigPath ?? 'not found'}; login shell → ${sh.pkgConfigPath ?? 'not found'}`);
+  if (ed.cxxPath !== sh.cxxPath) diffs.push(`C++ compiler: editor → ${ed.cxxPath ?? 'not found'}; ${other} → ${sh.cxxPath ?? 'not found'}`);
+  if (ed.pkgConfigPath !== sh.pkgConfigPath) diffs.push(`pkg-config: editor → ${ed.pkgConfigPath ?? 'not found'}; ${other} → ${sh.pkgConfigPath ?? 'not found'}`);
   const pcpE = envGet(ctx.env, 'PKG_CONFIG_PATH', os) ?? '';
   const pcpS = envGet(shell, 'PKG_CONFIG_PATH', os) ?? '';
   if (pcpE !== pcpS && (ed.pkgConfigPath !== null || sh.pkgConfigPath !== null)) {
-    diffs.push(`PKG_CONFIG_PATH: editor ${JSON.stringify(pcpE)}; login shell ${JSON.stringify(pcpS)} (pkg-config finds different .pc files)`);
+    diffs.push(`PKG_CONFIG_PATH: editor ${JSON.stringify(pcpE)}; ${other} ${JSON.stringify(pcpS)} (pkg-config finds different .pc files)`);
   }
   for (const k of ['CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS']) {
     const a = envGet(ctx.env, k, os) ?? '';
     const b = envGet(shell, k, os) ?? '';
-    if (a !== b) diffs.push(`${k}: editor ${JSON.stringify(a)}; login shell ${JSON.stringify(b)}`);
+    if (a !== b) diffs.push(`${k}: editor ${JSON.stringify(a)}; ${other} ${JSON.stringify(b)}`);
   }
-  if (ed.goPath !== sh.goPath) diffs.push(`go: editor → ${ed.goPath ?? 'not found'}; login shell → ${sh.goPath ?? 'not found'}`);
+  if (ed.goPath !== sh.goPath) diffs.push(`go: editor → ${ed.goPath ?? 'not found'}; ${other} → ${sh.goPath ?? 'not found'}`);
   if (diffs.length === 0) return;
   const changed = DRIFT_KEYS.filter((k) => (envGet(ctx.env, k, os) ?? '') !== (envGet(shell, k, os) ?? ''));
   problem(
     ctx,
     'cgo/env-drift',
     'warning',
-    `The editor's environment and your login shell would build cgo differently (a terminal \`go build\` may work while the editor fails, or the reverse): ${diffs.join('; ')}. Variables that differ: ${changed.join(', ') || 'none directly (the PATH lookup differs)'}. Fix: start the editor from the login shell, or copy ${changed.join('/') || 'PATH'} into the editor's cgo.env setting.`,
-    { data: { differences: diffs, variables: changed } },
+    source === 'windows-registry'
+      ? `The environment changed after the editor started: the user/system environment in the registry (what a newly started program, e.g. a new terminal, gets) would build cgo differently from the editor, which still has the values from its start: ${diffs.join('; ')}. Variables that differ: ${changed.join(', ') || 'none directly (the PATH lookup differs)'}. Fix: restart the editor (and the terminal or launcher it was started from) so it picks up the new environment, or set ${changed.join('/') || 'PATH'} in the editor's cgo.env setting.`
+      : `The editor's environment and your login shell would build cgo differently (a terminal \`go build\` may work while the editor fails, or the reverse): ${diffs.join('; ')}. Variables that differ: ${changed.join(', ') || 'none directly (the PATH lookup differs)'}. Fix: start the editor from the login shell, or copy ${changed.join('/') || 'PATH'} into the editor's cgo.env setting.`,
+    { data: { differences: diffs, variables: changed, reference: source } },
   );
 }
