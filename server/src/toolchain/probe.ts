@@ -1003,6 +1003,7 @@ async function driftProblems(
   const os = ctx.platform.os;
   const shell = mergeEnv(shellEnv, undefined, os);
   const other = source === 'windows-registry' ? 'a newly started program' : 'the login shell';
+  const short = source === 'windows-registry' ? 'new programs' : 'login shell';
   const [ed, sh] = await Promise.all([outcomeFor(ctx.env, ctx.platform, layers, base), outcomeFor(shell, ctx.platform, layers, base)]);
   const diffs: string[] = [];
   if (ed.cgo.enabled !== sh.cgo.enabled) {
@@ -1011,19 +1012,19 @@ async function driftProblems(
   if (ed.ccPath !== sh.ccPath || ed.ccValue !== sh.ccValue) {
     diffs.push(`C compiler: the editor runs CC=${ed.ccValue} → ${ed.ccPath ?? 'not found'}; ${other} runs CC=${sh.ccValue} → ${sh.ccPath ?? 'not found'}`);
   }
-  if (ed.cxxPath !== sh.cxxPath) diffs.push(`C++ compiler: editor → ${ed.cxxPath ?? 'not found'}; ${other} → ${sh.cxxPath ?? 'not found'}`);
-  if (ed.pkgConfigPath !== sh.pkgConfigPath) diffs.push(`pkg-config: editor → ${ed.pkgConfigPath ?? 'not found'}; ${other} → ${sh.pkgConfigPath ?? 'not found'}`);
+  if (ed.cxxPath !== sh.cxxPath) diffs.push(`C++ compiler: editor → ${ed.cxxPath ?? 'not found'}; ${short} → ${sh.cxxPath ?? 'not found'}`);
+  if (ed.pkgConfigPath !== sh.pkgConfigPath) diffs.push(`pkg-config: editor → ${ed.pkgConfigPath ?? 'not found'}; ${short} → ${sh.pkgConfigPath ?? 'not found'}`);
   const pcpE = envGet(ctx.env, 'PKG_CONFIG_PATH', os) ?? '';
   const pcpS = envGet(shell, 'PKG_CONFIG_PATH', os) ?? '';
   if (pcpE !== pcpS && (ed.pkgConfigPath !== null || sh.pkgConfigPath !== null)) {
-    diffs.push(`PKG_CONFIG_PATH: editor ${JSON.stringify(pcpE)}; ${other} ${JSON.stringify(pcpS)} (pkg-config finds different .pc files)`);
+    diffs.push(`PKG_CONFIG_PATH: editor ${JSON.stringify(pcpE)}; ${short} ${JSON.stringify(pcpS)} (pkg-config finds different .pc files)`);
   }
   for (const k of ['CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS']) {
     const a = envGet(ctx.env, k, os) ?? '';
     const b = envGet(shell, k, os) ?? '';
-    if (a !== b) diffs.push(`${k}: editor ${JSON.stringify(a)}; ${other} ${JSON.stringify(b)}`);
+    if (a !== b) diffs.push(`${k}: editor ${JSON.stringify(a)}; ${short} ${JSON.stringify(b)}`);
   }
-  if (ed.goPath !== sh.goPath) diffs.push(`go: editor → ${ed.goPath ?? 'not found'}; ${other} → ${sh.goPath ?? 'not found'}`);
+  if (ed.goPath !== sh.goPath) diffs.push(`go: editor → ${ed.goPath ?? 'not found'}; ${short} → ${sh.goPath ?? 'not found'}`);
   if (diffs.length === 0) return;
   const changed = DRIFT_KEYS.filter((k) => (envGet(ctx.env, k, os) ?? '') !== (envGet(shell, k, os) ?? ''));
   problem(
