@@ -98,3 +98,19 @@ describe('Engine.analyze', () => {
     expect(res.diagnostics).toEqual([]);
   });
 });
+
+describe('package-wide facts', () => {
+  it('#cgo noescape accepts a C function called from another file of the package (as cmd/cgo does; go build succeeds)', async () => {
+    const pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-noescape-'));
+    fs.writeFileSync(path.join(pkg, 'go.mod'), 'module example.com/ne\n\ngo 1.24\n');
+    fs.writeFileSync(path.join(pkg, 'a.go'), 'package ne\n\n// #cgo noescape work\n// static void work(char *p) { (void)p; }\nimport "C"\n');
+    fs.writeFileSync(path.join(pkg, 'b.go'), 'package ne\n\n// static void work(char *p) { (void)p; }\nimport "C"\n\nfunc W() { C.work(nil) }\n');
+    const engine = new Engine({ env: process.env, settings });
+    const a = await engine.analyze(path.join(pkg, 'a.go'), { compile: 'none' });
+    expect(a.diagnostics.filter((d) => d.code === 'cgo/noescape-version')).toEqual([]);
+    fs.writeFileSync(path.join(pkg, 'b.go'), 'package ne\n\n// static void work(char *p) { (void)p; }\nimport "C"\n');
+    engine.forgetFile(path.join(pkg, 'b.go'));
+    const again = await engine.analyze(path.join(pkg, 'a.go'), { compile: 'none' });
+    expect(again.diagnostics.map((d) => d.code)).toContain('cgo/noescape-version');
+  });
+});

@@ -427,6 +427,19 @@ export class Engine {
     const inclusion = isFileIncluded(file, ctx);
     const preambles = file.cImports.flatMap((i) => (i.preamble ? [i.preamble] : []));
     const childEnv = tc.childEnv as Record<string, string | undefined>;
+    // `#cgo noescape/nocallback f` must name a C function called from Go anywhere in the package (cmd/cgo checks
+    // package-wide); the other files are read only when such a line exists.
+    const calls = (f: GoFile) => f.cRefs.filter((r) => r.context === 'call').map((r) => r.name);
+    let cFunctionRefs = calls(file);
+    if (preambles.some((p) => /#cgo\s+(noescape|nocallback)\b/.test(p.text))) {
+      const names = new Set(cFunctionRefs);
+      for (const sibling of packageGoFiles(path.dirname(abs))) {
+        if (sibling === abs) continue;
+        const m = await this.model(sibling);
+        if (m?.importsC) for (const n of calls(m)) names.add(n);
+      }
+      cFunctionRefs = [...names];
+    }
     const dres = this.safely('directive checks', () =>
       checkDirectives({
         file: abs,
@@ -436,7 +449,7 @@ export class Engine {
         goVersion,
         env: childEnv,
         pathStyle: process.platform === 'win32' ? 'win32' : 'posix',
-        cFunctionRefs: [...new Set(file.cRefs.filter((r) => r.context === 'call').map((r) => r.name))],
+        cFunctionRefs: cFunctionRefs,
       }),
       null,
     );
