@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CodeInfo } from '../core/codes.js';
 import { atLeast, type GoVersion } from '../core/goversion.js';
 import type { CgoDiagnostic, Range } from '../core/types.js';
-import type { CgoImport, ExportComment, GoFile } from '../gomodel/types.js';
+import type { CgoImport, ExportComment, GoFile, PreambleCDecl } from '../gomodel/types.js';
 
 export const codes: CodeInfo[] = [
   {
@@ -73,8 +73,8 @@ export const codes: CodeInfo[] = [
     severity: 'error',
     title: 'C name used in a way cgo rejects',
     cause:
-      'cmd/cgo errors: `cannot refer to errno directly; see documentation` (C.errno), `cannot refer to C._CMalloc; use C.malloc`, `cannot define new methods on non-local type <T>` (receiver C.T / *C.T, Go ≥1.21), `cannot embed C type` (embedded C.T field), and `unexpected type: ...` when calling a variadic C function such as printf.',
-    fix: 'Use `n, err := C.f()` to read errno; use C.malloc; declare a local type (`type T C.T`) for methods and use a named field instead of embedding; call variadic C functions through a non-variadic C wrapper in the preamble.',
+      'cmd/cgo errors: `cannot refer to errno directly; see documentation` (C.errno), `cannot refer to C._CMalloc; use C.malloc`, `cannot define new methods on non-local type <T>` (receiver C.T / *C.T, Go ≥1.21), `cannot embed C type` (embedded C.T field), `unexpected type: ...` when calling a variadic C function such as printf, and the link error ``undefined reference to `x'`` when Go names a `static` variable of the preamble.',
+    fix: 'Use `n, err := C.f()` to read errno; use C.malloc; declare a local type (`type T C.T`) for methods and use a named field instead of embedding; call variadic C functions through a non-variadic C wrapper in the preamble; define shared variables without `static` in a .c file (extern in the preamble) or read them through an accessor function.',
     example: '_ = C.errno\nC.printf(C.CString("%d"), 1)',
   },
 ];
@@ -377,7 +377,25 @@ function checkMisuse(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[
     out.push({ file: file.path, range, severity: 'error', code: 'cgo/misuse', message, data: { code: 'cgo/misuse', kind, ...extra } });
   const declared = new Map<string, boolean>(); // C function name → variadic, as declared in this file's preamble
   for (const d of file.preambleDecls ?? []) if (d.kind === 'function') declared.set(d.name, d.variadic || (declared.get(d.name) ?? false));
+  // Static variables of the preamble are private to the C side: Go code that names one links against a symbol
+  // that does not exist (cgo doc: "static variables in the preamble may not be referenced from Go code").
+  const staticVars = new Map<string, PreambleCDecl>();
+  for (const d of file.preambleDecls ?? []) if (d.kind === 'variable' && d.storage === 'static') staticVars.set(d.name, d);
+  const reportedStatic = new Set<string>();
   for (const r of file.cRefs) {
+    const sv = staticVars.get(r.name);
+    if (sv && !r.shadowed && r.context !== 'call' && r.context !== 'type' && !reportedStatic.has(r.name)) {
+      reportedStatic.add(r.name);
+      misuse(
+        r.range,
+        sep(
+          `C.${r.name} is a static variable of the preamble (line ${sv.range.start.line + 1}); Go code cannot refer to it and the link fails with "undefined reference to \`${r.name}'"`,
+          `drop \`static\` and define it in a .c file (declare it \`extern\` in the preamble), or add a static inline accessor function and call that`,
+        ),
+        'static-variable',
+        { name: r.name, declarationRange: sv.range },
+      );
+    }
     if (r.name === 'errno') {
       misuse(
         r.range,
