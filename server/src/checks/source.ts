@@ -73,7 +73,7 @@ export const codes: CodeInfo[] = [
     severity: 'error',
     title: 'C name used in a way cgo rejects',
     cause:
-      'cmd/cgo errors: `cannot refer to errno directly; see documentation` (C.errno), `cannot refer to C._CMalloc; use C.malloc`, `cannot define new methods on non-local type <T>` (receiver C.T / *C.T, Go ≥1.21), `cannot embed C type` (embedded C.T field), `unexpected type: ...` when calling a variadic C function such as printf, and the link error ``undefined reference to `x'`` when Go names a `static` variable of the preamble.',
+      'cmd/cgo errors: `cannot refer to errno directly; see documentation` (C.errno), `cannot refer to C._CMalloc; use C.malloc`, `cannot define new methods on non-local type <T>` (receiver C.T / *C.T, Go ≥1.21), `cannot embed C type` (embedded C.T field), `unexpected type: ...` when calling a variadic C function such as printf, and the link error ``undefined reference to `x\'`` when Go names a `static` variable of the preamble.',
     fix: 'Use `n, err := C.f()` to read errno; use C.malloc; declare a local type (`type T C.T`) for methods and use a named field instead of embedding; call variadic C functions through a non-variadic C wrapper in the preamble; define shared variables without `static` in a .c file (extern in the preamble) or read them through an accessor function.',
     example: '_ = C.errno\nC.printf(C.CString("%d"), 1)',
   },
