@@ -42,8 +42,6 @@ export interface EngineOptions {
   env: NodeJS.ProcessEnv;
   settings?: Settings;
   log?: Logger;
-  /** Wait for the login shell's environment before the first toolchain probe (default true; the editor says false). */
-  awaitShellEnv?: boolean;
 }
 
 export interface AnalyzeOptions {
@@ -108,23 +106,14 @@ export class Engine {
   private readonly compiled = new Map<string, CompileEntry>();
   private readonly libs = new Map<string, LibEntry>();
   private shellEnv: Promise<Record<string, string> | null> | null = null;
-  /** The login shell's environment once read (undefined while it is being read). */
-  private shellEnvValue: Record<string, string> | null | undefined = undefined;
-  /** Whether a toolchain probe waits for the login shell (CLI) or goes ahead and re-probes later (editor). */
-  private readonly awaitShellEnv: boolean;
-  /** Called when toolchain models were dropped outside any request (the adapter re-analyses). */
-  onToolchainChange: (() => void) | null = null;
   /** Module root per directory and C++ presence per package directory, so the keystroke path touches no disk. */
   private readonly moduleRoots = new Map<string, string>();
   private readonly cxxDirs = new Map<string, boolean>();
-  /** Folders probed before the login shell answered (re-probed once it does). */
-  private readonly probedWithoutShell = new Set<string>();
   /** At most two compiler jobs at once (the machine may have two cores); supersession per file. */
   private readonly scheduler = new CompileScheduler({ concurrency: 2, cacheSize: 0 });
 
   constructor(opts: EngineOptions) {
     this.env = opts.env;
-    this.awaitShellEnv = opts.awaitShellEnv ?? true;
     this.settings = opts.settings ?? defaultSettings;
     this.log = opts.log ?? nullLogger;
   }
@@ -138,10 +127,7 @@ export class Engine {
     const envChanged = JSON.stringify(settings.env) !== JSON.stringify(this.settings.env) || settings.goCommand !== this.settings.goCommand;
     const shellChanged = settings.checkShellEnv !== this.settings.checkShellEnv;
     this.settings = settings;
-    if (shellChanged) {
-      this.shellEnv = null;
-      this.shellEnvValue = undefined;
-    }
+    if (shellChanged) this.shellEnv = null;
     if (envChanged || shellChanged) this.invalidateToolchains();
   }
 
@@ -305,25 +291,7 @@ export class Engine {
       const key = Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
       env[key] = goDir + path.delimiter + (env[key] ?? '');
     }
-    let shellEnv: Record<string, string> | null = null;
-    if (this.settings.checkShellEnv) {
-      if (this.awaitShellEnv || this.shellEnvValue !== undefined) shellEnv = await this.loginShellEnv();
-      else {
-        // The login shell is slow (hundreds of ms): probe now without it, and once it answers, probe again
-        // so the drift check can speak. Only the editor works this way; the CLI waits for it.
-        const first = this.probedWithoutShell.size === 0;
-        this.probedWithoutShell.add(dir);
-        if (first) {
-          void this.loginShellEnv().then((v) => {
-            const dirs = [...this.probedWithoutShell];
-            this.probedWithoutShell.clear();
-            if (!v) return;
-            for (const d of dirs) this.toolchains.delete(d);
-            if (dirs.length > 0) this.onToolchainChange?.();
-          });
-        }
-      }
-    }
+    const shellEnv = this.settings.checkShellEnv ? await this.loginShellEnv() : null;
     const started = Date.now();
     const model = await probeToolchain(dir, {
       env,
@@ -353,7 +321,6 @@ export class Engine {
           ? readLoginShellEnv(shell, 5_000).catch(warn)
           : Promise.resolve(null);
     this.shellEnv = p;
-    void p.then((v) => (this.shellEnvValue = v));
     return p;
   }
 

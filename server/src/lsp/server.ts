@@ -94,8 +94,7 @@ export function startServer(connection: Connection): void {
     const order = ['error', 'warn', 'info', 'debug'];
     return order.indexOf(l) <= order.indexOf(settings.logLevel);
   }
-  const engine = new Engine({ env: process.env, settings, log, awaitShellEnv: false });
-  engine.onToolchainChange = () => reanalyzeAll();
+  const engine = new Engine({ env: process.env, settings, log });
   const diagCaps = () => ({
     codeDescription: caps.textDocument?.publishDiagnostics?.codeDescriptionSupport === true,
     related: caps.textDocument?.publishDiagnostics?.relatedInformation === true,
