@@ -6,27 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { descendantsOf, killPids, startProcess, stop } from './procs.mjs';
+import clientCapabilities from '../../test/fixtures/client-capabilities.json' with { type: 'json' };
 
-/** VS Code-like client capabilities (workDoneProgress on, so the server reports `$/progress`). */
-export const capabilities = {
-  workspace: {
-    configuration: true,
-    didChangeConfiguration: { dynamicRegistration: true },
-    didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
-    applyEdit: true,
-    workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
-    executeCommand: { dynamicRegistration: true },
-    workspaceFolders: true,
-  },
-  textDocument: {
-    synchronization: { didSave: true, dynamicRegistration: true },
-    publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true, tagSupport: { valueSet: [1, 2] } },
-    hover: { contentFormat: ['markdown', 'plaintext'] },
-    codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } }, dataSupport: true, isPreferredSupport: true },
-  },
-  window: { workDoneProgress: true, showMessage: {}, showDocument: { support: true } },
-  general: { positionEncodings: ['utf-16'] },
-};
+/** VS Code's client capabilities (workDoneProgress on, so the server reports `$/progress`); shared with the tests. */
+export const capabilities = clientCapabilities.vscode;
 
 export const uriOf = (file) => pathToFileURL(file).toString();
 

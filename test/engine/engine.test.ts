@@ -114,3 +114,25 @@ describe('package-wide facts', () => {
     expect(again.diagnostics.map((d) => d.code)).toContain('cgo/noescape-version');
   });
 });
+
+describe('target matrix on the keystroke path', () => {
+  it('is computed on compiler runs and reused (moved with import "C") on keystrokes', async () => {
+    const pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-targets-'));
+    fs.writeFileSync(path.join(pkg, 'go.mod'), 'module example.com/t\n\ngo 1.21\n');
+    const file = path.join(pkg, 'a.go');
+    const text = 'package t\n\n// #include <stdlib.h>\nimport "C"\n\nfunc F() { C.free(nil) }\n';
+    const engine = new Engine({ env: process.env, settings: { ...settings, targets: ['darwin/arm64'] } });
+    engine.setDocument(file, text, 1);
+    const first = await engine.analyze(file, { compile: 'run' });
+    expect(first.diagnostics.map((d) => d.code)).toContain('cgo/target-unbuildable');
+    expect(first.diagnostics.find((d) => d.code === 'cgo/target-unbuildable')?.range.start.line).toBe(3);
+    // A sibling appears that would change the verdict (a !cgo fallback) — the keystroke path does not re-read it.
+    fs.writeFileSync(path.join(pkg, 'b.go'), '//go:build !cgo\n\npackage t\n\nfunc F() {}\n');
+    engine.setDocument(file, '// doc\n' + text, 2);
+    const typed = await engine.analyze(file, { compile: 'cached' });
+    expect(typed.diagnostics.find((d) => d.code === 'cgo/target-unbuildable')?.range.start.line).toBe(4);
+    // The next compiler run re-evaluates the package.
+    const run = await engine.analyze(file, { compile: 'run' });
+    expect(run.diagnostics.filter((d) => d.code === 'cgo/target-unbuildable')).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import capabilitiesJson from '../fixtures/client-capabilities.json' with { type: 'json' };
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const serverMain = path.join(repoRoot, 'dist', 'main.js');
@@ -23,50 +24,8 @@ export interface PublishedDiagnostics {
   diagnostics: any[];
 }
 
-export const clientCapabilities = {
-  vscode: {
-    workspace: {
-      configuration: true,
-      didChangeConfiguration: { dynamicRegistration: true },
-      didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
-      applyEdit: true,
-      workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
-      executeCommand: { dynamicRegistration: true },
-      workspaceFolders: true,
-    },
-    textDocument: {
-      synchronization: { didSave: true, dynamicRegistration: true },
-      publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true, tagSupport: { valueSet: [1, 2] } },
-      hover: { contentFormat: ['markdown', 'plaintext'] },
-      codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } }, dataSupport: true, isPreferredSupport: true, resolveSupport: { properties: ['edit'] } },
-      diagnostic: { dynamicRegistration: true, relatedDocumentSupport: false },
-    },
-    window: { workDoneProgress: true, showMessage: {}, showDocument: { support: true } },
-    general: { positionEncodings: ['utf-16'] },
-  },
-  helix: {
-    workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false }, didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: false }, applyEdit: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] }, executeCommand: { dynamicRegistration: false }, workspaceFolders: true },
-    textDocument: {
-      publishDiagnostics: { versionSupport: true, tagSupport: { valueSet: [1, 2] } },
-      hover: { contentFormat: ['markdown'] },
-      codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'source'] } }, dataSupport: true, isPreferredSupport: true, resolveSupport: { properties: ['edit', 'command'] } },
-    },
-    window: { workDoneProgress: true },
-    general: { positionEncodings: ['utf-8', 'utf-32', 'utf-16'] },
-  },
-  neovim: {
-    workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: false, relativePatternSupport: true }, applyEdit: true, workspaceEdit: { resourceOperations: ['rename', 'create', 'delete'] }, workspaceFolders: true, semanticTokens: { refreshSupport: true } },
-    textDocument: {
-      synchronization: { didSave: true, dynamicRegistration: false, willSave: true, willSaveWaitUntil: true },
-      publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] }, dataSupport: true },
-      hover: { contentFormat: ['markdown', 'plaintext'] },
-      codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'refactor.extract', 'refactor.inline', 'refactor.rewrite', 'source', 'source.organizeImports'] } }, dataSupport: true, isPreferredSupport: true, resolveSupport: { properties: ['edit'] } },
-      diagnostic: { dynamicRegistration: false },
-    },
-    window: { workDoneProgress: true, showMessage: {}, showDocument: { support: true } },
-    general: { positionEncodings: ['utf-16'] },
-  },
-};
+/** The initialize capabilities of VS Code, Helix and Neovim 0.11 (shared with the bench as data). */
+export const clientCapabilities = capabilitiesJson as Record<'vscode' | 'helix' | 'neovim', Record<string, unknown>>;
 
 export class LspClient {
   readonly proc: ChildProcessWithoutNullStreams;

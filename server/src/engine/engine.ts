@@ -109,6 +109,8 @@ export class Engine {
   /** Module root per directory and C++ presence per package directory, so the keystroke path touches no disk. */
   private readonly moduleRoots = new Map<string, string>();
   private readonly cxxDirs = new Map<string, boolean>();
+  /** Last target-matrix findings per file (computed on compiler runs, reused on keystrokes). */
+  private readonly targetFindings = new Map<string, CgoDiagnostic[]>();
   /** At most two compiler jobs at once (the machine may have two cores); supersession per file. */
   private readonly scheduler = new CompileScheduler({ concurrency: 2, cacheSize: 0 });
 
@@ -126,6 +128,7 @@ export class Engine {
   setSettings(settings: Settings): void {
     const envChanged = JSON.stringify(settings.env) !== JSON.stringify(this.settings.env) || settings.goCommand !== this.settings.goCommand;
     const shellChanged = settings.checkShellEnv !== this.settings.checkShellEnv;
+    if (JSON.stringify(settings.targets) !== JSON.stringify(this.settings.targets)) this.targetFindings.clear();
     this.settings = settings;
     if (shellChanged) this.shellEnv = null;
     if (envChanged || shellChanged) this.invalidateToolchains();
@@ -176,6 +179,7 @@ export class Engine {
     this.models.delete(abs);
     this.compiled.delete(abs);
     this.libs.delete(abs);
+    this.targetFindings.delete(abs);
   }
 
   // ---- toolchain -------------------------------------------------------------------------------------------
@@ -204,6 +208,7 @@ export class Engine {
   /** Drop every toolchain model (GOENV file changed, settings changed, `cgo.refresh`) and compiler results. */
   invalidateToolchains(): void {
     this.toolchains.clear();
+    this.targetFindings.clear();
     this.compiled.clear();
     this.libs.clear();
   }
@@ -520,7 +525,17 @@ export class Engine {
         }
       }
     }
-    if (prep.file.importsC) diagnostics.push(...(await this.targetDiagnostics(prep)));
+    if (prep.file.importsC && this.settings.targets.length > 0) {
+      // The matrix reads every file of the package and looks compilers up on PATH: not on the keystroke path.
+      // Keystrokes reuse the last verdict, moved to where import "C" is now.
+      let found = this.targetFindings.get(abs);
+      if (opts.compile === 'run' || !found) {
+        found = await this.targetDiagnostics(prep);
+        this.targetFindings.set(abs, found);
+      }
+      const at = prep.file.cImports[0]!.pathRange;
+      diagnostics.push(...found.map((d) => ({ ...d, range: at })));
+    }
     return { file: abs, diagnostics: dedupe(diagnostics), importsC: prep.file.importsC, compileStale };
   }
 
@@ -800,7 +815,9 @@ export class Engine {
     const list = parseTargets(targets);
     const abs = path.resolve(dir);
     const models: { file: GoFile; text: string }[] = [];
-    for (const f of packageGoFiles(abs)) {
+    // Files on disk plus open buffers of the package that are not saved yet.
+    const open = [...this.docs.keys()].filter((f) => path.dirname(f) === abs && f.endsWith('.go') && !f.endsWith('_test.go'));
+    for (const f of [...new Set([...packageGoFiles(abs), ...open])].sort()) {
       const text = await this.getText(f);
       if (text === null) continue;
       const file = await this.model(f, text);
@@ -812,7 +829,7 @@ export class Engine {
 
   /** Diagnostics on `import "C"` for configured extra targets the package cannot be built for. */
   private async targetDiagnostics(prep: PrepResult): Promise<CgoDiagnostic[]> {
-    if (this.settings.targets.length === 0 || !prep.file.cImports[0]) return [];
+    if (!prep.file.cImports[0]) return [];
     let verdicts: TargetVerdict[];
     try {
       verdicts = await this.targetMatrix(path.dirname(prep.file.path), this.settings.targets);

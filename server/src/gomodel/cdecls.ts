@@ -2,21 +2,15 @@
 // (cgo-rules.md §7.2: external-linkage definitions collide at link time) and to know which C functions the
 // preamble itself declares (variadic or not).
 import type { Node, Parser } from './parser.js';
+import type { PreambleCDecl } from './types.js';
 
-/** A declaration with positions in the preamble text (0-based line, UTF-16 column). */
-export interface RawCDecl {
-  name: string;
-  kind: 'function' | 'variable';
-  definition: boolean;
-  storage: 'static' | 'extern' | 'none';
-  inline: boolean;
-  variadic: boolean;
-  externalDefinition: boolean;
+/** A declaration with positions in the preamble text (0-based line, UTF-16 column); the model maps them to Go. */
+export type RawCDecl = Omit<PreambleCDecl, 'cImport' | 'range' | 'nameRange'> & {
   start: { line: number; character: number };
   end: { line: number; character: number };
   nameStart: { line: number; character: number };
   nameEnd: { line: number; character: number };
-}
+};
 
 /**
  * cmd/cgo ProcessCgoDirectives: every line whose TrimSpace form starts with `#cgo` + a whitespace byte is replaced
