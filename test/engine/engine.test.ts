@@ -74,7 +74,7 @@ describe('Engine.analyze', () => {
     expect(run.diagnostics.filter((d) => d.code === 'cgo/header-not-found')).toEqual([]);
   });
 
-  it('re-runs the compiler when an included local header changes on disk', async () => {
+  it('re-runs the compiler when an included local header changes on disk (reported through applyChanges)', async () => {
     const sub = path.join(dir, 'hdr');
     fs.mkdirSync(sub);
     fs.writeFileSync(path.join(sub, 'go.mod'), 'module example.com/hdr\n\ngo 1.21\n');
@@ -86,6 +86,8 @@ describe('Engine.analyze', () => {
     fs.writeFileSync(path.join(sub, 'local.h'), 'static int ok(void) { return undeclared_thing; }\n'); // a C error inside the header
     const later = new Date(Date.now() + 5_000);
     fs.utimesSync(path.join(sub, 'local.h'), later, later);
+    // The keystroke path stats no header: the change reaches the engine as the watcher reports it.
+    expect(engine.applyChanges([{ file: path.join(sub, 'local.h'), kind: 'changed' }])).toEqual([file]);
     const res = await engine.analyze(file, { compile: 'cached' });
     expect(res.compileStale).toBe(true);
     const run = await engine.analyze(file, { compile: 'run' });
@@ -128,6 +130,7 @@ describe('target matrix on the keystroke path', () => {
     expect(first.diagnostics.find((d) => d.code === 'cgo/target-unbuildable')?.range.start.line).toBe(3);
     // A sibling appears that would change the verdict (a !cgo fallback) — the keystroke path does not re-read it.
     fs.writeFileSync(path.join(pkg, 'b.go'), '//go:build !cgo\n\npackage t\n\nfunc F() {}\n');
+    engine.applyChanges([{ file: path.join(pkg, 'b.go'), kind: 'created' }]);
     engine.setDocument(file, '// doc\n' + text, 2);
     const typed = await engine.analyze(file, { compile: 'cached' });
     expect(typed.diagnostics.find((d) => d.code === 'cgo/target-unbuildable')?.range.start.line).toBe(4);

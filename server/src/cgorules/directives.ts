@@ -377,14 +377,20 @@ export function parseDirectives(preamble: Preamble, ctx: ParseContext): { direct
  */
 export function directiveFlags(directives: readonly CgoDirective[]): DirectiveFlags {
   const out: DirectiveFlags = { CFLAGS: [], CPPFLAGS: [], CXXFLAGS: [], FFLAGS: [], LDFLAGS: [], pkgConfig: [] };
-  for (const d of directives) {
-    if (d.error && d.error.failsOnTarget) break;
-    if (d.kind !== 'flags' || !d.applies || !d.verb) continue;
-    const vals = d.args.map((a) => a.flag ?? a.value);
-    if (d.verb === 'pkg-config') out.pkgConfig.push(...vals);
-    else out[d.verb].push(...vals);
-  }
+  for (const { verb, arg } of appliedArgs(directives)) (verb === 'pkg-config' ? out.pkgConfig : out[verb]).push(arg.flag ?? arg.value);
   return out;
+}
+
+/**
+ * The arguments go/build records for these directives (one preamble, in order), each with its verb: lines that
+ * apply, stopping at the first line that makes go/build fail on this target. `directiveFlags` is built on it.
+ */
+export function* appliedArgs(directives: readonly CgoDirective[]): Generator<{ verb: CgoVerb; arg: DirectiveArg; directive: CgoDirective }> {
+  for (const d of directives) {
+    if (d.error && d.error.failsOnTarget) return;
+    if (d.kind !== 'flags' || !d.applies || !d.verb) continue;
+    for (const arg of d.args) yield { verb: d.verb, arg, directive: d };
+  }
 }
 
 /** Concatenates per-preamble DirectiveFlags (go/build appends every import "C" doc comment in file order). */

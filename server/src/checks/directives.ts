@@ -147,6 +147,8 @@ export interface DirectiveCheckResult {
    * reject. The compiler stage should then not run the C compiler with these flags.
    */
   rejected: boolean;
+  /** The parsed `#cgo` lines of each preamble (positions included), for the package model and other checks. */
+  directives: CgoDirective[][];
 }
 
 const FLAG_ORDER: FlagName[] = ['CPPFLAGS', 'CFLAGS', 'CXXFLAGS', 'FFLAGS', 'LDFLAGS'];
@@ -521,7 +523,7 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
     }
   }
 
-  return { diagnostics, flags, rejected };
+  return { diagnostics, flags, rejected, directives: parsed.map((p) => p.directives) };
 }
 
 function notAllowedHint(flag: string, name: FlagName, v: GoVersion): string {

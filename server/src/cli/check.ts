@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CgoDiagnostic, Logger } from '../core/types.js';
 import { Engine } from '../engine/engine.js';
 import { defaultSettings } from '../engine/settings.js';
-import { findModuleRoot, mightImportC, walkGoFiles } from '../engine/workspace.js';
+import { findModuleRoot, isCgoCandidate, walkGoFiles } from '../engine/workspace.js';
 import { formatJson, formatSarif, formatText, type Format } from './format.js';
 import { parseTargets, type TargetVerdict } from '../engine/targets.js';
 
@@ -75,12 +75,9 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   // Cheap pre-filter first, then at most two files analysed at once (compilers are the slow part).
   const candidates: string[] = [];
   for (const f of files.goFiles) {
-    try {
-      const text = fs.readFileSync(f, 'utf8');
-      if (mightImportC(text) || text.includes('//export') || text.includes('// export')) candidates.push(f);
-    } catch {
-      opts.log.warn(`cgo-ls check: ${f} could not be read`);
-    }
+    const text = await engine.getText(f);
+    if (text === null) opts.log.warn(`cgo-ls check: ${f} could not be read`);
+    else if (isCgoCandidate(text)) candidates.push(f);
   }
   const results: CgoDiagnostic[][] = new Array(candidates.length);
   let next = 0;

@@ -1,40 +1,37 @@
 // The analysis engine: one per process, shared by the LSP adapter and the CLI. It owns the document texts,
 // the parsed Go models, one toolchain model per module, and the compiler results; it turns them into
 // CgoDiagnostics. It knows nothing about LSP.
-import fs from 'node:fs';
 import path from 'node:path';
-import type { CgoDiagnostic, Logger, Position } from '../core/types.js';
+import type { CgoDiagnostic, Logger, Position, Range } from '../core/types.js';
 import { containsPosition, nullLogger } from '../core/types.js';
 import { LineIndex } from '../core/text.js';
 import type { CodeInfo } from '../core/codes.js';
 import { NEWEST_KNOWN, type GoVersion } from '../core/goversion.js';
-import type { BuildContext, GoFile, PreambleLine } from '../gomodel/types.js';
-import { emptyModel, parseGoFile } from '../gomodel/model.js';
+import type { BuildContext, GoFile } from '../gomodel/types.js';
+import { emptyModel } from '../gomodel/model.js';
 import { isFileIncluded } from '../gomodel/preamble.js';
+import { goarchOf, goosOf } from '../toolchain/platform.js';
 import { checkSource, codes as sourceCodes } from '../checks/source.js';
-import { checkDirectives, codes as directiveCodes } from '../checks/directives.js';
-import type { DirectiveFlags } from '../cgorules/types.js';
-import { checkFlags } from '../cgorules/allowlist.js';
-import { splitPkgConfigOutput } from '../cgorules/split.js';
+import { checkDirectives, codes as directiveCodes, type DirectiveCheckResult } from '../checks/directives.js';
 import type { ToolchainModel, ToolchainProblem } from '../toolchain/types.js';
 import { probeToolchain, readLoginShellEnv } from '../toolchain/probe.js';
 import { readWindowsRegistryEnv } from '../toolchain/shellenv.js';
 import { codes as toolchainCodes } from '../toolchain/codes.js';
 import { renderReport } from '../toolchain/report.js';
-import { compilePreamble } from '../compiler/preamble.js';
-import { CompileScheduler } from '../compiler/scheduler.js';
-import { probePkgConfig, pkgConfigDiagnostic } from '../compiler/pkgconfig.js';
-import { checkLibraries, libraryDiagnostic } from '../compiler/libs.js';
 import { codes as compilerCodes } from '../compiler/codes.js';
+import type { PreambleInput } from '../compiler/preamble.js';
 import { codes as engineCodes } from './codes.js';
 import { codes as windowsCodes, runtimeDllDiagnostics } from '../windows/check.js';
 import { codes as objectCodes, objectFormatDiagnostics } from '../checks/objformat.js';
 import { defaultSettings, type Settings } from './settings.js';
 import { hashOf } from './hash.js';
 import { hoverAt } from './hover.js';
-import { findModuleRoot, mightImportC, packageSiblings, readTextFile } from './workspace.js';
+import { isCgoCandidate } from './workspace.js';
+import { FileStore, type FileChange } from './session.js';
+import { assemblePackage, describeForeign, flagsOf, foreignFlags, type FileContribution, type PackageFlags } from './package.js';
+import { CompileService, reposition, type LinkFlag, type PkgConfigResult } from './compileservice.js';
 import { fixAll, fixesFor, type EnvChange, type Fix } from './fixes.js';
-import { evaluateTargets, packageGoFiles, parseTargets, type TargetVerdict } from './targets.js';
+import { evaluateTargets, parseTargets, type TargetVerdict } from './targets.js';
 import { run } from '../util/proc.js';
 
 export interface EngineOptions {
@@ -53,6 +50,11 @@ export interface AnalyzeOptions {
   compile: 'run' | 'cached' | 'none';
   /** Probe `-l` libraries (open/save and directive edits only). */
   libraries?: boolean;
+  /**
+   * Wait for the folder's toolchain probe (default true). With false, static checks run at once with a
+   * provisional build context when the probe has not answered yet, and `toolchainPending` says so.
+   */
+  waitForToolchain?: boolean;
 }
 
 export interface Analysis {
@@ -61,38 +63,26 @@ export interface Analysis {
   importsC: boolean;
   /** True when compiler-backed results are missing or stale for the current text (the caller may schedule a run). */
   compileStale: boolean;
-}
-
-interface CompileEntry {
-  key: string;
-  diagnostics: CgoDiagnostic[];
-  /** 0-based .go line of each preamble when the entry was computed (to shift positions on reuse). */
-  firstLines: number[];
-  includedFiles: { file: string; mtimeMs: number; size: number }[];
-  /** cgo's kind for each C name (from the probe). */
-  kinds: Record<string, string>;
-}
-
-interface LibEntry {
-  key: string;
-  diagnostics: CgoDiagnostic[];
+  /** Other files of the package whose compile inputs this analysis changed (their `#cgo` merge moved). */
+  dependents?: string[];
+  /** The toolchain probe has not answered: only static checks ran, with a provisional build context. */
+  toolchainPending?: boolean;
 }
 
 interface PrepResult {
   file: GoFile;
   text: string;
-  toolchain: ToolchainModel;
+  /** Null while the toolchain probe has not answered (static checks only, provisional context). */
+  toolchain: ToolchainModel | null;
   ctx: BuildContext;
   goVersion: GoVersion;
   included: boolean;
   excludedReason?: string;
-  flags: DirectiveFlags | null;
-  rejected: boolean;
+  directives: DirectiveCheckResult | null;
+  /** The package as the go command builds it (null for a file that is not built, or without toolchain). */
+  pkg: PackageFlags | null;
   diagnostics: CgoDiagnostic[];
 }
-
-/** C++ sources make the go command use CXX (and link libstdc++). */
-const CXX_EXTS = ['.cc', '.cpp', '.cxx'];
 
 const CGO_BUILTINS = new Set(['CString', 'CBytes', 'GoString', 'GoStringN', 'GoBytes', 'malloc']);
 
@@ -100,24 +90,25 @@ export class Engine {
   settings: Settings;
   readonly log: Logger;
   private readonly env: NodeJS.ProcessEnv;
-  private readonly docs = new Map<string, { text: string; version: number }>();
-  private readonly models = new Map<string, { text: string; file: GoFile }>();
+  /** Documents, disk texts, models, package listings: the keystroke path reads no disk through it. */
+  readonly files = new FileStore();
   private readonly toolchains = new Map<string, Promise<ToolchainModel>>();
-  private readonly compiled = new Map<string, CompileEntry>();
-  private readonly libs = new Map<string, LibEntry>();
+  /** Toolchain models that have answered (so the keystroke path can tell without waiting). */
+  private readonly readyToolchains = new Map<string, ToolchainModel>();
+  readonly compiler: CompileService;
+  /** Each built cgo file's `#cgo` contribution to its package, by model and build context. */
+  private readonly contributions = new Map<string, { model: GoFile; key: string; res: DirectiveCheckResult }>();
+  /** The merged-flags hash last seen per package directory (a change makes the other files' compiles stale). */
+  private readonly packageHashes = new Map<string, string>();
   private shellEnv: Promise<Record<string, string> | null> | null = null;
-  /** Module root per directory and C++ presence per package directory, so the keystroke path touches no disk. */
-  private readonly moduleRoots = new Map<string, string>();
-  private readonly cxxDirs = new Map<string, boolean>();
   /** Last target-matrix findings per file (computed on compiler runs, reused on keystrokes). */
   private readonly targetFindings = new Map<string, CgoDiagnostic[]>();
-  /** At most two compiler jobs at once (the machine may have two cores); supersession per file. */
-  private readonly scheduler = new CompileScheduler({ concurrency: 2, cacheSize: 0 });
 
   constructor(opts: EngineOptions) {
     this.env = opts.env;
     this.settings = opts.settings ?? defaultSettings;
     this.log = opts.log ?? nullLogger;
+    this.compiler = new CompileService({ log: this.log, timeoutMs: () => this.settings.compilerTimeoutMs });
   }
 
   /** Every diagnostic code the engine can emit, with its documentation. */
@@ -137,49 +128,54 @@ export class Engine {
   // ---- documents -------------------------------------------------------------------------------------------
 
   setDocument(file: string, text: string, version: number): void {
-    this.docs.set(path.resolve(file), { text, version });
+    this.files.setDocument(file, text, version);
   }
 
   removeDocument(file: string): void {
-    this.docs.delete(path.resolve(file));
+    this.files.removeDocument(file);
   }
 
   documentVersion(file: string): number | undefined {
-    return this.docs.get(path.resolve(file))?.version;
+    return this.files.documentVersion(file);
   }
 
   isOpen(file: string): boolean {
-    return this.docs.has(path.resolve(file));
+    return this.files.isOpen(file);
   }
 
-  async getText(file: string): Promise<string | null> {
-    const doc = this.docs.get(path.resolve(file));
-    if (doc) return doc.text;
-    return readTextFile(file);
+  getText(file: string): Promise<string | null> {
+    return this.files.text(file);
   }
 
   /** Parsed model of a .go file, cached by text. */
-  async model(file: string, text?: string): Promise<GoFile | null> {
-    const abs = path.resolve(file);
-    const t = text ?? (await this.getText(abs));
-    if (t === null) {
-      this.models.delete(abs);
-      return null;
-    }
-    const cached = this.models.get(abs);
-    if (cached && cached.text === t) return cached.file;
-    const model = await parseGoFile(abs, t);
-    this.models.set(abs, { text: t, file: model });
-    return model;
+  model(file: string, text?: string): Promise<GoFile | null> {
+    return this.files.model(file, text);
   }
 
   /** Forget what is known about a file (deleted or changed on disk). */
   forgetFile(file: string): void {
     const abs = path.resolve(file);
-    this.models.delete(abs);
-    this.compiled.delete(abs);
-    this.libs.delete(abs);
+    this.files.forgetFile(abs);
+    this.compiler.dropFile(abs);
     this.targetFindings.delete(abs);
+  }
+
+  /**
+   * Applies a batch of file-system changes (watcher or client events) to every cache and returns the cgo files
+   * whose results went stale (files that changed, and those whose compile read a changed header).
+   */
+  applyChanges(changes: readonly FileChange[]): string[] {
+    this.files.applyChanges(changes);
+    const stale = new Set<string>();
+    for (const c of changes) {
+      const abs = path.resolve(c.file);
+      if (abs.endsWith('.go')) {
+        this.forgetFile(abs);
+        continue;
+      }
+      for (const f of this.compiler.dropDependents(abs)) stale.add(f);
+    }
+    return [...stale];
   }
 
   // ---- toolchain -------------------------------------------------------------------------------------------
@@ -187,12 +183,7 @@ export class Engine {
   /** The directory a file's toolchain model is computed for: its module root, else its own directory. */
   toolchainDir(file: string): string {
     const dir = file.endsWith('.go') || file.endsWith('go.mod') ? path.dirname(path.resolve(file)) : path.resolve(file);
-    let root = this.moduleRoots.get(dir);
-    if (root === undefined) {
-      root = findModuleRoot(dir) ?? dir;
-      this.moduleRoots.set(dir, root);
-    }
-    return root;
+    return this.files.moduleRoot(dir);
   }
 
   toolchain(file: string): Promise<ToolchainModel> {
@@ -201,39 +192,48 @@ export class Engine {
     if (!p) {
       p = this.probe(dir);
       this.toolchains.set(dir, p);
+      p.then(
+        (tc) => {
+          if (this.toolchains.get(dir) === p) this.readyToolchains.set(dir, tc);
+        },
+        () => undefined,
+      );
     }
     return p;
+  }
+
+  /** The toolchain model of a file's folder if the probe has answered (starting it otherwise), else null. */
+  toolchainIfReady(file: string): ToolchainModel | null {
+    void this.toolchain(file).catch(() => undefined);
+    return this.readyToolchains.get(this.toolchainDir(file)) ?? null;
   }
 
   /** Drop every toolchain model (GOENV file changed, settings changed, `cgo.refresh`) and compiler results. */
   invalidateToolchains(): void {
     this.toolchains.clear();
+    this.readyToolchains.clear();
     this.targetFindings.clear();
-    this.compiled.clear();
-    this.libs.clear();
+    this.contributions.clear();
+    this.compiler.clear();
   }
 
-  /** Whether a package directory has C++ sources (cached: the keystroke path reads no directory). */
-  private hasCxxFiles(dir: string): boolean {
-    let v = this.cxxDirs.get(dir);
-    if (v === undefined) {
-      v = packageSiblings(dir, CXX_EXTS).length > 0;
-      this.cxxDirs.set(dir, v);
-    }
-    return v;
+  /** `cgo.refresh`: every cache of the session goes (open buffers stay). */
+  refresh(): void {
+    this.invalidateToolchains();
+    this.files.clear();
+    this.packageHashes.clear();
   }
 
   /** A file appeared in or vanished from `dir`: forget what was cached about the directory. */
   invalidateDir(dir: string): void {
-    const abs = path.resolve(dir);
-    this.cxxDirs.delete(abs);
-    // A new or removed go.mod changes the module root of this directory and of everything below it.
-    for (const d of [...this.moduleRoots.keys()]) if (d === abs || d.startsWith(abs + path.sep)) this.moduleRoots.delete(d);
+    this.files.forgetDir(dir);
   }
 
   /** Drops the toolchain model of one module (its go.mod / go.work changed) and its files' compiler results. */
   invalidateModule(dir: string): void {
-    this.toolchains.delete(path.resolve(dir));
+    const abs = path.resolve(dir);
+    this.toolchains.delete(abs);
+    this.readyToolchains.delete(abs);
     this.dropCompiled(dir);
   }
 
@@ -242,16 +242,7 @@ export class Engine {
    * would appear) and returns the .go files affected.
    */
   dropDependents(file: string): string[] {
-    const abs = path.resolve(file);
-    const out: string[] = [];
-    for (const [goFile, entry] of this.compiled) {
-      if (entry.includedFiles.some((h) => h.file === abs)) {
-        this.compiled.delete(goFile);
-        this.libs.delete(goFile);
-        out.push(goFile);
-      }
-    }
-    return out;
+    return this.compiler.dropDependents(file);
   }
 
   /** Starts reading the login shell's environment now, so the first toolchain probe does not wait for it. */
@@ -261,9 +252,7 @@ export class Engine {
 
   /** Drops compiler results of files below `dir` (a header or C file there changed, or appeared). */
   dropCompiled(dir: string): void {
-    const prefix = path.resolve(dir) + path.sep;
-    for (const m of [this.compiled, this.libs]) for (const f of [...m.keys()]) if (f.startsWith(prefix)) m.delete(f);
-    this.pkgConfigCache.clear();
+    this.compiler.dropBelow(dir);
   }
 
   /**
@@ -379,57 +368,83 @@ export class Engine {
     return { file: abs, diagnostics, importsC: false, compileStale: false };
   }
 
-  /** Parse, toolchain, static checks: everything up to (not including) the compiler. */
-  private async prepare(abs: string): Promise<PrepResult | null> {
-    const text = await this.getText(abs);
-    if (text === null) return null;
-    if (!mightImportC(text) && !text.includes('export')) {
-      return null;
-    }
-    const file = await this.model(abs, text);
-    if (!file) return null;
-    const diagnostics: CgoDiagnostic[] = [];
-    const tc = await this.toolchain(abs);
-    const goVersion = tc.go.version ?? NEWEST_KNOWN;
-    const ctx = this.buildContext(tc);
-    diagnostics.push(...this.safely('source checks', () => checkSource(file, { goVersion, text }), []));
-    if (!file.importsC) {
-      return { file, text, toolchain: tc, ctx, goVersion, included: false, flags: null, rejected: false, diagnostics };
-    }
-    const inclusion = isFileIncluded(file, ctx);
+  /** The build context, Go version and environment the static checks use (provisional without a toolchain). */
+  private staticContext(tc: ToolchainModel | null): { ctx: BuildContext; goVersion: GoVersion; env: Record<string, string | undefined> } {
+    if (tc) return { ctx: this.buildContext(tc), goVersion: tc.go.version ?? NEWEST_KNOWN, env: tc.childEnv as Record<string, string | undefined> };
+    // Until `go env` answers: the process environment's GOOS/GOARCH/CGO_ENABLED, else the host's; newest rules.
+    const goos = this.env['GOOS'] || goosOf(process.platform);
+    const goarch = this.env['GOARCH'] || goarchOf(process.arch);
+    const ctx: BuildContext = { goos, goarch, cgoEnabled: this.env['CGO_ENABLED'] !== '0', goMinor: NEWEST_KNOWN.minor, compiler: 'gc', buildTags: [], toolTags: [] };
+    return { ctx, goVersion: NEWEST_KNOWN, env: this.env };
+  }
+
+  /** The `#cgo` checks of one file, cached by its model and the build context (siblings reuse them). */
+  private directivesOf(file: GoFile, ctx: BuildContext, goVersion: GoVersion, env: Record<string, string | undefined>, calls: readonly string[] | undefined): DirectiveCheckResult | null {
+    const key = hashOf(ctx, goVersion.raw, calls ?? null, Object.entries(env).filter(([k]) => k.startsWith('CGO_')).sort());
+    const cached = this.contributions.get(file.path);
+    if (cached && cached.model === file && cached.key === key) return cached.res;
     const preambles = file.cImports.flatMap((i) => (i.preamble ? [i.preamble] : []));
-    const childEnv = tc.childEnv as Record<string, string | undefined>;
-    // `#cgo noescape/nocallback f` must name a C function called from Go anywhere in the package (cmd/cgo checks
-    // package-wide); the other files are read only when such a line exists.
-    const calls = (f: GoFile) => f.cRefs.filter((r) => r.context === 'call').map((r) => r.name);
-    let cFunctionRefs = calls(file);
-    if (preambles.some((p) => /#cgo\s+(noescape|nocallback)\b/.test(p.text))) {
-      const names = new Set(cFunctionRefs);
-      for (const sibling of packageGoFiles(path.dirname(abs))) {
-        if (sibling === abs) continue;
-        const m = await this.model(sibling);
-        if (m?.importsC) for (const n of calls(m)) names.add(n);
-      }
-      cFunctionRefs = [...names];
-    }
-    const dres = this.safely('directive checks', () =>
+    const res = this.safely('directive checks', () =>
       checkDirectives({
-        file: abs,
+        file: file.path,
         preambles,
         build: ctx,
-        srcDir: path.dirname(abs),
+        srcDir: path.dirname(file.path),
         goVersion,
-        env: childEnv,
-        pathStyle: process.platform === 'win32' ? 'win32' : 'posix',
-        cFunctionRefs: cFunctionRefs,
+        env,
+        pathStyle: path.sep === '\\' ? 'win32' : 'posix',
+        ...(calls ? { cFunctionRefs: calls } : {}),
       }),
       null,
     );
-    let flags: DirectiveFlags | null = null;
-    let rejected = false;
+    if (res) this.contributions.set(file.path, { model: file, key, res });
+    return res;
+  }
+
+  /**
+   * The package of `file` as the go command builds it: every non-test .go file of the directory that the
+   * target builds and that imports "C", in go/build order, with its `#cgo` contribution. Open buffers count;
+   * sibling texts come from the file store (read once, then cached until the watcher reports a change).
+   */
+  private async packageOf(file: GoFile, ctx: BuildContext): Promise<{ models: GoFile[]; calls: string[] }> {
+    const dir = path.dirname(file.path);
+    const models: GoFile[] = [];
+    for (const f of this.files.packageFiles(dir)) {
+      const m = f === file.path ? file : await this.siblingModel(f);
+      if (!m || !m.importsC || !isFileIncluded(m, ctx).included) continue;
+      models.push(m);
+    }
+    if (!models.includes(file) && file.importsC && isFileIncluded(file, ctx).included) models.push(file);
+    const calls = new Set<string>();
+    for (const m of models) for (const r of m.cRefs) if (r.context === 'call') calls.add(r.name);
+    return { models, calls: [...calls].sort() };
+  }
+
+  private async siblingModel(f: string): Promise<GoFile | null> {
+    const text = await this.files.text(f);
+    if (text === null || !text.includes('"C"')) return null;
+    return this.files.model(f, text);
+  }
+
+  /** Parse, toolchain, static checks, the package: everything up to (not including) the compiler. */
+  private async prepare(abs: string, wait = true): Promise<PrepResult | null> {
+    const text = await this.getText(abs);
+    if (text === null || !isCgoCandidate(text)) return null;
+    const file = await this.model(abs, text);
+    if (!file) return null;
+    const diagnostics: CgoDiagnostic[] = [];
+    const tc = wait ? await this.toolchain(abs) : this.toolchainIfReady(abs);
+    const { ctx, goVersion, env } = this.staticContext(tc);
+    diagnostics.push(...this.safely('source checks', () => checkSource(file, { goVersion, text }), []));
+    if (!file.importsC) {
+      return { file, text, toolchain: tc, ctx, goVersion, included: false, directives: null, pkg: null, diagnostics };
+    }
+    const inclusion = isFileIncluded(file, ctx);
+    // `#cgo noescape/nocallback f` must name a C function called from Go anywhere in the package (cmd/cgo checks
+    // package-wide), and every file's `#cgo` flags apply to every preamble: the package is the unit.
+    const { models, calls } = inclusion.included ? await this.packageOf(file, ctx) : { models: [file], calls: file.cRefs.filter((r) => r.context === 'call').map((r) => r.name) };
+    const dres = this.directivesOf(file, ctx, goVersion, env, calls);
     if (dres) {
-      flags = dres.flags;
-      rejected = dres.rejected;
       // A file the target does not build is not checked as if it were: flag checks apply only to built files.
       const onlyWhenBuilt = new Set(['cgo/flag-not-allowed', 'cgo/flag-missing-arg', 'cgo/pkg-config-name', 'cgo/pkg-config-option']);
       for (const d of dres.diagnostics) {
@@ -437,12 +452,23 @@ export class Engine {
         diagnostics.push(d);
       }
     }
+    let pkg: PackageFlags | null = null;
+    if (inclusion.included) {
+      const contributions: FileContribution[] = [];
+      for (const m of models) {
+        const r = m === file ? dres : this.directivesOf(m, ctx, goVersion, env, calls);
+        if (!r) continue;
+        contributions.push({ file: m.path, directives: r.directives, rejected: r.rejected, calls: [] });
+      }
+      pkg = assemblePackage(path.dirname(abs), contributions);
+      pkg.calls = calls;
+    }
     // Toolchain problems that concern cgo files go on every `import "C"` line of files that are (or would be) built.
     const target = file.cImports[0];
     const buildsIgnoringCgo = isFileIncluded(file, { ...ctx, cgoEnabled: true }).included;
-    if (target && buildsIgnoringCgo) {
-      const usesPkgConfig = (flags?.pkgConfig.length ?? 0) > 0;
-      const usesCxx = (flags?.CXXFLAGS.length ?? 0) > 0 || (tc.problems.some((p) => p.data?.['onlyIfCxxUsed']) && this.hasCxxFiles(path.dirname(abs)));
+    if (tc && target && buildsIgnoringCgo) {
+      const usesPkgConfig = (dres?.flags.pkgConfig.length ?? 0) > 0;
+      const usesCxx = (dres?.flags.CXXFLAGS.length ?? 0) > 0 || (tc.problems.some((p) => p.data?.['onlyIfCxxUsed']) && this.files.hasCxxFiles(path.dirname(abs)));
       for (const p of tc.problems) {
         if (p.target !== 'import-c') continue;
         if (p.data?.['onlyIfPkgConfigUsed'] && !usesPkgConfig) continue;
@@ -458,10 +484,15 @@ export class Engine {
       goVersion,
       included: inclusion.included,
       ...(inclusion.reason !== undefined ? { excludedReason: inclusion.reason } : {}),
-      flags,
-      rejected,
+      directives: dres,
+      pkg,
       diagnostics,
     };
+  }
+
+  /** The package of a .go file as the go command builds it (merged `#cgo` flags with their origins), or null. */
+  async packageFlags(file: string): Promise<PackageFlags | null> {
+    return (await this.prepare(path.resolve(file)))?.pkg ?? null;
   }
 
   private problemAt(file: string, range: CgoDiagnostic['range'], p: ToolchainProblem): CgoDiagnostic {
@@ -469,60 +500,51 @@ export class Engine {
   }
 
   private async analyzeGo(abs: string, opts: AnalyzeOptions): Promise<Analysis> {
-    const prep = await this.prepare(abs);
+    const prep = await this.prepare(abs, opts.waitForToolchain !== false);
     if (!prep) {
-      this.compiled.delete(abs);
+      this.compiler.dropFile(abs);
       return { file: abs, diagnostics: [], importsC: false, compileStale: false };
     }
     const diagnostics = [...prep.diagnostics];
+    if (!prep.toolchain) return { file: abs, diagnostics: dedupe(diagnostics), importsC: prep.file.importsC, compileStale: true, toolchainPending: true };
+    const tc = prep.toolchain;
     let compileStale = false;
-    if (prep.file.importsC && opts.compile !== 'none' && this.canCompile(prep)) {
-      const input = await this.compileInput(prep, opts);
-      if (input) {
-        diagnostics.push(...input.pkgDiagnostics);
-        const entry = this.compiled.get(abs);
-        const fresh = entry && entry.key === input.key && this.headersUnchanged(entry);
-        if (fresh) {
-          diagnostics.push(...this.reposition(entry, prep.file));
-        } else if (opts.compile === 'run' && !input.blocked) {
-          // Bounded concurrency across files; a newer run for the same file aborts this one (and kills its compiler).
-          const timeoutMs = this.settings.compilerTimeoutMs;
-          const outcome = await this.scheduler.schedule(abs, {
-            run: (signal) => {
-              const both = opts.signal ? AbortSignal.any([signal, opts.signal]) : signal;
-              return compilePreamble(input.preambleInput, { timeoutMs, signal: both });
-            },
-          });
-          if (outcome.status !== 'done' || opts.signal?.aborted || outcome.result.canceled) {
-            if (outcome.status === 'failed') this.log.error(`compiler run for ${abs} failed: ${outcome.error}`);
-            return { file: abs, diagnostics, importsC: true, compileStale: true };
-          }
-          const result = outcome.result;
-          const newEntry: CompileEntry = {
-            key: input.key,
-            diagnostics: result.diagnostics,
-            firstLines: input.firstLines,
-            // Headers read, and the places a missing header would appear: a change to either invalidates.
-            includedFiles: statAll([...result.includedFiles, ...result.missingHeaderCandidates]),
-            kinds: result.kinds,
-          };
-          if (!result.timedOut) this.compiled.set(abs, newEntry);
-          diagnostics.push(...result.diagnostics);
-        } else {
-          compileStale = !input.blocked;
-          // Keep showing the last compiler findings, moved with the text, until the new run lands.
-          if (entry) diagnostics.push(...this.reposition(entry, prep.file));
-        }
-        diagnostics.push(...this.windowsRuntimeDiagnostics(prep, input.packageLdflags));
-        diagnostics.push(...this.objectFormat(prep));
-        // Library lookups run on open/save and on compiler runs (debounced, so after a directive edit); the
-        // result is cached by the link flags, so an unchanged LDFLAGS line costs nothing.
-        if (opts.libraries || opts.compile === 'run') {
-          diagnostics.push(...(await this.libraryDiagnostics(abs, prep, input.ldflags, opts.signal)));
-        } else {
-          const lib = this.libs.get(abs);
-          if (lib && lib.key === hashOf(input.ldflags, prep.toolchain.fingerprint)) diagnostics.push(...lib.diagnostics);
-        }
+    let dependents: string[] | undefined;
+    if (prep.pkg) {
+      const before = this.packageHashes.get(prep.pkg.dir);
+      this.packageHashes.set(prep.pkg.dir, prep.pkg.hash);
+      if (before !== undefined && before !== prep.pkg.hash) dependents = prep.pkg.cgoFiles.filter((f) => f !== abs);
+    }
+    if (prep.file.importsC && prep.pkg && opts.compile !== 'none' && this.canCompile(prep, tc)) {
+      const input = await this.compileInput(prep, prep.pkg, tc, opts);
+      diagnostics.push(...input.pkgDiagnostics.filter((d) => d.file === abs));
+      // Flags written in other files of the package, named in the messages of compiler findings they may cause.
+      const foreign = foreignFlags(prep.pkg, abs);
+      const annotate = (ds: CgoDiagnostic[]) => annotateForeign(ds, foreign);
+      const entry = this.compiler.cached(abs, input.key, opts.compile === 'run');
+      if (entry) {
+        diagnostics.push(...annotate(reposition(entry, prep.file)));
+      } else if (opts.compile === 'run' && !input.blocked) {
+        const result = await this.compiler.compile(abs, input.key, input.preambleInput, input.firstLines, opts.signal);
+        if (!result) return { file: abs, diagnostics, importsC: true, compileStale: true, ...(dependents ? { dependents } : {}) };
+        diagnostics.push(...annotate(result.diagnostics));
+      } else {
+        compileStale = !input.blocked;
+        // Keep showing the last compiler findings, moved with the text, until the new run lands.
+        const last = this.compiler.last(abs);
+        if (last && !input.blocked) diagnostics.push(...annotate(reposition(last, prep.file)));
+      }
+      diagnostics.push(...this.windowsRuntimeDiagnostics(prep, tc, input.ldflags.map((l) => l.flag)));
+      diagnostics.push(...this.objectFormat(prep, prep.pkg, tc));
+      // Library lookups run on open/save and on compiler runs (debounced, so after a directive edit); the
+      // result is cached per package by the link flags, so an unchanged LDFLAGS line costs nothing.
+      if (!input.blocked) {
+        const fallback = { file: prep.pkg.cgoFiles[0] ?? abs, range: await this.importRangeOf(prep.pkg.cgoFiles[0] ?? abs, prep.file) };
+        const libs =
+          opts.libraries || opts.compile === 'run'
+            ? await this.compiler.libraries(prep.pkg, tc, input.ldflags, fallback, opts.signal)
+            : (this.compiler.cachedLibraries(prep.pkg.dir, input.ldflags, tc) ?? []);
+        diagnostics.push(...libs.filter((d) => d.file === abs));
       }
     }
     if (prep.file.importsC && this.settings.targets.length > 0) {
@@ -536,47 +558,48 @@ export class Engine {
       const at = prep.file.cImports[0]!.pathRange;
       diagnostics.push(...found.map((d) => ({ ...d, range: at })));
     }
-    return { file: abs, diagnostics: dedupe(diagnostics), importsC: prep.file.importsC, compileStale };
+    return { file: abs, diagnostics: dedupe(diagnostics), importsC: prep.file.importsC, compileStale, ...(dependents ? { dependents } : {}) };
+  }
+
+  /** The `import "C"` range of a package file (its cached model; `current` when it is that file). */
+  private async importRangeOf(file: string, current: GoFile): Promise<Range> {
+    const m = file === current.path ? current : await this.files.model(file);
+    return (m?.cImports[0] ?? current.cImports[0])!.pathRange;
   }
 
   /** Flags and toolchains that make the compiled object unreadable for cgo (big-obj COFF). */
-  private objectFormat(prep: PrepResult): CgoDiagnostic[] {
+  private objectFormat(prep: PrepResult, pkg: PackageFlags, tc: ToolchainModel): CgoDiagnostic[] {
     const imp = prep.file.cImports[0];
     if (!imp) return [];
-    const lines = prep.file.cImports.flatMap((i) => (i.preamble ? i.preamble.lines : []));
-    const fromDirectives: { flag: string; range?: CgoDiagnostic['range'] }[] = [];
-    for (const f of [...(prep.flags?.CPPFLAGS ?? []), ...(prep.flags?.CFLAGS ?? [])]) {
-      const l = lines.find((x) => /^\s*#cgo\s.*(CPP|C)FLAGS\s*:/.test(x.text) && x.text.includes(f));
-      const col = l ? l.text.indexOf(f) : -1;
-      fromDirectives.push({ flag: f, ...(l && col >= 0 ? { range: { start: { line: l.goLine, character: l.goCol + col }, end: { line: l.goLine, character: l.goCol + col + f.length } } } : {}) });
-    }
-    const env = [...prep.toolchain.envFlags.CPPFLAGS, ...prep.toolchain.envFlags.CFLAGS].map((flag) => ({ flag }));
+    // This file's flags at their own ranges; another file's flags count only as a counter-flag (they are
+    // reported in their own file).
+    const fromDirectives = [...pkg.CPPFLAGS, ...pkg.CFLAGS]
+      .filter((o) => o.file === prep.file.path || o.flag === '-Wa,-mno-big-obj')
+      .map((o) => ({ flag: o.flag, range: o.range }));
+    const env = [...tc.envFlags.CPPFLAGS, ...tc.envFlags.CFLAGS].map((flag) => ({ flag }));
     return objectFormatDiagnostics({
       file: prep.file.path,
       importRange: imp.pathRange,
       flags: [...env, ...fromDirectives],
-      goos: prep.toolchain.goos,
-      cc: prep.toolchain.cc ? { path: prep.toolchain.cc.path, ...(prep.toolchain.cc.banner ? { banner: prep.toolchain.cc.banner } : {}) } : null,
+      goos: tc.goos,
+      cc: tc.cc ? { path: tc.cc.path, ...(tc.cc.banner ? { banner: tc.cc.banner } : {}) } : null,
     });
   }
 
   /** The MinGW-w64 runtime DLLs a Windows binary of this package will need at run time (no subprocess). */
-  private windowsRuntimeDiagnostics(prep: PrepResult, ldflags: string[]): CgoDiagnostic[] {
-    const tc = prep.toolchain;
+  private windowsRuntimeDiagnostics(prep: PrepResult, tc: ToolchainModel, ldflags: string[]): CgoDiagnostic[] {
     if (tc.goos !== 'windows' || !tc.cgo.enabled || !tc.cc?.path) return [];
     const imp = prep.file.cImports[0];
     if (!imp) return [];
-    const ldLine = prep.file.cImports
-      .flatMap((i) => (i.preamble ? i.preamble.lines : []))
-      .find((l) => /^\s*#cgo\s.*LDFLAGS\s*:/.test(l.text));
-    const hasCxx = this.hasCxxFiles(path.dirname(prep.file.path));
+    const ldLine = prep.pkg?.LDFLAGS.find((o) => o.file === prep.file.path)?.directiveRange;
+    const hasCxx = this.files.hasCxxFiles(path.dirname(prep.file.path));
     return this.safely(
       'windows runtime DLL check',
       () =>
         runtimeDllDiagnostics({
           file: prep.file.path,
           importRange: imp.pathRange,
-          ...(ldLine ? { ldflagsLine: wholeLine(ldLine) } : {}),
+          ...(ldLine ? { ldflagsLine: ldLine } : {}),
           toolchain: tc,
           hasCxx,
           ldflags,
@@ -585,80 +608,26 @@ export class Engine {
     );
   }
 
-  private canCompile(prep: PrepResult): boolean {
-    const tc = prep.toolchain;
-    if (!prep.included || prep.rejected) return false;
+  private canCompile(prep: PrepResult, tc: ToolchainModel): boolean {
+    // A `#cgo` line the go command refuses, in any file of the package, stops the build before any compile.
+    if (!prep.included || !prep.pkg || prep.pkg.rejectedFiles.length > 0) return false;
     if (!tc.cgo.enabled || !tc.cc || !tc.cc.path) return false;
     if (tc.cc.family === 'msvc-cl' || tc.cc.family === 'clang-cl') return false;
     return prep.file.cImports.some((i) => i.preamble !== null) || prep.file.cRefs.length > 0;
   }
 
-  private headersUnchanged(entry: CompileEntry): boolean {
-    for (const h of entry.includedFiles) {
-      try {
-        const st = fs.statSync(h.file);
-        if (st.mtimeMs !== h.mtimeMs || st.size !== h.size) return false;
-      } catch {
-        if (h.mtimeMs !== -1) return false;
-      }
-    }
-    return true;
-  }
-
-  /** Moves cached compiler diagnostics to where their preamble / first C.name use is now. */
-  private reposition(entry: CompileEntry, file: GoFile): CgoDiagnostic[] {
-    const firstLines = file.cImports.flatMap((i) => (i.preamble ? [i.preamble.firstLine] : []));
-    const out: CgoDiagnostic[] = [];
-    for (const d of entry.diagnostics) {
-      const name = typeof d.data?.['name'] === 'string' ? (d.data['name'] as string) : null;
-      if (d.code === 'cgo/unresolved-name' && name) {
-        const ref = file.cRefs.find((r) => r.name === name);
-        if (ref) out.push({ ...d, range: ref.range });
-        continue;
-      }
-      // Preamble diagnostics: find which preamble they sat in and shift by how far it moved.
-      let shifted: CgoDiagnostic = d;
-      for (let i = 0; i < entry.firstLines.length; i++) {
-        const before = entry.firstLines[i]!;
-        const next = entry.firstLines[i + 1] ?? Number.MAX_SAFE_INTEGER;
-        if (d.range.start.line >= before && d.range.start.line < next) {
-          const delta = (firstLines[i] ?? before) - before;
-          if (delta !== 0) {
-            shifted = {
-              ...d,
-              range: {
-                start: { line: d.range.start.line + delta, character: d.range.start.character },
-                end: { line: d.range.end.line + delta, character: d.range.end.character },
-              },
-            };
-          }
-          break;
-        }
-      }
-      out.push(shifted);
-    }
-    return out;
-  }
-
-  private async compileInput(prep: PrepResult, opts: AnalyzeOptions) {
-    const tc = prep.toolchain;
-    const flags = prep.flags ?? { CFLAGS: [], CPPFLAGS: [], CXXFLAGS: [], FFLAGS: [], LDFLAGS: [], pkgConfig: [] };
-    const pkgDiagnostics: CgoDiagnostic[] = [];
-    let pkgCflags: string[] = [];
-    let pkgLibs: string[] = [];
-    let blocked = false;
-    const pkgs = flags.pkgConfig.filter((a) => !a.startsWith('--'));
-    if (pkgs.length > 0) {
-      const pc = await this.pkgConfig(prep, flags.pkgConfig, opts.signal);
-      pkgDiagnostics.push(...pc.diagnostics);
-      pkgCflags = pc.cflags;
-      pkgLibs = pc.libs;
-      blocked = pc.blocked;
-    }
-    // As cmd/go: CGO_CPPFLAGS then #cgo CPPFLAGS then pkg-config --cflags; CGO_CFLAGS then #cgo CFLAGS.
-    const cppflags = [...tc.envFlags.CPPFLAGS, ...flags.CPPFLAGS, ...pkgCflags];
-    const cflags = [...tc.envFlags.CFLAGS, ...flags.CFLAGS];
-    const ldflags = [...tc.envFlags.LDFLAGS, ...flags.LDFLAGS, ...pkgLibs];
+  private async compileInput(prep: PrepResult, pkg: PackageFlags, tc: ToolchainModel, opts: { signal?: AbortSignal | undefined }) {
+    let pc: PkgConfigResult = { cflags: [], libs: [], diagnostics: [], blocked: false };
+    if (pkg.pkgConfig.some((o) => !o.flag.startsWith('--'))) pc = await this.compiler.pkgConfig(pkg, tc, prep.goVersion, opts.signal);
+    // As cmd/go: CGO_CPPFLAGS, the package's #cgo CPPFLAGS, pkg-config --cflags; CGO_CFLAGS, #cgo CFLAGS.
+    const cppflags = [...tc.envFlags.CPPFLAGS, ...flagsOf(pkg, 'CPPFLAGS'), ...pc.cflags];
+    const cflags = [...tc.envFlags.CFLAGS, ...flagsOf(pkg, 'CFLAGS')];
+    const pcLine = pkg.pkgConfig[0];
+    const ldflags: LinkFlag[] = [
+      ...tc.envFlags.LDFLAGS.map((flag) => ({ flag })),
+      ...pkg.LDFLAGS.map((o) => ({ flag: o.flag, origin: { file: o.file, range: o.range } })),
+      ...pc.libs.map((flag) => ({ flag, ...(pcLine ? { origin: { file: pcLine.file, range: pcLine.directiveRange } } : {}) })),
+    ];
     const preambles = prep.file.cImports.flatMap((i) => (i.preamble ? [i.preamble] : []));
     const names = [...new Set(prep.file.cRefs.map((r) => r.name))].sort();
     const lines = new LineIndex(prep.text);
@@ -671,7 +640,7 @@ export class Engine {
       tc.fingerprint,
       prep.goVersion.raw,
     );
-    const preambleInput = {
+    const preambleInput: PreambleInput = {
       goFile: prep.file.path,
       preambles: preambles.map((p) => ({ lines: p.lines, firstLine: p.firstLine })),
       goLineText: (line: number) => lines.lineText(line),
@@ -687,116 +656,7 @@ export class Engine {
       cwd: path.dirname(prep.file.path),
       importLine: prep.file.cImports[0]!.pathRange.start.line,
     };
-    return { key, preambleInput, pkgDiagnostics, ldflags, packageLdflags: [...flags.LDFLAGS, ...pkgLibs], blocked, firstLines: preambles.map((p) => p.firstLine) };
-  }
-
-  private pkgConfigCache = new Map<string, { cflags: string[]; libs: string[]; diagnostics: CgoDiagnostic[]; blocked: boolean }>();
-
-  /** pkg-config --cflags/--libs for the file's packages; every output flag passes the allow-list first. */
-  private async pkgConfig(prep: PrepResult, args: string[], signal?: AbortSignal) {
-    const tc = prep.toolchain;
-    const key = hashOf(prep.file.path, args, tc.fingerprint, tc.pkgConfig.pkgConfigPath ?? '');
-    const cached = this.pkgConfigCache.get(key);
-    if (cached) return cached;
-    const directive = prep.file.cImports
-      .flatMap((i) => (i.preamble ? i.preamble.lines : []))
-      .find((l) => /^\s*#cgo\s.*pkg-config\s*:/.test(l.text));
-    const range = directive
-      ? wholeLine(directive)
-      : prep.file.cImports[0]!.pathRange;
-    const out = { cflags: [] as string[], libs: [] as string[], diagnostics: [] as CgoDiagnostic[], blocked: false };
-    if (!tc.pkgConfig.path) {
-      // The toolchain's `cgo/pkg-config-missing` problem (placed on import "C") explains it; nothing to run.
-      out.blocked = true;
-      return out;
-    }
-    const res = await probePkgConfig(args.filter((a) => !a.startsWith('--')), {
-      argv: tc.pkgConfig.argv,
-      env: tc.childEnv,
-      cwd: path.dirname(prep.file.path),
-      timeoutMs: this.settings.compilerTimeoutMs,
-      ...(signal ? { signal } : {}),
-      options: args.filter((a) => a.startsWith('--')),
-      split: (outText: string) => {
-        const r = splitPkgConfigOutput(outText);
-        if (r.error) throw new Error(r.error);
-        return r.flags;
-      },
-      goVersion: { minor: prep.goVersion.minor, patch: prep.goVersion.patch },
-    });
-    const pkgLines = prep.file.cImports.flatMap((i) => (i.preamble ? i.preamble.lines : [])).filter((l) => /^\s*#cgo\s.*pkg-config\s*:/.test(l.text));
-    const rangeOf = (pkg: string) => {
-      for (const l of pkgLines) {
-        const m = new RegExp(`(^|[\\s:])(${escapeRe(pkg)})(?=\\s|$)`).exec(l.text);
-        if (m) {
-          const col = l.goCol + m.index + m[1]!.length;
-          return { start: { line: l.goLine, character: col }, end: { line: l.goLine, character: col + pkg.length } };
-        }
-      }
-      return undefined;
-    };
-    out.diagnostics.push(...pkgConfigDiagnostic({ file: prep.file.path, probe: res, rangeOf, fallbackRange: range }));
-    if (!res.ok) out.blocked = true;
-    const env = tc.childEnv as Record<string, string | undefined>;
-    const cf = checkFlags('compiler', 'CFLAGS', 'pkg-config --cflags', res.cflags, { goVersion: prep.goVersion, env });
-    const lf = checkFlags('linker', 'LDFLAGS', 'pkg-config --libs', res.libs, { goVersion: prep.goVersion, env });
-    for (const bad of [cf, lf]) {
-      if (!bad) continue;
-      out.blocked = true;
-      out.diagnostics.push({
-        file: prep.file.path,
-        range,
-        severity: 'error',
-        code: 'cgo/flag-not-allowed',
-        message: `${bad.message} — the flag comes from pkg-config output; the go command refuses it. Allow it explicitly with ${bad === cf ? 'CGO_CFLAGS_ALLOW' : 'CGO_LDFLAGS_ALLOW'} if you trust the .pc file`,
-        data: { code: 'cgo/flag-not-allowed', arg: bad.arg, envVar: bad === cf ? 'CGO_CFLAGS_ALLOW' : 'CGO_LDFLAGS_ALLOW', fromPkgConfig: true },
-      });
-    }
-    if (!out.blocked) {
-      out.cflags = res.cflags;
-      out.libs = res.libs;
-    }
-    if (!signal?.aborted) this.pkgConfigCache.set(key, out);
-    return out;
-  }
-
-  private async libraryDiagnostics(abs: string, prep: PrepResult, ldflags: string[], signal?: AbortSignal): Promise<CgoDiagnostic[]> {
-    const tc = prep.toolchain;
-    const key = hashOf(ldflags, tc.fingerprint);
-    const cached = this.libs.get(abs);
-    if (cached && cached.key === key) return cached.diagnostics;
-    if (!ldflags.some((f) => f.startsWith('-l'))) {
-      this.libs.set(abs, { key, diagnostics: [] });
-      return [];
-    }
-    const result = await checkLibraries(ldflags, {
-      cc: tc.cc!.argv,
-      goos: tc.goos,
-      goarch: tc.goarch,
-      env: tc.childEnv,
-      cwd: path.dirname(abs),
-      timeoutMs: this.settings.compilerTimeoutMs,
-      ...(signal ? { signal } : {}),
-    });
-    if (signal?.aborted || result.timedOut) return [];
-    const diagnostics: CgoDiagnostic[] = [];
-    const dirLines = prep.file.cImports.flatMap((i) => (i.preamble ? i.preamble.lines : []));
-    for (const m of result.missing) {
-      const line = dirLines.find((l) => /^\s*#cgo\s.*LDFLAGS\s*:/.test(l.text) && new RegExp(`-l\\s*${escapeRe(m.name)}(\\s|$)`).test(l.text));
-      let range = prep.file.cImports[0]!.pathRange;
-      if (line) {
-        const idx = line.text.search(new RegExp(`-l\\s*${escapeRe(m.name)}(\\s|$)`));
-        const len = m.flag.length;
-        range = { start: { line: line.goLine, character: line.goCol + idx }, end: { line: line.goLine, character: line.goCol + idx + len } };
-      } else {
-        const pc = dirLines.find((l) => /^\s*#cgo\s.*pkg-config\s*:/.test(l.text));
-        if (pc) range = wholeLine(pc);
-      }
-      const d = libraryDiagnostic({ file: abs, check: m, range });
-      if (d) diagnostics.push(d);
-    }
-    this.libs.set(abs, { key, diagnostics });
-    return diagnostics;
+    return { key, preambleInput, pkgDiagnostics: pc.diagnostics, ldflags, blocked: pc.blocked, firstLines: preambles.map((p) => p.firstLine) };
   }
 
   private safely<T>(what: string, f: () => T, fallback: T): T {
@@ -816,8 +676,7 @@ export class Engine {
     const abs = path.resolve(dir);
     const models: { file: GoFile; text: string }[] = [];
     // Files on disk plus open buffers of the package that are not saved yet.
-    const open = [...this.docs.keys()].filter((f) => path.dirname(f) === abs && f.endsWith('.go') && !f.endsWith('_test.go'));
-    for (const f of [...new Set([...packageGoFiles(abs), ...open])].sort()) {
+    for (const f of this.files.packageFiles(abs)) {
       const text = await this.getText(f);
       if (text === null) continue;
       const file = await this.model(f, text);
@@ -911,18 +770,20 @@ export class Engine {
     const ref = model.cRefs.find((r) => containsPosition(r.range, pos));
     if (ref && CGO_BUILTINS.has(ref.name)) return builtinHover(ref.name);
     const prep = await this.prepare(abs);
-    if (!prep) return null;
+    if (!prep || !prep.toolchain) return null;
+    const tc = prep.toolchain;
     let cppflags: string[] | null = null;
     let cflags: string[] = [];
-    if (prep.included && !prep.rejected && prep.toolchain.cc?.path) {
-      const input = await this.compileInput(prep, { compile: 'cached' });
+    if (prep.included && prep.pkg && prep.pkg.rejectedFiles.length === 0 && tc.cc?.path) {
+      const input = await this.compileInput(prep, prep.pkg, tc, {});
       cppflags = input.preambleInput.cppflags;
       cflags = input.preambleInput.cflags;
     }
-    const entry = this.compiled.get(abs);
+    const entry = this.compiler.last(abs);
+    const pkg = prep.pkg;
     return hoverAt(pos, {
       file: prep.file,
-      tc: prep.toolchain,
+      tc,
       build: prep.ctx,
       goVersion: prep.goVersion,
       cppflags,
@@ -930,7 +791,12 @@ export class Engine {
       kinds: entry?.kinds,
       timeoutMs: this.settings.compilerTimeoutMs,
       pkgConfig: async (args) => {
-        const r = await this.pkgConfig(prep, args);
+        // The package's pkg-config answer when these are its arguments (as the build runs it), else these alone.
+        const same = pkg && JSON.stringify(flagsOf(pkg, 'pkgConfig')) === JSON.stringify(args);
+        const origin = { flag: '', file: abs, range: prep.file.cImports[0]!.pathRange, directiveRange: prep.file.cImports[0]!.pathRange };
+        const probePkg = same ? pkg : assemblePackage(path.dirname(abs), []);
+        if (!same) probePkg.pkgConfig = args.map((flag) => ({ ...origin, flag }));
+        const r = await this.compiler.pkgConfig(probePkg, tc, prep.goVersion);
         const err = r.diagnostics.find((d) => d.severity === 'error');
         return { cflags: r.cflags, libs: r.libs, ...(err ? { error: err.message.split('\n')[0]! } : {}) };
       },
@@ -948,17 +814,6 @@ function builtinHover(name: string): string {
     malloc: '```go\nfunc C.malloc(C.size_t) unsafe.Pointer\n```\ncgo builtin: calls C malloc via `_CMalloc`, which crashes the program instead of returning nil when memory is exhausted.',
   };
   return docs[name] ?? '';
-}
-
-function statAll(files: string[]): CompileEntry['includedFiles'] {
-  return files.map((f) => {
-    try {
-      const st = fs.statSync(f);
-      return { file: f, mtimeMs: st.mtimeMs, size: st.size };
-    } catch {
-      return { file: f, mtimeMs: -1, size: -1 };
-    }
-  });
 }
 
 function dedupeNames(refs: GoFile['cRefs']) {
@@ -982,11 +837,22 @@ function dedupe(ds: CgoDiagnostic[]): CgoDiagnostic[] {
   });
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The range of a whole preamble line in the .go file. */
-function wholeLine(l: PreambleLine): CgoDiagnostic['range'] {
-  return { start: { line: l.goLine, character: l.goCol }, end: { line: l.goLine, character: l.goCol + l.text.length } };
+/**
+ * Compiler findings in a file whose package has `#cgo` flags written in other files: the message names those
+ * lines (a `-D`/`-I` in `flags.go` may be why `use.go`'s preamble fails), and `data.foreignFlags` lists them.
+ */
+function annotateForeign(ds: CgoDiagnostic[], foreign: ReturnType<typeof foreignFlags>): CgoDiagnostic[] {
+  if (foreign.length === 0) return ds;
+  const codes = new Set(['cgo/c-error', 'cgo/header-not-found', 'cgo/c-warning', 'cgo/unresolved-name']);
+  const text = describeForeign(foreign);
+  return ds.map((d) =>
+    codes.has(d.code)
+      ? {
+          ...d,
+          message: `${d.message}\nFlags from other files of the package apply here too: ${text}`,
+          data: { ...(d.data ?? { code: d.code }), foreignFlags: foreign.map((f) => ({ file: f.file, line: f.line, flags: f.flags })) },
+          related: [...(d.related ?? []), ...foreign.map((f) => ({ file: f.file, range: { start: { line: f.line, character: 0 }, end: { line: f.line, character: 0 } }, message: `#cgo flags applied to this preamble: ${f.flags.join(' ')}` }))],
+        }
+      : d,
+  );
 }

@@ -23,6 +23,15 @@ export function mightImportC(text: string): boolean {
   return text.includes('"C"');
 }
 
+/**
+ * The one pre-filter, used by the server's scan, `cgo-ls check` and the engine: could this Go source matter to
+ * cgo-ls? It imports "C", or has an export comment (`//export`, `// export`, or a block-comment export — the checks report the
+ * ones cmd/cgo ignores). False positives only cost a parse.
+ */
+export function isCgoCandidate(text: string): boolean {
+  return mightImportC(text) || text.includes('export');
+}
+
 export interface WalkOptions {
   ignoreDirs: string[];
   /** Stop after this many files (a safety net for enormous trees). */

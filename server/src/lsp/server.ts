@@ -26,8 +26,8 @@ import { DIAGNOSTIC_SOURCE } from '../core/types.js';
 import { pathToUri, uriToPath } from '../core/uri.js';
 import { findPackageRoot } from '../gomodel/parser.js';
 import { Engine } from '../engine/engine.js';
-import { Watcher, isRelevantFile, type FileChange } from '../engine/watcher.js';
-import { findModuleRoot, mightImportC, readTextFile, walkGoFiles } from '../engine/workspace.js';
+import { Watcher, type FileChange } from '../engine/watcher.js';
+import { findModuleRoot, isCgoCandidate, readTextFile, walkGoFiles } from '../engine/workspace.js';
 import type { EnvChange, Fix } from '../engine/fixes.js';
 import { anchor } from '../engine/protocol-doc.js';
 import { defaultSettings, EXECUTABLE_SETTINGS, parseSettings, type Settings } from '../engine/settings.js';
@@ -129,10 +129,23 @@ export function startServer(connection: Connection): void {
     st.abort = abort;
     const version = documents.get(uri)?.version;
     const compile = mode === 'run' || settings.compileOnChange ? mode : 'cached';
-    const result = await engine.analyze(file, { compile, signal: abort.signal, libraries });
+    // Static checks never wait for the toolchain probe: until it answers they run with a provisional context.
+    const result = await engine.analyze(file, { compile, signal: abort.signal, libraries, waitForToolchain: false });
     if (st.generation !== generation || abort.signal.aborted) return; // superseded
     if (version !== undefined && documents.get(uri)?.version !== version) return; // stale text
     publish(uri, file, result.diagnostics, version);
+    if (result.toolchainPending) {
+      // Analyse again, fully, once the probe answers (unless a newer analysis started meanwhile).
+      void engine
+        .toolchain(file)
+        .catch(() => undefined)
+        .then(() => (st.generation === generation ? analyze(uri, mode, libraries) : undefined));
+      return;
+    }
+    // An edit to this file's `#cgo` lines changes what the package's other preambles are compiled with.
+    for (const dep of result.dependents ?? []) {
+      if (engine.isOpen(dep) || tracked.has(dep)) void analyze(pathToUri(dep), 'cached');
+    }
     if (result.compileStale && mode === 'cached' && settings.compileOnChange) scheduleCompile(uri, file);
     // A toolchain probed for the first time brings files to watch (GOENV file, go.env, the compilers).
     void updateWatchedToolchainFiles().catch(() => undefined);
@@ -213,7 +226,7 @@ export function startServer(connection: Connection): void {
     let done = 0;
     await bounded(all, async (f) => {
       const text = await readTextFile(f);
-      if (text !== null && mightImportC(text)) {
+      if (text !== null && isCgoCandidate(text)) {
         candidates++;
         const root = findModuleRoot(path.dirname(f));
         if (root && !modules.has(root)) {
@@ -245,9 +258,11 @@ export function startServer(connection: Connection): void {
     const changedInputs: string[] = [];
     const again = new Set<string>();
     const trackedOrOpen = () => [...tracked, ...documents.all().flatMap((d) => uriToPath(d.uri) ?? [])];
+    // One place decides what is stale: the engine's caches first (texts, listings, compiler results that read a
+    // changed header), then what to analyse again.
+    for (const f of engine.applyChanges(changes.filter((c) => !inputs.has(c.file) && !(c.file.endsWith('.go') && engine.isOpen(c.file))))) again.add(f);
     for (const c of changes) {
       const base = path.basename(c.file);
-      if (c.kind !== 'changed') engine.invalidateDir(path.dirname(c.file));
       if (inputs.has(c.file)) {
         toolchainChanged = true;
         changedInputs.push(`${c.file} (${c.kind})`);
@@ -267,15 +282,18 @@ export function startServer(connection: Connection): void {
       }
       if (c.file.endsWith('.go')) {
         if (engine.isOpen(c.file)) continue; // the editor's buffer wins over the disk
-        engine.forgetFile(c.file);
+        // A file of a package appeared, changed or vanished: its siblings' merged #cgo flags may have moved.
+        const dir = path.dirname(c.file);
+        for (const f of trackedOrOpen()) if (path.dirname(f) === dir && f !== c.file && f.endsWith('.go')) again.add(f);
         if (c.kind === 'deleted') {
           if (tracked.delete(c.file) || state(c.file).published) void connection.sendDiagnostics({ uri: pathToUri(c.file), diagnostics: [] });
           files.delete(c.file);
+          again.delete(c.file);
           continue;
         }
         if (settings.diagnosticsScope === 'workspace' || tracked.has(c.file)) {
           const text = await readTextFile(c.file);
-          if (text !== null && mightImportC(text)) {
+          if (text !== null && isCgoCandidate(text)) {
             tracked.add(c.file);
             again.add(c.file);
           } else if (tracked.delete(c.file)) {
@@ -283,11 +301,6 @@ export function startServer(connection: Connection): void {
           }
         }
         continue;
-      }
-      if (isRelevantFile(c.file)) {
-        // A header appeared, changed or vanished: only the files whose last compile read it (or looked for it
-        // and did not find it) are stale. Their results are dropped and they are compiled again.
-        for (const f of engine.dropDependents(c.file)) again.add(f);
       }
     }
     if (toolchainChanged) {
@@ -521,7 +534,7 @@ export function startServer(connection: Connection): void {
         return { ok: true, message: text };
       }
       case 'cgo.refresh':
-        engine.invalidateToolchains();
+        engine.refresh();
         reanalyzeAll();
         return { ok: true };
       case 'cgo.showToolchainReport': {

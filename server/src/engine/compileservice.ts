@@ -1,0 +1,303 @@
+// The compile service: every compiler-backed answer goes through here — pkg-config, the preamble compile with
+// its name probe, library lookup — with the one cache of their results and the scheduler that bounds how many
+// run at once and lets a newer run for a file abort the older one. Results are keyed by content (preamble text,
+// the package's merged flags, C names, toolchain fingerprint); a cached preamble result is moved with the text
+// when the preamble shifts. It works on packages: pkg-config and library lookup run once per package.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CgoDiagnostic, Logger, Range } from '../core/types.js';
+import type { GoVersion } from '../core/goversion.js';
+import type { GoFile } from '../gomodel/types.js';
+import type { ToolchainModel } from '../toolchain/types.js';
+import { checkFlags } from '../cgorules/allowlist.js';
+import { splitPkgConfigOutput } from '../cgorules/split.js';
+import { compilePreamble, type PreambleInput, type PreambleResult } from '../compiler/preamble.js';
+import { CompileScheduler } from '../compiler/scheduler.js';
+import { probePkgConfig, pkgConfigDiagnostic } from '../compiler/pkgconfig.js';
+import { checkLibraries, libraryDiagnostic } from '../compiler/libs.js';
+import { flagsOf, type FlagOrigin, type PackageFlags } from './package.js';
+import { hashOf } from './hash.js';
+
+export interface CompileEntry {
+  key: string;
+  diagnostics: CgoDiagnostic[];
+  /** 0-based .go line of each preamble when the entry was computed (to shift positions on reuse). */
+  firstLines: number[];
+  includedFiles: { file: string; mtimeMs: number; size: number }[];
+  /** cgo's kind for each C name (from the probe). */
+  kinds: Record<string, string>;
+}
+
+export interface PkgConfigResult {
+  cflags: string[];
+  libs: string[];
+  /** Diagnostics, each in the file (and on the argument) of the `#cgo pkg-config:` line it concerns. */
+  diagnostics: CgoDiagnostic[];
+  /** pkg-config failed or its output was refused: the go command stops before compiling anything. */
+  blocked: boolean;
+}
+
+/** A link flag with the `#cgo` argument it came from (none for CGO_LDFLAGS). */
+export interface LinkFlag {
+  flag: string;
+  origin?: { file: string; range: Range };
+}
+
+export interface CompileServiceOptions {
+  log: Logger;
+  timeoutMs: () => number;
+}
+
+export class CompileService {
+  private readonly compiled = new Map<string, CompileEntry>();
+  /** Library lookups per package directory. */
+  private readonly libs = new Map<string, { key: string; diagnostics: CgoDiagnostic[] }>();
+  private readonly pkgConfigs = new Map<string, PkgConfigResult>();
+  /** At most two compiler jobs at once (the machine may have two cores); supersession per file. */
+  private readonly scheduler = new CompileScheduler({ concurrency: 2, cacheSize: 0 });
+
+  constructor(private readonly opts: CompileServiceOptions) {}
+
+  // ---- the cache ---------------------------------------------------------------------------------------------
+
+  /** The cached preamble result of `file` when it was computed for `key`; headers are stat'ed only if asked. */
+  cached(file: string, key: string, checkHeaders: boolean): CompileEntry | undefined {
+    const e = this.compiled.get(file);
+    if (!e || e.key !== key) return undefined;
+    if (checkHeaders && !headersUnchanged(e)) return undefined;
+    return e;
+  }
+
+  /** The last preamble result of `file`, whatever its key (shown, moved with the text, until a new run lands). */
+  last(file: string): CompileEntry | undefined {
+    return this.compiled.get(file);
+  }
+
+  dropFile(file: string): void {
+    this.compiled.delete(file);
+    this.libs.delete(path.dirname(file));
+  }
+
+  /** Drops results of files below `dir` (a header or C file there changed, or appeared). */
+  dropBelow(dir: string): void {
+    const prefix = path.resolve(dir) + path.sep;
+    for (const m of [this.compiled, this.libs]) for (const f of [...m.keys()]) if (f.startsWith(prefix) || f + path.sep === prefix) m.delete(f);
+    this.pkgConfigs.clear();
+  }
+
+  /** Drops the results that read (or looked for) `file`; returns the .go files affected. */
+  dropDependents(file: string): string[] {
+    const abs = path.resolve(file);
+    const out: string[] = [];
+    for (const [goFile, entry] of this.compiled) {
+      if (entry.includedFiles.some((h) => h.file === abs)) {
+        this.compiled.delete(goFile);
+        this.libs.delete(path.dirname(goFile));
+        out.push(goFile);
+      }
+    }
+    // A .pc file changed: pkg-config answers may differ.
+    if (abs.endsWith('.pc')) this.pkgConfigs.clear();
+    return out;
+  }
+
+  clear(): void {
+    this.compiled.clear();
+    this.libs.clear();
+    this.pkgConfigs.clear();
+  }
+
+  // ---- preamble compile --------------------------------------------------------------------------------------
+
+  /**
+   * Compiles a file's preambles (bounded concurrency; a newer run for the same file aborts this one and kills
+   * its compiler). Returns null when the run was superseded, canceled or failed.
+   */
+  async compile(file: string, key: string, input: PreambleInput, firstLines: number[], signal?: AbortSignal): Promise<PreambleResult | null> {
+    const timeoutMs = this.opts.timeoutMs();
+    const outcome = await this.scheduler.schedule(file, {
+      run: (own) => compilePreamble(input, { timeoutMs, signal: signal ? AbortSignal.any([own, signal]) : own }),
+    });
+    if (outcome.status !== 'done' || signal?.aborted || outcome.result.canceled) {
+      if (outcome.status === 'failed') this.opts.log.error(`compiler run for ${file} failed: ${outcome.error}`);
+      return null;
+    }
+    const result = outcome.result;
+    if (!result.timedOut) {
+      this.compiled.set(file, {
+        key,
+        diagnostics: result.diagnostics,
+        firstLines,
+        // Headers read, and the places a missing header would appear: a change to either invalidates.
+        includedFiles: statAll([...result.includedFiles, ...result.missingHeaderCandidates]),
+        kinds: result.kinds,
+      });
+    }
+    return result;
+  }
+
+  // ---- pkg-config --------------------------------------------------------------------------------------------
+
+  /**
+   * `pkg-config --cflags/--libs` for the package's `#cgo pkg-config:` arguments (all files together, as cmd/go
+   * runs it); every output flag passes the allow-list first. Cached per package, arguments and toolchain.
+   */
+  async pkgConfig(pkg: PackageFlags, tc: ToolchainModel, goVersion: GoVersion, signal?: AbortSignal): Promise<PkgConfigResult> {
+    const args = flagsOf(pkg, 'pkgConfig');
+    const key = hashOf(pkg.dir, args, tc.fingerprint, tc.pkgConfig.pkgConfigPath ?? '');
+    const cached = this.pkgConfigs.get(key);
+    if (cached) return cached;
+    const out: PkgConfigResult = { cflags: [], libs: [], diagnostics: [], blocked: false };
+    const first = pkg.pkgConfig[0];
+    if (!first || args.every((a) => a.startsWith('--'))) return out;
+    if (!tc.pkgConfig.path) {
+      // The toolchain's `cgo/pkg-config-missing` problem (placed on import "C") explains it; nothing to run.
+      out.blocked = true;
+      return out;
+    }
+    const res = await probePkgConfig(args.filter((a) => !a.startsWith('--')), {
+      argv: tc.pkgConfig.argv,
+      env: tc.childEnv,
+      cwd: pkg.dir,
+      timeoutMs: this.opts.timeoutMs(),
+      ...(signal ? { signal } : {}),
+      options: args.filter((a) => a.startsWith('--')),
+      split: (outText: string) => {
+        const r = splitPkgConfigOutput(outText);
+        if (r.error) throw new Error(r.error);
+        return r.flags;
+      },
+      goVersion: { minor: goVersion.minor, patch: goVersion.patch },
+    });
+    const originOf = (name: string): FlagOrigin => pkg.pkgConfig.find((o) => o.flag === name) ?? first;
+    // Each diagnostic goes to the file and argument of the package it is about.
+    for (const d of pkgConfigDiagnostic({ file: first.file, probe: res, rangeOf: () => undefined, fallbackRange: first.directiveRange })) {
+      const name = typeof d.data?.['package'] === 'string' ? (d.data['package'] as string) : '';
+      const o = pkg.pkgConfig.find((x) => x.flag === name);
+      out.diagnostics.push(o ? { ...d, file: o.file, range: o.range } : d);
+    }
+    if (!res.ok) out.blocked = true;
+    const env = tc.childEnv as Record<string, string | undefined>;
+    const cf = checkFlags('compiler', 'CFLAGS', 'pkg-config --cflags', res.cflags, { goVersion, env });
+    const lf = checkFlags('linker', 'LDFLAGS', 'pkg-config --libs', res.libs, { goVersion, env });
+    for (const bad of [cf, lf]) {
+      if (!bad) continue;
+      out.blocked = true;
+      const at = originOf(args.find((a) => !a.startsWith('--')) ?? first.flag);
+      const envVar = bad === cf ? 'CGO_CFLAGS_ALLOW' : 'CGO_LDFLAGS_ALLOW';
+      out.diagnostics.push({
+        file: at.file,
+        range: at.directiveRange,
+        severity: 'error',
+        code: 'cgo/flag-not-allowed',
+        message: `${bad.message}\nFix: the flag comes from pkg-config output and the go command refuses it; if you trust the .pc file, allow it with ${envVar}`,
+        data: { code: 'cgo/flag-not-allowed', arg: bad.arg, envVar, fromPkgConfig: true },
+      });
+    }
+    if (!out.blocked) {
+      out.cflags = res.cflags;
+      out.libs = res.libs;
+    }
+    if (!signal?.aborted) this.pkgConfigs.set(key, out);
+    return out;
+  }
+
+  // ---- libraries ---------------------------------------------------------------------------------------------
+
+  /**
+   * Looks up every `-l` of the package's link flags (once per package and flag list); a missing one is reported
+   * on the `#cgo` argument that asked for it, in its own file (or on `fallback` for CGO_LDFLAGS / pkg-config).
+   */
+  async libraries(pkg: PackageFlags, tc: ToolchainModel, ldflags: LinkFlag[], fallback: { file: string; range: Range }, signal?: AbortSignal): Promise<CgoDiagnostic[]> {
+    const flags = ldflags.map((l) => l.flag);
+    const key = hashOf(flags, tc.fingerprint);
+    const cached = this.libs.get(pkg.dir);
+    if (cached && cached.key === key) return cached.diagnostics;
+    if (!flags.some((f) => f.startsWith('-l'))) {
+      this.libs.set(pkg.dir, { key, diagnostics: [] });
+      return [];
+    }
+    const result = await checkLibraries(flags, {
+      cc: tc.cc!.argv,
+      goos: tc.goos,
+      goarch: tc.goarch,
+      env: tc.childEnv,
+      cwd: pkg.dir,
+      timeoutMs: this.opts.timeoutMs(),
+      ...(signal ? { signal } : {}),
+    });
+    if (signal?.aborted || result.timedOut) return [];
+    const diagnostics: CgoDiagnostic[] = [];
+    for (const m of result.missing) {
+      const origin = ldflags[m.index]?.origin ?? fallback;
+      const d = libraryDiagnostic({ file: origin.file, check: m, range: origin.range });
+      if (d) diagnostics.push(d);
+    }
+    this.libs.set(pkg.dir, { key, diagnostics });
+    return diagnostics;
+  }
+
+  /** Last library diagnostics of a package if they were computed for these flags (the keystroke path). */
+  cachedLibraries(dir: string, ldflags: LinkFlag[], tc: ToolchainModel): CgoDiagnostic[] | undefined {
+    const e = this.libs.get(dir);
+    return e && e.key === hashOf(ldflags.map((l) => l.flag), tc.fingerprint) ? e.diagnostics : undefined;
+  }
+}
+
+/** Moves cached compiler diagnostics to where their preamble / first C.name use is now. */
+export function reposition(entry: CompileEntry, file: GoFile): CgoDiagnostic[] {
+  const firstLines = file.cImports.flatMap((i) => (i.preamble ? [i.preamble.firstLine] : []));
+  const out: CgoDiagnostic[] = [];
+  for (const d of entry.diagnostics) {
+    const name = typeof d.data?.['name'] === 'string' ? (d.data['name'] as string) : null;
+    if (d.code === 'cgo/unresolved-name' && name) {
+      const ref = file.cRefs.find((r) => r.name === name);
+      if (ref) out.push({ ...d, range: ref.range });
+      continue;
+    }
+    // Preamble diagnostics: find which preamble they sat in and shift by how far it moved.
+    let shifted: CgoDiagnostic = d;
+    for (let i = 0; i < entry.firstLines.length; i++) {
+      const before = entry.firstLines[i]!;
+      const next = entry.firstLines[i + 1] ?? Number.MAX_SAFE_INTEGER;
+      if (d.range.start.line >= before && d.range.start.line < next) {
+        const delta = (firstLines[i] ?? before) - before;
+        if (delta !== 0) {
+          shifted = {
+            ...d,
+            range: {
+              start: { line: d.range.start.line + delta, character: d.range.start.character },
+              end: { line: d.range.end.line + delta, character: d.range.end.character },
+            },
+          };
+        }
+        break;
+      }
+    }
+    out.push(shifted);
+  }
+  return out;
+}
+
+function headersUnchanged(entry: CompileEntry): boolean {
+  for (const h of entry.includedFiles) {
+    try {
+      const st = fs.statSync(h.file);
+      if (st.mtimeMs !== h.mtimeMs || st.size !== h.size) return false;
+    } catch {
+      if (h.mtimeMs !== -1) return false;
+    }
+  }
+  return true;
+}
+
+function statAll(files: string[]): CompileEntry['includedFiles'] {
+  return files.map((f) => {
+    try {
+      const st = fs.statSync(f);
+      return { file: f, mtimeMs: st.mtimeMs, size: st.size };
+    } catch {
+      return { file: f, mtimeMs: -1, size: -1 };
+    }
+  });
+}
