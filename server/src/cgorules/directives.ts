@@ -213,13 +213,17 @@ export function goBuildTextLines(preamble: Preamble): TextLine[] {
       pieces.push({ text: pl.text.slice(from, to), goLine: segs[i]!.goLine, goCol: segs[i]!.goCol });
     }
   }
+  // Comments by where their text starts (line and column after the `//` or `/*`): one lookup per line, so a
+  // preamble of n `#cgo` lines costs O(n), not O(n²).
+  const byStart = new Map<string, string>();
+  for (const c of comments) {
+    const k = `${c.range.start.line}:${c.range.start.character + 2}`;
+    if (!byStart.has(k)) byStart.set(k, c.text);
+  }
   for (const pl of pieces) {
     let slashComment: boolean;
     if (comments.length === 0) slashComment = true;
-    else {
-      const c = comments.find((c) => c.range.start.line === pl.goLine && c.range.start.character + 2 === pl.goCol);
-      slashComment = c !== undefined && c.text.startsWith('//');
-    }
+    else slashComment = byStart.get(`${pl.goLine}:${pl.goCol}`)?.startsWith('//') ?? false;
     let text = pl.text;
     let cols = Array.from({ length: text.length + 1 }, (_, i) => pl.goCol + i);
     if (slashComment) {
