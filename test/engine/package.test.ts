@@ -127,3 +127,48 @@ describe('the keystroke invariant', () => {
     }
   });
 });
+
+describe('package-level compiler answers agree with go build (issue 11 items 3 and 6)', () => {
+  const mkpkg = (files: Record<string, string>) => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-pkgcase-'));
+    fs.writeFileSync(path.join(d, 'go.mod'), 'module example.com/c\n\ngo 1.22\n');
+    for (const [n, t] of Object.entries(files)) fs.writeFileSync(path.join(d, n), t);
+    return d;
+  };
+  const build = (d: string) => spawnSync('go', ['build', '.'], { cwd: d, env: { ...process.env, GOTOOLCHAIN: 'local' }, encoding: 'utf8' });
+
+  it('a missing pkg-config package is one diagnostic on its #cgo line, not one header-not-found per #include in the package', async () => {
+    const d = mkpkg({
+      'a.go': 'package c\n\n// #cgo pkg-config: cgols-no-such-sdl\n// #include <cgols_sdl/SDL.h>\nimport "C"\n',
+      'b.go': 'package c\n\n// #include <cgols_sdl/SDL_video.h>\n// #include <cgols_sdl/SDL_audio.h>\nimport "C"\n\nfunc V() { C.SDL_Init(0) }\n',
+    });
+    try {
+      const b = build(d);
+      expect(b.status).not.toBe(0);
+      expect(b.stderr).toContain('cgols-no-such-sdl');
+      expect(b.stderr).not.toMatch(/No such file or directory/); // the build stops at pkg-config
+      const engine = new Engine({ env: process.env, settings });
+      const all = [];
+      for (const f of ['a.go', 'b.go']) all.push(...(await engine.analyze(path.join(d, f), { compile: 'run', libraries: true })).diagnostics);
+      expect(errors(all).map((x) => `${path.basename(x.file)}:${x.range.start.line + 1} ${x.code}`)).toEqual(['a.go:3 cgo/pkg-config-package-not-found']);
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('a missing -l is reported on the #cgo line that applies on this target, not on an earlier line for another GOOS', async () => {
+    const other = process.platform === 'win32' ? 'linux' : 'windows';
+    // A program, so that go build links (a library package's -l is only used when a program links it).
+    const d = mkpkg({ 'a.go': `package main\n\n// #cgo ${other} LDFLAGS: -lcgolsnosuch\n// #cgo ${process.platform === 'win32' ? 'windows' : process.platform} LDFLAGS: -lcgolsnosuch\nimport "C"\n\nfunc main() {}\n` });
+    try {
+      const b = build(d);
+      expect(b.status).not.toBe(0);
+      expect(b.stderr).toContain('-lcgolsnosuch');
+      const engine = new Engine({ env: process.env, settings });
+      const res = await engine.analyze(path.join(d, 'a.go'), { compile: 'run', libraries: true });
+      expect(errors(res.diagnostics).map((x) => `${x.range.start.line + 1} ${x.code}`)).toEqual(['4 cgo/library-not-found']);
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
