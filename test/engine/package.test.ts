@@ -37,7 +37,7 @@ describe('flags written in one file apply to the preambles of the others', () =>
     expect(b.status, b.stderr).toBe(0);
     const r = go(['run', './app']);
     expect(r.stdout.trim(), r.stderr).toBe('42 7 42');
-  });
+  }, 300_000); // a cold go build cache compiles the runtime/cgo packages
 
   for (const pkg of ['cflags', 'pkgcfg', 'ldflags']) {
     it(`${pkg}: no error in any file of the package (engine, compiler and library lookup included)`, async () => {

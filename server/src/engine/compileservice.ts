@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CgoDiagnostic, Logger, Range } from '../core/types.js';
+import { LineIndex } from '../core/text.js';
 import type { GoVersion } from '../core/goversion.js';
 import type { GoFile } from '../gomodel/types.js';
 import type { ToolchainModel } from '../toolchain/types.js';
@@ -242,6 +243,54 @@ export class CompileService {
     const e = this.libs.get(dir);
     return e && e.key === hashOf(ldflags.map((l) => l.flag), tc.fingerprint) ? e.diagnostics : undefined;
   }
+}
+
+/**
+ * What one file's preamble compile needs, from the package: as cmd/go, CGO_CPPFLAGS, the package's #cgo
+ * CPPFLAGS, pkg-config --cflags; CGO_CFLAGS, the package's #cgo CFLAGS. The key is the content the result
+ * depends on; the link flags carry their `#cgo` origins for the library lookup.
+ */
+export function preambleJob(src: { file: GoFile; text: string; goVersion: GoVersion }, pkg: PackageFlags, tc: ToolchainModel, pc: PkgConfigResult) {
+  const cppflags = [...tc.envFlags.CPPFLAGS, ...flagsOf(pkg, 'CPPFLAGS'), ...pc.cflags];
+  const cflags = [...tc.envFlags.CFLAGS, ...flagsOf(pkg, 'CFLAGS')];
+  const pcLine = pkg.pkgConfig[0];
+  const ldflags: LinkFlag[] = [
+    ...tc.envFlags.LDFLAGS.map((flag) => ({ flag })),
+    ...pkg.LDFLAGS.map((o) => ({ flag: o.flag, origin: { file: o.file, range: o.range } })),
+    ...pc.libs.map((flag) => ({ flag, ...(pcLine ? { origin: { file: pcLine.file, range: pcLine.directiveRange } } : {}) })),
+  ];
+  const file = src.file;
+  const preambles = file.cImports.flatMap((i) => (i.preamble ? [i.preamble] : []));
+  const names = [...new Set(file.cRefs.map((r) => r.name))].sort();
+  const lines = new LineIndex(src.text);
+  const cc = tc.cc!;
+  const key = hashOf(
+    preambles.map((p) => p.text),
+    cppflags,
+    cflags,
+    names,
+    tc.fingerprint,
+    src.goVersion.raw,
+  );
+  const seen = new Set<string>();
+  const cNames = file.cRefs.filter((r) => !seen.has(r.name) && seen.add(r.name)).map((r) => ({ name: r.name, range: r.range }));
+  const preambleInput: PreambleInput = {
+    goFile: file.path,
+    preambles: preambles.map((p) => ({ lines: p.lines, firstLine: p.firstLine })),
+    goLineText: (line: number) => lines.lineText(line),
+    cNames,
+    cc: cc.argv,
+    cppflags,
+    cflags,
+    goarch: tc.goarch,
+    goos: tc.goos,
+    goVersion: { minor: src.goVersion.minor, patch: src.goVersion.patch },
+    family: cc.family === 'gcc' || cc.family === 'clang' || cc.family === 'zig' ? cc.family : ('unknown' as const),
+    env: tc.childEnv,
+    cwd: path.dirname(file.path),
+    importLine: file.cImports[0]!.pathRange.start.line,
+  };
+  return { key, preambleInput, pkgDiagnostics: pc.diagnostics, ldflags, blocked: pc.blocked, firstLines: preambles.map((p) => p.firstLine) };
 }
 
 /** Moves cached compiler diagnostics to where their preamble / first C.name use is now. */

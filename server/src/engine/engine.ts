@@ -10,16 +10,14 @@ import { NEWEST_KNOWN, type GoVersion } from '../core/goversion.js';
 import type { BuildContext, GoFile } from '../gomodel/types.js';
 import { emptyModel } from '../gomodel/model.js';
 import { isFileIncluded } from '../gomodel/preamble.js';
-import { goarchOf, goosOf } from '../toolchain/platform.js';
+import { hostTarget } from '../toolchain/platform.js';
+import { buildContextOf, ToolchainStore } from './toolchains.js';
 import { checkSource, codes as sourceCodes } from '../checks/source.js';
 import { checkDirectives, codes as directiveCodes, type DirectiveCheckResult } from '../checks/directives.js';
 import type { ToolchainModel, ToolchainProblem } from '../toolchain/types.js';
-import { probeToolchain, readLoginShellEnv } from '../toolchain/probe.js';
-import { readWindowsRegistryEnv } from '../toolchain/shellenv.js';
 import { codes as toolchainCodes } from '../toolchain/codes.js';
 import { renderReport } from '../toolchain/report.js';
 import { codes as compilerCodes } from '../compiler/codes.js';
-import type { PreambleInput } from '../compiler/preamble.js';
 import { codes as engineCodes } from './codes.js';
 import { codes as windowsCodes, runtimeDllDiagnostics } from '../windows/check.js';
 import { codes as objectCodes, objectFormatDiagnostics } from '../checks/objformat.js';
@@ -28,8 +26,8 @@ import { hashOf } from './hash.js';
 import { hoverAt } from './hover.js';
 import { isCgoCandidate } from './workspace.js';
 import { FileStore, type FileChange } from './session.js';
-import { assemblePackage, describeForeign, flagsOf, foreignFlags, type FileContribution, type PackageFlags } from './package.js';
-import { CompileService, reposition, type LinkFlag, type PkgConfigResult } from './compileservice.js';
+import { annotateForeign, assemblePackage, flagsOf, foreignFlags, type FileContribution, type PackageFlags } from './package.js';
+import { CompileService, preambleJob, reposition, type PkgConfigResult } from './compileservice.js';
 import { fixAll, fixesFor, type EnvChange, type Fix } from './fixes.js';
 import { evaluateTargets, parseTargets, type TargetVerdict } from './targets.js';
 import { run } from '../util/proc.js';
@@ -92,15 +90,12 @@ export class Engine {
   private readonly env: NodeJS.ProcessEnv;
   /** Documents, disk texts, models, package listings: the keystroke path reads no disk through it. */
   readonly files = new FileStore();
-  private readonly toolchains = new Map<string, Promise<ToolchainModel>>();
-  /** Toolchain models that have answered (so the keystroke path can tell without waiting). */
-  private readonly readyToolchains = new Map<string, ToolchainModel>();
+  private readonly toolchains: ToolchainStore;
   readonly compiler: CompileService;
   /** Each built cgo file's `#cgo` contribution to its package, by model and build context. */
   private readonly contributions = new Map<string, { model: GoFile; key: string; res: DirectiveCheckResult }>();
   /** The merged-flags hash last seen per package directory (a change makes the other files' compiles stale). */
   private readonly packageHashes = new Map<string, string>();
-  private shellEnv: Promise<Record<string, string> | null> | null = null;
   /** Last target-matrix findings per file (computed on compiler runs, reused on keystrokes). */
   private readonly targetFindings = new Map<string, CgoDiagnostic[]>();
 
@@ -109,6 +104,7 @@ export class Engine {
     this.settings = opts.settings ?? defaultSettings;
     this.log = opts.log ?? nullLogger;
     this.compiler = new CompileService({ log: this.log, timeoutMs: () => this.settings.compilerTimeoutMs });
+    this.toolchains = new ToolchainStore({ env: this.env, settings: () => this.settings, log: this.log, moduleRoot: (d) => this.files.moduleRoot(d) });
   }
 
   /** Every diagnostic code the engine can emit, with its documentation. */
@@ -121,7 +117,7 @@ export class Engine {
     const shellChanged = settings.checkShellEnv !== this.settings.checkShellEnv;
     if (JSON.stringify(settings.targets) !== JSON.stringify(this.settings.targets)) this.targetFindings.clear();
     this.settings = settings;
-    if (shellChanged) this.shellEnv = null;
+    if (shellChanged) this.toolchains.resetShellEnv();
     if (envChanged || shellChanged) this.invalidateToolchains();
   }
 
@@ -182,36 +178,21 @@ export class Engine {
 
   /** The directory a file's toolchain model is computed for: its module root, else its own directory. */
   toolchainDir(file: string): string {
-    const dir = file.endsWith('.go') || file.endsWith('go.mod') ? path.dirname(path.resolve(file)) : path.resolve(file);
-    return this.files.moduleRoot(dir);
+    return this.toolchains.dirOf(file);
   }
 
   toolchain(file: string): Promise<ToolchainModel> {
-    const dir = this.toolchainDir(file);
-    let p = this.toolchains.get(dir);
-    if (!p) {
-      p = this.probe(dir);
-      this.toolchains.set(dir, p);
-      p.then(
-        (tc) => {
-          if (this.toolchains.get(dir) === p) this.readyToolchains.set(dir, tc);
-        },
-        () => undefined,
-      );
-    }
-    return p;
+    return this.toolchains.get(file);
   }
 
   /** The toolchain model of a file's folder if the probe has answered (starting it otherwise), else null. */
   toolchainIfReady(file: string): ToolchainModel | null {
-    void this.toolchain(file).catch(() => undefined);
-    return this.readyToolchains.get(this.toolchainDir(file)) ?? null;
+    return this.toolchains.ifReady(file);
   }
 
   /** Drop every toolchain model (GOENV file changed, settings changed, `cgo.refresh`) and compiler results. */
   invalidateToolchains(): void {
     this.toolchains.clear();
-    this.readyToolchains.clear();
     this.targetFindings.clear();
     this.contributions.clear();
     this.compiler.clear();
@@ -231,10 +212,8 @@ export class Engine {
 
   /** Drops the toolchain model of one module (its go.mod / go.work changed) and its files' compiler results. */
   invalidateModule(dir: string): void {
-    const abs = path.resolve(dir);
-    this.toolchains.delete(abs);
-    this.readyToolchains.delete(abs);
-    this.dropCompiled(dir);
+    this.toolchains.drop(dir);
+    this.compiler.dropBelow(dir);
   }
 
   /**
@@ -247,7 +226,7 @@ export class Engine {
 
   /** Starts reading the login shell's environment now, so the first toolchain probe does not wait for it. */
   prefetchShellEnv(): void {
-    if (this.settings.checkShellEnv) void this.loginShellEnv();
+    this.toolchains.prefetchShellEnv();
   }
 
   /** Drops compiler results of files below `dir` (a header or C file there changed, or appeared). */
@@ -255,83 +234,18 @@ export class Engine {
     this.compiler.dropBelow(dir);
   }
 
-  /**
-   * Files outside the workspace whose change alters a toolchain model: the GOENV file, `$GOROOT/go.env`, and
-   * the resolved go, C compiler and pkg-config executables.
-   */
-  async toolchainInputs(): Promise<string[]> {
-    const out = new Set<string>();
-    for (const p of this.toolchains.values()) {
-      const tc = await p.catch(() => null);
-      if (!tc) continue;
-      const goenv = tc.go.env?.['GOENV'];
-      if (goenv && goenv !== 'off') out.add(goenv);
-      if (tc.go.goroot) out.add(path.join(tc.go.goroot, 'go.env'));
-      for (const exe of [tc.go.path, tc.cc?.path, tc.cxx?.path, tc.pkgConfig.path]) if (exe) out.add(exe);
-    }
-    return [...out];
+  /** Files outside the workspace whose change alters a toolchain model (GOENV, go.env, the executables). */
+  toolchainInputs(): Promise<string[]> {
+    return this.toolchains.inputs();
   }
 
   /** The directories whose toolchain model has been computed. */
   toolchainDirs(): string[] {
-    return [...this.toolchains.keys()];
-  }
-
-  private async probe(dir: string): Promise<ToolchainModel> {
-    const env: NodeJS.ProcessEnv = { ...this.env };
-    if (this.settings.goCommand) {
-      // A configured go command goes first on PATH so that `go` resolves to it for every probe.
-      const goDir = path.dirname(this.settings.goCommand);
-      const key = Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
-      env[key] = goDir + path.delimiter + (env[key] ?? '');
-    }
-    const shellEnv = this.settings.checkShellEnv ? await this.loginShellEnv() : null;
-    const started = Date.now();
-    const model = await probeToolchain(dir, {
-      env,
-      editorEnv: this.settings.env,
-      timeoutMs: Math.min(this.settings.compilerTimeoutMs, 30_000),
-      shellEnv,
-      shellEnvSource: process.platform === 'win32' ? 'windows-registry' : 'login-shell',
-    });
-    this.log.info(
-      `toolchain for ${dir}: ${model.go.version?.raw ?? 'no go'} ${model.goos}/${model.goarch} CGO_ENABLED=${model.cgo.enabled ? 1 : 0} CC=${model.cc?.argv.join(' ') ?? '-'} (${Date.now() - started} ms)`,
-    );
-    return model;
-  }
-
-  private loginShellEnv(): Promise<Record<string, string> | null> {
-    if (this.shellEnv) return this.shellEnv;
-    const shell = this.env['SHELL'];
-    const warn = (e: unknown) => {
-      this.log.warn(`reference environment not read: ${String(e)}`);
-      return null;
-    };
-    // Unix: the login shell (what a terminal has). Windows: the registry (what a newly started program gets).
-    const p: Promise<Record<string, string> | null> =
-      process.platform === 'win32'
-        ? readWindowsRegistryEnv(5_000, { env: this.env }).catch(warn)
-        : shell
-          ? readLoginShellEnv(shell, 5_000).catch(warn)
-          : Promise.resolve(null);
-    this.shellEnv = p;
-    return p;
+    return this.toolchains.dirs();
   }
 
   buildContext(tc: ToolchainModel, goos = tc.goos, goarch = tc.goarch, cgoEnabled = tc.cgo.enabled): BuildContext {
-    const goVersion = tc.go.version ?? NEWEST_KNOWN;
-    const goflags = tc.values['GOFLAGS']?.value ?? '';
-    const tagsFlag = /(?:^|\s)--?tags[=\s]([^\s]+)/.exec(goflags);
-    const buildTags = tagsFlag ? tagsFlag[1]!.split(/[,\s]+/).filter(Boolean) : [];
-    const toolTags: string[] = [];
-    if (goarch === 'amd64') {
-      const level = Number((tc.go.env?.['GOAMD64'] ?? 'v1').replace(/^v/, '')) || 1;
-      for (let i = 1; i <= level; i++) toolTags.push(`amd64.v${i}`);
-    }
-    for (const exp of (tc.go.env?.['GOEXPERIMENT'] ?? '').split(',').filter(Boolean)) {
-      if (!exp.startsWith('no')) toolTags.push(`goexperiment.${exp}`);
-    }
-    return { goos, goarch, cgoEnabled, goMinor: goVersion.minor, compiler: 'gc', buildTags, toolTags };
+    return buildContextOf(tc, goos, goarch, cgoEnabled);
   }
 
   // ---- analysis --------------------------------------------------------------------------------------------
@@ -372,8 +286,9 @@ export class Engine {
   private staticContext(tc: ToolchainModel | null): { ctx: BuildContext; goVersion: GoVersion; env: Record<string, string | undefined> } {
     if (tc) return { ctx: this.buildContext(tc), goVersion: tc.go.version ?? NEWEST_KNOWN, env: tc.childEnv as Record<string, string | undefined> };
     // Until `go env` answers: the process environment's GOOS/GOARCH/CGO_ENABLED, else the host's; newest rules.
-    const goos = this.env['GOOS'] || goosOf(process.platform);
-    const goarch = this.env['GOARCH'] || goarchOf(process.arch);
+    const host = hostTarget();
+    const goos = this.env['GOOS'] || host.goos;
+    const goarch = this.env['GOARCH'] || host.goarch;
     const ctx: BuildContext = { goos, goarch, cgoEnabled: this.env['CGO_ENABLED'] !== '0', goMinor: NEWEST_KNOWN.minor, compiler: 'gc', buildTags: [], toolTags: [] };
     return { ctx, goVersion: NEWEST_KNOWN, env: this.env };
   }
@@ -619,44 +534,7 @@ export class Engine {
   private async compileInput(prep: PrepResult, pkg: PackageFlags, tc: ToolchainModel, opts: { signal?: AbortSignal | undefined }) {
     let pc: PkgConfigResult = { cflags: [], libs: [], diagnostics: [], blocked: false };
     if (pkg.pkgConfig.some((o) => !o.flag.startsWith('--'))) pc = await this.compiler.pkgConfig(pkg, tc, prep.goVersion, opts.signal);
-    // As cmd/go: CGO_CPPFLAGS, the package's #cgo CPPFLAGS, pkg-config --cflags; CGO_CFLAGS, #cgo CFLAGS.
-    const cppflags = [...tc.envFlags.CPPFLAGS, ...flagsOf(pkg, 'CPPFLAGS'), ...pc.cflags];
-    const cflags = [...tc.envFlags.CFLAGS, ...flagsOf(pkg, 'CFLAGS')];
-    const pcLine = pkg.pkgConfig[0];
-    const ldflags: LinkFlag[] = [
-      ...tc.envFlags.LDFLAGS.map((flag) => ({ flag })),
-      ...pkg.LDFLAGS.map((o) => ({ flag: o.flag, origin: { file: o.file, range: o.range } })),
-      ...pc.libs.map((flag) => ({ flag, ...(pcLine ? { origin: { file: pcLine.file, range: pcLine.directiveRange } } : {}) })),
-    ];
-    const preambles = prep.file.cImports.flatMap((i) => (i.preamble ? [i.preamble] : []));
-    const names = [...new Set(prep.file.cRefs.map((r) => r.name))].sort();
-    const lines = new LineIndex(prep.text);
-    const cc = tc.cc!;
-    const key = hashOf(
-      preambles.map((p) => p.text),
-      cppflags,
-      cflags,
-      names,
-      tc.fingerprint,
-      prep.goVersion.raw,
-    );
-    const preambleInput: PreambleInput = {
-      goFile: prep.file.path,
-      preambles: preambles.map((p) => ({ lines: p.lines, firstLine: p.firstLine })),
-      goLineText: (line: number) => lines.lineText(line),
-      cNames: dedupeNames(prep.file.cRefs),
-      cc: cc.argv,
-      cppflags,
-      cflags,
-      goarch: tc.goarch,
-      goos: tc.goos,
-      goVersion: { minor: prep.goVersion.minor, patch: prep.goVersion.patch },
-      family: cc.family === 'gcc' || cc.family === 'clang' || cc.family === 'zig' ? cc.family : ('unknown' as const),
-      env: tc.childEnv,
-      cwd: path.dirname(prep.file.path),
-      importLine: prep.file.cImports[0]!.pathRange.start.line,
-    };
-    return { key, preambleInput, pkgDiagnostics: pc.diagnostics, ldflags, blocked: pc.blocked, firstLines: preambles.map((p) => p.firstLine) };
+    return preambleJob({ file: prep.file, text: prep.text, goVersion: prep.goVersion }, pkg, tc, pc);
   }
 
   private safely<T>(what: string, f: () => T, fallback: T): T {
@@ -816,17 +694,6 @@ function builtinHover(name: string): string {
   return docs[name] ?? '';
 }
 
-function dedupeNames(refs: GoFile['cRefs']) {
-  const seen = new Set<string>();
-  const out: { name: string; range: GoFile['cRefs'][number]['range'] }[] = [];
-  for (const r of refs) {
-    if (seen.has(r.name)) continue;
-    seen.add(r.name);
-    out.push({ name: r.name, range: r.range });
-  }
-  return out;
-}
-
 function dedupe(ds: CgoDiagnostic[]): CgoDiagnostic[] {
   const seen = new Set<string>();
   return ds.filter((d) => {
@@ -835,24 +702,4 @@ function dedupe(ds: CgoDiagnostic[]): CgoDiagnostic[] {
     seen.add(k);
     return true;
   });
-}
-
-/**
- * Compiler findings in a file whose package has `#cgo` flags written in other files: the message names those
- * lines (a `-D`/`-I` in `flags.go` may be why `use.go`'s preamble fails), and `data.foreignFlags` lists them.
- */
-function annotateForeign(ds: CgoDiagnostic[], foreign: ReturnType<typeof foreignFlags>): CgoDiagnostic[] {
-  if (foreign.length === 0) return ds;
-  const codes = new Set(['cgo/c-error', 'cgo/header-not-found', 'cgo/c-warning', 'cgo/unresolved-name']);
-  const text = describeForeign(foreign);
-  return ds.map((d) =>
-    codes.has(d.code)
-      ? {
-          ...d,
-          message: `${d.message}\nFlags from other files of the package apply here too: ${text}`,
-          data: { ...(d.data ?? { code: d.code }), foreignFlags: foreign.map((f) => ({ file: f.file, line: f.line, flags: f.flags })) },
-          related: [...(d.related ?? []), ...foreign.map((f) => ({ file: f.file, range: { start: { line: f.line, character: 0 }, end: { line: f.line, character: 0 } }, message: `#cgo flags applied to this preamble: ${f.flags.join(' ')}` }))],
-        }
-      : d,
-  );
 }

@@ -3,7 +3,7 @@
 // pkg-config's output. This module assembles that merged view, remembering where each flag was written, so a
 // compiler error in one file caused by a flag in another can name that line.
 import path from 'node:path';
-import type { Range } from '../core/types.js';
+import type { CgoDiagnostic, Range } from '../core/types.js';
 import type { CgoDirective, CgoVerb } from '../cgorules/types.js';
 import { appliedArgs } from '../cgorules/directives.js';
 import { hashOf } from './hash.js';
@@ -93,4 +93,24 @@ export function foreignFlags(pkg: PackageFlags, file: string, verbs: PackageVerb
 /** `flags.go:3: -DX -I…/inc` lines naming where the other files' flags are written (1-based lines). */
 export function describeForeign(list: ReturnType<typeof foreignFlags>): string {
   return list.map((e) => `${path.basename(e.file)}:${e.line + 1}: ${e.flags.join(' ')}`).join('; ');
+}
+
+/**
+ * Compiler findings in a file whose package has `#cgo` flags written in other files: the message names those
+ * lines (a `-D`/`-I` in `flags.go` may be why `use.go`'s preamble fails), and `data.foreignFlags` lists them.
+ */
+export function annotateForeign(ds: CgoDiagnostic[], foreign: ReturnType<typeof foreignFlags>): CgoDiagnostic[] {
+  if (foreign.length === 0) return ds;
+  const codes = new Set(['cgo/c-error', 'cgo/header-not-found', 'cgo/c-warning', 'cgo/unresolved-name']);
+  const text = describeForeign(foreign);
+  return ds.map((d) =>
+    codes.has(d.code)
+      ? {
+          ...d,
+          message: `${d.message}\nFlags from other files of the package apply here too: ${text}`,
+          data: { ...(d.data ?? { code: d.code }), foreignFlags: foreign.map((f) => ({ file: f.file, line: f.line, flags: f.flags })) },
+          related: [...(d.related ?? []), ...foreign.map((f) => ({ file: f.file, range: { start: { line: f.line, character: 0 }, end: { line: f.line, character: 0 } }, message: `#cgo flags applied to this preamble: ${f.flags.join(' ')}` }))],
+        }
+      : d,
+  );
 }

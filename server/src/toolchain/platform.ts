@@ -79,6 +79,11 @@ export function goarchOf(nodeArch: string): string {
   }
 }
 
+/** The GOOS and GOARCH of the machine cgo-ls runs on (the one place that reads Node's process.platform for it). */
+export function hostTarget(): { goos: GoOS; goarch: string } {
+  return { goos: goosOf(process.platform), goarch: goarchOf(process.arch) };
+}
+
 /** path.win32 for windows, path.posix elsewhere. */
 export function pathFor(os: GoOS): path.PlatformPath {
   return os === 'windows' ? path.win32 : path.posix;

@@ -1,0 +1,165 @@
+// The session's toolchain models: one per module root (or directory without go.mod), probed once and cached
+// until a toolchain input changes (the GOENV file, go.env, the executables), the settings change, or
+// `cgo.refresh`. The login shell's (on Windows: the registry's) environment is read once, for drift checks.
+import path from 'node:path';
+import type { Logger } from '../core/types.js';
+import { NEWEST_KNOWN } from '../core/goversion.js';
+import type { BuildContext } from '../gomodel/types.js';
+import type { ToolchainModel } from '../toolchain/types.js';
+import { probeToolchain, readLoginShellEnv } from '../toolchain/probe.js';
+import { readWindowsRegistryEnv } from '../toolchain/shellenv.js';
+import { hostTarget } from '../toolchain/platform.js';
+import type { Settings } from './settings.js';
+
+export interface ToolchainStoreOptions {
+  env: NodeJS.ProcessEnv;
+  settings: () => Settings;
+  log: Logger;
+  /** The directory whose go.mod governs `dir` (the file store's cached lookup). */
+  moduleRoot: (dir: string) => string;
+  /** The host OS (injectable for tests); default: the machine's. */
+  hostOs?: string;
+}
+
+export class ToolchainStore {
+  private readonly models = new Map<string, Promise<ToolchainModel>>();
+  /** Models that have answered (so the keystroke path can tell without waiting). */
+  private readonly ready = new Map<string, ToolchainModel>();
+  private shellEnv: Promise<Record<string, string> | null> | null = null;
+  private readonly hostOs: string;
+
+  constructor(private readonly opts: ToolchainStoreOptions) {
+    this.hostOs = opts.hostOs ?? hostTarget().goos;
+  }
+
+  /** The directory a file's toolchain model is computed for: its module root, else its own directory. */
+  dirOf(file: string): string {
+    const dir = file.endsWith('.go') || file.endsWith('go.mod') ? path.dirname(path.resolve(file)) : path.resolve(file);
+    return this.opts.moduleRoot(dir);
+  }
+
+  get(file: string): Promise<ToolchainModel> {
+    const dir = this.dirOf(file);
+    let p = this.models.get(dir);
+    if (!p) {
+      const probe = this.probe(dir);
+      p = probe;
+      this.models.set(dir, probe);
+      probe.then(
+        (tc) => {
+          if (this.models.get(dir) === probe) this.ready.set(dir, tc);
+        },
+        () => undefined,
+      );
+    }
+    return p;
+  }
+
+  /** The model of a file's folder if the probe has answered (starting it otherwise), else null. */
+  ifReady(file: string): ToolchainModel | null {
+    void this.get(file).catch(() => undefined);
+    return this.ready.get(this.dirOf(file)) ?? null;
+  }
+
+  clear(): void {
+    this.models.clear();
+    this.ready.clear();
+  }
+
+  /** The login shell environment is read again on the next probe (the setting changed). */
+  resetShellEnv(): void {
+    this.shellEnv = null;
+  }
+
+  /** Drops one module's model (its go.mod / go.work changed). */
+  drop(dir: string): void {
+    const abs = path.resolve(dir);
+    this.models.delete(abs);
+    this.ready.delete(abs);
+  }
+
+  /** Starts reading the login shell's environment now, so the first probe does not wait for it. */
+  prefetchShellEnv(): void {
+    if (this.opts.settings().checkShellEnv) void this.loginShellEnv();
+  }
+
+  /**
+   * Files outside the workspace whose change alters a toolchain model: the GOENV file, `$GOROOT/go.env`, and
+   * the resolved go, C compiler and pkg-config executables.
+   */
+  async inputs(): Promise<string[]> {
+    const out = new Set<string>();
+    for (const p of this.models.values()) {
+      const tc = await p.catch(() => null);
+      if (!tc) continue;
+      const goenv = tc.go.env?.['GOENV'];
+      if (goenv && goenv !== 'off') out.add(goenv);
+      if (tc.go.goroot) out.add(path.join(tc.go.goroot, 'go.env'));
+      for (const exe of [tc.go.path, tc.cc?.path, tc.cxx?.path, tc.pkgConfig.path]) if (exe) out.add(exe);
+    }
+    return [...out];
+  }
+
+  dirs(): string[] {
+    return [...this.models.keys()];
+  }
+
+  private async probe(dir: string): Promise<ToolchainModel> {
+    const settings = this.opts.settings();
+    const env: NodeJS.ProcessEnv = { ...this.opts.env };
+    if (settings.goCommand) {
+      // A configured go command goes first on PATH so that `go` resolves to it for every probe.
+      const goDir = path.dirname(settings.goCommand);
+      const key = Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
+      env[key] = goDir + path.delimiter + (env[key] ?? '');
+    }
+    const shellEnv = settings.checkShellEnv ? await this.loginShellEnv() : null;
+    const started = Date.now();
+    const model = await probeToolchain(dir, {
+      env,
+      editorEnv: settings.env,
+      timeoutMs: Math.min(settings.compilerTimeoutMs, 30_000),
+      shellEnv,
+      shellEnvSource: this.hostOs === 'windows' ? 'windows-registry' : 'login-shell',
+    });
+    this.opts.log.info(
+      `toolchain for ${dir}: ${model.go.version?.raw ?? 'no go'} ${model.goos}/${model.goarch} CGO_ENABLED=${model.cgo.enabled ? 1 : 0} CC=${model.cc?.argv.join(' ') ?? '-'} (${Date.now() - started} ms)`,
+    );
+    return model;
+  }
+
+  private loginShellEnv(): Promise<Record<string, string> | null> {
+    if (this.shellEnv) return this.shellEnv;
+    const shell = this.opts.env['SHELL'];
+    const warn = (e: unknown) => {
+      this.opts.log.warn(`reference environment not read: ${String(e)}`);
+      return null;
+    };
+    // Unix: the login shell (what a terminal has). Windows: the registry (what a newly started program gets).
+    const p: Promise<Record<string, string> | null> =
+      this.hostOs === 'windows'
+        ? readWindowsRegistryEnv(5_000, { env: this.opts.env }).catch(warn)
+        : shell
+          ? readLoginShellEnv(shell, 5_000).catch(warn)
+          : Promise.resolve(null);
+    this.shellEnv = p;
+    return p;
+  }
+}
+
+/** The go/build context a toolchain model implies (GOFLAGS -tags, GOAMD64 levels, GOEXPERIMENT tags). */
+export function buildContextOf(tc: ToolchainModel, goos = tc.goos, goarch = tc.goarch, cgoEnabled = tc.cgo.enabled): BuildContext {
+  const goVersion = tc.go.version ?? NEWEST_KNOWN;
+  const goflags = tc.values['GOFLAGS']?.value ?? '';
+  const tagsFlag = /(?:^|\s)--?tags[=\s]([^\s]+)/.exec(goflags);
+  const buildTags = tagsFlag ? tagsFlag[1]!.split(/[,\s]+/).filter(Boolean) : [];
+  const toolTags: string[] = [];
+  if (goarch === 'amd64') {
+    const level = Number((tc.go.env?.['GOAMD64'] ?? 'v1').replace(/^v/, '')) || 1;
+    for (let i = 1; i <= level; i++) toolTags.push(`amd64.v${i}`);
+  }
+  for (const exp of (tc.go.env?.['GOEXPERIMENT'] ?? '').split(',').filter(Boolean)) {
+    if (!exp.startsWith('no')) toolTags.push(`goexperiment.${exp}`);
+  }
+  return { goos, goarch, cgoEnabled, goMinor: goVersion.minor, compiler: 'gc', buildTags, toolTags };
+}
