@@ -201,7 +201,7 @@ describe.skipIf(!haveTools)('untrusted #cgo flags and pkg-config output never re
       if (k.rejected) expect(v.err, `Go accepts case ${k.name}`).toMatch(/invalid (flag|pkg-config package name)/);
       else if (k.name !== 'notbuilt') expect(v.err, `Go rejects case ${k.name}`).toBe('');
     }
-  });
+  }, 300_000); // one go list per case: minutes on a loaded 2-core machine
 
   it('cgo-ls check: no rejected flag reaches the spy CC or spy pkg-config, and each rejected file gets its diagnostic', () => {
     const spies = new Spies('flags-cli');

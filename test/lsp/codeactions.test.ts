@@ -147,14 +147,14 @@ describe('source fixes', () => {
   });
 
   it('corrects a misspelt #cgo verb', async () => {
-    const { uri, file, diagnostic } = await diagnosticFor('verb.go', 'cgo/directive-verb');
+    const { uri, file, diagnostic } = await diagnosticFor('verb/verb.go', 'cgo/directive-verb');
     const fix = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred);
     await applyAndExpectGone(uri, file, fix, 'cgo/directive-verb');
     expect(fs.readFileSync(file, 'utf8')).toContain('// #cgo CFLAGS: -O2');
   });
 
   it('replaces a quoted -D string macro by a #define in the preamble', async () => {
-    const { uri, file, diagnostic } = await diagnosticFor('macro.go', 'cgo/unsafe-argument');
+    const { uri, file, diagnostic } = await diagnosticFor('macro/macro.go', 'cgo/unsafe-argument');
     const fix = (await actionsFor(uri, diagnostic)).find((a) => a.isPreferred);
     await applyAndExpectGone(uri, file, fix, 'cgo/unsafe-argument');
     const text = fs.readFileSync(file, 'utf8');
@@ -206,7 +206,7 @@ describe('more source fixes', () => {
 
 describe('environment fixes', () => {
   it('allows a rejected flag with go env -w CGO_CFLAGS_ALLOW when the user picks it, and the diagnostic goes', async () => {
-    const { uri, diagnostic } = await diagnosticFor('flag.go', 'cgo/flag-not-allowed');
+    const { uri, diagnostic } = await diagnosticFor('flag/flag.go', 'cgo/flag-not-allowed');
     const action = (await actionsFor(uri, diagnostic)).find((a) => a.command?.command === 'cgo.applyEnvFix');
     expect(action.title).toContain('CGO_CFLAGS_ALLOW');
     expect(action.edit).toBeUndefined();
