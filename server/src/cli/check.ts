@@ -2,11 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CgoDiagnostic, Logger } from '../core/types.js';
-import { Engine } from '../engine/engine.js';
-import { defaultSettings } from '../engine/settings.js';
-import { findModuleRoot, isCgoCandidate, walkGoFiles } from '../engine/workspace.js';
+import { defaultSettings, Engine, findModuleRoot, isCgoCandidate, parseTargets, walkGoFiles, type TargetVerdict } from '../engine/index.js';
 import { formatJson, formatSarif, formatText, type Format } from './format.js';
-import { parseTargets, type TargetVerdict } from '../engine/targets.js';
 
 export interface CheckOptions {
   paths: string[];

@@ -1,11 +1,7 @@
 // `cgo-ls doctor [dir] [--json]`: the toolchain model as a flutter-doctor style report.
 import path from 'node:path';
 import type { Logger } from '../core/types.js';
-import { Engine } from '../engine/engine.js';
-import { defaultSettings } from '../engine/settings.js';
-import { exitCodeFor, renderReport } from '../toolchain/report.js';
-import { doctorBinaryReport } from '../windows/check.js';
-import { locateMingwRuntime } from '../windows/dlls.js';
+import { defaultSettings, doctorBinaryReport, Engine, exitCodeFor, locateMingwRuntime, renderReport } from '../engine/index.js';
 
 export interface DoctorOptions {
   dir: string;

@@ -24,14 +24,24 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CgoDiagnostic, Logger } from '../core/types.js';
 import { DIAGNOSTIC_SOURCE } from '../core/types.js';
 import { pathToUri, uriToPath } from '../core/uri.js';
-import { findPackageRoot } from '../gomodel/parser.js';
-import { Engine } from '../engine/engine.js';
-import { Watcher, type FileChange } from '../engine/watcher.js';
-import { findModuleRoot, isCgoCandidate, readTextFile, walkGoFiles } from '../engine/workspace.js';
-import type { EnvChange, Fix } from '../engine/fixes.js';
-import { anchor } from '../engine/protocol-doc.js';
-import { defaultSettings, EXECUTABLE_SETTINGS, parseSettings, type Settings } from '../engine/settings.js';
-import { renderReport } from '../toolchain/report.js';
+import {
+  anchor,
+  defaultSettings,
+  Engine,
+  EXECUTABLE_SETTINGS,
+  findModuleRoot,
+  findPackageRoot,
+  isCgoCandidate,
+  parseSettings,
+  readTextFile,
+  renderReport,
+  walkGoFiles,
+  Watcher,
+  type EnvChange,
+  type FileChange,
+  type Fix,
+  type Settings,
+} from '../engine/index.js';
 import { VERSION } from '../version.js';
 
 export const COMMANDS = ['cgo.refresh', 'cgo.showToolchainReport', 'cgo.applyEnvFix', 'cgo.showFixInstructions'] as const;

@@ -1,0 +1,13 @@
+// The session's public face: everything the adapters (lsp/, cli/) may use. Adapters import from here only, so
+// the stages behind the session (gomodel, cgorules, checks, toolchain, compiler, windows) can change freely.
+export { Engine, type Analysis, type AnalyzeOptions, type EngineOptions } from './engine.js';
+export { defaultSettings, EXECUTABLE_SETTINGS, parseSettings, type Settings } from './settings.js';
+export { findModuleRoot, isCgoCandidate, readTextFile, walkGoFiles } from './workspace.js';
+export { Watcher, type FileChange } from './watcher.js';
+export type { EnvChange, Fix } from './fixes.js';
+export { anchor } from './protocol-doc.js';
+export { parseTargets, type TargetVerdict } from './targets.js';
+export { renderReport, exitCodeFor } from '../toolchain/report.js';
+export { doctorBinaryReport } from '../windows/check.js';
+export { locateMingwRuntime } from '../windows/dlls.js';
+export { findPackageRoot } from '../gomodel/parser.js';
