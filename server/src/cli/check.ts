@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CgoDiagnostic, Logger } from '../core/types.js';
-import { defaultSettings, Engine, findModuleRoot, isCgoCandidate, parseTargets, walkGoFiles, type TargetVerdict } from '../engine/index.js';
+import { defaultSettings, Engine, findModuleRoot, isCgoCandidate, packageCSources, parseTargets, walkGoFiles, type TargetVerdict } from '../engine/index.js';
 import { formatJson, formatSarif, formatText, type Format } from './format.js';
 
 export interface CheckOptions {
@@ -75,6 +75,11 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
     const text = await engine.getText(f);
     if (text === null) opts.log.warn(`cgo-ls check: ${f} could not be read`);
     else if (isCgoCandidate(text)) candidates.push(f);
+  }
+  // The packages' own C sources are compiled with the package's flags too (go build fails there as well).
+  const wanted = new Set(files.goFiles.map((f) => path.dirname(f)));
+  for (const dir of [...new Set(candidates.map((f) => path.dirname(f)))].sort()) {
+    if (wanted.has(dir)) candidates.push(...packageCSources(dir));
   }
   const results: CgoDiagnostic[][] = new Array(candidates.length);
   let next = 0;

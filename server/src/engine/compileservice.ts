@@ -14,6 +14,7 @@ import { checkFlags } from '../cgorules/allowlist.js';
 import { splitPkgConfigOutput } from '../cgorules/split.js';
 import { compilePreamble, type PreambleInput, type PreambleResult } from '../compiler/preamble.js';
 import { CompileScheduler } from '../compiler/scheduler.js';
+import { compileCSource, type CSourceInput } from '../compiler/csource.js';
 import { probePkgConfig, pkgConfigDiagnostic } from '../compiler/pkgconfig.js';
 import { checkLibraries, libraryDiagnostic } from '../compiler/libs.js';
 import { flagsOf, type FlagOrigin, type PackageFlags } from './package.js';
@@ -135,6 +136,21 @@ export class CompileService {
       });
     }
     return result;
+  }
+
+  /** Compiles one of the package's C sources (cached by its text, flags and toolchain). */
+  async compileC(input: CSourceInput, text: string, tc: ToolchainModel, run: boolean, signal?: AbortSignal): Promise<{ diagnostics: CgoDiagnostic[]; stale: boolean }> {
+    const key = hashOf(text, input.cc, input.cppflags, input.flags, tc.fingerprint);
+    const hit = this.cached(input.file, key, run);
+    if (hit) return { diagnostics: hit.diagnostics, stale: false };
+    if (!run) return { diagnostics: this.compiled.get(input.file)?.diagnostics ?? [], stale: true };
+    const outcome = await this.scheduler.schedule(input.file, {
+      run: (own) => compileCSource(input, { timeoutMs: this.opts.timeoutMs(), signal: signal ? AbortSignal.any([own, signal]) : own }),
+    });
+    if (outcome.status !== 'done' || outcome.result.canceled || signal?.aborted) return { diagnostics: [], stale: true };
+    const r = outcome.result;
+    if (!r.timedOut) this.compiled.set(input.file, { key, diagnostics: r.diagnostics, firstLines: [], includedFiles: statAll(r.includedFiles), kinds: {} });
+    return { diagnostics: r.diagnostics, stale: false };
   }
 
   // ---- pkg-config --------------------------------------------------------------------------------------------

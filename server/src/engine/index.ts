@@ -2,7 +2,7 @@
 // the stages behind the session (gomodel, cgorules, checks, toolchain, compiler, windows) can change freely.
 export { Engine, type Analysis, type AnalyzeOptions, type EngineOptions } from './engine.js';
 export { defaultSettings, EXECUTABLE_SETTINGS, parseSettings, type Settings } from './settings.js';
-export { findModuleRoot, isCgoCandidate, readTextFile, walkGoFiles } from './workspace.js';
+export { findModuleRoot, isCgoCandidate, packageCSources, readTextFile, walkGoFiles } from './workspace.js';
 export { Watcher, type FileChange } from './watcher.js';
 export type { EnvChange, Fix } from './fixes.js';
 export { anchor } from './protocol-doc.js';

@@ -89,3 +89,8 @@ export function packageSiblings(dir: string, exts: string[]): string[] {
     return [];
   }
 }
+
+/** The C-family sources of a package directory that cmd/go compiles in a cgo package (.c .cc .cpp .cxx .S .sx .m). */
+export function packageCSources(dir: string): string[] {
+  return packageSiblings(dir, ['.c', '.cc', '.cpp', '.cxx', '.S', '.sx', '.m']);
+}

@@ -32,6 +32,7 @@ import {
   findModuleRoot,
   findPackageRoot,
   isCgoCandidate,
+  packageCSources,
   parseSettings,
   readTextFile,
   renderReport,
@@ -249,6 +250,12 @@ export function startServer(connection: Connection): void {
           tracked.add(f);
           await analyze(pathToUri(f), 'run', true);
         }
+        // The package's own C sources (compiled with the package's flags, as go build does).
+        for (const c of packageCSources(path.dirname(f))) {
+          if (tracked.has(c) || engine.isOpen(c)) continue;
+          tracked.add(c);
+          await analyze(pathToUri(c), 'run');
+        }
       }
       done++;
       if (done % 200 === 0 || done === all.length) progress?.report(Math.round((done / Math.max(1, all.length)) * 100), `${done}/${all.length} files, ${candidates} cgo`);
@@ -288,6 +295,14 @@ export function startServer(connection: Connection): void {
           tracked.delete(c.file);
           void connection.sendDiagnostics({ uri: pathToUri(c.file), diagnostics: [] });
         }
+        continue;
+      }
+      if (tracked.has(c.file) && !c.file.endsWith('.go')) {
+        // One of the packages' C sources: compiled again (or its diagnostics cleared when it is gone).
+        if (c.kind === 'deleted') {
+          tracked.delete(c.file);
+          void connection.sendDiagnostics({ uri: pathToUri(c.file), diagnostics: [] });
+        } else again.add(c.file);
         continue;
       }
       if (c.file.endsWith('.go')) {
