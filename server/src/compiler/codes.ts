@@ -14,8 +14,8 @@ export const codes: CodeInfo[] = [
   {
     code: 'cgo/c-error',
     severity: 'error',
-    title: 'The C compiler reports an error in the preamble',
-    cause: 'Compiling the preamble as cgo does fails; the compiler message is shown verbatim, placed on the .go line (errors inside included headers are placed on the #include line).',
+    title: 'The C compiler reports an error in the preamble or in a C source of the package',
+    cause: 'Compiling the preamble as cgo does fails, or compiling one of the package\'s own C sources with the package\'s #cgo flags fails (go build: `escape.c:1: error: …`); the compiler message is shown verbatim, placed on the .go (or .c) line (errors inside included headers are placed on the #include line).',
     fix: 'Fix the C code; the message says what the compiler expected.',
     example: '// int f(void) { return 1 }\nimport "C"',
   },
