@@ -10,6 +10,7 @@ import {
   cleanupTemps,
   descendants,
   hoverAt,
+  hoverWhenReady,
   killPids,
   logMessages,
   processesMatching,
@@ -264,7 +265,7 @@ describe.skipIf(!haveTools)('broken tools and configuration', () => {
       await settleBounded(c, 800);
       // The go command ignores a GOENV file it cannot read (so `go env -w` values silently stop applying); the
       // server must say so somewhere the user looks: a diagnostic, the log, or the import "C" toolchain hover.
-      const hover = await hoverAt(c, uri, IMPORT_C.line, IMPORT_C.character);
+      const hover = await hoverWhenReady(c, uri, IMPORT_C.line, IMPORT_C.character);
       const text = [
         ...c.published(uri).flatMap((p) => p.diagnostics.map((x: any) => `${x.code}: ${x.message}`)),
         ...logMessages(c),

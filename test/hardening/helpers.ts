@@ -233,6 +233,15 @@ export async function hoverAt(c: LspClient, uri: string, line: number, character
   return { result, ms: performance.now() - t0 };
 }
 
+/** A hover asked again (bounded) while it says the toolchain probe is still pending. */
+export async function hoverWhenReady(c: LspClient, uri: string, line: number, character: number): Promise<{ result: any; ms: number }> {
+  for (let i = 0; ; i++) {
+    const h = await hoverAt(c, uri, line, character);
+    if (!/has not answered (yet|in time)/.test(String(h.result?.contents?.value ?? '')) || i >= 60) return h;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+}
+
 /** The `window/logMessage` texts seen so far. */
 export function logMessages(c: LspClient): string[] {
   return c.notifications.filter((n) => n.method === 'window/logMessage' || n.method === 'window/showMessage').map((n) => String(n.params?.message ?? ''));

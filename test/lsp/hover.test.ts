@@ -21,10 +21,15 @@ beforeAll(async () => {
 });
 afterAll(async () => client.shutdown());
 
+/** A hover, asked again while it says the toolchain or compiler answer is still pending (hovers never wait long). */
 async function hover(uri: string, line: number, character: number): Promise<string> {
-  const r = await client.request('textDocument/hover', { textDocument: { uri }, position: { line, character } });
-  expect(r?.contents?.kind).toBe('markdown');
-  return r.contents.value as string;
+  for (let i = 0; ; i++) {
+    const r = await client.request('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+    expect(r?.contents?.kind).toBe('markdown');
+    const md = r.contents.value as string;
+    if (!/has not answered (yet|in time)/.test(md) || i >= 60) return md;
+    await new Promise((res) => setTimeout(res, 500));
+  }
 }
 
 describe('hover', () => {

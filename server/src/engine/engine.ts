@@ -675,7 +675,8 @@ export class Engine {
     for (const imp of model.cImports) {
       // On the spec, or anywhere on a one-line `import "C"` (the keyword included).
       if (containsPosition(imp.specRange, pos) || (!imp.parenthesized && pos.line === imp.specRange.start.line)) {
-        const tc = await this.toolchain(abs);
+        const tc = await withDeadline(this.toolchain(abs), HOVER_DEADLINE_MS);
+        if (tc === PENDING) return PENDING_TOOLCHAIN;
         let md = renderReport(tc, 'markdown');
         if (this.settings.targets.length > 0) {
           const verdicts = await this.targetMatrix(path.dirname(abs), this.settings.targets).catch(() => []);
@@ -686,19 +687,23 @@ export class Engine {
     }
     const ref = model.cRefs.find((r) => containsPosition(r.range, pos));
     if (ref && CGO_BUILTINS.has(ref.name)) return builtinHover(ref.name);
+    // A hover answers within a second whatever a tool does: it says what is pending instead of waiting.
+    const ready = await withDeadline(this.toolchain(abs), HOVER_DEADLINE_MS);
+    if (ready === PENDING) return PENDING_TOOLCHAIN;
     const prep = await this.prepare(abs);
     if (!prep || !prep.toolchain) return null;
     const tc = prep.toolchain;
     let cppflags: string[] | null = null;
     let cflags: string[] = [];
     if (prep.included && prep.pkg && prep.pkg.rejectedFiles.length === 0 && tc.cc?.path) {
-      const input = await this.compileInput(prep, prep.pkg, tc, {});
+      const input = await withDeadline(this.compileInput(prep, prep.pkg, tc, {}), HOVER_DEADLINE_MS);
+      if (input === PENDING) return '_pkg-config has not answered yet; the package\'s flags are pending — hover again in a moment._';
       cppflags = input.preambleInput.cppflags;
       cflags = input.preambleInput.cflags;
     }
     const entry = this.compiler.last(abs);
     const pkg = prep.pkg;
-    return hoverAt(pos, {
+    const md = await withDeadline(hoverAt(pos, {
       file: prep.file,
       tc,
       build: prep.ctx,
@@ -717,7 +722,26 @@ export class Engine {
         const err = r.diagnostics.find((d) => d.severity === 'error');
         return { cflags: r.cflags, libs: r.libs, ...(err ? { error: err.message.split('\n')[0]! } : {}) };
       },
-    });
+    }), HOVER_COMPILER_DEADLINE_MS);
+    return md === PENDING ? '_The C compiler has not answered in time (a large header, or a hung compiler); hover again in a moment._' : md;
+  }
+}
+
+/** How long a hover waits for the toolchain probe or pkg-config before it answers with what is known. */
+const HOVER_DEADLINE_MS = 1_000;
+/** How long it waits for the C compiler's view of a name or header (`cc -E -dD`) before saying it is pending. */
+const HOVER_COMPILER_DEADLINE_MS = 2_500;
+const PENDING: unique symbol = Symbol('pending');
+const PENDING_TOOLCHAIN = '_The toolchain probe (`go env`, the C compiler) has not answered yet; the report is pending — hover again in a moment._';
+
+/** The value of `p`, or PENDING when it takes longer than `ms` (`p` goes on; its result is cached by its owner). */
+async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | typeof PENDING> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof PENDING>((resolve) => (timer = setTimeout(() => resolve(PENDING), ms)));
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
