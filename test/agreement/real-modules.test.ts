@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brief, cacheRoot, cgoLsCheck, goErrorLocations, killAll, pool, run, writeAppModule, type CheckDiag, type Run } from './helpers.js';
+import { repoRoot } from '../helpers/lsp-client.js';
 import { KNOWN_DISAGREEMENTS, REAL_PACKAGES, type RealPackage } from './real-packages.js';
 
 interface Outcome {
@@ -119,6 +120,11 @@ describe('real cgo packages from the module proxy: cgo-ls check agrees with go b
       for (const field of [k.cgoLs, k.goBuild, k.cause]) expect(field.trim().length).toBeGreaterThan(10);
     }
     expect(new Set(KNOWN_DISAGREEMENTS.map((k) => k.pkg)).size).toBe(KNOWN_DISAGREEMENTS.length);
+  });
+
+  it('.ci/run installs every Debian package the list needs', () => {
+    const ci = fs.readFileSync(path.join(repoRoot, '.ci', 'run'), 'utf8');
+    for (const name of new Set(REAL_PACKAGES.flatMap((p) => p.apt ?? []))) expect(ci, name).toMatch(new RegExp(`\\s${name.replace(/[.+]/g, '\\$&')}(\\s|$)`));
   });
 
   it('the go command selected exactly the pinned versions', () => {

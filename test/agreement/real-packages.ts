@@ -67,7 +67,9 @@ export interface KnownDisagreement {
  * assertion, and fails when one starts agreeing: remove the entry then. The goal is an empty table.
  */
 const PER_FILE_FLAGS =
-  'engine.ts compiles each file with only its own #cgo lines: prepare() runs checkDirectives on the one file's model (`flags = dres.flags`), and compileInput() builds cppflags/cflags/ldflags from `prep.flags` alone; cmd/go merges the #cgo lines of every built file of the package and passes them to every preamble';
+  "engine.ts compiles each file with only its own #cgo lines: prepare() runs checkDirectives on the one file's model " +
+  '(flags = dres.flags), and compileInput() builds cppflags/cflags/ldflags (and pkgConfig() its pkg-config arguments) ' +
+  'from prep.flags alone; cmd/go merges the #cgo lines of every built file of the package and passes them to every preamble';
 
 export const KNOWN_DISAGREEMENTS: KnownDisagreement[] = [
   {
