@@ -1,8 +1,9 @@
 // Agreement on real code: real cgo packages from the Go module proxy (pinned, cached outside the repository).
 // Per package, the oracle is the real `go build` of a program that imports it (the package is compiled and the
 // program linked). Where that succeeds, the built `cgo-ls check --format json` must report no error on the
-// package's files; where it fails, cgo-ls must report the cause: an error at every Go file:line the go command
-// names, or — when it names none — the missing pkg-config package or library, in one of the package's files.
+// package's files, nor a C compiler warning the build does not print; where it fails, cgo-ls must report the
+// cause: an error at every Go file:line the go command names, or, when it names none, the missing pkg-config
+// package or library, in one of the package's files.
 // Disagreements known today are listed in KNOWN_DISAGREEMENTS (real-packages.ts) and expected to fail.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -88,6 +89,12 @@ function assertAgreement(p: RealPackage): void {
   const context = `go build (exit ${o.build.code}):\n${goOut.split('\n').slice(0, 30).join('\n')}\ncgo-ls:\n${brief(o.diags, o.dir).join('\n')}`;
   if (o.build.code === 0) {
     expect(brief(errors, o.dir), `go build and link succeed, so cgo-ls must report no error\n${context}`).toEqual([]);
+    // The compiler warnings cgo-ls shows are those of the preamble compiled as cgo compiles it: when the real build
+    // prints no warning, there is none to show.
+    if (!/warning:/.test(goOut)) {
+      const ccWarnings = o.diags.filter((d) => d.code === 'cgo/c-warning');
+      expect(brief(ccWarnings, o.dir), `go build prints no C compiler warning\n${context}`).toEqual([]);
+    }
     return;
   }
   const locs = goErrorLocations(goOut, app);

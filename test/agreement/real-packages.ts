@@ -31,6 +31,7 @@ export const REAL_PACKAGES: RealPackage[] = [
   { module: 'github.com/NVIDIA/go-nvml', version: 'v0.13.4-1', pkg: 'github.com/NVIDIA/go-nvml/pkg/nvml', builds: true, why: 'bundled nvml.h; LDFLAGS -Wl,--unresolved-symbols=ignore-in-object-files (allow-listed)' },
   { module: 'github.com/cloudflare/golz4', version: 'v0.0.0-20240916140612-caecf3c00c06', pkg: 'github.com/cloudflare/golz4', builds: true, why: 'C sources included into two preambles' },
   { module: 'github.com/opencontainers/runc', version: 'v1.5.3', pkg: 'github.com/opencontainers/runc/libcontainer/nsenter', builds: true, why: 'runc\'s nsenter: bundled C files, a constructor in the preamble' },
+  { module: 'github.com/yanyiwu/gojieba', version: 'v1.4.6', pkg: 'github.com/yanyiwu/gojieba', builds: true, why: 'C++: CXXFLAGS (-I./deps/cppjieba/include …) for jieba.cpp in jieba.go; the preambles include a C header' },
   { module: 'github.com/mattn/go-pointer', version: 'v0.0.1', pkg: 'github.com/mattn/go-pointer', builds: true, why: 'the smallest real cgo package' },
   { module: 'golang.org/x/sys', version: 'v0.50.0', pkg: 'golang.org/x/sys/unix', builds: true, why: 'no cgo file is built, but many files excluded by build constraints (types_linux.go, …) import "C" with Linux headers' },
   // --- system libraries: pkg-config or -l in one file, the #include in others ---
@@ -86,7 +87,7 @@ export const KNOWN_DISAGREEMENTS: KnownDisagreement[] = [
   },
   {
     pkg: 'github.com/go-gl/glfw/v3.3/glfw',
-    cgoLs: '184 cgo/c-error at c_glfw_lin.go:23, first `#error "No supported window creation API selected"` (glfw/src/internal.h:194), then every _GLFW_PLATFORM_* type',
+    cgoLs: '184 cgo/c-error at c_glfw_lin.go:23, first `#error "No supported window creation API selected"` (glfw/src/internal.h:194), then every _GLFW_PLATFORM_* type; 26 cgo/c-warning (implicit declarations) in c_glfw.go and c_glfw_lin.go',
     goBuild: 'builds and links; build.go\'s `#cgo linux,!wayland CFLAGS: -D_GLFW_X11` selects the X11 back end for c_glfw_lin.go',
     cause: `${PER_FILE_FLAGS}: the -D_GLFW_X11 is only in build.go`,
   },
