@@ -112,6 +112,31 @@ function codes(p: { diagnostics: { code: string }[] }): string[] {
   return p.diagnostics.map((d) => d.code);
 }
 
+/**
+ * A stand-in gcc.exe (named as such: no Windows-hosted gcc exists here): a MinGW-built program that answers
+ * --version and -dumpmachine like MinGW-w64 GCC and fails to compile. Only its presence on PATH matters to go.exe.
+ * Returns the Windows folder that holds it.
+ */
+async function standInGcc(): Promise<string> {
+  const dir = path.join(profile, 'cgols-tools');
+  const exe = path.join(dir, 'gcc.exe');
+  if (!fs.existsSync(exe)) {
+    fs.mkdirSync(dir, { recursive: true });
+    const c = path.join(dir, 'gcc.c');
+    fs.writeFileSync(
+      c,
+      '#include <stdio.h>\n#include <string.h>\nint main(int argc, char **argv) {\n' +
+        '  for (int i = 1; i < argc; i++) {\n' +
+        '    if (!strcmp(argv[i], "--version")) { puts("gcc.exe (stand-in for MinGW-W64 x86_64-posix-seh) 12.2.0"); return 0; }\n' +
+        '    if (!strcmp(argv[i], "-dumpmachine")) { puts("x86_64-w64-mingw32"); return 0; }\n' +
+        '  }\n  fputs("gcc.exe: stand-in, cannot compile\\n", stderr);\n  return 1;\n}\n',
+    );
+    const r = await run('x86_64-w64-mingw32-gcc', ['-O2', '-static', '-o', exe, c], { env: baseEnv(), timeoutMs: 120_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+  }
+  return winPath(w, dir);
+}
+
 /** A batch file run by cmd.exe under wine (quoting through wine's command line is fragile; a .bat is not). */
 async function batch(lines: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const dir = path.join(profile, 'cgols-bat');
@@ -202,4 +227,129 @@ describeReal('cgo-ls as a Windows process (node.exe under wine) with a real Wind
       T,
     );
   }
+
+  it(
+    'go env -w through the code action writes the real %APPDATA%\\go\\env; -u removes it; a failed write leaves the file as it was',
+    async () => {
+      const envFile = path.join(profile, 'AppData', 'Roaming', 'go', 'env');
+      const src = CGO_MAIN.replace('#include <stdio.h>', '#cgo CFLAGS: -fplugin=check.so\n#include <stdio.h>');
+      const p = project('goenv', { 'go.mod': goMod('goenv'), 'main.go': src });
+      const tools = await standInGcc();
+      // The editor was started with GOOS=linux: cross-compiling from Windows, so cgo is off by default.
+      const env = { ...wineEnv({}, [goBin, tools]), GOOS: 'linux' };
+      const goEnv = async (...names: string[]) => (await underWine(w, goExe, ['env', ...names], { env, cwd: p.dir })).stdout.replace(/\r/g, '');
+      const actionsFor = async (c: WineLspClient, uri: string, d: any) =>
+        (await c.request('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as any[];
+      const envAction = (acts: any[], key: string, value: (v: string | null) => boolean) =>
+        acts.find((a) => a.command?.command === 'cgo.applyEnvFix' && a.command.arguments[0].key === key && value(a.command.arguments[0].value));
+      try {
+        expect(await goEnv('GOENV', 'CGO_ENABLED')).toBe(`${winPath(w, profile)}\\AppData\\Roaming\\go\\env\n0\n`);
+        expect(fs.existsSync(envFile)).toBe(false);
+        const c = await startServer(env, p.win);
+        const main = p.file('main.go');
+        c.open(main.uri, src);
+
+        // -w: "Enable cgo for linux/amd64: go env -w CGO_ENABLED=1".
+        const pub = await c.waitForDiagnostics(main.uri, (x) => x.diagnostics.some((y: any) => y.code === 'cgo/disabled' && y.data.rule === 'cross-compiling'));
+        const dis = pub.diagnostics.find((x: { code: string }) => x.code === 'cgo/disabled');
+        const enable = envAction(await actionsFor(c, main.uri, dis), 'CGO_ENABLED', (v) => v === '1');
+        expect(enable).toBeDefined();
+        const r1 = await c.request('workspace/executeCommand', { command: 'cgo.applyEnvFix', arguments: [enable.command.arguments[0]] });
+        expect(r1.ok, r1.output).toBe(true);
+        expect(fs.readFileSync(envFile, 'utf8')).toBe('CGO_ENABLED=1\n');
+        expect(await goEnv('CGO_ENABLED')).toBe('1\n');
+
+        // With cgo on, the rejected flag is reported; its fix writes CGO_CFLAGS_ALLOW next to CGO_ENABLED. (Go 1.20's
+        // `go env NAME` prints only the names of its own list, which lacks CGO_CFLAGS_ALLOW: the file is the oracle.)
+        const pub2 = await c.waitForDiagnostics(main.uri, (x) => codes(x).includes('cgo/flag-not-allowed') && !codes(x).includes('cgo/disabled'));
+        const flag = pub2.diagnostics.find((x: { code: string }) => x.code === 'cgo/flag-not-allowed');
+        const allow = envAction(await actionsFor(c, main.uri, flag), 'CGO_CFLAGS_ALLOW', (v) => typeof v === 'string');
+        expect(allow).toBeDefined();
+        const change = allow.command.arguments[0] as { key: string; value: string; folder: string };
+        const r2 = await c.request('workspace/executeCommand', { command: 'cgo.applyEnvFix', arguments: [change] });
+        expect(r2.ok, r2.output).toBe(true);
+        expect(fs.readFileSync(envFile, 'utf8')).toBe(`CGO_CFLAGS_ALLOW=${change.value}\nCGO_ENABLED=1\n`);
+        await c.waitForDiagnostics(main.uri, (x) => !codes(x).includes('cgo/flag-not-allowed'));
+
+        // -u: CGO_ENABLED=0 written by the real go.exe; the server's fix removes it from the file again.
+        expect((await underWine(w, goExe, ['env', '-w', 'CGO_ENABLED=0'], { env, cwd: p.dir })).exitCode).toBe(0);
+        await c.request('workspace/executeCommand', { command: 'cgo.refresh', arguments: [] });
+        const off = await c.waitForDiagnostics(main.uri, (x) => x.diagnostics.some((y: any) => y.code === 'cgo/disabled' && y.data.rule === 'explicit'));
+        const dis2 = off.diagnostics.find((x: { code: string }) => x.code === 'cgo/disabled');
+        expect(dis2.message).toContain(winPath(w, envFile));
+        const unset = envAction(await actionsFor(c, main.uri, dis2), 'CGO_ENABLED', (v) => v === null);
+        expect(unset).toBeDefined();
+        const r3 = await c.request('workspace/executeCommand', { command: 'cgo.applyEnvFix', arguments: [unset.command.arguments[0]] });
+        expect(r3.ok, r3.output).toBe(true);
+        expect(fs.readFileSync(envFile, 'utf8')).toBe(`CGO_CFLAGS_ALLOW=${change.value}\n`);
+        await c.waitForDiagnostics(main.uri, (x) => x.diagnostics.some((y: any) => y.code === 'cgo/disabled' && y.data.rule === 'cross-compiling'));
+
+        // A write the go command refuses (CC must not be a relative path): the same error, and the file is untouched.
+        const before = fs.readFileSync(envFile);
+        const bad = await c.request('workspace/executeCommand', { command: 'cgo.applyEnvFix', arguments: [{ key: 'CC', value: 'tools\\gcc', folder: change.folder }] });
+        expect(bad.ok).toBe(false);
+        const direct = await underWine(w, goExe, ['env', '-w', 'CC=tools\\gcc'], { env, cwd: p.dir });
+        expect(direct.exitCode).not.toBe(0);
+        expect(bad.output).toBe(direct.stderr.replace(/\r/g, '').trim());
+        expect(fs.readFileSync(envFile).equals(before)).toBe(true);
+        await stop(c);
+      } finally {
+        fs.rmSync(envFile, { force: true });
+      }
+    },
+    T,
+  );
+
+  it(
+    'cgo-ls doctor --binary (the Windows CLI) on a MinGW-built cgo .exe: the DLLs and where the loader finds them, as the .exe under wine shows',
+    async () => {
+      const p = project('dlls', {});
+      copyDir(path.join(fixtures, 'cxx'), p.dir);
+      const b = await goBuildWindows({ go: GO_119, dir: p.dir, out: path.join(p.dir, 'app.exe') });
+      expect(b.exitCode, b.stderr).toBe(0);
+      const exe = `${p.win}\\app.exe`;
+      const doctor = async (env: NodeJS.ProcessEnv) => {
+        const r = await cliUnderWine(w, ['doctor', '--binary', exe, '--json'], { env, cwd: p.dir });
+        expect(r.stdout, r.stderr).not.toBe('');
+        return { code: r.exitCode, json: JSON.parse(r.stdout) };
+      };
+      // 1. Nothing on PATH: both runtime DLLs are missing; the .exe does not start.
+      const env = wineEnv({}, [goBin]);
+      const d1 = await doctor(env);
+      expect(d1.code).toBe(1);
+      expect(d1.json.binary).toBe(exe);
+      expect([...d1.json.missing].sort()).toEqual(['libgcc_s_seh-1.dll', 'libstdc++-6.dll']);
+      const sys = d1.json.searchDirs.filter((s: any) => s.kind === 'system' || s.kind === 'windows').map((s: any) => s.dir.toLowerCase());
+      expect(sys).toContain('c:\\windows\\system32');
+      expect(d1.json.searchDirs[0]).toMatchObject({ dir: p.win, kind: 'app' });
+      expect(d1.json.dlls.find((x: any) => x.name.toLowerCase() === 'kernel32.dll').status).toBe('system');
+      const r1 = await underWine(w, path.join(p.dir, 'app.exe'), [], { env: { ...env, WINEDEBUG: '-all,err+module' }, cwd: p.dir });
+      expect(r1.exitCode).not.toBe(0);
+      expect(r1.stdout).not.toContain('hello from c++');
+      expect(r1.stderr).toMatch(/Library (libstdc\+\+-6|libgcc_s_seh-1)\.dll \(which is needed by .*app\.exe.*\) not found/);
+
+      // 2. The MinGW runtime folder on PATH: doctor finds both there ("on PATH"), and the .exe runs.
+      const runtimeDir = path.dirname((await run('x86_64-w64-mingw32-g++', ['-print-file-name=libstdc++-6.dll'], { env: baseEnv(), timeoutMs: 60_000 })).stdout.trim());
+      const runtimeWin = winPath(w, runtimeDir);
+      const env2 = wineEnv({}, [goBin, runtimeWin]);
+      const d2 = await doctor(env2);
+      expect(d2.code).toBe(0);
+      for (const n of ['libstdc++-6.dll', 'libgcc_s_seh-1.dll']) {
+        const e = d2.json.dlls.find((x: any) => x.name === n);
+        expect(e).toMatchObject({ status: 'found', where: 'path' });
+        expect(e.path.toLowerCase()).toBe(`${runtimeWin}\\${n}`.toLowerCase());
+      }
+      const r2 = await underWine(w, path.join(p.dir, 'app.exe'), [], { env: env2, cwd: p.dir });
+      expect(r2.stdout.trim(), r2.stderr).toBe('hello from c++, caught');
+
+      // 3. Shipped next to the .exe: found "next to the binary", and it runs without the PATH entry.
+      for (const n of ['libstdc++-6.dll', 'libgcc_s_seh-1.dll']) fs.copyFileSync(path.join(runtimeDir, n), path.join(p.dir, n));
+      const d3 = await doctor(env);
+      expect(d3.code).toBe(0);
+      expect(d3.json.dlls.find((x: any) => x.name === 'libstdc++-6.dll')).toMatchObject({ status: 'found', where: 'app' });
+      const r3 = await underWine(w, path.join(p.dir, 'app.exe'), [], { env, cwd: p.dir });
+      expect(r3.stdout.trim(), r3.stderr).toBe('hello from c++, caught');
+    },
+    T,
+  );
 });

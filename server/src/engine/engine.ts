@@ -254,6 +254,14 @@ export class Engine {
     return out;
   }
 
+  /**
+   * Forgets the reference environment (login shell / Windows registry) read earlier, so the next probe reads it
+   * again: after an installer or `setx` changed it, cgo.refresh must see the change.
+   */
+  forgetShellEnv(): void {
+    this.shellEnv = null;
+  }
+
   /** Starts reading the login shell's environment now, so the first toolchain probe does not wait for it. */
   prefetchShellEnv(): void {
     if (this.settings.checkShellEnv) void this.loginShellEnv();

@@ -521,6 +521,7 @@ export function startServer(connection: Connection): void {
         return { ok: true, message: text };
       }
       case 'cgo.refresh':
+        engine.forgetShellEnv();
         engine.invalidateToolchains();
         reanalyzeAll();
         return { ok: true };
