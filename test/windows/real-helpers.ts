@@ -3,14 +3,14 @@
 // programs (go.exe, cmd.exe, where.exe, reg.exe) under the same wine for the oracle.
 //
 // node.exe under wine cannot write to a pipe (EBADF), so the language server is driven over --socket=PORT (it
-// connects to a TCP server of the test) and the CLI writes to a file. Everything else goes through run().
+// connects to a TCP server of the test) and the CLI writes to a file; Windows programs write to files too (see underWine).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, serverMain, clientCapabilities } from '../helpers/lsp-client.js';
-import { run, type RunResult } from '../../server/src/util/proc.js';
+import type { RunResult } from '../../server/src/util/proc.js';
 // @ts-expect-error a plain .mjs script (also run by .ci/run), no type declarations
 import * as setup from './real-setup.mjs';
 
@@ -111,9 +111,40 @@ export function wineEnv(windowsEnv: Record<string, string | undefined> = {}, win
   return env;
 }
 
-/** Runs a Windows program (a Unix path to an .exe, or a name wine finds such as cmd, reg, where) under wine. */
+/**
+ * Runs a Windows program (a Unix path to an .exe, or a name wine finds such as cmd or reg) under wine. Output goes
+ * to files, not pipes: the first wine process of a prefix starts wine's services (services.exe, rpcss.exe …), which
+ * inherit its stdout/stderr and outlive it, so a reader waiting for the pipes to close would wait forever.
+ */
 export async function underWine(w: RealWindows, exe: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): Promise<RunResult> {
-  return run(w.wine, [exe, ...args], { env: opts.env, cwd: opts.cwd ?? w.driveC, timeoutMs: opts.timeoutMs ?? 120_000 });
+  const started = Date.now();
+  const dir = fs.mkdtempSync(path.join(w.root, 'run-'));
+  const outFile = path.join(dir, 'out');
+  const errFile = path.join(dir, 'err');
+  const out = fs.openSync(outFile, 'w');
+  const err = fs.openSync(errFile, 'w');
+  let timedOut = false;
+  try {
+    const child = spawn(w.wine, [exe, ...args], { env: opts.env, cwd: opts.cwd ?? w.driveC, stdio: ['ignore', out, err] });
+    const code = await waitExit(child, opts.timeoutMs ?? 300_000).catch(() => {
+      timedOut = true;
+      return null;
+    });
+    return {
+      command: w.wine,
+      args: [exe, ...args],
+      exitCode: code,
+      stdout: fs.readFileSync(outFile, 'utf8'),
+      stderr: fs.readFileSync(errFile, 'utf8'),
+      timedOut,
+      canceled: false,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    fs.closeSync(out);
+    fs.closeSync(err);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** `cmd /c <line>` under wine (the oracle for what a Windows shell finds and runs). */

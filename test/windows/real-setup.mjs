@@ -91,7 +91,9 @@ export function wineEnv(extra = {}, env = process.env) {
 }
 
 function sh(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: opts.timeoutMs ?? 600_000, env: opts.env ?? process.env, cwd: opts.cwd, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' });
+  // Wine commands get no pipes: wine's services (started by the first wine process) inherit them and outlive it.
+  const stdio = opts.noPipes ? 'ignore' : 'pipe';
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio, timeout: opts.timeoutMs ?? 600_000, env: opts.env ?? process.env, cwd: opts.cwd, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' });
   if (r.error || r.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} failed (${r.error ? r.error.message : `exit ${r.status}${r.signal ? `, ${r.signal}` : ''}`}):\n${(r.stderr ?? '').slice(-4000)}${(r.stdout ?? '').slice(-2000)}`);
   }
@@ -154,10 +156,10 @@ export function ensure() {
   const prefixStep = () => {
     const env = wineEnv();
     // wineboot creates the prefix; winecfg -v win10 sets the Windows version node.exe insists on.
-    sh(wine, ['wineboot', '-i'], { env, timeoutMs: 600_000 });
-    sh(wine, ['winecfg', '-v', 'win10'], { env, timeoutMs: 300_000 });
+    sh(wine, ['wineboot', '-i'], { env, timeoutMs: 600_000, noPipes: true });
+    sh(wine, ['winecfg', '-v', 'win10'], { env, timeoutMs: 300_000, noPipes: true });
     const ws = findWineserver();
-    if (ws) sh(ws, ['-w'], { env, timeoutMs: 300_000 });
+    if (ws) sh(ws, ['-w'], { env, timeoutMs: 300_000, noPipes: true });
   };
   step(timings, 'wine prefix (wineboot, winecfg -v win10)', prefixStep);
 

@@ -6,6 +6,7 @@
 //
 // One file on purpose: the scenarios share one wine prefix (one %APPDATA%\go\env, one HKCU\Environment), so they run
 // in order. The expensive setup is cached (test/windows/real-setup.mjs); the first run takes minutes.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,10 +41,12 @@ let gobin: string;
 let gobinWin: string;
 const clients: WineLspClient[] = [];
 
-function wineserver(args: string[]) {
+/** `wineserver -p` / `-k` for the test prefix. No pipes: a wineserver that starts daemonizes and would hold them open. */
+function wineserver(args: string[]): void {
   const ws = findWineserver() as string | null;
   if (!ws) throw new Error('wineserver not found');
-  return run(ws, args, { env: wineEnv(), timeoutMs: 120_000 });
+  const r = spawnSync(ws, args, { env: wineEnv(), stdio: 'ignore', timeout: 120_000 });
+  if (r.error) throw r.error;
 }
 
 beforeAll(async () => {
@@ -51,7 +54,7 @@ beforeAll(async () => {
   w = realWindows();
   process.stderr.write(`real-Windows setup (${w.cached ? 'cached' : 'built now'}): ${JSON.stringify(w.timings)}\n`);
   // One persistent wineserver for the whole file: without it every wine start pays the server start-up.
-  await wineserver(['-p']);
+  wineserver(['-p']);
   user = wineUser(w);
   profile = path.join(w.driveC, 'users', user);
   goExe = path.join(w.goroot, 'bin', 'go.exe');
@@ -69,7 +72,11 @@ afterAll(async () => {
   for (const c of clients.splice(0)) await c.shutdown().catch(() => undefined);
   if (SKIP || !w) return;
   fs.rmSync(path.join(profile, 'My Projects'), { recursive: true, force: true });
-  await wineserver(['-k']).catch(() => undefined);
+  try {
+    wineserver(['-k']);
+  } catch {
+    /* already gone */
+  }
 }, 120_000);
 
 const CGO_MAIN = `package main
@@ -349,6 +356,141 @@ describeReal('cgo-ls as a Windows process (node.exe under wine) with a real Wind
       expect(d3.json.dlls.find((x: any) => x.name === 'libstdc++-6.dll')).toMatchObject({ status: 'found', where: 'app' });
       const r3 = await underWine(w, path.join(p.dir, 'app.exe'), [], { env, cwd: p.dir });
       expect(r3.stdout.trim(), r3.stderr).toBe('hello from c++, caught');
+    },
+    T,
+  );
+
+  it(
+    'paths and URIs: file:///c%3A/… and file:///C:/… URIs, a Path override in cgo.env, PATHEXT, backslashes in #cgo flags — as go.exe and cmd see them',
+    async () => {
+      const files: Record<string, string> = {
+        'go.mod': goMod('paths'),
+        'main.go': CGO_MAIN,
+        // An escaped backslash is eaten (go/build's quoting), and the result is joined to the package folder.
+        'a/a.go': 'package a\n\n// #cgo CFLAGS: -IC:\\include\nimport "C"\n',
+        // A backslash that survives the quoting is not a safe character.
+        'b/b.go': 'package b\n\n// #cgo CFLAGS: -IC:\\\\include\nimport "C"\n',
+        'c/c.go': 'package c\n\n// #cgo CFLAGS: -I${SRCDIR}/inc -I"C:\\\\x y"\nimport "C"\n',
+        'd/d.go': 'package d\n\n// #cgo CFLAGS: -I${SRCDIR}/inc -IC:/forward/slashes\nimport "C"\n',
+      };
+      const p = project('paths', {});
+      for (const [f, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(p.dir, f)), { recursive: true });
+        fs.writeFileSync(path.join(p.dir, f), text);
+      }
+      const tools = await standInGcc();
+      const env = wineEnv({}, [goBin, tools]);
+      // The oracle for the #cgo lines: go.exe list with cgo on (no compiler runs).
+      const list = await underWine(w, goExe, ['list', '-e', '-f', '{{.ImportPath}}|{{if .Error}}{{.Error}}{{end}}|{{join .CgoCFLAGS " "}}', './...'], { env: { ...env, CGO_ENABLED: '1' }, cwd: p.dir });
+      const oracle = new Map(
+        list.stdout
+          .replace(/\r/g, '')
+          .trim()
+          .split('\n')
+          .map((l) => l.split('|'))
+          .map(([ip, err, flags]) => [ip!.replace('example.com/paths/', ''), { err: err!, flags: flags! }]),
+      );
+      expect(oracle.get('a')).toEqual({ err: '', flags: `-I${p.win}\\a\\C:include` });
+      // (go list names the file relative to its working directory when that is shorter.)
+      expect(oracle.get('b')!.err.endsWith('b.go: malformed #cgo argument: -IC:\\include')).toBe(true);
+      expect(oracle.get('c')!.err.endsWith('c.go: malformed #cgo argument: -IC:\\x y')).toBe(true);
+      expect(oracle.get('d')).toEqual({ err: '', flags: `-I${p.win.replaceAll('\\', '/')}/d/inc -IC:/forward/slashes` });
+
+      const c = await startServer(env, p.win);
+      for (const pkg of ['a', 'b', 'c', 'd']) {
+        const f = p.file(`${pkg}\\${pkg}.go`);
+        c.open(f.uri, files[`${pkg}/${pkg}.go`]!);
+        const pub = await c.waitForDiagnostics(f.uri, (x) => x.diagnostics.length > 0 || pkg === 'a' || pkg === 'd');
+        const unsafe = pub.diagnostics.filter((d: any) => d.code === 'cgo/unsafe-argument');
+        const { err, flags } = oracle.get(pkg)!;
+        if (err) {
+          expect(unsafe.length, JSON.stringify(pub.diagnostics)).toBe(1);
+          // The same words as go.exe (cgo-ls names the file by its base name).
+          const goWords = err.slice(err.lastIndexOf(`${pkg}.go: `));
+          expect(unsafe[0].message.split('\n')[0].startsWith(goWords), `${unsafe[0].message}\n!= ${goWords}`).toBe(true);
+        } else {
+          expect(unsafe, JSON.stringify(pub.diagnostics)).toEqual([]);
+          // The hover on the #cgo line shows the flags as the go command will pass them.
+          const hover = await c.request('textDocument/hover', { textDocument: { uri: f.uri }, position: { line: 2, character: 8 } });
+          expect(hover?.contents?.value ?? '', JSON.stringify(hover)).toContain(flags);
+        }
+      }
+
+      // The same file under the URI Neovim sends (file:///C:/…): published under that URI, same findings.
+      const nvimUri = `file:///${p.win.replaceAll('\\', '/').replace(' ', '%20')}/b/b.go`;
+      expect(nvimUri.startsWith('file:///C:/')).toBe(true);
+      c.open(nvimUri, files['b/b.go']!);
+      const nv = await c.waitForDiagnostics(nvimUri, (x) => x.diagnostics.length > 0);
+      expect(codes(nv)).toContain('cgo/unsafe-argument');
+      await stop(c);
+
+      // `Path` in cgo.env (Windows' own spelling) replaces the process's PATH: GOBIN's go.exe now comes first, as in
+      // cmd with the same Path. And a PATHEXT without .EXE hides gcc.exe from go.exe's LookPath: cgo is off.
+      const userPath = `${gobinWin};${goBin};${tools};C:\\windows\\system32;C:\\windows`;
+      const out = (await batch([`set "Path=${userPath}"`, 'for %%I in (go.exe) do @echo %%~$PATH:I', 'go.exe version', 'set "PATHEXT=.COM;.BAT"', `"${goBin}\\go.exe" env CGO_ENABLED`], env))
+        .trim()
+        .split('\n');
+      expect(out[0]!.toLowerCase()).toBe(`${gobinWin}\\go.exe`.toLowerCase());
+      const c2 = await startServer(env, p.win, { env: { Path: userPath, PATHEXT: '.COM;.BAT' } });
+      const main = p.file('main.go');
+      fs.writeFileSync(main.unix, CGO_MAIN);
+      c2.open(main.uri, CGO_MAIN);
+      await c2.waitForDiagnostics(main.uri, (x) => x.diagnostics.length > 0);
+      const tc = await c2.request('cgo/toolchain', { uri: main.uri });
+      // PATHEXT without .exe: cgo-ls, like Go's LookPath, finds no "go" at all, and cmd cannot run a bare `go` either.
+      expect(tc.go.path).toBeNull();
+      expect(tc.problems.map((x: any) => x.code)).toContain('cgo/go-not-found');
+      expect(tc.problems.find((x: any) => x.code === 'cgo/go-not-found').message).toContain('exec: "go": executable file not found in %PATH%');
+      expect(tc.values.CGO_ENABLED.value).toBe(out[2]!.trim());
+      expect(Object.keys(tc.childEnv).filter((k) => k.toUpperCase() === 'PATH')).toHaveLength(1);
+      await stop(c2);
+      // With PATHEXT left alone, the Path override decides which go runs.
+      const c3 = await startServer(env, p.win, { env: { Path: userPath } });
+      c3.open(main.uri, CGO_MAIN);
+      await c3.waitForDiagnostics(main.uri, (x) => x.diagnostics.length > 0);
+      const tc3 = await c3.request('cgo/toolchain', { uri: main.uri });
+      expect(tc3.go.path.toLowerCase()).toBe(out[0]!.toLowerCase());
+      expect(tc3.go.versionOutput).toBe(out[1]!.trim());
+      expect(Object.keys(tc3.childEnv).filter((k) => k.toUpperCase() === 'PATH')).toHaveLength(1);
+      await stop(c3);
+    },
+    T,
+  );
+
+  it(
+    'registry drift: a Path changed in HKCU\\Environment (reg add) after the editor started is reported as what new programs get',
+    async () => {
+      const p = project('drift', { 'go.mod': goMod('drift'), 'main.go': CGO_MAIN });
+      const tools = await standInGcc();
+      const reg = (args: string[]) => underWine(w, 'reg', args, { env: wineEnv() });
+      try {
+        // Before the editor starts: Go in the user Path (as the installer leaves it), no C compiler.
+        expect((await reg(['add', 'HKCU\\Environment', '/v', 'Path', '/t', 'REG_EXPAND_SZ', '/d', goBin, '/f'])).exitCode).toBe(0);
+        const c = await startServer(wineEnv(), p.win, { checkShellEnv: true });
+        const main = p.file('main.go');
+        c.open(main.uri, CGO_MAIN);
+        const first = await c.waitForDiagnostics(main.uri, (x) => codes(x).includes('cgo/disabled'));
+        expect(codes(first)).not.toContain('cgo/env-drift');
+
+        // MinGW gets installed: its folder is added to the user Path. A new program sees it; the editor does not.
+        expect((await reg(['add', 'HKCU\\Environment', '/v', 'Path', '/t', 'REG_EXPAND_SZ', '/d', `${goBin};${tools}`, '/f'])).exitCode).toBe(0);
+        const fresh = (await batch(['for %%I in (gcc.exe) do @echo %%~$PATH:I', 'go env CGO_ENABLED'], wineEnv())).trim().split('\n');
+        expect(fresh[0]!.toLowerCase()).toBe(`${tools}\\gcc.exe`.toLowerCase());
+        expect(fresh[1]!.trim()).toBe('1');
+
+        await c.request('workspace/executeCommand', { command: 'cgo.refresh', arguments: [] });
+        const pub = await c.waitForDiagnostics(main.uri, (x) => codes(x).includes('cgo/env-drift'));
+        const d = pub.diagnostics.find((x: { code: string }) => x.code === 'cgo/env-drift');
+        expect(d.data.reference).toBe('windows-registry');
+        expect(d.data.variables).toContain('PATH');
+        expect(d.message).toContain(`the editor gets 0`);
+        expect(d.message).toContain(`a newly started program gets ${fresh[1]!.trim()}`);
+        expect(d.message.toLowerCase()).toContain(`→ ${fresh[0]!.toLowerCase()}`);
+        expect(d.message).toContain('restart the editor');
+        await stop(c);
+      } finally {
+        await reg(['delete', 'HKCU\\Environment', '/v', 'Path', '/f']);
+      }
     },
     T,
   );
