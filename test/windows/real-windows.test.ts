@@ -427,7 +427,7 @@ describeReal('cgo-ls as a Windows process (node.exe under wine) with a real Wind
       // `Path` in cgo.env (Windows' own spelling) replaces the process's PATH: GOBIN's go.exe now comes first, as in
       // cmd with the same Path. And a PATHEXT without .EXE hides gcc.exe from go.exe's LookPath: cgo is off.
       const userPath = `${gobinWin};${goBin};${tools};C:\\windows\\system32;C:\\windows`;
-      const out = (await batch([`set "Path=${userPath}"`, 'for %%I in (go.exe) do @echo %%~$PATH:I', 'go.exe version', 'set "PATHEXT=.COM;.BAT"', `"${goBin}\\go.exe" env CGO_ENABLED`], env))
+      const out = (await batch([`set "Path=${userPath}"`, 'for %%I in (go.exe) do @echo %%~$PATH:I', 'go.exe version', `"${goBin}\\go.exe" env CGO_ENABLED`, 'set "PATHEXT=.COM;.BAT"', `"${goBin}\\go.exe" env CGO_ENABLED`], env))
         .trim()
         .split('\n');
       expect(out[0]!.toLowerCase()).toBe(`${gobinWin}\\go.exe`.toLowerCase());
@@ -441,7 +441,8 @@ describeReal('cgo-ls as a Windows process (node.exe under wine) with a real Wind
       expect(tc.go.path).toBeNull();
       expect(tc.problems.map((x: any) => x.code)).toContain('cgo/go-not-found');
       expect(tc.problems.find((x: any) => x.code === 'cgo/go-not-found').message).toContain('exec: "go": executable file not found in %PATH%');
-      expect(tc.values.CGO_ENABLED.value).toBe(out[2]!.trim());
+      expect(out[3]!.trim()).toBe('0');
+      expect(tc.values.CGO_ENABLED.value).toBe(out[3]!.trim());
       expect(Object.keys(tc.childEnv).filter((k) => k.toUpperCase() === 'PATH')).toHaveLength(1);
       await stop(c2);
       // With PATHEXT left alone, the Path override decides which go runs.
@@ -451,6 +452,10 @@ describeReal('cgo-ls as a Windows process (node.exe under wine) with a real Wind
       const tc3 = await c3.request('cgo/toolchain', { uri: main.uri });
       expect(tc3.go.path.toLowerCase()).toBe(out[0]!.toLowerCase());
       expect(tc3.go.versionOutput).toBe(out[1]!.trim());
+      // gcc.exe (the stand-in) is on that Path: go.exe turns cgo on, and so does cgo-ls.
+      expect(out[2]!.trim()).toBe('1');
+      expect(tc3.values.CGO_ENABLED.value).toBe('1');
+      expect(tc3.cc.path.toLowerCase()).toBe(`${tools}\\gcc.exe`.toLowerCase());
       expect(Object.keys(tc3.childEnv).filter((k) => k.toUpperCase() === 'PATH')).toHaveLength(1);
       await stop(c3);
     },
