@@ -199,8 +199,12 @@ export class Engine {
     this.compiler.clear();
   }
 
-  /** `cgo.refresh`: every cache of the session goes (open buffers stay). */
+  /**
+   * `cgo.refresh`: every cache of the session goes (open buffers stay), the reference environment (login shell /
+   * Windows registry) included, so a change made by an installer or `setx` is seen.
+   */
   refresh(): void {
+    this.toolchains.resetShellEnv();
     this.invalidateToolchains();
     this.files.clear();
     this.packageHashes.clear();
@@ -224,6 +228,7 @@ export class Engine {
   dropDependents(file: string): string[] {
     return this.compiler.dropDependents(file);
   }
+
 
   /** Starts reading the login shell's environment now, so the first toolchain probe does not wait for it. */
   prefetchShellEnv(): void {

@@ -44,7 +44,7 @@ export const codes: CodeInfo[] = [
     severity: 'warning',
     title: 'The go on PATH is not the toolchain it reports, or shadows another go',
     cause: 'More than one `go` is on PATH with different versions, or the first one is a wrapper/shim that is not $GOROOT/bin/go.',
-    fix: 'Reorder PATH so the intended go comes first, or remove the stale one.',
+    fix: 'Reorder PATH so the intended go comes first, or remove the stale one. The message (and `data.pathFix`) gives the line for bash/zsh, or on Windows for cmd.exe, PowerShell and the user environment in the registry (which new programs get; it comes after the system Path).',
   },
   {
     code: 'cgo/goroot-mismatch',

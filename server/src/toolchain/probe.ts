@@ -343,6 +343,36 @@ async function outcomeFor(
 
 const DRIFT_KEYS = ['PATH', 'CC', 'CXX', 'CGO_ENABLED', 'CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS', 'PKG_CONFIG', 'PKG_CONFIG_PATH', 'GOOS', 'GOARCH'];
 
+/** How to put `dir` first on PATH, per shell; on Windows also for new programs (the user environment). */
+export interface PathOrderFix {
+  dir: string;
+  /** bash/zsh (non-Windows). */
+  sh?: string;
+  /** cmd.exe, this session. */
+  cmd?: string;
+  /** PowerShell, this session. */
+  powershell?: string;
+  /** PowerShell, the user environment in the registry (new programs; restart the editor afterwards). */
+  userEnvironment?: string;
+}
+
+export function pathOrderFix(dir: string, os: string): PathOrderFix {
+  if (os !== 'windows') return { dir, sh: `export PATH="${dir.replace(/(["\\$`])/g, '\\$1')}:$PATH"` };
+  const ps = dir.replace(/'/g, "''");
+  return {
+    dir,
+    cmd: `set "PATH=${dir};%PATH%"`,
+    powershell: `$env:Path = '${ps};' + $env:Path`,
+    userEnvironment: `[Environment]::SetEnvironmentVariable('Path', '${ps};' + [Environment]::GetEnvironmentVariable('Path', 'User'), 'User')`,
+  };
+}
+
+function pathFixText(f: PathOrderFix | null): string {
+  if (!f) return '';
+  if (f.sh) return `\`${f.sh}\``;
+  return `cmd.exe: \`${f.cmd}\`; PowerShell: \`${f.powershell}\`; for new programs, the user environment: \`${f.userEnvironment}\`, then restart the editor; the user Path comes after the system Path, so a folder in the system Path must be moved there`;
+}
+
 /** Probes the toolchain for `folder`. Never throws. */
 export async function probeToolchain(folder: string, opts: ProbeOptions): Promise<ToolchainModel> {
   try {
@@ -590,21 +620,24 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
     const distinct = others.filter((o) => o.real !== winnerReal);
     const differentVersions = distinct.filter((o) => o.version !== null && version !== null && parseGoVersion(o.version) !== null && shortVersion(parseGoVersion(o.version)) !== shortVersion(version));
     const list = others.map((o) => `${o.path}${o.real !== o.path ? ` -> ${o.real}` : ''} (${o.version ?? 'version unknown'})`).join(', ');
+    const gorootFix = goroot ? pathOrderFix(p.join(goroot, 'bin'), os) : null;
+    const shadowed = differentVersions[0];
+    const shadowedFix = shadowed ? pathOrderFix(p.dirname(shadowed.path), os) : null;
     if (winnerIsGoroot === false) {
       problem(
         ctx,
         'cgo/go-shadowed',
         'warning',
-        `The first go on PATH, ${goPath}, is not $GOROOT/bin/go (GOROOT=${goroot}, ${shortVersion(version)}): it is a wrapper or shim, so what runs may differ from a terminal. go commands on PATH in order: ${list}. Fix: put ${p.join(goroot!, 'bin')} first on PATH, or remove the wrapper.`,
-        { data: { winner: goPath, goroot, candidates: others.map((o) => o.path) } },
+        `The first go on PATH, ${goPath}, is not $GOROOT/bin/go (GOROOT=${goroot}, ${shortVersion(version)}): it is a wrapper or shim, so what runs may differ from a terminal. go commands on PATH in order: ${list}. Fix: put ${p.join(goroot!, 'bin')} first on PATH (${pathFixText(gorootFix)}), or remove the wrapper.`,
+        { data: { winner: goPath, goroot, candidates: others.map((o) => o.path), pathFix: gorootFix } },
       );
-    } else if (differentVersions.length > 0) {
+    } else if (shadowed && shadowedFix) {
       problem(
         ctx,
         'cgo/go-shadowed',
         'warning',
-        `${goPath} (${shortVersion(version)}) shadows ${differentVersions.map((o) => `${o.path} (${o.version})`).join(', ')} on PATH; cgo-ls and the go command use the first one. go commands on PATH in order: ${list}. Fix: reorder PATH if you meant another version.`,
-        { data: { winner: goPath, candidates: others.map((o) => o.path) } },
+        `${goPath} (${shortVersion(version)}) shadows ${differentVersions.map((o) => `${o.path} (${o.version})`).join(', ')} on PATH; cgo-ls and the go command use the first one. go commands on PATH in order: ${list}. Fix: if you meant ${shadowed.path} (${shadowed.version}), put ${shadowedFix.dir} first on PATH (${pathFixText(shadowedFix)}), or delete ${goPath} if it is a leftover.`,
+        { data: { winner: goPath, candidates: others.map((o) => o.path), pathFix: shadowedFix } },
       );
     }
   }
@@ -624,7 +657,10 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
         fix = `Fix: set CGO_ENABLED=1 and a C cross compiler for ${goos}/${goarch}${goos === 'windows' ? `, e.g. CC=${mingwCCFor(goarch)}` : ''}.`;
         break;
       case 'no-default-cc':
-        fix = `Fix: install ${toolchainDefaultCC}${goos === 'windows' ? ' (MinGW-w64 or llvm-mingw)' : ''} and put it on PATH, or set CC in the environment (not only with go env -w) together with CGO_ENABLED=1.`;
+        // The go command's own words for the missing compiler (what `go build` says once CGO_ENABLED=1 is forced).
+        if (!defaultCCLp.ok) fix = `With CGO_ENABLED=1 the build fails with \`cgo: C compiler ${goQuote(toolchainDefaultCC)} not found: ${defaultCCLp.error}\`. `;
+        else fix = '';
+        fix += `Fix: install ${toolchainDefaultCC}${goos === 'windows' ? ' (MinGW-w64 or llvm-mingw)' : ''} and put it on PATH, or set CC in the environment (not only with go env -w) together with CGO_ENABLED=1.`;
         break;
       case 'unsupported':
         fix = `Fix: cgo cannot be used for ${goos}/${goarch}; build for a supported target.`;
