@@ -67,34 +67,8 @@ export interface KnownDisagreement {
  * Packages on which cgo-ls and `go build` disagree today. The test expects each of these to FAIL its agreement
  * assertion, and fails when one starts agreeing: remove the entry then. The goal is an empty table.
  */
-const PER_FILE_FLAGS =
-  "engine.ts compiles each file with only its own #cgo lines: prepare() runs checkDirectives on the one file's model " +
-  '(flags = dres.flags), and compileInput() builds cppflags/cflags/ldflags (and pkgConfig() its pkg-config arguments) ' +
-  'from prep.flags alone; cmd/go merges the #cgo lines of every built file of the package and passes them to every preamble';
 
 export const KNOWN_DISAGREEMENTS: KnownDisagreement[] = [
-  {
-    pkg: 'github.com/godror/godror',
-    cgoLs: 'cgo/header-not-found "dpiImpl.h: No such file or directory" in the 9 files that include it (conn.go:10, data.go:10, json.go:5, …)',
-    goBuild: 'builds and links; drv.go\'s `#cgo CFLAGS: -I./odpi/include -I./odpi/src -I./odpi/embed` reaches every preamble',
-    cause: `${PER_FILE_FLAGS}: the -I./odpi/src that finds dpiImpl.h is only in drv.go`,
-  },
-  {
-    pkg: 'github.com/chai2010/webp',
-    cgoLs: 'cgo/header-not-found "webp.h: No such file or directory" at cgo.go:7',
-    goBuild: 'builds and links; capi.go\'s `#cgo CFLAGS: -I./internal/include/` finds webp.h for cgo.go too',
-    cause: `${PER_FILE_FLAGS}: the -I lines are only in capi.go`,
-  },
-  {
-    pkg: 'github.com/go-gl/glfw/v3.3/glfw',
-    cgoLs: '184 cgo/c-error at c_glfw_lin.go:23, first `#error "No supported window creation API selected"` (glfw/src/internal.h:194), then every _GLFW_PLATFORM_* type; 26 cgo/c-warning (implicit declarations) in c_glfw.go and c_glfw_lin.go',
-    goBuild: 'builds and links; build.go\'s `#cgo linux,!wayland CFLAGS: -D_GLFW_X11` selects the X11 back end for c_glfw_lin.go',
-    cause: `${PER_FILE_FLAGS}: the -D_GLFW_X11 is only in build.go`,
-  },
-  {
-    pkg: 'github.com/confluentinc/confluent-kafka-go/v2/kafka',
-    cgoLs: 'cgo/header-not-found "In select_rdkafka.h:29:10: fatal error: librdkafka/rdkafka.h: No such file or directory" in the 18 files that include select_rdkafka.h',
-    goBuild: 'builds and links; build_glibc_linux_amd64.go\'s `-DUSE_VENDORED_LIBRDKAFKA` makes select_rdkafka.h include the vendored librdkafka_vendor/rdkafka.h',
-    cause: `${PER_FILE_FLAGS}: the -D that selects the vendored header is only in build_glibc_linux_amd64.go`,
-  },
+  // Empty since the package became the unit (every preamble compiled with the #cgo flags of all the package's
+  // files): godror, chai2010/webp, go-gl/glfw and confluent-kafka-go agree with go build now.
 ];
