@@ -35,6 +35,7 @@ import { hoverAt } from './hover.js';
 import { findModuleRoot, mightImportC, packageSiblings, readTextFile } from './workspace.js';
 import { fixAll, fixesFor, type EnvChange, type Fix } from './fixes.js';
 import { evaluateTargets, packageGoFiles, parseTargets, type TargetVerdict } from './targets.js';
+import { applyCgoOff } from './cgooff.js';
 import { run } from '../util/proc.js';
 
 export interface EngineOptions {
@@ -536,6 +537,21 @@ export class Engine {
       const at = prep.file.cImports[0]!.pathRange;
       diagnostics.push(...found.map((d) => ({ ...d, range: at })));
     }
+    // ---- cgo off: can the package still build without its cgo files? (engine/cgooff.ts, issue 11 item 2) ----
+    if (prep.file.importsC && !prep.ctx.cgoEnabled) {
+      const loadPackage = async (dir: string) => {
+        const out: { file: GoFile; text: string }[] = [];
+        const open = [...this.docs.keys()].filter((f) => path.dirname(f) === dir && f.endsWith('.go') && !f.endsWith('_test.go'));
+        for (const f of [...new Set([...packageGoFiles(dir), ...open])].sort()) {
+          const text = await this.getText(f);
+          const file = text === null ? null : await this.model(f, text);
+          if (file && text !== null) out.push({ file, text });
+        }
+        return out;
+      };
+      await applyCgoOff(diagnostics, { file: prep.file, text: prep.text, ctx: prep.ctx, ...(prep.toolchain.cgo.rule ? { rule: prep.toolchain.cgo.rule } : {}), refresh: opts.compile === 'run' || !!opts.libraries, loadPackage });
+    }
+    // ---- end cgo off ----
     return { file: abs, diagnostics: dedupe(diagnostics), importsC: prep.file.importsC, compileStale };
   }
 
