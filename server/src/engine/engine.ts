@@ -33,7 +33,7 @@ import { defaultSettings, type Settings } from './settings.js';
 import { hashOf } from './hash.js';
 import { hoverAt } from './hover.js';
 import { findModuleRoot, mightImportC, packageSiblings, readTextFile } from './workspace.js';
-import { fixAll, fixesFor, type EnvChange, type Fix } from './fixes.js';
+import { fixAll, fixesFor, trustedDiagnostics, type EnvChange, type Fix } from './fixes.js';
 import { evaluateTargets, packageGoFiles, parseTargets, type TargetVerdict } from './targets.js';
 import { applyCgoOff } from './cgooff.js';
 import { run } from '../util/proc.js';
@@ -871,7 +871,7 @@ export class Engine {
   // ---- fixes ----------------------------------------------------------------------------------------------
 
   /** Fixes for the given diagnostics of a file (those the client sent back with a code-action request). */
-  async fixes(file: string, diagnostics: CgoDiagnostic[], opts: { canCreateFiles: boolean; fixAll: boolean }): Promise<Fix[]> {
+  async fixes(file: string, diagnostics: CgoDiagnostic[], opts: { canCreateFiles: boolean; fixAll: boolean; workspaceFolders?: string[] }): Promise<Fix[]> {
     const abs = path.resolve(file);
     const text = await this.getText(abs);
     if (text === null || (!abs.endsWith('.go') && path.basename(abs) !== 'go.mod')) return [];
@@ -879,9 +879,12 @@ export class Engine {
     const model = abs.endsWith('.go') ? await this.model(abs, text) : emptyModel(abs, false);
     if (!model) return [];
     const toolchain = await this.toolchain(abs).catch(() => null);
-    const ctx = { file: model, text, toolchain, canCreateFiles: opts.canCreateFiles };
+    const ctx = { file: model, text, toolchain, canCreateFiles: opts.canCreateFiles, ...(opts.workspaceFolders ? { workspaceFolders: opts.workspaceFolders } : {}) };
     const out: Fix[] = [];
-    for (const d of diagnostics) out.push(...(await fixesFor({ ...d, file: abs }, ctx)));
+    // The client's copy of a diagnostic (its data above all) is not trusted: each fix is derived from the
+    // server's own diagnostic with the same code and range (issue 12 item 11); unknown ones get no fix.
+    const own = diagnostics.length > 0 ? (await this.analyze(abs, { compile: 'cached' })).diagnostics : [];
+    for (const d of trustedDiagnostics(diagnostics, own)) out.push(...(await fixesFor({ ...d, file: abs }, ctx)));
     if (opts.fixAll) {
       const all = await this.analyze(abs, { compile: 'cached' });
       const f = await fixAll(all.diagnostics, ctx);
