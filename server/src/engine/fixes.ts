@@ -507,13 +507,17 @@ function envFixes(d: CgoDiagnostic, ctx: FixContext): Fix[] {
       const envVar = data['envVar'] as string | undefined;
       const re = data['allowRegexp'] as string | undefined; // already combined with an existing value
       // Only the allow-list variables; anything else in data is not an action this diagnostic can ask for.
-      if (envVar && re && /^CGO_(CFLAGS|CPPFLAGS|CXXFLAGS|FFLAGS|LDFLAGS)_ALLOW$/.test(envVar)) {
+      // A flag that loads code from a file that does not exist (`-fplugin=evil.so`) fails the build once allowed:
+      // allowing it is not offered.
+      const flag = data['flag'] ?? data['arg'];
+      const missingFile = loadsCode(flag) && !codeFileExists(String(flag), path.dirname(ctx.file.path));
+      if (envVar && re && /^CGO_(CFLAGS|CPPFLAGS|CXXFLAGS|FFLAGS|LDFLAGS)_ALLOW$/.test(envVar) && !missingFile) {
         const fromOsEnv = tc?.values[envVar]?.source === 'process-env';
         out.push(
           goEnvW(
             envVar,
             re,
-            `Allow this flag: go env -w ${envVar}='${re}' (${trustNote(data['arg'])})${fromOsEnv ? ` — note ${envVar} is also set in the environment, which wins over go env -w` : ''}`,
+            `Allow this flag: go env -w ${envVar}='${re}' (${trustNote(flag)})${fromOsEnv ? ` — note ${envVar} is also set in the environment, which wins over go env -w` : ''}`,
           ),
         );
       }
@@ -637,6 +641,20 @@ export function loadsCode(flag: unknown): boolean {
   return typeof flag === 'string' && /^(-fplugin\b|-fplugin-arg|-Xclang$|-load$|-B|--?specs|-wrapper|-Wl,.*-?-plugin|--?plugin|-fuse-ld=\/|--?ld-path)/.test(flag);
 }
 
+/** Whether the file or directory a code-loading flag names exists (relative names: from the package directory). */
+function codeFileExists(flag: string, dir: string): boolean {
+  const m = /^(?:-fplugin=|-B|--?specs=|-wrapper,?|-fuse-ld=|--?ld-path=|-Wl,-?-plugin[=,]|--?plugin[=,]?)(.+)$/.exec(flag);
+  if (!m) return true; // e.g. -Xclang: its argument is the next flag, nothing to look at here
+  const target = m[1]!.split(',')[0]!;
+  if (!/[\\/.]/.test(target) && flag.startsWith('-fuse-ld=')) return true;
+  try {
+    fs.statSync(path.resolve(dir, target));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The warning every variant of a trust-changing action carries. */
 function trustNote(flag: unknown): string {
   return loadsCode(flag) ? `${String(flag)} makes the compiler load and run code: only if you trust this code` : 'only if you trust this code';
@@ -683,7 +701,8 @@ function snippetFixes(d: CgoDiagnostic, change: EnvChange, folder: string, ctx: 
   const data = (d.data ?? {}) as Record<string, unknown>;
   const value = change.value ?? '';
   // Every variant of an allow-list change loads what the repository asks for: each says so.
-  const trust = /_ALLOW$/.test(change.key) ? ` (${trustNote(data['arg'])})` : '';
+  const flag = data['flag'] ?? data['arg'];
+  const trust = /_ALLOW$/.test(change.key) ? ` (${trustNote(flag)})` : '';
   const sq = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
   const snippets = {
     sh: `export ${change.key}=${sq(value)}`,
@@ -711,7 +730,7 @@ function snippetFixes(d: CgoDiagnostic, change: EnvChange, folder: string, ctx: 
     kind: 'quickfix',
     diagnostic: d,
     show: [
-      ...(trust ? [`Only if you trust this code: ${trustNote(data['arg'])}.`] : []),
+      ...(trust ? [`Only if you trust this code: ${trustNote(flag)}.`] : []),
       `${change.key}=${value}`,
       `bash/zsh:   ${snippets.sh}`,
       `fish:       ${snippets.fish}`,
