@@ -76,6 +76,12 @@ describe.skipIf(!hasGo() || !hasGcc())('CGO_ENABLED=0: check fails exactly when 
       programBuilds: true,
     },
     {
+      name: 'local-shadow',
+      files: { 'p/a.go': cgoFile('func size() int { return int(C.int(1)) }'), 'p/b.go': 'package p\n\nfunc F() int {\n\tsize := 3\n\treturn size\n}\n', 'p/a_nocgo.go': '//go:build !cgo\n\npackage p\n', 'cmd/main.go': user },
+      pkgBuilds: true,
+      programBuilds: true,
+    },
+    {
       name: 'main-lost',
       files: { 'p/a.go': 'package p\n\nfunc F() {}\n', 'cmd/main.go': 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc main() { C.free(nil); helper() }\n', 'cmd/b.go': 'package main\n\nfunc helper() {}\n' },
       pkgBuilds: true,

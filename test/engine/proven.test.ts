@@ -81,6 +81,22 @@ async function analyze(dir: string, goenv: string, file: string): Promise<{ engi
   return { engine, diags: a.diagnostics };
 }
 
+function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const f = path.join(e.parentPath, e.name);
+    out.set(f, fs.readFileSync(f, 'utf8'));
+  }
+  return out;
+}
+
+/** Puts `dir` back as it was (files created by a fix removed, edited files restored). */
+function restoreTree(dir: string, snap: Map<string, string>): void {
+  for (const f of readTree(dir).keys()) if (!snap.has(f)) fs.rmSync(f);
+  for (const [f, t] of snap) fs.writeFileSync(f, t);
+}
+
 function applyFix(f: Fix): void {
   for (const c of f.create ?? []) {
     expect(fs.existsSync(c.file), `${f.title}: creates ${c.file}, which exists`).toBe(false);
@@ -109,42 +125,42 @@ describe.skipIf(!hasGo() || !hasGcc())('every code action cgo-ls offers on the f
     const goFiles = fs.readdirSync(mod).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'));
     for (const file of goFiles) {
       it(`${path.relative(fixtures, mod)}/${file}`, async () => {
-        const base = copyPackage(mod, file);
-        const { engine, diags } = await analyze(base.dir, base.goenv, file);
-        const before = goBuild(base.dir, base.goenv);
-        const abs = path.join(base.dir, file);
-        for (const d of diags) {
-          const fixes = await engine.fixes(abs, [d], { canCreateFiles: true, fixAll: false, workspaceFolders: [base.dir] });
-          const all = await engine.fixes(abs, [], { canCreateFiles: true, fixAll: true, workspaceFolders: [base.dir] });
-          for (const f of [...fixes, ...all.filter((x) => x.kind === 'source.fixAll')]) {
-            if (f.show && !f.edits && !f.create && !f.env) continue; // instructions only: nothing to prove
-            // Project files that hold environment settings (.envrc, .vscode/settings.json) do not change go build.
-            if ((f.create ?? []).some((c) => /(\.envrc|cgo-env\.ps1|settings\.json)$/.test(c.file)) || (f.edits ?? []).some((e) => e.file.endsWith('settings.json'))) continue;
-            const copy = copyPackage(mod, file);
-            const rebase = (p: string) => path.join(copy.dir, path.relative(base.dir, p));
-            const moved: Fix = {
-              ...f,
-              ...(f.edits ? { edits: f.edits.map((e) => ({ ...e, file: rebase(e.file) })) } : {}),
-              ...(f.create ? { create: f.create.map((c) => ({ ...c, file: rebase(c.file) })) } : {}),
-            };
-            applyFix(moved);
-            if (f.env) {
-              const e2 = new Engine({ env: env(copy.goenv), settings });
-              const res = await e2.applyEnvChange({ ...f.env, folder: copy.dir });
-              expect(res.ok, `${f.title}: ${res.output}`).toBe(true);
-            }
-            const after = goBuild(copy.dir, copy.goenv);
-            const fresh = [...after].filter((x) => !before.has(x));
-            expect(fresh, `${file}: "${f.title}" (for ${d.code}) makes go build report new errors`).toEqual([]);
-            const again = (await analyze(copy.dir, copy.goenv, file)).diags;
-            const target = f.kind === 'source.fixAll' ? [] : sameProblem({ ...d, file: abs }, again);
-            expect(target.length, `${file}: "${f.title}" leaves ${d.code}: ${target.map((x) => x.message).join(' | ')}`).toBeLessThan(sameProblem({ ...d, file: abs }, diags).length);
-            const newErrors = again.filter((x) => x.severity === 'error' && !diags.some((o) => o.code === x.code && o.message === x.message));
-            expect(newErrors.map((x) => `${x.code}: ${x.message}`), `${file}: "${f.title}" adds cgo-ls errors`).toEqual([]);
-            proven.push({ module: path.relative(fixtures, mod), file, code: d.code, title: f.title });
+        const { dir, goenv } = copyPackage(mod, file);
+        const snapshot = readTree(dir);
+        const engine = new Engine({ env: env(goenv), settings });
+        const abs = path.join(dir, file);
+        const diags = (await engine.analyze(abs, { compile: 'run', libraries: true })).diagnostics;
+        const before = goBuild(dir, goenv);
+        const all = (await engine.fixes(abs, [], { canCreateFiles: true, fixAll: true, workspaceFolders: [dir] })).filter((x) => x.kind === 'source.fixAll');
+        const offered: { d: CgoDiagnostic; f: Fix }[] = [];
+        for (const d of diags) for (const f of await engine.fixes(abs, [d], { canCreateFiles: true, fixAll: false, workspaceFolders: [dir] })) offered.push({ d, f });
+        for (const f of all) offered.push({ d: f.diagnostic ?? diags[0]!, f });
+        for (const { d, f } of offered) {
+          if (f.show && !f.edits && !f.create && !f.env) continue; // instructions only: nothing to prove
+          // Project files that hold environment settings (.envrc, .vscode/settings.json) do not change go build.
+          if ((f.create ?? []).some((c) => /(\.envrc|cgo-env\.ps1|settings\.json)$/.test(c.file)) || (f.edits ?? []).some((e) => e.file.endsWith('settings.json'))) continue;
+          restoreTree(dir, snapshot);
+          fs.writeFileSync(goenv, '');
+          applyFix(f);
+          if (f.env) {
+            const res = await engine.applyEnvChange(f.env);
+            expect(res.ok, `${f.title}: ${res.output}`).toBe(true);
           }
+          const after = goBuild(dir, goenv);
+          const fresh = [...after].filter((x) => !before.has(x));
+          expect(fresh, `${file}: "${f.title}" (for ${d.code}) makes go build report new errors`).toEqual([]);
+          engine.invalidateToolchains();
+          engine.forgetFile(abs);
+          engine.dropCompiled(dir);
+          engine.invalidateDir(dir);
+          const again = (await engine.analyze(abs, { compile: 'run', libraries: true })).diagnostics;
+          const target = f.kind === 'source.fixAll' ? [] : sameProblem(d, again);
+          expect(target.length, `${file}: "${f.title}" leaves ${d.code}: ${target.map((x) => x.message).join(' | ')}`).toBeLessThan(sameProblem(d, diags).length);
+          const newErrors = again.filter((x) => x.severity === 'error' && !diags.some((o) => o.code === x.code && o.message === x.message));
+          expect(newErrors.map((x) => `${x.code}: ${x.message}`), `${file}: "${f.title}" adds cgo-ls errors`).toEqual([]);
+          proven.push({ module: path.relative(fixtures, mod), file, code: d.code, title: f.title });
         }
-      }, 600_000);
+      }, 900_000);
     }
   }
 

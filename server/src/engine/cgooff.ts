@@ -133,8 +133,28 @@ async function declsOf(text: string): Promise<Decls> {
           visit(d);
         }
       }
+      // Names declared inside functions (parameters, locals, range variables) shadow package-level ones: a name
+      // declared locally anywhere in the file is not counted as a use (no false "undefined").
+      const locals = new Set<string>();
+      const collect = (n: import('web-tree-sitter').Node, top: boolean) => {
+        const t = n.type;
+        if (!top && (t === 'var_spec' || t === 'const_spec' || t === 'type_spec' || t === 'type_alias' || t === 'parameter_declaration' || t === 'variadic_parameter_declaration')) {
+          for (const c of n.childrenForFieldName('name')) if (c) locals.add(c.text);
+        }
+        if (t === 'short_var_declaration' || t === 'range_clause') {
+          const left = n.childForFieldName('left');
+          for (const c of left?.namedChildren ?? []) if (c?.type === 'identifier') locals.add(c.text);
+        }
+        if (t === 'labeled_statement') {
+          const l = n.childForFieldName('label');
+          if (l) locals.add(l.text);
+        }
+        const inner = !top || t === 'function_declaration' || t === 'method_declaration' || t === 'func_literal';
+        for (const c of n.namedChildren) if (c) collect(c, top && !inner);
+      };
+      collect(tree.rootNode, true);
       const walk = (n: import('web-tree-sitter').Node) => {
-        if ((n.type === 'identifier' || n.type === 'type_identifier') && !declared.has(n.startIndex) && !out.uses.has(n.text)) {
+        if ((n.type === 'identifier' || n.type === 'type_identifier') && !declared.has(n.startIndex) && !locals.has(n.text) && !out.uses.has(n.text)) {
           out.uses.set(n.text, range(n));
         }
         // `pkg.Name`: Name belongs to another package, and the package name is an import, not a declaration here.
