@@ -58,10 +58,17 @@ describe.skipIf(!hasGo() || !hasGcc())('CGO_ENABLED=0: check fails exactly when 
     },
     {
       name: 'exports-lost',
-      files: { 'p/a.go': cgoFile('func F() { C.free(nil) }'), 'p/b.go': 'package p\n\nfunc G() {}\n', 'cmd/main.go': user },
+      files: { 'p/a.go': cgoFile('func F() { C.free(nil) }'), 'p/b.go': 'package p\n\nfunc g() {}\n', 'cmd/main.go': user },
       pkgBuilds: true,
       programBuilds: false,
       errorLine: { file: 'a.go', line: 4 },
+    },
+    {
+      // Some exported API is left: a program using only that builds, so this is a warning naming what is lost.
+      name: 'partial-exports',
+      files: { 'p/a.go': cgoFile('func F() { C.free(nil) }'), 'p/b.go': 'package p\n\nfunc G() {}\n', 'cmd/main.go': user.replace('p.F()', 'p.G()') },
+      pkgBuilds: true,
+      programBuilds: true,
     },
     {
       name: 'fallback',
@@ -109,6 +116,7 @@ describe.skipIf(!hasGo() || !hasGcc())('CGO_ENABLED=0: check fails exactly when 
         expect(errors).toEqual([]);
       }
       // The go command's own words are in the message.
+      if (c.name === 'partial-exports') expect(r.diags.find((d) => d.code === 'cgo/disabled')?.message).toMatch(/loses F: a program that uses it fails/);
       if (c.name === 'all-cgo') expect(errors[0]!.message).toContain('build constraints exclude all Go files in');
       if (c.name === 'undefined') expect(pkg.out).toContain('undefined: helper'), expect(errors[0]!.message).toContain('undefined: helper');
       if (c.name === 'main-lost') expect(prog.out).toContain('function main is undeclared in the main package'), expect(errors[0]!.message).toContain('function main is undeclared in the main package');

@@ -34,6 +34,8 @@ export interface PackageBuild {
   mainLost: { declaredIn: string; declRange: Range } | null;
   /** Exported names (and methods, as `T.M`) that only excluded files declare: importers that use them fail. */
   exportsLost: { name: string; declaredIn: string; declRange: Range }[];
+  /** Exported top-level names the built files still declare (0: nothing is left for an importer to use). */
+  exportsKept: number;
   /** Files built, and the excluded files that declare something (by base name). */
   included: string[];
   excluded: string[];
@@ -213,6 +215,7 @@ export async function packageBuild(dir: string, models: PackageFile[], ctx: Buil
     undefined: [],
     mainLost: null,
     exportsLost: [],
+    exportsKept: 0,
     included: inc.map((m) => path.basename(m.file.path)),
     excluded: exc.map((m) => path.basename(m.file.path)),
     builds: true,
@@ -242,6 +245,7 @@ export async function packageBuild(dir: string, models: PackageFile[], ctx: Buil
     for (const n of d.top.keys()) kept.set(n, d.top.get(n)!);
     for (const n of d.methods.keys()) keptMethods.add(n);
   }
+  res.exportsKept = [...kept.keys()].filter((n) => /^\p{Lu}/u.test(n)).length;
   const lost = new Map<string, { file: string; range: Range }>();
   const lostMethods = new Map<string, { file: string; range: Range }>();
   for (const m of exc) {
@@ -372,12 +376,17 @@ export async function cgoOffDiagnostics(input: CgoOffInput): Promise<CgoDiagnost
     if (exports.length > 0) {
       const names = exports.map((e) => e.name);
       const shown = names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
+      // Nothing exported left: every program that uses the package fails (error). Some left (a partial
+      // fallback): only programs using the lost names fail (warning).
+      const all = b.exportsKept === 0;
       out.push({
         file: file.path,
         range: imp.pathRange,
-        severity: 'error',
+        severity: all ? 'error' : 'warning',
         code: 'cgo/disabled',
-        message: `with ${off} ${base} is excluded and the package loses ${shown}: every program using ${names.length > 1 ? 'them' : 'it'} fails with "undefined" — ${wayOut}`,
+        message: all
+          ? `with ${off} ${base} is excluded and the package keeps no exported name (${shown} are gone): every program using it fails with "undefined" — ${wayOut}`
+          : `with ${off} ${base} is excluded and the package loses ${shown}: a program that uses ${names.length > 1 ? 'them' : 'it'} fails with "undefined" — ${wayOut}`,
         data: data('exports-lost', { names }),
         related: exports.map((e) => ({ file: file.path, range: e.declRange, message: `${e.name} disappears with CGO_ENABLED=0` })),
       });
