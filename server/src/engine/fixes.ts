@@ -207,6 +207,10 @@ export async function fixesFor(d: CgoDiagnostic, ctx: FixContext): Promise<Fix[]
       // Exporting a name that C already defines (a static inline helper, a .c file) fails: "redefinition of 'x'"
       // or "multiple definition of `x'". Such a fix is not offered.
       const collides = (n: string) => cSymbolDefined(file, n);
+      // A valid //export makes cmd/cgo compile the preamble twice: while it still has external definitions (their
+      // own cgo/export-preamble-definition diagnostics), fixing the name only moves the failure to the link
+      // ("multiple definition"), so nothing is offered until those are fixed.
+      if ((file.preambleDecls ?? []).some((x) => x.externalDefinition)) break;
       if (exp.name === '') {
         if (!collides(fnName)) fixes.push(edit(`Export it as ${fnName}`, [{ range: { start: exp.nameRange.start, end: exp.nameRange.end }, newText: (lines.lineText(exp.range.start.line).endsWith(' ') ? '' : ' ') + fnName }], { preferred: true, safe: true }));
       } else {
@@ -769,7 +773,7 @@ export const FIX_DOCS: Record<string, string[]> = {
   'cgo/preamble-detached': ['Remove the blank line between the preamble and `import "C"` (preferred, in fix-all)', 'For a comment on an import group: move "C" into its own `import "C"` below the comment'],
   'cgo/preamble-split': ['Join the comment groups with `//` lines so the lost `#cgo`/`#include` lines reach cgo (in fix-all)'],
   'cgo/renamed-import': ['Use plain `import "C"` and rewrite `c.X` as `C.X` (in fix-all)'],
-  'cgo/export-name': ['Change the comment to `//export <FuncName>` (preferred)', 'Rename the function to the exported name (only when no other Go code names the function)', 'Neither is offered when C already defines a symbol of that name (a static inline helper, a .c file): the build would fail with "redefinition" / "multiple definition"'],
+  'cgo/export-name': ['Change the comment to `//export <FuncName>` (preferred)', 'Rename the function to the exported name (only when no other Go code names the function)', 'Neither is offered when C already defines a symbol of that name (a static inline helper, a .c file): the build would fail with "redefinition" / "multiple definition"; nor while the preamble has definitions that a valid //export would compile twice (fix cgo/export-preamble-definition first)'],
   'cgo/export-ignored': ['Write `// export X` as `//export X` (in fix-all)', 'Remove the blank line between `//export` and the function', 'Not offered when exporting would break the build: C already defines the name, or the preamble has definitions that an //export would compile twice'],
   'cgo/export-preamble-definition': ['Make the function definition `static inline` (preferred; not offered when another C file or preamble of the package names it: its link would fail)', 'Move the definition to a new `.c` file and keep only its declaration in the preamble (only when the definition uses nothing else of the preamble but its #includes)'],
   'cgo/condition-spacing': ['Rewrite the condition without spaces (`linux&&arm64`, preferred) or as `linux,arm64`'],
