@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CodeInfo } from '../core/codes.js';
 import { atLeast, type GoVersion } from '../core/goversion.js';
 import type { CgoDiagnostic, Range } from '../core/types.js';
-import type { CgoImport, ExportComment, GoFile, PreambleCDecl } from '../gomodel/types.js';
+import type { CgoImport, CommentGroupInfo, ExportComment, GoFile, PreambleCDecl } from '../gomodel/types.js';
 
 export const codes: CodeInfo[] = [
   {
@@ -12,7 +12,7 @@ export const codes: CodeInfo[] = [
     severity: 'error',
     title: 'Comment meant as the cgo preamble is not attached to import "C"',
     cause:
-      'cmd/cgo uses only the doc comment of the import "C" spec (or of its import declaration when "C" is its only spec). A comment separated from import "C" by a blank line, or attached to a parenthesised import group with more than one spec, is ignored: nothing is reported at the import, but every C name later fails with `could not determine kind of name for C.<x>` (Go ≤1.23) / `could not determine what C.<x> refers to` (Go ≥1.24).',
+      'cmd/cgo uses only the doc comment of the import "C" spec (or of its import declaration when "C" is its only spec). A comment separated from import "C" by a blank line, or attached to a parenthesised import group with more than one spec, is ignored, and nothing is reported at the import. Severity follows what the build then does: **error** when a C name the file uses resolves only through that comment (the build fails at its first use with `could not determine kind of name for C.<x>` (Go ≤1.23) / `could not determine what C.<x> refers to` (Go ≥1.24); the uses are listed as related locations); **warning** when the build still works — the comment only held `#cgo` lines (the message names the lost flags), or the file uses only names cgo defines itself (`C.char`, `C.int`, `C.size_t`, `C.CString`, `C.malloc`, …).',
     fix: 'Delete the blank line so the comment ends directly above import "C"; for a group, put the comment directly above "C" inside the parentheses or use a separate `import "C"`.',
     example: '// #include <stdio.h>\n\nimport "C"',
   },
@@ -137,7 +137,6 @@ export function checkSource(file: GoFile, opts: SourceCheckOptions): CgoDiagnost
 }
 
 function checkImports(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[]): void {
-  const firstRef = file.cRefs.find((r) => !r.shadowed) ?? file.cRefs[0];
   for (const imp of file.cImports) {
     if (imp.renamedTo !== undefined && imp.nameRange) {
       out.push({
@@ -149,7 +148,7 @@ function checkImports(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic
         data: { code: 'cgo/renamed-import', nameRange: imp.nameRange, name: imp.renamedTo, pathRange: imp.pathRange },
       });
     }
-    if (imp.detached) detached(file, imp, opts, firstRef?.name, firstRef?.range, out);
+    if (imp.detached) detached(file, imp, opts, out);
     if (imp.splitAbove && imp.preamble) {
       const blank: Range = {
         start: { line: imp.splitAbove.range.end.line + 1, character: 0 },
@@ -171,24 +170,97 @@ function checkImports(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic
   }
 }
 
+/**
+ * C names that resolve with no preamble at all: cgo's own builtins and the names its builtin prolog declares
+ * (`#include <stddef.h>`, `intgo`, `_GoString_`), and the numeric types cgo maps to C spellings itself.
+ * Checked against go build 1.26 (test/checks/detached.test.ts): `*C.char`, `C.size_t`, `C.CString(…)`,
+ * `C.malloc(n)`, `C.NULL`, `C.sizeof_int` build without any preamble; `C.int32_t`, `C.bool`, `C.free`,
+ * `C.max_align_t`, `C.enum_x` and `C.sizeof_struct_x` do not.
+ */
+const BUILTIN_TYPES = new Set([
+  'char', 'schar', 'uchar', 'short', 'ushort', 'int', 'uint', 'long', 'ulong', 'longlong', 'ulonglong', 'float', 'double',
+  'complexfloat', 'complexdouble', 'void', '_Bool', 'size_t', 'ptrdiff_t', 'wchar_t', 'intgo', '_GoString_', '_GoBytes_',
+]);
+const BUILTIN_FUNCS = new Set(['CString', 'CBytes', 'GoString', 'GoStringN', 'GoBytes', 'malloc']);
+
+/** Whether `C.<name>` resolves when the file has no preamble (see BUILTIN_TYPES). */
+export function resolvesWithoutPreamble(name: string, pointerType: boolean): boolean {
+  if (BUILTIN_TYPES.has(name) || BUILTIN_FUNCS.has(name) || name === 'NULL') return true;
+  const sz = /^sizeof_(.+)$/.exec(name);
+  if (sz) return BUILTIN_TYPES.has(sz[1]!) && sz[1] !== 'void';
+  // `struct foo` / `union foo` with no declaration is an incomplete type: a pointer to it builds, a value or a
+  // field access does not (the field is undefined).
+  if (/^(struct|union)_\w+$/.test(name)) return pointerType;
+  return false;
+}
+
+/** The `#cgo` lines of a comment group (comment markers removed), for "these flags are lost". */
+function cgoLinesOf(group: CommentGroupInfo): string[] {
+  const out: string[] = [];
+  for (const c of group.comments) {
+    const body = c.text.startsWith('//') ? c.text.slice(2) : c.text.slice(2, -2);
+    for (const l of body.split('\n')) {
+      const t = l.trim().replace(/^\*\s*/, '');
+      if (/^#cgo\s/.test(t)) out.push(t);
+    }
+  }
+  return out;
+}
+
+/** Whether a comment group holds C text other than `#cgo` lines (includes, declarations, definitions). */
+function hasCText(group: CommentGroupInfo): boolean {
+  for (const c of group.comments) {
+    const body = c.text.startsWith('//') ? c.text.slice(2) : c.text.slice(2, -2);
+    for (const l of body.split('\n')) {
+      const t = l.trim();
+      if (t !== '' && !/^#cgo\s/.test(t)) return true;
+    }
+  }
+  return false;
+}
+
 function detached(
   file: GoFile,
   imp: CgoImport,
   opts: SourceCheckOptions,
-  refName: string | undefined,
-  refRange: Range | undefined,
   out: CgoDiagnostic[],
 ): void {
   const d = imp.detached!;
-  const later = refName
-    ? `so the build fails later with "${couldNotDetermine(opts.goVersion, refName)}" (and the same for every other C name)`
-    : `so any C name used later fails with "${couldNotDetermine(opts.goVersion, '<x>')}"`;
+  // What really happens without this comment: each C name that resolves only through it fails at its first use
+  // (cmd/cgo reports there); #cgo flags in it are silently dropped; names cgo defines itself still resolve.
+  const otherPreambles = file.cImports.filter((i) => i !== imp && i.preamble).map((i) => i.preamble!.text);
+  const mentioned = (n: string) => otherPreambles.some((t) => new RegExp(`\\b${n}\\b`).test(t));
+  const broken: { name: string; range: Range }[] = [];
+  for (const r of file.cRefs) {
+    if (broken.some((b) => b.name === r.name)) continue;
+    const before = opts.text ? textBefore(opts.text, r.range) : '';
+    if (resolvesWithoutPreamble(r.name, r.context === 'type' && /\*\s*$/.test(before)) || mentioned(r.name)) continue;
+    broken.push({ name: r.name, range: r.range });
+  }
+  const lostFlags = cgoLinesOf(d.group);
+  const lostC = hasCText(d.group);
+  const where =
+    d.reason === 'blank-line'
+      ? 'a blank line separates it from import "C"'
+      : `it documents an import group with ${imp.groupSpecCount} specs, and cmd/cgo uses a group's comment only when "C" is its only import`;
+  let consequence: string;
+  if (broken.length > 0) {
+    const names = broken.map((b) => `C.${b.name}`);
+    const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+    consequence = `so ${shown} cannot be resolved and the build fails: "${couldNotDetermine(opts.goVersion, broken[0]!.name)}"`;
+  } else if (lostFlags.length > 0) {
+    consequence = `the build still works, but these #cgo lines are silently ignored: ${lostFlags.join('; ')}`;
+  } else if (lostC) {
+    consequence = 'the build still works (the C names used here are cgo built-ins), but nothing in it is compiled';
+  } else {
+    consequence = 'so it has no effect';
+  }
+  const severity: CgoDiagnostic['severity'] = broken.length > 0 ? 'error' : 'warning';
   const related: NonNullable<CgoDiagnostic['related']> = [
     { file: file.path, range: imp.pathRange, message: 'this import "C" has no preamble' },
   ];
-  if (refName && refRange) {
-    related.push({ file: file.path, range: refRange, message: `cmd/cgo will report "${couldNotDetermine(opts.goVersion, refName)}" here` });
-  }
+  for (const b of broken) related.push({ file: file.path, range: b.range, message: `cmd/cgo will report "${couldNotDetermine(opts.goVersion, b.name)}" here` });
+  const common = { lostFlags, unresolvable: broken.map((b) => b.name), commentRange: d.group.range, pathRange: imp.pathRange };
   if (d.reason === 'blank-line') {
     const blank: Range = d.blankLines ?? {
       start: { line: d.group.range.end.line + 1, character: 0 },
@@ -197,29 +269,39 @@ function detached(
     out.push({
       file: file.path,
       range: d.group.range,
-      severity: 'error',
+      severity,
       code: 'cgo/preamble-detached',
-      message: sep(
-        `this comment is not the cgo preamble: a blank line separates it from import "C", and cmd/cgo only uses a comment that ends on the line directly above it; nothing is reported at the import, ${later}`,
-        'delete the blank line so the comment ends directly above import "C"',
-      ),
-      data: { code: 'cgo/preamble-detached', reason: 'blank-line', blankLines: blank, commentRange: d.group.range, pathRange: imp.pathRange },
+      message: sep(`this comment is not the cgo preamble: ${where}; ${consequence}`, 'delete the blank line so the comment ends directly above import "C"'),
+      data: { code: 'cgo/preamble-detached', reason: 'blank-line', blankLines: blank, ...common },
       related,
     });
   } else {
     out.push({
       file: file.path,
       range: d.group.range,
-      severity: 'error',
+      severity,
       code: 'cgo/preamble-detached',
       message: sep(
-        `this comment is not the cgo preamble: it documents an import group with ${imp.groupSpecCount} specs, and cmd/cgo only uses the group's comment when "C" is its only import; ${later}`,
+        `this comment is not the cgo preamble: ${where}; ${consequence}`,
         'move the comment directly above "C" inside the parentheses, or put `import "C"` in its own import declaration right below the comment',
       ),
-      data: { code: 'cgo/preamble-detached', reason: 'group-doc', commentRange: d.group.range, pathRange: imp.pathRange, specRange: imp.specRange },
+      data: { code: 'cgo/preamble-detached', reason: 'group-doc', specRange: imp.specRange, ...common },
       related,
     });
   }
+}
+
+/** The text of the line of `r` before its start (to see a `*` in front of `C.struct_x`). */
+function textBefore(text: string, r: Range): string {
+  let line = 0;
+  let i = 0;
+  while (line < r.start.line) {
+    const nl = text.indexOf('\n', i);
+    if (nl < 0) return '';
+    i = nl + 1;
+    line++;
+  }
+  return text.slice(i, i + r.start.character);
 }
 
 function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void {

@@ -29,8 +29,9 @@ import { isCgoCandidate } from './workspace.js';
 import { FileStore, type FileChange } from './session.js';
 import { annotateForeign, assemblePackage, flagsOf, foreignFlags, type FileContribution, type PackageFlags } from './package.js';
 import { CompileService, preambleJob, reposition, type PkgConfigResult } from './compileservice.js';
-import { fixAll, fixesFor, type EnvChange, type Fix } from './fixes.js';
+import { fixAll, fixesFor, trustedDiagnostics, type EnvChange, type Fix } from './fixes.js';
 import { evaluateTargets, parseTargets, type TargetVerdict } from './targets.js';
+import { applyCgoOff } from './cgooff.js';
 import { run } from '../util/proc.js';
 
 export interface EngineOptions {
@@ -517,6 +518,20 @@ export class Engine {
       const at = prep.file.cImports[0]!.pathRange;
       diagnostics.push(...found.map((d) => ({ ...d, range: at })));
     }
+    // ---- cgo off: can the package still build without its cgo files? (engine/cgooff.ts, issue 11 item 2) ----
+    if (prep.file.importsC && !prep.ctx.cgoEnabled) {
+      const loadPackage = async (dir: string) => {
+        const out: { file: GoFile; text: string }[] = [];
+        for (const f of this.files.packageFiles(dir)) {
+          const text = await this.getText(f);
+          const file = text === null ? null : await this.model(f, text);
+          if (file && text !== null) out.push({ file, text });
+        }
+        return out;
+      };
+      await applyCgoOff(diagnostics, { file: prep.file, text: prep.text, ctx: prep.ctx, ...(tc.cgo.rule ? { rule: tc.cgo.rule } : {}), refresh: opts.compile === 'run' || !!opts.libraries, loadPackage });
+    }
+    // ---- end cgo off ----
     return { file: abs, diagnostics: dedupe(diagnostics), importsC: prep.file.importsC, compileStale, ...(dependents ? { dependents } : {}) };
   }
 
@@ -636,7 +651,7 @@ export class Engine {
   // ---- fixes ----------------------------------------------------------------------------------------------
 
   /** Fixes for the given diagnostics of a file (those the client sent back with a code-action request). */
-  async fixes(file: string, diagnostics: CgoDiagnostic[], opts: { canCreateFiles: boolean; fixAll: boolean }): Promise<Fix[]> {
+  async fixes(file: string, diagnostics: CgoDiagnostic[], opts: { canCreateFiles: boolean; fixAll: boolean; workspaceFolders?: string[] }): Promise<Fix[]> {
     const abs = path.resolve(file);
     const text = await this.getText(abs);
     if (text === null || (!abs.endsWith('.go') && path.basename(abs) !== 'go.mod')) return [];
@@ -644,9 +659,12 @@ export class Engine {
     const model = abs.endsWith('.go') ? await this.model(abs, text) : emptyModel(abs, false);
     if (!model) return [];
     const toolchain = await this.toolchain(abs).catch(() => null);
-    const ctx = { file: model, text, toolchain, canCreateFiles: opts.canCreateFiles };
+    const ctx = { file: model, text, toolchain, canCreateFiles: opts.canCreateFiles, ...(opts.workspaceFolders ? { workspaceFolders: opts.workspaceFolders } : {}) };
     const out: Fix[] = [];
-    for (const d of diagnostics) out.push(...(await fixesFor({ ...d, file: abs }, ctx)));
+    // The client's copy of a diagnostic (its data above all) is not trusted: each fix is derived from the
+    // server's own diagnostic with the same code and range (issue 12 item 11); unknown ones get no fix.
+    const own = diagnostics.length > 0 ? (await this.analyze(abs, { compile: 'cached' })).diagnostics : [];
+    for (const d of trustedDiagnostics(diagnostics, own)) out.push(...(await fixesFor({ ...d, file: abs }, ctx)));
     if (opts.fixAll) {
       const all = await this.analyze(abs, { compile: 'cached' });
       const f = await fixAll(all.diagnostics, ctx);

@@ -9,6 +9,7 @@ import { comparePositions } from '../core/types.js';
 import { LineIndex } from '../core/text.js';
 import type { GoFile, Preamble } from '../gomodel/types.js';
 import { getGoParser } from '../gomodel/parser.js';
+import * as jsonc from 'jsonc-parser';
 import type { ToolchainModel } from '../toolchain/types.js';
 
 export interface EnvChange {
@@ -111,6 +112,21 @@ export interface FixContext {
   toolchain: ToolchainModel | null;
   /** Whether the client can create files through a WorkspaceEdit. */
   canCreateFiles: boolean;
+  /** The editor's workspace folders (where `.vscode/settings.json` is read), when known. */
+  workspaceFolders?: string[];
+}
+
+/**
+ * The server's own diagnostics matching those a client sent back (same code and range): fixes are computed from
+ * these, never from the client's `data`, so a forged payload cannot choose a `go env` key or a file to create.
+ */
+export function trustedDiagnostics(fromClient: CgoDiagnostic[], own: CgoDiagnostic[]): CgoDiagnostic[] {
+  const out: CgoDiagnostic[] = [];
+  for (const c of fromClient) {
+    const m = own.find((o) => o.code === c.code && comparePositions(o.range.start, c.range.start) === 0 && comparePositions(o.range.end, c.range.end) === 0);
+    if (m && !out.includes(m)) out.push(m);
+  }
+  return out;
 }
 
 /** Fixes for one diagnostic. */
@@ -188,17 +204,31 @@ export async function fixesFor(d: CgoDiagnostic, ctx: FixContext): Promise<Fix[]
       const exp = file.exports.find((e) => comparePositions(e.range.start, d.range.start) <= 0 && comparePositions(d.range.start, e.range.end) <= 0) ?? file.exports.find((e) => e.func && e.name !== e.func.name);
       if (!exp?.func) break;
       const fnName = exp.func.name;
+      // Exporting a name that C already defines (a static inline helper, a .c file) fails: "redefinition of 'x'"
+      // or "multiple definition of `x'". Such a fix is not offered.
+      const collides = (n: string) => cSymbolDefined(file, n);
+      // A valid //export makes cmd/cgo compile the preamble twice: while it still has external definitions (their
+      // own cgo/export-preamble-definition diagnostics), fixing the name only moves the failure to the link
+      // ("multiple definition"), so nothing is offered until those are fixed.
+      if ((file.preambleDecls ?? []).some((x) => x.externalDefinition)) break;
       if (exp.name === '') {
-        fixes.push(edit(`Export it as ${fnName}`, [{ range: { start: exp.nameRange.start, end: exp.nameRange.end }, newText: (lines.lineText(exp.range.start.line).endsWith(' ') ? '' : ' ') + fnName }], { preferred: true, safe: true }));
+        if (!collides(fnName)) fixes.push(edit(`Export it as ${fnName}`, [{ range: { start: exp.nameRange.start, end: exp.nameRange.end }, newText: (lines.lineText(exp.range.start.line).endsWith(' ') ? '' : ' ') + fnName }], { preferred: true, safe: true }));
       } else {
-        fixes.push(edit(`Change the comment to //export ${fnName}`, [{ range: exp.nameRange, newText: fnName }], { preferred: true, safe: true }));
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(exp.name)) {
+        if (!collides(fnName)) fixes.push(edit(`Change the comment to //export ${fnName}`, [{ range: exp.nameRange, newText: fnName }], { preferred: true, safe: true }));
+        // Renaming the Go function breaks its Go callers: offered only when nothing else in the package names it.
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(exp.name) && !collides(exp.name) && !exp.func.receiver && !goNameUsedElsewhere(file, ctx.text, fnName, exp.func.nameRange) && !goNameUsedElsewhere(file, ctx.text, exp.name, null)) {
           fixes.push(edit(`Rename the function to ${exp.name}`, [{ range: exp.func.nameRange, newText: exp.name }]));
         }
       }
       break;
     }
     case 'cgo/export-ignored': {
+      const exp = file.exports.find((e) => comparePositions(e.range.start, d.range.start) <= 0 && comparePositions(d.range.start, e.range.end) <= 0);
+      const exportedName = exp?.func?.name ?? exp?.name;
+      // The fix makes cgo export the function: not offered when that breaks the build (the C name exists, the
+      // name is not the function's, or the preamble has definitions that would then be compiled twice).
+      if (!exp || !exportedName || cSymbolDefined(file, exportedName) || (exp.func && exp.name !== exp.func.name)) break;
+      if (!file.exports.some((e) => e.ignored === undefined && e.func) && (file.preambleDecls ?? []).some((x) => x.externalDefinition)) break;
       const replacement = data['replacement'] as string | undefined;
       const commentRange = data['commentRange'] as Range | undefined;
       if (replacement && commentRange) {
@@ -216,7 +246,10 @@ export async function fixesFor(d: CgoDiagnostic, ctx: FixContext): Promise<Fix[]
       const def = data['definitionRange'] as Range | undefined;
       const kind = data['kind'] as string | undefined;
       const start = def?.start ?? d.range.start;
-      if (kind === 'function' || kind === undefined) {
+      const name = data['name'] as string | undefined;
+      // `static` hides the function from other C files of the package (and other preambles): offered only when
+      // none of them names it, else their link fails with "undefined reference".
+      if ((kind === 'function' || kind === undefined) && name && !mentionedInOtherSources(file.path, name)) {
         fixes.push(edit('Make the definition static inline (each C file then gets its own copy)', [{ range: { start, end: start }, newText: 'static inline ' }], { preferred: true }));
       }
       if (ctx.canCreateFiles) {
@@ -371,14 +404,25 @@ function moveDefinitionFix(d: CgoDiagnostic, ctx: FixContext, lines: LineIndex):
   const r = data['definitionRange'] as Range | undefined;
   const name = data['name'] as string | undefined;
   const kind = (data['kind'] as string | undefined) ?? 'function';
-  if (!r || !name) return null;
+  if (!r || !name || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return null;
   const p = preambleAt(ctx.file, r.start.line);
   if (!p) return null;
   const defText = preambleText(p, r);
   const declaration = declarationOf(defText, kind);
   if (!declaration) return null;
   const includes = p.lines.filter((l) => /^\s*#\s*include\b/.test(l.text)).map((l) => l.text.trim());
-  const target = path.join(path.dirname(ctx.file.path), `${path.basename(ctx.file.path, '.go')}_${name}.c`);
+  // The new file gets only the #include lines: a definition that uses anything else of the preamble (a global,
+  // a macro, a type, another function) would not compile there ("'counter' undeclared"), so it is not moved.
+  const rest = p.lines
+    .filter((l) => l.goLine < r.start.line || l.goLine > r.end.line)
+    .filter((l) => !/^\s*#\s*include\b/.test(l.text) && !/^\s*#cgo\s/.test(l.text))
+    .map((l) => l.text)
+    .join('\n');
+  const own = new Set([name, ...(defText.match(/\b[A-Za-z_]\w*\b/g) ?? [])]);
+  for (const id of own) if (id !== name && new RegExp(`\\b${id}\\b`).test(rest)) return null;
+  const dir = path.dirname(ctx.file.path);
+  const target = path.join(dir, `${path.basename(ctx.file.path, '.go')}_${name}.c`);
+  if (path.dirname(target) !== dir || fs.existsSync(target)) return null;
   const startLine = r.start.line;
   const endLine = r.end.line;
   return {
@@ -393,6 +437,60 @@ function moveDefinitionFix(d: CgoDiagnostic, ctx: FixContext, lines: LineIndex):
     ],
     create: [{ file: target, text: `${includes.join('\n')}${includes.length ? '\n\n' : ''}${defText.trim()}\n` }],
   };
+}
+
+/** C sources of the package directory other than `goFile` (other .go files' preambles, .c/.h/.cc files). */
+function otherSources(goFile: string): { file: string; text: string }[] {
+  const dir = path.dirname(goFile);
+  const out: { file: string; text: string }[] = [];
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    const f = path.join(dir, n);
+    if (f === goFile || !/\.(go|c|h|cc|cpp|cxx|hh|hpp|m|s|S)$/.test(n) || n.endsWith('_test.go')) continue;
+    try {
+      const st = fs.statSync(f);
+      if (!st.isFile() || st.size > 4 * 1024 * 1024) continue;
+      out.push({ file: f, text: fs.readFileSync(f, 'utf8') });
+    } catch {
+      /* unreadable: ignored */
+    }
+  }
+  return out;
+}
+
+/** Whether another C source of the package (or another preamble) names `name`. */
+function mentionedInOtherSources(goFile: string, name: string): boolean {
+  const re = new RegExp(`\\b${name}\\b`);
+  return otherSources(goFile).some((s) => (s.file.endsWith('.go') ? /import\s*(\(\s*)?"C"/.test(s.text) && re.test(s.text) : re.test(s.text)));
+}
+
+/** Whether C already has a symbol `name` that an //export of the same name would clash with. */
+function cSymbolDefined(file: GoFile, name: string): boolean {
+  // A definition collides; a matching prototype (declaring the exported function for C callers) does not.
+  if ((file.preambleDecls ?? []).some((x) => x.name === name && (x.definition || x.kind === 'variable' || x.storage === 'static'))) return true;
+  const def = new RegExp(`\\b${name}\\s*\\([^;]*\\)\\s*\\{`);
+  for (const imp of file.cImports) if (imp.preamble && def.test(imp.preamble.text)) return true;
+  return otherSources(file.path).some((s) => !s.file.endsWith('.go') && def.test(s.text));
+}
+
+/** Whether Go code of the package other than `except` (a declaration) names `name`. */
+function goNameUsedElsewhere(file: GoFile, text: string, name: string, except: Range | null): boolean {
+  const re = new RegExp(`\\b${name}\\b`, 'g');
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    for (const m of lines[i]!.matchAll(re)) {
+      if (except && i === except.start.line && m.index === except.start.character) continue;
+      const before = lines[i]!.slice(0, m.index);
+      if (/^\s*\/\//.test(before) || before.includes('//')) continue; // comments (the //export line itself)
+      return true;
+    }
+  }
+  return otherSources(file.path).some((s) => s.file.endsWith('.go') && new RegExp(`\\b${name}\\b`).test(s.text));
 }
 
 /** Environment fixes: `go env -w/-u`, and install commands to show. */
@@ -412,13 +510,18 @@ function envFixes(d: CgoDiagnostic, ctx: FixContext): Fix[] {
     case 'cgo/flag-not-allowed': {
       const envVar = data['envVar'] as string | undefined;
       const re = data['allowRegexp'] as string | undefined; // already combined with an existing value
-      if (envVar && re) {
+      // Only the allow-list variables; anything else in data is not an action this diagnostic can ask for.
+      // A flag that loads code from a file that does not exist (`-fplugin=evil.so`) fails the build once allowed:
+      // allowing it is not offered.
+      const flag = data['flag'] ?? data['arg'];
+      const missingFile = loadsCode(flag) && !codeFileExists(String(flag), path.dirname(ctx.file.path));
+      if (envVar && re && /^CGO_(CFLAGS|CPPFLAGS|CXXFLAGS|FFLAGS|LDFLAGS)_ALLOW$/.test(envVar) && !missingFile) {
         const fromOsEnv = tc?.values[envVar]?.source === 'process-env';
         out.push(
           goEnvW(
             envVar,
             re,
-            `Allow this flag: go env -w ${envVar}='${re}' (only if you trust this code)${fromOsEnv ? ` — note ${envVar} is also set in the environment, which wins over go env -w` : ''}`,
+            `Allow this flag: go env -w ${envVar}='${re}' (${trustNote(flag)})${fromOsEnv ? ` — note ${envVar} is also set in the environment, which wins over go env -w` : ''}`,
           ),
         );
       }
@@ -471,7 +574,7 @@ function envFixes(d: CgoDiagnostic, ctx: FixContext): Fix[] {
   if (install) out.push(showInstall(install, d));
   // Every environment change can also be kept in the project instead of the user's GOENV file.
   const envChanges = out.filter((f) => f.env && f.env.value !== null).map((f) => f.env!);
-  if (envChanges.length > 0) out.push(...snippetFixes(d, envChanges[0]!, folder, ctx.canCreateFiles));
+  if (envChanges.length > 0) out.push(...snippetFixes(d, envChanges[0]!, folder, ctx));
   return out;
 }
 
@@ -537,10 +640,73 @@ export function installCompilerCommand(goos: string, goarch: string, os: OsInfo 
   return null;
 }
 
+/** Flags that make the compiler or linker load and run code chosen by the flag's value. */
+export function loadsCode(flag: unknown): boolean {
+  return typeof flag === 'string' && /^(-fplugin\b|-fplugin-arg|-Xclang$|-load$|-B|--?specs|-wrapper|-Wl,.*-?-plugin|--?plugin|-fuse-ld=\/|--?ld-path)/.test(flag);
+}
+
+/** Whether the file or directory a code-loading flag names exists (relative names: from the package directory). */
+function codeFileExists(flag: string, dir: string): boolean {
+  const m = /^(?:-fplugin=|-B|--?specs=|-wrapper,?|-fuse-ld=|--?ld-path=|-Wl,-?-plugin[=,]|--?plugin[=,]?)(.+)$/.exec(flag);
+  if (!m) return true; // e.g. -Xclang: its argument is the next flag, nothing to look at here
+  const target = m[1]!.split(',')[0]!;
+  if (!/[\\/.]/.test(target) && flag.startsWith('-fuse-ld=')) return true;
+  try {
+    fs.statSync(path.resolve(dir, target));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The warning every variant of a trust-changing action carries. */
+function trustNote(flag: unknown): string {
+  return loadsCode(flag) ? `${String(flag)} makes the compiler load and run code: only if you trust this code` : 'only if you trust this code';
+}
+
+/** The workspace folder containing `dir` (the innermost), where VS Code reads `.vscode/settings.json`. */
+function workspaceFolderOf(dir: string, folders: string[] | undefined): string {
+  let best: string | null = null;
+  for (const f of folders ?? []) {
+    const rel = path.relative(f, dir);
+    if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) if (!best || f.length > best.length) best = f;
+  }
+  return best ?? dir;
+}
+
+/** Edits an existing JSONC settings.json in place (comments and trailing commas kept), or null if it cannot. */
+function settingsEdit(file: string, key: string, value: string): TextEdit[] | null {
+  let text: string;
+  try {
+    const st = fs.lstatSync(file);
+    if (!st.isFile() || st.size > 1024 * 1024) return null;
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const errors: jsonc.ParseError[] = [];
+  const tree = jsonc.parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (text.trim() !== '' && (!tree || tree.type !== 'object' || errors.length > 0)) return null;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const indent = /^([ \t]+)"/m.exec(text)?.[1] ?? '  ';
+  const formattingOptions = { insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol };
+  let next = text.trim() === '' ? '{}' : text;
+  for (const p of [['cgo.env', key], ['go.toolsEnvVars', key], ['gopls', 'env', key]]) {
+    next = jsonc.applyEdits(next, jsonc.modify(next, p, value, { formattingOptions }));
+  }
+  if (next === text) return [];
+  const lines = new LineIndex(text);
+  return [{ range: { start: { line: 0, character: 0 }, end: lines.positionAt(text.length) }, newText: next }];
+}
+
 /** Keep an environment change in the project: a direnv `.envrc` / `cgo-env.ps1`, or editor settings. */
-function snippetFixes(d: CgoDiagnostic, change: EnvChange, folder: string, canCreateFiles: boolean): Fix[] {
+function snippetFixes(d: CgoDiagnostic, change: EnvChange, folder: string, ctx: FixContext): Fix[] {
   const out: Fix[] = [];
+  const data = (d.data ?? {}) as Record<string, unknown>;
   const value = change.value ?? '';
+  // Every variant of an allow-list change loads what the repository asks for: each says so.
+  const flag = data['flag'] ?? data['arg'];
+  const trust = /_ALLOW$/.test(change.key) ? ` (${trustNote(flag)})` : '';
   const sq = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
   const snippets = {
     sh: `export ${change.key}=${sq(value)}`,
@@ -549,20 +715,26 @@ function snippetFixes(d: CgoDiagnostic, change: EnvChange, folder: string, canCr
     cmd: `set "${change.key}=${value}"`,
   };
   const envrc = path.join(folder, process.platform === 'win32' ? 'cgo-env.ps1' : '.envrc');
-  if (canCreateFiles && !fs.existsSync(envrc)) {
+  if (ctx.canCreateFiles && !fs.existsSync(envrc)) {
     const text = process.platform === 'win32' ? `# cgo settings for this project (dot-source: . .\\cgo-env.ps1)\n${snippets.ps1}\n` : `# cgo settings for this project (direnv: run \`direnv allow\`)\n${snippets.sh}\n`;
-    out.push({ title: `Set ${change.key} for this project only: create ${path.basename(envrc)}`, kind: 'quickfix', diagnostic: d, create: [{ file: envrc, text }] });
+    out.push({ title: `Set ${change.key} for this project only: create ${path.basename(envrc)}${trust}`, kind: 'quickfix', diagnostic: d, create: [{ file: envrc, text }] });
   }
-  const vscodeSettings = path.join(folder, '.vscode', 'settings.json');
-  if (canCreateFiles && !fs.existsSync(vscodeSettings)) {
+  // VS Code reads .vscode/settings.json of the workspace folder, not of a module below it.
+  const vscodeSettings = path.join(workspaceFolderOf(folder, ctx.workspaceFolders), '.vscode', 'settings.json');
+  const title = `Set ${change.key} in .vscode/settings.json (cgo-ls, the Go extension and gopls)${trust}`;
+  if (fs.existsSync(vscodeSettings)) {
+    const edits = settingsEdit(vscodeSettings, change.key, value);
+    if (edits && edits.length > 0) out.push({ title, kind: 'quickfix', diagnostic: d, edits: [{ file: vscodeSettings, edits }] });
+  } else if (ctx.canCreateFiles) {
     const json = { 'cgo.env': { [change.key]: value }, 'go.toolsEnvVars': { [change.key]: value }, 'gopls': { env: { [change.key]: value } } };
-    out.push({ title: `Set ${change.key} in .vscode/settings.json (cgo-ls, the Go extension and gopls)`, kind: 'quickfix', diagnostic: d, create: [{ file: vscodeSettings, text: JSON.stringify(json, null, 2) + '\n' }] });
+    out.push({ title, kind: 'quickfix', diagnostic: d, create: [{ file: vscodeSettings, text: JSON.stringify(json, null, 2) + '\n' }] });
   }
   out.push({
-    title: `Show how to set ${change.key} in your shell or editor`,
+    title: `Show how to set ${change.key} in your shell or editor${trust}`,
     kind: 'quickfix',
     diagnostic: d,
     show: [
+      ...(trust ? [`Only if you trust this code: ${trustNote(flag)}.`] : []),
       `${change.key}=${value}`,
       `bash/zsh:   ${snippets.sh}`,
       `fish:       ${snippets.fish}`,
@@ -601,16 +773,16 @@ export const FIX_DOCS: Record<string, string[]> = {
   'cgo/preamble-detached': ['Remove the blank line between the preamble and `import "C"` (preferred, in fix-all)', 'For a comment on an import group: move "C" into its own `import "C"` below the comment'],
   'cgo/preamble-split': ['Join the comment groups with `//` lines so the lost `#cgo`/`#include` lines reach cgo (in fix-all)'],
   'cgo/renamed-import': ['Use plain `import "C"` and rewrite `c.X` as `C.X` (in fix-all)'],
-  'cgo/export-name': ['Change the comment to `//export <FuncName>` (preferred)', 'Rename the function to the exported name'],
-  'cgo/export-ignored': ['Write `// export X` as `//export X` (in fix-all)', 'Remove the blank line between `//export` and the function'],
-  'cgo/export-preamble-definition': ['Make the function definition `static inline` (preferred)', 'Move the definition to a new `.c` file and keep only its declaration in the preamble'],
+  'cgo/export-name': ['Change the comment to `//export <FuncName>` (preferred)', 'Rename the function to the exported name (only when no other Go code names the function)', 'Neither is offered when C already defines a symbol of that name (a static inline helper, a .c file): the build would fail with "redefinition" / "multiple definition"; nor while the preamble has definitions that a valid //export would compile twice (fix cgo/export-preamble-definition first)'],
+  'cgo/export-ignored': ['Write `// export X` as `//export X` (in fix-all)', 'Remove the blank line between `//export` and the function', 'Not offered when exporting would break the build: C already defines the name, or the preamble has definitions that an //export would compile twice'],
+  'cgo/export-preamble-definition': ['Make the function definition `static inline` (preferred; not offered when another C file or preamble of the package names it: its link would fail)', 'Move the definition to a new `.c` file and keep only its declaration in the preamble (only when the definition uses nothing else of the preamble but its #includes)'],
   'cgo/condition-spacing': ['Rewrite the condition without spaces (`linux&&arm64`, preferred) or as `linux,arm64`'],
   'cgo/condition-invalid': ['Rewrite `goos/goarch` as `goos,goarch`'],
   'cgo/directive-verb': ['Change the verb to the suggested one (in fix-all)'],
   'cgo/unsafe-argument': ['For a quoted `-DNAME=\\"v\\"`: replace the flag by `#define NAME "v"` in the preamble (in fix-all)'],
   'cgo/unresolved-name': ['Add the `#include` of the header that declares a well-known symbol (in fix-all)', 'Correct a misspelt name to the suggestion (e.g. `C.Cstring` → `C.CString`)'],
   'cgo/c-warning': ['Add the `#include` for an implicitly declared well-known function'],
-  'cgo/flag-not-allowed': ['Run `go env -w CGO_<VERB>_ALLOW=<regexp matching exactly this flag>` (only when picked)', 'Create `.envrc` / `cgo-env.ps1` or `.vscode/settings.json` with that variable', 'Show the variable for bash/zsh, fish, PowerShell, cmd, Neovim, Helix and VS Code'],
+  'cgo/flag-not-allowed': ['Run `go env -w CGO_<VERB>_ALLOW=<regexp matching exactly this flag>` (only when picked)', 'Create `.envrc` / `cgo-env.ps1`, or set the variable in the workspace folder\'s `.vscode/settings.json` (an existing JSONC file is edited in place, comments kept)', 'Show the variable for bash/zsh, fish, PowerShell, cmd, Neovim, Helix and VS Code', 'Every variant says "only if you trust this code" (and, for a flag that loads code such as `-fplugin=`, that it does); none is offered when that flag names a file that does not exist'],
   'cgo/cc-not-found': ['Run `go env -u CC` when CC comes from the GOENV file', 'Show the command that installs a C compiler for this OS'],
   'cgo/cc-wrong-target': ['Run `go env -w CC=<cross compiler>` (e.g. `x86_64-w64-mingw32-gcc`)', 'Project-local `.envrc` / `.vscode/settings.json` with CC', 'Show the install command for the cross compiler'],
   'cgo/msvc-compiler': ['Run `go env -w CC=<MinGW-w64 compiler>`', 'Show the install command for MinGW-w64'],

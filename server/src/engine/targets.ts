@@ -10,6 +10,7 @@ import type { ToolchainModel } from '../toolchain/types.js';
 import { cgoSupported, mingwCCFor, tripleToGo } from '../toolchain/compiler.js';
 import { lookPath, nodePlatform } from '../toolchain/platform.js';
 import { NEWEST_KNOWN } from '../core/goversion.js';
+import { describeBuild, packageBuild } from './cgooff.js';
 
 export interface Target {
   goos: string;
@@ -122,8 +123,25 @@ function looksLikeStub(text: string): boolean {
 }
 
 /**
- * Evaluates one package directory for each target. `models` are the parsed non-test .go files of the package
- * (the caller parses them so the engine's cache is used).
+ * How the go command decides CGO_ENABLED for `GOOS=<t> GOARCH=<a> go build` in this environment: an explicit 0/1
+ * (environment, GOENV file, go.env) wins; else the host target keeps the current decision and a cross target
+ * defaults to 0 (cgo-rules.md §4.1).
+ */
+function effectiveCgo(tc: ToolchainModel, t: Target): { enabled: boolean; why: string } {
+  const v = tc.values['CGO_ENABLED'];
+  if (!cgoSupported(t.goos, t.goarch)) return { enabled: false, why: `cgo is not supported on ${t.goos}/${t.goarch}` };
+  if (v && v.source !== 'default' && v.source !== 'computed' && (v.value === '0' || v.value === '1')) {
+    return { enabled: v.value === '1', why: `CGO_ENABLED=${v.value} is set explicitly` };
+  }
+  if (t.goos === tc.hostGoos && t.goarch === tc.hostGoarch) return { enabled: tc.cgo.enabled, why: tc.cgo.enabled ? 'cgo is on' : `CGO_ENABLED=0 (${tc.cgo.reason})` };
+  return { enabled: false, why: 'cross-compiling, so CGO_ENABLED defaults to 0' };
+}
+
+/**
+ * Evaluates one package directory for each target: the verdict is what `GOOS=<t> GOARCH=<a> go build` does in this
+ * environment (package-load errors, undefined names, the C compiler for the target), plus what the other cgo
+ * setting would do. `models` are the parsed non-test .go files of the package (the caller parses them so the
+ * engine's cache is used).
  */
 export async function evaluateTargets(dir: string, models: { file: GoFile; text: string }[], tc: ToolchainModel, targets: Target[]): Promise<TargetVerdict[]> {
   const out: TargetVerdict[] = [];
@@ -144,24 +162,45 @@ export async function evaluateTargets(dir: string, models: { file: GoFile; text:
         for (const d of directives) if (d.applies && d.conditions.length > 0) conditional.push({ file: path.basename(file.path), line: d.range.start.line + 1, text: d.orig });
       }
     }
-    const nocgoFiles = models.filter(({ file }) => isFileIncluded(file, off).included);
+    const onBuild = await packageBuild(dir, models, on);
+    const offBuild = await packageBuild(dir, models, off);
+    const fallbacks = models.filter(({ file }) => isFileIncluded(file, off).included && (/!\s*cgo\b/.test(file.build.goBuild?.expr ?? '') || file.build.plusBuild.some((p) => /!cgo\b/.test(p.expr))));
     let nocgo: TargetVerdict['nocgo'];
-    if (cgoFiles.length === 0) nocgo = { verdict: 'no-cgo-needed', detail: 'no cgo files for this target' };
-    else if (nocgoFiles.length === 0) nocgo = { verdict: 'excluded-all', detail: `CGO_ENABLED=0 fails: "build constraints exclude all Go files in ${dir}"` };
-    else {
-      const fallbacks = nocgoFiles.filter(({ file }) => /!\s*cgo\b/.test(file.build.goBuild?.expr ?? '') || file.build.plusBuild.some((p) => /!cgo\b/.test(p.expr)));
-      if (fallbacks.length === 0) nocgo = { verdict: 'undefined-symbols', detail: `CGO_ENABLED=0 drops ${cgoFiles.join(', ')}; with no //go:build !cgo fallback, what they define becomes undefined` };
-      else if (fallbacks.some(({ text }) => looksLikeStub(text)))
-        nocgo = { verdict: 'stub', detail: `CGO_ENABLED=0 builds with ${fallbacks.map((f) => path.basename(f.file.path)).join(', ')}, a stub that fails at run time` };
-      else nocgo = { verdict: 'fallback', detail: `CGO_ENABLED=0 builds with the pure-Go fallback ${fallbacks.map((f) => path.basename(f.file.path)).join(', ')}` };
-    }
+    if (offBuild.loadError) nocgo = { verdict: 'excluded-all', detail: `CGO_ENABLED=0 fails: "${offBuild.loadError.message}"` };
+    else if (cgoFiles.length === 0 && offBuild.builds) nocgo = { verdict: 'no-cgo-needed', detail: 'no cgo files for this target' };
+    else if (offBuild.builds && fallbacks.some(({ text }) => looksLikeStub(text)))
+      nocgo = { verdict: 'stub', detail: `CGO_ENABLED=0 builds with ${fallbacks.map((f) => path.basename(f.file.path)).join(', ')}, a stub that fails at run time` };
+    else if (!offBuild.builds || offBuild.exportsLost.length > 0)
+      nocgo = { verdict: 'undefined-symbols', detail: `CGO_ENABLED=0 drops ${cgoFiles.join(', ') || offBuild.excluded.join(', ')}: ${describeBuild(offBuild)}` };
+    else
+      nocgo = {
+        verdict: 'fallback',
+        detail: fallbacks.length > 0 ? `CGO_ENABLED=0 builds with the pure-Go fallback ${fallbacks.map((f) => path.basename(f.file.path)).join(', ')}` : `CGO_ENABLED=0 builds without ${cgoFiles.join(', ')} (nothing else uses what ${cgoFiles.length > 1 ? 'they define' : 'it defines'})`,
+      };
     const compiler: CompilerForTarget = supported && cgoFiles.length > 0 ? await compilerFor(tc, t) : { argv: [], path: null, note: supported ? 'no cgo files' : 'cgo is not supported on this platform', ok: supported };
-    const ok = cgoFiles.length === 0 || (supported && compiler.ok) || nocgo.verdict === 'fallback';
-    const parts = [
-      !supported ? `cgo unsupported on ${name}` : cgoFiles.length === 0 ? 'no cgo files' : `cgo: ${cgoFiles.length} file(s), compiler ${compiler.ok ? '✓ ' : '✗ '}${compiler.note}`,
-      nocgo.verdict === 'no-cgo-needed' ? '' : nocgo.detail,
-    ].filter(Boolean);
-    out.push({ target: name, goos: t.goos, goarch: t.goarch, cgoSupported: supported, cgoFiles, conditionalDirectives: conditional, compiler, nocgo, summary: parts.join('; '), ok });
+    const eff = effectiveCgo(tc, t);
+    // What cgo on would do: a load error or undefined names for this target, else the compiler decides.
+    const onOk = onBuild.loadError === null && onBuild.builds && (cgoFiles.length === 0 || (supported && compiler.ok));
+    const offOk = nocgo.verdict === 'fallback' || nocgo.verdict === 'no-cgo-needed';
+    const ok = eff.enabled ? onOk : offOk;
+    const cgoPart = !supported
+      ? `cgo unsupported on ${name}`
+      : onBuild.loadError
+        ? `with cgo: "${onBuild.loadError.message}"`
+        : cgoFiles.length === 0
+          ? onBuild.builds ? 'no cgo files' : `with cgo: ${describeBuild(onBuild)}`
+          : `cgo: ${cgoFiles.length} file(s), compiler ${compiler.ok ? '✓ ' : '✗ '}${compiler.note}${onBuild.builds ? '' : `; ${describeBuild(onBuild)}`}`;
+    const parts: string[] = [];
+    if (eff.enabled) {
+      parts.push(cgoPart);
+      if (!onOk && nocgo.verdict !== 'no-cgo-needed') parts.push(nocgo.detail);
+    } else {
+      // go build runs with cgo off for this target: that result first, then what turning cgo on would do.
+      if (cgoFiles.length > 0 || !offBuild.builds || offBuild.loadError) parts.push(`go build uses CGO_ENABLED=0 (${eff.why})`, nocgo.detail);
+      else parts.push(cgoFiles.length === 0 && supported ? 'no cgo files' : cgoPart);
+      if (!ok && supported && cgoFiles.length > 0) parts.push(onOk ? `with CGO_ENABLED=1${compiler.path && compiler.argv[0] ? ` CC=${compiler.argv.join(' ')}` : ''} it builds` : cgoPart);
+    }
+    out.push({ target: name, goos: t.goos, goarch: t.goarch, cgoSupported: supported, cgoFiles, conditionalDirectives: conditional, compiler, nocgo, summary: parts.filter(Boolean).join('; '), ok });
   }
   return out;
 }

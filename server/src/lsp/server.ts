@@ -475,6 +475,18 @@ export function startServer(connection: Connection): void {
     void connection.sendNotification(ShowMessageNotification.type, { type, message });
   }
 
+  /** Environment changes offered in code actions (the only ones cgo.applyEnvFix runs); bounded, oldest dropped. */
+  const offeredEnv = new Set<string>();
+  function envChangeKey(c: EnvChange): string {
+    return JSON.stringify([c.key, c.value, path.resolve(c.folder)]);
+  }
+  function offerEnvChange(c: EnvChange): void {
+    const k = envChangeKey(c);
+    offeredEnv.delete(k);
+    offeredEnv.add(k);
+    if (offeredEnv.size > 256) offeredEnv.delete(offeredEnv.values().next().value!);
+  }
+
   function toWorkspaceEdit(f: Fix): WorkspaceEdit | undefined {
     if (!f.edits && !f.create) return undefined;
     const canDocChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
@@ -482,7 +494,9 @@ export function startServer(connection: Connection): void {
       const documentChanges: NonNullable<WorkspaceEdit['documentChanges']> = [];
       for (const c of f.create) {
         const uri = pathToUri(c.file);
-        documentChanges.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: true } });
+        // Neither overwrite nor ignoreIfExists: if the file appeared since the action was offered, the client fails
+        // the whole edit instead of inserting a second copy (a second JSON object) at the top of the user's file.
+        documentChanges.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } });
         documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: c.text }] });
       }
       for (const e of f.edits ?? []) {
@@ -521,7 +535,7 @@ export function startServer(connection: Connection): void {
         data: (d.data as CgoDiagnostic['data']) ?? { code: String(d.code) },
       }));
       const canCreateFiles = caps.workspace?.workspaceEdit?.documentChanges === true && (caps.workspace.workspaceEdit.resourceOperations ?? []).includes('create');
-      const fixes = await engine.fixes(file, wantQuick ? engineDiags : [], { canCreateFiles, fixAll: wantFixAll && !!only });
+      const fixes = await engine.fixes(file, wantQuick ? engineDiags : [], { canCreateFiles, fixAll: wantFixAll && !!only, workspaceFolders: folders });
       const actions: CodeAction[] = [];
       for (const f of fixes) {
         const lspDiag = f.diagnostic ? ours.find((d) => d.code === f.diagnostic!.code && d.range.start.line === f.diagnostic!.range.start.line && d.range.start.character === f.diagnostic!.range.start.character) : undefined;
@@ -530,7 +544,10 @@ export function startServer(connection: Connection): void {
         if (f.isPreferred) action.isPreferred = true;
         const edit = toWorkspaceEdit(f);
         if (edit) action.edit = edit;
-        if (f.env) action.command = { title: f.title, command: 'cgo.applyEnvFix', arguments: [f.env] };
+        if (f.env) {
+          action.command = { title: f.title, command: 'cgo.applyEnvFix', arguments: [f.env] };
+          offerEnvChange(f.env);
+        }
         else if (f.show) action.command = { title: f.title, command: 'cgo.showFixInstructions', arguments: [f.show] };
         actions.push(action);
       }
@@ -547,6 +564,12 @@ export function startServer(connection: Connection): void {
         const change = params.arguments?.[0] as EnvChange | undefined;
         if (!change || typeof change.key !== 'string' || !/^[A-Z_][A-Z0-9_]*$/.test(change.key) || typeof change.folder !== 'string' || (change.value !== null && typeof change.value !== 'string')) {
           return { ok: false, message: 'cgo.applyEnvFix needs { key, value, folder }' };
+        }
+        // Only a change this server offered in a code action (same key, value and folder) is run: a client
+        // cannot make cgo-ls write an arbitrary go env key or run go in an arbitrary folder (issue 12 item 11).
+        if (!offeredEnv.has(envChangeKey(change))) {
+          log.warn(`cgo.applyEnvFix refused: ${JSON.stringify(change)} was not offered by this server`);
+          return { ok: false, message: 'cgo.applyEnvFix: this change was not offered by cgo-ls; request the code action again' };
         }
         const res = await engine.applyEnvChange(change);
         showMessage(res.ok ? MessageType.Info : MessageType.Error, res.output);

@@ -72,8 +72,8 @@ export const codes: CodeInfo[] = [
     code: 'cgo/disabled',
     severity: 'warning',
     title: 'cgo is disabled: files that import "C" will be excluded',
-    cause: 'Effective CGO_ENABLED=0: set explicitly, cross-compiling, or (Go 1.20+) CC unset in the environment and the default C compiler not on PATH (`go env -w CC` does not prevent this). If nothing else is left: `package <pkg>: build constraints exclude all Go files in <dir>`.',
-    fix: 'Install gcc/clang (Windows: MinGW-w64 or llvm-mingw) on PATH, or set CC in the environment and CGO_ENABLED=1.',
+    cause: 'Effective CGO_ENABLED=0: set explicitly, cross-compiling, or (Go 1.20+) CC unset in the environment and the default C compiler not on PATH (`go env -w CC` does not prevent this). Severity: **error** when the package then cannot build, or every program that uses it fails — every file excluded (`build constraints exclude all Go files in <dir>`, on `import "C"`), a name only this cgo file declares used by another file (`undefined: X`, on the declaration, the uses as related locations), `func main` only in a cgo file (`function main is undeclared in the main package`), or no exported name left outside the cgo files (on `import "C"`); otherwise **warning** (naming the exported names a program can no longer use, if any), or **information** when CGO_ENABLED=0 is set explicitly and the package still builds (a `//go:build !cgo` fallback, or nothing else needs the cgo file).',
+    fix: 'Install gcc/clang (Windows: MinGW-w64 or llvm-mingw) on PATH, or set CC in the environment and CGO_ENABLED=1; or add a `//go:build !cgo` file that declares the same names so the package also builds without cgo.',
   },
   {
     code: 'cgo/cc-not-found',
