@@ -855,7 +855,7 @@ export class Engine {
   // ---- fixes ----------------------------------------------------------------------------------------------
 
   /** Fixes for the given diagnostics of a file (those the client sent back with a code-action request). */
-  async fixes(file: string, diagnostics: CgoDiagnostic[], opts: { canCreateFiles: boolean; fixAll: boolean }): Promise<Fix[]> {
+  async fixes(file: string, diagnostics: CgoDiagnostic[], opts: { canCreateFiles: boolean; fixAll: boolean; vscodeSettings?: boolean }): Promise<Fix[]> {
     const abs = path.resolve(file);
     const text = await this.getText(abs);
     if (text === null || (!abs.endsWith('.go') && path.basename(abs) !== 'go.mod')) return [];
@@ -863,7 +863,7 @@ export class Engine {
     const model = abs.endsWith('.go') ? await this.model(abs, text) : emptyModel(abs, false);
     if (!model) return [];
     const toolchain = await this.toolchain(abs).catch(() => null);
-    const ctx = { file: model, text, toolchain, canCreateFiles: opts.canCreateFiles };
+    const ctx = { file: model, text, toolchain, canCreateFiles: opts.canCreateFiles, vscodeSettings: opts.vscodeSettings === true };
     const out: Fix[] = [];
     for (const d of diagnostics) out.push(...(await fixesFor({ ...d, file: abs }, ctx)));
     if (opts.fixAll) {

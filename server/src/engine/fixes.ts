@@ -111,6 +111,8 @@ export interface FixContext {
   toolchain: ToolchainModel | null;
   /** Whether the client can create files through a WorkspaceEdit. */
   canCreateFiles: boolean;
+  /** The client is VS Code (or a fork): offer `.vscode/settings.json`. Other editors do not read that file. */
+  vscodeSettings?: boolean;
 }
 
 /** Fixes for one diagnostic. */
@@ -471,7 +473,7 @@ function envFixes(d: CgoDiagnostic, ctx: FixContext): Fix[] {
   if (install) out.push(showInstall(install, d));
   // Every environment change can also be kept in the project instead of the user's GOENV file.
   const envChanges = out.filter((f) => f.env && f.env.value !== null).map((f) => f.env!);
-  if (envChanges.length > 0) out.push(...snippetFixes(d, envChanges[0]!, folder, ctx.canCreateFiles));
+  if (envChanges.length > 0) out.push(...snippetFixes(d, envChanges[0]!, folder, ctx.canCreateFiles, ctx.vscodeSettings === true));
   return out;
 }
 
@@ -538,7 +540,7 @@ export function installCompilerCommand(goos: string, goarch: string, os: OsInfo 
 }
 
 /** Keep an environment change in the project: a direnv `.envrc` / `cgo-env.ps1`, or editor settings. */
-function snippetFixes(d: CgoDiagnostic, change: EnvChange, folder: string, canCreateFiles: boolean): Fix[] {
+function snippetFixes(d: CgoDiagnostic, change: EnvChange, folder: string, canCreateFiles: boolean, vscodeEditor: boolean): Fix[] {
   const out: Fix[] = [];
   const value = change.value ?? '';
   const sq = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
@@ -554,7 +556,7 @@ function snippetFixes(d: CgoDiagnostic, change: EnvChange, folder: string, canCr
     out.push({ title: `Set ${change.key} for this project only: create ${path.basename(envrc)}`, kind: 'quickfix', diagnostic: d, create: [{ file: envrc, text }] });
   }
   const vscodeSettings = path.join(folder, '.vscode', 'settings.json');
-  if (canCreateFiles && !fs.existsSync(vscodeSettings)) {
+  if (canCreateFiles && vscodeEditor && !fs.existsSync(vscodeSettings)) {
     const json = { 'cgo.env': { [change.key]: value }, 'go.toolsEnvVars': { [change.key]: value }, 'gopls': { env: { [change.key]: value } } };
     out.push({ title: `Set ${change.key} in .vscode/settings.json (cgo-ls, the Go extension and gopls)`, kind: 'quickfix', diagnostic: d, create: [{ file: vscodeSettings, text: JSON.stringify(json, null, 2) + '\n' }] });
   }
