@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the editors the end-to-end tests drive, into a private folder, without touching the system:
 #   Neovim 0.10 (Debian trixie), Neovim 0.12 and Helix 25.07 (Debian forky),
-# each unpacked with its own suite's libc (apt-get download with a private apt state, dpkg-deb -x) and pointed at
-# it with patchelf. Neovim 0.7 is Debian 12's own package (apt-get install neovim, done by .ci/run).
+# each unpacked with its own suite's libc (apt-get with a private state and an empty dpkg status downloads the
+# package and its whole dependency closure; dpkg-deb -x unpacks them) and pointed at it with patchelf. Neovim 0.7 is Debian 12's own package (apt-get install neovim, done by .ci/run).
 #
 # usage: .ci/editors.sh [PREFIX]     (default: $CGO_E2E_EDITORS, else ~/.cache/cgo-ls-e2e)
 # Result: PREFIX/bin/nvim-0.10, PREFIX/bin/nvim-0.12, PREFIX/bin/hx (wrappers; the tests look there).
@@ -21,20 +21,23 @@ mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/de
 [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
 [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
 
-# unpack SUITE DEST PACKAGE...: downloads the packages of SUITE and extracts them into DEST.
+# unpack SUITE DEST PACKAGE...: downloads the packages of SUITE with every dependency (as if nothing were
+# installed: the dpkg status is empty, so library renames in the suite need no change here) and extracts them
+# into DEST. Nothing is configured or installed on the system.
 unpack() {
   local suite=$1 dest=$2; shift 2
   local state; state=$(mktemp -d)
   mkdir -p "$state/lists/partial" "$state/archives/partial" "$dest"
+  : >"$state/status"
   echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" >"$state/sources.list"
   local apt=(apt-get -qq -o APT::Sandbox::User=root -o Dir::Etc::SourceList="$state/sources.list"
     -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$state/lists" -o Dir::Cache::Archives="$state/archives"
-    -o APT::Architecture=amd64)
+    -o Dir::State::status="$state/status" -o APT::Architecture=amd64 -o APT::Install-Recommends=false)
   "${apt[@]}" update
-  (cd "$state" && "${apt[@]}" download "$@" >/dev/null)
+  "${apt[@]}" install --download-only -y "$@" >/dev/null
   local deb
-  for deb in "$state"/*.deb; do dpkg-deb -x "$deb" "$dest"; done
-  echo "editors.sh: $suite → $dest: $(cd "$state" && ls -- *.deb | sed 's/_amd64\.deb\|_all\.deb//' | tr '\n' ' ')"
+  for deb in "$state"/archives/*.deb; do dpkg-deb -x "$deb" "$dest"; done
+  echo "editors.sh: $suite → $dest: $(cd "$state/archives" && ls -- *.deb | sed 's/_amd64\.deb\|_all\.deb//' | tr '\n' ' ')"
   rm -rf "$state"
 }
 
@@ -63,13 +66,11 @@ wrapper() {
 trixie="$prefix/trixie" forky="$prefix/forky"
 rm -rf "$trixie" "$forky"
 
-unpack trixie "$trixie" neovim neovim-runtime libc6 lua-luv lua-lpeg libmsgpack-c2 libtree-sitter0.22 \
-  libunibilium4 libvterm0 libutf8proc3 libuv1t64 libluajit-5.1-2
+unpack trixie "$trixie" neovim
 relink "$trixie" nvim
 wrapper nvim-0.10 "$trixie/bin/nvim" "VIMRUNTIME=$trixie/usr/share/nvim/runtime"
 
-unpack forky "$forky" hx neovim neovim-runtime libc6 lua-luv lua-lpeg libtree-sitter0.26 libutf8proc3 \
-  libunibilium4 libvterm0 libmsgpack-c2 libuv1t64 libluajit-5.1-2
+unpack forky "$forky" hx neovim
 relink "$forky" nvim
 relink "$forky" hx
 wrapper nvim-0.12 "$forky/bin/nvim" "VIMRUNTIME=$forky/usr/share/nvim/runtime"
