@@ -4,6 +4,7 @@
 //               privately by .ci/editors.sh into $CGO_E2E_EDITORS (default ~/.cache/cgo-ls-e2e)/bin
 //   gopls       on PATH or in $(go env GOPATH)/bin (GOTOOLCHAIN=local go install golang.org/x/tools/gopls@v0.20.0)
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findExecutable, tool, type Tool } from '../helpers/tools.js';
@@ -44,8 +45,8 @@ export function gopls(): Tool {
 }
 
 /**
- * The environment for an editor under test: its own config, data, state and cache folders (nothing of the
- * user's), but the real Go build and module caches (a cold cache would make every go/gopls run slow).
+ * The environment for an editor under test: its own config, data and state folders and a cache folder of the
+ * tests (nothing of the user's), but the real Go build and module caches (a cold cache would make every go/gopls run slow).
  */
 export function editorEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const gocache = goEnv('GOCACHE');
@@ -55,10 +56,25 @@ export function editorEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.P
     XDG_CONFIG_HOME: path.join(home, 'config'),
     XDG_DATA_HOME: path.join(home, 'data'),
     XDG_STATE_HOME: path.join(home, 'state'),
-    XDG_CACHE_HOME: path.join(home, 'cache'),
+    // Shared between runs and outside the test's folder: gopls keeps writing its cache there for a moment after
+    // the editor quits (and a warm gopls cache makes its start cheaper).
+    XDG_CACHE_HOME: path.join(os.tmpdir(), 'cgo-ls-e2e-cache'),
     ...(gocache ? { GOCACHE: gocache } : {}),
     ...(gomodcache ? { GOMODCACHE: gomodcache } : {}),
     GOTOOLCHAIN: 'local',
     ...extra,
   };
+}
+
+/**
+ * Removes a test's temp folder. gopls, which the editor started, may still be writing its cache there for a
+ * while after the editor quits: what cannot be removed is left in the temp folder (with a note), not a failure.
+ */
+export function removeTree(dir: string | undefined): void {
+  if (!dir) return;
+  try {
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
+  } catch (e) {
+    process.stdout.write(`note: could not remove ${dir} (${e instanceof Error ? e.message : String(e)})\n`);
+  }
 }

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { repoRoot, serverMain } from '../helpers/lsp-client.js';
 import { describeWith, itWith, type Tool } from '../helpers/tools.js';
-import { editorEnv, gopls as findGopls, neovims } from './editors.js';
+import { editorEnv, gopls as findGopls, neovims, removeTree } from './editors.js';
 
 const fixture = path.join(repoRoot, 'test', 'fixtures', 'e2e', 'cgoapp');
 const driver = path.join(repoRoot, 'test', 'e2e', 'nvim-driver.lua');
@@ -131,8 +131,7 @@ function neovimSuite(nvim: Tool): void {
   }
 
   afterAll(() => {
-    // gopls may still be writing its cache for a moment after it exits.
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    removeTree(tmp);
   });
 
   const context = () => `driver steps: ${res().steps.join(' → ')}\nerror: ${res().error ?? '-'}\nserver log:\n${res().logs.map((l) => `  [${l.type}] ${l.message}`).join('\n')}`;
