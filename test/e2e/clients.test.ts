@@ -2,21 +2,32 @@
 // a real TOML parser) and carries valid `cgo` settings; the VS Code manifest contributes every setting of
 // server/src/engine/settings.ts with the same default; the .vsix builds, its bundled server runs outside the
 // repo (scripts/smoke.mjs) and it contains what the extension loads at run time.
+// clients/vscode is an npm workspace of the repo: `npm install` in the root installs its dependencies (vsce …).
+// python3 (>= 3.11, for tomllib) reads the TOML and the .vsix; without it those tests are skipped with one line.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSettings, parseSettings } from '../../server/src/engine/settings.js';
 import { repoRoot, serverMain } from '../helpers/lsp-client.js';
+import { describeWith, findExecutable, itWith, probeOutput, tool } from '../helpers/tools.js';
 
 const clients = path.join(repoRoot, 'clients');
 const vscodeDir = path.join(clients, 'vscode');
 const settingKeys = Object.keys(defaultSettings).sort();
 
+const python3 = findExecutable('python3');
+const PYTHON = tool(
+  'python3 >= 3.11 (tomllib, zipfile)',
+  python3 && probeOutput([python3, '-c', 'import tomllib, zipfile']) !== null ? python3 : null,
+  'apt-get install -y python3',
+);
+
 function python(code: string, ...args: string[]): string {
-  const r = spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8' });
-  if (r.error) throw new Error(`python3 (>= 3.11, for tomllib and zipfile) is required: ${r.error.message}`);
+  const r = spawnSync(PYTHON.path!, ['-c', code, ...args], { encoding: 'utf8' });
+  if (r.error) throw new Error(`python3 failed to start: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -35,7 +46,7 @@ function parseTomlText(text: string): any {
   }
 }
 
-describe('Helix languages.toml', () => {
+describeWith(PYTHON, 'Helix languages.toml', () => {
   const file = path.join(clients, 'helix', 'languages.toml');
   let toml: any;
   beforeAll(() => {
@@ -99,6 +110,8 @@ describe('VS Code extension manifest', () => {
     expect(pkg.engines.vscode).toBe('^1.82.0');
     expect(pkg.main).toBe('./out/extension.js');
     expect(pkg.activationEvents).toContain('onLanguage:go');
+    // The toolchain checks cover go.work workspaces too (a go line newer than the installed Go …).
+    expect(pkg.activationEvents).toEqual(expect.arrayContaining(['onLanguage:go.mod', 'onLanguage:go.work', 'workspaceContains:go.work']));
     expect(pkg.dependencies['vscode-languageclient']).toMatch(/^\^9\./);
   });
 
@@ -147,7 +160,8 @@ describe('VS Code extension manifest', () => {
 
 describe('VS Code .vsix (bundled server)', () => {
   let tmp: string;
-  let files: string[];
+  let files: string[] | undefined;
+  let vsix: string;
   let buildOut: string;
   // A failed build fails every test below with its message instead of skipping them.
   let setupError: unknown;
@@ -164,19 +178,28 @@ describe('VS Code .vsix (bundled server)', () => {
   }, 180_000);
 
   function build(): void {
-    if (!fs.existsSync(path.join(vscodeDir, 'node_modules', '@vscode', 'vsce'))) {
-      throw new Error('clients/vscode has no node_modules: run `npm ci --prefix clients/vscode` (as .ci/run does) first');
+    let vsce: string;
+    try {
+      // Resolved the way the workspace's `npm run package` finds it (hoisted to the root node_modules).
+      vsce = path.join(path.dirname(createRequire(path.join(vscodeDir, 'package.json')).resolve('@vscode/vsce/package.json')), 'vsce');
+    } catch {
+      throw new Error('@vscode/vsce is not installed: run `npm install` (or `npm ci`) in the repo root; clients/vscode is one of its workspaces');
     }
     if (!fs.existsSync(serverMain)) throw new Error(`${serverMain} is missing: run \`npm run build\` first`);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-vsix-'));
-    const vsix = path.join(tmp, 'cgo-ls-vscode.vsix');
+    vsix = path.join(tmp, 'cgo-ls-vscode.vsix');
     // `vsce package` runs the manifest's vscode:prepublish: scripts/build.mjs, then scripts/smoke.mjs.
-    buildOut = execFileSync(
-      process.execPath,
-      [path.join('node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix],
-      { cwd: vscodeDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    files = JSON.parse(python('import json, sys, zipfile; print(json.dumps(zipfile.ZipFile(sys.argv[1]).namelist()))', vsix));
+    buildOut = execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], {
+      cwd: vscodeDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  }
+
+  function listing(): string[] {
+    ready();
+    files ??= JSON.parse(python('import json, sys, zipfile; print(json.dumps(zipfile.ZipFile(sys.argv[1]).namelist()))', vsix));
+    return files!;
   }
 
   afterAll(() => {
@@ -188,8 +211,8 @@ describe('VS Code .vsix (bundled server)', () => {
     expect(buildOut).toMatch(/^smoke: bundled server .* OK/m);
   });
 
-  it('contains the client, the bundled server, its wasm files and package root marker', () => {
-    ready();
+  itWith(PYTHON, 'contains the client, the bundled server, its wasm files and package root marker', () => {
+    const files = listing();
     for (const f of [
       'extension/package.json',
       'extension/out/extension.js',
@@ -204,8 +227,8 @@ describe('VS Code .vsix (bundled server)', () => {
     }
   });
 
-  it('leaves out sources, maps and node_modules', () => {
-    ready();
+  itWith(PYTHON, 'leaves out sources, maps and node_modules', () => {
+    const files = listing();
     expect(files.filter((f) => /\/src\/|\.ts$|\.map$|node_modules\//.test(f))).toEqual([]);
   });
 

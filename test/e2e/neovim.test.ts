@@ -1,21 +1,25 @@
-// End to end in a REAL editor: headless Neovim loads clients/neovim, which starts the built server
-// (`node dist/main.js --stdio`) on a temp copy of test/fixtures/e2e/cgoapp. The Lua driver
-// (test/e2e/nvim-driver.lua) opens files, waits for diagnostics with vim.wait, hovers `import "C"`, runs
-// :CgoToolchainReport, then creates the missing header and saves the buffer; it writes what Neovim saw as JSON.
-// Neovim is required: CI installs it (`apt-get install -y neovim` in .ci/run). A missing nvim FAILS this test.
+// End to end in REAL editors: headless Neovim 0.7 (Debian 12), 0.10 and 0.12 (unpacked by .ci/editors.sh) load
+// clients/neovim, which starts the built server (`node dist/main.js --stdio`) on a temp copy of
+// test/fixtures/e2e/cgoapp, with gopls beside it. The Lua driver (test/e2e/nvim-driver.lua) opens files, waits
+// for diagnostics with vim.wait, hovers `import "C"`, runs :CgoToolchainReport, applies a fix, creates the
+// missing header and saves the buffer, applies a fix that creates a file; it writes what Neovim saw as JSON.
+// A missing Neovim is skipped with one line naming the install command; under CI=true it fails (helpers/tools.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { repoRoot, serverMain } from '../helpers/lsp-client.js';
+import { describeWith, itWith, type Tool } from '../helpers/tools.js';
+import { editorEnv, gopls as findGopls, neovims, removeTree } from './editors.js';
 
 const fixture = path.join(repoRoot, 'test', 'fixtures', 'e2e', 'cgoapp');
 const driver = path.join(repoRoot, 'test', 'e2e', 'nvim-driver.lua');
-const NVIM = process.env.CGO_E2E_NVIM || 'nvim';
-const WAIT_MS = 30_000;
-const RUN_MS = 240_000;
+const GOPLS = findGopls();
+// Liveness bounds, not timing thresholds: on a loaded 2-core machine gopls and cgo-ls start side by side.
+const WAIT_MS = 90_000;
+const RUN_MS = 600_000;
 
 interface NvimDiagnostic {
   lnum: number;
@@ -32,7 +36,7 @@ interface DriverResult {
   steps: string[];
   error?: string;
   logs: { type: number; message: string }[];
-  publishes: { uri: string; version?: number; codes: string[]; after_save: boolean; t: number }[];
+  publishes: { client: string; count: number; uri: string; version?: number; codes: (string | null)[]; after_save: boolean; t: number }[];
   detached_filetype?: string;
   client?: { name: string; root_dir: string; id: number };
   detached?: { waited_ok: boolean; diagnostics: NvimDiagnostic[] };
@@ -42,6 +46,9 @@ interface DriverResult {
   header?: { waited_ok: boolean; diagnostics: NvimDiagnostic[]; same_client: boolean };
   header_after_save?: { waited_ok: boolean; diagnostics: NvimDiagnostic[]; client_alive: boolean };
   gomod?: { filetype: string; attached: boolean; same_client: boolean };
+  create_fix?: { waited_ok: boolean; titles: string[]; chosen?: string; gone?: boolean; c_file?: string | null; go_file?: string; diagnostics?: NvimDiagnostic[] };
+  gopls?: { published: boolean; clients: string[] };
+  final?: Record<string, { source: string | null; code: string | null; lnum: number; col: number; end_lnum: number; end_col: number; message: string }[]>;
 }
 
 /** Which Neovim API the plugin should pick for a version string such as "0.7.2". */
@@ -52,35 +59,19 @@ function expectedMethod(version: string): string {
   return 'start_client';
 }
 
-function requireNvim(): void {
-  const probe = spawnSync(NVIM, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(
-      `Neovim (${NVIM}) is required for the end-to-end test but could not be run (${probe.error?.message ?? `exit ${probe.status}`}). ` +
-        `Install it as .ci/run does: apt-get update && apt-get install -y --no-install-recommends neovim ` +
-        `(or point CGO_E2E_NVIM at an nvim binary).`,
-    );
-  }
-  if (!fs.existsSync(serverMain)) throw new Error(`${serverMain} is missing: run \`npm run build\` first`);
-}
-
-function runNvim(workdir: string, out: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }> {
+function runNvim(nvim: string, workdir: string, home: string, out: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(NVIM, ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${driver.replace(/ /g, '\\ ')}`], {
+    const child = spawn(nvim, ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${driver.replace(/ /g, '\\ ')}`], {
       cwd: workdir,
-      env: {
-        ...process.env,
+      // Neovim's own config, data, state and cache folders (nothing of the user's), the real Go caches.
+      env: editorEnv(home, {
         CGO_E2E_REPO: repoRoot,
         CGO_E2E_WORKDIR: workdir,
         CGO_E2E_OUT: out,
         CGO_E2E_SERVER: serverMain,
         CGO_E2E_TIMEOUT_MS: String(WAIT_MS),
-        // Keep Neovim away from the user's config, data and state.
-        XDG_CONFIG_HOME: path.join(workdir, '.xdg', 'config'),
-        XDG_DATA_HOME: path.join(workdir, '.xdg', 'data'),
-        XDG_STATE_HOME: path.join(workdir, '.xdg', 'state'),
-        XDG_CACHE_HOME: path.join(workdir, '.xdg', 'cache'),
-      },
+        CGO_E2E_GOPLS: GOPLS.path ?? '',
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -102,7 +93,9 @@ function runNvim(workdir: string, out: string): Promise<{ code: number | null; s
   });
 }
 
-describe('Neovim (real, headless) with clients/neovim', () => {
+for (const nvim of neovims()) describeWith(nvim, `Neovim ${nvim.label} (real, headless) with clients/neovim, gopls beside it`, () => neovimSuite(nvim));
+
+function neovimSuite(nvim: Tool): void {
   let tmp: string;
   let workdir: string;
   let result: DriverResult | undefined;
@@ -123,13 +116,14 @@ describe('Neovim (real, headless) with clients/neovim', () => {
   }, RUN_MS + 30_000);
 
   async function setup(): Promise<void> {
-    requireNvim();
+    if (!fs.existsSync(serverMain)) throw new Error(`${serverMain} is missing: run \`npm run build\` first`);
     tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-e2e-')));
     workdir = path.join(tmp, 'cgoapp');
     fs.cpSync(fixture, workdir, { recursive: true });
     fs.rmSync(path.join(workdir, 'missing_e2e.h'), { force: true });
+    fs.rmSync(path.join(workdir, 'exported', 'export_e2e_say.c'), { force: true });
     const out = path.join(tmp, 'result.json');
-    run = await runNvim(workdir, out);
+    run = await runNvim(nvim.path!, workdir, path.join(tmp, 'home'), out);
     if (!fs.existsSync(out)) {
       throw new Error(`the driver wrote no result (nvim exit ${run.code}, signal ${run.signal})\nstderr:\n${run.stderr}\nstdout:\n${run.stdout}`);
     }
@@ -137,7 +131,7 @@ describe('Neovim (real, headless) with clients/neovim', () => {
   }
 
   afterAll(() => {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    removeTree(tmp);
   });
 
   const context = () => `driver steps: ${res().steps.join(' → ')}\nerror: ${res().error ?? '-'}\nserver log:\n${res().logs.map((l) => `  [${l.type}] ${l.message}`).join('\n')}`;
@@ -145,7 +139,7 @@ describe('Neovim (real, headless) with clients/neovim', () => {
   it('runs the driver to the end and exits cleanly', () => {
     const r = res();
     expect(r.error, context()).toBeUndefined();
-    expect(r.steps).toEqual(['rtp', 'setup', 'detached', 'hover', 'report', 'code_action', 'header', 'header_after_save', 'gomod']);
+    expect(r.steps).toEqual(['rtp', 'setup', 'detached', 'hover', 'report', 'code_action', 'header', 'header_after_save', 'gomod', 'create_fix', 'final']);
     expect(run.code, run.stderr).toBe(0);
   });
 
@@ -228,4 +222,24 @@ describe('Neovim (real, headless) with clients/neovim', () => {
     expect(r.header_after_save!.diagnostics.map((d) => d.code)).not.toContain('cgo/header-not-found');
     expect(after.at(-1)!.codes).not.toContain('cgo/header-not-found');
   });
-});
+
+  it('applies a fix that creates a file (Neovim advertises resourceOperations, not documentChanges)', () => {
+    const r = res();
+    const cf = r.create_fix;
+    expect(cf?.waited_ok, context()).toBe(true);
+    expect(cf?.titles.join('\n')).toMatch(/^Move e2e_say to export_e2e_say\.c/m);
+    expect(cf?.chosen).toMatch(/^Move e2e_say/);
+    expect(cf?.gone, context()).toBe(true);
+    expect(cf?.c_file).toContain('void e2e_say(void) { puts("hi"); }');
+    expect(cf?.c_file).toContain('#include <stdio.h>');
+    expect(cf?.go_file).not.toContain('{ puts("hi"); }');
+    expect((cf?.diagnostics ?? []).map((d) => d.code)).not.toContain('cgo/export-preamble-definition');
+  });
+
+  itWith(GOPLS, 'runs beside gopls: both servers publish, and cgo-ls\'s diagnostics are unaffected', () => {
+    const r = res();
+    expect(r.gopls?.published, `publishes: ${JSON.stringify(r.publishes.map((p) => [p.client, p.uri, p.count]))}`).toBe(true);
+    expect(r.gopls?.clients).toEqual(expect.arrayContaining(['gopls', 'cgo_ls']));
+    expect(r.header!.diagnostics.find((x) => x.code === 'cgo/header-not-found')).toBeDefined();
+  });
+}

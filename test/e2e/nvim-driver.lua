@@ -2,13 +2,17 @@
 --   nvim --headless -u NONE -i NONE -n -c 'luafile test/e2e/nvim-driver.lua'
 -- Inputs (environment): CGO_E2E_REPO (repo root), CGO_E2E_WORKDIR (a temp copy of test/fixtures/e2e/cgoapp),
 -- CGO_E2E_OUT (where to write the JSON result), CGO_E2E_SERVER (default <repo>/dist/main.js),
--- CGO_E2E_TIMEOUT_MS (per wait, default 30000).
+-- CGO_E2E_TIMEOUT_MS (per wait, default 30000), CGO_E2E_GOPLS (optional: gopls runs beside cgo-ls, as users run it).
 -- It always writes the JSON (with `error` set when a step failed) and quits; the test asserts on it.
 local repo = assert(os.getenv('CGO_E2E_REPO'), 'CGO_E2E_REPO is not set')
 local workdir = assert(os.getenv('CGO_E2E_WORKDIR'), 'CGO_E2E_WORKDIR is not set')
 local out_path = assert(os.getenv('CGO_E2E_OUT'), 'CGO_E2E_OUT is not set')
 local timeout = tonumber(os.getenv('CGO_E2E_TIMEOUT_MS') or '') or 30000
 local server = os.getenv('CGO_E2E_SERVER') or (repo .. '/dist/main.js')
+local gopls = os.getenv('CGO_E2E_GOPLS')
+if gopls == '' then
+  gopls = nil
+end
 
 local result = {
   nvim_version = string.format('%d.%d.%d', vim.version().major, vim.version().minor, vim.version().patch),
@@ -38,9 +42,12 @@ vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, res, ctx, co
   if res then
     local codes = {}
     for _, d in ipairs(res.diagnostics or {}) do
-      table.insert(codes, d.code)
+      table.insert(codes, d.code == nil and vim.NIL or d.code)
     end
+    local c = ctx and ctx.client_id and vim.lsp.get_client_by_id(ctx.client_id)
     table.insert(result.publishes, {
+      client = c and c.name or '?',
+      count = #(res.diagnostics or {}),
       uri = res.uri,
       version = res.version,
       codes = codes,
@@ -78,6 +85,21 @@ local function has_code(bufnr, code)
   return false
 end
 
+-- The LSP diagnostics of a line, as this Neovim version's vim.lsp.buf.code_action() sends them: 0.10+ keeps the
+-- whole LSP diagnostic in user_data.lsp; 0.7–0.9 rebuild it with get_line_diagnostics (deprecated later).
+local function line_diagnostics(bufnr, lnum)
+  if vim.fn.has('nvim-0.10') == 0 then
+    return vim.lsp.diagnostic.get_line_diagnostics(bufnr, lnum)
+  end
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr, { lnum = lnum })) do
+    if d.user_data and d.user_data.lsp then
+      table.insert(out, d.user_data.lsp)
+    end
+  end
+  return out
+end
+
 local function open(file)
   vim.cmd('edit ' .. vim.fn.fnameescape(file))
   return vim.api.nvim_get_current_buf()
@@ -110,13 +132,28 @@ local function run()
     },
   })
   result.method = cgo_ls.method
+  if gopls then
+    -- gopls beside cgo-ls, started the plain way for this Neovim version (what nvim-lspconfig does for users).
+    local gopls_id = nil
+    vim.api.nvim_create_autocmd('FileType', {
+      pattern = { 'go', 'gomod' },
+      callback = function(args)
+        if vim.lsp.start then
+          vim.lsp.start({ name = 'gopls', cmd = { gopls }, root_dir = workdir }, { bufnr = args.buf })
+        else
+          gopls_id = gopls_id or vim.lsp.start_client({ name = 'gopls', cmd = { gopls }, root_dir = workdir })
+          vim.lsp.buf_attach_client(args.buf, gopls_id)
+        end
+      end,
+    })
+  end
   step('setup')
 
   -- Scenario 1a: a preamble detached by a blank line.
   local detached = open(workdir .. '/detached.go')
   result.detached_filetype = vim.bo[detached].filetype
   local ok = vim.wait(timeout, function()
-    return has_code(detached, 'cgo/preamble-detached')
+    return has_code(detached, 'cgo/preamble-detached') and cgo_ls.get_client(detached) ~= nil
   end, 50)
   result.detached = { waited_ok = ok, diagnostics = cgo_diagnostics(detached) }
   local client = cgo_ls.get_client(detached)
@@ -173,14 +210,7 @@ local function run()
       dline = d.lnum
     end
   end
-  local lsp_diags = {}
-  if vim.lsp.diagnostic.get_line_diagnostics then
-    lsp_diags = vim.lsp.diagnostic.get_line_diagnostics(detached, dline)
-  else
-    for _, d in ipairs(vim.diagnostic.get(detached, { lnum = dline })) do
-      table.insert(lsp_diags, d.user_data and d.user_data.lsp or {})
-    end
-  end
+  local lsp_diags = line_diagnostics(detached, dline)
   local ca = vim.lsp.buf_request_sync(detached, 'textDocument/codeAction', {
     textDocument = { uri = vim.uri_from_bufnr(detached) },
     range = { start = { line = dline, character = 0 }, ['end'] = { line = dline, character = 0 } },
@@ -210,8 +240,9 @@ local function run()
 
   -- Scenario 1b: a header that does not exist.
   local header = open(workdir .. '/header.go')
+  -- The workspace scan may have published for the file already: wait for the client to attach as well.
   ok = vim.wait(timeout, function()
-    return has_code(header, 'cgo/header-not-found')
+    return has_code(header, 'cgo/header-not-found') and cgo_ls.get_client(header) ~= nil
   end, 50)
   local header_client = cgo_ls.get_client(header)
   result.header = {
@@ -258,6 +289,102 @@ local function run()
     same_client = gomod_client ~= nil and client ~= nil and gomod_client.id == client.id,
   }
   step('gomod')
+
+  -- Scenario 3: a fix that creates a file (documentChanges with a CreateFile operation). Neovim applies those
+  -- although it advertises only workspaceEdit.resourceOperations, not documentChanges.
+  local exp = open(workdir .. '/exported/export.go')
+  ok = vim.wait(timeout, function()
+    return has_code(exp, 'cgo/export-preamble-definition') and cgo_ls.get_client(exp) ~= nil
+  end, 50)
+  local eline = nil
+  for _, d in ipairs(cgo_diagnostics(exp)) do
+    if d.code == 'cgo/export-preamble-definition' then
+      eline = d.lnum
+    end
+  end
+  result.create_fix = { waited_ok = ok, titles = {} }
+  if eline then
+    local ediags = line_diagnostics(exp, eline)
+    result.create_fix.sent_diagnostics = #ediags
+    local ca2 = vim.lsp.buf_request_sync(exp, 'textDocument/codeAction', {
+      textDocument = { uri = vim.uri_from_bufnr(exp) },
+      range = { start = { line = eline, character = 0 }, ['end'] = { line = eline, character = 0 } },
+      context = { diagnostics = ediags },
+    }, timeout)
+    local move = nil
+    for id, r in pairs(ca2 or {}) do
+      local c = vim.lsp.get_client_by_id(id)
+      if r.err or r.error then
+        result.create_fix.errors = result.create_fix.errors or {}
+        table.insert(result.create_fix.errors, vim.inspect(r.err or r.error))
+      end
+      for _, action in ipairs(r.result or {}) do
+        if c and c.name == 'cgo_ls' then
+          table.insert(result.create_fix.titles, action.title)
+          if action.title:find('^Move ') and action.edit then
+            move = action
+          end
+        end
+      end
+    end
+    if move then
+      result.create_fix.chosen = move.title
+      vim.lsp.util.apply_workspace_edit(move.edit, 'utf-16')
+      vim.cmd('silent wall')
+      ok = vim.wait(timeout, function()
+        return not has_code(exp, 'cgo/export-preamble-definition')
+      end, 50)
+      result.create_fix.gone = ok
+      local cfile = workdir .. '/exported/export_e2e_say.c'
+      local f = io.open(cfile, 'r')
+      result.create_fix.c_file = f and f:read('*a') or vim.NIL
+      if f then
+        f:close()
+      end
+      result.create_fix.go_file = table.concat(vim.api.nvim_buf_get_lines(exp, 0, -1, false), '\n')
+      result.create_fix.diagnostics = cgo_diagnostics(exp)
+    end
+  end
+  step('create_fix')
+
+  -- gopls beside cgo-ls: wait until gopls has published for the open Go files too, then record everything
+  -- each server shows, per file.
+  if gopls then
+    local gopls_published = vim.wait(timeout * 3, function()
+      for _, p in ipairs(result.publishes) do
+        if p.client == 'gopls' and p.uri:find('/exported/export.go', 1, true) then
+          return true
+        end
+      end
+      return false
+    end, 100)
+    result.gopls = { published = gopls_published, clients = {} }
+    local all_clients = vim.lsp.get_clients or vim.lsp.get_active_clients
+    for _, c in pairs(all_clients()) do
+      table.insert(result.gopls.clients, c.name)
+    end
+  end
+  result.final = {}
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    local name = vim.api.nvim_buf_get_name(b)
+    if name:sub(-3) == '.go' then
+      local list = {}
+      for _, d in ipairs(vim.diagnostic.get(b)) do
+        table.insert(list, { source = d.source or vim.NIL, code = d.code or vim.NIL, lnum = d.lnum, col = d.col, end_lnum = d.end_lnum, end_col = d.end_col, message = d.message })
+      end
+      result.final[name:sub(#workdir + 2)] = list
+      local attached = {}
+      local get = vim.lsp.get_clients and function(b)
+        return vim.lsp.get_clients({ bufnr = b })
+      end or vim.lsp.buf_get_clients
+      for _, c in pairs(get(b)) do
+        table.insert(attached, string.format('%s#%d@%s', c.name, c.id, tostring(c.config.root_dir)))
+      end
+      result.attached = result.attached or {}
+      result.attached[name:sub(#workdir + 2)] = attached
+    end
+  end
+  step('final')
 end
 
 local ok, err = xpcall(run, debug.traceback)

@@ -27,6 +27,13 @@ export interface PublishedDiagnostics {
 /** The initialize capabilities of VS Code, Helix and Neovim 0.11 (shared with the bench as data). */
 export const clientCapabilities = capabilitiesJson as Record<'vscode' | 'helix' | 'neovim', Record<string, unknown>>;
 
+/** What each of those clients sends as `clientInfo` (the server offers `.vscode/settings.json` to VS Code only). */
+export const clientInfos: Record<keyof typeof clientCapabilities, { name: string; version: string }> = {
+  vscode: { name: 'Visual Studio Code', version: '1.95.0' },
+  helix: { name: 'helix', version: '25.07.1' },
+  neovim: { name: 'Neovim', version: '0.11.0' },
+};
+
 export class LspClient {
   readonly proc: ChildProcessWithoutNullStreams;
   private buf = Buffer.alloc(0);
@@ -133,6 +140,7 @@ export class LspClient {
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: path.basename(rootDir) }],
       capabilities: clientCapabilities[opts.client ?? 'vscode'],
+      clientInfo: clientInfos[opts.client ?? 'vscode'],
       initializationOptions: opts.initializationOptions ?? {},
     });
     this.notify('initialized', {});

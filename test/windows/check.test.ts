@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../helpers/tools.js';
 import { range } from '../../server/src/core/types.js';
 import type { CompilerInfo, ToolchainModel } from '../../server/src/toolchain/types.js';
 import { codes, doctorBinaryReport, effectiveLdflags, runtimeDllDiagnostics, staticFlagsDirective, WINDOWS_RUNTIME_DLL } from '../../server/src/windows/check.js';
-import { copyDir, fixtures, mingw, requireTool, tmpDir, cleanupTmp } from './helpers.js';
+import { copyDir, fixtures, mingw, requireTool, tmpDir, cleanupTmp, MINGW } from './helpers.js';
 
 afterAll(cleanupTmp);
 
@@ -32,7 +33,7 @@ function toolchain(cc: CompilerInfo | null, over: Partial<TC> = {}): TC {
 const file = '/ws/app/main.go';
 const importRange = range(4, 0, 4, 10);
 
-describe('runtimeDllDiagnostics', () => {
+describeWith([MINGW], 'runtimeDllDiagnostics', () => {
   it('warns on import "C" for C++ with MinGW-w64, naming both fixes and the folder of the DLLs', () => {
     const d = runtimeDllDiagnostics({ file, importRange, toolchain: toolchain(mingwCc('default')), hasCxx: true, ldflags: [] });
     expect(d).toHaveLength(1);
@@ -121,7 +122,7 @@ describe('runtimeDllDiagnostics', () => {
   });
 });
 
-describe('doctorBinaryReport', () => {
+describeWith([MINGW], 'doctorBinaryReport', () => {
   const work = tmpDir('doctor');
   beforeAll(async () => {
     copyDir(path.join(fixtures, 'native'), work);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../helpers/tools.js';
 import {
   dllSearchDirs,
   findDll,
@@ -12,7 +13,7 @@ import {
   splitWindowsPath,
   type MingwRuntime,
 } from '../../server/src/windows/dlls.js';
-import { baseEnv, copyDir, fixtures, GO_NEW, goBuildWindows, importsOf, mingw, requireTool, tmpDir, cleanupTmp } from './helpers.js';
+import { baseEnv, copyDir, fixtures, GO_NEW, goBuildWindows, importsOf, mingw, requireTool, tmpDir, cleanupTmp, MINGW } from './helpers.js';
 
 afterAll(cleanupTmp);
 
@@ -38,7 +39,7 @@ beforeAll(() => {
   }
 });
 
-describe('locating the MinGW-w64 runtime', () => {
+describeWith([MINGW], 'locating the MinGW-w64 runtime', () => {
   it('finds the Debian layout and reads the thread model from the DLLs / the driver name', () => {
     for (const v of variants) {
       expect(v.runtime.threadModel).toBe(v.model);
@@ -89,7 +90,7 @@ async function check(v: Variant, lang: 'c' | 'cxx', flags: string[], expected: s
   return p;
 }
 
-describe('predictRuntimeDlls against real g++ links (x86_64-w64-mingw32 12, both thread models)', () => {
+describeWith([MINGW], 'predictRuntimeDlls against real g++ links (x86_64-w64-mingw32 12, both thread models)', () => {
   const S = 'libstdc++-6.dll';
   const G = 'libgcc_s_seh-1.dll';
   const P = 'libwinpthread-1.dll';
@@ -182,7 +183,7 @@ describe('predictRuntimeDlls against real g++ links (x86_64-w64-mingw32 12, both
   });
 });
 
-describe('Windows DLL lookup helpers', () => {
+describeWith([MINGW], 'Windows DLL lookup helpers', () => {
   it('isSystemDll knows the common system DLLs and API sets, case-insensitively', () => {
     for (const d of ['KERNEL32.dll', 'msvcrt.dll', 'ucrtbase.dll', 'api-ms-win-crt-runtime-l1-1-0.dll', 'WS2_32.dll', 'ADVAPI32.dll', 'USER32.dll', 'ntdll.dll'])
       expect(isSystemDll(d), d).toBe(true);

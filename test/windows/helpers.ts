@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { run, type RunResult } from '../../server/src/util/proc.js';
 import { isPeError, parsePeImports } from '../../server/src/windows/pe.js';
 import { isSystemDll } from '../../server/src/windows/dlls.js';
+import { tool, type Tool } from '../helpers/tools.js';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
 export const fixtures = path.resolve(here, '../fixtures/windows');
@@ -35,7 +36,20 @@ export function which(name: string): string | null {
   return null;
 }
 
-/** Fail (not skip) with the install line when a required tool is missing. */
+/** MinGW-w64 gcc and g++, default and both thread models (Debian's gcc-mingw-w64-x86-64 / g++-mingw-w64-x86-64). */
+export const MINGW: Tool = tool(
+  'MinGW-w64 (x86_64-w64-mingw32-gcc/g++, -win32 and -posix)',
+  ['', '-win32', '-posix'].every((m) => which(`${MINGW_GCC}${m}`) && which(`${MINGW_GXX}${m}`)) ? which(MINGW_GCC) : null,
+  'apt-get install -y --no-install-recommends gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64',
+);
+export const WINE: Tool = tool(
+  'wine (wine64)',
+  which('wine64') ?? which('wine') ?? (fs.existsSync('/usr/lib/wine/wine64') ? '/usr/lib/wine/wine64' : null),
+  'apt-get install -y --no-install-recommends wine wine64',
+);
+export const GO119: Tool = tool('Go 1.19 (Debian golang-1.19-go)', fs.existsSync(GO_119) ? GO_119 : null, 'apt-get install -y --no-install-recommends golang-1.19-go');
+
+/** Fail (not skip) with the install line when a required tool is missing (the files gate on MINGW/WINE/GO119 first). */
 export function requireTool(name: string): string {
   const p = which(name);
   if (!p) throw new Error(`${name} is not installed. ${APT_HINT}`);

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../helpers/tools.js';
 import { importLibraryDlls, isPeError, parsePeImports, readPeImportsFile, type PeImports } from '../../server/src/windows/pe.js';
-import { buildSyntheticPe, copyDir, fixtures, GO_NEW, goBuildWindows, mingw, MINGW_GCC, MINGW_GXX, objdumpImports, tmpDir, cleanupTmp } from './helpers.js';
+import { buildSyntheticPe, copyDir, fixtures, GO_NEW, goBuildWindows, mingw, MINGW_GCC, MINGW_GXX, objdumpImports, tmpDir, cleanupTmp, MINGW } from './helpers.js';
 
 afterAll(cleanupTmp);
 
@@ -28,7 +29,7 @@ beforeAll(async () => {
   if (r.exitCode !== 0) throw new Error(`go build failed:\n${r.stderr}`);
 }, 300_000);
 
-describe('parsePeImports on real MinGW-w64 binaries', () => {
+describeWith(MINGW, 'parsePeImports on real MinGW-w64 binaries', () => {
   it('C program: KERNEL32.dll and msvcrt.dll only, amd64 PE32+ console', async () => {
     const r = ok(parsePeImports(fs.readFileSync(exe('c.exe'))));
     expect(r).toMatchObject({ machine: 'amd64', is64: true, subsystem: 'windows-cui', delayImports: [] });
@@ -71,7 +72,7 @@ describe('parsePeImports on real MinGW-w64 binaries', () => {
   });
 });
 
-describe('parsePeImports on synthetic images', () => {
+describeWith(MINGW, 'parsePeImports on synthetic images', () => {
   it('PE32 and PE32+ with import and delay-import tables', () => {
     for (const is64 of [false, true]) {
       const buf = buildSyntheticPe({ is64, imports: ['KERNEL32.dll', 'foo.dll'], delayImports: ['bar.dll'] });
@@ -91,7 +92,7 @@ describe('parsePeImports on synthetic images', () => {
   });
 });
 
-describe('parsePeImports on junk', () => {
+describeWith(MINGW, 'parsePeImports on junk', () => {
   const real = () => fs.readFileSync(exe('cxx.exe'));
 
   it('returns typed errors for truncated and corrupt files', () => {
@@ -171,7 +172,7 @@ describe('parsePeImports on junk', () => {
   });
 });
 
-describe('importLibraryDlls', () => {
+describeWith(MINGW, 'importLibraryDlls', () => {
   it('reads the DLL name of a GNU import library built here', () => {
     expect(importLibraryDlls(fs.readFileSync(path.join(work, 'libfoo.dll.a')))).toMatchObject({ dlls: ['foo.dll'] });
   });

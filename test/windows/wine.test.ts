@@ -3,7 +3,8 @@
 // Go 1.19 because bookworm's wine 8.0 lacks bcryptprimitives.dll, which the Windows runtime of recent Go needs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../helpers/tools.js';
 import type { TextEdit } from '../../server/src/core/types.js';
 import { range } from '../../server/src/core/types.js';
 import { classifyCompiler } from '../../server/src/toolchain/compiler.js';
@@ -17,13 +18,16 @@ import {
   copyDir,
   fixtures,
   GO_119,
+  GO119,
   goBuildWindows,
   importCLine,
   importsOf,
+  MINGW,
   MINGW_GCC,
   requireTool,
   tmpDir,
   which,
+  WINE,
   cleanupTmp,
 } from './helpers.js';
 
@@ -77,7 +81,7 @@ beforeAll(() => {
   if (!fs.existsSync(GO_119)) throw new Error(`${GO_119} is not installed. ${APT_HINT}`);
 });
 
-describe('wine round trip: libstdc++-6.dll', () => {
+describeWith([MINGW, WINE, GO119], 'wine round trip: libstdc++-6.dll', () => {
   const dir = tmpDir('wine-cxx');
   copyDir(path.join(fixtures, 'cxx'), dir);
   const mainGo = path.join(dir, 'main.go');
@@ -158,7 +162,7 @@ describe('wine round trip: libstdc++-6.dll', () => {
   }, 170_000);
 });
 
-describe('host gcc as CC for GOOS=windows', () => {
+describeWith([MINGW, WINE, GO119], 'host gcc as CC for GOOS=windows', () => {
   it("reproduces `unrecognized command-line option '-mthreads'`", async () => {
     const dir = tmpDir('mthreads');
     copyDir(path.join(fixtures, 'c'), dir);

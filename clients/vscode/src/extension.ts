@@ -88,14 +88,20 @@ export async function activate(context: ExtensionContext): Promise<void> {
       // argument and shows what the command returned.
       executeCommand: async (command, args, next) => {
         if (command === 'cgo.showToolchainReport') {
-          const uri = args.length > 0 ? args[0] : window.activeTextEditor?.document.uri.toString();
-          const result = await next(command, uri === undefined ? [] : [String(uri)]);
+          // Always one argument: called bare, the server would also open the report itself (for Helix).
+          const uri = args.length > 0 ? args[0] : (window.activeTextEditor?.document.uri ?? workspace.workspaceFolders?.[0]?.uri)?.toString();
+          const result = await next(command, [uri === undefined ? '' : String(uri)]);
           await showToolchainReport(result);
           return result;
         }
-        const result = await next(command, args);
-        if (command === 'cgo.refresh') void window.setStatusBarMessage('cgo-ls: toolchain re-probed', 3000);
-        return result;
+        if (command === 'cgo.refresh') {
+          // With an argument the server leaves showing the outcome to the client (called bare, it shows a message).
+          const uri = args.length > 0 ? args[0] : (window.activeTextEditor?.document.uri ?? workspace.workspaceFolders?.[0]?.uri)?.toString();
+          const result = await next(command, [uri === undefined ? '' : String(uri)]);
+          void window.setStatusBarMessage('cgo-ls: toolchain re-probed', 3000);
+          return result;
+        }
+        return next(command, args);
       },
     },
   };

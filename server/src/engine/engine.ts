@@ -651,7 +651,7 @@ export class Engine {
   // ---- fixes ----------------------------------------------------------------------------------------------
 
   /** Fixes for the given diagnostics of a file (those the client sent back with a code-action request). */
-  async fixes(file: string, diagnostics: CgoDiagnostic[], opts: { canCreateFiles: boolean; fixAll: boolean; workspaceFolders?: string[] }): Promise<Fix[]> {
+  async fixes(file: string, diagnostics: CgoDiagnostic[], opts: { canCreateFiles: boolean; fixAll: boolean; workspaceFolders?: string[]; vscodeSettings?: boolean }): Promise<Fix[]> {
     const abs = path.resolve(file);
     const text = await this.getText(abs);
     if (text === null || (!abs.endsWith('.go') && path.basename(abs) !== 'go.mod')) return [];
@@ -659,7 +659,7 @@ export class Engine {
     const model = abs.endsWith('.go') ? await this.model(abs, text) : emptyModel(abs, false);
     if (!model) return [];
     const toolchain = await this.toolchain(abs).catch(() => null);
-    const ctx = { file: model, text, toolchain, canCreateFiles: opts.canCreateFiles, ...(opts.workspaceFolders ? { workspaceFolders: opts.workspaceFolders } : {}) };
+    const ctx = { file: model, text, toolchain, canCreateFiles: opts.canCreateFiles, vscodeSettings: opts.vscodeSettings === true, ...(opts.workspaceFolders ? { workspaceFolders: opts.workspaceFolders } : {}) };
     const out: Fix[] = [];
     // The client's copy of a diagnostic (its data above all) is not trusted: each fix is derived from the
     // server's own diagnostic with the same code and range (issue 12 item 11); unknown ones get no fix.

@@ -114,6 +114,8 @@ export interface FixContext {
   canCreateFiles: boolean;
   /** The editor's workspace folders (where `.vscode/settings.json` is read), when known. */
   workspaceFolders?: string[];
+  /** The client is VS Code (or a fork): offer `.vscode/settings.json`. Other editors do not read that file. */
+  vscodeSettings?: boolean;
 }
 
 /**
@@ -722,7 +724,9 @@ function snippetFixes(d: CgoDiagnostic, change: EnvChange, folder: string, ctx: 
   // VS Code reads .vscode/settings.json of the workspace folder, not of a module below it.
   const vscodeSettings = path.join(workspaceFolderOf(folder, ctx.workspaceFolders), '.vscode', 'settings.json');
   const title = `Set ${change.key} in .vscode/settings.json (cgo-ls, the Go extension and gopls)${trust}`;
-  if (fs.existsSync(vscodeSettings)) {
+  if (ctx.vscodeSettings !== true) {
+    // Only VS Code (and its forks) read .vscode/settings.json: other editors are not offered it.
+  } else if (fs.existsSync(vscodeSettings)) {
     const edits = settingsEdit(vscodeSettings, change.key, value);
     if (edits && edits.length > 0) out.push({ title, kind: 'quickfix', diagnostic: d, edits: [{ file: vscodeSettings, edits }] });
   } else if (ctx.canCreateFiles) {

@@ -112,8 +112,10 @@ async function includeHover(header: string, quoted: boolean, hc: HoverContext): 
   const key = hashOf(header, quoted, flags, dir, hc.tc.fingerprint);
   let entry = includeCache.get(key);
   if (!entry) {
+    // The compiler's own search path needs none of the user's flags, so it is asked even when a rejected
+    // #cgo flag keeps cgo-ls from compiling the preamble: a standard header still resolves.
     const system =
-      cc?.path && hc.cppflags !== null
+      cc?.path
         ? await systemIncludeDirs(cc.argv, gccMachine(hc.tc.goarch, hc.tc.goos, hc.tc.childEnv), { env: hc.tc.childEnv, cwd: dir, timeoutMs: hc.timeoutMs })
         : [];
     const order: { dir: string; via: string }[] = [
@@ -140,7 +142,8 @@ async function includeHover(header: string, quoted: boolean, hc: HoverContext): 
   const name = quoted ? `"${header}"` : `<${header}>`;
   if (entry.found) return `**#include ${name}**\n\nResolves to \`${entry.found}\`, found through ${entry.via}.`;
   const shown = entry.searched.slice(0, 10).map((d) => `- \`${d}\``).join('\n');
-  return `**#include ${name}** — ✗ not found.\n\nSearched:\n${shown || '- (no directories: no C compiler to ask)'}${entry.searched.length > 10 ? `\n- … ${entry.searched.length - 10} more` : ''}\n\nAdd its directory with \`#cgo CFLAGS: -I\${SRCDIR}/<dir>\`, or install the package that provides it.`;
+  const none = cc?.path ? '- (no directories: the compiler did not list its search path)' : '- (no directories: no C compiler found to ask)';
+  return `**#include ${name}** — ✗ not found.\n\nSearched:\n${shown || none}${entry.searched.length > 10 ? `\n- … ${entry.searched.length - 10} more` : ''}\n\nAdd its directory with \`#cgo CFLAGS: -I\${SRCDIR}/<dir>\`, or install the package that provides it.`;
 }
 
 const KIND_TEXT: Record<string, string> = {

@@ -44,6 +44,7 @@ import {
   type Settings,
 } from '../engine/index.js';
 import { VERSION } from '../version.js';
+import { calledBare, ResultShower } from './show.js';
 
 export const COMMANDS = ['cgo.refresh', 'cgo.showToolchainReport', 'cgo.applyEnvFix', 'cgo.showFixInstructions'] as const;
 
@@ -91,6 +92,11 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const files = new Map<string, FileState>();
   let caps: ClientCapabilities = {};
+  /** `clientInfo.name` from initialize ('' when the client did not say). */
+  let clientName = '';
+  /** The document the user touched last: what a command run without arguments is about. */
+  let lastUri: string | undefined;
+  const shower = new ResultShower(connection, () => caps);
   let settings: Settings = defaultSettings;
   let initOptions: unknown;
   /** What the client said about workspace trust in initializationOptions (undefined: it did not say). */
@@ -372,11 +378,13 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onShutdown(async () => {
+    shower.dispose();
     await watcher?.close();
   });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     caps = params.capabilities ?? {};
+    clientName = params.clientInfo?.name ?? '';
     initOptions = params.initializationOptions;
     const opts = initOptions && typeof initOptions === 'object' ? (initOptions as Record<string, unknown>) : {};
     const trust = opts['workspaceTrusted'] ?? (opts['cgo'] as Record<string, unknown> | undefined)?.['workspaceTrusted'];
@@ -426,6 +434,7 @@ export function startServer(connection: Connection): void {
     if (!file) return;
     engine.setDocument(file, e.document.getText(), e.document.version);
     justOpened.set(e.document.uri, e.document.version);
+    lastUri = e.document.uri;
     void analyze(e.document.uri, 'run', true);
   });
   documents.onDidChangeContent((e) => {
@@ -434,6 +443,7 @@ export function startServer(connection: Connection): void {
     const opened = justOpened.get(e.document.uri);
     justOpened.delete(e.document.uri);
     if (opened === e.document.version) return; // the open itself, already being analysed (compiler included)
+    lastUri = e.document.uri;
     engine.setDocument(file, e.document.getText(), e.document.version);
     void analyze(e.document.uri, 'cached');
   });
@@ -521,6 +531,7 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction(async (params) => {
     const file = uriToPath(params.textDocument.uri);
     if (!file) return [];
+    lastUri = params.textDocument.uri;
     try {
       const only = params.context.only;
       const wantFixAll = !only || only.some((k) => (CodeActionKind.SourceFixAll + '.cgo').startsWith(k));
@@ -534,8 +545,12 @@ export function startServer(connection: Connection): void {
         message: d.message,
         data: (d.data as CgoDiagnostic['data']) ?? { code: String(d.code) },
       }));
-      const canCreateFiles = caps.workspace?.workspaceEdit?.documentChanges === true && (caps.workspace.workspaceEdit.resourceOperations ?? []).includes('create');
-      const fixes = await engine.fixes(file, wantQuick ? engineDiags : [], { canCreateFiles, fixAll: wantFixAll && !!only, workspaceFolders: folders });
+      // Resource operations exist only inside documentChanges, so a client that lists 'create' applies them even
+      // when it does not also set documentChanges: true (Neovim 0.7–0.12 does exactly that).
+      const canCreateFiles = (caps.workspace?.workspaceEdit?.resourceOperations ?? []).includes('create');
+      // Only VS Code and its forks read .vscode/settings.json.
+      const vscodeSettings = /visual studio code|vscode|vscodium|code - oss|cursor|windsurf/i.test(clientName);
+      const fixes = await engine.fixes(file, wantQuick ? engineDiags : [], { canCreateFiles, fixAll: wantFixAll && !!only, vscodeSettings, workspaceFolders: folders });
       const actions: CodeAction[] = [];
       for (const f of fixes) {
         const lspDiag = f.diagnostic ? ours.find((d) => d.code === f.diagnostic!.code && d.range.start.line === f.diagnostic!.range.start.line && d.range.start.character === f.diagnostic!.range.start.character) : undefined;
@@ -581,21 +596,38 @@ export function startServer(connection: Connection): void {
         showMessage(MessageType.Info, text);
         return { ok: true, message: text };
       }
-      case 'cgo.refresh':
+      case 'cgo.refresh': {
         engine.refresh();
         reanalyzeAll();
+        // Called bare (e.g. Helix's :lsp-workspace-command), nobody shows the result: say what was found.
+        const file = calledBare(params.arguments) ? currentFile() : null;
+        if (file) {
+          const tc = await engine.toolchain(file).catch(() => null);
+          const go = tc?.go.version?.raw || (tc?.go.path ? 'go (version unknown)' : 'no go found');
+          const cc = tc?.cc?.path ? `CC ${tc.cc.path}` : 'no C compiler found';
+          shower.message(MessageType.Info, `cgo-ls: toolchain re-probed: ${go}, ${cc}, CGO_ENABLED=${tc?.cgo.enabled ? 1 : 0}; ${new Set([...tracked, ...documents.all().map((d) => uriToPath(d.uri))]).size} file(s) re-checked`);
+        }
         return { ok: true };
+      }
       case 'cgo.showToolchainReport': {
         const arg = params.arguments?.[0];
-        const file = typeof arg === 'string' ? (uriToPath(arg) ?? arg) : documents.all()[0] ? uriToPath(documents.all()[0]!.uri) : null;
+        const file = typeof arg === 'string' && arg !== '' ? (uriToPath(arg) ?? arg) : currentFile();
         if (!file) return { ok: false, message: 'no file or folder given' };
         const tc = await engine.toolchain(file);
-        return { ok: true, report: renderReport(tc, 'text') };
+        const report = renderReport(tc, 'text');
+        if (calledBare(params.arguments)) await shower.document('cgo-toolchain-report.txt', report);
+        return { ok: true, report };
       }
       default:
         return { ok: false, message: `unknown command ${params.command}` };
     }
   });
+
+  /** The file a command without arguments is about: the last document touched, else any open one. */
+  function currentFile(): string | null {
+    const uri = lastUri && documents.get(lastUri) ? lastUri : documents.all()[0]?.uri;
+    return uri ? uriToPath(uri) : null;
+  }
 
   connection.onRequest('cgo/toolchain', async (params: { uri?: string } | undefined) => {
     const uri = params?.uri ?? documents.all()[0]?.uri;

@@ -1037,7 +1037,8 @@ async function driftProblems(
   base: { goos: string; goarch: string; hostGoos: string; hostGoarch: string; version: GoVersion | null; defaultCC: string; defaultCXX: string },
 ): Promise<void> {
   const os = ctx.platform.os;
-  const shell = mergeEnv(shellEnv, undefined, os);
+  // cgo.env is the remedy this check proposes: its values count on both sides, so a variable set there is never drift.
+  const shell = mergeEnv(shellEnv, ctx.editorEnv, os);
   const other = source === 'windows-registry' ? 'a newly started program' : 'the login shell';
   const short = source === 'windows-registry' ? 'new programs' : 'login shell';
   const [ed, sh] = await Promise.all([outcomeFor(ctx.env, ctx.platform, layers, base), outcomeFor(shell, ctx.platform, layers, base)]);

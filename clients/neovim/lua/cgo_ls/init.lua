@@ -169,7 +169,8 @@ local function make_on_attach(opts)
   return function(client, bufnr)
     if opts.commands then
       vim.api.nvim_buf_create_user_command(bufnr, 'CgoRefresh', function()
-        M.execute(client, bufnr, 'cgo.refresh', {}, function(err)
+        -- With the file as argument the server leaves the message to the plugin (called bare, it shows one).
+        M.execute(client, bufnr, 'cgo.refresh', { vim.uri_from_bufnr(bufnr) }, function(err)
           if err then
             vim.notify('cgo-ls: cgo.refresh failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
           else
