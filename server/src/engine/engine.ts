@@ -936,6 +936,49 @@ export class Engine {
       },
     });
   }
+
+  /**
+   * What the C name index (compiler/cindex.ts) needs to preprocess this file's preambles the way cgo compiles
+   * them: the compiler argv, the effective flags (env, `#cgo` lines, pkg-config, all allow-list-checked), the
+   * preambles with their Go lines, and the toolchain identity. Null when the file cannot be compiled (no
+   * import "C", cgo off, no compiler, a rejected flag, the file not built for this target).
+   */
+  async cCompileContext(file: string): Promise<CCompileContext | null> {
+    const abs = path.resolve(file);
+    const prep = await this.prepare(abs);
+    if (!prep || !prep.file.importsC || !this.canCompile(prep)) return null;
+    const input = await this.compileInput(prep, { compile: 'cached' });
+    if (input.blocked) return null;
+    const pi = input.preambleInput;
+    return {
+      goFile: abs,
+      cc: pi.cc,
+      cppflags: pi.cppflags,
+      cflags: pi.cflags,
+      preambles: pi.preambles,
+      env: pi.env,
+      cwd: pi.cwd,
+      goos: pi.goos,
+      goarch: pi.goarch,
+      goVersion: prep.goVersion.raw,
+      fingerprint: prep.toolchain.fingerprint,
+    };
+  }
+}
+
+/** The input of the C name index for one .go file (see Engine.cCompileContext). */
+export interface CCompileContext {
+  goFile: string;
+  cc: string[];
+  cppflags: string[];
+  cflags: string[];
+  preambles: { lines: PreambleLine[]; firstLine: number }[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  goos: string;
+  goarch: string;
+  goVersion: string;
+  fingerprint: string;
 }
 
 function builtinHover(name: string): string {

@@ -33,6 +33,7 @@ import { anchor } from '../engine/protocol-doc.js';
 import { defaultSettings, EXECUTABLE_SETTINGS, parseSettings, type Settings } from '../engine/settings.js';
 import { renderReport } from '../toolchain/report.js';
 import { VERSION } from '../version.js';
+import { CINTEL_CAPABILITIES, registerCIntel } from './cintel.js';
 
 export const COMMANDS = ['cgo.refresh', 'cgo.showToolchainReport', 'cgo.applyEnvFix', 'cgo.showFixInstructions'] as const;
 
@@ -360,6 +361,7 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll + '.cgo'], resolveProvider: false },
         executeCommandProvider: { commands: [...COMMANDS] },
+        ...CINTEL_CAPABILITIES,
       },
       serverInfo: { name: 'cgo-ls', version: VERSION },
     };
@@ -431,6 +433,9 @@ export function startServer(connection: Connection): void {
       return null;
     }
   });
+
+  // C inside Go files: completion, signature help, definition, document links; takes over hover (falls back to the one above).
+  registerCIntel(connection, engine, { log, capabilities: () => caps });
 
   /** A plain `window/showMessage` notification (no reply expected; every client shows it). */
   function showMessage(type: MessageType, message: string): void {
