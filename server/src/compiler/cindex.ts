@@ -99,6 +99,8 @@ export interface CEntity {
   tagKey?: string;
   /** Incomplete struct: usable only through pointers. */
   incomplete?: boolean;
+  /** A variable that is also a `#define`: cgo reads it as a value (not addressable). */
+  macroValue?: boolean;
   file: string;
   /** 1-based line in `file` (a .go line for preamble declarations). */
   line: number;
@@ -1053,7 +1055,13 @@ class Walker {
       const tier = this.tierFor(m.fileId);
       if (!tier) continue;
       if (tier === 'transitive' && this.system.has(m.fileId) && isReserved(m.name)) continue;
-      if (idx.entities.has(m.name)) continue; // `#define stdin stdin` and friends: the declaration is the entity
+      const same = idx.entities.get(m.name);
+      if (same) {
+        // `#define stdout stdout`: cmd/cgo (prepareNames) turns a variable with a #define into kind "macro", a
+        // read-only value `_Cmacro_stdout()` — usable, but not addressable.
+        if (same.kind === 'var') same.macroValue = true;
+        continue;
+      }
       const r = evalConst(m.body, env, new Set([m.name]));
       if (!r) {
         idx.skipped.set(m.name, m.body === '' ? 'an empty macro has no value' : 'the macro does not expand to a constant cgo can read');

@@ -151,7 +151,7 @@ function goForm(e: CEntity): string {
     case 'builtin-func':
       return `func C.${e.name}${e.goType.slice(4)}`;
     case 'var':
-      return `var C.${e.name} ${e.goType}`;
+      return e.macroValue ? `var C.${e.name} ${e.goType} // read-only: a macro, not addressable` : `var C.${e.name} ${e.goType}`;
     case 'iconst':
     case 'enumconst':
     case 'fconst':
