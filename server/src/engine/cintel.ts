@@ -448,6 +448,16 @@ export function wantsIndex(model: GoFile, text: string, pos: Position): boolean 
   return !!id && /[A-Za-z_]\w*\.$/.test(id.line.slice(0, id.start));
 }
 
+const HOVER_KIND: Partial<Record<CEntity['kind'], string>> = {
+  func: 'C function',
+  var: 'C variable',
+  iconst: 'integer constant (an untyped Go constant)',
+  fconst: 'floating-point constant (an untyped Go constant)',
+  sconst: 'string constant (an untyped Go string constant)',
+  enumconst: 'enum constant (an untyped Go integer constant)',
+  type: 'C type',
+};
+
 /** Hover on `C.name` (the Go-side form next to the C declaration) or on a field of a C struct value. */
 export function hoverAt(model: GoFile, text: string, pos: Position, idx: CIndex): string | null {
   const ref = model.cRefs.find((r) => containsPosition(r.range, pos));
@@ -457,8 +467,8 @@ export function hoverAt(model: GoFile, text: string, pos: Position, idx: CIndex)
       const why = idx.skipped.get(ref.name);
       return why ? `**C.${ref.name}** — not usable from Go: ${why}.` : null;
     }
-    if (e.kind === 'builtin-func' || e.kind === 'builtin-type') return builtinMarkdown(e);
-    return entityMarkdown(e, model.path);
+    if (e.kind === 'builtin-func' || e.kind === 'builtin-type') return `**C.${e.name}** — cgo builtin\n\n` + builtinMarkdown(e);
+    return `**C.${e.name}** — ${HOVER_KIND[e.kind] ?? e.kind}\n\n` + entityMarkdown(e, model.path);
   }
   const f = fieldAt(idx, text, pos);
   if (f) return fieldMarkdown(f.field, f.def, model.path);
