@@ -205,6 +205,7 @@ export async function buildCIndex(input: CIndexInput, opts: { timeoutMs: number;
     goFile: input.goFile,
     goos: input.goos,
     goarch: input.goarch,
+    cwd: input.cwd,
     preambleText: input.preambles.map((p) => p.lines.map((l) => l.text).join('\n')).join('\n'),
   });
   idx.key = key;
@@ -245,7 +246,7 @@ function isReserved(name: string): boolean {
   return /^__|^_[A-Z]/.test(name);
 }
 
-export function parsePreprocessed(out: string, parser: Parser, opts: { goFile: string; goos: string; goarch?: string; preambleText?: string }): CIndex {
+export function parsePreprocessed(out: string, parser: Parser, opts: { goFile: string; goos: string; goarch?: string; preambleText?: string; cwd?: string }): CIndex {
   const lines = out.split('\n');
   const n = lines.length;
   const rows: RowMap = { fileIds: new Int32Array(n), lines: new Int32Array(n), files: [] };
@@ -276,7 +277,9 @@ export function parsePreprocessed(out: string, parser: Parser, opts: { goFile: s
       cText[i] = '';
       const m = /^# (\d+) "((?:[^"\\]|\\.)*)"((?: \d+)*)\s*$/.exec(l);
       if (m) {
-        const file = unescapeMarkerPath(m[2]!);
+        let file = unescapeMarkerPath(m[2]!);
+        // gcc names a header found relative to the run's directory (a quoted include) by a relative path.
+        if (opts.cwd && !isPseudoFile(file) && file !== '<command-line>' && !path.isAbsolute(file)) file = path.resolve(opts.cwd, file);
         const flags = (m[3] ?? '').trim().split(/\s+/);
         const id = idOf(file);
         if (flags.includes('1')) {
@@ -893,7 +896,7 @@ class Walker {
     for (const d of this.pending) {
       const tier = this.tierFor(d.fileId);
       if (!tier) continue;
-      if (tier === 'transitive' && this.system.has(d.fileId) && isReserved(d.name)) continue;
+      if (tier !== 'preamble' && this.system.has(d.fileId) && isReserved(d.name)) continue;
       const key = `${d.kind}:${d.name}`;
       if (d.kind === 'func' && d.isDefinition && seen.has(key)) {
         // a definition after a declaration: keep the first position, but a static definition makes it usable
@@ -1002,7 +1005,7 @@ class Walker {
       const fileId = this.rows.files.indexOf(def.file);
       const tier = this.tierFor(fileId < 0 ? 0 : fileId);
       if (!tier) continue;
-      if (tier === 'transitive' && this.system.has(fileId) && isReserved(def.name)) continue;
+      if (tier !== 'preamble' && this.system.has(fileId) && isReserved(def.name)) continue;
       if (!this.supported({ k: 'tag', tag: def.tag, name: def.name, key })) {
         skip(name, 'a member type is one cgo cannot represent');
         continue;
@@ -1027,7 +1030,7 @@ class Walker {
     for (const [nm, info] of this.enumDecl) {
       const tier = this.tierFor(info.fileId);
       if (!tier || idx.entities.has(nm)) continue;
-      if (tier === 'transitive' && this.system.has(info.fileId) && isReserved(nm)) continue;
+      if (tier !== 'preamble' && this.system.has(info.fileId) && isReserved(nm)) continue;
       const value = this.enumConsts.get(nm);
       idx.entities.set(nm, {
         name: nm,
@@ -1054,7 +1057,7 @@ class Walker {
     for (const m of macros.values()) {
       const tier = this.tierFor(m.fileId);
       if (!tier) continue;
-      if (tier === 'transitive' && this.system.has(m.fileId) && isReserved(m.name)) continue;
+      if (tier !== 'preamble' && this.system.has(m.fileId) && isReserved(m.name)) continue;
       const same = idx.entities.get(m.name);
       if (same) {
         // `#define stdout stdout`: cmd/cgo (prepareNames) turns a variable with a #define into kind "macro", a
