@@ -51,10 +51,10 @@ afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Applies a completion item's textEdit to a line. */
-function apply(line: string, item: any): string {
-  const r = item.textEdit.range ?? item.textEdit.replace;
-  return line.slice(0, r.start.character) + item.textEdit.newText + line.slice(r.end.character);
+/** Applies a completion item to a line: its textEdit, or the list's default edit range (itemDefaults). */
+function apply(line: string, item: any, list: any): string {
+  const r = item.textEdit ? (item.textEdit.range ?? item.textEdit.replace) : list.itemDefaults.editRange;
+  return line.slice(0, r.start.character) + (item.textEdit?.newText ?? item.textEditText ?? item.label) + line.slice(r.end.character);
 }
 
 for (const clientName of ['vscode', 'helix', 'neovim'] as const) {
@@ -101,7 +101,9 @@ for (const clientName of ['vscode', 'helix', 'neovim'] as const) {
       expect(doc.value).toMatch(/extern int puts \(const char \*\w+\);/);
       expect(doc.value).toMatch(/stdio\.h:\d+/);
       // Applying the item replaces the typed prefix.
-      expect(apply(typed, puts)).toBe('\tC.puts');
+      expect(apply(typed, puts, res)).toBe('\tC.puts');
+      // Only clients that take a default edit range get a list without per-item edits.
+      expect(!!res.itemDefaults).toBe(clientName !== 'helix');
       client.change(uri, MAIN, 3);
     }, 90_000);
 

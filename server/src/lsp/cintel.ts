@@ -75,9 +75,38 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
    * The file's index. `build`: start the preprocessor when no index matches the preamble (the first request of
    * a file, or after an edit inside the preamble); `peek`: only what is in memory.
    */
+  /** Per file: the text up to the last `import "C"` line when its index was last looked up through the model. */
+  const prefixes = new Map<string, string>();
+
+  /**
+   * The keystroke path: when the text up to the last `import "C"` is what it was, the preambles are too, and the
+   * file's last index is served without parsing the Go file (the edit's own analysis parses it concurrently).
+   */
+  function indexByPrefix(file: string, text: string): CIndex | null {
+    const prefix = prefixes.get(file);
+    const last = store.lastFor(file);
+    if (prefix === undefined || !last || !text.startsWith(prefix)) return null;
+    if (/^\s*(import\s*\(?\s*)?(\w+\s+)?"C"/m.test(text.slice(prefix.length))) return null; // another import "C" below
+    return store.current(file, last.preambleSig) ?? null;
+  }
+
   async function indexFor(file: string, mode: 'build' | 'peek', signal?: AbortSignal): Promise<CIndex | null> {
+    const text = await engine.getText(file);
+    const fast = text !== null ? indexByPrefix(file, text) : null;
+    if (fast) return fast;
     const model = await engine.model(file);
     if (!model?.importsC) return null;
+    const lastImport = model.cImports[model.cImports.length - 1];
+    if (text !== null && lastImport) {
+      const end = lastImport.specRange.end.line;
+      let off = 0;
+      for (let i = 0; i < end && off >= 0; i++) {
+        off = text.indexOf('\n', off);
+        if (off >= 0) off++;
+      }
+      const eol = off < 0 ? -1 : text.indexOf('\n', off);
+      prefixes.set(file, eol < 0 ? text : text.slice(0, eol + 1));
+    }
     const sig = preambleSignature(model.cImports.flatMap((i) => (i.preamble ? [i.preamble] : [])));
     const current = store.current(file, sig);
     if (current) return current;
@@ -93,19 +122,36 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
   };
   const lazyDocs = (): boolean => (opts.capabilities().textDocument?.completion?.completionItem?.resolveSupport?.properties ?? []).includes('documentation');
 
-  function toItem(i: CCompletionItem, file: string, lazy: boolean, md: boolean): CompletionItem {
-    const item: CompletionItem = {
-      label: i.label,
-      kind: KIND[i.kind],
-      detail: i.detail,
-      sortText: i.sortText,
-      filterText: i.label,
-      textEdit: { range: i.range, newText: i.label },
-    };
-    if (lazy) item.data = { cgo: 'c', file, label: i.label, field: i.kind === 'field' };
+  /** The client takes one edit range for the whole list (completionList.itemDefaults): items carry no textEdit. */
+  const defaultRange = (): boolean => (opts.capabilities().textDocument?.completion?.completionList?.itemDefaults ?? []).includes('editRange');
+
+  /** The file of the last `C.` completion list (completionItem/resolve refers to an item of it). */
+  let lastListFile = '';
+
+  function toItem(i: CCompletionItem, lazy: boolean, md: boolean, withEdit: boolean): CompletionItem {
+    const item: CompletionItem = { label: i.label, kind: KIND[i.kind], detail: i.detail, sortText: i.sortText };
+    if (withEdit) item.textEdit = { range: i.range, newText: i.label };
+    if (lazy && i.kind !== 'field') item.data = 'cgo.c';
     else item.documentation = md ? ({ kind: MarkupKind.Markdown, value: i.documentation } satisfies MarkupContent) : i.documentationPlain;
-    if (lazy && i.kind === 'field') item.documentation = md ? { kind: MarkupKind.Markdown, value: i.documentation } : i.documentationPlain;
     return item;
+  }
+
+  /** LSP items per index and client mode, built once: a `C.` list of a big header set is thousands of items. */
+  const listCache = new WeakMap<object, Map<string, CompletionItem[]>>();
+  const NO_INDEX = {};
+  function cItems(idx: CIndex | null, range: CCompletionItem['range'], lazy: boolean, md: boolean): { items: CompletionItem[]; shared: boolean } {
+    const useDefault = defaultRange();
+    const mode = `${lazy}|${md}|${useDefault}`;
+    const holder = idx ?? NO_INDEX;
+    let byMode = listCache.get(holder);
+    if (!byMode) listCache.set(holder, (byMode = new Map()));
+    let items = byMode.get(mode);
+    if (!items) {
+      items = completeCNames(idx, { prefix: '', range }).map((i) => toItem(i, lazy, md, false));
+      byMode.set(mode, items);
+    }
+    if (useDefault) return { items, shared: true };
+    return { items: items.map((it) => ({ ...it, textEdit: { range, newText: it.label } })), shared: false };
   }
 
   connection.onCompletion(async (params, token) => {
@@ -116,20 +162,24 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
       if (text === null) return null;
       const ctx = completionContext(text, params.position);
       if (!ctx) return null;
-      const model = await engine.model(file, text);
-      if (!model?.importsC) return null;
       const signal = signalOf(token);
-      const idx = await indexFor(file, 'build', signal);
+      let idx = indexByPrefix(file, text);
+      if (!idx) {
+        const model = await engine.model(file, text);
+        if (!model?.importsC) return null;
+        idx = await indexFor(file, 'build', signal);
+      }
       if (signal?.aborted) return null;
       const lazy = lazyDocs();
       const md = markdown();
       if (ctx.kind === 'cname') {
-        const items = completeCNames(idx, ctx);
-        return { isIncomplete: false, items: items.map((i) => toItem(i, file, lazy, md)) };
+        lastListFile = file;
+        const { items, shared } = cItems(idx, ctx.range, lazy, md);
+        return shared ? { isIncomplete: false, itemDefaults: { editRange: ctx.range }, items } : { isIncomplete: false, items };
       }
       if (!idx) return null;
       const fields = completeFields(idx, text, params.position, ctx);
-      return fields ? { isIncomplete: false, items: fields.map((i) => toItem(i, file, false, md)) } : null;
+      return fields ? { isIncomplete: false, items: fields.map((i) => toItem(i, false, md, true)) } : null;
     } catch (e) {
       opts.log.error(`completion failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return null;
@@ -138,16 +188,14 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
 
   connection.onCompletionResolve(async (item) => {
     try {
-      const d = item.data as { cgo?: string; file?: string; label?: string } | undefined;
-      if (d?.cgo !== 'c' || !d.file || !d.label || item.documentation) return item;
-      const idx = store.lastFor(d.file) ?? null;
-      const e = idx?.entities.get(d.label) ?? builtinEntities(idx).find((b) => b.name === d.label);
+      if (item.data !== 'cgo.c' || item.documentation || !lastListFile) return item;
+      const idx = store.lastFor(lastListFile) ?? null;
+      const e = idx?.entities.get(item.label) ?? builtinEntities(idx).find((b) => b.name === item.label);
       if (!e) return item;
       const md = markdown();
-      const one = completeCNames(idx, { prefix: '', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }).find((i) => i.label === d.label);
-      const value = one ? (md ? one.documentation : one.documentationPlain) : md ? entityMarkdown(e, d.file) : entityPlain(e, d.file);
-      item.documentation = md ? { kind: MarkupKind.Markdown, value } : value;
-      return item;
+      const one = completeCNames(idx, { prefix: '', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }).find((i) => i.label === item.label);
+      const value = one ? (md ? one.documentation : one.documentationPlain) : md ? entityMarkdown(e, lastListFile) : entityPlain(e, lastListFile);
+      return { ...item, documentation: md ? { kind: MarkupKind.Markdown, value } : value };
     } catch (e) {
       opts.log.error(`completion resolve failed: ${String(e)}`);
       return item;
