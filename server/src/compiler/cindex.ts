@@ -1632,7 +1632,7 @@ export class CIndexStore {
           const old = this.latestByFile.get(input.goFile);
           if (old && old !== key) this.byKey.delete(old);
           this.latestByFile.set(input.goFile, key);
-          if (this.byKey.size > 64) this.byKey.delete(this.byKey.keys().next().value!);
+          if (this.byKey.size > 16) this.byKey.delete(this.byKey.keys().next().value!); // an index of a big header set is megabytes
         } else this.opts.log?.(`C index for ${input.goFile}: ${idx.error}`);
         return idx;
       });

@@ -18,6 +18,7 @@ import type { Position } from '../core/types.js';
 import type { Logger } from '../core/types.js';
 import { pathToUri, uriToPath } from '../core/uri.js';
 import type { Engine } from '../engine/engine.js';
+import { mightImportC } from '../engine/workspace.js';
 import { CIndexStore, preambleSignature, type CIndex } from '../compiler/cindex.js';
 import {
   builtinEntities,
@@ -160,6 +161,7 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
     try {
       const text = await engine.getText(file);
       if (text === null) return null;
+      if (!mightImportC(text)) return null; // not a cgo file: gopls answers, no parse here
       const ctx = completionContext(text, params.position);
       if (!ctx) return null;
       const signal = signalOf(token);
@@ -207,7 +209,7 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
     if (!file) return null;
     try {
       const text = await engine.getText(file);
-      if (text === null || !text.includes('C.')) return null;
+      if (text === null || !text.includes('C.') || !mightImportC(text)) return null;
       const idx = await indexFor(file, 'build', signalOf(token));
       if (!idx) return null;
       const sh = signatureAt(text, params.position, idx);
