@@ -462,17 +462,27 @@ class Walker {
   // ---- tags (struct/union/enum definitions anywhere outside function bodies)
 
   collectTags(root: Node): void {
+    // Only where a tag definition can be: declaration specifiers and struct members (never expressions or
+    // function bodies). Walking every node of a big header set costs more than parsing it.
+    const INTO = new Set(['translation_unit', 'declaration', 'type_definition', 'function_definition', 'field_declaration_list', 'field_declaration', 'linkage_specification', 'declaration_list']);
     const stack: Node[] = [root];
     while (stack.length > 0) {
       const node = stack.pop()!;
-      if (node.type === 'compound_statement') continue;
-      if ((node.type === 'struct_specifier' || node.type === 'union_specifier' || node.type === 'enum_specifier') && node.childForFieldName('body')) {
+      const t = node.type;
+      if (t === 'struct_specifier' || t === 'union_specifier' || t === 'enum_specifier') {
+        const body = node.childForFieldName('body');
+        if (!body) continue;
         this.defineTag(node);
+        if (t !== 'enum_specifier') for (const f of body.namedChildren) if (f) stack.push(f);
+        continue;
       }
-      for (let i = node.namedChildCount - 1; i >= 0; i--) {
-        const c = node.namedChild(i);
-        if (c) stack.push(c);
+      if (!INTO.has(t)) continue;
+      if (t === 'function_definition') {
+        const ty = node.childForFieldName('type');
+        if (ty) stack.push(ty);
+        continue;
       }
+      for (const c of node.namedChildren) if (c) stack.push(c);
     }
   }
 
