@@ -1020,7 +1020,7 @@ class Walker {
         skip(name, 'a member type is one cgo cannot represent');
         continue;
       }
-      for (const f of def.fields) f.goType = this.goType(f.type) ?? (f.type.k === 'tag' && !f.type.name ? 'struct {…}' : null);
+      for (const f of def.fields) f.goType = this.goType(f.type); // null for an anonymous struct member: no Go type name to offer
       idx.entities.set(name, {
         name,
         kind: 'type',
