@@ -201,13 +201,18 @@ export async function buildCIndex(input: CIndexInput, opts: { timeoutMs: number;
   // A failing #include still leaves the rest of the output usable (gcc stops at a fatal error, though).
   const parser = await getCParser();
   const t0 = Date.now();
-  const idx = parsePreprocessed(res.stdout, parser, {
-    goFile: input.goFile,
-    goos: input.goos,
-    goarch: input.goarch,
-    cwd: input.cwd,
-    preambleText: input.preambles.map((p) => p.lines.map((l) => l.text).join('\n')).join('\n'),
-  });
+  let idx: CIndex;
+  try {
+    idx = parsePreprocessed(res.stdout, parser, {
+      goFile: input.goFile,
+      goos: input.goos,
+      goarch: input.goarch,
+      cwd: input.cwd,
+      preambleText: input.preambles.map((p) => p.lines.map((l) => l.text).join('\n')).join('\n'),
+    });
+  } catch (e) {
+    return empty(`parsing the preprocessor output failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
   idx.key = key;
   idx.preambleSig = preambleSignature(input.preambles);
   idx.ccMs = ccMs;
@@ -1635,7 +1640,10 @@ export class CIndexStore {
       if (refresh) this.opts.log?.(`C index for ${input.goFile}: a header changed, rebuilding`);
       const abort = new AbortController();
       this.builds++;
-      const promise = buildCIndex(input, { timeoutMs: this.opts.timeoutMs(), signal: abort.signal }).then((idx) => {
+      const promise = buildCIndex(input, { timeoutMs: this.opts.timeoutMs(), signal: abort.signal }).catch((e: unknown) => {
+        this.flights.delete(key);
+        throw e;
+      }).then((idx) => {
         this.flights.delete(key);
         if (!idx.error || idx.entities.size > 0) {
           this.byKey.set(key, idx);

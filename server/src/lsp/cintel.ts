@@ -72,10 +72,6 @@ export interface CIntelOptions {
 export function registerCIntel(connection: Connection, engine: Engine, opts: CIntelOptions): CIndexStore {
   const store = new CIndexStore({ timeoutMs: () => engine.settings.compilerTimeoutMs, log: (m) => opts.log.info(m) });
 
-  /**
-   * The file's index. `build`: start the preprocessor when no index matches the preamble (the first request of
-   * a file, or after an edit inside the preamble); `peek`: only what is in memory.
-   */
   /** Per file: the text up to the last `import "C"` line when its index was last looked up through the model. */
   const prefixes = new Map<string, string>();
 
@@ -91,6 +87,10 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
     return store.current(file, last.preambleSig) ?? null;
   }
 
+  /**
+   * The file's index. `build`: start the preprocessor when no index matches the preamble (the first request of
+   * a file, or after an edit inside the preamble); `peek`: only what is in memory.
+   */
   async function indexFor(file: string, mode: 'build' | 'peek', signal?: AbortSignal): Promise<CIndex | null> {
     const text = await engine.getText(file);
     const fast = text !== null ? indexByPrefix(file, text) : null;
