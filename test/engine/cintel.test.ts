@@ -131,5 +131,12 @@ func Hello() {}
     const model = await parseGoFile(GO, text);
     expect(hoverAt(model, text, pos(6, 34), index())).toContain('func C.add(a C.int, b C.int) C.int');
     expect(hoverAt(model, text, pos(6, 47), index())).toMatch(/not usable from Go: variadic/);
+    const withField = text.replace('func main() {', 'func main() {\n\tvar r C.struct_rec\n\t_ = r.inner.depth + r._type\n');
+    const m2 = await parseGoFile(GO, withField);
+    const line = withField.split('\n').findIndex((l) => l.includes('r.inner.depth'));
+    const col = withField.split('\n')[line]!.indexOf('_type');
+    expect(hoverAt(m2, withField, pos(line, col + 1), index())).toContain('cgo renames the C field `type` to `_type`');
+    expect(hoverAt(m2, withField, pos(line, withField.split('\n')[line]!.indexOf('depth')), index())).toContain('depth C.int // field of C.struct_in');
+    expect(definitionAt(m2, withField, pos(line, col + 1), index())).toEqual([{ file: GO, range: { start: pos(3, 0), end: pos(3, 0) } }]);
   });
 });
