@@ -93,6 +93,7 @@ const OUT = [
   'extern long double lib_ld(void);',
   'extern void *lib_data;',
   'extern int __lib_internal;',
+  'extern size_t size(int n);',
   '# 5 "/work/x/main.go" 2',
   '',
   'struct rec { int id; char name[8]; int func; unsigned bits:3; };',
@@ -127,6 +128,8 @@ describe('parsePreprocessed', () => {
     expect(e('twice')?.goType).toBe('func(v *C.int, cb *[0]byte) C.int');
     expect(e('REC_MAX')).toMatchObject({ kind: 'iconst', value: '8', tier: 'preamble' });
     expect(e('size_t')).toMatchObject({ tier: 'transitive', goType: 'C.ulong' });
+    // The C result type is what precedes the function's own name, not an earlier `size` inside `size_t`.
+    expect(e('size')?.result).toEqual({ cText: 'size_t', goType: 'C.size_t' });
     expect(idx.tags.get('struct rec')!.fields.map((f) => [f.goName, f.goType])).toEqual([
       ['id', 'C.int'],
       ['name', '[8]C.char'],

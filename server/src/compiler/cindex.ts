@@ -1000,7 +1000,8 @@ class Walker {
         continue;
       }
       const sig = `func(${params.map((p) => `${p.name} ${p.goType}`).join(', ')})${rg ? ' ' + rg : ''}`;
-      const resultText = cleanDecl(d.text.slice(0, Math.max(0, d.text.indexOf(d.name))).replace(/\b(extern|static|inline)\b/g, '')).replace(/\s*\*\s*$/, ' *').trim();
+      const at = new RegExp(`\\b${d.name}\\s*\\(`).exec(d.text)?.index ?? d.text.indexOf(d.name);
+      const resultText = cleanDecl(d.text.slice(0, Math.max(0, at)).replace(/\b(extern|static|inline)\b/g, '')).replace(/\s*\*\s*$/, ' *').trim();
       idx.entities.set(d.name, {
         name: d.name,
         kind: 'func',
