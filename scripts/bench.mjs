@@ -12,9 +12,12 @@
 //   (e) gopls on the same module (installed into .bench/bin through the Go module proxy — the only network
 //       access of the bench): time to its first diagnostic, and what each server says;
 //   (f) scale: a generated workspace (20 000 .go files, 200 cgo files): scan + publish time, peak RSS, and
-//       a change to a shared header reaching every file that includes it.
+//       a change to a shared header reaching every file that includes it;
+//   (g) C inside Go files on github.com/mattn/go-sqlite3 (fetched through the Go module proxy): the first
+//       completion after `C.` (a fresh server: it builds the C name index) against one `cc -E -dD` run of the
+//       same preamble with the same flags, then completion and definition p95 served from the index.
 //
-// Usage: node scripts/bench.mjs [--quick] [--only=a,b,c,d,e,f] [--no-gopls] [--reinstall-gopls]
+// Usage: node scripts/bench.mjs [--quick] [--only=a,b,c,d,e,f,g] [--no-gopls] [--reinstall-gopls]
 // (`npm run bench` builds first). No thresholds: this measures, it does not test. Every process it starts is
 // killed (whole process tree) on exit, error or Ctrl-C.
 import { execFileSync } from 'node:child_process';
@@ -43,8 +46,8 @@ const noGopls = argv.includes('--no-gopls');
 const reinstallGopls = argv.includes('--reinstall-gopls');
 
 const N = quick
-  ? { cold: 3, floor: 5, goBuild: 3, edit: 5, preamble: 3, hover: 10, gopls: 1, scaleChange: 1 }
-  : { cold: 7, floor: 15, goBuild: 7, edit: 20, preamble: 10, hover: 30, gopls: 3, scaleChange: 3 };
+  ? { cold: 3, floor: 5, goBuild: 3, edit: 5, preamble: 3, hover: 10, gopls: 1, scaleChange: 1, cFirst: 2, cWarm: 30 }
+  : { cold: 7, floor: 15, goBuild: 7, edit: 20, preamble: 10, hover: 30, gopls: 3, scaleChange: 3, cFirst: 5, cWarm: 100 };
 const SCALE = quick ? { files: 2_000, packages: 200, cgoFiles: 20 } : { files: 20_000, packages: 2_000, cgoFiles: 200 };
 
 // Nothing the bench runs may reach the network (except the gopls install): no toolchain download, no proxy.
@@ -645,6 +648,122 @@ async function benchScale() {
   return res;
 }
 
+// ---- (g) C inside Go files: completion and definition on go-sqlite3 ---------------------------------------
+const SQLITE3 = 'github.com/mattn/go-sqlite3@v1.14.53';
+
+function p95(xs) {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return v.length ? Math.round(v[Math.max(0, Math.ceil(0.95 * v.length) - 1)] * 10) / 10 : NaN;
+}
+
+async function benchCIntel() {
+  const res = {};
+  const work = path.join(benchDir, 'cintel');
+  fs.mkdirSync(work, { recursive: true });
+  // The second network access of the bench (after the gopls install): the module, through the Go module proxy.
+  const dl = JSON.parse(execFileSync('go', ['mod', 'download', '-json', SQLITE3], { cwd: work, env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' }, encoding: 'utf8' }));
+  const dir = path.join(work, 'go-sqlite3');
+  if (!fs.existsSync(path.join(dir, 'sqlite3.go'))) {
+    fs.cpSync(dl.Dir, dir, { recursive: true });
+    execFileSync('chmod', ['-R', 'u+w', dir]);
+  }
+  const file = path.join(dir, 'sqlite3.go');
+  const text = fs.readFileSync(file, 'utf8');
+  const dist = (p) => pathToFileURL(path.join(repo, 'dist', p)).toString();
+  const { Engine } = await import(dist('engine/engine.js'));
+  const { preprocessArgv } = await import(dist('compiler/cindex.js'));
+  const { buildPreambleText } = await import(dist('compiler/preamble.js'));
+  const { CGO_BUILTIN_PROLOG } = await import(dist('gomodel/preamble.js'));
+  const ctx = await new Engine({ env: serverEnv }).cCompileContext(file);
+  if (!ctx) throw new Error('go-sqlite3: no compile context (is gcc installed?)');
+
+  // Floor: the same `cc -E -dD` the index runs (the input from a file next to sqlite3.go instead of stdin).
+  const input = path.join(dir, `.bench-cc-input-${process.pid}.c`);
+  fs.writeFileSync(input, CGO_BUILTIN_PROLOG + buildPreambleText(ctx.goFile, ctx.preambles).text);
+  const argv = preprocessArgv(ctx);
+  const cc = [];
+  try {
+    for (let i = 0; i < N.floor; i++) {
+      const r = await timeRun(argv[0], [...argv.slice(1, -1), input], { cwd: ctx.cwd, env: ctx.env });
+      if (r.code !== 0) throw new Error(`cc -E failed: ${firstLine(r.stderr)}`);
+      cc.push(r.ms);
+    }
+  } finally {
+    fs.rmSync(input, { force: true });
+  }
+  res.ccE = summary(cc);
+  res.ccArgv = argv;
+  row('(g) C in Go', 'one `cc -E -dD` of sqlite3.go\'s preamble (floor)', res.ccE, `${argv.length} args`);
+
+  // A completion position: a new function at the end of the file, `_ = C.` + a prefix.
+  const lines = text.split('\n');
+  const withLine = (prefix) => `${text}\nfunc benchComplete() {\n\t_ = C.${prefix}\n}\n`;
+  const compLine = lines.length + 1;
+  const refLine = lines.findIndex((l) => /C\.sqlite3_\w+\(/.test(l));
+  const refName = /C\.(sqlite3_\w+)\(/.exec(lines[refLine])[1];
+  const refPos = { line: refLine, character: lines[refLine].indexOf('C.' + refName) + 4 };
+  const opts = { initOptions: { diagnosticsScope: 'openFiles', checkShellEnv: false } };
+
+  const first = [];
+  let items = 0;
+  let last = null;
+  for (let i = 0; i < N.cFirst; i++) {
+    const s = await startServer(dir, { ...opts, label: `cintel-${i}`, trace: i === N.cFirst - 1 });
+    const uri = uriOf(file);
+    s.client.open(file, text, 1);
+    await s.client.waitFor(() => s.client.published(uri).length > 0, 120_000, 'first publish');
+    await waitIdle(s.client.pid);
+    s.client.change(uri, withLine(''), 2);
+    await s.client.waitFor(() => s.client.published(uri).find((n) => n.params.version === 2), 60_000, 'republish');
+    const r = await s.client.request('textDocument/completion', { textDocument: { uri }, position: { line: compLine, character: 7 } }, 120_000);
+    if (r.error) throw new Error(`completion failed: ${r.error.message}`);
+    first.push(r.ms);
+    items = (r.result?.items ?? r.result ?? []).length;
+    if (i < N.cFirst - 1) await s.client.close();
+    else last = { ...s, uri };
+  }
+  res.first = { ...summary(first), items };
+  row('(g) C in Go', 'first completion after `C.` (fresh server: builds the index)', res.first, `${fmtRatio(ratio(res.first.median, res.ccE.median))} one cc -E; ${items} items`);
+
+  try {
+    const { client, uri } = last;
+    const prefixes = ['', 's', 'sq', 'sqlite3_', 'SQLITE_', 'sqlite3_bind', 'CS', 'G'];
+    const warm = [];
+    let v = 2;
+    for (let i = 0; i < N.cWarm; i++) {
+      const prefix = prefixes[i % prefixes.length];
+      client.change(uri, withLine(prefix), ++v);
+      const r = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: compLine, character: 7 + prefix.length } });
+      warm.push(r.ms);
+    }
+    res.warm = { ...summary(warm), p95: p95(warm) };
+    row('(g) C in Go', 'didChange + completion (the edit\'s own analysis runs first)', res.warm, `p95 ${fmtMs(res.warm.p95)}`);
+    // The same request without a preceding edit: what the completion itself costs once the index exists.
+    const still = [];
+    await sleep(1000); // let the compiler runs the edits scheduled for diagnostics (debounced) finish
+    const stillStart = performance.now();
+    for (let i = 0; i < N.cWarm; i++) {
+      const r = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: compLine, character: 7 + prefixes[(N.cWarm - 1) % prefixes.length].length } });
+      still.push(r.ms);
+    }
+    const spawned = traced(last.traceFile, stillStart, performance.now());
+    res.still = { ...summary(still), p95: p95(still), subprocesses: spawned.length };
+    row('(g) C in Go', 'completion, served from the index (text unchanged)', res.still, `p95 ${fmtMs(res.still.p95)}; ${spawned.length} subprocesses`);
+    const def = [];
+    let target = null;
+    for (let i = 0; i < N.cWarm; i++) {
+      const r = await client.request('textDocument/definition', { textDocument: { uri }, position: refPos });
+      def.push(r.ms);
+      target = r.result?.[0];
+    }
+    res.definition = { ...summary(def), p95: p95(def), target: target ? `${target.uri}:${target.range.start.line + 1}` : null };
+    row('(g) C in Go', `definition on C.${refName}`, res.definition, `p95 ${fmtMs(res.definition.p95)} → ${target ? path.basename(new URL(target.uri).pathname) + ':' + (target.range.start.line + 1) : 'nothing'}`);
+  } finally {
+    await last.client.close();
+  }
+  return res;
+}
+
 // ---- main ------------------------------------------------------------------------------------------------
 async function main() {
   installExitHooks();
@@ -699,6 +818,7 @@ async function main() {
   }
   if (wants('e') && !noGopls) await section('e', '(e) gopls on the same module', () => benchGopls(mod, results.sections.a));
   await section('f', `(f) scale: ${SCALE.files} .go files, ${SCALE.cgoFiles} cgo files`, benchScale);
+  await section('g', '(g) C inside Go files: completion and definition on go-sqlite3', benchCIntel);
 
   results.durationMs = Math.round(performance.now() - benchStart);
   results.table = rows;

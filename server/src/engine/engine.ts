@@ -7,7 +7,7 @@ import { containsPosition, nullLogger } from '../core/types.js';
 import { LineIndex } from '../core/text.js';
 import type { CodeInfo } from '../core/codes.js';
 import { NEWEST_KNOWN, type GoVersion } from '../core/goversion.js';
-import type { BuildContext, GoFile } from '../gomodel/types.js';
+import type { BuildContext, GoFile, PreambleLine } from '../gomodel/types.js';
 import { emptyModel } from '../gomodel/model.js';
 import { isFileIncluded } from '../gomodel/preamble.js';
 import { hostTarget } from '../toolchain/platform.js';
@@ -748,6 +748,36 @@ export class Engine {
     }), HOVER_COMPILER_DEADLINE_MS);
     return md === PENDING ? '_The C compiler has not answered in time (a large header, or a hung compiler); hover again in a moment._' : md;
   }
+
+  /**
+   * What the C name index (compiler/cindex.ts) needs to preprocess this file's preambles the way cgo compiles
+   * them: the compiler argv, the effective flags (env, `#cgo` lines, pkg-config, all allow-list-checked), the
+   * preambles with their Go lines, and the toolchain identity. Null when the file cannot be compiled (no
+   * import "C", cgo off, no compiler, a rejected flag, the file not built for this target).
+   */
+  async cCompileContext(file: string): Promise<CCompileContext | null> {
+    const abs = path.resolve(file);
+    const prep = await this.prepare(abs);
+    const tc = prep?.toolchain;
+    if (!prep || !tc || !prep.pkg || !prep.file.importsC || !this.canCompile(prep, tc)) return null;
+    // The index sees what the preamble compile sees: the package's merged flags.
+    const input = await this.compileInput(prep, prep.pkg, tc, {});
+    if (input.blocked) return null;
+    const pi = input.preambleInput;
+    return {
+      goFile: abs,
+      cc: pi.cc,
+      cppflags: pi.cppflags,
+      cflags: pi.cflags,
+      preambles: pi.preambles,
+      env: pi.env ?? {},
+      cwd: pi.cwd,
+      goos: pi.goos,
+      goarch: pi.goarch,
+      goVersion: prep.goVersion.raw,
+      fingerprint: tc.fingerprint,
+    };
+  }
 }
 
 /** How long a hover waits for the toolchain probe or pkg-config before it answers with what is known. */
@@ -766,6 +796,22 @@ async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | typeof PE
   } finally {
     clearTimeout(timer);
   }
+
+}
+
+/** The input of the C name index for one .go file (see Engine.cCompileContext). */
+export interface CCompileContext {
+  goFile: string;
+  cc: string[];
+  cppflags: string[];
+  cflags: string[];
+  preambles: { lines: PreambleLine[]; firstLine: number }[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  goos: string;
+  goarch: string;
+  goVersion: string;
+  fingerprint: string;
 }
 
 function builtinHover(name: string): string {

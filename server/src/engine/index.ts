@@ -11,3 +11,21 @@ export { renderReport, exitCodeFor } from '../toolchain/report.js';
 export { doctorBinaryReport } from '../windows/check.js';
 export { locateMingwRuntime } from '../windows/dlls.js';
 export { findPackageRoot } from '../gomodel/parser.js';
+export { mightImportC } from './workspace.js';
+export type { CCompileContext } from './engine.js';
+export { CIndexStore, preambleSignature, type CIndex } from '../compiler/cindex.js';
+export {
+  builtinEntities,
+  completeCNames,
+  completeFields,
+  completionContext,
+  definitionAt,
+  entityMarkdown,
+  entityPlain,
+  hoverAt as cNameHoverAt,
+  includeLinks,
+  signatureAt,
+  wantsIndex,
+  type CCompletionItem,
+  type CItemKind,
+} from './cintel.js';

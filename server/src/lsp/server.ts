@@ -45,6 +45,7 @@ import {
 } from '../engine/index.js';
 import { VERSION } from '../version.js';
 import { calledBare, ResultShower } from './show.js';
+import { CINTEL_CAPABILITIES, registerCIntel } from './cintel.js';
 
 export const COMMANDS = ['cgo.refresh', 'cgo.showToolchainReport', 'cgo.applyEnvFix', 'cgo.showFixInstructions'] as const;
 
@@ -406,6 +407,7 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll + '.cgo'], resolveProvider: false },
         executeCommandProvider: { commands: [...COMMANDS] },
+        ...CINTEL_CAPABILITIES,
       },
       serverInfo: { name: 'cgo-ls', version: VERSION },
     };
@@ -479,6 +481,9 @@ export function startServer(connection: Connection): void {
       return null;
     }
   });
+
+  // C inside Go files: completion, signature help, definition, document links; takes over hover (falls back to the one above).
+  registerCIntel(connection, engine, { log, capabilities: () => caps });
 
   /** A plain `window/showMessage` notification (no reply expected; every client shows it). */
   function showMessage(type: MessageType, message: string): void {

@@ -1,0 +1,299 @@
+// LSP handlers for C inside Go files (engine/cintel.ts): completion after `C.` and on C struct values,
+// completionItem/resolve, signature help, definition/declaration, document links on `#include`, and hover on
+// C names (falling back to the engine's cgo hovers). Converts engine results into LSP types.
+import {
+  CompletionItemKind,
+  MarkupKind,
+  type CancellationToken,
+  type ClientCapabilities,
+  type CompletionItem,
+  type Connection,
+  type DocumentLink,
+  type Location,
+  type MarkupContent,
+  type ServerCapabilities,
+  type SignatureHelp,
+} from 'vscode-languageserver/node.js';
+import type { Position } from '../core/types.js';
+import type { Logger } from '../core/types.js';
+import { pathToUri, uriToPath } from '../core/uri.js';
+import {
+  builtinEntities,
+  CIndexStore,
+  cNameHoverAt as hoverAt,
+  completeCNames,
+  completeFields,
+  completionContext,
+  definitionAt,
+  entityMarkdown,
+  entityPlain,
+  includeLinks,
+  mightImportC,
+  preambleSignature,
+  signatureAt,
+  wantsIndex,
+  type CCompletionItem,
+  type CIndex,
+  type CItemKind,
+  type Engine,
+} from '../engine/index.js';
+
+const KIND: Record<CItemKind, CompletionItemKind> = {
+  function: CompletionItemKind.Function,
+  variable: CompletionItemKind.Variable,
+  constant: CompletionItemKind.Constant,
+  enumMember: CompletionItemKind.EnumMember,
+  struct: CompletionItemKind.Struct,
+  enum: CompletionItemKind.Enum,
+  class: CompletionItemKind.Class,
+  field: CompletionItemKind.Field,
+};
+
+export const CINTEL_CAPABILITIES: Pick<ServerCapabilities, 'completionProvider' | 'signatureHelpProvider' | 'definitionProvider' | 'declarationProvider' | 'documentLinkProvider'> = {
+  completionProvider: { triggerCharacters: ['.'], resolveProvider: true },
+  signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
+  definitionProvider: true,
+  declarationProvider: true,
+  documentLinkProvider: { resolveProvider: false },
+};
+
+function signalOf(token: CancellationToken | undefined): AbortSignal | undefined {
+  if (!token) return undefined;
+  const ac = new AbortController();
+  if (token.isCancellationRequested) ac.abort();
+  else token.onCancellationRequested(() => ac.abort());
+  return ac.signal;
+}
+
+export interface CIntelOptions {
+  log: Logger;
+  capabilities: () => ClientCapabilities;
+}
+
+/** Registers the handlers (replacing the plain hover handler: C names get the richer hover, the rest falls back). */
+export function registerCIntel(connection: Connection, engine: Engine, opts: CIntelOptions): CIndexStore {
+  const store = new CIndexStore({ timeoutMs: () => engine.settings.compilerTimeoutMs, log: (m) => opts.log.info(m) });
+
+  /** Per file: the text up to the last `import "C"` line when its index was last looked up through the model. */
+  const prefixes = new Map<string, string>();
+
+  /**
+   * The keystroke path: when the text up to the last `import "C"` is what it was, the preambles are too, and the
+   * file's last index is served without parsing the Go file (the edit's own analysis parses it concurrently).
+   */
+  function indexByPrefix(file: string, text: string): CIndex | null {
+    const prefix = prefixes.get(file);
+    const last = store.lastFor(file);
+    if (prefix === undefined || !last || !text.startsWith(prefix)) return null;
+    if (/^\s*(import\s*\(?\s*)?(\w+\s+)?"C"/m.test(text.slice(prefix.length))) return null; // another import "C" below
+    return store.current(file, last.preambleSig) ?? null;
+  }
+
+  /**
+   * The file's index. `build`: start the preprocessor when no index matches the preamble (the first request of
+   * a file, or after an edit inside the preamble); `peek`: only what is in memory.
+   */
+  async function indexFor(file: string, mode: 'build' | 'peek', signal?: AbortSignal): Promise<CIndex | null> {
+    const text = await engine.getText(file);
+    const fast = text !== null ? indexByPrefix(file, text) : null;
+    if (fast) return fast;
+    const model = await engine.model(file);
+    if (!model?.importsC) return null;
+    const lastImport = model.cImports[model.cImports.length - 1];
+    if (text !== null && lastImport) {
+      const end = lastImport.specRange.end.line;
+      let off = 0;
+      for (let i = 0; i < end && off >= 0; i++) {
+        off = text.indexOf('\n', off);
+        if (off >= 0) off++;
+      }
+      const eol = off < 0 ? -1 : text.indexOf('\n', off);
+      prefixes.set(file, eol < 0 ? text : text.slice(0, eol + 1));
+    }
+    const sig = preambleSignature(model.cImports.flatMap((i) => (i.preamble ? [i.preamble] : [])));
+    const current = store.current(file, sig);
+    if (current) return current;
+    if (mode === 'peek') return null;
+    const ctx = await engine.cCompileContext(file);
+    if (!ctx) return null;
+    return store.get(ctx, signal);
+  }
+
+  const markdown = (): boolean => {
+    const f = opts.capabilities().textDocument?.completion?.completionItem?.documentationFormat;
+    return !f || f.includes(MarkupKind.Markdown);
+  };
+  const lazyDocs = (): boolean => (opts.capabilities().textDocument?.completion?.completionItem?.resolveSupport?.properties ?? []).includes('documentation');
+
+  /** The client takes one edit range for the whole list (completionList.itemDefaults): items carry no textEdit. */
+  const defaultRange = (): boolean => (opts.capabilities().textDocument?.completion?.completionList?.itemDefaults ?? []).includes('editRange');
+
+  /** The file of the last `C.` completion list (completionItem/resolve refers to an item of it). */
+  let lastListFile = '';
+
+  function toItem(i: CCompletionItem, lazy: boolean, md: boolean, withEdit: boolean): CompletionItem {
+    const item: CompletionItem = { label: i.label, kind: KIND[i.kind], detail: i.detail, sortText: i.sortText };
+    if (withEdit) item.textEdit = { range: i.range, newText: i.label };
+    if (lazy && i.kind !== 'field') item.data = 'cgo.c';
+    else item.documentation = md ? ({ kind: MarkupKind.Markdown, value: i.documentation } satisfies MarkupContent) : i.documentationPlain;
+    return item;
+  }
+
+  /** LSP items per index and client mode, built once: a `C.` list of a big header set is thousands of items. */
+  const listCache = new WeakMap<object, Map<string, CompletionItem[]>>();
+  const NO_INDEX = {};
+  function cItems(idx: CIndex | null, range: CCompletionItem['range'], lazy: boolean, md: boolean): { items: CompletionItem[]; shared: boolean } {
+    const useDefault = defaultRange();
+    const mode = `${lazy}|${md}|${useDefault}`;
+    const holder = idx ?? NO_INDEX;
+    let byMode = listCache.get(holder);
+    if (!byMode) listCache.set(holder, (byMode = new Map()));
+    let items = byMode.get(mode);
+    if (!items) {
+      items = completeCNames(idx, { prefix: '', range }).map((i) => toItem(i, lazy, md, false));
+      byMode.set(mode, items);
+    }
+    if (useDefault) return { items, shared: true };
+    return { items: items.map((it) => ({ ...it, textEdit: { range, newText: it.label } })), shared: false };
+  }
+
+  connection.onCompletion(async (params, token) => {
+    const file = uriToPath(params.textDocument.uri);
+    if (!file) return null;
+    try {
+      const text = await engine.getText(file);
+      if (text === null) return null;
+      if (!mightImportC(text)) return null; // not a cgo file: gopls answers, no parse here
+      const ctx = completionContext(text, params.position);
+      if (!ctx) return null;
+      const signal = signalOf(token);
+      let idx = indexByPrefix(file, text);
+      if (!idx) {
+        const model = await engine.model(file, text);
+        if (!model?.importsC) return null;
+        idx = await indexFor(file, 'build', signal);
+      }
+      if (signal?.aborted) return null;
+      const lazy = lazyDocs();
+      const md = markdown();
+      if (ctx.kind === 'cname') {
+        lastListFile = file;
+        const { items, shared } = cItems(idx, ctx.range, lazy, md);
+        return shared ? { isIncomplete: false, itemDefaults: { editRange: ctx.range }, items } : { isIncomplete: false, items };
+      }
+      if (!idx) return null;
+      const fields = completeFields(idx, text, params.position, ctx);
+      return fields ? { isIncomplete: false, items: fields.map((i) => toItem(i, false, md, true)) } : null;
+    } catch (e) {
+      opts.log.error(`completion failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return null;
+    }
+  });
+
+  connection.onCompletionResolve(async (item) => {
+    try {
+      if (item.data !== 'cgo.c' || item.documentation || !lastListFile) return item;
+      const idx = store.lastFor(lastListFile) ?? null;
+      const e = idx?.entities.get(item.label) ?? builtinEntities(idx).find((b) => b.name === item.label);
+      if (!e) return item;
+      const md = markdown();
+      const one = completeCNames(idx, { prefix: '', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }).find((i) => i.label === item.label);
+      const value = one ? (md ? one.documentation : one.documentationPlain) : md ? entityMarkdown(e, lastListFile) : entityPlain(e, lastListFile);
+      return { ...item, documentation: md ? { kind: MarkupKind.Markdown, value } : value };
+    } catch (e) {
+      opts.log.error(`completion resolve failed: ${String(e)}`);
+      return item;
+    }
+  });
+
+  connection.onSignatureHelp(async (params, token): Promise<SignatureHelp | null> => {
+    const file = uriToPath(params.textDocument.uri);
+    if (!file) return null;
+    try {
+      const text = await engine.getText(file);
+      if (text === null || !text.includes('C.') || !mightImportC(text)) return null;
+      const idx = await indexFor(file, 'build', signalOf(token));
+      if (!idx) return null;
+      const sh = signatureAt(text, params.position, idx);
+      if (!sh) return null;
+      const md = (opts.capabilities().textDocument?.signatureHelp?.signatureInformation?.documentationFormat ?? [MarkupKind.Markdown]).includes(MarkupKind.Markdown);
+      const doc = (s: string) => (md ? { kind: MarkupKind.Markdown, value: s } : s.replace(/```\w*\n?/g, '').replace(/`/g, ''));
+      return {
+        signatures: sh.signatures.map((s) => ({
+          label: s.label,
+          documentation: doc(s.documentation),
+          parameters: s.parameters.map((p) => ({ label: p.label, documentation: doc(p.documentation) })),
+          activeParameter: sh.activeParameter,
+        })),
+        activeSignature: 0,
+        activeParameter: sh.activeParameter,
+      };
+    } catch (e) {
+      opts.log.error(`signature help failed: ${String(e)}`);
+      return null;
+    }
+  });
+
+  async function definition(uri: string, pos: Position, token?: CancellationToken): Promise<Location[] | null> {
+    const file = uriToPath(uri);
+    if (!file) return null;
+    try {
+      const text = await engine.getText(file);
+      if (text === null) return null;
+      const model = await engine.model(file, text);
+      if (!model || (!model.importsC && model.exports.length === 0)) return null;
+      const needIdx = model.importsC && wantsIndex(model, text, pos);
+      const idx = needIdx ? await indexFor(file, 'build', signalOf(token)) : null;
+      const locs = definitionAt(model, text, pos, idx);
+      return locs ? locs.map((l) => ({ uri: pathToUri(l.file), range: l.range })) : null;
+    } catch (e) {
+      opts.log.error(`definition failed: ${String(e)}`);
+      return null;
+    }
+  }
+  connection.onDefinition((params, token) => definition(params.textDocument.uri, params.position, token));
+  connection.onDeclaration((params, token) => definition(params.textDocument.uri, params.position, token));
+
+  connection.onDocumentLinks(async (params, token): Promise<DocumentLink[] | null> => {
+    const file = uriToPath(params.textDocument.uri);
+    if (!file) return null;
+    try {
+      const model = await engine.model(file);
+      if (!model?.importsC) return null;
+      if (!model.cImports.some((i) => i.preamble?.lines.some((l) => /^\s*#\s*include/.test(l.text)))) return [];
+      const idx = await indexFor(file, 'build', signalOf(token));
+      return includeLinks(model, idx)
+        .filter((l) => l.file)
+        .map((l) => ({ range: l.range, target: pathToUri(l.file!), tooltip: l.file! }));
+    } catch (e) {
+      opts.log.error(`document links failed: ${String(e)}`);
+      return null;
+    }
+  });
+
+  connection.onHover(async (params, token) => {
+    const file = uriToPath(params.textDocument.uri);
+    if (!file) return null;
+    try {
+      const text = await engine.getText(file);
+      if (text !== null) {
+        const model = await engine.model(file, text);
+        if (model?.importsC && wantsIndex(model, text, params.position)) {
+          const onInclude = model.cImports.some((i) => i.preamble?.lines.some((l) => l.goLine === params.position.line && /^\s*#\s*include/.test(l.text)));
+          if (!onInclude) {
+            const idx = await indexFor(file, 'build', signalOf(token));
+            const md = idx ? hoverAt(model, text, params.position, idx) : null;
+            if (md) return { contents: { kind: MarkupKind.Markdown, value: md } };
+          }
+        }
+      }
+      const md = await engine.hover(file, params.position);
+      return md ? { contents: { kind: MarkupKind.Markdown, value: md } } : null;
+    } catch (e) {
+      opts.log.error(`hover failed: ${String(e)}`);
+      return null;
+    }
+  });
+
+  return store;
+}
