@@ -122,7 +122,7 @@ describe.skipIf(!linux)('run: timeouts and escaped descendants (FAULT-INJECTION:
     const marker = `cgo-ls-live-${process.pid}`;
     const p = run('sh', ['-c', `sh -c 'sleep 60; : ${marker}' & wait`], { env: process.env, timeoutMs: 60_000 });
     for (let i = 0; i < 100 && withMarker(marker).length === 0; i++) await new Promise((res) => setTimeout(res, 20));
-    expect(withMarker(marker).length).toBe(1);
+    expect(withMarker(marker).length).toBeGreaterThan(0);
     expect(killAllRuns()).toBeGreaterThan(0);
     const r = await p;
     expect(r.exitCode === null || r.signal !== undefined).toBe(true);
