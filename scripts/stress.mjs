@@ -84,7 +84,7 @@ const results = {};
 function record(section, what, value, note = '') {
   rows.push([section, what, value, note]);
   (results[section] ??= []).push({ what, value, note });
-  if (!markdown) console.error(`  ${section} | ${what}: ${value}${note ? ` (${note})` : ''}`);
+  console.error(`  ${section} | ${what}: ${value}${note ? ` (${note})` : ''}`);
 }
 const ms = (x) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
 const mib = (kb) => (kb ? `${Math.round(kb / 1024)} MiB` : 'n/a');
@@ -409,6 +409,9 @@ for (const [name, fn] of Object.entries(sections)) {
   } catch (e) {
     record(name, 'failed to measure', String(e).slice(0, 200));
   }
+  // Saved after every section, so a long run that is stopped still leaves its figures.
+  fs.mkdirSync(path.join(repo, '.bench'), { recursive: true });
+  fs.writeFileSync(path.join(repo, '.bench', 'stress.json'), JSON.stringify({ machine, results, partial: true }, null, 2));
 }
 machine.loadAvgAtEnd = os.loadavg().map((x) => +x.toFixed(1));
 fs.mkdirSync(path.join(repo, '.bench'), { recursive: true });

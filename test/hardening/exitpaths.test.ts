@@ -59,7 +59,7 @@ async function startWithHungCompile(cc: string, marker: RegExp): Promise<Started
   const ok = await waitUntil(() => descendants(c.proc.pid!).some((d) => marker.test(d.cmd)), 60_000, 100);
   expect(ok, `the compile never started; stderr: ${c.stderr.slice(-1000)}`).toBe(true);
   await new Promise((r) => setTimeout(r, 300)); // let the fake start its setsid grandchild
-  return { c, before: descendants(c.proc.pid!) };
+  return { c, before: descendants(c.proc.pid!, { includeReaper: true }) };
 }
 
 function exited(c: LspClient, ms = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
@@ -112,6 +112,7 @@ describe.skipIf(!haveTools)('no process outlives the server (process table; FAUL
       const s = await startWithHungCompile(cc, /sleep 30[0-2]/);
       try {
         expect(s.before.some((d) => /sleep 301/.test(d.cmd)), 'the setsid grandchild did not start').toBe(true);
+        expect(s.before.some((d) => /reaper\.js/.test(d.cmd)), 'the reaper is not running').toBe(true);
         await p.act(s.c);
         const how = await exited(s.c);
         if (p.signal) expect(how.signal).toBe(p.signal);
@@ -142,7 +143,7 @@ describe.skipIf(!haveTools)('no process outlives the server (process table; FAUL
       }
       expect(peakKb).toBeGreaterThan(0);
       expect(peakKb).toBeLessThanOrEqual(512 * 1024);
-      before = descendants(c.proc.pid!);
+      before = descendants(c.proc.pid!, { includeReaper: true });
       await c.request('shutdown', null, 10_000);
       c.notify('exit', null);
       const how = await exited(c);
