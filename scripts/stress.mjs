@@ -319,10 +319,12 @@ async function keystrokes() {
     write(root, { 'go.mod': GOMOD, 'p/a.go': text });
     const c = await server(root, { init: { compileOnChange: false } });
     const { uri } = c.open(path.join(root, 'p', 'a.go'), text);
+    // Bounded: at 50 000 lines the server is unresponsive for minutes (issue 12 item 3, not fixed here).
+    const limit = lines >= 50000 ? 180_000 : 600_000;
     try {
-      await c.waitFor(() => c.published(uri).length > 0, 600_000, 'first publish');
+      await c.waitFor(() => c.published(uri).length > 0, limit, 'first publish');
     } catch {
-      record('keystroke', `${lines} #cgo lines`, 'no first publish in 600 s');
+      record('keystroke', `${lines} #cgo lines`, `no first publish in ${limit / 1000} s`, 'unresponsive');
       await c.close();
       continue;
     }
@@ -333,7 +335,7 @@ async function keystrokes() {
       const before = c.published(uri).length;
       const t = c.change(uri, text + `// edit ${i}\n`, i + 2);
       try {
-        const p = await c.waitFor(() => c.published(uri).length > before && c.published(uri)[c.published(uri).length - 1], 600_000, 'republish');
+        const p = await c.waitFor(() => c.published(uri).length > before && c.published(uri)[c.published(uri).length - 1], limit, 'republish');
         samples.push(p.t - t);
       } catch {
         samples.push(NaN);
