@@ -2,9 +2,12 @@
 // (gomodel/model.ts), the file says so (cgo/file-too-large), and the server keeps answering hovers. No timing
 // asserts here: `npm run stress` prints the hover latency and RSS for the same inputs.
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { analysisCut, MAX_ANALYSED_CHARS, MAX_C_IMPORTS, parseGoFile } from '../../server/src/gomodel/model.js';
 import { baseEnv, cleanupTemps, hoverAt, realGcc, realGo, startServer, stopServer, tempDir, writeTree } from './helpers.js';
+
+// Real servers and compilers on a shared 2-core machine: generous per-test time (no timing asserts here).
+vi.setConfig({ testTimeout: 180000 });
 
 /** A generated Go file of about `bytes` characters that uses C names throughout. */
 export function generatedGo(bytes: number, preamble = '// #include <stdlib.h>\n'): string {

@@ -7,8 +7,11 @@
 // name probe start a child, a setsid grandchild and then sleep). The `/dev/zero` case uses the real gcc.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { baseEnv, cleanupTemps, descendants, killPids, realGcc, realGo, rssKb, startServer, tempDir, waitUntil, writeScript, writeTree, type LspClient } from './helpers.js';
+
+// Real servers and compilers on a shared 2-core machine: generous per-test time (no timing asserts here).
+vi.setConfig({ testTimeout: 180000 });
 
 const haveTools = realGcc !== null && realGo !== null && process.platform === 'linux';
 if (process.env['CI'] === 'true' && !haveTools) throw new Error('CI: exitpaths.test.ts needs gcc and go on Linux');

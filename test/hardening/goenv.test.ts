@@ -6,11 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { applyEnvChange, envForGoEnvWrite, parseGoEnvFile, verifyGoEnvChange } from '../../server/src/engine/envchange.js';
 import { Engine } from '../../server/src/engine/engine.js';
 import { defaultSettings } from '../../server/src/engine/settings.js';
 import { baseEnv, cleanupTemps, realGo, tempDir, writeScript, writeTree } from './helpers.js';
+
+// Real servers and compilers on a shared 2-core machine: generous per-test time (no timing asserts here).
+vi.setConfig({ testTimeout: 120000 });
 
 if (process.env['CI'] === 'true' && !realGo) throw new Error('CI: goenv.test.ts needs go');
 

@@ -4,9 +4,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readCompilerFileLine } from '../../server/src/compiler/preamble.js';
 import { baseEnv, cleanupTemps, hoverAt, realGcc, realGo, runCheck, serverMain, spawn, startServer, stopServer, tempDir, writeScript, writeTree } from './helpers.js';
+
+// Real servers and compilers on a shared 2-core machine: generous per-test time (no timing asserts here).
+vi.setConfig({ testTimeout: 180000 });
 
 const haveTools = realGcc !== null && realGo !== null;
 if (process.env['CI'] === 'true' && !haveTools) throw new Error('CI: toolpaths.test.ts needs gcc and go');

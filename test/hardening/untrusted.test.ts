@@ -2,9 +2,12 @@
 // (settings.ts UNTRUSTED_RULES, rendered in protocol.md); values outside it are clamped or refused, and the log
 // says so. The last test runs the real server: a workspace asking for a 10-minute compiler timeout does not get it.
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { defaultSettings, parseSettings, restrictUntrusted, UNTRUSTED_RULES, type Settings } from '../../server/src/engine/settings.js';
 import { baseEnv, cleanupTemps, logMessages, realGcc, realGo, stopServer, tempDir, writeScript, writeTree, LspClient } from './helpers.js';
+
+// Real servers and compilers on a shared 2-core machine: generous per-test time (no timing asserts here).
+vi.setConfig({ testTimeout: 180000 });
 
 const user = defaultSettings;
 const ws = (over: Partial<Settings>): Settings => ({ ...defaultSettings, ...over });

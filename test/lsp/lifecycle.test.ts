@@ -3,12 +3,15 @@
 // code is 0 after a clean shutdown even with publishes in flight; concurrent cgo.refresh share one re-probe.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { gate } from '../../server/src/lsp/connect.js';
 import { MAX_BODY } from '../../server/src/lsp/framing.js';
 import { FramingGuard } from '../../server/src/lsp/framing.js';
 import { baseEnv, cleanupTemps, realGcc, realGo, startServer, tempDir, writeScript, writeTree } from '../hardening/helpers.js';
 import { LspClient } from '../helpers/lsp-client.js';
+
+// Real servers and compilers on a shared 2-core machine: generous per-test time (no timing asserts here).
+vi.setConfig({ testTimeout: 240000 });
 
 const haveTools = realGcc !== null && realGo !== null;
 if (process.env['CI'] === 'true' && !haveTools) throw new Error('CI: lifecycle.test.ts needs gcc and go');
