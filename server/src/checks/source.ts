@@ -82,7 +82,7 @@ export const codes: CodeInfo[] = [
     severity: 'information',
     title: 'File too big (or not text) to analyse fully',
     cause:
-      'cgo-ls caps the work per file so the editor stays responsive: only the first 256 KiB of a .go file are modelled (always including the preamble and its import "C"), at most 64 `import "C"` specs, and a file with NUL bytes is not Go source. Checks that need the rest (C.name uses further down) did not run there.',
+      'cgo-ls caps the work per file so the editor stays responsive: only the first 128 KiB of a .go file are modelled (always including the preamble and its import "C"), at most 64 `import "C"` specs, and a file with NUL bytes is not Go source. Checks that need the rest (C.name uses further down) did not run there.',
     fix: 'Nothing, if the file is generated; split a hand-written file. `go build` still checks all of it.',
     example: '// a 20 MB generated file:\n// #include "gen.h"\nimport "C"\n\nfunc f0() { C.f0() }\n// … 400 000 more lines',
   },

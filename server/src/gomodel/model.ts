@@ -49,7 +49,7 @@ export function parseGoFileSync(goParser: Parser | undefined, filePath: string, 
     const cut = analysisCut(fullText);
     const text = cut < fullText.length ? fullText.slice(0, cut) : fullText;
     const m = buildModel(goParser, filePath, text, cParser);
-    if (cut < fullText.length) m.limited = { reason: 'size', analysedBytes: cut, totalBytes: fullText.length, endLine: lineCountOf(text) };
+    if (cut < fullText.length && m.limited?.reason !== 'time') m.limited = { reason: 'size', analysedBytes: cut, totalBytes: fullText.length, endLine: lineCountOf(text) };
     return m;
   } catch {
     return emptyModel(filePath, true);
@@ -65,7 +65,7 @@ export function parseGoFileSync(goParser: Parser | undefined, filePath: string, 
  * except that the cut moves past the `import "C"` when that comes later (a preamble can be hundreds of KB of C):
  * the preamble and its import are always modelled, up to MAX_IMPORT_SEARCH characters.
  */
-export const MAX_ANALYSED_CHARS = 256 * 1024;
+export const MAX_ANALYSED_CHARS = 128 * 1024;
 /** How far an `import "C"` beyond MAX_ANALYSED_CHARS is still looked for. */
 export const MAX_IMPORT_SEARCH = 8 * 1024 * 1024;
 /** At most this many `import "C"` specs are modelled per file (cmd/cgo joins their preambles; more is junk). */
