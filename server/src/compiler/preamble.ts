@@ -415,7 +415,7 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
     );
   }
   // A compiler that failed without saying anything we could parse.
-  else if (preRun.exitCode !== 0 && !preambleHasErrors && !result.diagnostics.some((d) => d.code === 'cgo/cc-broken' || d.severity === 'error')) {
+  else if (preRun.exitCode !== 0 && !preambleHasErrors && parsed.diagnostics.length === 0 && !probeRun) {
     const out = preRun.stderr.trim() || preRun.stdout.trim();
     result.diagnostics.push(
       diag(importRange, 'error', 'cgo/cc-broken', `The C compiler ${prog} ${preRun.signal ? `crashed (killed by ${preRun.signal})` : `failed (exit status ${preRun.exitCode})`} without a diagnostic we can place${out ? ':\n' + truncate(out, 2000) : ''}.\nFix: check that \`${prog}\` is a working gcc- or clang-compatible compiler.`, {

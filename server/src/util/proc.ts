@@ -322,8 +322,19 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
   if (opts.signal?.aborted) {
     return { command, args, exitCode: null, stdout: '', stderr: '', timedOut: false, canceled: true, durationMs: 0 };
   }
-  processStats.started++;
   const isWindows = process.platform === 'win32';
+  // The wrappers (setpriv, prlimit) would turn a missing or non-executable program into their own exit 127/126;
+  // check first, so callers still see a spawn error as they would without them.
+  if (!isWindows) {
+    try {
+      const st = fs.statSync(resolved);
+      if (!st.isFile()) return spawnFailure(command, args, `spawn ${resolved} EACCES`);
+      fs.accessSync(resolved, fs.constants.X_OK);
+    } catch (e) {
+      return spawnFailure(command, args, `spawn ${resolved} ${(e as NodeJS.ErrnoException).code ?? 'ENOENT'}`);
+    }
+  }
+  processStats.started++;
   const tag = `${TOKEN}.${++seq}`;
   const w = isWindows ? { file: resolved, args } : wrap(resolved, args, opts.maxMemoryBytes === undefined ? DEFAULT_MAX_MEMORY : opts.maxMemoryBytes);
   const child = execa(w.file, w.args, {
@@ -378,18 +389,21 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
       child.catch(() => undefined);
       return { command, args, exitCode: null, stdout: '', stderr: '', timedOut, canceled, durationMs: Date.now() - started };
     }
-    const spawnError =
-      r.failed && r.exitCode === undefined && !timedOut && !canceled && r.signal === undefined
-        ? (r.cause instanceof Error ? r.cause.message : r.shortMessage)
-        : undefined;
     const stdout = typeof r.stdout === 'string' ? r.stdout : '';
     const stderr = typeof r.stderr === 'string' ? r.stderr : '';
+    // A wrapper that could not exec the program (exec format error …) reports it as exit 126/127.
+    const wrapperExec = w.file !== resolved && (r.exitCode === 126 || r.exitCode === 127) ? /^(?:setpriv|prlimit): failed to execute [^\n]*/m.exec(stderr) : null;
+    const spawnError = wrapperExec
+      ? wrapperExec[0]
+      : r.failed && r.exitCode === undefined && !timedOut && !canceled && r.signal === undefined
+        ? (r.cause instanceof Error ? r.cause.message : r.shortMessage)
+        : undefined;
     const memoryLimited =
       w.memoryLimit !== undefined && r.exitCode !== 0 && /out of memory|virtual memory exhausted|Cannot allocate memory|std::bad_alloc/.test(stderr.slice(-4096));
     return {
       command,
       args,
-      exitCode: r.exitCode ?? null,
+      exitCode: wrapperExec ? null : (r.exitCode ?? null),
       stdout,
       stderr,
       timedOut,
