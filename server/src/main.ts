@@ -45,6 +45,12 @@ async function main(argv: string[]): Promise<number> {
     runLanguageServer(cmd);
     return -1; // keep running
   }
+  if (cmd === 'check' || cmd === 'doctor') {
+    // Ctrl-C reaches only the foreground process group; the compilers run in groups of their own and are
+    // killed here (and by the reaper if cgo-ls itself is killed).
+    const { installExitGuards } = await import('./util/proc.js');
+    installExitGuards();
+  }
   if (cmd === 'check') {
     const { runCheck } = await import('./cli/check.js');
     const paths: string[] = [];

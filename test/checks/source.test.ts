@@ -31,6 +31,7 @@ describe('codes catalogue', () => {
       'cgo/export-ignored',
       'cgo/test-file',
       'cgo/misuse',
+      'cgo/file-too-large',
     ]);
     for (const c of codes) {
       expect(c.title && c.cause && c.fix && c.example).toBeTruthy();

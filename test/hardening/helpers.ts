@@ -148,8 +148,12 @@ function ppidTable(): Map<number, number> {
   return out;
 }
 
-/** Every live descendant of `pid` (children, grandchildren …), with its command line. */
-export function descendants(pid: number): { pid: number; cmd: string }[] {
+/**
+ * Every live descendant of `pid` (children, grandchildren …), with its command line. The server's reaper
+ * (dist/util/reaper.js: started once, it lives as long as the server to kill leftovers if the server dies) is not
+ * a leftover and is left out unless `includeReaper`.
+ */
+export function descendants(pid: number, opts: { includeReaper?: boolean } = {}): { pid: number; cmd: string }[] {
   const table = ppidTable();
   const out: { pid: number; cmd: string }[] = [];
   const queue = [pid];
@@ -165,8 +169,9 @@ export function descendants(pid: number): { pid: number; cmd: string }[] {
       } catch {
         continue;
       }
-      out.push({ pid: child, cmd });
       queue.push(child);
+      if (!opts.includeReaper && /[\\/]util[\\/]reaper\.js\b/.test(cmd)) continue;
+      out.push({ pid: child, cmd });
     }
   }
   return out;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { processStats, resolveCommand, run } from '../../server/src/util/proc.js';
+import { DEFAULT_MAX_MEMORY, guards, killAllRuns, liveRunCount, processStats, resolveCommand, run, RUN_TAG_VAR } from '../../server/src/util/proc.js';
 
 function dirWith(name: string): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-proc-'));
@@ -51,3 +51,104 @@ describe('run', () => {
     expect(r.durationMs).toBeLessThan(5_000);
   });
 });
+
+// ---- issue 12: nothing a child does may outlive the run or hold up the wait ----------------------------------
+
+/** Pids of live processes whose command line contains `marker` (the test's own fakes only). */
+function withMarker(marker: string): number[] {
+  const out: number[] = [];
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      if (cmd.includes(marker) && !/\) Z /.test(stat)) out.push(Number(e));
+    } catch {
+      /* exited */
+    }
+  }
+  return out;
+}
+function killAll(pids: number[]): void {
+  for (const p of pids) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+const linux = process.platform === 'linux';
+const gcc = (() => {
+  for (const d of (process.env['PATH'] ?? '').split(':')) if (d && fs.existsSync(path.join(d, 'gcc'))) return path.join(d, 'gcc');
+  return null;
+})();
+
+describe.skipIf(!linux)('run: timeouts and escaped descendants (FAULT-INJECTION: sh scripts that leave setsid grandchildren)', () => {
+  it('a timeout ends the wait even when a setsid grandchild without the run tag holds the pipes', async () => {
+    const marker = `cgo-ls-escapee-${process.pid}-a`;
+    try {
+      // `env -u CGO_LS_RUN` hides the grandchild from the tag scan too: only the wait's own grace ends it.
+      const r = await run('sh', ['-c', `env -u ${RUN_TAG_VAR} setsid sh -c 'sleep 20; : ${marker}' & sleep 20`], { env: process.env, timeoutMs: 300 });
+      expect(r.timedOut).toBe(true);
+      expect(r.exitCode).toBeNull();
+      expect(liveRunCount()).toBe(0);
+    } finally {
+      killAll(withMarker(marker));
+    }
+  });
+
+  it('a setsid grandchild that keeps the run tag is killed at the timeout (process table)', async () => {
+    const marker = `cgo-ls-escapee-${process.pid}-b`;
+    try {
+      const r = await run('sh', ['-c', `setsid sh -c 'sleep 60; : ${marker}' & sleep 60`], { env: process.env, timeoutMs: 500 });
+      expect(r.timedOut).toBe(true);
+      const gone = await (async () => {
+        for (let i = 0; i < 40 && withMarker(marker).length > 0; i++) await new Promise((res) => setTimeout(res, 50));
+        return withMarker(marker).length === 0;
+      })();
+      expect(gone, `left behind: ${withMarker(marker).join(', ')}`).toBe(true);
+    } finally {
+      killAll(withMarker(marker));
+    }
+  });
+
+  it('every process a run starts carries the run tag in its environment', async () => {
+    const r = await run('sh', ['-c', `echo "$${RUN_TAG_VAR}"`], { env: process.env, timeoutMs: 5_000 });
+    expect(r.stdout.trim()).toMatch(/^\d+\.[0-9a-f]+\.\d+$/);
+  });
+
+  it('killAllRuns kills the process group of a run in flight (what shutdown, exit and signals call)', async () => {
+    const marker = `cgo-ls-live-${process.pid}`;
+    const p = run('sh', ['-c', `sh -c 'sleep 60; : ${marker}' & wait`], { env: process.env, timeoutMs: 60_000 });
+    for (let i = 0; i < 100 && withMarker(marker).length === 0; i++) await new Promise((res) => setTimeout(res, 20));
+    expect(withMarker(marker).length).toBeGreaterThan(0);
+    expect(killAllRuns()).toBeGreaterThan(0);
+    const r = await p;
+    expect(r.exitCode === null || r.signal !== undefined).toBe(true);
+    expect(withMarker(marker)).toEqual([]);
+  });
+});
+
+describe.skipIf(!linux || !gcc || !guards().memoryLimit)('run: memory bound (real gcc; prlimit from util-linux)', () => {
+  it('#include "/dev/zero" ends in "out of memory" under the bound instead of growing without limit', async () => {
+    const limit = 128 << 20;
+    const r = await run(gcc!, ['-fsyntax-only', '-xc', '-'], { env: process.env, timeoutMs: 60_000, input: '#include "/dev/zero"\n', maxMemoryBytes: limit });
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).not.toBe(0);
+    expect(r.memoryLimited).toBe(true);
+    expect(r.memoryLimitBytes).toBe(limit);
+    expect(r.stderr).toMatch(/out of memory/);
+  });
+
+  it('a normal compile is not affected by the default bound', async () => {
+    const r = await run(gcc!, ['-fsyntax-only', '-xc', '-'], { env: process.env, timeoutMs: 60_000, input: '#include <stdio.h>\nint main(void){return 0;}\n' });
+    expect(r.exitCode).toBe(0);
+    expect(r.memoryLimited).toBeUndefined();
+    expect(r.memoryLimitBytes).toBe(DEFAULT_MAX_MEMORY);
+  });
+});
+
+if (process.env['CI'] === 'true' && linux && !guards().memoryLimit) {
+  throw new Error('CI: prlimit (util-linux) is required for the memory-bound tests: apt-get install util-linux');
+}

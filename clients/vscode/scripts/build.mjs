@@ -78,6 +78,8 @@ if (external.size > 0) fail(`the server bundle still imports ${[...external].joi
 const requireFromRepo = createRequire(path.join(repo, 'package.json'));
 const tsRuntime = requireFromRepo.resolve('web-tree-sitter/tree-sitter.wasm'); // an export of web-tree-sitter
 fs.copyFileSync(tsRuntime, path.join(serverDir, 'dist', 'tree-sitter.wasm'));
+// The reaper (util/reaper.js) runs as its own process next to the bundle; it imports only node:fs.
+fs.copyFileSync(path.join(repo, 'dist', 'util', 'reaper.js'), path.join(serverDir, 'dist', 'reaper.js'));
 fs.mkdirSync(path.join(serverDir, 'dist', 'wasm'), { recursive: true });
 for (const g of grammars) fs.copyFileSync(path.join(repo, 'dist', 'wasm', g), path.join(serverDir, 'dist', 'wasm', g));
 fs.writeFileSync(

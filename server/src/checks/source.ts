@@ -77,6 +77,15 @@ export const codes: CodeInfo[] = [
     fix: 'Use `n, err := C.f()` to read errno; use C.malloc; declare a local type (`type T C.T`) for methods and use a named field instead of embedding; call variadic C functions through a non-variadic C wrapper in the preamble; define shared variables without `static` in a .c file (extern in the preamble) or read them through an accessor function.',
     example: '_ = C.errno\nC.printf(C.CString("%d"), 1)',
   },
+  {
+    code: 'cgo/file-too-large',
+    severity: 'information',
+    title: 'File too big (or not text) to analyse fully',
+    cause:
+      'cgo-ls caps the work per file so the editor stays responsive: only the first 128 KiB of a .go file are modelled (always including the preamble and its import "C"), at most 64 `import "C"` specs, and a file with NUL bytes is not Go source. Checks that need the rest (C.name uses further down) did not run there.',
+    fix: 'Nothing, if the file is generated; split a hand-written file. `go build` still checks all of it.',
+    example: '// a 20 MB generated file:\n// #include "gen.h"\nimport "C"\n\nfunc f0() { C.f0() }\n// … 400 000 more lines',
+  },
 ];
 
 /** Well-known variadic C library functions (cgo cannot call variadic functions). */
@@ -110,6 +119,29 @@ export interface SourceCheckOptions {
   text: string;
 }
 
+/** A file the model capped (gomodel/model.ts per-file work caps): say so, once, at the top. */
+function checkLimits(file: GoFile, out: CgoDiagnostic[]): void {
+  const l = file.limited;
+  if (!l) return;
+  const kib = (n: number) => `${Math.round(n / 1024)} KiB`;
+  const cause =
+    l.reason === 'binary'
+      ? 'not analysed: the file contains NUL bytes, so it is not Go source'
+      : l.reason === 'imports'
+        ? 'analysed in part: more than 64 import "C" specs; the rest were ignored'
+        : l.reason === 'time'
+          ? 'not analysed: parsing took too long'
+          : `analysed in part: only the first ${kib(l.analysedBytes)} of ${kib(l.totalBytes)}${l.endLine !== undefined ? ` (to line ${l.endLine})` : ''}`;
+  out.push({
+    file: file.path,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+    severity: 'information',
+    code: 'cgo/file-too-large',
+    message: `cgo-ls: file ${cause}\nNo cgo problems are reported past that point; \`go build\` still checks the whole file.`,
+    data: { code: 'cgo/file-too-large', ...l },
+  });
+}
+
 function sep(cause: string, fix: string): string {
   return `${cause} — ${fix}`;
 }
@@ -133,6 +165,7 @@ export function checkSource(file: GoFile, opts: SourceCheckOptions): CgoDiagnost
   run(() => checkExportDefinitions(file, out));
   run(() => checkTestFile(file, out));
   run(() => checkMisuse(file, opts, out));
+  run(() => checkLimits(file, out));
   return out;
 }
 

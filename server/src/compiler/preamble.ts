@@ -35,7 +35,7 @@ import { parseDiagnostics, type CcDiagnostic } from './diagparse.js';
 import { CXX_HEADERS, HEADER_PACKAGES, headerForSymbol, knownSymbols, LIBC_HEADERS } from './headers.js';
 import { packageManagerHint, type OsInfo } from './pkgconfig.js';
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { promises as fsp, constants as fsc, statSync } from 'node:fs';
 import * as os from 'node:os';
 import { CGO_BUILTIN_PROLOG } from '../gomodel/preamble.js';
 
@@ -344,6 +344,9 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
   let last: CgoDiagnostic | null = null;
   const included = new Set<string>();
   for (const h of parsed.headers) included.add(path.resolve(cwd, h));
+  // What the compiler really opened (-H), before diagnostics add their file names: a `#line` directive can
+  // make a diagnostic name any path (/dev/tty, /proc/self/fd/0), and such a name must never be opened.
+  const compilerRead = new Set(included);
 
   let dropped = 0;
   for (const d of parsed.diagnostics) {
@@ -368,7 +371,7 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
     if (!d.programLevel && d.file && !samePath(d.file, goFile) && !isPseudoFile(d.file)) included.add(path.resolve(cwd, d.file));
     const isErr = d.severity === 'error' || d.severity === 'fatal';
     if (isErr) preambleHasErrors = true;
-    const made = await makeDiagnostic(d, { input, mapper, importRange, diag, flagDirs, cwd, remaining, opts, result, machine, goFile });
+    const made = await makeDiagnostic(d, { input, mapper, importRange, diag, flagDirs, cwd, remaining, opts, result, machine, goFile, compilerRead });
     if (!made) continue;
     const key = `${made.code}|${made.range.start.line}|${made.range.start.character}|${made.message}`;
     if (seen.has(key)) {
@@ -381,8 +384,38 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
   }
   const tail = result.diagnostics[result.diagnostics.length - 1];
   if (dropped > 0 && tail) tail.message += `\n(${dropped} more compiler messages not shown)`;
+  // A compiler that ran out of memory under cgo-ls's bound, or was killed by a signal: never a clean file.
+  if (preRun.memoryLimited || probeRun?.memoryLimited) {
+    const limit = preRun.memoryLimitBytes ?? probeRun?.memoryLimitBytes ?? 0;
+    const out = (preRun.memoryLimited ? preRun.stderr : (probeRun?.stderr ?? ''))
+      .split('\n')
+      .filter((l) => !/^\.+ /.test(l)) // -H lines
+      .join('\n')
+      .trim();
+    result.diagnostics.push(
+      diag(
+        importRange,
+        'error',
+        'cgo/cc-broken',
+        `The C compiler ran out of memory (cgo-ls allows ${Math.round(limit / (1 << 20))} MiB per compiler run), so the preamble was not checked` +
+          `${out ? ':\n' + truncate(out, 1000) : '.'}\nFix: look for an #include of a device or huge file (e.g. "/dev/zero") or a runaway macro in the preamble and its headers.`,
+        { commandLine: result.commandLine, memoryLimitBytes: limit },
+      ),
+    );
+  } else if (preRun.signal && !result.diagnostics.some((d) => d.code === 'cgo/cc-broken')) {
+    const out = preRun.stderr.trim() || preRun.stdout.trim();
+    result.diagnostics.push(
+      diag(
+        importRange,
+        'error',
+        'cgo/cc-broken',
+        `The C compiler ${prog} was killed by ${preRun.signal} while compiling the preamble, so it was not checked${out ? ':\n' + truncate(out, 2000) : '.'}\nFix: check that \`${prog}\` works (a crash, or something on this machine killing it: the OOM killer, a sandbox).`,
+        { commandLine: result.commandLine, signal: preRun.signal },
+      ),
+    );
+  }
   // A compiler that failed without saying anything we could parse.
-  if (preRun.exitCode !== 0 && !preambleHasErrors && parsed.diagnostics.length === 0 && !probeRun) {
+  else if (preRun.exitCode !== 0 && !preambleHasErrors && parsed.diagnostics.length === 0 && !probeRun) {
     const out = preRun.stderr.trim() || preRun.stdout.trim();
     result.diagnostics.push(
       diag(importRange, 'error', 'cgo/cc-broken', `The C compiler ${prog} ${preRun.signal ? `crashed (killed by ${preRun.signal})` : `failed (exit status ${preRun.exitCode})`} without a diagnostic we can place${out ? ':\n' + truncate(out, 2000) : ''}.\nFix: check that \`${prog}\` is a working gcc- or clang-compatible compiler.`, {
@@ -397,7 +430,7 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
     const { masks, completed } = scanProbeOutput(probeRun.stderr, probeNames.length);
     if (!completed) {
       for (const n of probeNames) result.kinds[n] = 'unknown';
-      if (!preambleHasErrors) {
+      if (!preambleHasErrors && !result.diagnostics.some((d) => d.code === 'cgo/cc-broken')) {
         const crashed = probeRun.signal ?? preRun.signal;
         const what = crashed
           ? `${prog} crashed (killed by ${crashed}) while compiling the preamble`
@@ -581,6 +614,8 @@ interface MakeCtx {
   result: PreambleResult;
   machine: string[];
   goFile: string;
+  /** Absolute paths of the files the compiler reported opening (-H). */
+  compilerRead: Set<string>;
 }
 
 const MISSING_HEADER = /^(?:([^:]+): No such file or directory|'([^']+)' file not found|cannot open source file "([^"]+)")/;
@@ -645,7 +680,7 @@ async function makeDiagnostic(d: CcDiagnostic, ctx: MakeCtx): Promise<CgoDiagnos
   }
 
   // C++ in a C preamble.
-  if (isErr && (CXX_LINE.test(lineTextC) || (inHeader && headerLooksCxx(inHeader.file, inHeader.line, ctx.cwd)))) {
+  if (isErr && (CXX_LINE.test(lineTextC) || (inHeader && (await headerLooksCxx(inHeader.file, inHeader.line, ctx))))) {
     return cxxDiagnostic(range, prefix + `${sevWord}: ${d.message}`, diag, inHeader?.file);
   }
 
@@ -668,14 +703,56 @@ async function makeDiagnostic(d: CcDiagnostic, ctx: MakeCtx): Promise<CgoDiagnos
   return diag(range, severity, code, prefix + `${sevWord}: ${d.message}${hint}`, data);
 }
 
-function headerLooksCxx(file: string, line: number, cwd: string): boolean {
+async function headerLooksCxx(file: string, line: number, ctx: MakeCtx): Promise<boolean> {
   if (/\.(hpp|hh|hxx|h\+\+)$/i.test(file)) return true;
+  const abs = path.resolve(ctx.cwd, file);
+  const text = await readCompilerFileLine(abs, line, { files: ctx.compilerRead, dirs: [ctx.cwd, ...ctx.flagDirs.quote, ...ctx.flagDirs.angle] });
+  return text !== null && CXX_LINE.test(text);
+}
+
+/** The most of a header that is read to look at one line of it. */
+export const MAX_HEADER_READ = 1 << 20;
+
+/**
+ * Line `line` (1-based) of a file named in compiler output, or null. Compiler output names files through
+ * `#line` too, which can say anything (`/dev/tty`, `/dev/stdin`, `/proc/self/fd/4`), so the file is read only
+ * when all of these hold: the compiler reported opening it (-H) or it lies (after symlinks) inside the package
+ * directory or an include directory of the compile; it is a regular file (checked on the open handle, opened
+ * non-blocking so a FIFO swapped in cannot hang); and at most MAX_HEADER_READ bytes are read — asynchronously.
+ */
+export async function readCompilerFileLine(abs: string, line: number, allowed: { files: Set<string>; dirs: string[] }): Promise<string | null> {
+  if (!path.isAbsolute(abs) || line < 1) return null;
+  let real: string;
   try {
-    const text = readFileSync(path.resolve(cwd, file), 'utf8');
-    const l = text.split('\n')[line - 1] ?? '';
-    return CXX_LINE.test(l);
+    real = await fsp.realpath(abs);
   } catch {
-    return false;
+    return null;
+  }
+  const inside = async (dir: string) => {
+    try {
+      const d = await fsp.realpath(dir);
+      return real === d || real.startsWith(d.endsWith(path.sep) ? d : d + path.sep);
+    } catch {
+      return false;
+    }
+  };
+  let ok = allowed.files.has(abs) || allowed.files.has(real);
+  for (const d of allowed.dirs) if (!ok && (await inside(d))) ok = true;
+  if (!ok) return null;
+  let fh: Awaited<ReturnType<typeof fsp.open>> | undefined;
+  try {
+    const st = await fsp.stat(real);
+    if (!st.isFile()) return null;
+    fh = await fsp.open(real, fsc.O_RDONLY | (fsc.O_NONBLOCK ?? 0));
+    const st2 = await fh.stat();
+    if (!st2.isFile()) return null;
+    const buf = Buffer.alloc(Math.min(MAX_HEADER_READ, st2.size));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead).toString('utf8').split('\n')[line - 1] ?? null;
+  } catch {
+    return null;
+  } finally {
+    await fh?.close().catch(() => undefined);
   }
 }
 

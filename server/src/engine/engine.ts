@@ -678,14 +678,11 @@ export class Engine {
    * drops every toolchain model so the next analysis sees the change.
    */
   async applyEnvChange(change: EnvChange): Promise<{ ok: boolean; output: string }> {
-    const tc = await this.toolchain(change.folder);
-    const go = tc.go.path ?? 'go';
-    const args = change.value === null ? ['env', '-u', change.key] : ['env', '-w', `${change.key}=${change.value}`];
-    const res = await run(go, args, { cwd: change.folder, env: { ...tc.childEnv, GOTOOLCHAIN: 'local' }, timeoutMs: 15_000 });
+    // Backup, verify, restore on failure, tell the user: engine/envchange.ts.
+    const { applyEnvChange } = await import('./envchange.js');
+    const res = await applyEnvChange(change, await this.toolchain(change.folder), { log: this.log });
     this.invalidateToolchains();
-    const output = (res.stdout + res.stderr).trim();
-    const ok = res.exitCode === 0 && !res.spawnError;
-    return { ok, output: ok ? output || `go ${args.join(' ')}: done` : res.spawnError ?? (output || `go ${args.join(' ')} failed with exit code ${res.exitCode}`) };
+    return res;
   }
 
   // ---- hover -----------------------------------------------------------------------------------------------

@@ -118,7 +118,8 @@ async function includeHover(header: string, quoted: boolean, hc: HoverContext): 
       cc?.path
         ? await systemIncludeDirs(cc.argv, gccMachine(hc.tc.goarch, hc.tc.goos, hc.tc.childEnv), { env: hc.tc.childEnv, cwd: dir, timeoutMs: hc.timeoutMs })
         : [];
-    const order: { dir: string; via: string }[] = [
+    // An absolute name is opened as it is: no search path applies.
+    const order: { dir: string; via: string }[] = path.isAbsolute(header) ? [{ dir: path.parse(header).root, via: 'its absolute path (no search)' }] : [
       ...(quoted ? [{ dir, via: 'the directory of the .go file (quoted include)' }] : []),
       ...(quoted ? user.quote.map((d) => ({ dir: d, via: `-iquote ${d}` })) : []),
       ...user.angle.map((d) => ({ dir: d, via: `-I ${d}` })),
@@ -126,9 +127,9 @@ async function includeHover(header: string, quoted: boolean, hc: HoverContext): 
     ];
     entry = { found: null, via: '', searched: order.map((o) => o.dir) };
     for (const o of order) {
-      const candidate = path.join(o.dir, header);
+      const candidate = path.isAbsolute(header) ? header : path.join(o.dir, header);
       try {
-        if (fs.statSync(candidate).isFile()) {
+        if ((await fs.promises.stat(candidate)).isFile()) {
           entry = { found: candidate, via: o.via, searched: entry.searched };
           break;
         }

@@ -119,3 +119,64 @@ export function parseSettings(raw: unknown, base: Settings = defaultSettings): S
   }
   return { settings: s, warnings };
 }
+
+/**
+ * What a workspace the client reports as untrusted (`workspaceTrusted: false`) may choose, per setting. The
+ * "user" value is the one from `initializationOptions` (the client's own, user-level configuration) or the
+ * default; the "workspace" value arrives through `workspace/configuration` / `didChangeConfiguration`.
+ * protocol.md renders this table ("Trust").
+ */
+export const UNTRUSTED_RULES: Record<Exclude<keyof Settings, never>, string> = {
+  env: 'refused: the user value is kept (it chooses programs: CC, CGO_CFLAGS the go command passes unchecked)',
+  goCommand: 'refused: the user value is kept (it chooses the go program)',
+  compilerTimeoutMs: 'clamped to 1000 … the user value (default 20000): a workspace may shorten compiler runs, not lengthen them',
+  debounceMs: 'clamped to the user value (default 300) … 10000: a workspace may compile less often, not more',
+  compileOnChange: 'may turn it off, not on',
+  diagnosticsScope: 'may narrow it to "openFiles", not widen it to "workspace" (which compiles files nobody opened)',
+  checkShellEnv: 'may turn it off, not on (it runs the login shell)',
+  targets: 'at most 8 targets (each looks up, and may run, a compiler)',
+  ignoreDirs: "may add folder names (at most 200); the user's names are always kept",
+  logLevel: 'accepted',
+};
+
+export const UNTRUSTED_MAX_TARGETS = 8;
+export const UNTRUSTED_MAX_IGNORE_DIRS = 200;
+export const UNTRUSTED_MIN_TIMEOUT_MS = 1000;
+export const UNTRUSTED_MAX_DEBOUNCE_MS = 10_000;
+
+/**
+ * Applies UNTRUSTED_RULES: `workspace` is what the workspace configuration asked for (already validated), `user`
+ * what the user's own configuration says. Every value changed is named in a warning (the client logs it).
+ */
+export function restrictUntrusted(workspace: Settings, user: Settings): SettingsResult {
+  const s: Settings = { ...workspace, env: { ...workspace.env }, targets: [...workspace.targets], ignoreDirs: [...workspace.ignoreDirs] };
+  const warnings: string[] = [];
+  const why = 'the client reports the workspace as untrusted (workspaceTrusted: false)';
+  const note = (key: keyof Settings, asked: unknown, used: unknown) => {
+    if (JSON.stringify(asked) !== JSON.stringify(used)) {
+      warnings.push(`settings: cgo.${key} ${JSON.stringify(asked)} from the workspace configuration ${JSON.stringify(asked) === JSON.stringify(user[key]) ? 'ignored' : `not applied, using ${JSON.stringify(used)}`}: ${why} (${UNTRUSTED_RULES[key]})`);
+    }
+  };
+  // Refused outright.
+  note('env', workspace.env, user.env);
+  s.env = { ...user.env };
+  note('goCommand', workspace.goCommand, user.goCommand);
+  s.goCommand = user.goCommand;
+  // Clamped.
+  s.compilerTimeoutMs = Math.max(Math.min(UNTRUSTED_MIN_TIMEOUT_MS, user.compilerTimeoutMs), Math.min(workspace.compilerTimeoutMs, user.compilerTimeoutMs));
+  note('compilerTimeoutMs', workspace.compilerTimeoutMs, s.compilerTimeoutMs);
+  s.debounceMs = Math.min(Math.max(workspace.debounceMs, user.debounceMs), Math.max(UNTRUSTED_MAX_DEBOUNCE_MS, user.debounceMs));
+  note('debounceMs', workspace.debounceMs, s.debounceMs);
+  s.compileOnChange = workspace.compileOnChange && user.compileOnChange;
+  note('compileOnChange', workspace.compileOnChange, s.compileOnChange);
+  s.checkShellEnv = workspace.checkShellEnv && user.checkShellEnv;
+  note('checkShellEnv', workspace.checkShellEnv, s.checkShellEnv);
+  s.diagnosticsScope = user.diagnosticsScope === 'openFiles' ? 'openFiles' : workspace.diagnosticsScope;
+  note('diagnosticsScope', workspace.diagnosticsScope, s.diagnosticsScope);
+  s.targets = workspace.targets.slice(0, Math.max(UNTRUSTED_MAX_TARGETS, user.targets.length));
+  note('targets', workspace.targets, s.targets);
+  const dirs = [...new Set([...user.ignoreDirs, ...workspace.ignoreDirs])];
+  s.ignoreDirs = dirs.slice(0, Math.max(UNTRUSTED_MAX_IGNORE_DIRS, user.ignoreDirs.length));
+  note('ignoreDirs', workspace.ignoreDirs, s.ignoreDirs);
+  return { settings: s, warnings };
+}

@@ -39,12 +39,72 @@ export async function parseGoFile(filePath: string, text: string): Promise<GoFil
 }
 
 /** Synchronous variant for callers that already hold the parsers (see getGoParser/getCParser). Never throws. */
-export function parseGoFileSync(goParser: Parser | undefined, filePath: string, text: string, cParser?: Parser): GoFile {
+export function parseGoFileSync(goParser: Parser | undefined, filePath: string, fullText: string, cParser?: Parser): GoFile {
   try {
-    return buildModel(goParser, filePath, text, cParser);
+    if (looksBinary(fullText)) {
+      const m = emptyModel(filePath, true);
+      m.limited = { reason: 'binary', analysedBytes: 0, totalBytes: fullText.length };
+      return m;
+    }
+    const cut = analysisCut(fullText);
+    const text = cut < fullText.length ? fullText.slice(0, cut) : fullText;
+    const m = buildModel(goParser, filePath, text, cParser);
+    if (cut < fullText.length && m.limited?.reason !== 'time') m.limited = { reason: 'size', analysedBytes: cut, totalBytes: fullText.length, endLine: lineCountOf(text) };
+    return m;
   } catch {
     return emptyModel(filePath, true);
   }
+}
+
+// ---- per-file work caps --------------------------------------------------------------------------------------
+// A generated 20 MB .go file, a binary named .go or 100 000 `import "C"` lines must not hold the event loop for
+// seconds (the tree-sitter parse and the C.name walk are synchronous). Real cgo files are far below these caps.
+
+/**
+ * At most this many characters of a file are modelled (cut before a top-level declaration or at a line boundary),
+ * except that the cut moves past the `import "C"` when that comes later (a preamble can be hundreds of KB of C):
+ * the preamble and its import are always modelled, up to MAX_IMPORT_SEARCH characters.
+ */
+export const MAX_ANALYSED_CHARS = 128 * 1024;
+/** How far an `import "C"` beyond MAX_ANALYSED_CHARS is still looked for. */
+export const MAX_IMPORT_SEARCH = 8 * 1024 * 1024;
+/** At most this many `import "C"` specs are modelled per file (cmd/cgo joins their preambles; more is junk). */
+export const MAX_C_IMPORTS = 64;
+
+/** NUL in the first 8 KiB: not Go source (the go command stops at "illegal character NUL"). */
+export function looksBinary(text: string): boolean {
+  return text.slice(0, 8192).includes('\u0000');
+}
+
+/** Where the modelled prefix of `text` ends: all of it when small, else before a top-level declaration. */
+export function analysisCut(text: string): number {
+  if (text.length <= MAX_ANALYSED_CHARS) return text.length;
+  let best = -1;
+  for (const kw of ['\nfunc ', '\ntype ', '\nvar ', '\nconst ', '\n}\n']) {
+    const at = text.lastIndexOf(kw, MAX_ANALYSED_CHARS - kw.length);
+    if (at < 0) continue;
+    const cut = kw === '\n}\n' ? at + 3 : at + 1;
+    if (cut > best) best = cut;
+  }
+  let cut = best > MAX_ANALYSED_CHARS / 2 ? best : text.lastIndexOf('\n', MAX_ANALYSED_CHARS - 1) + 1 || MAX_ANALYSED_CHARS;
+  // An import "C" after the cut (behind a long preamble): keep it and its import declaration.
+  const window = text.slice(cut - 1, MAX_IMPORT_SEARCH);
+  const m = /\nimport[ \t]*(\()?[ \t]*(?:\/\/[^\n]*\n[ \t]*)*"C"|\n[ \t]*"C"[ \t]*(?:\/\/[^\n]*)?\n/.exec(window);
+  if (m) {
+    const at = cut - 1 + m.index;
+    const grouped = m[0].startsWith('\nimport') ? m[1] !== undefined : true;
+    let end = grouped ? text.indexOf('\n)', at + 1) : text.indexOf('\n', at + 1 + m[0].length - 1);
+    if (end < 0) end = text.length;
+    else end = text.indexOf('\n', end + 1) < 0 ? text.length : text.indexOf('\n', end + 1) + 1;
+    cut = Math.max(cut, Math.min(end, text.length));
+  }
+  return cut;
+}
+
+function lineCountOf(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 export function emptyModel(filePath: string, hasSyntaxErrors: boolean): GoFile {
@@ -227,6 +287,7 @@ function buildModel(goParser: Parser | undefined, filePath: string, text: string
   }
   if (!tree) {
     file.hasSyntaxErrors = true;
+    file.limited = { reason: 'time', analysedBytes: 0, totalBytes: text.length };
     return file;
   }
   try {
@@ -244,6 +305,10 @@ function buildModel(goParser: Parser | undefined, filePath: string, text: string
           file.packageRange = nodeRange(id);
         }
       } else if (decl.type === 'import_declaration') {
+        if (file.cImports.length >= MAX_C_IMPORTS) {
+          file.limited ??= { reason: 'imports', analysedBytes: decl.startIndex, totalBytes: text.length };
+          continue;
+        }
         readImports(ctx, decl, file, tokIndex);
       } else if (decl.type === 'function_declaration' || decl.type === 'method_declaration') {
         funcs.push(decl);
@@ -359,6 +424,10 @@ function readImports(ctx: Ctx, decl: Node, file: GoFile, tokIndex: (n: Node) => 
   const declTok = tokIndex(decl);
   const declDoc = declTok !== undefined ? ctx.leadByToken.get(declTok) : undefined;
   for (const spec of specs) {
+    if (file.cImports.length >= MAX_C_IMPORTS) {
+      file.limited ??= { reason: 'imports', analysedBytes: spec.startIndex, totalBytes: ctx.text.length };
+      break;
+    }
     const pathNode = spec.childForFieldName('path');
     if (!pathNode) continue;
     if (pathNode.type === 'raw_string_literal' && pathNode.text === '`C`') {

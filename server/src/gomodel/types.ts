@@ -131,6 +131,12 @@ export interface GoFile {
   goDebug: { key: string; value: string; range: Range }[];
   /** Tree-sitter found syntax errors (the file is still modelled as far as possible). */
   hasSyntaxErrors: boolean;
+  /**
+   * Set when the file was not analysed in full (per-file work caps, gomodel/model.ts): `size` — only the first
+   * `analysedBytes` characters of `totalBytes` were modelled; `binary` — NUL bytes, not Go source, nothing modelled;
+   * `imports` — more `import "C"` specs than MAX_C_IMPORTS, the rest ignored; `time` — the parse ran out of time.
+   */
+  limited?: { reason: 'size' | 'binary' | 'imports' | 'time'; analysedBytes: number; totalBytes: number; endLine?: number };
   /** The whole preamble text cmd/cgo would compile (all cImports' preambles joined), '' if none. */
   readonly importsC: boolean;
   /**

@@ -7,6 +7,12 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = /content-length/i;
 /** A header block longer than this is junk (real headers are a few dozen bytes). */
 const MAX_HEADER = 8 * 1024;
+/**
+ * A body longer than this is refused (its header is dropped and the reader resynchronises on the next header):
+ * an absurd Content-Length would otherwise make the reader buffer everything that follows, for good. The
+ * largest real messages are whole-file didOpen/didChange notifications; 64 MiB leaves room for any source file.
+ */
+export const MAX_BODY = 64 * 1024 * 1024;
 
 export class FramingGuard extends Transform {
   private buf: Buffer = Buffer.alloc(0);
@@ -54,6 +60,12 @@ export class FramingGuard extends Transform {
         continue;
       }
       const len = Number(m[1]);
+      if (!Number.isSafeInteger(len) || len > MAX_BODY) {
+        this.buf = this.buf.subarray(end + HEADER_END.length);
+        this.onDrop(`dropped a message whose Content-Length (${m[1]!.slice(0, 20)}) exceeds the ${MAX_BODY} byte limit`);
+        this.skipToNextHeader();
+        continue;
+      }
       this.push(this.buf.subarray(0, end + HEADER_END.length));
       this.buf = this.buf.subarray(end + HEADER_END.length);
       this.need = len;

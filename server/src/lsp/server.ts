@@ -28,14 +28,16 @@ import {
   anchor,
   defaultSettings,
   Engine,
-  EXECUTABLE_SETTINGS,
   findModuleRoot,
   findPackageRoot,
   isCgoCandidate,
+  killAllRunsAndWait,
   packageCSources,
   parseSettings,
   readTextFile,
+  refuseNewRuns,
   renderReport,
+  restrictUntrusted,
   walkGoFiles,
   Watcher,
   type EnvChange,
@@ -191,18 +193,15 @@ export function startServer(connection: Connection): void {
     const base = parseSettings(initOptions, defaultSettings);
     const res = source === undefined || source === null ? base : parseSettings(source, base.settings);
     for (const w of [...(source !== undefined ? base.warnings : []), ...res.warnings]) log.warn(w);
-    const next = { ...res.settings };
-    // Settings that choose the programs cgo-ls runs may come from a file inside the workspace through
-    // workspace/configuration. When the client says the workspace is not trusted, only the values it sent at
-    // start-up (its own, user-level configuration) count.
+    let next = { ...res.settings };
+    // Settings may come from a file inside the workspace through workspace/configuration. When the client says
+    // the workspace is not trusted, what it may choose is restricted (settings.ts UNTRUSTED_RULES, protocol.md
+    // "Trust"): programs come only from the values sent at start-up (the user's own configuration), and costs
+    // (timeouts, debounce, targets, scope) may only go down.
     if (workspaceTrusted === false && source !== undefined && source !== null) {
-      for (const key of EXECUTABLE_SETTINGS) {
-        if (JSON.stringify(next[key]) !== JSON.stringify(base.settings[key])) {
-          log.warn(`settings: cgo.${key} from the workspace configuration ignored: the client reports the workspace as untrusted (workspaceTrusted: false)`);
-        }
-      }
-      next.env = base.settings.env;
-      next.goCommand = base.settings.goCommand;
+      const r = restrictUntrusted(next, base.settings);
+      for (const w of r.warnings) log.warn(w);
+      next = r.settings;
     }
     engine.setSettings(next);
     settings = next;
@@ -214,10 +213,15 @@ export function startServer(connection: Connection): void {
   const tracked = new Set<string>();
   let watcher: Watcher | null = null;
 
-  function reanalyzeAll(): void {
-    for (const doc of documents.all()) void analyze(doc.uri, 'run', true);
-    for (const f of tracked) if (!engine.isOpen(f)) void analyze(pathToUri(f), 'run', true);
+  /** Re-analyses every open and tracked file; the promises settle when each analysis has finished. */
+  function reanalyzeAll(): Promise<void>[] {
+    const runs: Promise<void>[] = [];
+    const go = (uri: string) => runs.push(analyze(uri, 'run', true).catch((e) => log.error(`analysis failed: ${String(e)}`)));
+    for (const doc of documents.all()) go(doc.uri);
+    for (const f of tracked) if (!engine.isOpen(f)) go(pathToUri(f));
+    return runs;
   }
+  let refreshing: Promise<void> | null = null;
 
   /** Runs `work` over items, at most two at a time (compilers are the slow part; the machine may have 2 cores). */
   async function bounded<T>(items: T[], work: (t: T, i: number) => Promise<void>): Promise<void> {
@@ -380,7 +384,13 @@ export function startServer(connection: Connection): void {
 
   connection.onShutdown(async () => {
     shower.dispose();
-    await watcher?.close();
+    // Nothing may outlive the server: no new subprocess from here on, and every running one is killed now.
+    refuseNewRuns();
+    for (const st of files.values()) {
+      st.abort?.abort();
+      if (st.timer) clearTimeout(st.timer);
+    }
+    await Promise.all([watcher?.close(), killAllRunsAndWait()]);
   });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -602,8 +612,14 @@ export function startServer(connection: Connection): void {
         return { ok: true, message: text };
       }
       case 'cgo.refresh': {
-        engine.refresh();
-        reanalyzeAll();
+        // Concurrent refreshes share one re-probe: a refresh asked for while one runs joins it.
+        refreshing ??= (async () => {
+          engine.refresh();
+          await Promise.all(reanalyzeAll());
+        })().finally(() => {
+          refreshing = null;
+        });
+        await refreshing;
         // Called bare (e.g. Helix's :lsp-workspace-command), nobody shows the result: say what was found.
         const file = calledBare(params.arguments) ? currentFile() : null;
         if (file) {

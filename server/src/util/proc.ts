@@ -1,8 +1,22 @@
 // The one way cgo-ls starts a subprocess. Argument arrays only (never a shell), a timeout on every run,
 // cancellation through an AbortSignal, bounded output, and the whole process group killed on timeout or
 // cancel so a compiler's children (cc1, as, ld) never outlive the run.
+//
+// Nothing a child does may outlive cgo-ls or hold it up:
+// - every child runs in its own process group, tagged with CGO_LS_RUN=<token>.<n> in its environment (a
+//   descendant that escaped the group with setsid still carries it, and is found through /proc);
+// - every live group is killed on shutdown, exit and SIGTERM/SIGINT/SIGHUP (`killAllRuns`, `installExitGuards`);
+// - a reaper process (util/reaper.ts) holds a pipe to this process: when cgo-ls dies in any way, SIGKILL
+//   included, the pipe closes and the reaper kills every group still registered and every tagged process;
+//   the direct child also gets the kernel's parent-death signal (`setpriv --pdeathsig KILL`);
+// - each child's data segment is bounded (`prlimit --data`), so `#include "/dev/zero"` ends in
+//   "out of memory" instead of eating the machine;
+// - a timeout or cancel ends the wait even when a process outside the group still holds the pipes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
 export interface RunOptions {
@@ -15,6 +29,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Bytes of stdout/stderr kept each; the rest is dropped (a compiler printing megabytes stays harmless). */
   maxOutput?: number;
+  /** Bytes of data segment (heap) the child and its descendants may each use; default 512 MiB, null: unbounded. */
+  maxMemoryBytes?: number | null;
 }
 
 export interface RunResult {
@@ -29,6 +45,10 @@ export interface RunResult {
   signal?: string;
   /** The executable could not be started (ENOENT, EACCES …). */
   spawnError?: string;
+  /** The run failed with an allocation failure while the memory bound applied (`maxMemoryBytes`). */
+  memoryLimited?: boolean;
+  /** The memory bound in bytes, when one applied. */
+  memoryLimitBytes?: number;
   durationMs: number;
 }
 
@@ -36,6 +56,213 @@ export interface RunResult {
 export const processStats = { started: 0 };
 
 const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
+/** cc1 on a real preamble needs tens of MB; Go's runtime works with far less than this (RLIMIT_DATA ignores its reservations). */
+export const DEFAULT_MAX_MEMORY = 512 << 20;
+/** After a kill, how long the wait may still last before the pipes are abandoned (a setsid grandchild holds them). */
+const PIPE_GRACE_MS = 250;
+
+/** The environment variable that tags every process cgo-ls starts (and whatever those start). */
+export const RUN_TAG_VAR = 'CGO_LS_RUN';
+const TOKEN = `${process.pid}.${randomBytes(4).toString('hex')}`;
+let seq = 0;
+
+interface LiveRun {
+  tag: string;
+  child: { pid?: number; kill: (s?: NodeJS.Signals) => boolean };
+}
+/** Every run whose process group may still be alive, by pid (= pgid on POSIX). */
+const live = new Map<number, LiveRun>();
+
+/** Runs whose process group has not been reaped yet (tests and the stress script read this). */
+export function liveRunCount(): number {
+  return live.size;
+}
+
+const isLinux = process.platform === 'linux';
+
+/** A trusted util-linux helper by absolute path (never looked up through a PATH the workspace may control). */
+function systemTool(name: string): string | null {
+  for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
+    const f = path.join(dir, name);
+    try {
+      fs.accessSync(f, fs.constants.X_OK);
+      return f;
+    } catch {
+      /* next */
+    }
+  }
+  return null;
+}
+let wrappers: { setpriv: string | null; prlimit: string | null } | undefined;
+/** For tests and the stress script: which guards apply on this machine. */
+export function guards(): { pdeathsig: boolean; memoryLimit: boolean; reaper: boolean; tagScan: boolean } {
+  wrappers ??= isLinux ? { setpriv: systemTool('setpriv'), prlimit: systemTool('prlimit') } : { setpriv: null, prlimit: null };
+  return { pdeathsig: wrappers.setpriv !== null, memoryLimit: wrappers.prlimit !== null, reaper: process.platform !== 'win32', tagScan: isLinux };
+}
+
+/** The argv that runs `resolved args` under the parent-death signal and the memory bound, where available. */
+function wrap(resolved: string, args: string[], maxMemory: number | null): { file: string; args: string[]; memoryLimit?: number } {
+  guards();
+  const w = wrappers!;
+  let file = resolved;
+  let argv = args;
+  let memoryLimit: number | undefined;
+  if (w.prlimit && maxMemory !== null && maxMemory > 0) {
+    argv = [`--data=${maxMemory}`, '--', file, ...argv];
+    file = w.prlimit;
+    memoryLimit = maxMemory;
+  }
+  if (w.setpriv) {
+    argv = ['--pdeathsig', 'KILL', '--', file, ...argv];
+    file = w.setpriv;
+  }
+  return { file, args: argv, memoryLimit };
+}
+
+// ---- the reaper ---------------------------------------------------------------------------------------------
+
+let reaper: ChildProcess | null | undefined;
+/** The reaper's script: dist/util/reaper.js next to this file. */
+export const REAPER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'reaper.js');
+
+function reaperSend(line: string): void {
+  if (process.platform === 'win32') return;
+  if (reaper === undefined) startReaper();
+  const stdin = reaper?.stdin;
+  if (!stdin || stdin.destroyed) return;
+  try {
+    stdin.write(line + '\n');
+  } catch {
+    /* the reaper is gone: the other guards still apply */
+  }
+}
+
+function startReaper(): void {
+  reaper = null;
+  if (!fs.existsSync(REAPER_SCRIPT)) return;
+  try {
+    // Its own session, so a signal to cgo-ls's process group (an editor killing it) does not take it along.
+    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '' };
+    if (process.versions['electron']) env['ELECTRON_RUN_AS_NODE'] = '1';
+    const child = spawn(process.execPath, [REAPER_SCRIPT, TOKEN], { stdio: ['pipe', 'ignore', 'ignore'], detached: true, env, windowsHide: true });
+    child.on('error', () => {
+      reaper = null;
+    });
+    child.stdin?.on('error', () => undefined);
+    child.unref();
+    // The pipe must not keep cgo-ls alive (`cgo-ls check` ends when its work ends).
+    (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    reaper = child;
+  } catch {
+    reaper = null;
+  }
+}
+
+/** The reaper's pid (tests), or null when none runs. */
+export function reaperPid(): number | null {
+  return reaper?.pid ?? null;
+}
+
+// ---- killing --------------------------------------------------------------------------------------------------
+
+function killGroupSync(pid: number, child: LiveRun['child']): void {
+  try {
+    if (process.platform !== 'win32') process.kill(-pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  } catch {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/**
+ * Processes whose environment carries the tag (`<tag>` exactly, or every run of this process when `prefix`):
+ * descendants that left the process group (setsid) are still found. Linux only; elsewhere none.
+ */
+export async function taggedProcesses(tag: string, prefix = false): Promise<number[]> {
+  if (!isLinux) return [];
+  const needle = Buffer.from(`\0${RUN_TAG_VAR}=${tag}${prefix ? '' : '\0'}`);
+  const needleFirst = needle.subarray(1);
+  let entries: string[];
+  try {
+    entries = await fs.promises.readdir('/proc');
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  await Promise.all(
+    entries.map(async (e) => {
+      if (!/^\d+$/.test(e) || Number(e) === process.pid) return;
+      try {
+        const env = await fs.promises.readFile(`/proc/${e}/environ`);
+        if (env.indexOf(needle) >= 0 || env.subarray(0, needleFirst.length).equals(needleFirst)) out.push(Number(e));
+      } catch {
+        /* exited, or not ours */
+      }
+    }),
+  );
+  return out;
+}
+
+async function killTagged(tag: string, prefix = false): Promise<void> {
+  for (const pid of await taggedProcesses(tag, prefix)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+/**
+ * Kills every live run now (synchronously: safe in an 'exit' handler). Descendants that left their group are
+ * killed by the reaper when this process is gone, or by `killAllRunsAndWait`.
+ */
+export function killAllRuns(): number {
+  const n = live.size;
+  for (const [pid, r] of live) killGroupSync(pid, r.child);
+  return n;
+}
+
+/** Kills every live run and every process tagged by this server, and waits until the scan is done. */
+export async function killAllRunsAndWait(): Promise<number> {
+  const n = killAllRuns();
+  await killTagged(TOKEN + '.', true);
+  return n;
+}
+
+let guardsInstalled = false;
+/**
+ * On exit and on SIGTERM/SIGINT/SIGHUP: kill every live run, then exit (128 + signal number, as a shell would
+ * report it). `onSignal` runs first (e.g. to flush a log line).
+ */
+export function installExitGuards(onSignal?: (signal: NodeJS.Signals) => void): void {
+  if (guardsInstalled) return;
+  guardsInstalled = true;
+  process.on('exit', () => {
+    killAllRuns();
+  });
+  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    try {
+      process.on(sig, () => {
+        try {
+          onSignal?.(sig);
+        } catch {
+          /* exiting anyway */
+        }
+        killAllRuns();
+        process.exit(128 + (numbers[sig] ?? 0));
+      });
+    } catch {
+      /* the platform has no such signal */
+    }
+  }
+}
+
 
 /**
  * Resolves a bare command name through PATH the way Go's os/exec does since Go 1.19: entries that are empty or
@@ -76,17 +303,43 @@ export function spawnFailure(command: string, args: string[], message: string): 
   return { command, args, exitCode: null, stdout: '', stderr: '', timedOut: false, canceled: false, spawnError: message, durationMs: 0 };
 }
 
+let closed = false;
+/**
+ * After shutdown: every later `run` returns at once as canceled, starting nothing (an analysis still in flight
+ * cannot start its next stage's compiler after the editor said goodbye).
+ */
+export function refuseNewRuns(): void {
+  closed = true;
+}
+
 export async function run(command: string, args: string[], opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
+  if (closed) return { command, args, exitCode: null, stdout: '', stderr: '', timedOut: false, canceled: true, durationMs: 0 };
   const resolved = resolveCommand(command, opts.env);
   if (resolved === null) {
     return spawnFailure(command, args, `exec: "${command}": executable file not found in ${process.platform === 'win32' ? '%PATH%' : '$PATH'}`);
   }
-  processStats.started++;
+  if (opts.signal?.aborted) {
+    return { command, args, exitCode: null, stdout: '', stderr: '', timedOut: false, canceled: true, durationMs: 0 };
+  }
   const isWindows = process.platform === 'win32';
-  const child = execa(resolved, args, {
+  // The wrappers (setpriv, prlimit) would turn a missing or non-executable program into their own exit 127/126;
+  // check first, so callers still see a spawn error as they would without them.
+  if (!isWindows) {
+    try {
+      const st = fs.statSync(resolved);
+      if (!st.isFile()) return spawnFailure(command, args, `spawn ${resolved} EACCES`);
+      fs.accessSync(resolved, fs.constants.X_OK);
+    } catch (e) {
+      return spawnFailure(command, args, `spawn ${resolved} ${(e as NodeJS.ErrnoException).code ?? 'ENOENT'}`);
+    }
+  }
+  processStats.started++;
+  const tag = `${TOKEN}.${++seq}`;
+  const w = isWindows ? { file: resolved, args } : wrap(resolved, args, opts.maxMemoryBytes === undefined ? DEFAULT_MAX_MEMORY : opts.maxMemoryBytes);
+  const child = execa(w.file, w.args, {
     cwd: opts.cwd,
-    env: opts.env,
+    env: { ...opts.env, [RUN_TAG_VAR]: tag },
     extendEnv: false,
     input: opts.input ?? '',
     reject: false,
@@ -99,62 +352,83 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
     cleanup: true,
     shell: false,
   });
+  const pid = child.pid;
+  if (pid !== undefined) {
+    live.set(pid, { tag, child });
+    reaperSend(`+${pid} ${tag}`);
+  }
   let timedOut = false;
   let canceled = false;
-  const killGroup = () => {
-    const pid = child.pid;
-    if (pid === undefined) return;
-    try {
-      if (!isWindows) process.kill(-pid, 'SIGKILL');
-      else child.kill('SIGKILL');
-    } catch {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
+  let abandon: (() => void) | null = null;
+  const abandoned = new Promise<'abandoned'>((resolve) => {
+    abandon = () => resolve('abandoned');
+  });
+  let graceTimer: NodeJS.Timeout | undefined;
+  const killTree = () => {
+    if (pid !== undefined) killGroupSync(pid, child);
+    void killTagged(tag).catch(() => undefined);
+    // Whatever still holds the pipes (a setsid grandchild without the tag), the wait ends shortly.
+    graceTimer ??= setTimeout(() => abandon?.(), PIPE_GRACE_MS);
   };
   const timer = setTimeout(() => {
     timedOut = true;
-    killGroup();
+    killTree();
   }, opts.timeoutMs);
   const onAbort = () => {
     canceled = true;
-    killGroup();
+    killTree();
   };
   if (opts.signal) {
     if (opts.signal.aborted) onAbort();
     else opts.signal.addEventListener('abort', onAbort, { once: true });
   }
   try {
-    const r = await child;
-    const spawnError =
-      r.failed && r.exitCode === undefined && !timedOut && !canceled && r.signal === undefined
+    const r = await Promise.race([child, abandoned]);
+    if (r === 'abandoned') {
+      for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
+      child.catch(() => undefined);
+      return { command, args, exitCode: null, stdout: '', stderr: '', timedOut, canceled, durationMs: Date.now() - started };
+    }
+    const stdout = typeof r.stdout === 'string' ? r.stdout : '';
+    const stderr = typeof r.stderr === 'string' ? r.stderr : '';
+    // A wrapper that could not exec the program (exec format error …) reports it as exit 126/127.
+    const wrapperExec = w.file !== resolved && (r.exitCode === 126 || r.exitCode === 127) ? /^(?:setpriv|prlimit): failed to execute [^\n]*/m.exec(stderr) : null;
+    const spawnError = wrapperExec
+      ? wrapperExec[0]
+      : r.failed && r.exitCode === undefined && !timedOut && !canceled && r.signal === undefined
         ? (r.cause instanceof Error ? r.cause.message : r.shortMessage)
         : undefined;
+    const memoryLimited =
+      w.memoryLimit !== undefined && r.exitCode !== 0 && /out of memory|virtual memory exhausted|Cannot allocate memory|std::bad_alloc/.test(stderr.slice(-4096));
     return {
       command,
       args,
-      exitCode: r.exitCode ?? null,
-      stdout: typeof r.stdout === 'string' ? r.stdout : '',
-      stderr: typeof r.stderr === 'string' ? r.stderr : '',
+      exitCode: wrapperExec ? null : (r.exitCode ?? null),
+      stdout,
+      stderr,
       timedOut,
       canceled,
       ...(r.signal && !timedOut && !canceled ? { signal: r.signal } : {}),
       spawnError,
+      ...(memoryLimited ? { memoryLimited: true } : {}),
+      ...(w.memoryLimit !== undefined ? { memoryLimitBytes: w.memoryLimit } : {}),
       durationMs: Date.now() - started,
     };
   } finally {
     clearTimeout(timer);
+    if (graceTimer) clearTimeout(graceTimer);
     opts.signal?.removeEventListener('abort', onAbort);
     // The leader may have exited while its group lives on (a compiler that forked): kill the group anyway.
-    if (!isWindows && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        /* group already empty */
+    if (pid !== undefined) {
+      if (!isWindows) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          /* group already empty */
+        }
       }
+      live.delete(pid);
+      reaperSend(`-${pid}`);
     }
   }
 }
