@@ -39,6 +39,7 @@ export const REAL_PACKAGES: RealPackage[] = [
   { module: 'github.com/seccomp/libseccomp-golang', version: 'v0.12.0', pkg: 'github.com/seccomp/libseccomp-golang', builds: true, apt: ['libseccomp-dev'], why: 'pkg-config in seccomp_internal.go, the include in seccomp.go' },
   { module: 'github.com/pebbe/zmq4', version: 'v1.4.0', pkg: 'github.com/pebbe/zmq4', builds: true, apt: ['libzmq3-dev'], why: 'pkg-config libzmq in zmq4.go only, <zmq.h> in 8 other files' },
   { module: 'github.com/twpayne/go-proj/v11', version: 'v11.1.0', pkg: 'github.com/twpayne/go-proj/v11', builds: true, apt: ['libproj-dev'], why: 'pkg-config proj in proj.go only, `#cgo nocallback` lines everywhere' },
+  { module: 'github.com/davidbyttow/govips/v2', version: 'v2.16.0', pkg: 'github.com/davidbyttow/govips/v2/vips', builds: true, apt: ['libvips-dev'], why: '`#cgo pkg-config: vips` only in govips.go; <vips/vips.h>, which needs the glib-2.0 -I directories pkg-config gives, in composite.go, error.go and (through their .h files) 20 more' },
   { module: 'github.com/terminalstatic/go-xsd-validate', version: 'v0.1.8', pkg: 'github.com/terminalstatic/go-xsd-validate', builds: true, apt: ['libxml2-dev'], why: 'pkg-config libxml-2.0 (headers under /usr/include/libxml2)' },
   { module: 'github.com/docker/docker-credential-helpers', version: 'v0.9.13', pkg: 'github.com/docker/docker-credential-helpers/secretservice', builds: true, apt: ['libsecret-1-dev'], why: 'pkg-config libsecret-1 (glib headers through it)' },
   { module: 'github.com/ebitengine/oto/v3', version: 'v3.4.0', pkg: 'github.com/ebitengine/oto/v3', builds: true, apt: ['libasound2-dev'], why: 'pkg-config alsa; most files are for other OSes' },
@@ -96,5 +97,11 @@ export const KNOWN_DISAGREEMENTS: KnownDisagreement[] = [
     cgoLs: 'cgo/header-not-found "In select_rdkafka.h:29:10: fatal error: librdkafka/rdkafka.h: No such file or directory" in the 18 files that include select_rdkafka.h',
     goBuild: 'builds and links; build_glibc_linux_amd64.go\'s `-DUSE_VENDORED_LIBRDKAFKA` makes select_rdkafka.h include the vendored librdkafka_vendor/rdkafka.h',
     cause: `${PER_FILE_FLAGS}: the -D that selects the vendored header is only in build_glibc_linux_amd64.go`,
+  },
+  {
+    pkg: 'github.com/davidbyttow/govips/v2/vips',
+    cgoLs: 'cgo/header-not-found "In /usr/include/vips/vips.h:83:10: fatal error: glib.h: No such file or directory" in the 16 files other than govips.go (arithmetic.go:3, composite.go:3, logging.go:3, …)',
+    goBuild: 'builds and links; govips.go\'s `#cgo pkg-config: vips` gives -I/usr/include/glib-2.0 (and the rest of --cflags) to every preamble',
+    cause: `${PER_FILE_FLAGS}: pkg-config runs only for a file with its own pkg-config line (pkgConfig() reads prep.flags.pkgConfig)`,
   },
 ];
