@@ -39,6 +39,7 @@ export const REAL_PACKAGES: RealPackage[] = [
   { module: 'github.com/seccomp/libseccomp-golang', version: 'v0.12.0', pkg: 'github.com/seccomp/libseccomp-golang', builds: true, apt: ['libseccomp-dev'], why: 'pkg-config in seccomp_internal.go, the include in seccomp.go' },
   { module: 'github.com/pebbe/zmq4', version: 'v1.4.0', pkg: 'github.com/pebbe/zmq4', builds: true, apt: ['libzmq3-dev'], why: 'pkg-config libzmq in zmq4.go only, <zmq.h> in 8 other files' },
   { module: 'github.com/twpayne/go-proj/v11', version: 'v11.1.0', pkg: 'github.com/twpayne/go-proj/v11', builds: true, apt: ['libproj-dev'], why: 'pkg-config proj in proj.go only, `#cgo nocallback` lines everywhere' },
+  { module: 'github.com/davidbyttow/govips/v2', version: 'v2.16.0', pkg: 'github.com/davidbyttow/govips/v2/vips', builds: true, apt: ['libvips-dev'], why: '`#cgo pkg-config: vips` only in govips.go; <vips/vips.h>, which needs the glib-2.0 -I directories pkg-config gives, in composite.go, error.go and (through their .h files) 20 more' },
   { module: 'github.com/terminalstatic/go-xsd-validate', version: 'v0.1.8', pkg: 'github.com/terminalstatic/go-xsd-validate', builds: true, apt: ['libxml2-dev'], why: 'pkg-config libxml-2.0 (headers under /usr/include/libxml2)' },
   { module: 'github.com/docker/docker-credential-helpers', version: 'v0.9.13', pkg: 'github.com/docker/docker-credential-helpers/secretservice', builds: true, apt: ['libsecret-1-dev'], why: 'pkg-config libsecret-1 (glib headers through it)' },
   { module: 'github.com/ebitengine/oto/v3', version: 'v3.4.0', pkg: 'github.com/ebitengine/oto/v3', builds: true, apt: ['libasound2-dev'], why: 'pkg-config alsa; most files are for other OSes' },
@@ -70,5 +71,6 @@ export interface KnownDisagreement {
 
 export const KNOWN_DISAGREEMENTS: KnownDisagreement[] = [
   // Empty since the package became the unit (every preamble compiled with the #cgo flags of all the package's
-  // files): godror, chai2010/webp, go-gl/glfw and confluent-kafka-go agree with go build now.
+  // files, pkg-config run for the package): godror, chai2010/webp, go-gl/glfw, confluent-kafka-go and govips
+  // agree with go build now.
 ];
