@@ -42,7 +42,7 @@ async function flagFixes(root: string, file: string, folders: string[]) {
   const a = await engine.analyze(file, { compile: 'cached' });
   const d = a.diagnostics.find((x) => x.code === 'cgo/flag-not-allowed')!;
   expect(d, JSON.stringify(a.diagnostics)).toBeDefined();
-  return { engine, d, fixes: await engine.fixes(file, [d], { canCreateFiles: true, fixAll: false, workspaceFolders: folders }) };
+  return { engine, d, fixes: await engine.fixes(file, [d], { canCreateFiles: true, fixAll: false, workspaceFolders: folders, vscodeSettings: true }) };
 }
 
 describe.skipIf(!hasGo() || !hasGcc())('environment actions for a code-loading flag', () => {

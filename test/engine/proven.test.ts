@@ -28,9 +28,10 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const settings = { ...defaultSettings, checkShellEnv: false };
 let seq = 0;
 
+/** The module copied with one .go file kept (`keep`, relative to the module): the others are separate problems. */
 function copyPackage(moduleDir: string, keep: string): { dir: string; goenv: string } {
   const dir = path.join(work, `p${seq++}`);
-  fs.cpSync(moduleDir, dir, { recursive: true, filter: (src) => !(src.endsWith('.go') && fs.statSync(src).isFile() && path.basename(src) !== keep) || path.dirname(src) !== moduleDir });
+  fs.cpSync(moduleDir, dir, { recursive: true, filter: (src) => !(src.endsWith('.go') && fs.statSync(src).isFile() && path.relative(moduleDir, src) !== keep) });
   const goenv = path.join(dir, '..', `${path.basename(dir)}.goenv`);
   fs.writeFileSync(goenv, '');
   return { dir, goenv };
@@ -47,7 +48,10 @@ function env(goenv: string): NodeJS.ProcessEnv {
  * go build's error lines, positions and temp paths removed, so "before" and "after" compare by meaning. A library
  * package is also linked into a program (a blank import), where link errors ("undefined reference") appear.
  */
-function goBuild(dir: string, goenv: string): Set<string> {
+function goBuild(root: string, goenv: string, pkgRel = '.'): Set<string> {
+  // The package may sit below the module root (the fixture modules hold one package per problem where a
+  // problem in one file would stop the whole package, as go build does).
+  const dir = path.join(root, pkgRel);
   const isMain = fs.readdirSync(dir).some((f) => f.endsWith('.go') && /^package main\b/m.test(fs.readFileSync(path.join(dir, f), 'utf8')));
   let text = '';
   let status = 0;
@@ -58,11 +62,14 @@ function goBuild(dir: string, goenv: string): Set<string> {
   };
   build('.');
   if (!isMain && status === 0) {
-    const mod = /^module\s+(\S+)/m.exec(fs.readFileSync(path.join(dir, 'go.mod'), 'utf8'))![1]!;
-    fs.mkdirSync(path.join(dir, 'zz_proven_main'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'zz_proven_main', 'main.go'), `package main\n\nimport _ "${mod}"\n\nfunc main() {}\n`);
-    build('./zz_proven_main');
-    fs.rmSync(path.join(dir, 'zz_proven_main'), { recursive: true, force: true });
+    const mod = /^module\s+(\S+)/m.exec(fs.readFileSync(path.join(root, 'go.mod'), 'utf8'))![1]!;
+    const imp = pkgRel === '.' ? mod : `${mod}/${pkgRel.split(path.sep).join('/')}`;
+    fs.mkdirSync(path.join(root, 'zz_proven_main'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'zz_proven_main', 'main.go'), `package main\n\nimport _ "${imp}"\n\nfunc main() {}\n`);
+    const r = spawnSync('go', ['build', '-o', os.devNull, './zz_proven_main'], { cwd: root, env: env(goenv), encoding: 'utf8', timeout: 180_000 });
+    text += `${r.stdout}${r.stderr}`;
+    status ||= r.status ?? 1;
+    fs.rmSync(path.join(root, 'zz_proven_main'), { recursive: true, force: true });
   }
   if (status === 0) return new Set();
   const out = new Set<string>();
@@ -122,7 +129,8 @@ const proven: Case[] = [];
 
 describe.skipIf(!hasGo() || !hasGcc())('every code action cgo-ls offers on the fixture modules leaves a build that is no worse', () => {
   for (const mod of modules) {
-    const goFiles = fs.readdirSync(mod).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'));
+    // Every non-test .go file of the module, in whichever package directory it sits.
+    const goFiles = (fs.readdirSync(mod, { recursive: true }) as string[]).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go')).sort();
     for (const file of goFiles) {
       it(`${path.relative(fixtures, mod)}/${file}`, async () => {
         const { dir, goenv } = copyPackage(mod, file);
@@ -130,7 +138,7 @@ describe.skipIf(!hasGo() || !hasGcc())('every code action cgo-ls offers on the f
         const engine = new Engine({ env: env(goenv), settings });
         const abs = path.join(dir, file);
         const diags = (await engine.analyze(abs, { compile: 'run', libraries: true })).diagnostics;
-        const before = goBuild(dir, goenv);
+        const before = goBuild(dir, goenv, path.dirname(file));
         const all = (await engine.fixes(abs, [], { canCreateFiles: true, fixAll: true, workspaceFolders: [dir] })).filter((x) => x.kind === 'source.fixAll');
         const offered: { d: CgoDiagnostic; f: Fix }[] = [];
         for (const d of diags) for (const f of await engine.fixes(abs, [d], { canCreateFiles: true, fixAll: false, workspaceFolders: [dir] })) offered.push({ d, f });
@@ -146,7 +154,7 @@ describe.skipIf(!hasGo() || !hasGcc())('every code action cgo-ls offers on the f
             const res = await engine.applyEnvChange(f.env);
             expect(res.ok, `${f.title}: ${res.output}`).toBe(true);
           }
-          const after = goBuild(dir, goenv);
+          const after = goBuild(dir, goenv, path.dirname(file));
           const fresh = [...after].filter((x) => !before.has(x));
           expect(fresh, `${file}: "${f.title}" (for ${d.code}) makes go build report new errors`).toEqual([]);
           engine.invalidateToolchains();
