@@ -116,14 +116,17 @@ describe('more code actions', () => {
   });
 
   it('cgo/pkg-config-package-not-found and cgo/library-not-found: show the install command for this OS', async () => {
+    // Two packages: in one package a failed pkg-config stops the build before any library is looked up.
     const { c, d } = await session(
-      { 'a.go': 'package ca\n\n// #cgo pkg-config: sqlite3\n// #include <stdlib.h>\nimport "C"\n', 'b.go': 'package ca\n\n// #cgo LDFLAGS: -lczmq\n// #include <stdlib.h>\nimport "C"\n' },
+      { 'a.go': 'package ca\n\n// #cgo pkg-config: sqlite3\n// #include <stdlib.h>\nimport "C"\n' },
       { PKG_CONFIG_LIBDIR: '/nonexistent-pkgconfig-dir', PKG_CONFIG_PATH: undefined },
     );
     const a = c.open(path.join(d, 'a.go'));
     const pc = (await actions(c, a, 'cgo/pkg-config-package-not-found')).list.find((x) => x.command?.command === 'cgo.showFixInstructions');
     expect(pc.title).toMatch(/^Install: .*sqlite3/);
-    const b = c.open(path.join(d, 'b.go'));
+    fs.mkdirSync(path.join(d, 'lib'));
+    fs.writeFileSync(path.join(d, 'lib', 'b.go'), 'package lib\n\n// #cgo LDFLAGS: -lczmq\n// #include <stdlib.h>\nimport "C"\n');
+    const b = c.open(path.join(d, 'lib', 'b.go'));
     const lib = (await actions(c, b, 'cgo/library-not-found')).list.find((x) => x.command?.command === 'cgo.showFixInstructions');
     expect(lib.title).toMatch(/^Install: .*czmq/);
     expect((await execute(c, lib)).message).toContain('cgo-ls never runs package managers');
