@@ -13,6 +13,7 @@ import { CGO_BUILTIN_PROLOG } from '../gomodel/preamble.js';
 import { buildPreambleText, type PreambleSource } from './preamble.js';
 import { compilerEnv, gccMachine } from './ccinfo.js';
 import { run, type RunResult } from '../util/proc.js';
+import { stampsUnchanged } from '../util/stamps.js';
 
 /** What the index needs to preprocess a file's preambles the way cgo compiles them (Engine.cCompileContext). */
 export interface CIndexInput {
@@ -1706,13 +1707,5 @@ export class CIndexStore {
 
 /** Whether every file the index read still has the size and mtime it had. */
 export function headersUnchanged(idx: CIndex): boolean {
-  for (const h of idx.files) {
-    try {
-      const st = fs.statSync(h.file);
-      if (st.mtimeMs !== h.mtimeMs || st.size !== h.size) return false;
-    } catch {
-      if (h.mtimeMs !== -1) return false;
-    }
-  }
-  return true;
+  return stampsUnchanged(idx.files);
 }

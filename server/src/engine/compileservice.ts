@@ -3,10 +3,10 @@
 // run at once and lets a newer run for a file abort the older one. Results are keyed by content (preamble text,
 // the package's merged flags, C names, toolchain fingerprint); a cached preamble result is moved with the text
 // when the preamble shifts. It works on packages: pkg-config and library lookup run once per package.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { CgoDiagnostic, Logger, Range } from '../core/types.js';
 import { LineIndex } from '../core/text.js';
+import { stampFiles, stampsUnchanged } from '../util/stamps.js';
 import type { GoVersion } from '../core/goversion.js';
 import type { GoFile } from '../gomodel/types.js';
 import type { ToolchainModel } from '../toolchain/types.js';
@@ -345,24 +345,9 @@ export function reposition(entry: CompileEntry, file: GoFile): CgoDiagnostic[] {
 }
 
 function headersUnchanged(entry: CompileEntry): boolean {
-  for (const h of entry.includedFiles) {
-    try {
-      const st = fs.statSync(h.file);
-      if (st.mtimeMs !== h.mtimeMs || st.size !== h.size) return false;
-    } catch {
-      if (h.mtimeMs !== -1) return false;
-    }
-  }
-  return true;
+  return stampsUnchanged(entry.includedFiles);
 }
 
 function statAll(files: string[]): CompileEntry['includedFiles'] {
-  return files.map((f) => {
-    try {
-      const st = fs.statSync(f);
-      return { file: f, mtimeMs: st.mtimeMs, size: st.size };
-    } catch {
-      return { file: f, mtimeMs: -1, size: -1 };
-    }
-  });
+  return stampFiles(files);
 }
