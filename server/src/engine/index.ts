@@ -3,7 +3,7 @@
 export { Engine, type Analysis, type AnalyzeOptions, type EngineOptions } from './engine.js';
 export { defaultSettings, EXECUTABLE_SETTINGS, parseSettings, restrictUntrusted, type Settings } from './settings.js';
 // The server's lifecycle guards: no subprocess outlives it (util/proc.ts).
-export { killAllRunsAndWait, refuseNewRuns } from '../util/proc.js';
+export { installExitGuards, killAllRuns, killAllRunsAndWait, refuseNewRuns } from '../util/proc.js';
 export { findModuleRoot, isCgoCandidate, packageCSources, readTextFile, walkGoFiles } from './workspace.js';
 export { Watcher, type FileChange } from './watcher.js';
 export type { EnvChange, Fix } from './fixes.js';

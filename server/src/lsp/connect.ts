@@ -17,7 +17,7 @@ import {
   type MessageWriter,
   type PartialMessageInfo,
 } from 'vscode-languageserver/node.js';
-import { installExitGuards, killAllRuns } from '../util/proc.js';
+import { installExitGuards, killAllRuns } from '../engine/index.js';
 import { FramingGuard } from './framing.js';
 import { startServer } from './server.js';
 

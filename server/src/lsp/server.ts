@@ -155,11 +155,11 @@ export function startServer(connection: Connection): void {
     if (version !== undefined && documents.get(uri)?.version !== version) return; // stale text
     publish(uri, file, result.diagnostics, version);
     if (result.toolchainPending) {
-      // Analyse again, fully, once the probe answers (unless a newer analysis started meanwhile).
-      void engine
-        .toolchain(file)
-        .catch(() => undefined)
-        .then(() => (st.generation === generation ? analyze(uri, mode, libraries) : undefined));
+      // The static results are out; analyse again, fully, once the probe answers (unless a newer analysis started
+      // meanwhile). The returned promise settles after that, so a caller that awaits it (a refresh, the scan)
+      // waits for the complete result.
+      await engine.toolchain(file).catch(() => undefined);
+      if (st.generation === generation) await analyze(uri, mode, libraries);
       return;
     }
     // An edit to this file's `#cgo` lines changes what the package's other preambles are compiled with.
