@@ -148,7 +148,9 @@ describe.skipIf(!haveTools)('the server over stdio', () => {
       const r2 = calls();
       const all = await Promise.all(Array.from({ length: 300 }, () => c.request('workspace/executeCommand', { command: 'cgo.refresh' }, 120_000)));
       expect(all.every((x) => x.ok === true)).toBe(true);
-      expect(calls() - r2).toBe(one);
+      // 300 at once cost no more than one refresh alone (they join the one in flight).
+      expect(calls() - r2).toBeGreaterThan(0);
+      expect(calls() - r2).toBeLessThanOrEqual(one);
     } finally {
       await c.shutdown();
     }

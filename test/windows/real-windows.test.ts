@@ -240,7 +240,8 @@ describeReal('cgo-ls as a Windows process (node.exe under wine) with a real Wind
     async () => {
       const envFile = path.join(profile, 'AppData', 'Roaming', 'go', 'env');
       const src = CGO_MAIN.replace('#include <stdio.h>', '#cgo CFLAGS: -fplugin=check.so\n#include <stdio.h>');
-      const p = project('goenv', { 'go.mod': goMod('goenv'), 'main.go': src });
+      // The plugin file exists: allowing a code-loading flag whose file is missing is not offered (the build would fail).
+      const p = project('goenv', { 'go.mod': goMod('goenv'), 'main.go': src, 'check.so': '' });
       const tools = await standInGcc();
       // The editor was started with GOOS=linux: cross-compiling from Windows, so cgo is off by default.
       const env = { ...wineEnv({}, [goBin, tools]), GOOS: 'linux' };
@@ -411,7 +412,12 @@ describeReal('cgo-ls as a Windows process (node.exe under wine) with a real Wind
         } else {
           expect(unsafe, JSON.stringify(pub.diagnostics)).toEqual([]);
           // The hover on the #cgo line shows the flags as the go command will pass them.
-          const hover = await c.request('textDocument/hover', { textDocument: { uri: f.uri }, position: { line: 2, character: 8 } });
+          // A hover does not wait for the toolchain probe (it says it is pending): ask again until it answers.
+          let hover = await c.request('textDocument/hover', { textDocument: { uri: f.uri }, position: { line: 2, character: 8 } });
+          for (let i = 0; i < 60 && /has not answered (yet|in time)/.test(hover?.contents?.value ?? ''); i++) {
+            await new Promise((res) => setTimeout(res, 1000));
+            hover = await c.request('textDocument/hover', { textDocument: { uri: f.uri }, position: { line: 2, character: 8 } });
+          }
           expect(hover?.contents?.value ?? '', JSON.stringify(hover)).toContain(flags);
         }
       }

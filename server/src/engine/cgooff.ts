@@ -392,6 +392,9 @@ export async function cgoOffDiagnostics(input: CgoOffInput): Promise<CgoDiagnost
       });
     }
   }
+  // Why cgo is off, in the toolchain's own words (e.g. the go command's LookPath error), stays with the verdict.
+  const why = input.disabled?.message;
+  if (why) for (const d of out) d.message += `\nWhy cgo is off: ${why}`;
   return out.length > 0 ? out : null;
 }
 
