@@ -165,10 +165,22 @@ local function run()
   -- Hover on the "C" of `import "C"`: the toolchain report (markdown).
   local line, text = find_line(detached, '^import "C"')
   local col = text:find('C"', 1, true) - 1
-  local responses = vim.lsp.buf_request_sync(detached, 'textDocument/hover', {
-    textDocument = { uri = vim.uri_from_bufnr(detached) },
-    position = { line = line, character = col },
-  }, timeout)
+  -- cgo-ls's hover does not wait for the toolchain probe (it says the report is pending): ask again until it answers.
+  local responses
+  for _ = 1, 60 do
+    responses = vim.lsp.buf_request_sync(detached, 'textDocument/hover', {
+      textDocument = { uri = vim.uri_from_bufnr(detached) },
+      position = { line = line, character = col },
+    }, timeout)
+    local pending = false
+    for _, r in pairs(responses or {}) do
+      local res = r.result ~= vim.NIL and r.result or nil
+      local v = res and type(res.contents) == 'table' and res.contents.value or ''
+      if type(v) == 'string' and v:find('has not answered', 1, true) then pending = true end
+    end
+    if not pending then break end
+    vim.wait(500)
+  end
   result.hover = { line = line, character = col, responses = {} }
   for id, r in pairs(responses or {}) do
     local c = vim.lsp.get_client_by_id(id)
