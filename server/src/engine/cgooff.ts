@@ -392,9 +392,6 @@ export async function cgoOffDiagnostics(input: CgoOffInput): Promise<CgoDiagnost
       });
     }
   }
-  // Why cgo is off, in the toolchain's own words (e.g. the go command's LookPath error), stays with the verdict.
-  const why = input.disabled?.message;
-  if (why) for (const d of out) d.message += `\nWhy cgo is off: ${why}`;
   return out.length > 0 ? out : null;
 }
 
@@ -431,6 +428,8 @@ export async function applyCgoOff(diagnostics: CgoDiagnostic[], o: ApplyCgoOffOp
     const disabled = i >= 0 ? diagnostics[i] : undefined;
     const found = await cgoOffDiagnostics({ file: o.file, models: current, ctx: o.ctx, ...(o.rule ? { rule: o.rule } : {}), ...(disabled ? { disabled } : {}) });
     if (!found) return;
+    // Why cgo is off, in the toolchain's own words (e.g. the go command's LookPath error), stays with the verdict.
+    if (disabled) for (const d of found) d.message += `\nWhy cgo is off: ${disabled.message}`;
     if (i >= 0) diagnostics.splice(i, 1);
     diagnostics.push(...found);
   } catch {
