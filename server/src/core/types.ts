@@ -24,13 +24,17 @@ export interface CgoDiagnostic {
   range: Range;
   severity: Severity;
   code: string;
-  message: string;
+  /** Built only by core/message.ts (`diagnosticMessage`, `withDetails`): cause ≤ 100 chars, then "Fix: …", then details. */
+  message: DiagnosticText;
   data?: DiagnosticData;
   /** Optional secondary locations (shown by VS Code; the message already says everything). */
   related?: { file: string; range: Range; message: string }[];
   /** Marks unnecessary / deprecated code (LSP DiagnosticTag). */
   tags?: ('unnecessary' | 'deprecated')[];
 }
+
+/** A message in the one shape (see core/message.ts); the brand makes the compiler reject hand-built strings. */
+export type DiagnosticText = string; // BRAND: & { readonly __shape: 'cause, Fix: line, details' }
 
 /** Payload that code actions key on. Every diagnostic has at least `code`. */
 export interface DiagnosticData {

@@ -1,7 +1,7 @@
 // The toolchain model: which go, which C compiler, is cgo on and why, and where every value came from.
 // CONTRACT used by the engine and the compiler stage; the toolchain stage may add fields, never remove them.
 import type { GoVersion } from '../core/goversion.js';
-import type { CgoDiagnostic } from '../core/types.js';
+import type { CgoDiagnostic, DiagnosticText } from '../core/types.js';
 
 /** Where a value came from, in cmd/go's precedence order. */
 export type ValueSource =
@@ -116,8 +116,8 @@ export interface ToolchainModel {
 export interface ToolchainProblem {
   code: string;
   severity: CgoDiagnostic['severity'];
-  /** Full message: value, where it came from, and the fix. */
-  message: string;
+  /** Full message in the one shape (core/message.ts): the cause, "Fix: …", then the value's provenance. */
+  message: DiagnosticText;
   /** Where it belongs: every cgo file's import "C", or go.mod (line of the go/toolchain directive). */
   target: 'import-c' | 'go.mod';
   /** 0-based line in `goModFile` (Go's own messages, quoted in `message`, count from 1). */
