@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { directiveFlags, mergeFlags, parseDirectives } from '../../server/src/cgorules/directives.js';
 import { checkDirectives } from '../../server/src/checks/directives.js';
 import type { GoVersion } from '../../server/src/core/goversion.js';
+import { toolchainWords } from '../helpers/messages.js';
 import { GO, fixturesDir, goEnv, goList, gv, have122, haveGo, linuxAmd64, preamblesFromSource } from './helpers.js';
 
 const V126 = gv(26, 8);
@@ -24,7 +25,7 @@ function ours(name: string, goVersion: GoVersion, env: Record<string, string> = 
   return { dir, file, res, flags: mergeFlags(parsed.map((p) => directiveFlags(p.directives))) };
 }
 
-const cause = (m: string) => m.split(' — ')[0]!;
+const cause = toolchainWords;
 
 describe.skipIf(!haveGo)('directiveFlags = go list -json Cgo*FLAGS', () => {
   for (const name of ['conds', 'paths', 'twoimports', 'nocolon', 'iatfoo', 'pushstate', 'objfile', 'fplugin', 'pcoption']) {

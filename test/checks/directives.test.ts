@@ -1,3 +1,4 @@
+import { splitMessage, toolchainWords } from '../helpers/messages.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkDirectives, codes, suggestVerb } from '../../server/src/checks/directives.js';
@@ -27,7 +28,7 @@ describe('codes catalogue', () => {
     for (const d of r.diagnostics) {
       expect(known.has(d.code), d.code).toBe(true);
       expect(d.data?.code).toBe(d.code);
-      expect(d.message).toContain(' — ');
+      expect(splitMessage(d.message).fix, d.message).toBeDefined();
       expect(d.file).toBe(FILE);
     }
     for (const c of codes) expect(c.code).toMatch(/^cgo\/[a-z-]+$/);
@@ -37,7 +38,8 @@ describe('codes catalogue', () => {
 describe('row 4 cgo/directive-syntax', () => {
   it('missing colon: toolchain text + an edit inserting the colon after the verb', () => {
     const [d] = byCode(check(['#cgo CFLAGS -O2']), 'cgo/directive-syntax');
-    expect(d!.message).toMatch(/^main\.go: invalid #cgo line: #cgo CFLAGS -O2 — add a colon after the verb/);
+    expect(toolchainWords(d!.message)).toBe('main.go: invalid #cgo line: #cgo CFLAGS -O2');
+    expect(splitMessage(d!.message).fix).toMatch(/^add a colon after the verb/);
     expect(d!.severity).toBe('error');
     expect(d!.data).toMatchObject({ reason: 'no-colon', edit: { newText: ':', range: { start: { line: 2, character: 14 } } } });
   });
@@ -58,7 +60,12 @@ describe('row 5 cgo/directive-verb', () => {
   it('suggests the closest verb', () => {
     const [d] = byCode(check(['#cgo CLFAGS: -O2']), 'cgo/directive-verb');
     expect(d!.message).toBe(
-      'main.go: invalid #cgo verb: #cgo CLFAGS: -O2 — did you mean CFLAGS? (verbs are case-sensitive: CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config)',
+      [
+        'invalid #cgo verb: CLFAGS',
+        'Fix: write CFLAGS (did you mean it?)',
+        'Verbs are case-sensitive: CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config.',
+        'go build: main.go: invalid #cgo verb: #cgo CLFAGS: -O2',
+      ].join('\n'),
     );
     expect(d!.data).toMatchObject({ verb: 'CLFAGS', suggestion: 'CFLAGS' });
     expect(suggestVerb('cflags')).toBe('CFLAGS');
@@ -71,13 +78,16 @@ describe('row 5 cgo/directive-verb', () => {
 describe('row 6 cgo/unsafe-argument', () => {
   it('string macro → #define in the preamble', () => {
     const [d] = byCode(check(['#cgo CFLAGS: -DPATH=\\"/usr/local\\"']), 'cgo/unsafe-argument');
-    expect(d!.message).toMatch(/^main\.go: malformed #cgo argument: -DPATH="\/usr\/local" — a C string macro cannot be written/);
+    expect(toolchainWords(d!.message)).toBe('main.go: malformed #cgo argument: -DPATH="/usr/local"');
+    expect(splitMessage(d!.message).fix).toMatch(/^put `#define PATH "\/usr\/local"` in the preamble/);
+    expect(d!.message).toContain('A C string macro cannot be written in a #cgo line');
     expect(d!.data).toMatchObject({ reason: 'string-macro', macroName: 'PATH', macroValue: '"/usr/local"', defineText: '#define PATH "/usr/local"' });
   });
   it('${HOME}, package dir with &, empty argument, other characters — and every bad arg on the line', () => {
     expect(byCode(check(['#cgo CFLAGS: -I${HOME}/include']), 'cgo/unsafe-argument')[0]!.data).toMatchObject({ reason: 'braced-var', variables: ['${HOME}'] });
     const dir = byCode(check(['#cgo CFLAGS: -I${SRCDIR}/include'], { srcDir: '/path/amp&dir' }), 'cgo/unsafe-argument')[0]!;
-    expect(dir.message).toMatch(/^main\.go: malformed #cgo argument: -I\/path\/amp&dir\/include — \$\{SRCDIR\} expands to the package directory \/path\/amp&dir, which contains `&`/);
+    expect(toolchainWords(dir.message)).toBe('main.go: malformed #cgo argument: -I/path/amp&dir/include');
+    expect(dir.message).toMatch(/\$\{SRCDIR\} expands to the package directory \/path\/amp&dir, which contains `&`/);
     expect(byCode(check(["#cgo CFLAGS: ''"]), 'cgo/unsafe-argument')[0]!.data).toMatchObject({ reason: 'empty-arg' });
     const many = byCode(check(['#cgo LDFLAGS: -la;b -lok -l<x>']), 'cgo/unsafe-argument');
     expect(many.map((d) => d.data!['arg'])).toEqual(['-la;b', '-l<x>']);
@@ -97,7 +107,7 @@ describe('row 7 cgo/condition-spacing (+ cgo/condition-invalid)', () => {
     expect(d!.severity).toBe('warning');
     expect(d!.message).toContain('`linux && arm64` is read as `linux` OR `&&` OR `arm64`');
     expect(d!.message).toContain('so on linux/amd64 this line applies although `linux && arm64` is false here');
-    expect(d!.message).toMatch(/ — write `linux&&arm64` \(or `linux,arm64`\) without spaces$/);
+    expect(splitMessage(d!.message).fix).toBe('write `linux&&arm64` (or `linux,arm64`) without spaces');
     expect(d!.data).toMatchObject({ replacement: 'linux&&arm64', alternative: 'linux,arm64', appliesNow: true, intendedAppliesNow: false });
     expect(d!.range).toEqual({ start: { line: 2, character: 8 }, end: { line: 2, character: 22 } });
     expect(r.flags.CFLAGS).toEqual(['-DARM']);
@@ -125,19 +135,20 @@ describe('row 8 cgo/noescape-version', () => {
   it('≤1.21: invalid #cgo line', () => {
     const [d] = check(['#cgo noescape one'], { minor: 21 }).diagnostics;
     expect(d).toMatchObject({ code: 'cgo/noescape-version', severity: 'error' });
-    expect(d!.message).toMatch(/^main\.go: invalid #cgo line: #cgo noescape one — `#cgo noescape` needs Go 1\.24 or later and this module builds with go1\.21\.0/);
+    expect(d!.message.split('\n')[0]).toBe('#cgo noescape needs Go 1.24 or later; this module builds with go1.21.0');
+    expect(toolchainWords(d!.message)).toBe('main.go: invalid #cgo line: #cgo noescape one');
   });
   it('1.22/1.23: disabled until Go 1.23 (sic)', () => {
     for (const minor of [22, 23]) {
       const [d] = check(['#cgo nocallback one'], { minor }).diagnostics;
-      expect(d!.message.split(' — ')[0]).toBe('cgo: #cgo nocallback disabled until Go 1.23');
+      expect(toolchainWords(d!.message)).toBe('cgo: #cgo nocallback disabled until Go 1.23');
     }
   });
   it('≥1.24: fine, unless the function is not called from Go (when the caller knows)', () => {
     expect(check(['#cgo noescape one'], { minor: 24 }).diagnostics).toEqual([]);
     expect(check(['#cgo noescape one'], { minor: 26, cFunctionRefs: ['one'] }).diagnostics).toEqual([]);
     const [d] = check(['#cgo noescape two'], { minor: 26, cFunctionRefs: ['one'] }).diagnostics;
-    expect(d!.message.split(' — ')[0]).toBe('cgo: #cgo noescape two: no matched C function');
+    expect(toolchainWords(d!.message)).toBe('cgo: #cgo noescape two: no matched C function');
   });
 });
 
@@ -151,7 +162,7 @@ describe('rows 9/10 allow-list', () => {
     ] as const) {
       const r = check(['#cgo CFLAGS: -O2 -fplugin=evil.so'], { minor, patch });
       const [d] = byCode(r, 'cgo/flag-not-allowed');
-      expect(d!.message.split(' — ')[0]).toBe(msg);
+      expect(toolchainWords(d!.message)).toBe(msg);
       expect(d!.data).toMatchObject({ envVar: 'CGO_CFLAGS_ALLOW', allowRegexp: '-fplugin=evil\\.so', envFlagsVar: 'CGO_CFLAGS' });
       expect(d!.message).toContain("set CGO_CFLAGS_ALLOW='-fplugin=evil\\.so'");
       expect(d!.range).toEqual({ start: { line: 2, character: 20 }, end: { line: 2, character: 36 } });
@@ -175,7 +186,7 @@ describe('rows 9/10 allow-list', () => {
   it('cgo/flag-missing-arg', () => {
     const r = check(['#cgo CFLAGS: -include -foo -O2 -D']);
     const ds = byCode(r, 'cgo/flag-missing-arg');
-    expect(ds.map((d) => d.message.split(' — ')[0])).toEqual([
+    expect(ds.map((d) => toolchainWords(d.message))).toEqual([
       'invalid flag in #cgo CFLAGS: -include -foo (see https://go.dev/s/invalidflag)',
       'invalid flag in #cgo CFLAGS: -D without argument (see https://go.dev/s/invalidflag)',
     ]);
@@ -194,7 +205,7 @@ describe('rows 9/10 allow-list', () => {
   it('CGO_CFLAGS_ALLOW override, and a bad ALLOW regexp', () => {
     expect(check(['#cgo CFLAGS: -fplugin=evil.so'], { env: { CGO_CFLAGS_ALLOW: '-fplugin=.*' } }).diagnostics).toEqual([]);
     const r = check(['#cgo LDFLAGS: -lm'], { env: { CGO_CFLAGS_ALLOW: '(' } });
-    expect(r.diagnostics.map((d) => [d.code, d.message.split(' — ')[0]])).toEqual([
+    expect(r.diagnostics.map((d) => [d.code, toolchainWords(d.message)])).toEqual([
       ['cgo/flag-override-invalid', 'parsing $CGO_CFLAGS_ALLOW: error parsing regexp: missing closing ): `(`'],
     ]);
     expect(r.rejected).toBe(true);
@@ -211,11 +222,11 @@ describe('rows 11/12 pkg-config', () => {
   it('package name', () => {
     const [d] = check(['#cgo pkg-config: -lfoo']).diagnostics;
     expect(d).toMatchObject({ code: 'cgo/pkg-config-name', data: { suggestedVerb: 'LDFLAGS' } });
-    expect(d!.message.split(' — ')[0]).toBe('invalid pkg-config package name: -lfoo');
+    expect(toolchainWords(d!.message)).toBe('invalid pkg-config package name: -lfoo');
   });
   it('--foo-bar: 1.26 and 1.24.12 reject it, 1.24.4 passes it to pkg-config', () => {
     const [d] = check(['#cgo pkg-config: --foo-bar zlib']).diagnostics;
-    expect(d!.message.split(' — ')[0]).toBe('invalid flag in pkg-config: --foo-bar (see https://go.dev/s/invalidflag)');
+    expect(toolchainWords(d!.message)).toBe('invalid flag in pkg-config: --foo-bar (see https://go.dev/s/invalidflag)');
     expect(check(['#cgo pkg-config: --foo-bar zlib'], { minor: 24, patch: 12 }).diagnostics).toHaveLength(1);
     expect(check(['#cgo pkg-config: --foo-bar zlib'], { minor: 24, patch: 4 }).diagnostics).toEqual([]);
     expect(check(['#cgo pkg-config: --define-variable=p=/a-b zlib']).diagnostics[0]!.message).toContain('golang/go#79330');
@@ -229,7 +240,9 @@ describe('robustness', () => {
       fc.property(fc.array(fc.string({ unit, maxLength: 10 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 19, max: 27 }), (lines, minor) => {
         const r = check(lines.map((l) => l.replace(/\n/g, ' ')), { minor, patch: 3 });
         for (const d of r.diagnostics) {
-          expect(d.message).toContain(' — ');
+          const [cause, fix] = d.message.split('\n');
+          expect(cause!.length).toBeLessThanOrEqual(100);
+          expect(fix).toMatch(/^Fix: /);
           expect(d.range.start.line).toBeGreaterThanOrEqual(2);
         }
       }),

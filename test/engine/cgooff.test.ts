@@ -110,13 +110,13 @@ describe.skipIf(!hasGo() || !hasGcc())('CGO_ENABLED=0: check fails exactly when 
         const e = errors.find((d) => d.code === 'cgo/disabled' && path.basename(d.file) === c.errorLine!.file);
         expect(e, JSON.stringify(r.diags, null, 1)).toBeDefined();
         expect(e!.line).toBe(c.errorLine.line);
-        expect(e!.message).toMatch(/CGO_ENABLED=0 \(set explicitly\)/);
+        expect(e!.message).toMatch(/cgo is off: set explicitly/);
         expect(e!.message).toMatch(/turn cgo on .*\/\/go:build !cgo/);
       } else {
         expect(errors).toEqual([]);
       }
       // The go command's own words are in the message.
-      if (c.name === 'partial-exports') expect(r.diags.find((d) => d.code === 'cgo/disabled')?.message).toMatch(/loses F: a program that uses it fails/);
+      if (c.name === 'partial-exports') expect(r.diags.find((d) => d.code === 'cgo/disabled')?.message).toMatch(/loses F\nFix: .*\nA program that uses it fails/);
       if (c.name === 'all-cgo') expect(errors[0]!.message).toContain('build constraints exclude all Go files in');
       if (c.name === 'undefined') expect(pkg.out).toContain('undefined: helper'), expect(errors[0]!.message).toContain('undefined: helper');
       if (c.name === 'main-lost') expect(prog.out).toContain('function main is undeclared in the main package'), expect(errors[0]!.message).toContain('function main is undeclared in the main package');

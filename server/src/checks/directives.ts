@@ -1,6 +1,8 @@
 // `#cgo` directive checks (cgo-rules.md §10 rows 4–12): syntax, verb, unsafe arguments, condition spacing,
 // noescape/nocallback by Go version, the flag allow-lists and the pkg-config argument checks.
-// Every message is "<cause, with the toolchain's wording where it has one> — <fix>".
+// Every message has the one shape of core/message.ts: the cause (≤ 100 characters, in the toolchain's words where it
+// has some), "Fix: …", then details (the go command's full text, why, on which targets).
+import { diagnosticMessage, short } from '../core/message.js';
 import path from 'node:path';
 import type { CodeInfo } from '../core/codes.js';
 import { atLeast, formatGoVersion, type GoVersion } from '../core/goversion.js';
@@ -242,12 +244,20 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
   const flags = mergeFlags(parsed.map((p) => directiveFlags(p.directives)));
   const all: CgoDirective[] = parsed.flatMap((p) => p.directives);
 
-  const push = (range: Range, severity: Severity, code: string, message: string, data: Record<string, unknown> = {}) => {
-    diagnostics.push({ file: input.file, range, severity, code, message, data: { code, ...data } });
+  const push = (range: Range, severity: Severity, code: string, cause: string, fix: string, details: (string | undefined | false)[], data: Record<string, unknown> = {}) => {
+    diagnostics.push({ file: input.file, range, severity, code, message: diagnosticMessage({ cause, fix, details }), data: { code, ...data } });
   };
   const condText = (d: CgoDirective) => d.conditions.map((c) => c.text).join(' ');
   const notHere = (d: CgoDirective) =>
-    ` (the go command reports this only when building for a target matching \`${condText(d)}\`; on ${target} the line is skipped)`;
+    `The go command reports this only when building for a target matching \`${condText(d)}\`; on ${target} the line is skipped.`;
+  /** The go command's words as a cause: "<what>: <value>" with the value shortened to fit. */
+  const causeOf = (message: string) => {
+    const m = message.replace(/ \(see https?:\/\/[^)]*\)$/, '');
+    const at = m.indexOf(': ');
+    return at < 0 ? m : `${m.slice(0, at)}: ${short(m.slice(at + 2), Math.max(30, 98 - at))}`;
+  };
+  /** The go command's full error, as it prints it. */
+  const goSays = (message: string) => `go build: ${message}`;
 
   // ----- go/build errors (rows 4, 5, 6, and 8 for Go ≤1.21) -----
   for (const p of parsed) {
@@ -255,24 +265,26 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
       const d = p.directives[e.directive]!;
       if (e.failsOnTarget) rejected = true;
       const sev: Severity = e.failsOnTarget ? 'error' : 'warning';
-      const cause = `${shortFile}: ${e.message}` + (e.failsOnTarget ? '' : notHere(d));
+      const details = [e.failsOnTarget ? undefined : notHere(d), goSays(`${shortFile}: ${e.message}`)];
       if (d.kind === 'noescape' || d.kind === 'nocallback') {
         push(
           e.range,
           'error',
           'cgo/noescape-version',
-          `${cause} — \`#cgo ${d.kind}\` needs Go 1.24 or later and this module builds with ${ver}; raise the go/toolchain line in go.mod or remove the line`,
+          `#cgo ${d.kind} needs Go 1.24 or later; this module builds with ${ver}`,
+          'raise the go/toolchain line in go.mod, or remove the line',
+          details,
           { kind: d.kind, funcName: d.funcName, goVersion: ver, requires: 'go1.24' },
         );
         continue;
       }
-      if (e.kind === 'syntax') syntaxDiagnostic(e, d, cause, sev);
-      else if (e.kind === 'verb') verbDiagnostic(e, d, cause, sev);
+      if (e.kind === 'syntax') syntaxDiagnostic(e, d, details, sev);
+      else if (e.kind === 'verb') verbDiagnostic(e, d, details, sev);
       else unsafeDiagnostics(e, d, sev);
     }
   }
 
-  function syntaxDiagnostic(e: DirectiveError, d: CgoDirective, cause: string, sev: Severity) {
+  function syntaxDiagnostic(e: DirectiveError, d: CgoDirective, details: (string | undefined)[], sev: Severity) {
     const data: Record<string, unknown> = { reason: e.reason };
     let fix: string;
     switch (e.reason) {
@@ -288,21 +300,25 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
         fix = 'name the verb before the colon, e.g. `#cgo CFLAGS: …` or `#cgo LDFLAGS: …`';
         break;
       case 'unclosed quote':
-        fix = 'close the quote (quotes only group words in #cgo arguments and are removed; they cannot put a quote character into a flag)';
+        fix = 'close the quote';
+        details = ['Quotes only group words in #cgo arguments and are removed; they cannot put a quote character into a flag.', ...details];
         break;
       default:
         fix = 'remove the trailing backslash (a backslash escapes the next character in #cgo arguments)';
     }
-    push(e.range, sev, 'cgo/directive-syntax', `${cause} — ${fix}`, data);
+    const what = e.reason === 'no-colon' ? 'no colon after the verb' : e.reason === 'no-verb' ? 'no verb before the colon' : e.reason === 'unclosed quote' ? 'unclosed quote' : 'trailing backslash';
+    push(e.range, sev, 'cgo/directive-syntax', `invalid #cgo line: ${what}`, fix, details, data);
   }
 
-  function verbDiagnostic(e: DirectiveError, d: CgoDirective, cause: string, sev: Severity) {
+  function verbDiagnostic(e: DirectiveError, d: CgoDirective, details: (string | undefined)[], sev: Severity) {
     const verbField = d.verbText ?? '';
     const suggestion = suggestVerb(verbField);
-    const fix = suggestion
-      ? `did you mean ${suggestion}? (verbs are case-sensitive: CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config)`
-      : 'the verb must be one of CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config (case-sensitive)';
-    push(e.range, sev, 'cgo/directive-verb', `${cause} — ${fix}`, { verb: verbField, suggestion, range: d.verbRange });
+    const fix = suggestion ? `write ${suggestion} (did you mean it?)` : 'use one of CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config';
+    push(e.range, sev, 'cgo/directive-verb', `invalid #cgo verb: ${short(verbField, 40)}`, fix, ['Verbs are case-sensitive: CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config.', ...details], {
+      verb: verbField,
+      suggestion,
+      range: d.verbRange,
+    });
   }
 
   function unsafeDiagnostics(e: DirectiveError, d: CgoDirective, sev: Severity) {
@@ -314,43 +330,50 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
       if (x && x.ok) continue;
       const shown = i === first ? e.message.replace(/^malformed #cgo argument: /, '') : x!.value;
       const reason = i === first ? e.reason : unsafeReason(a.value, input.srcDir, style);
-      const cause = `${shortFile}: malformed #cgo argument: ${shown}` + (sev === 'error' ? '' : notHere(d));
-      const { fix, data } = unsafeFix(a, shown, reason, d);
-      push(a.range, sev, 'cgo/unsafe-argument', `${cause} — ${fix}`, { reason, arg: shown, ...data });
+      const { fix, why, data } = unsafeFix(a, shown, reason, d);
+      push(a.range, sev, 'cgo/unsafe-argument', `malformed #cgo argument: ${short(shown, 60)}`, fix, [why, sev === 'error' ? undefined : notHere(d), goSays(`${shortFile}: malformed #cgo argument: ${shown}`)], {
+        reason,
+        arg: shown,
+        ...data,
+      });
     }
   }
 
-  function unsafeFix(a: DirectiveArg, shown: string, reason: string, d: CgoDirective): { fix: string; data: Record<string, unknown> } {
+  function unsafeFix(a: DirectiveArg, shown: string, reason: string, d: CgoDirective): { fix: string; why?: string; data: Record<string, unknown> } {
     const envVar = d.verb && d.verb !== 'pkg-config' ? `CGO_${d.verb}` : 'CGO_CFLAGS';
     const macro = /^-D([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(a.value);
     if (macro && /["']/.test(macro[2]!)) {
       const [, name, value] = macro;
       return {
-        fix: `a C string macro cannot be written in a #cgo line (quote characters are not allowed in arguments); put \`#define ${name} ${value}\` in the preamble instead, or pass it through the ${envVar} environment variable`,
+        fix: `put \`#define ${name} ${value}\` in the preamble, or pass the flag through the ${envVar} environment variable`,
+        why: 'A C string macro cannot be written in a #cgo line: quote characters are not allowed in arguments.',
         data: { reason: 'string-macro', macroName: name, macroValue: value, defineText: `#define ${name} ${value}` },
       };
     }
     switch (reason) {
       case 'empty-arg':
-        return { fix: "empty arguments ('' or \"\") are not allowed; remove it", data: {} };
+        return { fix: 'remove the empty argument', why: "Empty arguments ('' or \"\") are not allowed in #cgo lines.", data: {} };
       case 'braced-var': {
         const vars = [...a.value.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[0]).filter((v) => v !== '${SRCDIR}');
         return {
-          fix: `#cgo lines expand only \${SRCDIR}; ${vars.join(', ')} is not an environment-variable expansion and \`{\`/\`}\` are not allowed. Use a path relative to \${SRCDIR} or an absolute path, or pass the flag through the ${envVar} environment variable`,
+          fix: `use a path relative to \${SRCDIR} or an absolute path, or pass the flag through the ${envVar} environment variable`,
+          why: `#cgo lines expand only \${SRCDIR}; ${vars.join(', ')} is not an environment-variable expansion, and \`{\`/\`}\` are not allowed.`,
           data: { variables: vars },
         };
       }
       case 'srcdir-unsafe': {
         const bad = unsafeChars(input.srcDir.replace(/\\/g, '/'));
         return {
-          fix: `\${SRCDIR} expands to the package directory ${input.srcDir}, which contains ${bad.map((c) => `\`${c}\``).join(' ')}; move or rename the directory (letters, digits, space and + - . , / = _ : $ @ % ! ~ ^ are allowed), or avoid \${SRCDIR} here`,
+          fix: `move or rename the package directory, or avoid \${SRCDIR} here`,
+          why: `\${SRCDIR} expands to the package directory ${input.srcDir}, which contains ${bad.map((c) => `\`${c}\``).join(' ')} (allowed: letters, digits, space and + - . , / = _ : $ @ % ! ~ ^).`,
           data: { srcDir: input.srcDir, chars: bad },
         };
       }
       default: {
         const bad = unsafeChars(shown);
         return {
-          fix: `${bad.map((c) => (c === '\t' ? 'a tab' : `\`${c}\``)).join(' ')} ${bad.length === 1 ? 'is' : 'are'} not allowed in #cgo arguments (allowed: letters, digits, space and + - . , / = _ : $ @ % ! ~ ^); pass the flag through the ${envVar} environment variable instead (environment flags are not checked)`,
+          fix: `pass the flag through the ${envVar} environment variable instead (environment flags are not checked)`,
+          why: `${bad.map((c) => (c === '\t' ? 'a tab' : `\`${c}\``)).join(' ')} ${bad.length === 1 ? 'is' : 'are'} not allowed in #cgo arguments (allowed: letters, digits, space and + - . , / = _ : $ @ % ! ~ ^).`,
           data: { chars: bad, envVar },
         };
       }
@@ -383,7 +406,11 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
         condRange,
         'warning',
         'cgo/condition-spacing',
-        `#cgo conditions are separated by spaces and each one is tested on its own (the line applies if any matches): \`${joined}\` is read as ${pieces}, and ${bad.join(', ')} ${bad.length === 1 ? 'is not a valid condition and never matches' : 'are not valid conditions and never match'}, ${effect} — write \`${replacement}\`${comma ? ` (or \`${comma}\`)` : ''} without spaces`,
+        `\`${short(joined, 40)}\` is ${d.conditions.length} conditions, any of which applies the line`,
+        `write \`${replacement}\`${comma ? ` (or \`${comma}\`)` : ''} without spaces`,
+        [
+          `#cgo conditions are separated by spaces and each one is tested on its own: \`${joined}\` is read as ${pieces}, and ${bad.join(', ')} ${bad.length === 1 ? 'is not a valid condition and never matches' : 'are not valid conditions and never match'}, ${effect}.`,
+        ],
         { replacement, alternative: comma, range: condRange, appliesNow: d.applies, intendedAppliesNow: wouldApply },
       );
       continue;
@@ -401,7 +428,9 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
         c.range,
         'warning',
         'cgo/condition-invalid',
-        `\`${c.text}\` is not a valid build constraint, so this condition never matches${d.applies ? '' : ` and the line is ignored on every target unless another condition matches`} — ${fix}`,
+        `\`${short(c.text, 40)}\` is not a valid build constraint: this condition never matches`,
+        fix,
+        [d.applies ? undefined : 'The line is ignored on every target unless another of its conditions matches.'],
         { condition: c.text, ...(replacement ? { replacement } : {}) },
       );
     }
@@ -417,7 +446,9 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
         d.range,
         'error',
         'cgo/noescape-version',
-        `cgo: #cgo ${d.kind} disabled until Go 1.23 — \`#cgo ${d.kind}\` works from Go 1.24 on and this module builds with ${ver}; raise the go/toolchain line in go.mod or remove the line`,
+        `#cgo ${d.kind} needs Go 1.24 or later; this module builds with ${ver}`,
+        'raise the go/toolchain line in go.mod, or remove the line',
+        [goSays(`cgo: #cgo ${d.kind} disabled until Go 1.23`)],
         { kind: d.kind, funcName: fn, goVersion: ver, requires: 'go1.24' },
       );
     } else if (input.cFunctionRefs && !input.cFunctionRefs.includes(fn)) {
@@ -425,7 +456,9 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
         d.range,
         'error',
         'cgo/noescape-version',
-        `cgo: #cgo ${d.kind} ${fn}: no matched C function — the name must be a C function that Go code in this package calls as C.${fn}(…); fix the name or remove the line`,
+        `#cgo ${d.kind} ${short(fn, 40)}: no matched C function`,
+        `name a C function that Go code in this package calls as C.${fn}(…), or remove the line`,
+        [goSays(`cgo: #cgo ${d.kind} ${fn}: no matched C function`)],
         { kind: d.kind, funcName: fn, goVersion: ver },
       );
     }
@@ -460,7 +493,9 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
           at,
           'error',
           'cgo/flag-override-invalid',
-          `${p.message} — ${p.envVar} must be a Go regexp matching whole flags; fix it or unset it (check \`go env ${p.envVar}\`, it may come from \`go env -w\`)`,
+          causeOf(p.message),
+          `make ${p.envVar} a Go regexp that matches whole flags, or unset it`,
+          [`Check \`go env ${p.envVar}\`: the value may come from \`go env -w\`.`, goSays(p.message)],
           { envVar: p.envVar, value: p.arg },
         );
         continue;
@@ -475,18 +510,21 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
           item.arg.range,
           'error',
           'cgo/flag-not-allowed',
-          `${p.message} — ${hint}set ${envVar}=${shellQuote(allowRegexp)} (in the environment or with go env -w) to allow exactly this flag, or pass it through the CGO_${name} environment variable instead of a #cgo line (environment flags are not checked)`,
+          causeOf(p.message),
+          `${hint.alt ?? ''}set ${envVar}=${shellQuote(allowRegexp)} to allow exactly this flag, or pass it through CGO_${name} instead of a #cgo line`,
+          [hint.why, `${envVar} can be set in the environment or with go env -w; flags from CGO_${name} are not checked.`, goSays(p.message)],
           { flag: p.arg, verb: name, envVar, allowRegexp, envFlagsVar: `CGO_${name}`, goVersion: ver, rules: rulesFor(input.goVersion).id },
         );
       } else {
         const next = p.kind === 'bad-next-arg' ? list[p.index + 1] : undefined;
         const range: Range =
           next && next.arg.range.end.line === item.arg.range.start.line ? { start: item.arg.range.start, end: next.arg.range.end } : item.arg.range;
-        const fix =
+        const fix = p.kind === 'missing-arg' ? `attach the value (e.g. \`${p.arg}VALUE\`) or add it after ${p.arg}` : 'fix the argument, or attach the value to the flag';
+        const why =
           p.kind === 'missing-arg'
-            ? `\`${p.arg}\` takes the next argument as its value but it is the last #cgo ${name} argument; attach the value (e.g. \`${p.arg}VALUE\`) or add it`
-            : `\`${p.arg}\` consumes the next argument, which must start with a letter, digit, \`.\`, \`_\` or \`/\`; \`${p.next}\` does not — fix the argument or attach the value to the flag`;
-        push(range, 'error', 'cgo/flag-missing-arg', `${p.message} — ${fix}`, {
+            ? `\`${p.arg}\` takes the next argument as its value, but it is the last #cgo ${name} argument.`
+            : `\`${p.arg}\` consumes the next argument, which must start with a letter, digit, \`.\`, \`_\` or \`/\`; \`${p.next}\` does not.`;
+        push(range, 'error', 'cgo/flag-missing-arg', causeOf(p.message), fix, [why, goSays(p.message)], {
           flag: p.arg,
           next: p.next,
           verb: name,
@@ -508,7 +546,9 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
         item.arg.range,
         'error',
         'cgo/pkg-config-name',
-        `${p.message} — \`#cgo pkg-config:\` takes package names and --options only${looksLikeFlag ? `; put \`${p.arg}\` in a \`#cgo ${p.arg.startsWith('-I') ? 'CFLAGS' : 'LDFLAGS'}:\` line` : ''}`,
+        causeOf(p.message),
+        looksLikeFlag ? `move \`${p.arg}\` to a \`#cgo ${p.arg.startsWith('-I') ? 'CFLAGS' : 'LDFLAGS'}:\` line` : 'write a package name as `pkg-config --list-all` shows it, or a --option',
+        ['`#cgo pkg-config:` takes package names and --options only.', goSays(p.message)],
         { arg: p.arg, suggestedVerb: looksLikeFlag ? (p.arg.startsWith('-I') ? 'CFLAGS' : 'LDFLAGS') : undefined },
       );
     } else {
@@ -517,7 +557,12 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
         item.arg.range,
         'error',
         'cgo/pkg-config-option',
-        `${p.message} — since Go 1.24.12/1.25.6 the go command only passes known pkg-config options (${ver})${defVar ? '; --define-variable values containing `-` or `@` are rejected (golang/go#79330)' : ''}: remove it, or set PKG_CONFIG to a wrapper script that adds it`,
+        causeOf(p.message),
+        'remove it, or set PKG_CONFIG to a wrapper script that adds it',
+        [
+          `Since Go 1.24.12/1.25.6 the go command only passes known pkg-config options (this module builds with ${ver})${defVar ? '; --define-variable values containing `-` or `@` are rejected (golang/go#79330)' : ''}.`,
+          goSays(p.message),
+        ],
         { arg: p.arg },
       );
     }
@@ -526,22 +571,23 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
   return { diagnostics, flags, rejected, directives: parsed.map((p) => p.directives) };
 }
 
-function notAllowedHint(flag: string, name: FlagName, v: GoVersion): string {
+/** Why the allow-list refuses this flag and what else works, where there is more to say than "allow it". */
+function notAllowedHint(flag: string, name: FlagName, v: GoVersion): { why?: string; alt?: string } {
   if (/\.obj$/.test(flag)) {
-    return 'the allow-list never accepts `.obj` files (its leftmost-first match stops at `.o`); link with -L<dir> -l<name> or ';
+    return { why: 'The allow-list never accepts `.obj` files (its leftmost-first match stops at `.o`).', alt: 'link with -L<dir> -l<name>, or ' };
   }
   if (/\.(so|dylib)(\.[0-9]+)+$/.test(flag)) {
     const base = flag.split('/').pop()!;
-    return `versioned library files do not match the allow-list; use \`-l:${base}\` (with -L for its directory) or `;
+    return { why: 'Versioned library files do not match the allow-list.', alt: `use \`-l:${base}\` (with -L for its directory), or ` };
   }
   if (flag.startsWith('-Wl,--push-state,') && !atLeast(v, 24)) {
-    return '-Wl,--push-state is allowed from Go 1.24 on; upgrade Go, split it into separate -Wl, flags, or ';
+    return { why: '-Wl,--push-state is allowed from Go 1.24 on.', alt: 'upgrade Go, split it into separate -Wl, flags, or ' };
   }
   if (/^-(fplugin|B|specs)/.test(flag) || /^-Wl,-plugin/.test(flag) || /^@/.test(flag)) {
-    return 'the go command blocks this flag because it can run arbitrary code during the build; only if you trust it, ';
+    return { why: 'The go command blocks this flag because it can run arbitrary code during the build.', alt: 'only if you trust it, ' };
   }
   if (name === 'LDFLAGS' && /^-Wl,/.test(flag)) {
-    return 'only specific -Wl, options are allowed (and no commas inside their values); ';
+    return { why: 'Only specific -Wl, options are allowed, and no commas inside their values.' };
   }
-  return '';
+  return {};
 }

@@ -1,7 +1,9 @@
 // Static checks on one Go file's cgo usage (no compiler needed): cgo-rules.md §10 rows 1–3, 13–15, 17, 22.
-// Every message is "<cause, with the toolchain's wording where it has one> — <fix>".
+// Every message has the one shape of core/message.ts: the cause (≤ 100 characters), "Fix: …", then details; where
+// the toolchain prints its own error, a details line quotes it verbatim ("go build: …").
 import path from 'node:path';
 import type { CodeInfo } from '../core/codes.js';
+import { diagnosticMessage, short } from '../core/message.js';
 import { atLeast, type GoVersion } from '../core/goversion.js';
 import type { CgoDiagnostic, Range } from '../core/types.js';
 import type { CgoImport, CommentGroupInfo, ExportComment, GoFile, PreambleCDecl } from '../gomodel/types.js';
@@ -137,13 +139,18 @@ function checkLimits(file: GoFile, out: CgoDiagnostic[]): void {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
     severity: 'information',
     code: 'cgo/file-too-large',
-    message: `cgo-ls: file ${cause}\nNo cgo problems are reported past that point; \`go build\` still checks the whole file.`,
+    message: msg(`file ${cause}`, 'nothing, if the file is generated; split a hand-written file', 'cgo-ls reports no cgo problem past that point; `go build` still checks the whole file.'),
     data: { code: 'cgo/file-too-large', ...l },
   });
 }
 
-function sep(cause: string, fix: string): string {
-  return `${cause} — ${fix}`;
+function msg(cause: string, fix: string, ...details: (string | undefined | false)[]) {
+  return diagnosticMessage({ cause, fix, details });
+}
+
+/** A details line quoting what the go command itself prints for the problem. */
+function goSays(text: string, cmd = 'go build'): string {
+  return `${cmd}: ${text}`;
 }
 
 function couldNotDetermine(v: GoVersion, name: string): string {
@@ -177,7 +184,7 @@ function checkImports(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic
         range: imp.pathRange,
         severity: 'error',
         code: 'cgo/renamed-import',
-        message: sep('cannot rename import "C"', `delete "${imp.renamedTo}" and write a plain import "C" (refer to C names as C.x)`),
+        message: msg('cannot rename import "C"', `delete "${imp.renamedTo}" and write a plain import "C" (refer to C names as C.x)`, goSays('cannot rename import "C"')),
         data: { code: 'cgo/renamed-import', nameRange: imp.nameRange, name: imp.renamedTo, pathRange: imp.pathRange },
       });
     }
@@ -192,9 +199,10 @@ function checkImports(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic
         range: imp.splitAbove.range,
         severity: 'warning',
         code: 'cgo/preamble-split',
-        message: sep(
-          'this comment is not part of the cgo preamble: the blank line below it ends the comment group, and cmd/cgo only uses the group directly above import "C", so its #cgo/#include/#define lines are silently ignored',
+        message: msg(
+          'this comment is ignored: a blank line cuts it off from the cgo preamble below',
           'replace the blank line with an empty // line so both parts form one preamble',
+          'cmd/cgo uses only the comment group directly above import "C", so the #cgo, #include and #define lines above the blank line are silently dropped.',
         ),
         data: { code: 'cgo/preamble-split', blankLines: blank, replaceWith: '//', groupRange: imp.splitAbove.range },
         related: [{ file: file.path, range: imp.preamble.group.range, message: 'the preamble cmd/cgo uses starts here' }],
@@ -272,21 +280,29 @@ function detached(
   }
   const lostFlags = cgoLinesOf(d.group);
   const lostC = hasCText(d.group);
+  const why =
+    d.reason === 'blank-line'
+      ? 'a blank line detaches this comment from import "C"'
+      : `this comment documents a group of ${imp.groupSpecCount} specs, not import "C"`;
   const where =
     d.reason === 'blank-line'
-      ? 'a blank line separates it from import "C"'
-      : `it documents an import group with ${imp.groupSpecCount} specs, and cmd/cgo uses a group's comment only when "C" is its only import`;
+      ? 'cmd/cgo uses only the comment that ends directly above import "C"; a blank line separates this one from it.'
+      : `cmd/cgo uses an import group's comment only when "C" is the group's only import; this group has ${imp.groupSpecCount}.`;
   let consequence: string;
+  const details: string[] = [where];
   if (broken.length > 0) {
-    const names = broken.map((b) => `C.${b.name}`);
-    const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
-    consequence = `so ${shown} cannot be resolved and the build fails: "${couldNotDetermine(opts.goVersion, broken[0]!.name)}"`;
+    const names = broken.map((b) => `C.${short(b.name, 24)}`);
+    const shown = names.length > 2 ? `${names[0]} and ${names.length - 1} more names` : names.join(' and ');
+    consequence = `${shown} cannot be resolved`;
+    details.push(goSays(couldNotDetermine(opts.goVersion, broken[0]!.name)));
   } else if (lostFlags.length > 0) {
-    consequence = `the build still works, but these #cgo lines are silently ignored: ${lostFlags.join('; ')}`;
+    consequence = `its #cgo lines are ignored`;
+    details.push(`The build still works without them; ignored: ${lostFlags.join('; ')}`);
   } else if (lostC) {
-    consequence = 'the build still works (the C names used here are cgo built-ins), but nothing in it is compiled';
+    consequence = 'nothing in it is compiled';
+    details.push('The build still works: the C names used here are cgo built-ins.');
   } else {
-    consequence = 'so it has no effect';
+    consequence = 'it has no effect';
   }
   const severity: CgoDiagnostic['severity'] = broken.length > 0 ? 'error' : 'warning';
   const related: NonNullable<CgoDiagnostic['related']> = [
@@ -304,7 +320,7 @@ function detached(
       range: d.group.range,
       severity,
       code: 'cgo/preamble-detached',
-      message: sep(`this comment is not the cgo preamble: ${where}; ${consequence}`, 'delete the blank line so the comment ends directly above import "C"'),
+      message: msg(`${consequence}: ${why}`, 'delete the blank line so the comment ends directly above import "C"', ...details),
       data: { code: 'cgo/preamble-detached', reason: 'blank-line', blankLines: blank, ...common },
       related,
     });
@@ -314,9 +330,10 @@ function detached(
       range: d.group.range,
       severity,
       code: 'cgo/preamble-detached',
-      message: sep(
-        `this comment is not the cgo preamble: ${where}; ${consequence}`,
-        'move the comment directly above "C" inside the parentheses, or put `import "C"` in its own import declaration right below the comment',
+      message: msg(
+        `${consequence}: ${why}`,
+        'move the comment directly above "C" inside the parentheses, or put `import "C"` in its own import declaration right below it',
+        ...details,
       ),
       data: { code: 'cgo/preamble-detached', reason: 'group-doc', specRange: imp.specRange, ...common },
       related,
@@ -347,9 +364,10 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
         range: e.range,
         severity: 'warning',
         code: 'cgo/export-ignored',
-        message: sep(
-          `"// export ${shown}" is not an export directive: cmd/cgo only recognizes "//export " with no space after the slashes, so ${shown} is silently not exported`,
+        message: msg(
+          `${short(shown, 30)} is not exported: "// export" with a space is not an export directive`,
           `write //export ${shown}`,
+          'cmd/cgo only recognizes "//export " with no space after the slashes; it ignores this comment without a word.',
         ),
         data: { code: 'cgo/export-ignored', reason: 'space-after-slashes', commentRange: e.range, replacement: `//export ${shown}` },
       });
@@ -360,9 +378,10 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
         range: e.range,
         severity: 'warning',
         code: 'cgo/export-ignored',
-        message: sep(
-          `"/*export ${shown}*/" is not an export directive: cmd/cgo only recognizes a //export line comment, so ${shown} is silently not exported`,
+        message: msg(
+          `${short(shown, 30)} is not exported: /*export*/ is not an export directive`,
           `write //export ${shown}`,
+          'cmd/cgo only recognizes a //export line comment; it ignores this comment without a word.',
         ),
         data: { code: 'cgo/export-ignored', reason: 'block-comment', commentRange: e.range, replacement: `//export ${shown}` },
       });
@@ -373,9 +392,10 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
         range: e.range,
         severity: 'warning',
         code: 'cgo/export-ignored',
-        message: sep(
-          `//export ${shown} is ignored: it is not in the function's doc comment (a blank line or another comment separates it from the func), so ${shown} is silently not exported`,
+        message: msg(
+          `${short(shown, 30)} is not exported: this //export is not in the function's doc comment`,
           e.blankLines ? 'delete the blank line so the comment ends directly above the func' : 'move //export directly above the func',
+          'A blank line or another comment separates it from the func; cmd/cgo ignores it without a word.',
         ),
         data: { code: 'cgo/export-ignored', reason: 'not-adjacent', commentRange: e.range, ...(e.blankLines ? { blankLines: e.blankLines } : {}) },
       });
@@ -386,9 +406,10 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
         range: e.range,
         severity: 'warning',
         code: 'cgo/export-ignored',
-        message: sep(
-          `//export ${shown} has no effect: this file does not import "C", so cgo never processes it and ${shown} is not exported`,
+        message: msg(
+          `${short(shown, 30)} is not exported: this file does not import "C"`,
           'add import "C" to this file, or move the function into a file that imports "C"',
+          'cmd/cgo never processes a file without import "C", so its //export lines have no effect.',
         ),
         data: { code: 'cgo/export-ignored', reason: 'no-import-c', commentRange: e.range },
       });
@@ -399,8 +420,8 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
         range: e.range,
         severity: 'warning',
         code: 'cgo/export-ignored',
-        message: sep(
-          `//export ${shown} is ignored: cmd/cgo only uses the first //export line of a doc comment`,
+        message: msg(
+          `//export ${short(shown, 30)} is ignored: only the first //export of a doc comment counts`,
           'delete this line (a function is exported once, under its own name)',
         ),
         data: { code: 'cgo/export-ignored', reason: 'not-first', commentRange: e.range },
@@ -416,7 +437,7 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
       range: e.range,
       severity: 'error',
       code: 'cgo/export-name',
-      message: sep(`export missing name; export comment has wrong name "", want "${fn}"`, `write //export ${fn}`),
+      message: msg('//export without a name', `write //export ${fn}`, goSays('export missing name'), goSays(`export comment has wrong name "", want "${fn}"`)),
       data: { code: 'cgo/export-name', wantName: fn, nameRange: e.nameRange, commentRange: e.range, replacement: `//export ${fn}` },
     });
   } else if (e.name !== fn) {
@@ -425,9 +446,11 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
       range: e.range,
       severity: 'error',
       code: 'cgo/export-name',
-      message: sep(
-        `export comment has wrong name "${e.name}", want "${fn}"`,
-        `write //export ${fn} (the C symbol is always the Go function name; rename the function if C must call it ${e.name})`,
+      message: msg(
+        `export comment has wrong name "${short(e.name, 30)}", want "${short(fn, 30)}"`,
+        `write //export ${fn}, or rename the function to ${e.name} if C must call it that`,
+        'The C symbol is always the Go function name.',
+        goSays(`export comment has wrong name "${e.name}", want "${fn}"`),
       ),
       data: { code: 'cgo/export-name', wantName: fn, nameRange: e.nameRange, commentRange: e.range, replacement: `//export ${fn}` },
     });
@@ -460,9 +483,11 @@ function checkExportDefinitions(file: GoFile, out: CgoDiagnostic[]): void {
       range: d.nameRange,
       severity: 'error',
       code: 'cgo/export-preamble-definition',
-      message: sep(
-        `${what} is defined in the preamble of a file that uses //export; cmd/cgo copies this preamble into both _cgo_export.c and ${base}.cgo2.c, so the link fails with "multiple definition of \`${d.name}'"`,
+      message: msg(
+        `${short(d.name, 30)} is defined twice at link time: this file uses //export`,
         fix,
+        `cmd/cgo copies the preamble of a file with //export into both _cgo_export.c and ${base}.cgo2.c, so ${what} is defined in both.`,
+        goSays(`multiple definition of \`${d.name}'`),
       ),
       data: { code: 'cgo/export-preamble-definition', name: d.name, kind: d.kind, definitionRange: d.range, nameRange: d.nameRange, exportRange: exps[0]!.range },
       related: [{ file: file.path, range: exps[0]!.range, message: 'this //export makes cmd/cgo copy the preamble into _cgo_export.c' }],
@@ -480,7 +505,11 @@ function checkTestFile(file: GoFile, out: CgoDiagnostic[]): void {
       range: r,
       severity: 'error',
       code: 'cgo/test-file',
-      message: sep(`use of cgo in test ${file.path} not supported`, 'move the cgo code into a non-test file of the package and call it from the test'),
+      message: msg(
+        'a _test.go file cannot import "C"',
+        'move the cgo code into a non-test file of the package and call it from the test',
+        goSays(`use of cgo in test ${file.path} not supported`, 'go test'),
+      ),
       data: { code: 'cgo/test-file', pathRange: r },
     });
   }
@@ -488,7 +517,7 @@ function checkTestFile(file: GoFile, out: CgoDiagnostic[]): void {
 
 function checkMisuse(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[]): void {
   if (!file.importsC) return;
-  const misuse = (range: Range, message: string, kind: string, extra: Record<string, unknown> = {}) =>
+  const misuse = (range: Range, message: CgoDiagnostic['message'], kind: string, extra: Record<string, unknown> = {}) =>
     out.push({ file: file.path, range, severity: 'error', code: 'cgo/misuse', message, data: { code: 'cgo/misuse', kind, ...extra } });
   const declared = new Map<string, boolean>(); // C function name → variadic, as declared in this file's preamble
   for (const d of file.preambleDecls ?? []) if (d.kind === 'function') declared.set(d.name, d.variadic || (declared.get(d.name) ?? false));
@@ -503,9 +532,11 @@ function checkMisuse(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[
       reportedStatic.add(r.name);
       misuse(
         r.range,
-        sep(
-          `C.${r.name} is a static variable of the preamble (line ${sv.range.start.line + 1}); Go code cannot refer to it and the link fails with "undefined reference to \`${r.name}'"`,
-          `drop \`static\` and define it in a .c file (declare it \`extern\` in the preamble), or add a static inline accessor function and call that`,
+        msg(
+          `C.${short(r.name, 30)} is a static variable of the preamble: Go code cannot refer to it`,
+          `drop \`static\` and define it in a .c file (declare it \`extern\` in the preamble), or call a static inline accessor`,
+          `It is declared on preamble line ${sv.range.start.line + 1}.`,
+          goSays(`undefined reference to \`${r.name}'`),
         ),
         'static-variable',
         { name: r.name, declarationRange: sv.range },
@@ -514,20 +545,22 @@ function checkMisuse(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[
     if (r.name === 'errno') {
       misuse(
         r.range,
-        sep('cannot refer to errno directly; see documentation', 'use the two-result form `n, err := C.f(...)`: err is the errno set by the call (a syscall.Errno)'),
+        msg('cannot refer to errno directly; see documentation', 'use the two-result form `n, err := C.f(...)`: err is the errno set by the call (a syscall.Errno)'),
         'errno',
       );
     } else if (r.name === '_CMalloc') {
-      misuse(r.range, sep('cannot refer to C._CMalloc; use C.malloc', 'call C.malloc instead'), '_CMalloc', { replacement: 'C.malloc' });
+      misuse(r.range, msg('cannot refer to C._CMalloc; use C.malloc', 'call C.malloc instead'), '_CMalloc', { replacement: 'C.malloc' });
     } else if (r.context === 'call') {
       const fromPreamble = declared.get(r.name);
       const variadic = fromPreamble ?? KNOWN_VARIADIC.has(r.name);
       if (variadic) {
         misuse(
           r.range,
-          sep(
-            `unexpected type: ... (C.${r.name} is a variadic C function, and cgo cannot call variadic C functions)`,
-            `write a non-variadic wrapper in the preamble (e.g. \`static void my_${r.name}(const char *s) { ${r.name}("%s", s); }\`) and call that`,
+          msg(
+            `C.${short(r.name, 30)} is variadic, and cgo cannot call variadic C functions`,
+            `write a non-variadic wrapper in the preamble and call that`,
+            `For example: static void my_${r.name}(const char *s) { ${r.name}("%s", s); }`,
+            goSays('unexpected type: ...'),
           ),
           'variadic',
           { name: r.name },
@@ -540,8 +573,8 @@ function checkMisuse(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[
       const local = rt.typeName.replace(/^[(*]+|[)]+$/g, '').replace(/^C\./, '');
       misuse(
         rt.range,
-        sep(
-          `cannot define new methods on non-local type ${rt.typeName}`,
+        msg(
+          `cannot define new methods on non-local type ${short(rt.typeName, 40)}`,
           `declare a local type (\`type ${local} C.${local}\` or a wrapper struct) and define the method on it`,
         ),
         'receiver',
@@ -551,6 +584,6 @@ function checkMisuse(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[
   }
   for (const ef of file.cEmbeddedFields) {
     const field = ef.typeName.replace(/^C\./, '');
-    misuse(ef.range, sep('cannot embed C type', `use a named field instead (e.g. \`${field} ${ef.typeName}\`)`), 'embed', { typeName: ef.typeName });
+    misuse(ef.range, msg('cannot embed C type', `use a named field instead (e.g. \`${field} ${ef.typeName}\`)`), 'embed', { typeName: ef.typeName });
   }
 }

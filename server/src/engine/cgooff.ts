@@ -4,6 +4,7 @@
 // define X are excluded (cgo files with CGO_ENABLED=0), a main package that loses func main, and the exported
 // names a package loses (every program using them then fails to build). Used by the target matrix
 // (targets.ts) and, for the current configuration when cgo is off, by the engine (`cgoOffDiagnostics`).
+import { diagnosticMessage, short as shortName, splitMessage, withDetails } from '../core/message.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CgoDiagnostic, Range } from '../core/types.js';
@@ -325,7 +326,8 @@ export async function cgoOffDiagnostics(input: CgoOffInput): Promise<CgoDiagnost
     'no-default-cc': 'no C compiler on PATH',
     unsupported: `cgo unsupported on ${ctx.goos}/${ctx.goarch}`,
   };
-  const off = `CGO_ENABLED=0${input.rule && short[input.rule] ? ` (${short[input.rule]})` : ''}`;
+  const off = 'CGO_ENABLED=0';
+  const offWhy = input.rule && short[input.rule] ? `cgo is off: ${short[input.rule]}.` : undefined;
   const wayOut = 'turn cgo on (CGO_ENABLED=1 with a C compiler), or add a //go:build !cgo file that defines the same names';
   const base = path.basename(file.path);
   const data = (kind: string, extra: Record<string, unknown> = {}) => ({
@@ -341,7 +343,7 @@ export async function cgoOffDiagnostics(input: CgoOffInput): Promise<CgoDiagnost
       range: imp.pathRange,
       severity: 'error',
       code: 'cgo/disabled',
-      message: `with ${off} every file of the package is excluded: "${b.loadError.message}" — ${wayOut}`,
+      message: diagnosticMessage({ cause: `with ${off} every file of the package is excluded`, fix: wayOut, details: [offWhy, `go build: ${b.loadError.message}`] }),
       data: data('excluded-all'),
     });
     return out;
@@ -356,7 +358,11 @@ export async function cgoOffDiagnostics(input: CgoOffInput): Promise<CgoDiagnost
       range: first.declRange,
       severity: 'error',
       code: 'cgo/disabled',
-      message: `${name} is defined only in this cgo file, which ${off} excludes: ${path.basename(first.file)}:${first.range.start.line + 1} fails with "undefined: ${name}" — ${wayOut}`,
+      message: diagnosticMessage({
+        cause: `${shortName(name, 30)} is defined only in this cgo file, which ${off} excludes`,
+        fix: wayOut,
+        details: [offWhy, `go build: ${path.basename(first.file)}:${first.range.start.line + 1}: undefined: ${name}`],
+      }),
       data: data('undefined', { name }),
       related: uses.map((u) => ({ file: u.file, range: u.range, message: `undefined: ${name}` })),
     });
@@ -367,7 +373,11 @@ export async function cgoOffDiagnostics(input: CgoOffInput): Promise<CgoDiagnost
       range: b.mainLost.declRange,
       severity: 'error',
       code: 'cgo/disabled',
-      message: `func main is only in this cgo file, which ${off} excludes: the link fails with "function main is undeclared in the main package" — ${wayOut}`,
+      message: diagnosticMessage({
+        cause: `func main is only in this cgo file, which ${off} excludes`,
+        fix: wayOut,
+        details: [offWhy, 'go build: function main is undeclared in the main package'],
+      }),
       data: data('main-lost'),
     });
   }
@@ -385,8 +395,16 @@ export async function cgoOffDiagnostics(input: CgoOffInput): Promise<CgoDiagnost
         severity: all ? 'error' : 'warning',
         code: 'cgo/disabled',
         message: all
-          ? `with ${off} ${base} is excluded and the package keeps no exported name (${shown} are gone): every program using it fails with "undefined" — ${wayOut}`
-          : `with ${off} ${base} is excluded and the package loses ${shown}: a program that uses ${names.length > 1 ? 'them' : 'it'} fails with "undefined" — ${wayOut}`,
+          ? diagnosticMessage({
+              cause: `${off} excludes ${shortName(base, 30)}, and the package keeps no exported name`,
+              fix: wayOut,
+              details: [`Gone: ${shown}; every program using the package fails with "undefined".`, offWhy],
+            })
+          : diagnosticMessage({
+              cause: `${off} excludes ${shortName(base, 30)}: the package loses ${shortName(shown, 40)}`,
+              fix: wayOut,
+              details: [`A program that uses ${names.length > 1 ? 'them' : 'it'} fails with "undefined".`, offWhy],
+            }),
         data: data('exports-lost', { names }),
         related: exports.map((e) => ({ file: file.path, range: e.declRange, message: `${e.name} disappears with CGO_ENABLED=0` })),
       });
@@ -429,7 +447,10 @@ export async function applyCgoOff(diagnostics: CgoDiagnostic[], o: ApplyCgoOffOp
     const found = await cgoOffDiagnostics({ file: o.file, models: current, ctx: o.ctx, ...(o.rule ? { rule: o.rule } : {}), ...(disabled ? { disabled } : {}) });
     if (!found) return;
     // Why cgo is off, in the toolchain's own words (e.g. the go command's LookPath error), stays with the verdict.
-    if (disabled) for (const d of found) d.message += `\nWhy cgo is off: ${disabled.message}`;
+    if (disabled) {
+      const why = splitMessage(disabled.message);
+      for (const d of found) d.message = withDetails(d.message, `Why cgo is off: ${why.cause}`, ...why.details);
+    }
     if (i >= 0) diagnostics.splice(i, 1);
     diagnostics.push(...found);
   } catch {

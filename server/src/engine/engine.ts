@@ -1,6 +1,7 @@
 // The analysis engine: one per process, shared by the LSP adapter and the CLI. It owns the document texts,
 // the parsed Go models, one toolchain model per module, and the compiler results; it turns them into
 // CgoDiagnostics. It knows nothing about LSP.
+import { diagnosticMessage, short } from '../core/message.js';
 import path from 'node:path';
 import type { CgoDiagnostic, Logger, Position, Range } from '../core/types.js';
 import { containsPosition, nullLogger } from '../core/types.js';
@@ -641,7 +642,11 @@ export class Engine {
         range: prep.file.cImports[0].pathRange,
         severity: 'warning',
         code: 'cgo/target-unbuildable',
-        message: `cannot build for ${v.target}: ${v.summary} — ${v.compiler.ok ? 'add a //go:build !cgo fallback' : `install a C compiler for ${v.target} and set CC${v.nocgo.verdict === 'fallback' ? '' : ', or add a //go:build !cgo fallback'}`}`,
+        message: diagnosticMessage({
+          cause: `cannot build for ${v.target}: ${short(v.summary, 70)}`,
+          fix: v.compiler.ok ? 'add a //go:build !cgo fallback' : `install a C compiler for ${v.target} and set CC${v.nocgo.verdict === 'fallback' ? '' : ', or add a //go:build !cgo fallback'}`,
+          details: [v.summary.length > 70 ? v.summary : undefined],
+        }),
         data: { code: 'cgo/target-unbuildable', target: v.target, compiler: v.compiler.argv, nocgo: v.nocgo.verdict },
       });
     }

@@ -2,6 +2,7 @@
 // (go/build appends them file by file, in directory order) to every preamble of the package, then adds
 // pkg-config's output. This module assembles that merged view, remembering where each flag was written, so a
 // compiler error in one file caused by a flag in another can name that line.
+import { withDetails } from '../core/message.js';
 import path from 'node:path';
 import type { CgoDiagnostic, Range } from '../core/types.js';
 import type { CgoDirective, CgoVerb } from '../cgorules/types.js';
@@ -107,7 +108,7 @@ export function annotateForeign(ds: CgoDiagnostic[], foreign: ReturnType<typeof 
     codes.has(d.code)
       ? {
           ...d,
-          message: `${d.message}\nFlags from other files of the package apply here too: ${text}`,
+          message: withDetails(d.message, `Flags from other files of the package apply here too: ${text}`),
           data: { ...(d.data ?? { code: d.code }), foreignFlags: foreign.map((f) => ({ file: f.file, line: f.line, flags: f.flags })) },
           related: [...(d.related ?? []), ...foreign.map((f) => ({ file: f.file, range: { start: { line: f.line, character: 0 }, end: { line: f.line, character: 0 } }, message: `#cgo flags applied to this preamble: ${f.flags.join(' ')}` }))],
         }

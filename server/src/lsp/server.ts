@@ -557,7 +557,7 @@ export function startServer(connection: Connection): void {
         range: d.range,
         severity: 'error',
         code: String(d.code),
-        message: d.message,
+        message: d.message as CgoDiagnostic['message'], // our own message, sent back by the client
         data: (d.data as CgoDiagnostic['data']) ?? { code: String(d.code) },
       }));
       // Resource operations exist only inside documentChanges, so a client that lists 'create' applies them even
