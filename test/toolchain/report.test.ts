@@ -26,7 +26,15 @@ describe('renderReport', () => {
     expect(text).toMatch(/^\[✗\] C compiler — \/usr\/bin\/gcc, gcc debian /m);
     expect(text).toContain('    • reason: CGO_ENABLED=1 is set explicitly (from the environment)');
     expect(text).toContain('    • GOOS = windows (from the environment)');
-    expect(text).toMatch(/✗ CC=gcc \(toolchain default\) is \/usr\/bin\/gcc .*\[cgo\/cc-wrong-target\]\n {6}Fix: set CC=x86_64-w64-mingw32-gcc/);
+    // Each problem: the cause with its code, the fix on the next line, then the details (provenance, Go's words).
+    expect(text).toContain(
+      [
+        '    ✗ CC gcc builds for linux/amd64, not for windows/amd64: cgo builds fail [cgo/cc-wrong-target]',
+        '      Fix: set CC=x86_64-w64-mingw32-gcc (environment, cgo.env setting, or `go env -w CC=x86_64-w64-mingw32-gcc`) and CXX=x86_64-w64-mingw32-g++',
+        '      CC=gcc (toolchain default) is /usr/bin/gcc (',
+      ].join('\n'),
+    );
+    expect(text).toContain("\n      go build: `gcc: error: unrecognized command-line option '-mthreads'; did you mean '-pthread'?`\n");
     expect(text).toContain('! Found 1 error(s)');
     expect(exitCodeFor(m)).toBe(1);
   });
@@ -64,6 +72,9 @@ describe('renderReport', () => {
     const md = renderReport(m, 'markdown');
     expect(md).toContain('`cgo: C compiler "nosuchcc" not found: exec: "nosuchcc": executable file not found in $PATH`');
     expect(md).toContain('\\<compiler on PATH or absolute path\\>');
+    // The cause in bold, then the fix and the details on lines of their own (a trailing backslash breaks the line).
+    expect(md).toContain('✗ **C compiler "nosuchcc" not found: cgo builds fail** (`cgo/cc-not-found`)\\\nFix: install it or set CC=\\<compiler on PATH');
+    expect(md).toMatch(/\(or in the cgo\.env setting\)\\\ngo build: `cgo: C compiler "nosuchcc" not found: [^`]*` \(after `# runtime\/cgo`\)\\\nCC=nosuchcc \(from the environment\)\.$/);
     expect(md).toContain('- CC `nosuchcc` (from the environment) → **not found**');
   });
 

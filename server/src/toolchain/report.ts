@@ -1,6 +1,7 @@
 // The toolchain model for people: a flutter-doctor style text report (`cgo-ls doctor`), a compact markdown summary
 // (hover on `import "C"`), and JSON (the model, with the child environment reduced to the keys that matter).
 import { formatGoVersion } from '../core/goversion.js';
+import { splitMessage } from '../core/message.js';
 import type { CompilerInfo, EnvValue, ToolchainModel, ToolchainProblem } from './types.js';
 import { describeSource } from './goenv.js';
 
@@ -74,13 +75,15 @@ function sectionProblems(model: ToolchainModel, title: string): ToolchainProblem
   return model.problems.filter((p) => s.codes.test(p.code));
 }
 
+/** Each problem as its cause (with the code), then "Fix: …", then its details, one per line. */
 function problemLines(problems: ToolchainProblem[]): string[] {
   const out: string[] = [];
   for (const p of problems) {
     const sym = p.severity === 'error' ? '✗' : p.severity === 'warning' ? '!' : '•';
-    const [cause, ...fix] = p.message.split(/ Fix: /);
+    const { cause, fix, details } = splitMessage(p.message);
     out.push(`    ${sym} ${cause} [${p.code}]`);
-    if (fix.length > 0) out.push(`      Fix: ${fix.join(' Fix: ')}`);
+    if (fix !== undefined) out.push(`      Fix: ${fix}`);
+    for (const d of details) out.push(`      ${d}`);
   }
   return out;
 }
@@ -187,7 +190,15 @@ function markdownReport(m: ToolchainModel): string {
   const important = m.problems.filter((p) => p.severity === 'error' || p.severity === 'warning');
   if (important.length > 0) {
     out.push('');
-    for (const p of important.slice(0, 4)) out.push(`${p.severity === 'error' ? '✗' : '!'} ${mdEscape(p.message)} (${code(p.code)})`);
+    for (const p of important.slice(0, 4)) {
+      // Cause in bold, then the fix and the details, each on its own line (a backslash ends a line in CommonMark).
+      const { cause, fix, details } = splitMessage(p.message);
+      const lines = [`${p.severity === 'error' ? '✗' : '!'} **${mdEscape(cause)}** (${code(p.code)})`];
+      if (fix !== undefined) lines.push(`Fix: ${mdEscape(fix)}`);
+      lines.push(...details.map(mdEscape));
+      out.push(lines.join('\\\n'), '');
+    }
+    if (out[out.length - 1] === '') out.pop();
     if (important.length > 4) out.push(`… and ${important.length - 4} more (run \`cgo-ls doctor\`)`);
   }
   return out.join('\n');
