@@ -78,6 +78,11 @@ function problem(
   ctx.problems.push({ code, severity, message: diagnosticMessage(parts), target: extra.target ?? 'import-c', ...extra });
 }
 
+/** A tool's output as detail lines: every line kept verbatim, blank ones dropped (a blank line would end the message's details). */
+function verbatimLines(text: string): string[] {
+  return text.split(/\r?\n/).filter((l) => l.trim() !== '');
+}
+
 /** The last path element (either separator), for a cause; the whole path goes in the details. */
 function baseName(file: string): string {
   return file.replace(/[\\/]+$/, '').replace(/^.*[\\/]/, '') || file;
@@ -510,7 +515,7 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
         {
           cause: timedOut ? '`go env -json` timed out: cgo-ls cannot read the Go settings' : '`go env -json` failed: cgo-ls cannot read the Go settings',
           fix: `run \`go env\` in ${folder} and fix what it reports`,
-          details: `The go command failed: ${goProbe.error}`,
+          details: verbatimLines(`The go command failed: ${goProbe.error}`),
         },
         { data: { error: goProbe.error } },
       );
@@ -689,7 +694,7 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
     problem(ctx, 'cgo/goroot-mismatch', 'error', {
       cause: 'the go command cannot find its GOROOT directory',
       fix: 'reinstall Go or unset GOROOT',
-      details: `The go command failed: ${goProbe.error}`,
+      details: verbatimLines(`The go command failed: ${goProbe.error}`),
     });
   }
 
@@ -792,19 +797,24 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
       validateCompilerEnv(key, v.value, os) ??
       (onlySpaces ? `${key}=${JSON.stringify(v.value)} contains only spaces, so the go command has no ${key} program to run` : null);
     if (invalid) {
+      const spaces = onlySpaces && !/^go: /.test(invalid);
       const why = / could not be parsed: /.test(invalid)
         ? `its quotes cannot be parsed (${short(invalid.replace(/^.* could not be parsed: /, ''), 30)})`
-        : / is relative; /.test(invalid)
-          ? 'it is a relative path (absolute path or bare name needed)'
-          : 'it contains only spaces';
+        : 'it is a relative path, not absolute or bare';
       problem(
         ctx,
         'cgo/cc-invalid-env',
         'error',
         {
-          cause: `the go command rejects ${key} before any build: ${why}`,
+          cause: spaces ? `${key} contains only spaces: the go command has no ${key} program to run` : `the go command rejects ${key} before any build: ${why}`,
           fix: `${fixFor(key, v, key === 'CC' ? '"/absolute/path/to/cc --option"' : '<absolute path or bare name>')}; quotes are only recognised around whole words and have no escapes`,
-          details: [`go build: \`${invalid}\``, `${describeValue(key, v)}.`],
+          details: spaces
+            ? [
+                `${invalid}.`,
+                key === 'CC' ? 'go build of a cgo package (Go 1.26.8) panics: `panic: runtime error: index out of range [0] with length 0`' : undefined,
+                `${describeValue(key, v)}.`,
+              ]
+            : [`go build: \`${invalid}\``, `${describeValue(key, v)}.`],
         },
         { data: { variable: key, value: v.value, source: v.source } },
       );
@@ -823,7 +833,7 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
         {
           cause: `CGO_${k} cannot be split into flags (${short(s.error, 30)}): the go command panics`,
           fix: `${fixFor(`CGO_${k}`, v, '<flags>')}; quote only whole words`,
-          details: [`go build: \`could not parse environment variable CGO_${k} with value ${JSON.stringify(v.value)}: ${s.error}\``, `${describeValue(`CGO_${k}`, v)}.`],
+          details: [`go build: \`panic: could not parse environment variable CGO_${k} with value ${JSON.stringify(v.value)}: ${s.error}\``, `${describeValue(`CGO_${k}`, v)}.`],
         },
         { data: { variable: `CGO_${k}`, value: v.value, source: v.source } },
       );
@@ -880,7 +890,7 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
           cause: `GODEBUG cgocheck=${short(cc0, 10)} makes Go 1.21+ programs throw at start-up`,
           fix: `remove cgocheck=${cc0} from GODEBUG and build with GOEXPERIMENT=cgocheck2`,
           details: [
-            'runtime: `cgocheck > 1 mode is no longer supported at runtime. Use GOEXPERIMENT=cgocheck2 at build time instead.`',
+            'Every Go program, the go command included: `fatal error: cgocheck > 1 mode is no longer supported at runtime. Use GOEXPERIMENT=cgocheck2 at build time instead.`',
             `${describeValue('GODEBUG', gv)}.`,
           ],
         },
@@ -995,7 +1005,7 @@ function compilerProblems(
   }
   const tgt = info.target ? tripleToGo(info.target) : { os: null, arch: null };
   const who = `${describeValue(key, value)} is ${info.path}${info.banner ? ` ("${info.banner}")` : ''}`;
-  const name = short(baseName(info.path), 30);
+  const name = short(baseName(info.path), 24);
   if (info.family === 'msvc-cl' || info.family === 'clang-cl' || info.flavor === 'msvc-target') {
     const sample =
       info.family === 'msvc-cl'
@@ -1069,7 +1079,7 @@ function compilerProblems(
       'cgo/cc-wrong-target',
       severityFor('error'),
       {
-        cause: `${key} ${name} builds for ${short(compilerTarget, 20)}, not for ${t.goos}/${t.goarch}: cgo builds fail`,
+        cause: `${key} ${name} targets ${short(compilerTarget, 18)}, not ${t.goos}/${t.goarch}: builds fail`,
         fix: `${fixFor(key, value, cross.includes(' ') ? '<cross compiler>' : cross)}${cross.includes(' ') ? ` (${cross})` : ''}${key === 'CC' && t.goos === 'windows' ? ` and CXX=${mingwCCFor(t.goarch).replace(/-gcc$/, '-g++').replace(/-clang$/, '-clang++')}` : ''}`,
         details: [`${who}, which targets ${info.target} (${compilerTarget}), but GOOS/GOARCH is ${t.goos}/${t.goarch} with cgo enabled.`, symptom, cxxNote],
       },
@@ -1086,8 +1096,8 @@ function compilerProblems(
       multilib ? 'warning' : severityFor('error'),
       {
         cause: multilib
-          ? `${key} ${name} builds for ${tgt.arch}, but GOARCH=${t.goarch}: ${m} needs its multilib support`
-          : `${key} ${name} builds for ${tgt.arch}, but GOARCH=${t.goarch}: cgo builds fail`,
+          ? `${key} ${name} targets ${tgt.arch}, but GOARCH=${t.goarch}: ${m} needs its multilib support`
+          : `${key} ${name} targets ${tgt.arch}, but GOARCH=${t.goarch}: builds fail`,
         fix: `${fixFor(key, value, `<${t.goos}/${t.goarch} compiler>`)}${multilib ? ` or install the compiler's multilib support (e.g. gcc-multilib)` : ''}`,
         details: [
           `${who}, which targets ${info.target} (${tgt.arch}), but GOARCH=${t.goarch}${multilib ? `: the go command passes ${m}, which works only if the compiler's multilib support (e.g. gcc-multilib) is installed` : ''}.`,
@@ -1153,9 +1163,13 @@ async function moduleContext(
       'cgo/gopath-mode',
       'information',
       {
-        cause: 'no go.mod in this folder or any parent: `go build ./...` fails',
+        cause: 'no go.mod in this folder or any parent: the go command cannot build here',
         fix: 'run `go mod init <module path>`',
-        details: [`go build: \`go: go.mod file not found in current directory or any parent directory; see 'go help modules'\``, `No go.mod in ${ctx.folder} or any parent.`],
+        details: [
+          "go build: `go: go.mod file not found in current directory or any parent directory; see 'go help modules'`",
+          'go build ./...: `pattern ./...: directory prefix . does not contain main module or its selected dependencies`',
+          `No go.mod in ${ctx.folder} or any parent.`,
+        ],
       },
       { data: { go111module: go111 } },
     );
