@@ -29,7 +29,7 @@ describe('renderReport', () => {
     // Each problem: the cause with its code, the fix on the next line, then the details (provenance, Go's words).
     expect(text).toContain(
       [
-        '    ✗ CC gcc builds for linux/amd64, not for windows/amd64: cgo builds fail [cgo/cc-wrong-target]',
+        '    ✗ CC gcc targets linux/amd64, not windows/amd64: builds fail [cgo/cc-wrong-target]',
         '      Fix: set CC=x86_64-w64-mingw32-gcc (environment, cgo.env setting, or `go env -w CC=x86_64-w64-mingw32-gcc`) and CXX=x86_64-w64-mingw32-g++',
         '      CC=gcc (toolchain default) is /usr/bin/gcc (',
       ].join('\n'),
@@ -37,6 +37,23 @@ describe('renderReport', () => {
     expect(text).toContain("\n      go build: `gcc: error: unrecognized command-line option '-mthreads'; did you mean '-pthread'?`\n");
     expect(text).toContain('! Found 1 error(s)');
     expect(exitCodeFor(m)).toBe(1);
+  });
+
+  it('text: problems of every section are shown (go env file under Go toolchain, WSL under Environment)', async () => {
+    const b = box();
+    mkdirSync(b.env.GOENV!); // a directory where the go env file should be
+    const winbin = path.join(b.root, 'winbin');
+    mkdirSync(winbin);
+    // FAKE Windows compiler reached through WSL's PATH (a shell script named gcc.exe).
+    writeFileSync(path.join(winbin, 'gcc.exe'), '#!/bin/sh\necho "gcc.exe (x86_64-posix-seh-rev0, Built by MinGW-W64 project) 13.2.0"\n', { mode: 0o755 });
+    const m = await probeToolchain(b.ws, { env: { ...b.env, WSL_DISTRO_NAME: 'Ubuntu', CC: path.join(winbin, 'gcc.exe') } });
+    const text = renderReport(m, 'text');
+    const goSection = text.slice(text.indexOf('[!] Go toolchain'), text.indexOf('] Module'));
+    expect(goSection).toContain('    ! the go env file is not a readable file: values set with `go env -w` are not in effect [cgo/goenv-unreadable]\n      Fix: point GOENV at a file');
+    expect(text).toMatch(/^\[✗\] Environment — WSL$/m);
+    expect(text.slice(text.indexOf('] Environment'))).toContain("    ✗ CC is a Windows compiler (gcc.exe) reached through WSL's PATH [cgo/wsl-windows-toolchain]\n      Fix: install the Linux toolchain inside WSL");
+    // Every problem counted in the summary is printed.
+    for (const p of m.problems) expect(text).toContain(`[${p.code}]`);
   });
 
   it('text: a healthy toolchain says so and exits 0', async () => {

@@ -62,17 +62,18 @@ function markFor(problems: ToolchainProblem[]): Mark {
 }
 
 const SECTIONS: { title: string; codes: RegExp }[] = [
-  { title: 'Go toolchain', codes: /^cgo\/(go-|goroot-|toolchain-)/ },
+  { title: 'Go toolchain', codes: /^cgo\/(go-|goroot-|goenv-|toolchain-)/ },
   { title: 'Module', codes: /^cgo\/(gopath-mode|godebug-cgocheck-gomod)/ },
   { title: 'cgo', codes: /^cgo\/(disabled|cgocheck)/ },
   { title: 'C compiler', codes: /^cgo\/(cc-|msvc-|cygwin-|mingw32-)/ },
   { title: 'pkg-config', codes: /^cgo\/pkg-config/ },
-  { title: 'Environment', codes: /^cgo\/env-drift/ },
+  { title: 'Environment', codes: /^cgo\/(env-drift|wsl-)/ },
 ];
 
+/** A section's problems; Environment also takes any problem no section claims, so the report never drops one. */
 function sectionProblems(model: ToolchainModel, title: string): ToolchainProblem[] {
   const s = SECTIONS.find((x) => x.title === title)!;
-  return model.problems.filter((p) => s.codes.test(p.code));
+  return model.problems.filter((p) => s.codes.test(p.code) || (title === 'Environment' && !SECTIONS.some((x) => x.codes.test(p.code))));
 }
 
 /** Each problem as its cause (with the code), then "Fix: …", then its details, one per line. */
@@ -135,7 +136,8 @@ function textReport(m: ToolchainModel): string {
 
   const envProblems = sectionProblems(m, 'Environment');
   if (envProblems.length > 0) {
-    head('Environment', 'editor vs login shell');
+    const parts = [envProblems.some((p) => p.code === 'cgo/env-drift') ? 'editor vs login shell' : '', envProblems.some((p) => p.code === 'cgo/wsl-windows-toolchain') ? 'WSL' : ''];
+    head('Environment', parts.filter(Boolean).join(', '));
     lines.push(...problemLines(envProblems));
   }
   const errors = m.problems.filter((p) => p.severity === 'error').length;
