@@ -160,6 +160,8 @@ describeWith([MINGW], 'doctorBinaryReport', () => {
     expect(r.json.missing.sort()).toEqual(['libgcc_s_seh-1.dll', 'libstdc++-6.dll', 'libwinpthread-1.dll']);
     expect(r.text).toMatch(/✗ libstdc\+\+-6\.dll — NOT FOUND by Windows; it is in the toolchain folder \/usr\/lib\/gcc\/x86_64-w64-mingw32\/12-posix/);
     expect(r.text).toContain('0xc0000135');
+    // The verdict, then the fix on a line of its own.
+    expect(r.text).toMatch(/^✗ \d+ DLLs? will not be found: the program fails to start with 0xc0000135 \(STATUS_DLL_NOT_FOUND\)\.\n {2}Fix: ship them next to the \.exe, or relink with /m);
     // Without any toolchain folder: plain NOT FOUND.
     const bare = doctorBinaryReport(path.join(work, 'app.exe'), { PATH: '' });
     expect(bare.exitCode).toBe(1);

@@ -288,8 +288,8 @@ export function doctorBinaryReport(exePath: string, opts: DoctorBinaryOptions = 
     if (json.ok) lines.push('✓ Every DLL the binary needs at start-up is found.');
     else
       lines.push(
-        `✗ ${json.missing.length} DLL${json.missing.length > 1 ? 's' : ''} will not be found: the program fails to start with 0xc0000135 (STATUS_DLL_NOT_FOUND). ` +
-          'Fix: ship them next to the .exe, or relink with `#cgo windows LDFLAGS: -static-libgcc -static-libstdc++` (posix-thread-model toolchains: -static) for the MinGW-w64 runtime DLLs.',
+        `✗ ${json.missing.length} DLL${json.missing.length > 1 ? 's' : ''} will not be found: the program fails to start with 0xc0000135 (STATUS_DLL_NOT_FOUND).`,
+        '  Fix: ship them next to the .exe, or relink with `#cgo windows LDFLAGS: -static-libgcc -static-libstdc++` (posix-thread-model toolchains: -static) for the MinGW-w64 runtime DLLs.',
       );
     return { exitCode: json.ok ? 0 : 1, text: lines.join('\n') + '\n', json };
   } catch (e) {
