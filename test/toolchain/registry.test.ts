@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { composeRegistryEnv, expandWindowsVars, parseRegQuery } from '../../server/src/toolchain/shellenv.js';
+import { splitMessage } from '../../server/src/core/message.js';
 import { probeToolchain } from '../../server/src/toolchain/probe.js';
 
 const SYSTEM = `
@@ -37,15 +38,17 @@ describe('registry environment', () => {
     expect(expandWindowsVars('%NOPE%\\x', {})).toBe('%NOPE%\\x');
   });
 
-  it('reports drift as "changed after the editor started; restart the editor" when the reference is the registry', async () => {
+  it('reports drift as "changed since the editor started", fix "restart the editor" when the reference is the registry', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-reg-'));
     fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/reg\n\ngo 1.21\n');
     // The "registry" says CC is a compiler that does not exist: a new terminal would build differently.
     const reference = { ...(process.env as Record<string, string>), CC: 'zz-newly-installed-cc' };
     const m = await probeToolchain(dir, { env: process.env, shellEnv: reference, shellEnvSource: 'windows-registry' });
     const p = m.problems.find((x) => x.code === 'cgo/env-drift');
-    expect(p?.message).toContain('changed after the editor started');
-    expect(p?.message).toContain('restart the editor');
-    expect(p?.message).toContain('a newly started program runs CC=zz-newly-installed-cc');
+    const { cause, fix, details } = splitMessage(p!.message);
+    expect(cause).toBe('the environment changed since the editor started: cgo differs (CC)');
+    expect(fix).toMatch(/^restart the editor .*, or set CC in the editor's cgo\.env setting$/);
+    expect(details).toContain('C compiler: the editor runs CC=gcc → /usr/bin/gcc; a newly started program runs CC=zz-newly-installed-cc → not found');
+    expect(details).toContain('Variables that differ: CC.');
   });
 });

@@ -26,9 +26,34 @@ describe('renderReport', () => {
     expect(text).toMatch(/^\[✗\] C compiler — \/usr\/bin\/gcc, gcc debian /m);
     expect(text).toContain('    • reason: CGO_ENABLED=1 is set explicitly (from the environment)');
     expect(text).toContain('    • GOOS = windows (from the environment)');
-    expect(text).toMatch(/✗ CC=gcc \(toolchain default\) is \/usr\/bin\/gcc .*\[cgo\/cc-wrong-target\]\n {6}Fix: set CC=x86_64-w64-mingw32-gcc/);
+    // Each problem: the cause with its code, the fix on the next line, then the details (provenance, Go's words).
+    expect(text).toContain(
+      [
+        '    ✗ CC gcc targets linux/amd64, not windows/amd64: builds fail [cgo/cc-wrong-target]',
+        '      Fix: set CC=x86_64-w64-mingw32-gcc (environment, cgo.env setting, or `go env -w CC=x86_64-w64-mingw32-gcc`) and CXX=x86_64-w64-mingw32-g++',
+        '      CC=gcc (toolchain default) is /usr/bin/gcc (',
+      ].join('\n'),
+    );
+    expect(text).toContain("\n      go build: `gcc: error: unrecognized command-line option '-mthreads'; did you mean '-pthread'?`\n");
     expect(text).toContain('! Found 1 error(s)');
     expect(exitCodeFor(m)).toBe(1);
+  });
+
+  it('text: problems of every section are shown (go env file under Go toolchain, WSL under Environment)', async () => {
+    const b = box();
+    mkdirSync(b.env.GOENV!); // a directory where the go env file should be
+    const winbin = path.join(b.root, 'winbin');
+    mkdirSync(winbin);
+    // FAKE Windows compiler reached through WSL's PATH (a shell script named gcc.exe).
+    writeFileSync(path.join(winbin, 'gcc.exe'), '#!/bin/sh\necho "gcc.exe (x86_64-posix-seh-rev0, Built by MinGW-W64 project) 13.2.0"\n', { mode: 0o755 });
+    const m = await probeToolchain(b.ws, { env: { ...b.env, WSL_DISTRO_NAME: 'Ubuntu', CC: path.join(winbin, 'gcc.exe') } });
+    const text = renderReport(m, 'text');
+    const goSection = text.slice(text.indexOf('[!] Go toolchain'), text.indexOf('] Module'));
+    expect(goSection).toContain('    ! the go env file is not a readable file: values set with `go env -w` are not in effect [cgo/goenv-unreadable]\n      Fix: point GOENV at a file');
+    expect(text).toMatch(/^\[✗\] Environment — WSL$/m);
+    expect(text.slice(text.indexOf('] Environment'))).toContain("    ✗ CC is a Windows compiler (gcc.exe) reached through WSL's PATH [cgo/wsl-windows-toolchain]\n      Fix: install the Linux toolchain inside WSL");
+    // Every problem counted in the summary is printed.
+    for (const p of m.problems) expect(text).toContain(`[${p.code}]`);
   });
 
   it('text: a healthy toolchain says so and exits 0', async () => {
@@ -64,6 +89,9 @@ describe('renderReport', () => {
     const md = renderReport(m, 'markdown');
     expect(md).toContain('`cgo: C compiler "nosuchcc" not found: exec: "nosuchcc": executable file not found in $PATH`');
     expect(md).toContain('\\<compiler on PATH or absolute path\\>');
+    // The cause in bold, then the fix and the details on lines of their own (a trailing backslash breaks the line).
+    expect(md).toContain('✗ **C compiler "nosuchcc" not found: cgo builds fail** (`cgo/cc-not-found`)\\\nFix: install it or set CC=\\<compiler on PATH');
+    expect(md).toMatch(/\(or in the cgo\.env setting\)\\\ngo build: `cgo: C compiler "nosuchcc" not found: [^`]*` \(after `# runtime\/cgo`\)\\\nCC=nosuchcc \(from the environment\)\.$/);
     expect(md).toContain('- CC `nosuchcc` (from the environment) → **not found**');
   });
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../helpers/tools.js';
+import { CAUSE_MAX, splitMessage } from '../../server/src/core/message.js';
 import { range } from '../../server/src/core/types.js';
 import type { CompilerInfo, ToolchainModel } from '../../server/src/toolchain/types.js';
 import { codes, doctorBinaryReport, effectiveLdflags, runtimeDllDiagnostics, staticFlagsDirective, WINDOWS_RUNTIME_DLL } from '../../server/src/windows/check.js';
@@ -51,20 +52,27 @@ describeWith([MINGW], 'runtimeDllDiagnostics', () => {
       libraryDlls: [],
       threadModel: 'win32',
     });
-    const m = d[0]!.message;
-    expect(m).toContain('#cgo windows LDFLAGS: -static-libgcc -static-libstdc++');
-    expect(m).toContain('next to the .exe');
-    expect(m).toContain('/usr/lib/gcc/x86_64-w64-mingw32/12-win32');
-    expect(m).toContain('0xc0000135');
-    expect(m).toContain('libstdc++-6.dll was not found');
+    // One shape: the cause alone on line 1, both fixes on the Fix line, the loader's words and the folder below.
+    const { cause, fix, details } = splitMessage(d[0]!.message);
+    expect(cause).toBe('the windows/amd64 .exe needs libstdc++-6.dll, libgcc_s_seh-1.dll to start (MinGW-w64 runtime)');
+    expect(cause.length).toBeLessThanOrEqual(CAUSE_MAX);
+    expect(fix).toBe(
+      'add `#cgo windows LDFLAGS: -static-libgcc -static-libstdc++` to link the runtime into the .exe, or ship libstdc++-6.dll, libgcc_s_seh-1.dll next to the .exe',
+    );
+    expect(details).toEqual([
+      '`go build` succeeds, but the program fails to start where they are not found ("The code execution cannot proceed because libstdc++-6.dll was not found", exit status 0xc0000135 STATUS_DLL_NOT_FOUND).',
+      'The windows/amd64 .exe will import libstdc++-6.dll, libgcc_s_seh-1.dll from the MinGW-w64 runtime.',
+      'They are in /usr/lib/gcc/x86_64-w64-mingw32/12-win32; or put that folder on PATH.',
+    ]);
   });
 
   it('posix thread model: proposes -static and lists libwinpthread-1.dll to ship', () => {
     const d = runtimeDllDiagnostics({ file, importRange, toolchain: toolchain(mingwCc('posix')), hasCxx: true, ldflags: [] });
     expect(d[0]!.data).toMatchObject({ staticFlags: ['-static'], transitive: ['libwinpthread-1.dll'], threadModel: 'posix' });
-    expect(d[0]!.message).toContain('#cgo windows LDFLAGS: -static`');
-    expect(d[0]!.message).toContain('libwinpthread-1.dll');
-    expect(d[0]!.message).toContain('/usr/x86_64-w64-mingw32/lib');
+    const posix = splitMessage(d[0]!.message);
+    expect(posix.fix).toMatch(/^add `#cgo windows LDFLAGS: -static` to link the runtime into the \.exe, or ship .*libwinpthread-1\.dll next to the \.exe$/);
+    expect(posix.details).toContain('The toolchain uses the posix thread model, so -static-libgcc -static-libstdc++ alone would still leave libwinpthread-1.dll.');
+    expect(posix.details.join('\n')).toContain('/usr/x86_64-w64-mingw32/lib');
     // Already -static-libgcc -static-libstdc++: still warns, for libwinpthread-1.dll.
     const d2 = runtimeDllDiagnostics({ file, importRange, toolchain: toolchain(mingwCc('posix')), hasCxx: true, ldflags: ['-static-libgcc', '-static-libstdc++'] });
     expect(d2[0]!.data).toMatchObject({ dlls: ['libwinpthread-1.dll'], staticFlags: ['-static'] });
@@ -95,7 +103,7 @@ describeWith([MINGW], 'runtimeDllDiagnostics', () => {
 
   it('mentions DLLs of -l import libraries alongside the runtime ones', () => {
     const d = runtimeDllDiagnostics({ file, importRange, toolchain: toolchain(mingwCc('default')), hasCxx: true, ldflags: ['-lpthread'] });
-    expect(d[0]!.message).toContain('libwinpthread-1.dll (-lpthread)');
+    expect(splitMessage(d[0]!.message).details).toContain('Libraries linked with -l also need their DLLs beside the .exe: libwinpthread-1.dll (-lpthread).');
     expect(d[0]!.data).toMatchObject({ dlls: ['libstdc++-6.dll', 'libgcc_s_seh-1.dll'], libraryDlls: [{ flag: '-lpthread', dlls: ['libwinpthread-1.dll'] }] });
   });
 
@@ -104,7 +112,7 @@ describeWith([MINGW], 'runtimeDllDiagnostics', () => {
     expect(runtimeDllDiagnostics({ file, importRange, toolchain: toolchain({ path: '/nonexistent/x86_64-w64-mingw32-gcc' } as never), hasCxx: true, ldflags: [] })).toEqual([]);
     const d = runtimeDllDiagnostics({ file, importRange, toolchain: toolchain({ ...mingwCc('default'), path: '/nonexistent/bin/x86_64-w64-mingw32-gcc' }), hasCxx: true, ldflags: [] });
     expect(d[0]!.data).toMatchObject({ dlls: ['libstdc++-6.dll', 'libgcc_s_seh-1.dll'], dllPaths: {} });
-    expect(d[0]!.message).toContain("from the toolchain's bin folder");
+    expect(splitMessage(d[0]!.message).details).toContain("Ship the DLLs from the toolchain's bin folder.");
   });
 
   it('effectiveLdflags joins CGO_LDFLAGS (quoted) and the package flags', () => {
@@ -152,6 +160,8 @@ describeWith([MINGW], 'doctorBinaryReport', () => {
     expect(r.json.missing.sort()).toEqual(['libgcc_s_seh-1.dll', 'libstdc++-6.dll', 'libwinpthread-1.dll']);
     expect(r.text).toMatch(/✗ libstdc\+\+-6\.dll — NOT FOUND by Windows; it is in the toolchain folder \/usr\/lib\/gcc\/x86_64-w64-mingw32\/12-posix/);
     expect(r.text).toContain('0xc0000135');
+    // The verdict, then the fix on a line of its own.
+    expect(r.text).toMatch(/^✗ \d+ DLLs? will not be found: the program fails to start with 0xc0000135 \(STATUS_DLL_NOT_FOUND\)\.\n {2}Fix: ship them next to the \.exe, or relink with /m);
     // Without any toolchain folder: plain NOT FOUND.
     const bare = doctorBinaryReport(path.join(work, 'app.exe'), { PATH: '' });
     expect(bare.exitCode).toBe(1);

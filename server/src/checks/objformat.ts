@@ -3,6 +3,7 @@
 // build with `cannot parse …_cgo_.o as ELF, Mach-O, PE or XCOFF`. (-flto, the other classic cause, go#46295, no
 // longer breaks cgo: cmd/cgo passes -fno-lto to its own compiler runs; go build with -flto succeeds on Go 1.26.)
 import type { CodeInfo } from '../core/codes.js';
+import { makeDiagnostic, short } from '../core/message.js';
 import type { CgoDiagnostic, Range } from '../core/types.js';
 
 export const codes: CodeInfo[] = [
@@ -35,14 +36,23 @@ export function objectFormatDiagnostics(input: ObjectFormatInput): CgoDiagnostic
     const noBig = input.flags.some((f) => f.flag === '-Wa,-mno-big-obj');
     const w64devkit = !!input.cc?.path && /w64devkit/i.test(input.cc.path + ' ' + (input.cc.banner ?? ''));
     if ((big || w64devkit) && !noBig) {
-      out.push({
-        file: input.file,
-        range: big?.range ?? input.importRange,
-        severity: 'warning',
-        code: 'cgo/windows-big-obj',
-        message: `${big ? `${big.flag}${big.range ? '' : ' (from CGO_CFLAGS)'} makes the assembler write big-obj COFF` : `the C compiler ${input.cc!.path} is w64devkit's, which writes big-obj COFF by default`}, which cgo cannot read: "cgo: cannot parse …_cgo_.o as ELF, Mach-O, PE or XCOFF" — ${big ? 'drop -Wa,-mbig-obj from the cgo flags' : 'add -Wa,-mno-big-obj to CGO_CFLAGS, or use MSYS2 UCRT64, WinLibs or llvm-mingw'}`,
-        data: { code: 'cgo/windows-big-obj', flag: big?.flag ?? null, toolchain: w64devkit ? 'w64devkit' : null },
-      });
+      out.push(
+        makeDiagnostic({
+          file: input.file,
+          range: big?.range ?? input.importRange,
+          severity: 'warning',
+          code: 'cgo/windows-big-obj',
+          cause: big
+            ? `${short(big.flag, 24)}${big.range ? '' : ' in CGO_CFLAGS'} makes big-obj COFF objects, which cgo cannot read`
+            : "w64devkit's C compiler writes big-obj COFF by default, which cgo cannot read",
+          fix: big ? `drop -Wa,-mbig-obj from the cgo flags${big.range ? '' : ' (CGO_CFLAGS)'}` : 'add -Wa,-mno-big-obj to CGO_CFLAGS, or use MSYS2 UCRT64, WinLibs or llvm-mingw',
+          details: [
+            'go build: "cgo: cannot parse …_cgo_.o as ELF, Mach-O, PE or XCOFF"',
+            big ? `${big.flag}${big.range ? '' : ' (from CGO_CFLAGS)'} makes the assembler write big-obj COFF.` : `The C compiler ${input.cc!.path} is w64devkit's, which writes big-obj COFF by default.`,
+          ],
+          data: { flag: big?.flag ?? null, toolchain: w64devkit ? 'w64devkit' : null },
+        }),
+      );
     }
   }
   return out;

@@ -4,6 +4,7 @@
 // probeToolchain never throws: every failure becomes a ToolchainProblem.
 import { createHash } from 'node:crypto';
 import { parseGoVersion, type GoVersion } from '../core/goversion.js';
+import { diagnosticMessage, short, type MessageParts } from '../core/message.js';
 import type { Severity } from '../core/types.js';
 import { run, spawnFailure, type RunResult } from '../util/proc.js';
 import type { CompilerInfo, EnvValue, ToolchainModel, ToolchainProblem, ValueSource } from './types.js';
@@ -66,14 +67,25 @@ interface Ctx {
   problems: ToolchainProblem[];
 }
 
+/** Records a problem; its message is built from its parts in the one shape (cause, "Fix: …", details). */
 function problem(
   ctx: Ctx,
   code: string,
   severity: Severity,
-  message: string,
+  parts: MessageParts,
   extra: Partial<Pick<ToolchainProblem, 'target' | 'goModLine' | 'goModFile' | 'data'>> = {},
 ): void {
-  ctx.problems.push({ code, severity, message, target: extra.target ?? 'import-c', ...extra });
+  ctx.problems.push({ code, severity, message: diagnosticMessage(parts), target: extra.target ?? 'import-c', ...extra });
+}
+
+/** A tool's output as detail lines: every line kept verbatim, blank ones dropped (a blank line would end the message's details). */
+function verbatimLines(text: string): string[] {
+  return text.split(/\r?\n/).filter((l) => l.trim() !== '');
+}
+
+/** The last path element (either separator), for a cause; the whole path goes in the details. */
+function baseName(file: string): string {
+  return file.replace(/[\\/]+$/, '').replace(/^.*[\\/]/, '') || file;
 }
 
 /** Whether this Linux is WSL (WSL sets WSL_DISTRO_NAME / WSL_INTEROP; its kernel release says "microsoft"). */
@@ -94,29 +106,64 @@ async function wslProblems(
   t: { goPath: string | null; goFound: boolean; cc: CompilerInfo | null; cxx: CompilerInfo | null; cgoEnabled: boolean },
 ): Promise<void> {
   if (!(await isWsl(ctx.platform, env))) return;
-  const fix = 'install the Linux toolchain inside WSL (e.g. `sudo apt install golang gcc`, or Go from go.dev/dl with /usr/local/go/bin first on PATH); to keep Windows programs off the Linux PATH, set `appendWindowsPath = false` under [interop] in /etc/wsl.conf';
+  const fix = 'install the Linux toolchain inside WSL (e.g. `sudo apt install golang gcc`, or Go from go.dev/dl with /usr/local/go/bin first on PATH)';
+  const keepOff = 'To keep Windows programs off the Linux PATH, set `appendWindowsPath = false` under [interop] in /etc/wsl.conf.';
   if (t.goPath && isWindowsSide(t.goPath)) {
-    problem(ctx, 'cgo/wsl-windows-toolchain', 'error', `The go command on PATH is ${t.goPath}, a Windows program reached through WSL's PATH: it builds with Windows' environment and C toolchain, not this Linux. Fix: ${fix}.`, {
-      data: { program: 'go', path: t.goPath },
-    });
+    problem(
+      ctx,
+      'cgo/wsl-windows-toolchain',
+      'error',
+      {
+        cause: `go on PATH is a Windows program (${short(baseName(t.goPath), 30)}) reached through WSL's PATH`,
+        fix,
+        details: [`The go command on PATH is ${t.goPath}: it builds with Windows' environment and C toolchain, not this Linux.`, keepOff],
+      },
+      { data: { program: 'go', path: t.goPath } },
+    );
   } else if (!t.goFound) {
     const win = await lookPath('go.exe', ctx.platform);
     if (win.ok) {
-      problem(ctx, 'cgo/wsl-windows-toolchain', 'error', `Only a Windows go.exe is on PATH (${win.path}); inside WSL the go command must be the Linux one. Fix: ${fix}.`, { data: { program: 'go.exe', path: win.path } });
+      problem(
+        ctx,
+        'cgo/wsl-windows-toolchain',
+        'error',
+        {
+          cause: 'only a Windows go.exe is on PATH; inside WSL the go command must be the Linux one',
+          fix,
+          details: [`The Windows go.exe on PATH: ${win.path}.`, keepOff],
+        },
+        { data: { program: 'go.exe', path: win.path } },
+      );
     }
   }
   for (const [key, info] of [['CC', t.cc], ['CXX', t.cxx]] as const) {
     if (!info) continue;
     if (info.path && isWindowsSide(info.path)) {
-      problem(ctx, 'cgo/wsl-windows-toolchain', key === 'CC' ? 'error' : 'warning', `${key} resolves to ${info.path}, a Windows compiler reached through WSL's PATH: it cannot build Linux objects for cgo. Fix: ${fix}.`, {
-        data: { program: key, path: info.path, ...(key === 'CXX' ? { onlyIfCxxUsed: true } : {}) },
-      });
+      problem(
+        ctx,
+        'cgo/wsl-windows-toolchain',
+        key === 'CC' ? 'error' : 'warning',
+        {
+          cause: `${key} is a Windows compiler (${short(baseName(info.path), 30)}) reached through WSL's PATH`,
+          fix,
+          details: [`${key} resolves to ${info.path}, a Windows compiler: it cannot build Linux objects for cgo.`, keepOff],
+        },
+        { data: { program: key, path: info.path, ...(key === 'CXX' ? { onlyIfCxxUsed: true } : {}) } },
+      );
     } else if (!info.path && t.cgoEnabled && info.argv[0] && !info.argv[0].endsWith('.exe')) {
       const win = await lookPath(info.argv[0] + '.exe', ctx.platform);
       if (win.ok) {
-        problem(ctx, 'cgo/wsl-windows-toolchain', 'warning', `${key} ${info.argv[0]} is not installed in WSL; only the Windows ${info.argv[0]}.exe (${win.path}) is on PATH, which cannot build Linux objects. Fix: ${fix}.`, {
-          data: { program: key, path: win.path, ...(key === 'CXX' ? { onlyIfCxxUsed: true } : {}) },
-        });
+        problem(
+          ctx,
+          'cgo/wsl-windows-toolchain',
+          'warning',
+          {
+            cause: `${key} ${goQuote(short(info.argv[0], 24))} is not installed in WSL; only a Windows .exe of it is on PATH`,
+            fix,
+            details: [`${key} ${info.argv[0]} is not installed in WSL; only the Windows ${info.argv[0]}.exe (${win.path}) is on PATH, which cannot build Linux objects.`, keepOff],
+          },
+          { data: { program: key, path: win.path, ...(key === 'CXX' ? { onlyIfCxxUsed: true } : {}) } },
+        );
       }
     }
   }
@@ -367,10 +414,15 @@ export function pathOrderFix(dir: string, os: string): PathOrderFix {
   };
 }
 
-function pathFixText(f: PathOrderFix | null): string {
-  if (!f) return '';
-  if (f.sh) return `\`${f.sh}\``;
-  return `cmd.exe: \`${f.cmd}\`; PowerShell: \`${f.powershell}\`; for new programs, the user environment: \`${f.userEnvironment}\`, then restart the editor; the user Path comes after the system Path, so a folder in the system Path must be moved there`;
+/** The commands that put a folder first on PATH, one detail line per shell. */
+function pathFixLines(f: PathOrderFix | null): string[] {
+  if (!f) return [];
+  if (f.sh) return [`bash/zsh: \`${f.sh}\``];
+  return [
+    `cmd.exe: \`${f.cmd}\``,
+    `PowerShell: \`${f.powershell}\``,
+    `For new programs, the user environment: \`${f.userEnvironment}\`, then restart the editor; the user Path comes after the system Path, so a folder in the system Path must be moved there.`,
+  ];
 }
 
 /** Probes the toolchain for `folder`. Never throws. */
@@ -398,7 +450,11 @@ export async function probeToolchain(folder: string, opts: ProbeOptions): Promis
         {
           code: 'cgo/go-env-failed',
           severity: 'error',
-          message: `cgo-ls could not probe the Go toolchain: ${e instanceof Error ? e.message : String(e)}`,
+          message: diagnosticMessage({
+            cause: 'cgo-ls could not probe the Go toolchain (an internal error)',
+            fix: `run \`go env\` in ${folder}; if it works, report this error to cgo-ls`,
+            details: `cgo-ls could not probe the Go toolchain: ${e instanceof Error ? e.message : String(e)}`,
+          }),
           target: 'import-c',
         },
       ],
@@ -434,7 +490,11 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
       ctx,
       'cgo/go-not-found',
       'error',
-      `No go command found: ${winnerLp.error}. PATH (${editorSet ? 'from the editor settings (cgo.env)' : 'from the environment'}) is ${pathVal ? JSON.stringify(pathVal) : 'empty'}. Fix: install Go and add its bin directory to PATH, or start the editor from a shell that has it, or set PATH in the cgo.env setting.`,
+      {
+        cause: 'no go command on PATH',
+        fix: 'install Go and add its bin directory to PATH, or start the editor from a shell that has it, or set PATH in the cgo.env setting',
+        details: [`No go command found: ${winnerLp.error}`, `PATH (${editorSet ? 'from the editor settings (cgo.env)' : 'from the environment'}) is ${pathVal ? JSON.stringify(pathVal) : 'empty'}.`],
+      },
       { data: { error: winnerLp.error } },
     );
   }
@@ -447,9 +507,18 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
   if (goPath && goProbe.error) {
     const missingGoroot = /cannot find GOROOT directory/.test(goProbe.error);
     if (!missingGoroot) {
-      problem(ctx, 'cgo/go-env-failed', 'error', `The go command failed: ${goProbe.error}. Fix: run \`go env\` in ${folder} and fix what it reports.`, {
-        data: { error: goProbe.error },
-      });
+      const timedOut = / env -json: timed out after /.test(goProbe.error);
+      problem(
+        ctx,
+        'cgo/go-env-failed',
+        'error',
+        {
+          cause: timedOut ? '`go env -json` timed out: cgo-ls cannot read the Go settings' : '`go env -json` failed: cgo-ls cannot read the Go settings',
+          fix: `run \`go env\` in ${folder} and fix what it reports`,
+          details: verbatimLines(`The go command failed: ${goProbe.error}`),
+        },
+        { data: { error: goProbe.error } },
+      );
     }
   }
 
@@ -463,7 +532,11 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
         ctx,
         'cgo/goenv-unreadable',
         'warning',
-        `The go env file ${layers.userFileLocation.path} (from ${envGet(env, 'GOENV', os) ? 'GOENV' : 'the default location'}) is not a readable file, and the go command silently ignores it: values set with \`go env -w\` are not in effect. Fix: point GOENV at a file (or unset it), or remove what is at that path.`,
+        {
+          cause: 'the go env file is not a readable file: values set with `go env -w` are not in effect',
+          fix: 'point GOENV at a file (or unset it), or remove what is at that path',
+          details: `The go env file ${layers.userFileLocation.path} (from ${envGet(env, 'GOENV', os) ? 'GOENV' : 'the default location'}) is not a readable file, and the go command silently ignores it.`,
+        },
         { data: { path: layers.userFileLocation.path } },
       );
     }
@@ -590,7 +663,11 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
         ctx,
         'cgo/goroot-mismatch',
         'error',
-        `GOROOT=${gorootSet.value} (${describeSource(gorootSet)}) does not exist; the go command fails with \`go: cannot find GOROOT directory: ${gorootSet.value}\`. Fix: ${gorootSet.source === 'goenv-file' ? '`go env -u GOROOT`' : 'unset GOROOT'} (the go command finds its own installation).`,
+        {
+          cause: `GOROOT ${short(gorootSet.value, 50)} does not exist`,
+          fix: `${gorootSet.source === 'goenv-file' ? 'run `go env -u GOROOT`' : 'unset GOROOT'} (the go command finds its own installation)`,
+          details: [`go build: \`go: cannot find GOROOT directory: ${gorootSet.value}\``, `GOROOT=${gorootSet.value} (${describeSource(gorootSet)}).`],
+        },
         { data: { goroot: gorootSet.value } },
       );
     } else if (version) {
@@ -601,13 +678,24 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
           ctx,
           'cgo/goroot-mismatch',
           'error',
-          `GOROOT=${gorootSet.value} (${describeSource(gorootSet)}) holds ${gv}, but the go command on PATH (${goPath}) is ${shortVersion(version)}; builds fail with \`compile: version "${gv}" does not match go tool version "${shortVersion(version)}"\`. Fix: ${gorootSet.source === 'goenv-file' ? '`go env -u GOROOT`' : 'unset GOROOT'} or put ${p.join(gorootSet.value, 'bin')} first on PATH.`,
+          {
+            cause: `GOROOT holds ${short(gv!, 20)}, but the go command on PATH is ${shortVersion(version)}: builds fail`,
+            fix: `${gorootSet.source === 'goenv-file' ? 'run `go env -u GOROOT`' : 'unset GOROOT'} or put ${p.join(gorootSet.value, 'bin')} first on PATH`,
+            details: [
+              `go build: \`compile: version "${gv}" does not match go tool version "${shortVersion(version)}"\``,
+              `GOROOT=${gorootSet.value} (${describeSource(gorootSet)}) holds ${gv}; the go command on PATH is ${goPath}.`,
+            ],
+          },
           { data: { goroot: gorootSet.value, gorootVersion: gv, goVersion: shortVersion(version) } },
         );
       }
     }
   } else if (goProbe.error && /cannot find GOROOT directory/.test(goProbe.error)) {
-    problem(ctx, 'cgo/goroot-mismatch', 'error', `${goProbe.error}. Fix: reinstall Go or unset GOROOT.`);
+    problem(ctx, 'cgo/goroot-mismatch', 'error', {
+      cause: 'the go command cannot find its GOROOT directory',
+      fix: 'reinstall Go or unset GOROOT',
+      details: verbatimLines(`The go command failed: ${goProbe.error}`),
+    });
   }
 
   let winnerIsGoroot: boolean | null = null;
@@ -628,7 +716,15 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
         ctx,
         'cgo/go-shadowed',
         'warning',
-        `The first go on PATH, ${goPath}, is not $GOROOT/bin/go (GOROOT=${goroot}, ${shortVersion(version)}): it is a wrapper or shim, so what runs may differ from a terminal. go commands on PATH in order: ${list}. Fix: put ${p.join(goroot!, 'bin')} first on PATH (${pathFixText(gorootFix)}), or remove the wrapper.`,
+        {
+          cause: 'the first go on PATH is a wrapper or shim, not $GOROOT/bin/go: what runs may differ',
+          fix: `put ${p.join(goroot!, 'bin')} first on PATH, or remove the wrapper`,
+          details: [
+            `The first go on PATH, ${goPath}, is not $GOROOT/bin/go (GOROOT=${goroot}, ${shortVersion(version)}): what runs may differ from a terminal.`,
+            `go commands on PATH in order: ${list}.`,
+            ...pathFixLines(gorootFix),
+          ],
+        },
         { data: { winner: goPath, goroot, candidates: others.map((o) => o.path), pathFix: gorootFix } },
       );
     } else if (shadowed && shadowedFix) {
@@ -636,7 +732,15 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
         ctx,
         'cgo/go-shadowed',
         'warning',
-        `${goPath} (${shortVersion(version)}) shadows ${differentVersions.map((o) => `${o.path} (${o.version})`).join(', ')} on PATH; cgo-ls and the go command use the first one. go commands on PATH in order: ${list}. Fix: if you meant ${shadowed.path} (${shadowed.version}), put ${shadowedFix.dir} first on PATH (${pathFixText(shadowedFix)}), or delete ${goPath} if it is a leftover.`,
+        {
+          cause: `the first go on PATH (${shortVersion(version)}) shadows another go (${short(shadowed.version ?? 'unknown', 16)}) later on PATH`,
+          fix: `if you meant ${shadowed.path} (${shadowed.version}), put ${shadowedFix.dir} first on PATH, or delete ${goPath} if it is a leftover`,
+          details: [
+            `${goPath} (${shortVersion(version)}) shadows ${differentVersions.map((o) => `${o.path} (${o.version})`).join(', ')} on PATH; cgo-ls and the go command use the first one.`,
+            `go commands on PATH in order: ${list}.`,
+            ...pathFixLines(shadowedFix),
+          ],
+        },
         { data: { winner: goPath, candidates: others.map((o) => o.path), pathFix: shadowedFix } },
       );
     }
@@ -648,29 +752,40 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
   // 9. Problems about cgo itself.
   if (!decision.enabled) {
     const severity: Severity = decision.rule === 'explicit' ? 'information' : 'warning';
+    const target = `${goos}/${goarch}`;
+    let cause: string;
     let fix: string;
+    let goSays: string | undefined;
     switch (decision.rule) {
       case 'explicit':
-        fix = `Fix: if you want cgo, ${fixFor('CGO_ENABLED', cgoEnabledSet, '1')}.`;
+        cause = 'cgo is off: CGO_ENABLED=0 is set explicitly';
+        fix = `if you want cgo, ${fixFor('CGO_ENABLED', cgoEnabledSet, '1')}`;
         break;
       case 'cross-compiling':
-        fix = `Fix: set CGO_ENABLED=1 and a C cross compiler for ${goos}/${goarch}${goos === 'windows' ? `, e.g. CC=${mingwCCFor(goarch)}` : ''}.`;
+        cause = `cgo is off: cross-compiling to ${target} needs CGO_ENABLED=1`;
+        fix = `set CGO_ENABLED=1 and a C cross compiler for ${target}${goos === 'windows' ? `, e.g. CC=${mingwCCFor(goarch)}` : ''}`;
         break;
       case 'no-default-cc':
+        cause = `cgo is off: no C compiler ${goQuote(short(toolchainDefaultCC, 40))} on PATH`;
         // The go command's own words for the missing compiler (what `go build` says once CGO_ENABLED=1 is forced).
-        if (!defaultCCLp.ok) fix = `With CGO_ENABLED=1 the build fails with \`cgo: C compiler ${goQuote(toolchainDefaultCC)} not found: ${defaultCCLp.error}\`. `;
-        else fix = '';
-        fix += `Fix: install ${toolchainDefaultCC}${goos === 'windows' ? ' (MinGW-w64 or llvm-mingw)' : ''} and put it on PATH, or set CC in the environment (not only with go env -w) together with CGO_ENABLED=1.`;
+        if (!defaultCCLp.ok) goSays = `With CGO_ENABLED=1 the build fails with \`cgo: C compiler ${goQuote(toolchainDefaultCC)} not found: ${defaultCCLp.error}\`.`;
+        fix = `install ${toolchainDefaultCC}${goos === 'windows' ? ' (MinGW-w64 or llvm-mingw)' : ''} and put it on PATH, or set CC in the environment (not only with go env -w) together with CGO_ENABLED=1`;
         break;
       case 'unsupported':
-        fix = `Fix: cgo cannot be used for ${goos}/${goarch}; build for a supported target.`;
+        cause = `cgo is off: cgo is not supported on ${target}`;
+        fix = `cgo cannot be used for ${target}; build for a supported target`;
         break;
       default:
-        fix = 'Fix: set CGO_ENABLED=1 explicitly.';
+        cause = decision.rule === 'toolchain-built' ? 'cgo is off: this Go toolchain was built with CGO_ENABLED=0' : 'cgo is off (CGO_ENABLED=0)';
+        fix = 'set CGO_ENABLED=1 explicitly';
     }
-    problem(ctx, 'cgo/disabled', severity, `cgo is disabled (CGO_ENABLED=0): ${decision.reason}. Files that import "C" will be excluded from the build. ${fix}`, {
-      data: { rule: decision.rule, source: decision.source },
-    });
+    problem(
+      ctx,
+      'cgo/disabled',
+      severity,
+      { cause, fix, details: [`cgo is disabled (CGO_ENABLED=0): ${decision.reason}.`, 'Files that import "C" will be excluded from the build.', goSays] },
+      { data: { rule: decision.rule, source: decision.source } },
+    );
   }
 
   for (const key of ['CC', 'CXX', 'FC'] as const) {
@@ -682,11 +797,25 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
       validateCompilerEnv(key, v.value, os) ??
       (onlySpaces ? `${key}=${JSON.stringify(v.value)} contains only spaces, so the go command has no ${key} program to run` : null);
     if (invalid) {
+      const spaces = onlySpaces && !/^go: /.test(invalid);
+      const why = / could not be parsed: /.test(invalid)
+        ? `its quotes cannot be parsed (${short(invalid.replace(/^.* could not be parsed: /, ''), 30)})`
+        : 'it is a relative path, not absolute or bare';
       problem(
         ctx,
         'cgo/cc-invalid-env',
         'error',
-        `${describeValue(key, v)} is rejected by the go command before any build: ${invalid}. Fix: ${fixFor(key, v, key === 'CC' ? '"/absolute/path/to/cc --option"' : '<absolute path or bare name>')}; quotes are only recognised around whole words and have no escapes.`,
+        {
+          cause: spaces ? `${key} contains only spaces: the go command has no ${key} program to run` : `the go command rejects ${key} before any build: ${why}`,
+          fix: `${fixFor(key, v, key === 'CC' ? '"/absolute/path/to/cc --option"' : '<absolute path or bare name>')}; quotes are only recognised around whole words and have no escapes`,
+          details: spaces
+            ? [
+                `${invalid}.`,
+                key === 'CC' ? 'go build of a cgo package (Go 1.26.8) panics: `panic: runtime error: index out of range [0] with length 0`' : undefined,
+                `${describeValue(key, v)}.`,
+              ]
+            : [`go build: \`${invalid}\``, `${describeValue(key, v)}.`],
+        },
         { data: { variable: key, value: v.value, source: v.source } },
       );
     }
@@ -701,7 +830,11 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
         ctx,
         'cgo/cc-invalid-env',
         'error',
-        `${describeValue(`CGO_${k}`, v)} cannot be split; the go command panics with \`could not parse environment variable CGO_${k} with value ${JSON.stringify(v.value)}: ${s.error}\`. Fix: ${fixFor(`CGO_${k}`, v, '<flags>')}; quote only whole words.`,
+        {
+          cause: `CGO_${k} cannot be split into flags (${short(s.error, 30)}): the go command panics`,
+          fix: `${fixFor(`CGO_${k}`, v, '<flags>')}; quote only whole words`,
+          details: [`go build: \`panic: could not parse environment variable CGO_${k} with value ${JSON.stringify(v.value)}: ${s.error}\``, `${describeValue(`CGO_${k}`, v)}.`],
+        },
         { data: { variable: `CGO_${k}`, value: v.value, source: v.source } },
       );
   }
@@ -717,7 +850,14 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
       ctx,
       'cgo/pkg-config-missing',
       'warning',
-      `${describeValue('PKG_CONFIG', values.PKG_CONFIG)}: ${pkgConfig.lookPathError ?? 'not found'}. A \`#cgo pkg-config:\` directive fails with \`<package>: ${pkgConfig.lookPathError ?? ''}\`. Fix: install pkg-config (pkgconf${os === 'windows' ? '; MSYS2: pacman -S mingw-w64-ucrt-x86_64-pkgconf' : ''}) and put it on PATH, or ${fixFor('PKG_CONFIG', values.PKG_CONFIG, '/absolute/path/to/pkg-config')}.`,
+      {
+        cause: `pkg-config program ${goQuote(short(pkgArgv[0]!, 40))} not found: \`#cgo pkg-config:\` lines fail`,
+        fix: `install pkg-config (pkgconf${os === 'windows' ? '; MSYS2: pacman -S mingw-w64-ucrt-x86_64-pkgconf' : ''}) and put it on PATH, or ${fixFor('PKG_CONFIG', values.PKG_CONFIG, '/absolute/path/to/pkg-config')}`,
+        details: [
+          `${describeValue('PKG_CONFIG', values.PKG_CONFIG)}: ${pkgConfig.lookPathError ?? 'not found'}.`,
+          `A \`#cgo pkg-config:\` directive fails with \`<package>: ${pkgConfig.lookPathError ?? ''}\`.`,
+        ],
+      },
       { data: { onlyIfPkgConfigUsed: true, pkgConfig: pkgArgv[0] } },
     );
   }
@@ -730,13 +870,32 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
     const cc0 = cgocheckFromGodebug(godebug);
     const gv = values.GODEBUG!;
     if (cc0 === '0') {
-      problem(ctx, 'cgo/cgocheck-off', 'warning', `${describeValue('GODEBUG', gv)} turns off the runtime's cgo pointer checks (cgocheck=0): Go pointers passed to C incorrectly are no longer reported. Fix: remove cgocheck=0 from GODEBUG except when measuring performance.`, {
-        data: { source: gv.source },
-      });
+      problem(
+        ctx,
+        'cgo/cgocheck-off',
+        'warning',
+        {
+          cause: "GODEBUG cgocheck=0 turns off the runtime's cgo pointer checks",
+          fix: 'remove cgocheck=0 from GODEBUG except when measuring performance',
+          details: `${describeValue('GODEBUG', gv)}: Go pointers passed to C incorrectly are no longer reported.`,
+        },
+        { data: { source: gv.source } },
+      );
     } else if (cc0 !== undefined && cc0 !== '1' && cc0 !== '' && (version === null || version.minor >= 21)) {
-      problem(ctx, 'cgo/cgocheck2-removed', 'warning', `${describeValue('GODEBUG', gv)}: since Go 1.21 programs throw at start-up with \`cgocheck > 1 mode is no longer supported at runtime. Use GOEXPERIMENT=cgocheck2 at build time instead.\` Fix: remove cgocheck=${cc0} from GODEBUG and build with GOEXPERIMENT=cgocheck2.`, {
-        data: { source: gv.source },
-      });
+      problem(
+        ctx,
+        'cgo/cgocheck2-removed',
+        'warning',
+        {
+          cause: `GODEBUG cgocheck=${short(cc0, 10)} makes Go 1.21+ programs throw at start-up`,
+          fix: `remove cgocheck=${cc0} from GODEBUG and build with GOEXPERIMENT=cgocheck2`,
+          details: [
+            'Every Go program, the go command included: `fatal error: cgocheck > 1 mode is no longer supported at runtime. Use GOEXPERIMENT=cgocheck2 at build time instead.`',
+            `${describeValue('GODEBUG', gv)}.`,
+          ],
+        },
+        { data: { source: gv.source } },
+      );
     }
   }
 
@@ -804,9 +963,10 @@ function compilerProblems(
 ): void {
   const { info, value } = probe;
   const severityFor = (s: Severity): Severity => (key === 'CXX' ? 'warning' : s);
-  const cxxNote = key === 'CXX' ? ' (only packages with C++ files use CXX)' : '';
+  const cxxNote = key === 'CXX' ? 'Only packages with C++ files use CXX.' : undefined;
   const data = { variable: key, value: value.value, source: value.source, ...(key === 'CXX' ? { onlyIfCxxUsed: true } : {}) };
   const prog = info.argv[0] ?? '';
+  const lang = key === 'CC' ? 'C' : 'C++';
   if (!info.path) {
     const err = info.lookPathError ?? `exec: ${goQuote(prog)}: executable file not found in ${t.pathName}`;
     const goMsg = key === 'CC' ? `cgo: C compiler ${goQuote(prog)} not found: ${err}` : err;
@@ -815,21 +975,37 @@ function compilerProblems(
       ctx,
       'cgo/cc-not-found',
       severityFor('error'),
-      `${describeValue(key, value)} is not found; the build fails with \`${goMsg}\`${key === 'CC' ? ' (after `# runtime/cgo`)' : ''}${cxxNote}. Fix: ${
-        isDefault
+      {
+        cause:
+          key === 'CC'
+            ? `C compiler ${goQuote(short(prog, 40))} not found: cgo builds fail`
+            : `C++ compiler ${goQuote(short(prog, 36))} not found (only packages with C++ files use it)`,
+        fix: isDefault
           ? `install ${prog}${t.goos === 'windows' ? ' (MinGW-w64 or llvm-mingw)' : ''} and put it on PATH, or set ${key} to a compiler that exists`
-          : `install it or ${fixFor(key, value, '<compiler on PATH or absolute path>')}`
-      }.`,
+          : `install it or ${fixFor(key, value, '<compiler on PATH or absolute path>')}`,
+        details: [`go build: \`${goMsg}\`${key === 'CC' ? ' (after `# runtime/cgo`)' : ''}`, `${describeValue(key, value)}.`],
+      },
       { data: { ...data, lookPathError: err } },
     );
     return;
   }
   if (info.error) {
-    problem(ctx, 'cgo/cc-probe-failed', 'warning', `${describeValue(key, value)} at ${info.path} could not be queried: ${info.error}. Fix: run \`${info.argv.join(' ')} --version\` in a terminal.`, { data });
+    problem(
+      ctx,
+      'cgo/cc-probe-failed',
+      'warning',
+      {
+        cause: `${lang} compiler ${goQuote(short(baseName(info.path), 36))} could not be queried with --version`,
+        fix: `run \`${info.argv.join(' ')} --version\` in a terminal`,
+        details: `${describeValue(key, value)} at ${info.path} could not be queried: ${info.error}.`,
+      },
+      { data },
+    );
     return;
   }
   const tgt = info.target ? tripleToGo(info.target) : { os: null, arch: null };
   const who = `${describeValue(key, value)} is ${info.path}${info.banner ? ` ("${info.banner}")` : ''}`;
+  const name = short(baseName(info.path), 24);
   if (info.family === 'msvc-cl' || info.family === 'clang-cl' || info.flavor === 'msvc-target') {
     const sample =
       info.family === 'msvc-cl'
@@ -839,17 +1015,34 @@ function compilerProblems(
       ctx,
       'cgo/msvc-compiler',
       severityFor('error'),
-      `${who}, an MSVC-style compiler${info.target ? ` targeting ${info.target}` : ''}. cgo only works with GCC-compatible drivers that target MinGW; builds fail with errors like \`${sample}\`${cxxNote}. Fix: install MinGW-w64 gcc (MSYS2 ucrt64, winlibs) or llvm-mingw clang and ${fixFor(key, value, t.goarch === 'arm64' ? 'aarch64-w64-mingw32-clang' : key === 'CC' ? 'gcc' : 'g++')}.`,
+      {
+        cause: `${key} ${name} is an MSVC-style compiler; cgo needs a MinGW GCC or clang`,
+        fix: `install MinGW-w64 gcc (MSYS2 ucrt64, winlibs) or llvm-mingw clang and ${fixFor(key, value, t.goarch === 'arm64' ? 'aarch64-w64-mingw32-clang' : key === 'CC' ? 'gcc' : 'g++')}`,
+        details: [
+          `${who}, an MSVC-style compiler${info.target ? ` targeting ${info.target}` : ''}.`,
+          `cgo only works with GCC-compatible drivers that target MinGW; builds fail with errors like \`${sample}\`.`,
+          cxxNote,
+        ],
+      },
       { data: { ...data, family: info.family, target: info.target } },
     );
     return;
   }
   if (info.flavor === 'cygwin' || info.flavor === 'msys') {
+    const runtime = info.flavor === 'cygwin' ? 'Cygwin' : 'MSYS';
     problem(
       ctx,
       'cgo/cygwin-compiler',
       severityFor('error'),
-      `${who}, which targets ${info.target} (the ${info.flavor === 'cygwin' ? 'Cygwin' : 'MSYS'} runtime), not native Windows; runtime/cgo fails with \`error: implicit declaration of function '_beginthread'\`${cxxNote}. Fix: use a MinGW-w64 compiler (target x86_64-w64-mingw32, e.g. MSYS2's /ucrt64/bin/gcc) first on PATH, or ${fixFor(key, value, mingwCCFor(t.goarch))}.`,
+      {
+        cause: `${key} ${name} targets the ${runtime} runtime, not native Windows: runtime/cgo fails`,
+        fix: `use a MinGW-w64 compiler (target x86_64-w64-mingw32, e.g. MSYS2's /ucrt64/bin/gcc) first on PATH, or ${fixFor(key, value, mingwCCFor(t.goarch))}`,
+        details: [
+          `${who}, which targets ${info.target} (the ${runtime} runtime), not native Windows.`,
+          "go build: runtime/cgo fails with `error: implicit declaration of function '_beginthread'`",
+          cxxNote,
+        ],
+      },
       { data: { ...data, target: info.target } },
     );
     return;
@@ -859,7 +1052,11 @@ function compilerProblems(
       ctx,
       'cgo/mingw32-for-amd64',
       severityFor('error'),
-      `${who}, a 32-bit MinGW compiler (target ${info.target}), but GOARCH=amd64; builds fail with \`cc1.exe: sorry, unimplemented: 64-bit mode not compiled in\`${cxxNote}. Fix: install 64-bit MinGW-w64 (x86_64-w64-mingw32) and ${fixFor(key, value, key === 'CC' ? 'x86_64-w64-mingw32-gcc' : 'x86_64-w64-mingw32-g++')}, or build with GOARCH=386.`,
+      {
+        cause: `${key} ${name} is a 32-bit MinGW compiler, but GOARCH=amd64: builds fail`,
+        fix: `install 64-bit MinGW-w64 (x86_64-w64-mingw32) and ${fixFor(key, value, key === 'CC' ? 'x86_64-w64-mingw32-gcc' : 'x86_64-w64-mingw32-g++')}, or build with GOARCH=386`,
+        details: [`${who}, a 32-bit MinGW compiler (target ${info.target}).`, 'go build: `cc1.exe: sorry, unimplemented: 64-bit mode not compiled in`', cxxNote],
+      },
       { data: { ...data, target: info.target } },
     );
     return;
@@ -870,28 +1067,43 @@ function compilerProblems(
     if (t.goos === 'windows' && info.family === 'gcc' && (t.version === null || t.version.minor < 27)) {
       // GCC names itself by the basename it was run as.
       const progname = (info.argv[0] ?? 'gcc').replace(/^.*[\\/]/, '').replace(/\.exe$/i, '');
-      symptom = `${progname}: error: unrecognized command-line option '-mthreads'; did you mean '-pthread'?`;
+      symptom = `go build: \`${progname}: error: unrecognized command-line option '-mthreads'; did you mean '-pthread'?\``;
     } else if (t.goos === 'windows') {
-      symptom = `gcc_libinit_windows.c: fatal error: windows.h: No such file or directory`;
+      symptom = 'go build: `gcc_libinit_windows.c: fatal error: windows.h: No such file or directory`';
     } else {
-      symptom = 'compile or link errors from the wrong C library and object format';
+      symptom = 'The build fails with compile or link errors from the wrong C library and object format.';
     }
+    const compilerTarget = `${tgt.os}${tgt.arch ? `/${tgt.arch}` : ''}`;
     problem(
       ctx,
       'cgo/cc-wrong-target',
       severityFor('error'),
-      `${who}, which targets ${info.target} (${tgt.os}${tgt.arch ? `/${tgt.arch}` : ''}), but GOOS/GOARCH is ${t.goos}/${t.goarch} with cgo enabled; the build fails with \`${symptom}\`${cxxNote}. Fix: ${fixFor(key, value, cross.includes(' ') ? '<cross compiler>' : cross)}${cross.includes(' ') ? ` (${cross})` : ''}${key === 'CC' && t.goos === 'windows' ? ` and CXX=${mingwCCFor(t.goarch).replace(/-gcc$/, '-g++').replace(/-clang$/, '-clang++')}` : ''}.`,
+      {
+        cause: `${key} ${name} targets ${short(compilerTarget, 18)}, not ${t.goos}/${t.goarch}: builds fail`,
+        fix: `${fixFor(key, value, cross.includes(' ') ? '<cross compiler>' : cross)}${cross.includes(' ') ? ` (${cross})` : ''}${key === 'CC' && t.goos === 'windows' ? ` and CXX=${mingwCCFor(t.goarch).replace(/-gcc$/, '-g++').replace(/-clang$/, '-clang++')}` : ''}`,
+        details: [`${who}, which targets ${info.target} (${compilerTarget}), but GOOS/GOARCH is ${t.goos}/${t.goarch} with cgo enabled.`, symptom, cxxNote],
+      },
       { data: { ...data, target: info.target, compilerOs: tgt.os, compilerArch: tgt.arch } },
     );
     return;
   }
   if (tgt.os === t.goos && tgt.arch !== null && tgt.arch !== t.goarch && info.family !== 'zig') {
     const multilib = (tgt.arch === 'amd64' && t.goarch === '386') || (tgt.arch === '386' && t.goarch === 'amd64');
+    const m = t.goarch === '386' ? '-m32' : '-m64';
     problem(
       ctx,
       'cgo/cc-wrong-target',
       multilib ? 'warning' : severityFor('error'),
-      `${who}, which targets ${info.target} (${tgt.arch}), but GOARCH=${t.goarch}${multilib ? `: the go command passes ${t.goarch === '386' ? '-m32' : '-m64'}, which works only if the compiler's multilib support (e.g. gcc-multilib) is installed` : ''}${cxxNote}. Fix: ${fixFor(key, value, `<${t.goos}/${t.goarch} compiler>`)}.`,
+      {
+        cause: multilib
+          ? `${key} ${name} targets ${tgt.arch}, but GOARCH=${t.goarch}: ${m} needs its multilib support`
+          : `${key} ${name} targets ${tgt.arch}, but GOARCH=${t.goarch}: builds fail`,
+        fix: `${fixFor(key, value, `<${t.goos}/${t.goarch} compiler>`)}${multilib ? ` or install the compiler's multilib support (e.g. gcc-multilib)` : ''}`,
+        details: [
+          `${who}, which targets ${info.target} (${tgt.arch}), but GOARCH=${t.goarch}${multilib ? `: the go command passes ${m}, which works only if the compiler's multilib support (e.g. gcc-multilib) is installed` : ''}.`,
+          cxxNote,
+        ],
+      },
       { data: { ...data, target: info.target, compilerOs: tgt.os, compilerArch: tgt.arch } },
     );
   }
@@ -918,7 +1130,14 @@ async function moduleContext(
       ctx,
       'cgo/gopath-mode',
       'warning',
-      `${describeValue('GO111MODULE', v)}: the go command works in GOPATH mode${found ? ` and ignores ${found}` : ''}${inGopath ? '' : `; ${ctx.folder} is not under GOPATH/src (${gopath || 'GOPATH unset'}), so its imports will not resolve`}. Fix: ${fixFor('GO111MODULE', v, 'on')} or unset it.`,
+      {
+        cause: `GO111MODULE=off: the go command works in GOPATH mode${found ? ' and ignores go.mod' : ''}${inGopath ? '' : '; imports will not resolve'}`,
+        fix: `${fixFor('GO111MODULE', v, 'on')} or unset it`,
+        details: [
+          `${describeValue('GO111MODULE', v)}: the go command works in GOPATH mode${found ? ` and ignores ${found}` : ''}.`,
+          inGopath ? undefined : `${ctx.folder} is not under GOPATH/src (${gopath || 'GOPATH unset'}), so its imports will not resolve.`,
+        ],
+      },
       { data: { go111module: 'off', goMod: found } },
     );
     return { mode: 'gopath', goMod: null, goWork: null };
@@ -926,14 +1145,34 @@ async function moduleContext(
   if (!goMod && !goWork) {
     if (go111 === 'auto') {
       const v = resolveValue(layers, 'GO111MODULE')!;
-      problem(ctx, 'cgo/gopath-mode', 'warning', `${describeValue('GO111MODULE', v)} and no go.mod in ${ctx.folder} or above: the go command uses GOPATH mode here. Fix: run \`go mod init <module path>\` in the folder.`, {
-        data: { go111module: 'auto' },
-      });
+      problem(
+        ctx,
+        'cgo/gopath-mode',
+        'warning',
+        {
+          cause: 'GO111MODULE=auto and no go.mod here or above: the go command uses GOPATH mode',
+          fix: 'run `go mod init <module path>` in the folder',
+          details: `${describeValue('GO111MODULE', v)} and no go.mod in ${ctx.folder} or above.`,
+        },
+        { data: { go111module: 'auto' } },
+      );
       return { mode: 'gopath', goMod: null, goWork: null };
     }
-    problem(ctx, 'cgo/gopath-mode', 'information', `No go.mod in ${ctx.folder} or any parent: \`go build ./...\` fails with \`go: go.mod file not found in current directory or any parent directory; see 'go help modules'\`. Fix: run \`go mod init <module path>\`.`, {
-      data: { go111module: go111 },
-    });
+    problem(
+      ctx,
+      'cgo/gopath-mode',
+      'information',
+      {
+        cause: 'no go.mod in this folder or any parent: the go command cannot build here',
+        fix: 'run `go mod init <module path>`',
+        details: [
+          "go build: `go: go.mod file not found in current directory or any parent directory; see 'go help modules'`",
+          'go build ./...: `pattern ./...: directory prefix . does not contain main module or its selected dependencies`',
+          `No go.mod in ${ctx.folder} or any parent.`,
+        ],
+      },
+      { data: { go111module: go111 } },
+    );
     return { mode: 'none', goMod: null, goWork: null };
   }
   const out: NonNullable<ToolchainModel['module']> = { mode: goWork ? 'workspace' : 'module', goMod, goWork, gotoolchain: values.GOTOOLCHAIN };
@@ -952,7 +1191,14 @@ async function moduleContext(
           ctx,
           'cgo/godebug-cgocheck-gomod',
           'error',
-          `go.mod line ${g.line + 1} says \`godebug cgocheck=${g.value}\`, which the go command rejects: \`go: errors parsing go.mod:\` / \`${shortPath(ctx.folder, goMod, p)}:${g.line + 1}: unknown godebug "cgocheck"\`. cgocheck is a runtime GODEBUG, not a go.mod setting. Fix: remove the line; set GODEBUG=cgocheck=${g.value} in the program's environment if you really need it.`,
+          {
+            cause: `go.mod line ${g.line + 1}: the go command rejects \`godebug cgocheck\` (a runtime GODEBUG only)`,
+            fix: `remove the line; set GODEBUG=cgocheck=${g.value} in the program's environment if you really need it`,
+            details: [
+              `go build: \`go: errors parsing go.mod:\` / \`${shortPath(ctx.folder, goMod, p)}:${g.line + 1}: unknown godebug "cgocheck"\``,
+              `go.mod line ${g.line + 1} says \`godebug cgocheck=${g.value}\`; cgocheck is a runtime GODEBUG, not a go.mod setting.`,
+            ],
+          },
           { target: 'go.mod', goModLine: g.line, goModFile: goMod, data: { value: g.value } },
         );
       }
@@ -976,7 +1222,11 @@ async function moduleContext(
         ctx,
         'cgo/go-version-too-old',
         'error',
-        `${fileName} line ${sel.line! + 1} requires go >= ${src.dirs.go!.value}, but ${describeValue('GOTOOLCHAIN', gt)} runs ${sel.toolchain}: the go command fails with \`${sel.message}\`. Fix: install Go ${src.dirs.go!.value} or newer and put it first on PATH, or ${fixFor('GOTOOLCHAIN', gt, 'auto')} to let the go command download it, or lower the go line.`,
+        {
+          cause: `${short(baseName(fileName), 20)} line ${sel.line! + 1} requires go >= ${short(src.dirs.go!.value, 16)}, but the go command runs ${short(sel.toolchain ?? '?', 20)}`,
+          fix: `install Go ${src.dirs.go!.value} or newer and put it first on PATH, or ${fixFor('GOTOOLCHAIN', gt, 'auto')} to let the go command download it, or lower the go line`,
+          details: [`go build: \`${sel.message}\``, `${fileName} line ${sel.line! + 1} requires go >= ${src.dirs.go!.value}, but ${describeValue('GOTOOLCHAIN', gt)} runs ${sel.toolchain}.`],
+        },
         { target: 'go.mod', goModLine: sel.line, goModFile: src.file, data: { required: src.dirs.go!.value, running: shortVersion(version), gotoolchain: gt.value } },
       );
     } else if (sel.action === 'switch') {
@@ -994,11 +1244,19 @@ async function moduleContext(
         const host = `${hostOf(ctx, values).os}/${hostOf(ctx, values).arch}`;
         availability = `the go command downloads it first (\`go: downloading ${sel.toolchain} (${host})\`)${proxy === 'off' ? `; with GOPROXY=off that fails: \`go: download ${sel.toolchain} for ${host}: toolchain not available\`` : ''}`;
       }
+      const tc = short(sel.toolchain ?? '?', 20);
       problem(
         ctx,
         'cgo/toolchain-switch',
         goModcache || sel.how === 'pinned' ? 'information' : 'warning',
-        `${what}; ${availability}. cgo-ls probed the local toolchain; the rules of ${sel.toolchain} apply to builds. Fix: install ${sel.toolchain} and put it first on PATH, or ${fixFor('GOTOOLCHAIN', gt, 'local')} to build with ${shortVersion(version)}.`,
+        {
+          cause:
+            sel.how === 'pinned'
+              ? `GOTOOLCHAIN makes the go command run ${tc}, not the local ${shortVersion(version)} cgo-ls probed`
+              : `${short(baseName(fileName), 20)} line ${gomodLine! + 1} makes the go command switch to ${tc} (local: ${shortVersion(version)})`,
+          fix: `install ${sel.toolchain} and put it first on PATH, or ${fixFor('GOTOOLCHAIN', gt, 'local')} to build with ${shortVersion(version)}`,
+          details: [`${what}.`, `${availability.charAt(0).toUpperCase()}${availability.slice(1)}.`, `cgo-ls probed the local toolchain; the rules of ${sel.toolchain} apply to builds.`],
+        },
         {
           target: gomodLine !== undefined ? 'go.mod' : 'import-c',
           ...(gomodLine !== undefined ? { goModLine: gomodLine, goModFile: src.file } : {}),
@@ -1040,7 +1298,7 @@ async function driftProblems(
   // cgo.env is the remedy this check proposes: its values count on both sides, so a variable set there is never drift.
   const shell = mergeEnv(shellEnv, ctx.editorEnv, os);
   const other = source === 'windows-registry' ? 'a newly started program' : 'the login shell';
-  const short = source === 'windows-registry' ? 'new programs' : 'login shell';
+  const shortName = source === 'windows-registry' ? 'new programs' : 'login shell';
   const [ed, sh] = await Promise.all([outcomeFor(ctx.env, ctx.platform, layers, base), outcomeFor(shell, ctx.platform, layers, base)]);
   const diffs: string[] = [];
   if (ed.cgo.enabled !== sh.cgo.enabled) {
@@ -1049,28 +1307,47 @@ async function driftProblems(
   if (ed.ccPath !== sh.ccPath || ed.ccValue !== sh.ccValue) {
     diffs.push(`C compiler: the editor runs CC=${ed.ccValue} → ${ed.ccPath ?? 'not found'}; ${other} runs CC=${sh.ccValue} → ${sh.ccPath ?? 'not found'}`);
   }
-  if (ed.cxxPath !== sh.cxxPath) diffs.push(`C++ compiler: editor → ${ed.cxxPath ?? 'not found'}; ${short} → ${sh.cxxPath ?? 'not found'}`);
-  if (ed.pkgConfigPath !== sh.pkgConfigPath) diffs.push(`pkg-config: editor → ${ed.pkgConfigPath ?? 'not found'}; ${short} → ${sh.pkgConfigPath ?? 'not found'}`);
+  if (ed.cxxPath !== sh.cxxPath) diffs.push(`C++ compiler: editor → ${ed.cxxPath ?? 'not found'}; ${shortName} → ${sh.cxxPath ?? 'not found'}`);
+  if (ed.pkgConfigPath !== sh.pkgConfigPath) diffs.push(`pkg-config: editor → ${ed.pkgConfigPath ?? 'not found'}; ${shortName} → ${sh.pkgConfigPath ?? 'not found'}`);
   const pcpE = envGet(ctx.env, 'PKG_CONFIG_PATH', os) ?? '';
   const pcpS = envGet(shell, 'PKG_CONFIG_PATH', os) ?? '';
   if (pcpE !== pcpS && (ed.pkgConfigPath !== null || sh.pkgConfigPath !== null)) {
-    diffs.push(`PKG_CONFIG_PATH: editor ${JSON.stringify(pcpE)}; ${short} ${JSON.stringify(pcpS)} (pkg-config finds different .pc files)`);
+    diffs.push(`PKG_CONFIG_PATH: editor ${JSON.stringify(pcpE)}; ${shortName} ${JSON.stringify(pcpS)} (pkg-config finds different .pc files)`);
   }
   for (const k of ['CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS']) {
     const a = envGet(ctx.env, k, os) ?? '';
     const b = envGet(shell, k, os) ?? '';
-    if (a !== b) diffs.push(`${k}: editor ${JSON.stringify(a)}; ${short} ${JSON.stringify(b)}`);
+    if (a !== b) diffs.push(`${k}: editor ${JSON.stringify(a)}; ${shortName} ${JSON.stringify(b)}`);
   }
-  if (ed.goPath !== sh.goPath) diffs.push(`go: editor → ${ed.goPath ?? 'not found'}; ${short} → ${sh.goPath ?? 'not found'}`);
+  if (ed.goPath !== sh.goPath) diffs.push(`go: editor → ${ed.goPath ?? 'not found'}; ${shortName} → ${sh.goPath ?? 'not found'}`);
   if (diffs.length === 0) return;
   const changed = DRIFT_KEYS.filter((k) => (envGet(ctx.env, k, os) ?? '') !== (envGet(shell, k, os) ?? ''));
+  const vars = changed.join(', ') || 'none directly (the PATH lookup differs)';
+  const what = short(changed.join(', ') || 'PATH lookup', 36);
+  const setThese = changed.join('/') || 'PATH';
   problem(
     ctx,
     'cgo/env-drift',
     'warning',
     source === 'windows-registry'
-      ? `The environment changed after the editor started: the user/system environment in the registry (what a newly started program, e.g. a new terminal, gets) would build cgo differently from the editor, which still has the values from its start: ${diffs.join('; ')}. Variables that differ: ${changed.join(', ') || 'none directly (the PATH lookup differs)'}. Fix: restart the editor (and the terminal or launcher it was started from) so it picks up the new environment, or set ${changed.join('/') || 'PATH'} in the editor's cgo.env setting.`
-      : `The editor's environment and your login shell would build cgo differently (a terminal \`go build\` may work while the editor fails, or the reverse): ${diffs.join('; ')}. Variables that differ: ${changed.join(', ') || 'none directly (the PATH lookup differs)'}. Fix: start the editor from the login shell, or copy ${changed.join('/') || 'PATH'} into the editor's cgo.env setting.`,
+      ? {
+          cause: `the environment changed since the editor started: cgo differs (${short(changed.join(', ') || 'PATH lookup', 30)})`,
+          fix: `restart the editor (and the terminal or launcher it was started from) so it picks up the new environment, or set ${setThese} in the editor's cgo.env setting`,
+          details: [
+            'The user/system environment in the registry (what a newly started program, e.g. a new terminal, gets) would build cgo differently from the editor, which still has the values from its start:',
+            ...diffs,
+            `Variables that differ: ${vars}.`,
+          ],
+        }
+      : {
+          cause: `the editor's environment and your login shell differ for cgo (${what})`,
+          fix: `start the editor from the login shell, or copy ${setThese} into the editor's cgo.env setting`,
+          details: [
+            "The editor's environment and your login shell would build cgo differently (a terminal `go build` may work while the editor fails, or the reverse):",
+            ...diffs,
+            `Variables that differ: ${vars}.`,
+          ],
+        },
     { data: { differences: diffs, variables: changed, reference: source } },
   );
 }

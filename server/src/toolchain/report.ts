@@ -1,6 +1,7 @@
 // The toolchain model for people: a flutter-doctor style text report (`cgo-ls doctor`), a compact markdown summary
 // (hover on `import "C"`), and JSON (the model, with the child environment reduced to the keys that matter).
 import { formatGoVersion } from '../core/goversion.js';
+import { splitMessage } from '../core/message.js';
 import type { CompilerInfo, EnvValue, ToolchainModel, ToolchainProblem } from './types.js';
 import { describeSource } from './goenv.js';
 
@@ -61,26 +62,29 @@ function markFor(problems: ToolchainProblem[]): Mark {
 }
 
 const SECTIONS: { title: string; codes: RegExp }[] = [
-  { title: 'Go toolchain', codes: /^cgo\/(go-|goroot-|toolchain-)/ },
+  { title: 'Go toolchain', codes: /^cgo\/(go-|goroot-|goenv-|toolchain-)/ },
   { title: 'Module', codes: /^cgo\/(gopath-mode|godebug-cgocheck-gomod)/ },
   { title: 'cgo', codes: /^cgo\/(disabled|cgocheck)/ },
   { title: 'C compiler', codes: /^cgo\/(cc-|msvc-|cygwin-|mingw32-)/ },
   { title: 'pkg-config', codes: /^cgo\/pkg-config/ },
-  { title: 'Environment', codes: /^cgo\/env-drift/ },
+  { title: 'Environment', codes: /^cgo\/(env-drift|wsl-)/ },
 ];
 
+/** A section's problems; Environment also takes any problem no section claims, so the report never drops one. */
 function sectionProblems(model: ToolchainModel, title: string): ToolchainProblem[] {
   const s = SECTIONS.find((x) => x.title === title)!;
-  return model.problems.filter((p) => s.codes.test(p.code));
+  return model.problems.filter((p) => s.codes.test(p.code) || (title === 'Environment' && !SECTIONS.some((x) => x.codes.test(p.code))));
 }
 
+/** Each problem as its cause (with the code), then "Fix: …", then its details, one per line. */
 function problemLines(problems: ToolchainProblem[]): string[] {
   const out: string[] = [];
   for (const p of problems) {
     const sym = p.severity === 'error' ? '✗' : p.severity === 'warning' ? '!' : '•';
-    const [cause, ...fix] = p.message.split(/ Fix: /);
+    const { cause, fix, details } = splitMessage(p.message);
     out.push(`    ${sym} ${cause} [${p.code}]`);
-    if (fix.length > 0) out.push(`      Fix: ${fix.join(' Fix: ')}`);
+    if (fix !== undefined) out.push(`      Fix: ${fix}`);
+    for (const d of details) out.push(`      ${d}`);
   }
   return out;
 }
@@ -132,7 +136,8 @@ function textReport(m: ToolchainModel): string {
 
   const envProblems = sectionProblems(m, 'Environment');
   if (envProblems.length > 0) {
-    head('Environment', 'editor vs login shell');
+    const parts = [envProblems.some((p) => p.code === 'cgo/env-drift') ? 'editor vs login shell' : '', envProblems.some((p) => p.code === 'cgo/wsl-windows-toolchain') ? 'WSL' : ''];
+    head('Environment', parts.filter(Boolean).join(', '));
     lines.push(...problemLines(envProblems));
   }
   const errors = m.problems.filter((p) => p.severity === 'error').length;
@@ -187,7 +192,15 @@ function markdownReport(m: ToolchainModel): string {
   const important = m.problems.filter((p) => p.severity === 'error' || p.severity === 'warning');
   if (important.length > 0) {
     out.push('');
-    for (const p of important.slice(0, 4)) out.push(`${p.severity === 'error' ? '✗' : '!'} ${mdEscape(p.message)} (${code(p.code)})`);
+    for (const p of important.slice(0, 4)) {
+      // Cause in bold, then the fix and the details, each on its own line (a backslash ends a line in CommonMark).
+      const { cause, fix, details } = splitMessage(p.message);
+      const lines = [`${p.severity === 'error' ? '✗' : '!'} **${mdEscape(cause)}** (${code(p.code)})`];
+      if (fix !== undefined) lines.push(`Fix: ${mdEscape(fix)}`);
+      lines.push(...details.map(mdEscape));
+      out.push(lines.join('\\\n'), '');
+    }
+    if (out[out.length - 1] === '') out.pop();
     if (important.length > 4) out.push(`… and ${important.length - 4} more (run \`cgo-ls doctor\`)`);
   }
   return out.join('\n');

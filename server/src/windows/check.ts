@@ -5,6 +5,7 @@
 //     find each DLL it imports.
 import path from 'node:path';
 import type { CodeInfo } from '../core/codes.js';
+import { makeDiagnostic } from '../core/message.js';
 import type { CgoDiagnostic, Range } from '../core/types.js';
 import type { ToolchainModel } from '../toolchain/types.js';
 import {
@@ -92,35 +93,39 @@ export function runtimeDllDiagnostics(input: RuntimeDllInput): CgoDiagnostic[] {
     const flagText = p.staticFlags.join(' ');
     const where =
       dirs.length === 0
-        ? ' (from the toolchain\'s bin folder)'
+        ? "Ship the DLLs from the toolchain's bin folder."
         : dirs.length === 1
-          ? ` (they are in ${dirs[0]}; or put that folder on PATH)`
-          : ` (they are in ${list(dirs)}; or put those folders on PATH)`;
+          ? `They are in ${dirs[0]}; or put that folder on PATH.`
+          : `They are in ${list(dirs)}; or put those folders on PATH.`;
     const posixNote =
       p.staticFlags.includes('-static') && (p.threadModel === 'posix' || p.threadModel === 'mcf')
-        ? ' — the toolchain uses the posix thread model, so -static-libgcc -static-libstdc++ alone would still leave libwinpthread-1.dll'
-        : '';
+        ? 'The toolchain uses the posix thread model, so -static-libgcc -static-libstdc++ alone would still leave libwinpthread-1.dll.'
+        : undefined;
     const trans = p.transitive.length > 0 ? ` (which need ${list(p.transitive)})` : '';
     const libs =
       p.fromLibraries.length > 0
-        ? ` Libraries linked with -l also need their DLLs beside the .exe: ${p.fromLibraries.map((l) => `${list(l.dlls)} (${l.flag})`).join(', ')}.`
-        : '';
-    const message =
-      `The windows/${tc.goarch} .exe will import ${list(runtimeDlls)}${trans} from the MinGW-w64 runtime: \`go build\` succeeds, ` +
-      `but the program fails to start where ${runtimeDlls.length > 1 ? 'they are' : 'it is'} not found ` +
-      `("The code execution cannot proceed because ${runtimeDlls[0]} was not found", exit status 0xc0000135 STATUS_DLL_NOT_FOUND). ` +
-      `Fix: add \`#cgo windows LDFLAGS: ${flagText}\` to link the runtime into the .exe${posixNote}, ` +
-      `or ship ${list(ship)} next to the .exe${where}.${libs}`;
+        ? `Libraries linked with -l also need their DLLs beside the .exe: ${p.fromLibraries.map((l) => `${list(l.dlls)} (${l.flag})`).join(', ')}.`
+        : undefined;
+    const named = list(runtimeDlls);
+    const dllText = named.length <= 42 ? named : `${runtimeDlls[0]} and ${runtimeDlls.length - 1} more DLL${runtimeDlls.length > 2 ? 's' : ''}`;
     const range = input.ldflagsLine ?? input.importRange;
     return [
-      {
+      makeDiagnostic({
         file: input.file,
         range,
         severity: 'warning',
         code: WINDOWS_RUNTIME_DLL,
-        message,
+        cause: `the windows/${tc.goarch} .exe needs ${dllText} to start (MinGW-w64 runtime)`,
+        fix: `add \`#cgo windows LDFLAGS: ${flagText}\` to link the runtime into the .exe, or ship ${list(ship)} next to the .exe`,
+        details: [
+          `\`go build\` succeeds, but the program fails to start where ${runtimeDlls.length > 1 ? 'they are' : 'it is'} not found ` +
+            `("The code execution cannot proceed because ${runtimeDlls[0]} was not found", exit status 0xc0000135 STATUS_DLL_NOT_FOUND).`,
+          `The windows/${tc.goarch} .exe will import ${named}${trans} from the MinGW-w64 runtime.`,
+          posixNote,
+          where,
+          libs,
+        ],
         data: {
-          code: WINDOWS_RUNTIME_DLL,
           dlls: runtimeDlls,
           staticFlags: p.staticFlags,
           ...(toolchainBinDir ? { toolchainBinDir } : {}),
@@ -129,7 +134,7 @@ export function runtimeDllDiagnostics(input: RuntimeDllInput): CgoDiagnostic[] {
           libraryDlls: p.fromLibraries.map((l) => ({ flag: l.flag, file: l.file, dlls: l.dlls })),
           threadModel: p.threadModel,
         },
-      },
+      }),
     ];
   } catch {
     return [];
@@ -283,8 +288,8 @@ export function doctorBinaryReport(exePath: string, opts: DoctorBinaryOptions = 
     if (json.ok) lines.push('✓ Every DLL the binary needs at start-up is found.');
     else
       lines.push(
-        `✗ ${json.missing.length} DLL${json.missing.length > 1 ? 's' : ''} will not be found: the program fails to start with 0xc0000135 (STATUS_DLL_NOT_FOUND). ` +
-          'Fix: ship them next to the .exe, or relink with `#cgo windows LDFLAGS: -static-libgcc -static-libstdc++` (posix-thread-model toolchains: -static) for the MinGW-w64 runtime DLLs.',
+        `✗ ${json.missing.length} DLL${json.missing.length > 1 ? 's' : ''} will not be found: the program fails to start with 0xc0000135 (STATUS_DLL_NOT_FOUND).`,
+        '  Fix: ship them next to the .exe, or relink with `#cgo windows LDFLAGS: -static-libgcc -static-libstdc++` (posix-thread-model toolchains: -static) for the MinGW-w64 runtime DLLs.',
       );
     return { exitCode: json.ok ? 0 : 1, text: lines.join('\n') + '\n', json };
   } catch (e) {
