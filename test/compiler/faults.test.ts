@@ -111,6 +111,26 @@ describe.skipIf(process.platform === 'win32')('fake compilers', () => {
     expect(m.detailText).toContain('this is not a C compiler');
   });
 
+  test('a failing compiler whose output is no diagnostic, with no C name to probe → cgo/cc-broken showing its output', async () => {
+    clearCompilerCaches();
+    const cc = fakeCC('notgcc.sh');
+    const src = 'package main\n\n// static int one(void) { return 1; }\nimport "C"\n\nfunc main() {}\n';
+    const r = await compilePreamble(inputFromGo(GOFILE, src, { cc: [cc] }), { timeoutMs: 10_000 });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['cgo/cc-broken']);
+    const m = expectShape(r.diagnostics[0]!.message);
+    expect(m.cause).toBe(`The C compiler ${path.basename(cc)} failed (exit status 1) without a diagnostic we can place`);
+    expect(m.fix).toBe(`check that \`${cc}\` is a working gcc- or clang-compatible compiler`);
+    expect(m.detailText).toBe("The compiler's output:\nfakecc: this is not a C compiler");
+  });
+
+  test('no C compiler at all → cgo/cc-broken saying so', async () => {
+    const r = await compilePreamble(inputFromGo(GOFILE, SRC, { cc: [] }), { timeoutMs: 10_000 });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['cgo/cc-broken']);
+    const m = expectShape(r.diagnostics[0]!.message);
+    expect(m.cause).toBe('No C compiler is set, so the preamble cannot be checked');
+    expect(m.fix).toBe('install gcc or clang, or set CC');
+  });
+
   test('a compiler that does not exist → cgo/cc-broken, no throw', async () => {
     clearCompilerCaches();
     const r = await compilePreamble(inputFromGo(GOFILE, SRC, { cc: ['/nonexistent/cc-xyz'] }), { timeoutMs: 10_000 });

@@ -77,6 +77,12 @@ describe.skipIf(!HAS_PC)('probePkgConfig (real pkg-config)', () => {
     const r = await probePkgConfig(['sqlite3'], { ...base, split: () => { throw new Error("unexpected shell character '$' in pkgconf output"); } });
     expect(r.error!.kind).toBe('split');
     expect(r.error!.display).toBe("unexpected shell character '$' in pkgconf output");
+    const d = pkgConfigDiagnostic({ file: '/x/main.go', probe: r, rangeOf: () => undefined, fallbackRange: range(1, 0, 1, 1) });
+    expect(d.map((x) => x.code)).toEqual(['cgo/pkg-config-failed']);
+    const m = expectShape(d[0]!.message);
+    expect(m.cause).toBe('pkg-config printed flags the go command cannot split');
+    expect(m.fix).toBe('fix the quotes or escapes in the .pc file');
+    expect(m.details).toEqual(["unexpected shell character '$' in pkgconf output"]);
     const ok = await probePkgConfig(['sqlite3'], { ...base, split: (s) => ['X' + s.trim()] });
     expect(ok.libs[0]).toMatch(/^X-l/);
   });

@@ -457,9 +457,9 @@ export function pkgConfigDiagnostic(input: PkgConfigDiagnosticInput): CgoDiagnos
     err.kind === 'spawn'
       ? 'install pkg-config (pkgconf) and make sure it is on the PATH the editor sees, or set PKG_CONFIG to its absolute path'
       : err.kind === 'timeout'
-        ? 'pkg-config did not answer in time; check the PKG_CONFIG program, or raise cgo.compilerTimeoutMs'
+        ? 'check the PKG_CONFIG program, or raise cgo.compilerTimeoutMs if it is just slow'
         : err.kind === 'split'
-          ? 'the .pc file produces flags the go command cannot split; fix the .pc file (quotes/escapes)'
+          ? 'fix the quotes or escapes in the .pc file'
           : 'check the .pc files on PKG_CONFIG_PATH';
   const cause =
     err.kind === 'spawn'
