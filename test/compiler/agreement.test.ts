@@ -10,6 +10,7 @@ import { describe, expect, test } from 'vitest';
 import { compilePreamble } from '../../server/src/compiler/preamble.js';
 import { parseGoVersion } from '../../server/src/core/goversion.js';
 import { hasProgram, inputFromGo } from './helpers.js';
+import { splitMessage } from '../../server/src/core/message.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'compiler');
 const HAS_GO = hasProgram('go') && hasProgram('gcc');
@@ -100,9 +101,10 @@ describe.skipIf(!HAS_GO)('agreement with go build', () => {
         expect(r, `${e.file} ${summary}`).toBeDefined();
         const hit = r!.diagnostics.filter((d) => d.severity === 'error' && d.range.start.line === e.line - 1);
         expect(hit.length, `go reported ${e.file}:${e.line}: ${e.text}\n${summary}`).toBeGreaterThan(0);
-        // cmd/cgo's own messages (not C compiler messages) must match verbatim, at the same column.
+        // cmd/cgo's own messages (not C compiler messages) must be carried verbatim (they open the details,
+        // after the cause and the fix), at the same column.
         if (/^could not determine /.test(e.text)) {
-          const same = hit.find((d) => d.message.split('\n')[0] === e.text);
+          const same = hit.find((d) => splitMessage(d.message).details[0] === e.text);
           expect(same, `${e.text}\n${summary}`).toBeDefined();
           expect(same!.range.start.character + 1).toBe(e.col);
         }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../server/src/engine/engine.js';
 import { defaultSettings } from '../../server/src/engine/settings.js';
 import { cSourceIncluded } from '../../server/src/compiler/csource.js';
+import { expectShape } from './helpers.js';
 
 const main = path.resolve(import.meta.dirname, '..', '..', 'dist', 'main.js');
 const settings = { ...defaultSettings, checkShellEnv: false };
@@ -49,13 +50,21 @@ describe('C sources of a cgo package', () => {
     const engine = new Engine({ env, settings });
     const res = await engine.analyze(path.join(dir, 'esc', 'escape.c'), { compile: 'run' });
     expect(res.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code}`)).toEqual(['1:10 error cgo/header-not-found']);
-    expect(res.diagnostics[0]!.message.split('\n')[0]).toBe('escape.c:1: fatal error: cgols_missing_escape.h: No such file or directory');
+    const m = expectShape(res.diagnostics[0]!.message);
+    expect(m.cause).toBe('cgols_missing_escape.h not found (included from escape.c)');
+    expect(m.fix).toMatch(/^install the development files that provide cgols_missing_escape\.h, or add its directory/);
+    // go build's own line, verbatim.
+    expect(m.details).toEqual(['escape.c:1: fatal error: cgols_missing_escape.h: No such file or directory']);
   });
 
   it('a C syntax error in bad.c is a cgo/c-error on its line', async () => {
     const engine = new Engine({ env, settings });
     const res = await engine.analyze(path.join(dir, 'bad', 'bad.c'), { compile: 'run' });
     expect(res.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.range.start.line + 1} ${d.code}`)).toEqual(['1 cgo/c-error']);
+    const m = expectShape(res.diagnostics.find((d) => d.severity === 'error')!.message);
+    expect(m.cause).toMatch(/^C error: expected .;. before/);
+    expect(m.fix).toMatch(/fix the C code or the flags/);
+    expect(m.details[0]).toMatch(/^bad\.c:1: error: expected .;. before/);
   });
 
   it('ok.c is clean: the package\'s -I and -D from ok.go apply; files the target does not build are not compiled', async () => {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { clearCompilerCaches } from '../../server/src/compiler/ccinfo.js';
 import { compilePreamble, MAX_COMPILER_DIAGNOSTICS } from '../../server/src/compiler/preamble.js';
-import { fakeCC, inputFromGo } from './helpers.js';
+import { expectShape, fakeCC, inputFromGo } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cgols-fault-'));
 
@@ -54,8 +54,10 @@ describe.skipIf(process.platform === 'win32')('fake compilers', () => {
     const d = r.diagnostics[0]!;
     expect(d.code).toBe('cgo/compiler-timeout');
     expect(d.range.start.line).toBe(4); // the import "C" line
-    expect(d.message).toContain(cc);
-    expect(d.message).toContain('cgo.compilerTimeoutMs');
+    const m = expectShape(d.message);
+    expect(m.cause).toBe('The C compiler did not finish within 1500 ms, so this preamble was not checked');
+    expect(m.fix).toContain('cgo.compilerTimeoutMs');
+    expect(m.details).toContainEqual(expect.stringMatching(new RegExp(`^Command: .*${cc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)));
     expect(d.data!.commandLine as string[]).toEqual(expect.arrayContaining([cc]));
     const pids = pidsFrom(pidfile);
     expect(pids.length).toBeGreaterThanOrEqual(2); // the shell and its sleep child, at least one run
@@ -81,7 +83,9 @@ describe.skipIf(process.platform === 'win32')('fake compilers', () => {
     expect(r.timedOut).toBe(false);
     expect(r.diagnostics.length).toBeGreaterThan(0);
     expect(r.diagnostics.length).toBeLessThanOrEqual(MAX_COMPILER_DIAGNOSTICS);
-    expect(r.diagnostics[r.diagnostics.length - 1]!.message).toMatch(/more compiler messages not shown/);
+    const last = expectShape(r.diagnostics[r.diagnostics.length - 1]!.message);
+    expect(last.details[last.details.length - 1]).toMatch(/^\(\d+ more compiler messages not shown\)$/);
+    for (const d of r.diagnostics) expectShape(d.message);
   });
 
   test('a compiler that exits without output → cgo/cc-broken with cmd/cgo wording', async () => {
@@ -89,7 +93,10 @@ describe.skipIf(process.platform === 'win32')('fake compilers', () => {
     const cc = fakeCC('silent.sh');
     const r = await compilePreamble(inputFromGo(GOFILE, SRC, { cc: [cc] }), { timeoutMs: 10_000 });
     expect(r.diagnostics.map((d) => d.code)).toEqual(['cgo/cc-broken']);
-    expect(r.diagnostics[0]!.message).toContain(`cgo: ${cc} produced no output`);
+    const m = expectShape(r.diagnostics[0]!.message);
+    expect(m.cause).toBe(`cgo: ${path.basename(cc)} produced no output`);
+    expect(m.fix).toBe('point CC at gcc or clang (MSVC cl.exe is not supported)');
+    expect(m.details[0]).toBe(`cgo: ${cc} produced no output`);
     expect(r.kinds.one).toBe('unknown');
   });
 
@@ -98,15 +105,40 @@ describe.skipIf(process.platform === 'win32')('fake compilers', () => {
     const cc = fakeCC('notgcc.sh');
     const r = await compilePreamble(inputFromGo(GOFILE, SRC, { cc: [cc] }), { timeoutMs: 10_000 });
     expect(r.diagnostics.map((d) => d.code)).toEqual(['cgo/cc-broken']);
-    expect(r.diagnostics[0]!.message).toContain(`cgo: ${cc} did not produce error at completed:1`);
-    expect(r.diagnostics[0]!.message).toContain('this is not a C compiler');
+    const m = expectShape(r.diagnostics[0]!.message);
+    expect(m.cause).toBe(`cgo: ${path.basename(cc)} did not produce error at completed:1`);
+    expect(m.details[0]).toBe(`cgo: ${cc} did not produce error at completed:1`);
+    expect(m.detailText).toContain('this is not a C compiler');
+  });
+
+  test('a failing compiler whose output is no diagnostic, with no C name to probe → cgo/cc-broken showing its output', async () => {
+    clearCompilerCaches();
+    const cc = fakeCC('notgcc.sh');
+    const src = 'package main\n\n// static int one(void) { return 1; }\nimport "C"\n\nfunc main() {}\n';
+    const r = await compilePreamble(inputFromGo(GOFILE, src, { cc: [cc] }), { timeoutMs: 10_000 });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['cgo/cc-broken']);
+    const m = expectShape(r.diagnostics[0]!.message);
+    expect(m.cause).toBe(`The C compiler ${path.basename(cc)} failed (exit status 1) without a diagnostic we can place`);
+    expect(m.fix).toBe(`check that \`${cc}\` is a working gcc- or clang-compatible compiler`);
+    expect(m.detailText).toBe("The compiler's output:\nfakecc: this is not a C compiler");
+  });
+
+  test('no C compiler at all → cgo/cc-broken saying so', async () => {
+    const r = await compilePreamble(inputFromGo(GOFILE, SRC, { cc: [] }), { timeoutMs: 10_000 });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['cgo/cc-broken']);
+    const m = expectShape(r.diagnostics[0]!.message);
+    expect(m.cause).toBe('No C compiler is set, so the preamble cannot be checked');
+    expect(m.fix).toBe('install gcc or clang, or set CC');
   });
 
   test('a compiler that does not exist → cgo/cc-broken, no throw', async () => {
     clearCompilerCaches();
     const r = await compilePreamble(inputFromGo(GOFILE, SRC, { cc: ['/nonexistent/cc-xyz'] }), { timeoutMs: 10_000 });
     expect(r.diagnostics.map((d) => d.code)).toEqual(['cgo/cc-broken']);
-    expect(r.diagnostics[0]!.message).toMatch(/could not be started/);
+    const m = expectShape(r.diagnostics[0]!.message);
+    expect(m.cause).toBe('The C compiler cc-xyz could not be started (not found)');
+    expect(m.fix).toBe('install /nonexistent/cc-xyz or set CC to a working gcc/clang');
+    expect(m.details).toContainEqual(expect.stringMatching(/^Command: \/nonexistent\/cc-xyz /));
   });
 
   test('an aborted signal returns canceled and kills the group', async () => {

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { clearCompilerCaches } from '../../server/src/compiler/ccinfo.js';
 import { checkLibraries, libraryDiagnostic, parseLinkerFlags } from '../../server/src/compiler/libs.js';
 import { range } from '../../server/src/core/types.js';
-import { fakeCC, hasProgram } from './helpers.js';
+import { expectShape, fakeCC, hasProgram } from './helpers.js';
 
 const HAS_GCC = hasProgram('gcc');
 if (!HAS_GCC) console.log('SKIP: gcc not installed; library lookup tests are skipped');
@@ -25,8 +25,10 @@ describe.skipIf(!HAS_GCC)('checkLibraries', () => {
     expect(r.missing.map((m) => m.name)).toEqual(['nosuchlib_cgols']);
     const d = libraryDiagnostic({ file: '/x/main.go', check: by.nosuchlib_cgols!, range: range(3, 20, 3, 36), os: { platform: 'linux', id: 'debian' } })!;
     expect(d.code).toBe('cgo/library-not-found');
-    expect(d.message).toContain('cannot find -lnosuchlib_cgols');
-    expect(d.message).toContain('-L<dir>');
+    const m = expectShape(d.message);
+    expect(m.cause).toBe('The linker will fail: cannot find -lnosuchlib_cgols');
+    expect(m.fix).toBe('install the development package of libnosuchlib_cgols, or add its directory with `#cgo LDFLAGS: -L<dir>` (or CGO_LDFLAGS)');
+    expect(m.details[0]).toMatch(/^No libnosuchlib_cgols\.so \/ libnosuchlib_cgols\.a or platform equivalent in \//);
     expect(libraryDiagnostic({ file: '/x/main.go', check: by.m!, range: range(0, 0, 0, 1) })).toBeNull();
   });
 

@@ -10,7 +10,7 @@ import {
   splitPkgConfigOutputLocal,
 } from '../../server/src/compiler/pkgconfig.js';
 import { range } from '../../server/src/core/types.js';
-import { hasProgram } from './helpers.js';
+import { expectShape, hasProgram } from './helpers.js';
 
 const HAS_PC = hasProgram('pkg-config');
 if (!HAS_PC) console.log('SKIP: pkg-config not installed; live pkg-config tests are skipped');
@@ -46,7 +46,12 @@ describe.skipIf(!HAS_PC)('probePkgConfig (real pkg-config)', () => {
     expect(diags).toHaveLength(1);
     expect(diags[0]!.code).toBe('cgo/pkg-config-package-not-found');
     expect(diags[0]!.range).toEqual(rng);
-    expect(diags[0]!.message).toContain('PKG_CONFIG_PATH');
+    const m = expectShape(diags[0]!.message);
+    expect(m.cause).toBe("pkg-config cannot find package 'nosuchpkg_cgols', so the build fails");
+    expect(m.fix).toMatch(/add the directory containing nosuchpkg_cgols\.pc to PKG_CONFIG_PATH$/);
+    // pkg-config's own output, with go's header line, follows.
+    expect(m.details[0]).toBe('# [pkg-config --cflags  -- nosuchpkg_cgols sqlite3]');
+    expect(m.detailText).toContain('Package nosuchpkg_cgols was not found in the pkg-config search path');
   });
 
   test('pkg-config options go before --, like cmd/go', async () => {
@@ -62,13 +67,22 @@ describe.skipIf(!HAS_PC)('probePkgConfig (real pkg-config)', () => {
     expect(r.error!.display).toContain('executable file not found in $PATH');
     const d = pkgConfigDiagnostic({ file: '/x/main.go', probe: r, rangeOf: () => undefined, fallbackRange: range(1, 0, 1, 1) });
     expect(d.map((x) => x.code)).toEqual(['cgo/pkg-config-failed']);
-    expect(d[0]!.message).toContain('Install pkg-config');
+    const m = expectShape(d[0]!.message);
+    expect(m.cause).toBe('pkg-config could not be run, so the build fails');
+    expect(m.fix).toMatch(/^install pkg-config \(pkgconf\)/);
+    expect(m.detailText).toContain('executable file not found in $PATH');
   });
 
   test('an injected splitter is used, and its error is reported', async () => {
     const r = await probePkgConfig(['sqlite3'], { ...base, split: () => { throw new Error("unexpected shell character '$' in pkgconf output"); } });
     expect(r.error!.kind).toBe('split');
     expect(r.error!.display).toBe("unexpected shell character '$' in pkgconf output");
+    const d = pkgConfigDiagnostic({ file: '/x/main.go', probe: r, rangeOf: () => undefined, fallbackRange: range(1, 0, 1, 1) });
+    expect(d.map((x) => x.code)).toEqual(['cgo/pkg-config-failed']);
+    const m = expectShape(d[0]!.message);
+    expect(m.cause).toBe('pkg-config printed flags the go command cannot split');
+    expect(m.fix).toBe('fix the quotes or escapes in the .pc file');
+    expect(m.details).toEqual(["unexpected shell character '$' in pkgconf output"]);
     const ok = await probePkgConfig(['sqlite3'], { ...base, split: (s) => ['X' + s.trim()] });
     expect(ok.libs[0]).toMatch(/^X-l/);
   });

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compilePreamble, type PreambleInput, type PreambleResult } from '../../server/src/compiler/preamble.js';
-import { hasProgram, inputFromGo } from './helpers.js';
+import { expectShape, hasProgram, inputFromGo } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cgols-pre-'));
 const HAS_GCC = hasProgram('gcc');
@@ -32,9 +32,14 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
     expect(d!.range.start.line).toBe(3);
     expect(d!.range.start.character).toBe(lines[3]!.indexOf('<nosuch_xyz.h>'));
     expect(d!.range.end.character).toBe(lines[3]!.indexOf('<nosuch_xyz.h>') + '<nosuch_xyz.h>'.length);
-    expect(d!.message).toContain('nosuch_xyz.h: No such file or directory');
+    const m = expectShape(d!.message);
+    expect(m.cause).toBe('nosuch_xyz.h not found (included from the preamble)');
+    expect(m.fix).toContain('nosuch_xyz.h');
+    expect(m.fix).toContain('#cgo CFLAGS: -I');
+    // The compiler's own words, and the -I directories searched, follow the fix.
+    expect(m.details[0]).toBe('fatal error: nosuch_xyz.h: No such file or directory');
     expect(d!.data!.includeDirs).toEqual([inc]);
-    expect(d!.message).toContain(inc);
+    expect(m.detailText).toContain(`-I directories searched: ${inc}`);
     expect(r.missingHeaderCandidates).toContain(path.join(inc, 'nosuch_xyz.h'));
     // The fatal error stops the probe: no bogus cc-broken / unresolved-name noise.
     expect(codesOf(r)).toEqual(['cgo/header-not-found']);
@@ -58,7 +63,9 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
     expect(d, JSON.stringify(r.diagnostics)).toBeDefined();
     expect(d.range.start).toEqual({ line: 3, character: lines[3]!.indexOf('undefined_ident_q') });
     expect(d.range.end.character).toBe(lines[3]!.indexOf('undefined_ident_q') + 'undefined_ident_q'.length);
-    expect(d.message).toContain("'undefined_ident_q' undeclared");
+    const m = expectShape(d.message);
+    expect(m.cause).toMatch(/^C error: 'undefined_ident_q' undeclared/);
+    expect(m.detailText).toContain("error: 'undefined_ident_q' undeclared");
   });
 
   test('C syntax error → cgo/c-error at the compiler position', async () => {
@@ -68,7 +75,10 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
     expect(d.range.start.line).toBe(2);
     // gcc points just after `2`, where the ';' belongs.
     expect(d.range.start.character).toBe(lines[2]!.indexOf('2 }') + 1);
-    expect(d.message).toMatch(/expected ';' before '\}' token/);
+    const m = expectShape(d.message);
+    expect(m.cause).toBe("C error: expected ';' before '}' token");
+    expect(m.fix).toMatch(/fix the C code/);
+    expect(m.details).toContain("error: expected ';' before '}' token");
     expect(d.severity).toBe('error');
   });
 
@@ -80,7 +90,10 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
     expect(d.code).toBe('cgo/c-warning');
     expect(d.severity).toBe('warning');
     expect(d.range.start).toEqual({ line: 2, character: lines[2]!.indexOf('puts') });
-    expect(d.message).toContain('#include <stdio.h>');
+    const m = expectShape(d.message);
+    expect(m.cause).toMatch(/^C warning: implicit declaration of function 'puts'/);
+    expect(m.fix).toBe('add `#include <stdio.h>` to the preamble');
+    expect(m.detailText).toMatch(/warning: implicit declaration of function 'puts'/);
     expect(d.data!.header).toBe('stdio.h');
     expect(r.kinds.hello).toBe('var-or-func');
   });
@@ -89,12 +102,16 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
     const src = 'package main\n\n// #include <stdio.h>\nimport "C"\n\nfunc main() {\n\t_ = C.nosuch_thing\n\t_ = C.nosuch_thing\n}\n';
     const old = await compile(src, { goVersion: { minor: 23, patch: 5 } }, 'unk23.go');
     const d23 = old.r.diagnostics.find((x) => x.code === 'cgo/unresolved-name')!;
-    expect(d23.message.split('\n')[0]).toBe('could not determine kind of name for C.nosuch_thing');
+    const m23 = expectShape(d23.message);
+    expect(m23.cause).toBe('C.nosuch_thing is declared nowhere the preamble includes');
+    expect(m23.fix).toMatch(/declare it in the preamble or #include the header that declares it/);
+    // go build's own words come first in the details.
+    expect(m23.details[0]).toBe('could not determine kind of name for C.nosuch_thing');
     expect(d23.range.start).toEqual({ line: 6, character: 5 });
     const neu = await compile(src, { goVersion: { minor: 24, patch: 0 } }, 'unk24.go');
     const d24 = neu.r.diagnostics.filter((x) => x.code === 'cgo/unresolved-name');
     expect(d24).toHaveLength(1);
-    expect(d24[0]!.message.split('\n')[0]).toBe('could not determine what C.nosuch_thing refers to');
+    expect(expectShape(d24[0]!.message).details[0]).toBe('could not determine what C.nosuch_thing refers to');
     expect(neu.r.kinds.nosuch_thing).toBe('unknown');
   });
 
@@ -102,10 +119,15 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
     const src = 'package main\n\n// #include <stdio.h>\nimport "C"\n\nfunc main() {\n\tC.free(nil)\n\t_ = C.Cstring("x")\n}\n';
     const { r } = await compile(src, {}, 'hints.go');
     const free = r.diagnostics.find((x) => x.data?.name === 'free')!;
-    expect(free.message).toContain('#include <stdlib.h>');
+    const mf = expectShape(free.message);
+    expect(mf.cause).toBe('C.free is declared nowhere the preamble includes');
+    expect(mf.fix).toBe('add `#include <stdlib.h>` to the preamble');
+    expect(mf.details).toContain('free is declared in <stdlib.h>.');
     expect(free.data!.header).toBe('stdlib.h');
     const typo = r.diagnostics.find((x) => x.data?.name === 'Cstring')!;
-    expect(typo.message).toContain('Did you mean C.CString?');
+    const mt = expectShape(typo.message);
+    expect(mt.cause).toBe('C.Cstring is declared nowhere the preamble includes');
+    expect(mt.fix).toMatch(/^use C\.CString if that is what you meant; otherwise declare C\.Cstring/);
     expect(typo.data!.suggestion).toBe('CString');
   });
 
@@ -155,7 +177,9 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
     });
     const d = r.diagnostics.filter((x) => x.code === 'cgo/unresolved-name');
     expect(d.map((x) => x.data!.name)).toEqual(['ADD']);
-    expect(d[0]!.message).toContain('function-like macro');
+    const m = expectShape(d[0]!.message);
+    expect(m.cause).toBe('C.ADD is a function-like macro; cgo cannot use macros that take arguments');
+    expect(m.fix).toBe('wrap it in a static inline C function in the preamble and call that');
   });
 
   test('builtins are never reported and never probed', async () => {
@@ -180,9 +204,13 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
     expect(d, JSON.stringify(r.diagnostics)).toBeDefined();
     const line = src.split('\n')[3]!;
     expect(d.range.start).toEqual({ line: 3, character: line.indexOf('#include') });
-    expect(d.message).toContain('inner.h:1');
-    expect(d.message).toContain('outer.h:1');
-    expect(d.message).toContain("'not_declared_here' undeclared");
+    const m = expectShape(d.message);
+    expect(m.cause).toMatch(/^C error in inner\.h: 'not_declared_here' undeclared/);
+    expect(m.fix).toMatch(/inner\.h/);
+    // The full place, with the include chain, is in the details.
+    expect(m.detailText).toContain('inner.h:1');
+    expect(m.detailText).toContain('outer.h:1');
+    expect(m.detailText).toContain("'not_declared_here' undeclared");
     expect(r.includedFiles).toContain(path.join(dir, 'include', 'inner.h'));
     expect(r.includedFiles).toContain(path.join(dir, 'include', 'outer.h'));
   });
@@ -191,18 +219,22 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
     const src = 'package main\n\n// #include <iostream>\nimport "C"\n\nfunc main() {}\n';
     const { r } = await compile(src, {}, 'cxx.go');
     expect(codesOf(r)).toEqual(['cgo/cxx-in-c-preamble']);
-    expect(r.diagnostics[0]!.message).toContain('extern "C"');
+    const m = expectShape(r.diagnostics[0]!.message);
+    expect(m.cause).toBe('iostream is C++, but cgo compiles the preamble as C');
+    expect(m.fix).toContain('extern "C"');
+    expect(m.details[0]).toMatch(/fatal error: iostream: No such file or directory/);
     const src2 = 'package main\n\n// class Foo { int x; };\nimport "C"\n\nfunc main() {}\n';
     const b = await compile(src2, {}, 'cxx2.go');
     expect(codesOf(b.r)).toContain('cgo/cxx-in-c-preamble');
     expect(b.r.diagnostics[0]!.range.start.line).toBe(2);
+    expect(expectShape(b.r.diagnostics[0]!.message).cause).toBe('C++ in the preamble, but cgo compiles the preamble as C');
   });
 
   test('#cgo lines are blanked like cmd/cgo; #cgoCFLAGS is not', async () => {
     const src = 'package main\n\n// #cgo CFLAGS: -DX=1\n// #cgoCFLAGS: -O2\n// #include <stdio.h>\nimport "C"\n\nfunc main() {}\n';
     const { r, lines } = await compile(src, {}, 'cgoline.go');
     expect(r.diagnostics).toHaveLength(1);
-    expect(r.diagnostics[0]!.message).toContain('invalid preprocessing directive #cgoCFLAGS');
+    expect(expectShape(r.diagnostics[0]!.message).cause).toBe('C error: invalid preprocessing directive #cgoCFLAGS');
     expect(r.diagnostics[0]!.range.start).toEqual({ line: 3, character: lines[3]!.indexOf('cgoCFLAGS') });
   });
 
@@ -212,7 +244,12 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
     const errs = r.diagnostics.filter((x) => x.severity === 'error');
     expect(errs.length).toBeGreaterThan(0);
     for (const e of errs) expect(e.range.start.line).toBeLessThanOrEqual(4);
-    expect(errs.some((e) => e.range.start.line === 4 && /after the end of the preamble/.test(e.message))).toBe(true);
+    const after = errs.find((e) => e.range.start.line === 4 && /after the end of the preamble/.test(e.message));
+    expect(after, JSON.stringify(errs)).toBeDefined();
+    const m = expectShape(after!.message);
+    expect(m.cause).toMatch(/^C error after the end of the preamble/);
+    expect(m.fix).toMatch(/close what the preamble leaves open/);
+    expect(m.details[0]).toMatch(/^after the end of the preamble: error: /);
     // The probe output (pseudo-files not-declared:N …) never leaks as positions.
     for (const d of r.diagnostics) expect(d.message).not.toMatch(/not-declared|not-type|__cgo_undefined/);
   });
@@ -228,8 +265,10 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
     const src = 'package main\n\n// #include <stdio.h>\nimport "C"\n\nfunc main() { C.MessageBoxA(nil, nil, nil, 0) }\n';
     const { r } = await compile(src, {}, 'winapi.go');
     const d = r.diagnostics.find((x) => x.code === 'cgo/unresolved-name')!;
-    expect(d.message).toContain('Windows API');
-    expect(d.message).toContain('GOOS=linux');
+    const m = expectShape(d.message);
+    expect(m.cause).toBe('C.MessageBoxA is a Windows API, but this file is compiled for GOOS=linux');
+    expect(m.fix).toBe('restrict the file to Windows (//go:build windows)');
+    expect(m.detailText).toContain('<windows.h>');
   });
 
   test('GOARCH=arm with an x86 gcc → cgo/cc-rejected-flag naming -marm', async () => {
@@ -239,6 +278,10 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
     expect(d, JSON.stringify(r.diagnostics)).toBeDefined();
     expect(d.data!.flag).toBe('-marm');
     expect(d.data!.fromCgo).toBe(true);
+    const m = expectShape(d.message);
+    expect(m.cause).toBe('The C compiler rejects -marm, which cgo adds for GOARCH=arm');
+    expect(m.fix).toBe('set CC to a C compiler for linux/arm (a cross compiler), or build for the native GOARCH');
+    expect(m.details[0]).toMatch(/error: unrecognized command[- ]line option '-marm'/);
     expect(d.range.start.line).toBe(3);
     expect(codesOf(r)).not.toContain('cgo/cc-broken');
   });
@@ -265,7 +308,7 @@ describe.skipIf(!HAS_MINGW)('Windows target with x86_64-w64-mingw32-gcc', () => 
     const bad = 'package main\n\n// #include <stdio.h>\nimport "C"\n\nfunc main() {\n\t_ = C.GetLastError()\n}\n';
     const b = await compile(bad, { cc: ['x86_64-w64-mingw32-gcc'], goos: 'windows' }, 'win_bad.go');
     const d = b.r.diagnostics.find((x) => x.code === 'cgo/unresolved-name')!;
-    expect(d.message).toContain('#include <windows.h>');
+    expect(expectShape(d.message).fix).toBe('add `#include <windows.h>` to the preamble');
   });
 });
 
@@ -278,6 +321,9 @@ describe.skipIf(!HAS_CLANG)('preamble diagnostics with clang', () => {
     const { r, lines } = await compile(src, { cc: ['clang'], family: 'clang' }, 'clang1.go');
     const d = r.diagnostics.find((x) => x.code === 'cgo/header-not-found')!;
     expect(d.range.start).toEqual({ line: 2, character: lines[2]!.indexOf('<nosuch_clang.h>') });
+    const m = expectShape(d.message);
+    expect(m.cause).toBe('nosuch_clang.h not found (included from the preamble)');
+    expect(m.details[0]).toBe("fatal error: 'nosuch_clang.h' file not found");
     const names = Array.from({ length: 30 }, (_, i) => `missing_${i}`);
     const src2 = `package main\n\n// #define ANSWER 42\nimport "C"\n\nfunc main() {\n${names.map((n) => `\t_ = C.${n}\n`).join('')}\t_ = C.ANSWER\n}\n`;
     const b = await compile(src2, { cc: ['clang'], family: 'clang' }, 'clang2.go');

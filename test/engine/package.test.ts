@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Engine } from '../../server/src/engine/engine.js';
 import { defaultSettings } from '../../server/src/engine/settings.js';
 import { processStats } from '../../server/src/util/proc.js';
+import { CAUSE_MAX, FIX_PREFIX, splitMessage } from '../../server/src/core/message.js';
 
 const fixture = path.resolve(import.meta.dirname, '..', 'fixtures', 'modules', 'splitflags');
 const main = path.resolve(import.meta.dirname, '..', '..', 'dist', 'main.js');
@@ -151,6 +152,32 @@ describe('package-level compiler answers agree with go build (issue 11 items 3 a
       const all = [];
       for (const f of ['a.go', 'b.go']) all.push(...(await engine.analyze(path.join(d, f), { compile: 'run', libraries: true })).diagnostics);
       expect(errors(all).map((x) => `${path.basename(x.file)}:${x.range.start.line + 1} ${x.code}`)).toEqual(['a.go:3 cgo/pkg-config-package-not-found']);
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('a flag pkg-config prints that the go command refuses: one cgo/flag-not-allowed on the #cgo pkg-config line, in the one shape', async () => {
+    const d = mkpkg({ 'a.go': 'package c\n\n// #cgo pkg-config: cgolsevil\nimport "C"\n' });
+    fs.mkdirSync(path.join(d, 'pc'));
+    fs.writeFileSync(path.join(d, 'pc', 'cgolsevil.pc'), 'Name: cgolsevil\nDescription: x\nVersion: 1.0\nCflags: -fplugin=evil.so\nLibs:\n');
+    const pcEnv = { ...process.env, GOTOOLCHAIN: 'local', PKG_CONFIG_PATH: path.join(d, 'pc') };
+    try {
+      const b = spawnSync('go', ['build', '.'], { cwd: d, env: pcEnv, encoding: 'utf8' });
+      expect(b.status).not.toBe(0);
+      const goSays = /invalid flag in pkg-config --cflags: -fplugin=evil\.so[^\n]*/.exec(b.stderr)?.[0];
+      expect(goSays, b.stderr).toBeDefined();
+      const engine = new Engine({ env: pcEnv, settings });
+      const res = await engine.analyze(path.join(d, 'a.go'), { compile: 'run', libraries: true });
+      expect(errors(res.diagnostics).map((x) => `${x.range.start.line + 1} ${x.code}`)).toEqual(['3 cgo/flag-not-allowed']);
+      const f = res.diagnostics.find((x) => x.code === 'cgo/flag-not-allowed')!;
+      expect(f.data).toMatchObject({ arg: '-fplugin=evil.so', envVar: 'CGO_CFLAGS_ALLOW', fromPkgConfig: true });
+      const m = splitMessage(f.message);
+      expect(m.cause).toBe('invalid flag in pkg-config --cflags: -fplugin=evil.so');
+      expect(m.cause.length).toBeLessThanOrEqual(CAUSE_MAX);
+      expect(f.message.split('\n')[1]).toBe(`${FIX_PREFIX}if you trust the .pc file, allow the flag with CGO_CFLAGS_ALLOW`);
+      // The go command's full text (with its link) and where the flag comes from follow.
+      expect(m.details).toEqual([goSays, 'The flag comes from pkg-config output and the go command refuses it.']);
     } finally {
       fs.rmSync(d, { recursive: true, force: true });
     }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { baseEnv, cleanupTemps, descendants, killPids, realGcc, realGo, rssKb, startServer, tempDir, waitUntil, writeScript, writeTree, type LspClient } from './helpers.js';
+import { CAUSE_MAX, splitMessage } from '../../server/src/core/message.js';
 
 // Real servers and compilers on a shared 2-core machine: generous per-test time (no timing asserts here).
 vi.setConfig({ testTimeout: 180000 });
@@ -167,7 +168,11 @@ describe.skipIf(!haveTools)('no process outlives the server (process table; FAUL
       const uri = c.open(path.join(root, 'p', 'a.go'));
       const pub = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((d: any) => d.code === 'cgo/cc-broken'), 90_000);
       const d = pub.diagnostics.find((x: any) => x.code === 'cgo/cc-broken');
-      expect(d.message).toMatch(/ran out of memory \(cgo-ls allows 512 MiB/);
+      const m = splitMessage(d.message);
+      expect(m.cause).toBe('The C compiler ran out of memory, so the preamble was not checked');
+      expect(m.cause.length).toBeLessThanOrEqual(CAUSE_MAX);
+      expect(m.fix).toMatch(/^look for an #include of a device or huge file/);
+      expect(m.details[0]).toBe('cgo-ls allows 512 MiB per compiler run.');
       expect(d.data.memoryLimitBytes).toBe(512 << 20);
     } finally {
       await c.shutdown();

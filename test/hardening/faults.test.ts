@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIX_PREFIX, splitMessage } from '../../server/src/core/message.js';
 import {
   baseEnv,
   cleanupTemps,
@@ -119,6 +120,11 @@ describe.skipIf(!haveTools)('a C compiler that hangs', () => {
     const pub = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/compiler-timeout'), 20_000);
     const d = pub.diagnostics.find((x) => x.code === 'cgo/compiler-timeout');
     expect(d.message).toMatch(/faulty-cc|1500|time/i);
+    // Over LSP too, the one shape: the cause alone on line 1, the fix on line 2, the command in the details.
+    const m = splitMessage(d.message);
+    expect(m.cause).toBe('The C compiler did not finish within 1500 ms, so this preamble was not checked');
+    expect(d.message.split('\n')[1]).toMatch(new RegExp(`^${FIX_PREFIX}.*cgo\\.compilerTimeoutMs`));
+    expect(m.details.some((l) => l.startsWith('Command: ') && l.includes('faulty-cc')), d.message).toBe(true);
     // Every process of the run is gone: the fake, its grandchild, and nothing else of the server's is left.
     expect(await waitUntil(() => processesMatching(marker).length === 0, 5_000), `left running: ${JSON.stringify(processesMatching(marker))}`).toBe(true);
     await assertNoChildren(c);

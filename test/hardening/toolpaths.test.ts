@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readCompilerFileLine } from '../../server/src/compiler/preamble.js';
 import { baseEnv, cleanupTemps, hoverAt, realGcc, realGo, runCheck, serverMain, spawn, startServer, stopServer, tempDir, writeScript, writeTree } from './helpers.js';
+import { CAUSE_MAX, splitMessage } from '../../server/src/core/message.js';
 
 // Real servers and compilers on a shared 2-core machine: generous per-test time (no timing asserts here).
 vi.setConfig({ testTimeout: 180000 });
@@ -122,6 +123,10 @@ exec '${realGcc}' "$@"
     const broken = r.diagnostics.find((d: any) => d.code === 'cgo/cc-broken');
     expect(broken, JSON.stringify(r.diagnostics)).toBeDefined();
     expect(broken.message).toMatch(/killed by SIGKILL/);
+    const m = splitMessage(broken.message);
+    expect(m.cause).toBe('The C compiler killed-cc was killed by SIGKILL, so the preamble was not checked');
+    expect(m.cause.length).toBeLessThanOrEqual(CAUSE_MAX);
+    expect(m.fix).toMatch(/^check that `.*killed-cc` works \(a crash, or something on this machine killing it/);
     expect(r.status).toBe(1);
   });
 });

@@ -7,6 +7,8 @@ import type { BuildContext } from '../gomodel/types.js';
 import type { CgoDiagnostic, Range } from '../core/types.js';
 import { fileNameMatches, evalExpr, parseGoBuildExpr } from '../gomodel/constraint.js';
 import { parseDiagnostics } from './diagparse.js';
+import { makeDiagnostic, short } from '../core/message.js';
+import { baseName, compilerCause } from './ccmessage.js';
 import { compilerEnv, DEV_NULL, gccMachine } from './ccinfo.js';
 import { run } from '../util/proc.js';
 
@@ -97,26 +99,40 @@ export async function compileCSource(input: CSourceInput, opts: { timeoutMs: num
     const range: Range = { start: { line, character: Math.max(0, site.col - 1) }, end: { line, character: Math.max(0, site.col - 1) + 1 } };
     const missing = /^(.*): No such file or directory$/.exec(d.message);
     const where = same(d.file) ? '' : ` (in ${d.file}:${d.line})`;
+    // go build's own line for it: `escape.c:1: error: …` (plus where in a header it is).
+    const verbatim = `${base}:${site.line}: ${d.severity === 'fatal' ? 'fatal error' : d.severity}: ${d.message}${where}`;
     if (missing && d.severity === 'fatal') {
-      result.diagnostics.push({
-        file: input.file,
-        range,
-        severity: 'error',
-        code: 'cgo/header-not-found',
-        message: `${base}:${site.line}: fatal error: ${d.message}${where}\nFix: install the development files that provide ${missing[1]}, or add its directory to the package's #cgo CFLAGS (-I\${SRCDIR}/…) or CGO_CFLAGS.`,
-        data: { code: 'cgo/header-not-found', header: missing[1], cSource: true },
-      });
+      const from = same(d.file) ? base : baseName(d.file);
+      result.diagnostics.push(
+        makeDiagnostic({
+          file: input.file,
+          range,
+          severity: 'error',
+          code: 'cgo/header-not-found',
+          cause: `${short(missing[1]!, 50)} not found (included from ${from})`,
+          fix: `install the development files that provide ${missing[1]}, or add its directory to the package's #cgo CFLAGS (-I\${SRCDIR}/…) or CGO_CFLAGS`,
+          details: verbatim,
+          data: { header: missing[1], cSource: true },
+        }),
+      );
       continue;
     }
     const error = d.severity === 'error' || d.severity === 'fatal';
-    result.diagnostics.push({
-      file: input.file,
-      range,
-      severity: error ? 'error' : 'warning',
-      code: error ? 'cgo/c-error' : 'cgo/c-warning',
-      message: `${base}:${site.line}: ${d.severity === 'fatal' ? 'fatal error' : d.severity}: ${d.message}${where}\nFix: ${error ? 'go build compiles this file with the package\'s #cgo flags and fails here; fix the C code or the flags' : 'go build prints this warning when it compiles the file'}.`,
-      data: { code: error ? 'cgo/c-error' : 'cgo/c-warning', cSource: true },
-    });
+    const sev = d.severity === 'fatal' ? 'fatal error' : d.severity;
+    result.diagnostics.push(
+      makeDiagnostic({
+        file: input.file,
+        range,
+        severity: error ? 'error' : 'warning',
+        code: error ? 'cgo/c-error' : 'cgo/c-warning',
+        cause: compilerCause(same(d.file) ? `C ${sev}: ` : `C ${sev} in ${baseName(d.file)}: `, d.message, same(d.file) ? `in ${base}` : ''),
+        fix: error
+          ? "fix the C code or the flags: go build compiles this file with the package's #cgo flags and fails here"
+          : 'fix the C code: go build prints this warning when it compiles the file',
+        details: verbatim,
+        data: { cSource: true },
+      }),
+    );
     if (result.diagnostics.length >= 100) break;
   }
   return result;

@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CgoDiagnostic, Range } from '../core/types.js';
+import { makeDiagnostic, short } from '../core/message.js';
 import { run } from '../util/proc.js';
 import { compilerEnv, DEV_NULL, gccMachine, librarySearchDirs } from './ccinfo.js';
 import { LIB_PACKAGES, packageManagerHint, type OsInfo } from './pkgconfig.js';
@@ -187,17 +188,16 @@ export function libraryDiagnostic(input: LibraryDiagnosticInput): CgoDiagnostic 
   const hint = pkg ? packageManagerHint(pkg, input.os) : null;
   const shown = check.searched.slice(0, 12);
   const more = check.searched.length > shown.length ? ` (+${check.searched.length - shown.length} more)` : '';
-  const msg =
-    `The linker will fail: cannot find -l${check.name} (no ${libraryFileNames(check.name, 'linux').join(' / ')} or platform equivalent` +
-    ` in ${shown.length > 0 ? shown.join(', ') + more : 'the linker search path'}).\n` +
-    `Fix: ${hint ? `install the library's development files (\`${hint.command}\`)` : `install the development package of lib${check.name}`}` +
-    `, or add its directory with \`#cgo LDFLAGS: -L<dir>\` (or CGO_LDFLAGS).`;
-  return {
+  return makeDiagnostic({
     file: input.file,
     range: input.range,
     severity: 'error',
     code: 'cgo/library-not-found',
-    message: msg,
-    data: { code: 'cgo/library-not-found', library: check.name, searched: check.searched, installCommand: hint?.command, method: check.method },
-  };
+    cause: `The linker will fail: cannot find -l${short(check.name)}`,
+    fix:
+      `${hint ? `install the library's development files (\`${hint.command}\`)` : `install the development package of lib${check.name}`}` +
+      `, or add its directory with \`#cgo LDFLAGS: -L<dir>\` (or CGO_LDFLAGS)`,
+    details: `No ${libraryFileNames(check.name, 'linux').join(' / ')} or platform equivalent in ${shown.length > 0 ? shown.join(', ') + more : 'the linker search path'}.`,
+    data: { library: check.name, searched: check.searched, installCommand: hint?.command, method: check.method },
+  });
 }

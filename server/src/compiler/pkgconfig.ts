@@ -3,6 +3,7 @@
 // only given when the OS / package manager is detected and the package is in a small verified table.
 import { readFileSync } from 'node:fs';
 import type { CgoDiagnostic, Range } from '../core/types.js';
+import { makeDiagnostic, short } from '../core/message.js';
 import { run, type RunResult } from '../util/proc.js';
 
 export interface PkgConfigOptions {
@@ -415,31 +416,38 @@ export function pkgConfigDiagnostic(input: PkgConfigDiagnosticInput): CgoDiagnos
     for (const pkg of targets.length > 0 ? targets : [missing[0] ?? probe.packages[0]?.name ?? '']) {
       const hint = packageManagerHint(pkg, input.os);
       const depText = deps.length > 0 ? ` It also needs ${deps.map((d) => `'${d}'`).join(', ')}, which is missing.` : '';
-      out.push({
-        file,
-        range: input.rangeOf(pkg) ?? input.fallbackRange,
-        severity: 'error',
-        code: 'cgo/pkg-config-package-not-found',
-        message:
-          `pkg-config cannot find package '${pkg}', so the build fails:\n${err.display}\n` +
-          `Fix: ${hint ? `install its development files (\`${hint.command}\`)` : 'install the development package that provides ' + pkg + '.pc'}` +
-          ` or add the directory containing ${pkg}.pc to PKG_CONFIG_PATH.${depText}`,
-        data: { code: 'cgo/pkg-config-package-not-found', package: pkg, missing, installCommand: hint?.command, commandLine: err.commandLine },
-      });
+      out.push(
+        makeDiagnostic({
+          file,
+          range: input.rangeOf(pkg) ?? input.fallbackRange,
+          severity: 'error',
+          code: 'cgo/pkg-config-package-not-found',
+          cause: `pkg-config cannot find package '${short(pkg)}', so the build fails`,
+          fix:
+            `${hint ? `install its development files (\`${hint.command}\`)` : 'install the development package that provides ' + pkg + '.pc'}` +
+            ` or add the directory containing ${pkg}.pc to PKG_CONFIG_PATH`,
+          details: [deps.length > 0 && `It also needs ${deps.map((d) => `'${d}'`).join(', ')}, which is missing.`, err.display],
+          data: { package: pkg, missing, installCommand: hint?.command, commandLine: err.commandLine },
+        }),
+      );
     }
     // A missing Requires: dependency of a package that exists.
     if (targets.length === 0 || direct.length === 0) {
       for (const d of deps) {
         if (out.some((o) => (o.data as { package?: string }).package === d)) continue;
         const owner = probe.packages.find((p) => p.exists)?.name;
-        out.push({
-          file,
-          range: (owner && input.rangeOf(owner)) || input.fallbackRange,
-          severity: 'error',
-          code: 'cgo/pkg-config-package-not-found',
-          message: `pkg-config cannot find '${d}', required by ${owner ? `'${owner}'` : 'a requested package'}:\n${err.display}\nFix: install the development package that provides ${d}.pc or add its directory to PKG_CONFIG_PATH.`,
-          data: { code: 'cgo/pkg-config-package-not-found', package: d, missing },
-        });
+        out.push(
+          makeDiagnostic({
+            file,
+            range: (owner && input.rangeOf(owner)) || input.fallbackRange,
+            severity: 'error',
+            code: 'cgo/pkg-config-package-not-found',
+            cause: `pkg-config cannot find '${short(d, 30)}', required by ${owner ? `'${short(owner, 30)}'` : 'a requested package'}`,
+            fix: `install the development package that provides ${d}.pc or add its directory to PKG_CONFIG_PATH`,
+            details: err.display,
+            data: { package: d, missing },
+          }),
+        );
       }
     }
     return out;
@@ -447,19 +455,31 @@ export function pkgConfigDiagnostic(input: PkgConfigDiagnosticInput): CgoDiagnos
   const first = probe.packages[0]?.name;
   const fix =
     err.kind === 'spawn'
-      ? 'Install pkg-config (pkgconf) and make sure it is on the PATH the editor sees, or set PKG_CONFIG to its absolute path.'
+      ? 'install pkg-config (pkgconf) and make sure it is on the PATH the editor sees, or set PKG_CONFIG to its absolute path'
       : err.kind === 'timeout'
-        ? 'pkg-config did not answer in time; check the PKG_CONFIG program, or raise cgo.compilerTimeoutMs.'
+        ? 'check the PKG_CONFIG program, or raise cgo.compilerTimeoutMs if it is just slow'
         : err.kind === 'split'
-          ? 'The .pc file produces flags the go command cannot split; fix the .pc file (quotes/escapes).'
-          : 'Check the .pc files on PKG_CONFIG_PATH.';
-  out.push({
-    file,
-    range: (first && input.rangeOf(first)) || input.fallbackRange,
-    severity: 'error',
-    code: 'cgo/pkg-config-failed',
-    message: `pkg-config failed:\n${err.display}\nFix: ${fix}`,
-    data: { code: 'cgo/pkg-config-failed', kind: err.kind, commandLine: err.commandLine },
-  });
+          ? 'fix the quotes or escapes in the .pc file'
+          : 'check the .pc files on PKG_CONFIG_PATH';
+  const cause =
+    err.kind === 'spawn'
+      ? 'pkg-config could not be run, so the build fails'
+      : err.kind === 'timeout'
+        ? 'pkg-config did not finish in time'
+        : err.kind === 'split'
+          ? 'pkg-config printed flags the go command cannot split'
+          : `pkg-config failed${first ? ` for '${short(first, 40)}'` : ''}, so the build fails`;
+  out.push(
+    makeDiagnostic({
+      file,
+      range: (first && input.rangeOf(first)) || input.fallbackRange,
+      severity: 'error',
+      code: 'cgo/pkg-config-failed',
+      cause,
+      fix,
+      details: err.display,
+      data: { kind: err.kind, commandLine: err.commandLine },
+    }),
+  );
   return out;
 }

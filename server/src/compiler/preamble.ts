@@ -15,7 +15,9 @@
 // how the name is used (a pointer to an incomplete struct is fine). We cannot see the use here, so such
 // names get kind "type" and are never reported.
 import * as path from 'node:path';
+import { diagnosticMessage, short, splitMessage, withDetails, type MessageParts } from '../core/message.js';
 import type { CgoDiagnostic, Range } from '../core/types.js';
+import { baseName, compilerCause } from './ccmessage.js';
 import { byteColumnToUtf16 } from '../core/text.js';
 import { run, type RunResult } from '../util/proc.js';
 import { compilerEnv, compilerFeatures, compilerFingerprint, DEV_NULL, gccMachine, goQuote, systemIncludeDirs } from './ccinfo.js';
@@ -229,17 +231,17 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
   const importLine =
     input.importLine ?? (lastLine ? lastLine.goLine + 1 : lastPre ? lastPre.firstLine + 1 : (cNames[0]?.range.start.line ?? 0));
   const importRange: Range = { start: { line: importLine, character: 0 }, end: { line: importLine, character: Math.max(1, lineText(importLine).length) } };
-  const diag = (range: Range, severity: CgoDiagnostic['severity'], code: string, message: string, data: Record<string, unknown> = {}): CgoDiagnostic => ({
+  const diag = (range: Range, severity: CgoDiagnostic['severity'], code: string, message: MessageParts, data: Record<string, unknown> = {}): CgoDiagnostic => ({
     file: goFile,
     range,
     severity,
     code,
-    message,
+    message: diagnosticMessage(message),
     data: { code, ...data },
   });
 
   if (cc.length === 0) {
-    result.diagnostics.push(diag(importRange, 'error', 'cgo/cc-broken', 'No C compiler was given, so the preamble cannot be checked. Fix: install gcc or clang, or set CC.'));
+    result.diagnostics.push(diag(importRange, 'error', 'cgo/cc-broken', { cause: 'No C compiler is set, so the preamble cannot be checked', fix: 'install gcc or clang, or set CC' }));
     return;
   }
   const [prog, ...pre] = cc as [string, ...string[]];
@@ -358,11 +360,13 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
     if (d.severity === 'note') {
       if (last && !/reported only once|each undeclared identifier/.test(d.message)) {
         const noteCount = (last.message.match(/\nnote: /g) ?? []).length;
-        if (noteCount < 3) last.message += `\nnote: ${d.message}`;
+        if (noteCount < 3) last.message = withDetails(last.message, `note: ${d.message}`);
         const m = /include '<([^>]+)>' or provide a declaration/.exec(d.message);
         if (m && last.data && !last.data.header) {
+          // The compiler's note names the header: that is the fix (line 2), the rest stays.
           last.data.header = m[1];
-          last.message += `\nFix: add \`#include <${m[1]}>\` to the preamble.`;
+          const parts = splitMessage(last.message);
+          last.message = diagnosticMessage({ cause: parts.cause, fix: `add \`#include <${m[1]}>\` to the preamble`, details: parts.details });
         }
       }
       continue;
@@ -383,7 +387,7 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
     last = made;
   }
   const tail = result.diagnostics[result.diagnostics.length - 1];
-  if (dropped > 0 && tail) tail.message += `\n(${dropped} more compiler messages not shown)`;
+  if (dropped > 0 && tail) tail.message = withDetails(tail.message, `(${dropped} more compiler messages not shown)`);
   // A compiler that ran out of memory under cgo-ls's bound, or was killed by a signal: never a clean file.
   if (preRun.memoryLimited || probeRun?.memoryLimited) {
     const limit = preRun.memoryLimitBytes ?? probeRun?.memoryLimitBytes ?? 0;
@@ -397,8 +401,11 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
         importRange,
         'error',
         'cgo/cc-broken',
-        `The C compiler ran out of memory (cgo-ls allows ${Math.round(limit / (1 << 20))} MiB per compiler run), so the preamble was not checked` +
-          `${out ? ':\n' + truncate(out, 1000) : '.'}\nFix: look for an #include of a device or huge file (e.g. "/dev/zero") or a runaway macro in the preamble and its headers.`,
+        {
+          cause: 'The C compiler ran out of memory, so the preamble was not checked',
+          fix: 'look for an #include of a device or huge file (e.g. "/dev/zero") or a runaway macro in the preamble and its headers',
+          details: [`cgo-ls allows ${Math.round(limit / (1 << 20))} MiB per compiler run.`, out && `The compiler's output:\n${truncate(out, 1000)}`],
+        },
         { commandLine: result.commandLine, memoryLimitBytes: limit },
       ),
     );
@@ -409,7 +416,11 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
         importRange,
         'error',
         'cgo/cc-broken',
-        `The C compiler ${prog} was killed by ${preRun.signal} while compiling the preamble, so it was not checked${out ? ':\n' + truncate(out, 2000) : '.'}\nFix: check that \`${prog}\` works (a crash, or something on this machine killing it: the OOM killer, a sandbox).`,
+        {
+          cause: `The C compiler ${baseName(prog)} was killed by ${preRun.signal}, so the preamble was not checked`,
+          fix: `check that \`${prog}\` works (a crash, or something on this machine killing it: the OOM killer, a sandbox)`,
+          details: [`The C compiler ${prog} was killed by ${preRun.signal} while compiling the preamble.`, out && `The compiler's output:\n${truncate(out, 2000)}`],
+        },
         { commandLine: result.commandLine, signal: preRun.signal },
       ),
     );
@@ -418,9 +429,17 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
   else if (preRun.exitCode !== 0 && !preambleHasErrors && parsed.diagnostics.length === 0 && !probeRun) {
     const out = preRun.stderr.trim() || preRun.stdout.trim();
     result.diagnostics.push(
-      diag(importRange, 'error', 'cgo/cc-broken', `The C compiler ${prog} ${preRun.signal ? `crashed (killed by ${preRun.signal})` : `failed (exit status ${preRun.exitCode})`} without a diagnostic we can place${out ? ':\n' + truncate(out, 2000) : ''}.\nFix: check that \`${prog}\` is a working gcc- or clang-compatible compiler.`, {
-        commandLine: result.commandLine,
-      }),
+      diag(
+        importRange,
+        'error',
+        'cgo/cc-broken',
+        {
+          cause: `The C compiler ${baseName(prog)} ${preRun.signal ? `crashed (killed by ${preRun.signal})` : `failed (exit status ${preRun.exitCode})`} without a diagnostic we can place`,
+          fix: `check that \`${prog}\` is a working gcc- or clang-compatible compiler`,
+          details: out && `The compiler's output:\n${truncate(out, 2000)}`,
+        },
+        { commandLine: result.commandLine },
+      ),
     );
   }
   result.includedFiles = [...included];
@@ -432,17 +451,24 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
       for (const n of probeNames) result.kinds[n] = 'unknown';
       if (!preambleHasErrors && !result.diagnostics.some((d) => d.code === 'cgo/cc-broken')) {
         const crashed = probeRun.signal ?? preRun.signal;
-        const what = crashed
-          ? `${prog} crashed (killed by ${crashed}) while compiling the preamble`
-          : probeRun.stderr.trim() === '' ? `${prog} produced no output` : `${prog} did not produce error at completed:1`;
+        const what = (cc: string) =>
+          crashed
+            ? `${cc} crashed (killed by ${crashed}) while compiling the preamble`
+            : probeRun.stderr.trim() === '' ? `${cc} produced no output` : `${cc} did not produce error at completed:1`;
         result.diagnostics.push(
           diag(
             importRange,
             'error',
             'cgo/cc-broken',
-            `cgo: ${what}\n` +
-              (probeRun.stderr.trim() ? `full error output:\n${truncate(probeRun.stderr.trim(), 2000)}\n` : '') +
-              `cmd/cgo needs a gcc- or clang-compatible compiler that reports errors as file:line:col: error:. Fix: point CC at gcc or clang (MSVC cl.exe is not supported).`,
+            {
+              cause: `cgo: ${what(baseName(prog))}`,
+              fix: 'point CC at gcc or clang (MSVC cl.exe is not supported)',
+              details: [
+                `cgo: ${what(prog)}`,
+                'cmd/cgo needs a gcc- or clang-compatible compiler that reports errors as file:line:col: error:.',
+                probeRun.stderr.trim() && `full error output:\n${truncate(probeRun.stderr.trim(), 2000)}`,
+              ],
+            },
             { commandLine: result.probeCommandLine, stderr: truncate(probeRun.stderr, 8000) },
           ),
         );
@@ -467,7 +493,7 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
   }
 }
 
-type DiagFn = (range: Range, severity: CgoDiagnostic['severity'], code: string, message: string, data?: Record<string, unknown>) => CgoDiagnostic;
+type DiagFn = (range: Range, severity: CgoDiagnostic['severity'], code: string, message: MessageParts, data?: Record<string, unknown>) => CgoDiagnostic;
 
 function existingDir(d: unknown): string | null {
   if (typeof d !== 'string' || d === '') return null;
@@ -511,9 +537,11 @@ function handleRunFailure(r: RunResult, result: PreambleResult, importRange: Ran
         importRange,
         'warning',
         'cgo/compiler-timeout',
-        `The C compiler did not finish within ${timeoutMs} ms and was stopped, so this preamble was not checked.\n` +
-          `Command: ${cmd.map(shellQuote).join(' ')}\n` +
-          `Fix: if the compiler is just slow (large headers, a cold cache), raise the setting cgo.compilerTimeoutMs; if it hangs, check CC.`,
+        {
+          cause: `The C compiler did not finish within ${timeoutMs} ms, so this preamble was not checked`,
+          fix: 'if the compiler is just slow (large headers, a cold cache), raise the setting cgo.compilerTimeoutMs; if it hangs, check CC',
+          details: ['The compiler was stopped.', `Command: ${cmd.map(shellQuote).join(' ')}`],
+        },
         { commandLine: cmd, timeoutMs, setting: 'cgo.compilerTimeoutMs' },
       ),
     ];
@@ -524,10 +552,23 @@ function handleRunFailure(r: RunResult, result: PreambleResult, importRange: Ran
       importRange,
       'error',
       'cgo/cc-broken',
-      `The C compiler could not be started: ${r.spawnError ?? 'unknown error'}\nCommand: ${cmd.map(shellQuote).join(' ')}\nFix: install ${input.cc[0]} or set CC to a working gcc/clang.`,
+      {
+        cause: `The C compiler ${baseName(r.command)} could not be started${spawnReason(r.spawnError)}`,
+        fix: `install ${input.cc[0]} or set CC to a working gcc/clang`,
+        details: [`The C compiler could not be started: ${r.spawnError ?? 'unknown error'}`, `Command: ${cmd.map(shellQuote).join(' ')}`],
+      },
       { commandLine: cmd },
     ),
   ];
+}
+
+/** Why a program could not be started, in a few words for a first line ("" when the error says nothing known). */
+function spawnReason(err: string | undefined): string {
+  if (!err) return '';
+  if (/executable file not found|ENOENT/.test(err)) return ' (not found)';
+  if (/EACCES/.test(err)) return ' (permission denied)';
+  if (/ENOEXEC|exec format error/i.test(err)) return ' (not a program this machine can run)';
+  return '';
 }
 
 function shellQuote(a: string): string {
@@ -629,7 +670,8 @@ async function makeDiagnostic(d: CcDiagnostic, ctx: MakeCtx): Promise<CgoDiagnos
   // Where is it?
   let range: Range | null = null;
   let lineTextC = '';
-  let prefix = '';
+  // For a finding inside an included header: where it is, verbatim ("In inner.h:1:5 (included via outer.h:1)").
+  let headerWhere = '';
   let inHeader: { file: string; line: number; col: number } | null = null;
   if (!d.programLevel && mapper.isGoFile(d.file)) {
     range = mapper.rangeAt(d.line, d.col);
@@ -639,8 +681,10 @@ async function makeDiagnostic(d: CcDiagnostic, ctx: MakeCtx): Promise<CgoDiagnos
     lineTextC = mapper.textAt(d.includeChain[0]!.line);
     inHeader = { file: d.file, line: d.line, col: d.col };
     const via = d.includeChain.slice(1).map((s) => `${s.file}:${s.line}`);
-    prefix = `In ${d.file}:${d.line}${d.col ? ':' + d.col : ''}${via.length ? ` (included via ${via.join(' → ')})` : ''}: `;
+    headerWhere = `In ${d.file}:${d.line}${d.col ? ':' + d.col : ''}${via.length ? ` (included via ${via.join(' → ')})` : ''}`;
   }
+  // The compiler's own words (the location is the diagnostic's range, or `headerWhere`).
+  const compilerText = `${headerWhere ? headerWhere + ': ' : ''}${sevWord}: ${d.message}`;
 
   const missing = MISSING_HEADER.exec(d.message);
   const header = missing ? (missing[1] ?? missing[2] ?? missing[3] ?? '').trim() : null;
@@ -648,44 +692,76 @@ async function makeDiagnostic(d: CcDiagnostic, ctx: MakeCtx): Promise<CgoDiagnos
   // Rejected command-line flags (program-level): e.g. `gcc: error: unrecognized command-line option '-m64'`.
   if (d.programLevel || d.file === '<command-line>' || d.file === 'cgo-builtin-prolog' || d.file === 'cgo-generated-wrapper' || !range) {
     const flagM = /unrecognized command[- ]line option '([^']+)'|unknown argument:? '([^']+)'|unsupported option '([^']+)'|unrecognized option '([^']+)'/.exec(d.message);
+    const verbatim = `${d.file}${d.line ? ':' + d.line : ''}${d.col ? ':' + d.col : ''}: ${sevWord}: ${d.message}`;
     if (flagM && isErr) {
       const flag = flagM[1] ?? flagM[2] ?? flagM[3] ?? flagM[4] ?? '';
       const fromCgo = ctx.machine.includes(flag);
-      const fix = fromCgo
-        ? `cgo adds ${flag} for GOARCH=${ctx.input.goarch}, and this compiler cannot target it. Set CC to a C compiler for ${ctx.input.goos}/${ctx.input.goarch} (a cross compiler), or build for the native GOARCH.`
-        : `The flag comes from CGO_CPPFLAGS/CGO_CFLAGS, a #cgo directive or pkg-config; remove it or use a compiler that accepts it.`;
-      return diag(importRange, 'error', 'cgo/cc-rejected-flag', `${d.file}: ${sevWord}: ${d.message}\nFix: ${fix}`, { flag, fromCgo });
+      const { goos, goarch } = ctx.input;
+      const parts: MessageParts = fromCgo
+        ? {
+            cause: `The C compiler rejects ${short(flag, 20)}, which cgo adds for GOARCH=${goarch}`,
+            fix: `set CC to a C compiler for ${goos}/${goarch} (a cross compiler), or build for the native GOARCH`,
+            details: [verbatim, `cgo adds ${flag} for GOARCH=${goarch}, and this compiler cannot target it.`],
+          }
+        : {
+            cause: `The C compiler rejects the flag ${short(flag)}`,
+            fix: 'remove it from where it comes from (CGO_CPPFLAGS/CGO_CFLAGS, a #cgo directive or pkg-config), or use a compiler that accepts it',
+            details: verbatim,
+          };
+      return diag(importRange, 'error', 'cgo/cc-rejected-flag', parts, { flag, fromCgo });
     }
     if (header !== null && isErr) {
-      return headerNotFound(header, importRange, `${d.file}${d.line ? ':' + d.line : ''}: ${sevWord}: ${d.message}`, false, ctx, d.file === 'cgo-builtin-prolog');
+      return headerNotFound(header, importRange, verbatim, false, ctx, d.file === 'cgo-builtin-prolog');
     }
     if (!isErr && d.severity !== 'warning') return null;
-    let where = `${d.file}${d.line ? ':' + d.line : ''}${d.col ? ':' + d.col : ''}`;
-    let extra = '';
-    if (d.file === 'cgo-generated-wrapper') {
-      where = 'after the end of the preamble';
-      extra = '\nThis usually means something in the preamble is not closed: a `{`, a `#if` without `#endif`, or a declaration without `;`.';
-    } else if (d.file === 'cgo-builtin-prolog') {
-      where = "in cgo's builtin prolog (cgo-builtin-prolog)";
-      extra = '\nThe C compiler cannot compile the code cgo puts before every preamble; the compiler installation or the flags are broken.';
-    }
     const code = isErr ? 'cgo/c-error' : 'cgo/c-warning';
-    return diag(importRange, severity, code, `${where}: ${sevWord}: ${d.message}${extra}`, { compilerFile: d.file, compilerLine: d.line });
+    const data = { compilerFile: d.file, compilerLine: d.line };
+    if (d.file === 'cgo-generated-wrapper') {
+      const parts: MessageParts = {
+        cause: compilerCause(`C ${sevWord} after the end of the preamble: `, d.message, ''),
+        fix: 'close what the preamble leaves open: a `{`, a `#if` without `#endif`, or a declaration without `;`',
+        details: [`after the end of the preamble: ${sevWord}: ${d.message}`, 'This usually means something in the preamble is not closed.'],
+      };
+      return diag(importRange, severity, code, parts, data);
+    }
+    if (d.file === 'cgo-builtin-prolog') {
+      const parts: MessageParts = {
+        cause: compilerCause(`C ${sevWord} in cgo's builtin prolog: `, d.message, ''),
+        fix: 'repair the C compiler installation or the flags (CC, CGO_CFLAGS, #cgo CFLAGS)',
+        details: [
+          `in cgo's builtin prolog (cgo-builtin-prolog): ${sevWord}: ${d.message}`,
+          'The C compiler cannot compile the code cgo puts before every preamble; the compiler installation or the flags are broken.',
+        ],
+      };
+      return diag(importRange, severity, code, parts, data);
+    }
+    const parts: MessageParts = {
+      cause: compilerCause(`C ${sevWord}: `, d.message, `in ${baseName(d.file)}`),
+      fix: isErr ? 'fix the C code or the flags the compiler names (go build fails the same way)' : 'fix the C code or the flags the compiler names (go build prints this warning)',
+      details: verbatim,
+    };
+    return diag(importRange, severity, code, parts, data);
   }
 
   // Missing header.
   if (header !== null && isErr) {
     const quoted = /#\s*include\s*"/.test(inHeader ? '' : lineTextC);
-    return headerNotFound(header, range, prefix + `${sevWord}: ${d.message}`, quoted, ctx, false, inHeader?.file);
+    return headerNotFound(header, range, compilerText, quoted, ctx, false, inHeader?.file);
   }
 
   // C++ in a C preamble.
   if (isErr && (CXX_LINE.test(lineTextC) || (inHeader && (await headerLooksCxx(inHeader.file, inHeader.line, ctx))))) {
-    return cxxDiagnostic(range, prefix + `${sevWord}: ${d.message}`, diag, inHeader?.file);
+    return cxxDiagnostic(range, compilerText, diag, inHeader?.file);
   }
 
   // Implicit declarations: add the header.
-  let hint = '';
+  const where = inHeader ? `C ${sevWord} in ${baseName(inHeader.file)}: ` : `C ${sevWord}: `;
+  let fix = inHeader
+    ? `fix the C code in ${baseName(inHeader.file)}, or what the preamble defines before including it`
+    : isErr
+      ? 'fix the C code; go build stops with this error when it compiles the preamble'
+      : 'fix the C code; go build prints this warning when it compiles the preamble';
+  const details: string[] = [compilerText];
   let hdr: string | undefined;
   const impl = /implicit declaration of (?:built-in )?function '([^']+)'|call to undeclared (?:library )?function '([^']+)'|'([^']+)' undeclared|use of undeclared identifier '([^']+)'/.exec(d.message);
   if (impl) {
@@ -693,14 +769,17 @@ async function makeDiagnostic(d: CcDiagnostic, ctx: MakeCtx): Promise<CgoDiagnos
     const h = headerForSymbol(sym);
     if (h) {
       hdr = h.header;
-      hint = `\nFix: ${sym} is declared in <${h.header}>; add \`#include <${h.header}>\` to the preamble.`;
+      fix = `add \`#include <${h.header}>\` to the preamble`;
+      details.push(`${sym} is declared in <${h.header}>.`);
+    } else if (!inHeader) {
+      fix = `declare ${sym} in the preamble or #include the header that declares it (check the spelling)`;
     }
   }
   const code = isErr ? 'cgo/c-error' : 'cgo/c-warning';
   const data: Record<string, unknown> = { compilerMessage: d.message };
   if (hdr) data.header = hdr;
   if (inHeader) data.headerLocation = inHeader;
-  return diag(range, severity, code, prefix + `${sevWord}: ${d.message}${hint}`, data);
+  return diag(range, severity, code, { cause: compilerCause(where, d.message, inHeader ? '' : 'in the preamble'), fix, details }, data);
 }
 
 async function headerLooksCxx(file: string, line: number, ctx: MakeCtx): Promise<boolean> {
@@ -761,10 +840,13 @@ function cxxDiagnostic(range: Range, compilerText: string, diag: DiagFn, header?
     range,
     'error',
     'cgo/cxx-in-c-preamble',
-    `${compilerText}\n` +
-      `This is C++${header ? ` (in ${header})` : ''}, but cgo compiles the preamble as C (-xc), so C++ headers and syntax fail here.\n` +
-      'Fix: put the C++ code in a .cpp file in the package, expose it through a C header with `extern "C"` declarations ' +
-      '(wrapped in `#ifdef __cplusplus`), and #include only that C header in the preamble; add `#cgo LDFLAGS: -lstdc++` if needed.',
+    {
+      cause: header ? `${baseName(header)} is C++, but cgo compiles the preamble as C` : 'C++ in the preamble, but cgo compiles the preamble as C',
+      fix:
+        'put the C++ code in a .cpp file in the package, expose it through a C header with `extern "C"` declarations ' +
+        '(wrapped in `#ifdef __cplusplus`), and #include only that C header in the preamble; add `#cgo LDFLAGS: -lstdc++` if needed',
+      details: [compilerText, `This is C++${header ? ` (in ${header})` : ''}, but cgo compiles the preamble as C (-xc), so C++ headers and syntax fail here.`],
+    },
     header ? { header } : {},
   );
 }
@@ -786,22 +868,28 @@ async function headerNotFound(
   const uniq = [...new Set(searched)];
   for (const d of uniq) ctx.result.missingHeaderCandidates.push(path.join(d, header));
   const userDirs = [...new Set([...(quoted ? ctx.flagDirs.quote : []), ...ctx.flagDirs.angle])];
+  const from = fromProlog ? "cgo's builtin prolog" : includingHeader ? baseName(includingHeader) : 'the preamble';
+  let cause = `${short(header, 50)} not found (included from ${from})`;
   let fix: string;
+  let why: string | undefined;
   const os = ctx.input.os;
   if (LIBC_HEADERS.has(header) || fromProlog) {
     const h = packageManagerHint('libc', os);
-    fix = `<${header}> is part of the C library's development files, which are missing for this compiler. Install them${h ? ` (\`${h.command}\`)` : ' (build-essential / libc6-dev, musl-dev on Alpine, Xcode command line tools on macOS)'} or use a complete toolchain.`;
+    why = `<${header}> is part of the C library's development files, which are missing for this compiler.`;
+    fix = `install the C library's development files${h ? ` (\`${h.command}\`)` : ' (build-essential / libc6-dev, musl-dev on Alpine, Xcode command line tools on macOS)'} or use a complete toolchain`;
   } else if (HEADER_PACKAGES[header]) {
     const pkg = HEADER_PACKAGES[header];
     const h = packageManagerHint(pkg, os);
-    fix = `Install the development files that provide ${header}${h ? ` (\`${h.command}\`)` : ` (pkg-config module ${pkg})`}, or add \`#cgo CFLAGS: -I<dir>\` / \`#cgo pkg-config: ${pkg}\`.`;
+    fix = `install the development files that provide ${header}${h ? ` (\`${h.command}\`)` : ` (pkg-config module ${pkg})`}, or add \`#cgo CFLAGS: -I<dir>\` / \`#cgo pkg-config: ${pkg}\``;
   } else if (ctx.input.goos === 'windows' ? false : /^(windows|winsock2|ws2tcpip|shlobj|objbase|tchar)\.h$/i.test(base)) {
-    fix = `<${header}> is a Windows header, but this file is compiled for GOOS=${ctx.input.goos}. Guard the code with a build constraint (//go:build windows) or a *_windows.go file name.`;
+    cause = `${short(header, 50)} is a Windows header, but this file is compiled for GOOS=${ctx.input.goos}`;
+    why = `<${header}> is a Windows header, but this file is compiled for GOOS=${ctx.input.goos}.`;
+    fix = 'guard the code with a build constraint (//go:build windows) or a *_windows.go file name';
   } else {
-    fix = `Install the development package that provides ${header}, or add its directory with \`#cgo CFLAGS: -I\${SRCDIR}/<dir>\` (or CGO_CFLAGS).`;
+    fix = `install the development package that provides ${header}, or add its directory with \`#cgo CFLAGS: -I\${SRCDIR}/<dir>\` (or CGO_CFLAGS)`;
   }
-  const searchedText = userDirs.length > 0 ? `\n-I directories searched: ${userDirs.join(', ')}` : '\nNo -I directories are set (only the compiler default directories were searched).';
-  return diag(range, 'error', 'cgo/header-not-found', `${compilerText}${searchedText}\nFix: ${fix}`, {
+  const searchedText = userDirs.length > 0 ? `-I directories searched: ${userDirs.join(', ')}` : 'No -I directories are set (only the compiler default directories were searched).';
+  return diag(range, 'error', 'cgo/header-not-found', { cause, fix, details: [compilerText, why, searchedText] }, {
     header,
     quoted,
     includeDirs: userDirs,
@@ -815,22 +903,32 @@ function unresolvedDiagnostic(
   range: Range,
   c: { goMinor: number; preambleText: string; declared: Set<string>; resolved: string[]; preambleHasErrors: boolean; goos: string; diag: DiagFn },
 ): CgoDiagnostic {
-  const lines: string[] = [unresolvedNameMessage(name, c.goMinor)];
+  // cmd/cgo's own words (go build prints them) open the details.
+  const details: string[] = [unresolvedNameMessage(name, c.goMinor)];
   const data: Record<string, unknown> = { name };
   const h = headerForSymbol(name);
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const fnMacro = new RegExp(`#\\s*define\\s+${esc}\\(`).test(c.preambleText);
+  const shown = `C.${short(name, 40)}`;
+  let cause = `${shown} is declared nowhere the preamble includes`;
+  let fix = 'declare it in the preamble or #include the header that declares it (check the spelling and any #ifdef around it)';
   if (fnMacro) {
-    lines.push(`C.${name} is a function-like macro; cgo cannot use macros that take arguments. Fix: wrap it in a static inline C function in the preamble and call that.`);
+    cause = `${shown} is a function-like macro; cgo cannot use macros that take arguments`;
+    fix = 'wrap it in a static inline C function in the preamble and call that';
   } else if (h) {
     data.header = h.header;
     const includes = new RegExp(`#\\s*include\\s*[<"]${h.header.replace(/[.]/g, '\\.')}[>"]`).test(c.preambleText);
     if (h.std === 'windows' && c.goos !== 'windows') {
-      lines.push(`${name} is a Windows API (<${h.header}>), but this file is compiled for GOOS=${c.goos}. Fix: restrict the file to Windows (//go:build windows).`);
+      cause = `${shown} is a Windows API, but this file is compiled for GOOS=${c.goos}`;
+      fix = 'restrict the file to Windows (//go:build windows)';
+      details.push(`${name} is a Windows API (<${h.header}>), but this file is compiled for GOOS=${c.goos}.`);
     } else if (includes) {
-      lines.push(`${name} should come from <${h.header}>, which the preamble includes; it may be hidden by a feature macro or #ifdef, or be missing on GOOS=${c.goos}.`);
+      cause = `${shown} is not declared, although the preamble includes <${h.header}>`;
+      fix = `look for a feature macro or #ifdef in <${h.header}> that hides it (define the macro before the #include), or for its absence on GOOS=${c.goos}`;
+      details.push(`${name} should come from <${h.header}>, which the preamble includes; it may be hidden by a feature macro or #ifdef, or be missing on GOOS=${c.goos}.`);
     } else {
-      lines.push(`Fix: ${name} is declared in <${h.header}>; add \`#include <${h.header}>\` to the preamble.`);
+      fix = `add \`#include <${h.header}>\` to the preamble`;
+      details.push(`${name} is declared in <${h.header}>.`);
     }
   }
   if (!fnMacro && !h) {
@@ -839,13 +937,15 @@ function unresolvedDiagnostic(
     if (s) {
       data.suggestion = s;
       const sh = headerForSymbol(s);
-      lines.push(`Did you mean C.${s}?${sh && !c.declared.has(s) ? ` (declared in <${sh.header}>)` : ''}`);
-    } else {
-      lines.push('Fix: declare it in the preamble or #include the header that declares it (check the spelling and any #ifdef around it).');
+      const where = sh && !c.declared.has(s) ? ` (declared in <${sh.header}>)` : '';
+      fix = `use C.${s}${where} if that is what you meant; otherwise declare C.${name} in the preamble or #include the header that declares it`;
     }
   }
-  if (c.preambleHasErrors) lines.push('The preamble itself has C errors (reported on the preamble); fix those first.');
-  return c.diag(range, 'error', 'cgo/unresolved-name', lines.join('\n'), data);
+  if (c.preambleHasErrors) {
+    fix = `fix the preamble's C errors first (they can hide the declaration); then ${fix}`;
+    details.push('The preamble itself has C errors (reported on the preamble); fix those first.');
+  }
+  return c.diag(range, 'error', 'cgo/unresolved-name', { cause, fix, details }, data);
 }
 
 /** Cache key for a compilePreamble input (content + flags + compiler identity). */

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { CgoDiagnostic, Logger, Range } from '../core/types.js';
 import { LineIndex } from '../core/text.js';
+import { CAUSE_MAX, makeDiagnostic, short } from '../core/message.js';
 import { stampFiles, stampsUnchanged } from '../util/stamps.js';
 import type { GoVersion } from '../core/goversion.js';
 import type { GoFile } from '../gomodel/types.js';
@@ -202,14 +203,21 @@ export class CompileService {
       out.blocked = true;
       const at = originOf(args.find((a) => !a.startsWith('--')) ?? first.flag);
       const envVar = bad === cf ? 'CGO_CFLAGS_ALLOW' : 'CGO_LDFLAGS_ALLOW';
-      out.diagnostics.push({
-        file: at.file,
-        range: at.directiveRange,
-        severity: 'error',
-        code: 'cgo/flag-not-allowed',
-        message: `${bad.message}\nFix: the flag comes from pkg-config output and the go command refuses it; if you trust the .pc file, allow it with ${envVar}`,
-        data: { code: 'cgo/flag-not-allowed', arg: bad.arg, envVar, fromPkgConfig: true },
-      });
+      const source = bad === cf ? 'pkg-config --cflags' : 'pkg-config --libs';
+      const plain = bad.message.replace(/\s*\(see https?:\/\/\S+\)$/, '');
+      out.diagnostics.push(
+        makeDiagnostic({
+          file: at.file,
+          range: at.directiveRange,
+          severity: 'error',
+          code: 'cgo/flag-not-allowed',
+          // The go command's own words (without its link) when they fit; its full text stays in the details.
+          cause: plain.length <= CAUSE_MAX ? plain : `invalid flag in ${source}: ${short(bad.arg, 50)}`,
+          fix: `if you trust the .pc file, allow the flag with ${envVar}`,
+          details: [plain === bad.message && plain.length <= CAUSE_MAX ? undefined : bad.message, 'The flag comes from pkg-config output and the go command refuses it.'],
+          data: { arg: bad.arg, envVar, fromPkgConfig: true },
+        }),
+      );
     }
     if (!out.blocked) {
       out.cflags = res.cflags;
