@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkDirectives, codes, suggestVerb } from '../../server/src/checks/directives.js';
 import { gv, linuxAmd64, preambleFromLines } from '../cgorules/helpers.js';
+import { expectShape } from '../helpers/messages.js';
 
 const FILE = '/work/pkg/main.go';
 function check(lines: string[], opts: { minor?: number; patch?: number; env?: Record<string, string>; srcDir?: string; cFunctionRefs?: string[] } = {}) {
@@ -142,6 +143,7 @@ describe('row 8 cgo/noescape-version', () => {
     for (const minor of [22, 23]) {
       const [d] = check(['#cgo nocallback one'], { minor }).diagnostics;
       expect(toolchainWords(d!.message)).toBe('cgo: #cgo nocallback disabled until Go 1.23');
+      expectShape(d!.message);
     }
   });
   it('≥1.24: fine, unless the function is not called from Go (when the caller knows)', () => {
@@ -208,6 +210,7 @@ describe('rows 9/10 allow-list', () => {
     expect(r.diagnostics.map((d) => [d.code, toolchainWords(d.message)])).toEqual([
       ['cgo/flag-override-invalid', 'parsing $CGO_CFLAGS_ALLOW: error parsing regexp: missing closing ): `(`'],
     ]);
+    expectShape(r.diagnostics[0]!.message);
     expect(r.rejected).toBe(true);
     // an existing ALLOW is kept in the suggestion
     const [d] = byCode(check(['#cgo CFLAGS: -fplugin=a'], { env: { CGO_CFLAGS_ALLOW: '-mfoo.*' } }), 'cgo/flag-not-allowed');

@@ -110,7 +110,7 @@ describe.skipIf(!hasGo() || !hasGcc())('CGO_ENABLED=0: check fails exactly when 
         const e = errors.find((d) => d.code === 'cgo/disabled' && path.basename(d.file) === c.errorLine!.file);
         expect(e, JSON.stringify(r.diags, null, 1)).toBeDefined();
         expect(e!.line).toBe(c.errorLine.line);
-        expect(e!.message).toMatch(/cgo is off: set explicitly/);
+        expect(e!.message).toMatch(/cgo is off: CGO_ENABLED=0 is set explicitly/);
         expect(e!.message).toMatch(/turn cgo on .*\/\/go:build !cgo/);
       } else {
         expect(errors).toEqual([]);

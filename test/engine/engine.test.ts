@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../server/src/engine/engine.js';
 import { defaultSettings } from '../../server/src/engine/settings.js';
 import { processStats } from '../../server/src/util/proc.js';
+import { expectShape } from '../helpers/messages.js';
 
 let dir: string;
 const settings = { ...defaultSettings, checkShellEnv: false };
@@ -128,6 +129,7 @@ describe('target matrix on the keystroke path', () => {
     const first = await engine.analyze(file, { compile: 'run' });
     expect(first.diagnostics.map((d) => d.code)).toContain('cgo/target-unbuildable');
     expect(first.diagnostics.find((d) => d.code === 'cgo/target-unbuildable')?.range.start.line).toBe(3);
+    expectShape(first.diagnostics.find((d) => d.code === 'cgo/target-unbuildable')!.message);
     // A sibling appears that would change the verdict (a !cgo fallback) — the keystroke path does not re-read it.
     fs.writeFileSync(path.join(pkg, 'b.go'), '//go:build !cgo\n\npackage t\n\nfunc F() {}\n');
     engine.applyChanges([{ file: path.join(pkg, 'b.go'), kind: 'created' }]);

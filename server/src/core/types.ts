@@ -34,7 +34,7 @@ export interface CgoDiagnostic {
 }
 
 /** A message in the one shape (see core/message.ts); the brand makes the compiler reject hand-built strings. */
-export type DiagnosticText = string; // BRAND: & { readonly __shape: 'cause, Fix: line, details' }
+export type DiagnosticText = string & { readonly __shape: 'cause, Fix: line, details' };
 
 /** Payload that code actions key on. Every diagnostic has at least `code`. */
 export interface DiagnosticData {

@@ -327,7 +327,8 @@ export async function cgoOffDiagnostics(input: CgoOffInput): Promise<CgoDiagnost
     unsupported: `cgo unsupported on ${ctx.goos}/${ctx.goarch}`,
   };
   const off = 'CGO_ENABLED=0';
-  const offWhy = input.rule && short[input.rule] ? `cgo is off: ${short[input.rule]}.` : undefined;
+  // With the toolchain's own cgo/disabled at hand, applyCgoOff appends its words instead.
+  const offWhy = !input.disabled && input.rule && short[input.rule] ? `cgo is off: ${short[input.rule]}.` : undefined;
   const wayOut = 'turn cgo on (CGO_ENABLED=1 with a C compiler), or add a //go:build !cgo file that defines the same names';
   const base = path.basename(file.path);
   const data = (kind: string, extra: Record<string, unknown> = {}) => ({
@@ -449,7 +450,7 @@ export async function applyCgoOff(diagnostics: CgoDiagnostic[], o: ApplyCgoOffOp
     // Why cgo is off, in the toolchain's own words (e.g. the go command's LookPath error), stays with the verdict.
     if (disabled) {
       const why = splitMessage(disabled.message);
-      for (const d of found) d.message = withDetails(d.message, `Why cgo is off: ${why.cause}`, ...why.details);
+      for (const d of found) d.message = withDetails(d.message, why.cause, ...why.details);
     }
     if (i >= 0) diagnostics.splice(i, 1);
     diagnostics.push(...found);

@@ -1,7 +1,7 @@
 // The analysis engine: one per process, shared by the LSP adapter and the CLI. It owns the document texts,
 // the parsed Go models, one toolchain model per module, and the compiler results; it turns them into
 // CgoDiagnostics. It knows nothing about LSP.
-import { diagnosticMessage, short } from '../core/message.js';
+import { diagnosticMessage } from '../core/message.js';
 import path from 'node:path';
 import type { CgoDiagnostic, Logger, Position, Range } from '../core/types.js';
 import { containsPosition, nullLogger } from '../core/types.js';
@@ -643,9 +643,9 @@ export class Engine {
         severity: 'warning',
         code: 'cgo/target-unbuildable',
         message: diagnosticMessage({
-          cause: `cannot build for ${v.target}: ${short(v.summary, 70)}`,
+          cause: `cannot build for ${v.target}${`: ${v.summary}`.length + v.target.length <= 82 ? `: ${v.summary}` : ''}`,
           fix: v.compiler.ok ? 'add a //go:build !cgo fallback' : `install a C compiler for ${v.target} and set CC${v.nocgo.verdict === 'fallback' ? '' : ', or add a //go:build !cgo fallback'}`,
-          details: [v.summary.length > 70 ? v.summary : undefined],
+          details: [`: ${v.summary}`.length + v.target.length <= 82 ? undefined : v.summary],
         }),
         data: { code: 'cgo/target-unbuildable', target: v.target, compiler: v.compiler.argv, nocgo: v.nocgo.verdict },
       });
