@@ -7,7 +7,8 @@ import { mdCell } from './format.js';
 
 function rel(file: string, cwd: string): string {
   const r = path.relative(cwd, file);
-  return r && !r.startsWith('..') && !path.isAbsolute(r) ? r.split(path.sep).join('/') : file;
+  if (r === '') return '.';
+  return !r.startsWith('..') && !path.isAbsolute(r) ? r.split(path.sep).join('/') : file;
 }
 
 /** A summary with the paths below `cwd` made relative (the go command's messages hold absolute directories). */

@@ -380,7 +380,8 @@ class MatrixBuilder {
     const allStubs = [...stubs, ...(dep?.stubFiles ?? [])];
     if (allStubs.length > 0) return { status: 'stub', summary: `builds a stub that fails at run time (${allStubs.join(', ')})`, stubFiles: allStubs, pb };
     const fallbacks = cgo === 0 ? included.filter((f) => isNoCgoFile(f.file)).map((f) => path.basename(f.file.path)) : [];
-    const dropped = cgo === 0 ? p.files.filter((f) => f.file.importsC && !included.includes(f)).map((f) => path.basename(f.file.path)) : [];
+    const on = this.ctx(t, 1);
+    const dropped = cgo === 0 ? p.files.filter((f) => f.file.importsC && !included.includes(f) && isFileIncluded(f.file, on).included).map((f) => path.basename(f.file.path)) : [];
     return { status: 'ok', summary: dropped.length > 0 ? `builds without ${dropped.join(', ')}${fallbacks.length > 0 ? ` (fallback ${fallbacks.join(', ')})` : ''}` : 'builds', pb };
   }
 
