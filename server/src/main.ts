@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
         const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
         const f = FORMATS.find((x) => x === v);
         if (!f) {
-          process.stderr.write(`cgo-ls check: --format must be one of ${FORMATS.join(', ')}\n`);
+          process.stderr.write(`cgo-ls check: --format must be ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS[FORMATS.length - 1]}\n`);
           return 2;
         }
         format = f;

@@ -35,7 +35,7 @@ describe('cgo-ls check --matrix', () => {
     expect([a.code, b.code, c.code, d.code]).toEqual([2, 2, 2, 2]);
     expect(a.stderr).toContain('invalid CGO_ENABLED value "2"');
     expect(b.stderr).toContain('--cgo only applies to --matrix');
-    expect(c.stderr).toContain('text, json, sarif, codequality, markdown');
+    expect(c.stderr).toContain('--format must be text, json, sarif, codequality or markdown');
     expect(d.stderr).toContain('--format must be text, json or markdown');
   });
 
