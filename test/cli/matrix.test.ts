@@ -24,6 +24,7 @@ function cli(args: string[], cwd = fixture): Promise<{ code: number; stdout: str
 
 interface MatrixJson {
   targets: string[];
+  unaffected: number;
   cgo: number[];
   failing: number;
   packages: { dir: string; importPath: string; main: boolean; cells: { target: string; cgo: number; build: { status: string; at?: { file: string; line: number } }; test: { status: string; testFiles: string[]; excluded: { file: string; constraint: string }[] }; run: { status: string } | null }[] }[];
@@ -47,6 +48,7 @@ describe('cgo-ls check --matrix', () => {
     expect(m.cgo).toEqual([0, 1]);
     expect(m.packages.map((p) => p.dir)).toEqual(['app', 'fallback', 'needs', 'nofallback', 'partial', 'stubcmd']);
     expect(m.failing).toBe(8);
+    expect(m.unaffected).toBe(1); // plain/: no cgo, no import of a cgo package
     const partial = m.packages.find((p) => p.dir === 'partial')!.cells.find((c) => c.target === 'linux/amd64' && c.cgo === 0)!;
     expect(partial.build).toMatchObject({ status: 'fails', at: { file: 'partial/util.go', line: 5 } });
     const fallback = m.packages.find((p) => p.dir === 'fallback')!.cells.find((c) => c.target === 'windows/amd64' && c.cgo === 0)!;

@@ -126,17 +126,19 @@ interface Pkg {
   moduleRoot: string | null;
   name: string;
   main: boolean;
+  /** Texts of the non-test and the _test.go files; parsed (`files`, `tests`) only for packages the matrix lists. */
+  sources: { path: string; text: string; test: boolean }[];
   files: PackageFile[];
   tests: PackageFile[];
+  parsed: boolean;
   /** Imports per file (absolute path), with the name they are used under. */
   imports: Map<string, { path: string; alias: string | null }[]>;
   ownCgo: boolean;
 }
 
-const CGO_TAG = /(^|[^\w.])cgo([^\w.]|$)/;
-
-function mentionsCgoTag(f: GoFile): boolean {
-  return CGO_TAG.test(f.build.goBuild?.expr ?? '') || f.build.plusBuild.some((p) => CGO_TAG.test(p.expr));
+/** Cheap: a file that imports "C" or has `cgo` in a build constraint (false positives only cost a parse). */
+function mayUseCgo(text: string): boolean {
+  return /^import\s*(\(\s*)?["`]C["`]|^\s*["`]C["`]\s*$/m.test(text) || /^\/\/(go:build|\s*\+build)\s[^\n]*\bcgo\b/m.test(text);
 }
 
 /** A file with `!cgo` in its constraint (the fallback side of a cgo package). */
@@ -221,24 +223,34 @@ class MatrixBuilder {
   }
 
   private async read(dir: string): Promise<Pkg | null> {
-    const parse = async (f: string): Promise<PackageFile | null> => {
-      const text = await this.engine.getText(f);
-      if (text === null) return null;
-      const file = await this.engine.model(f, text);
-      return file ? { file, text } : null;
-    };
-    const files = (await Promise.all(this.engine.files.packageFiles(dir).map(parse))).filter((x): x is PackageFile => x !== null);
-    const tests = (await Promise.all(testFilesOf(dir).map(parse))).filter((x): x is PackageFile => x !== null);
-    if (files.length === 0 && tests.length === 0) return null;
+    const sources: Pkg['sources'] = [];
+    for (const [list, test] of [[this.engine.files.packageFiles(dir), false], [testFilesOf(dir), true]] as const) {
+      for (const f of list) {
+        const text = await this.engine.getText(f);
+        if (text !== null) sources.push({ path: f, text, test });
+      }
+    }
+    if (sources.length === 0) return null;
     const root = findModuleRoot(dir);
     const modulePath = root ? modulePathOf(root) : null;
     const rel = root ? path.relative(root, dir).split(path.sep).join('/') : '';
     const importPath = modulePath ? (rel ? `${modulePath}/${rel}` : modulePath) : path.basename(dir);
-    const name = files.find((f) => f.file.packageName)?.file.packageName ?? tests.find((t) => t.file.packageName && !t.file.packageName.endsWith('_test'))?.file.packageName ?? path.basename(dir);
+    const pkgName = (t: string) => /^package\s+([A-Za-z_]\w*)/m.exec(t)?.[1] ?? null;
+    const name = sources.map((f) => pkgName(f.text)).find((n) => n && !n.endsWith('_test')) ?? path.basename(dir);
     const imports = new Map<string, { path: string; alias: string | null }[]>();
-    for (const f of [...files, ...tests]) imports.set(f.file.path, importsOf(f.text));
-    const ownCgo = [...files, ...tests].some((f) => f.file.importsC || f.file.backquotedCImport !== undefined || mentionsCgoTag(f.file));
-    return { dir, importPath, modulePath, moduleRoot: root, name, main: name === 'main', files, tests, imports, ownCgo };
+    for (const f of sources) imports.set(f.path, importsOf(f.text));
+    const ownCgo = sources.some((f) => mayUseCgo(f.text));
+    return { dir, importPath, modulePath, moduleRoot: root, name, main: name === 'main', sources, files: [], tests: [], parsed: false, imports, ownCgo };
+  }
+
+  /** Parses the package's files (once). */
+  private async parse(p: Pkg): Promise<void> {
+    if (p.parsed) return;
+    for (const src of p.sources) {
+      const file = await this.engine.model(src.path, src.text);
+      if (file) (src.test ? p.tests : p.files).push({ file, text: src.text });
+    }
+    p.parsed = true;
   }
 
   /** The directory of an import path in the same module, or null. */
@@ -340,6 +352,7 @@ class MatrixBuilder {
   }
 
   private async computeBuild(p: Pkg, t: Target, cgo: 0 | 1): Promise<CommandVerdict & { pb: PackageBuild | null }> {
+    await this.parse(p);
     const ctx = this.ctx(t, cgo);
     if (p.files.length === 0) return { status: 'ok', summary: 'no non-test Go files', pb: null };
     const pb = await packageBuild(p.dir, p.files, ctx);
@@ -387,6 +400,7 @@ class MatrixBuilder {
 
   /** What `go vet` / `go test` of the package does in this cell. */
   async test(p: Pkg, t: Target, cgo: 0 | 1, build: CommandVerdict & { pb: PackageBuild | null }): Promise<TestCommandVerdict> {
+    await this.parse(p);
     const ctx = this.ctx(t, cgo);
     const flipped = this.ctx(t, cgo === 1 ? 0 : 1);
     const included = p.tests.filter((f) => isFileIncluded(f.file, ctx).included);
