@@ -265,7 +265,11 @@ export class Engine {
       if (path.basename(abs) === 'go.mod') return await this.analyzeGoMod(abs);
       if (cSourceLanguage(abs)) return await this.analyzeCSource(abs, opts);
       const a = await this.analyzeGo(abs, opts);
-      if (abs.endsWith('_test.go')) a.diagnostics.push(...(await this.testsExcluded(abs, opts)));
+      if (abs.endsWith('_test.go')) {
+        const t = await this.testsExcluded(abs, opts);
+        a.diagnostics.push(...t.diagnostics);
+        if (t.pending) a.toolchainPending = true;
+      }
       return a;
     } catch (e) {
       this.log.error(`analysis of ${abs} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -274,13 +278,15 @@ export class Engine {
   }
 
   /** `cgo/tests-excluded` (checks/testsexcluded.ts): a _test.go file the current CGO_ENABLED=0 leaves out. */
-  private async testsExcluded(abs: string, opts: AnalyzeOptions): Promise<CgoDiagnostic[]> {
+  /** It needs the real CGO_ENABLED decision: until the probe answers it says `pending` (the server asks again). */
+  private async testsExcluded(abs: string, opts: AnalyzeOptions): Promise<{ diagnostics: CgoDiagnostic[]; pending?: boolean }> {
     const text = await this.getText(abs);
-    if (text === null || !mayBeCgoConstrainedTest(abs, text)) return [];
+    if (text === null || !mayBeCgoConstrainedTest(abs, text)) return { diagnostics: [] };
     const tc = opts.waitForToolchain === false ? this.toolchainIfReady(abs) : await this.toolchain(abs);
-    const file = tc ? await this.model(abs, text) : null;
-    if (!tc || !file) return [];
-    return this.safely('tests-excluded check', () => testsExcludedDiagnostics({ file, ctx: this.buildContext(tc), ...(tc.cgo.rule ? { rule: tc.cgo.rule } : {}) }), []);
+    if (!tc) return { diagnostics: [], pending: true };
+    const file = await this.model(abs, text);
+    if (!file) return { diagnostics: [] };
+    return { diagnostics: this.safely('tests-excluded check', () => testsExcludedDiagnostics({ file, ctx: this.buildContext(tc), ...(tc.cgo.rule ? { rule: tc.cgo.rule } : {}) }), []) };
   }
 
   private async analyzeGoMod(abs: string): Promise<Analysis> {
