@@ -18,9 +18,10 @@ Usage:
         --json                     same as --format json
         --binary app.exe           list the DLLs a Windows binary imports and where they would be found
   cgo-ls --version               print the version
-Exit codes of check: 0 nothing wrong; 1 an error diagnostic, an unbuildable --targets target or a failing --matrix
-cell; 2 usage error. doctor: 1 when the report has a ✗.
   cgo-ls --help                  this text
+
+Exit codes: check — 0 nothing wrong; 1 an error diagnostic, an unbuildable --targets target or a failing --matrix
+cell; 2 usage error. doctor — 1 when the report has a ✗.
 `;
 
 const stderrLog: Logger = {
