@@ -212,3 +212,24 @@ describeWith([GO, GCC, MINGW], 'command matrix vs the real go build / go test / 
     });
   }
 });
+
+describeWith([GO, GCC], 'command matrix: errors check found fail the cell of the current configuration', () => {
+  it('a missing header: go build fails on the #include line, as the real go build does', async () => {
+    const dir = path.resolve(import.meta.dirname, '..', 'fixtures', 'modules', 'compiler', 'header');
+    const engine = new Engine({ env: baseEnv(), settings: { ...defaultSettings, checkShellEnv: false } });
+    const errors = (await engine.analyze(path.join(dir, 'header.go'), { compile: 'run' })).diagnostics.filter((d) => d.severity === 'error');
+    const tc = await engine.toolchain(path.join(dir, 'header.go'));
+    const host = `${tc.goos}/${tc.goarch}`;
+    const m = await commandMatrix(engine, [dir], { targets: host, cgo: [1], errors });
+    const cell = m.packages[0]!.cells[0]!;
+    expect(cell.build).toMatchObject({ status: 'fails', at: { file: path.join(dir, 'header.go'), line: 5 } });
+    expect(cell.build.summary).toContain('no_such_header.h');
+    // Without the errors (another configuration's cell), nothing in the files says it fails.
+    expect((await commandMatrix(engine, [dir], { targets: host, cgo: [1] })).packages[0]!.cells[0]!.build.status).toBe('ok');
+    const real = await new Promise<Ran>((resolve) =>
+      execFile('go', ['build', '-o', os.devNull, '.'], { cwd: dir, env: { ...baseEnv(), CGO_ENABLED: '1' } }, (err, stdout, stderr) => resolve({ code: err ? 1 : 0, out: stdout + stderr })),
+    );
+    expect(real.code).toBe(1);
+    expect(real.out).toMatch(/header\.go:5:\d+: fatal error: no_such_header\.h/);
+  });
+});
