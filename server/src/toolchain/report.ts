@@ -197,6 +197,18 @@ function markdownReport(m: ToolchainModel): string {
   return out.join('\n');
 }
 
+/**
+ * A problem message as cause, fix and details: the one shape (`cause\nFix: …\ndetails…`) or the older one-line
+ * `cause Fix: …`.
+ */
+function messageParts(message: string): { cause: string; fix?: string; details: string[] } {
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const i = lines.findIndex((l) => l.startsWith('Fix: '));
+  if (i > 0) return { cause: lines.slice(0, i).join(' '), fix: lines[i]!.slice(5), details: lines.slice(i + 1) };
+  const [cause, ...fix] = lines.join(' ').split(/ Fix: /);
+  return { cause: cause!, ...(fix.length > 0 ? { fix: fix.join(' Fix: ') } : {}), details: [] };
+}
+
 /** A Markdown table cell: pipes escaped (inside code spans too), line breaks as <br>. */
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
@@ -235,9 +247,10 @@ function summaryReport(m: ToolchainModel): string {
   if (shown.length > 0) {
     out.push('', '### Problems', '');
     for (const p of shown) {
-      const [cause, ...fix] = p.message.split(/ Fix: |\nFix: /);
-      out.push(`- ${p.severity === 'error' ? '❌' : '⚠️'} ${code(p.code)} ${mdEscape(cause!.trim())}`);
-      if (fix.length > 0) out.push(`  - **Fix:** ${mdEscape(fix.join(' Fix: ').trim())}`);
+      const { cause, fix, details } = messageParts(p.message);
+      out.push(`- ${p.severity === 'error' ? '❌' : '⚠️'} ${code(p.code)} ${mdEscape(cause)}`);
+      if (fix) out.push(`  - **Fix:** ${mdEscape(fix)}`);
+      for (const d of details) out.push(`  - ${mdEscape(d)}`);
     }
   }
   const keys = ['GOROOT', 'GOTOOLCHAIN', 'GOOS', 'GOARCH', 'CGO_ENABLED', 'CC', 'CXX', 'CGO_CPPFLAGS', 'CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS', 'PKG_CONFIG', 'GOFLAGS', 'GODEBUG'];
