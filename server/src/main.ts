@@ -8,13 +8,20 @@ const HELP = `cgo-ls ${VERSION} — a language server for Go code that uses cgo
 Usage:
   cgo-ls --stdio                 run the language server over stdio (also --node-ipc, --socket=PORT)
   cgo-ls check [paths…]          check cgo files like a compiler; exit 1 on errors
-        --format text|json|sarif   output format (default text)
+        --format FORMAT            text (default), json, sarif (code scanning), codequality (GitLab), markdown
         --targets LIST             also evaluate GOOS/GOARCH targets, e.g. linux/amd64,windows/amd64,darwin/arm64
+        --matrix                   what go build / go vet / go test / go run do per target × CGO_ENABLED
+                                   (targets: --targets, default the host and windows/amd64); exit 1 if a cell fails
+        --cgo 0|1|0,1              the CGO_ENABLED values of --matrix (default 0,1)
   cgo-ls doctor [dir]            explain the Go/C toolchain the go command will use; exit 1 on ✗
-        --json                     machine-readable report
+        --format text|json|markdown  report format (markdown: for a CI job summary)
+        --json                     same as --format json
         --binary app.exe           list the DLLs a Windows binary imports and where they would be found
   cgo-ls --version               print the version
   cgo-ls --help                  this text
+
+Exit codes: check — 0 nothing wrong; 1 an error diagnostic, an unbuildable --targets target or a failing --matrix
+cell; 2 usage error. doctor — 1 when the report has a ✗.
 `;
 
 const stderrLog: Logger = {
@@ -54,18 +61,22 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'check') {
     const { runCheck } = await import('./cli/check.js');
     const paths: string[] = [];
-    let format: 'text' | 'json' | 'sarif' = 'text';
+    const { FORMATS } = await import('./cli/format.js');
+    let format: (typeof FORMATS)[number] = 'text';
     let demo = false;
     let targets: string | undefined;
+    let matrix = false;
+    let cgo: string | undefined;
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i]!;
       if (a === '--format' || a.startsWith('--format=')) {
         const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') {
-          process.stderr.write(`cgo-ls check: --format must be text, json or sarif\n`);
+        const f = FORMATS.find((x) => x === v);
+        if (!f) {
+          process.stderr.write(`cgo-ls check: --format must be ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS[FORMATS.length - 1]}\n`);
           return 2;
         }
-        format = v;
+        format = f;
       } else if (a === '--targets' || a.startsWith('--targets=')) {
         const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
         if (!v) {
@@ -73,6 +84,14 @@ async function main(argv: string[]): Promise<number> {
           return 2;
         }
         targets = v;
+      } else if (a === '--matrix') matrix = true;
+      else if (a === '--cgo' || a.startsWith('--cgo=')) {
+        const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
+        if (!v) {
+          process.stderr.write('cgo-ls check: --cgo needs 0, 1 or 0,1\n');
+          return 2;
+        }
+        cgo = v;
       } else if (a === '--json') format = 'json';
       else if (a === '--demo') demo = true;
       else if (a.startsWith('-')) {
@@ -80,16 +99,24 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       } else paths.push(a);
     }
-    return runCheck({ paths, format, cwd: process.cwd(), env: process.env, log: stderrLog, demo, targets, write: (s) => process.stdout.write(s) });
+    return runCheck({ paths, format, cwd: process.cwd(), env: process.env, log: stderrLog, demo, targets, matrix, cgo, write: (s) => process.stdout.write(s) });
   }
   if (cmd === 'doctor') {
     const { runDoctor } = await import('./cli/doctor.js');
-    let json = false;
+    let format: 'text' | 'json' | 'markdown' = 'text';
     let dir = '.';
     let binary: string | undefined;
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i]!;
-      if (a === '--json') json = true;
+      if (a === '--json') format = 'json';
+      else if (a === '--format' || a.startsWith('--format=')) {
+        const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
+        if (v !== 'text' && v !== 'json' && v !== 'markdown') {
+          process.stderr.write('cgo-ls doctor: --format must be text, json or markdown\n');
+          return 2;
+        }
+        format = v;
+      }
       else if (a === '--binary' || a.startsWith('--binary=')) {
         binary = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
         if (!binary) {
@@ -101,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       } else dir = a;
     }
-    return runDoctor({ dir, json, binary, cwd: process.cwd(), env: process.env, log: stderrLog, write: (s) => process.stdout.write(s) });
+    return runDoctor({ dir, format, binary, cwd: process.cwd(), env: process.env, log: stderrLog, write: (s) => process.stdout.write(s) });
   }
   process.stderr.write(`cgo-ls: unknown command ${cmd}\n\n${HELP}`);
   return 2;

@@ -60,7 +60,7 @@ describe('cgo-ls check', () => {
   it('rejects an unknown format with exit 2', () => {
     const r = cli(['check', '--format', 'xml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--format must be text, json or sarif');
+    expect(r.stderr).toContain('--format must be text, json, sarif, codequality or markdown');
   });
 
   it('says so when a path does not exist', () => {

@@ -1,11 +1,12 @@
-// `cgo-ls doctor [dir] [--json]`: the toolchain model as a flutter-doctor style report.
+// `cgo-ls doctor [dir] [--format text|json|markdown]`: the toolchain model as a flutter-doctor style report
+// (markdown: the same sections as a CI job summary).
 import path from 'node:path';
 import type { Logger } from '../core/types.js';
 import { defaultSettings, doctorBinaryReport, Engine, exitCodeFor, locateMingwRuntime, renderReport } from '../engine/index.js';
 
 export interface DoctorOptions {
   dir: string;
-  json: boolean;
+  format: 'text' | 'json' | 'markdown';
   /** `--binary app.exe`: list the DLLs a built Windows binary imports and where Windows would find them. */
   binary?: string | undefined;
   cwd: string;
@@ -21,9 +22,9 @@ export async function runDoctor(opts: DoctorOptions): Promise<number> {
   if (opts.binary !== undefined) {
     const runtime = tc.cc ? locateMingwRuntime(tc.cc) : null;
     const report = doctorBinaryReport(path.resolve(opts.cwd, opts.binary), { toolchainDirs: runtime?.dllDirs ?? [], cwd: opts.cwd });
-    opts.write((opts.json ? JSON.stringify(report.json, null, 2) : report.text) + '\n');
+    opts.write((opts.format === 'json' ? JSON.stringify(report.json, null, 2) : report.text) + '\n');
     return report.exitCode;
   }
-  opts.write(renderReport(tc, opts.json ? 'json' : 'text') + '\n');
+  opts.write(renderReport(tc, opts.format === 'markdown' ? 'summary' : opts.format) + '\n');
   return exitCodeFor(tc);
 }

@@ -23,6 +23,7 @@ import { codes as compilerCodes } from '../compiler/codes.js';
 import { codes as engineCodes } from './codes.js';
 import { codes as windowsCodes, runtimeDllDiagnostics } from '../windows/check.js';
 import { codes as objectCodes, objectFormatDiagnostics } from '../checks/objformat.js';
+import { codes as testsExcludedCodes, mayBeCgoConstrainedTest, testsExcludedDiagnostics } from '../checks/testsexcluded.js';
 import { defaultSettings, type Settings } from './settings.js';
 import { hashOf } from './hash.js';
 import { hoverAt } from './hover.js';
@@ -112,7 +113,7 @@ export class Engine {
 
   /** Every diagnostic code the engine can emit, with its documentation. */
   static codes(): CodeInfo[] {
-    return [...sourceCodes, ...directiveCodes, ...toolchainCodes, ...compilerCodes, ...windowsCodes, ...objectCodes, ...engineCodes];
+    return [...sourceCodes, ...directiveCodes, ...toolchainCodes, ...compilerCodes, ...windowsCodes, ...objectCodes, ...testsExcludedCodes, ...engineCodes];
   }
 
   setSettings(settings: Settings): void {
@@ -264,11 +265,29 @@ export class Engine {
     try {
       if (path.basename(abs) === 'go.mod') return await this.analyzeGoMod(abs);
       if (cSourceLanguage(abs)) return await this.analyzeCSource(abs, opts);
-      return await this.analyzeGo(abs, opts);
+      const a = await this.analyzeGo(abs, opts);
+      if (abs.endsWith('_test.go')) {
+        const t = await this.testsExcluded(abs, opts);
+        a.diagnostics.push(...t.diagnostics);
+        if (t.pending) a.toolchainPending = true;
+      }
+      return a;
     } catch (e) {
       this.log.error(`analysis of ${abs} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return { file: abs, diagnostics: [], importsC: false, compileStale: false };
     }
+  }
+
+  /** `cgo/tests-excluded` (checks/testsexcluded.ts): a _test.go file the current CGO_ENABLED=0 leaves out. */
+  /** It needs the real CGO_ENABLED decision: until the probe answers it says `pending` (the server asks again). */
+  private async testsExcluded(abs: string, opts: AnalyzeOptions): Promise<{ diagnostics: CgoDiagnostic[]; pending?: boolean }> {
+    const text = await this.getText(abs);
+    if (text === null || !mayBeCgoConstrainedTest(abs, text)) return { diagnostics: [] };
+    const tc = opts.waitForToolchain === false ? this.toolchainIfReady(abs) : await this.toolchain(abs);
+    if (!tc) return { diagnostics: [], pending: true };
+    const file = await this.model(abs, text);
+    if (!file) return { diagnostics: [] };
+    return { diagnostics: this.safely('tests-excluded check', () => testsExcludedDiagnostics({ file, ctx: this.buildContext(tc), ...(tc.cgo.rule ? { rule: tc.cgo.rule } : {}) }), []) };
   }
 
   private async analyzeGoMod(abs: string): Promise<Analysis> {

@@ -9,6 +9,18 @@ export { Watcher, type FileChange } from './watcher.js';
 export type { EnvChange, Fix } from './fixes.js';
 export { anchor } from './protocol-doc.js';
 export { parseTargets, type TargetVerdict } from './targets.js';
+export {
+  cellFails,
+  commandMatrix,
+  defaultMatrixTargets,
+  parseCgoValues,
+  type CommandMatrix,
+  type CommandVerdict,
+  type MatrixCell,
+  type MatrixStatus,
+  type PackageMatrix,
+  type TestCommandVerdict,
+} from './matrix.js';
 export { renderReport, exitCodeFor } from '../toolchain/report.js';
 export { doctorBinaryReport } from '../windows/check.js';
 export { locateMingwRuntime } from '../windows/dlls.js';

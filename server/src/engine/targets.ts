@@ -80,7 +80,7 @@ function ctxFor(tc: ToolchainModel, t: Target, cgoEnabled: boolean): BuildContex
   return { goos: t.goos, goarch: t.goarch, cgoEnabled, goMinor: v.minor, compiler: 'gc', buildTags: [], toolTags: t.goarch === 'amd64' ? ['amd64.v1'] : [] };
 }
 
-async function compilerFor(tc: ToolchainModel, t: Target): Promise<CompilerForTarget> {
+export async function compilerFor(tc: ToolchainModel, t: Target): Promise<CompilerForTarget> {
   const platform = nodePlatform(tc.childEnv as Record<string, string | undefined>);
   const isHost = t.goos === tc.hostGoos && t.goarch === tc.hostGoarch;
   const ccValue = tc.values['CC'];
@@ -118,7 +118,7 @@ async function compilerFor(tc: ToolchainModel, t: Target): Promise<CompilerForTa
 }
 
 /** A `!cgo` file that only fails at run time (go-sqlite3 style) rather than offering a real fallback. */
-function looksLikeStub(text: string): boolean {
+export function looksLikeStub(text: string): boolean {
   return /"[^"\n]*\b(cgo|CGO_ENABLED)\b[^"\n]*"/.test(text) && /\b(errors\.New|fmt\.Errorf|panic)\(/.test(text);
 }
 

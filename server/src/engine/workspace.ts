@@ -2,6 +2,7 @@
 // and pre-filters files with a cheap byte search for `"C"` before anything parses them.
 import fs from 'node:fs';
 import path from 'node:path';
+import { mayBeCgoConstrainedTest } from '../checks/testsexcluded.js';
 
 /** The directory holding the go.mod that governs `dir`, or null when there is none. */
 export function findModuleRoot(dir: string): string | null {
@@ -26,10 +27,11 @@ export function mightImportC(text: string): boolean {
 /**
  * The one pre-filter, used by the server's scan, `cgo-ls check` and the engine: could this Go source matter to
  * cgo-ls? It imports "C", or has an export comment (`//export`, `// export`, or a block-comment export — the checks report the
- * ones cmd/cgo ignores). False positives only cost a parse.
+ * ones cmd/cgo ignores). False positives only cost a parse. Given the file's path, a `_test.go` file that mentions
+ * cgo counts too (a test constrained to cgo: `cgo/tests-excluded`).
  */
-export function isCgoCandidate(text: string): boolean {
-  return mightImportC(text) || text.includes('export');
+export function isCgoCandidate(text: string, file?: string): boolean {
+  return mightImportC(text) || text.includes('export') || (file !== undefined && mayBeCgoConstrainedTest(file, text));
 }
 
 export interface WalkOptions {

@@ -248,7 +248,7 @@ export function startServer(connection: Connection): void {
     let done = 0;
     await bounded(all, async (f) => {
       const text = await readTextFile(f);
-      if (text !== null && isCgoCandidate(text)) {
+      if (text !== null && isCgoCandidate(text, f)) {
         candidates++;
         const root = findModuleRoot(path.dirname(f));
         if (root && !modules.has(root)) {
@@ -329,7 +329,7 @@ export function startServer(connection: Connection): void {
         }
         if (settings.diagnosticsScope === 'workspace' || tracked.has(c.file)) {
           const text = await readTextFile(c.file);
-          if (text !== null && isCgoCandidate(text)) {
+          if (text !== null && isCgoCandidate(text, c.file)) {
             tracked.add(c.file);
             again.add(c.file);
           } else if (tracked.delete(c.file)) {

@@ -5,7 +5,9 @@ import { splitMessage } from '../core/message.js';
 import type { CompilerInfo, EnvValue, ToolchainModel, ToolchainProblem } from './types.js';
 import { describeSource } from './goenv.js';
 
-export type ReportFormat = 'text' | 'markdown' | 'json';
+/** text: `cgo-ls doctor`; markdown: the compact hover on import "C"; summary: `cgo-ls doctor --format markdown`, a CI
+ * job summary (`>> $GITHUB_STEP_SUMMARY`); json: the model. */
+export type ReportFormat = 'text' | 'markdown' | 'summary' | 'json';
 
 /** Environment keys kept in the JSON report's childEnv (the rest can hold secrets and is irrelevant to cgo). */
 const CHILD_ENV_KEYS = /^(PATH|Path|PATHEXT|CC|CXX|FC|CGO_[A-Z_]+|PKG_CONFIG(_PATH|_LIBDIR|_SYSROOT_DIR)?|GO[A-Z0-9_]*|TERM|LC_ALL|LANG|SDKROOT|DEVELOPER_DIR|MACOSX_DEPLOYMENT_TARGET|C_INCLUDE_PATH|CPATH|CPLUS_INCLUDE_PATH|LIBRARY_PATH|LD_LIBRARY_PATH|DYLD_LIBRARY_PATH|MSYSTEM|HOME|XDG_CONFIG_HOME|AppData|APPDATA)$/;
@@ -26,6 +28,8 @@ export function renderReport(model: ToolchainModel, format: ReportFormat): strin
       return JSON.stringify(jsonModel(model), (_k, v: unknown) => (typeof v === 'string' ? redactUrls(v) : v), 2);
     case 'markdown':
       return markdownReport(model);
+    case 'summary':
+      return summaryReport(model);
     default:
       return textReport(model);
   }
@@ -203,5 +207,67 @@ function markdownReport(m: ToolchainModel): string {
     if (out[out.length - 1] === '') out.pop();
     if (important.length > 4) out.push(`… and ${important.length - 4} more (run \`cgo-ls doctor\`)`);
   }
+  return out.join('\n');
+}
+
+/**
+ * A problem message as cause, fix and details: the one shape (`cause\nFix: …\ndetails…`) or the older one-line
+ * `cause Fix: …`.
+ */
+function messageParts(message: string): { cause: string; fix?: string; details: string[] } {
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const i = lines.findIndex((l) => l.startsWith('Fix: '));
+  if (i > 0) return { cause: lines.slice(0, i).join(' '), fix: lines[i]!.slice(5), details: lines.slice(i + 1) };
+  const [cause, ...fix] = lines.join(' ').split(/ Fix: /);
+  return { cause: cause!, ...(fix.length > 0 ? { fix: fix.join(' Fix: ') } : {}), details: [] };
+}
+
+/** A Markdown table cell: pipes escaped (inside code spans too), line breaks as <br>. */
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+}
+
+const EMOJI: Record<Mark, string> = { '✓': '✅', '!': '⚠️', '✗': '❌' };
+
+/**
+ * The doctor report as a CI job summary: a verdict line, one table row per section (✅/⚠️/❌ and what was found),
+ * each problem with its fix, and the values with their provenance in a collapsed table.
+ */
+function summaryReport(m: ToolchainModel): string {
+  const out: string[] = [];
+  const errors = m.problems.filter((p) => p.severity === 'error').length;
+  const warnings = m.problems.filter((p) => p.severity === 'warning').length;
+  const overall: Mark = errors > 0 ? '✗' : warnings > 0 ? '!' : '✓';
+  out.push('## cgo-ls doctor', '');
+  const go = m.go.version ? formatGoVersion(m.go.version) : 'no go command';
+  const cc = m.cc ? `CC ${code(m.cc.argv.join(' '))}${m.cc.path ? '' : ' (not found)'}` : 'no C compiler';
+  out.push(
+    `${EMOJI[overall]} **cgo ${m.cgo.enabled ? 'enabled' : 'disabled'}** for ${code(`${m.goos}/${m.goarch}`)} · ${go} · ${cc} — ${errors + warnings === 0 ? 'no issues found' : `${errors} error(s), ${warnings} warning(s)`}`,
+    '',
+  );
+  const rows: [string, string][] = [];
+  rows.push(['Go toolchain', m.go.version ? `${formatGoVersion(m.go.version)} at ${code(m.go.path ?? '?')}${m.go.candidates.length > 1 ? `; also on PATH: ${m.go.candidates.filter((c) => c !== m.go.path).map(code).join(', ')}` : ''}` : `not found${m.go.error ? `: ${mdEscape(m.go.error)}` : ''}`]);
+  const mod = m.module;
+  rows.push(['Module', mod ? (mod.mode === 'none' ? 'no go.mod' : `${mod.mode}${mod.goMod ? ` ${code(mod.goMod)}` : ''}${mod.goLine ? ` · go ${mod.goLine.value}` : ''}${mod.toolchainLine ? ` · toolchain ${mod.toolchainLine.value}` : ''}`) : '—']);
+  rows.push(['cgo', `${code(`CGO_ENABLED=${m.cgo.enabled ? 1 : 0}`)} for ${code(`${m.goos}/${m.goarch}`)}: ${mdEscape(m.cgo.reason)}`]);
+  rows.push(['C compiler', m.cc ? `${m.cc.path ? code(m.cc.path) : '**not found**'}${[m.cc.family !== 'unknown' ? m.cc.family : null, m.cc.flavor, m.cc.version].filter(Boolean).length > 0 ? `, ${mdEscape([m.cc.family !== 'unknown' ? m.cc.family : null, m.cc.flavor, m.cc.version].filter(Boolean).join(' '))}` : ''}${m.cc.target ? `, target ${code(m.cc.target)}` : ''}` : 'unknown']);
+  rows.push(['pkg-config', m.pkgConfig.path ? `${code(m.pkgConfig.path)}${m.pkgConfig.version ? ` ${m.pkgConfig.version}` : ''}` : 'not found']);
+  const envProblems = sectionProblems(m, 'Environment');
+  if (envProblems.length > 0) rows.push(['Environment', 'editor vs login shell']);
+  out.push('| | Check | Found |', '|---|---|---|');
+  for (const [title, found] of rows) out.push(`| ${EMOJI[markFor(sectionProblems(m, title))]} | ${title} | ${cell(found)} |`);
+  const shown = m.problems.filter((p) => p.severity === 'error' || p.severity === 'warning');
+  if (shown.length > 0) {
+    out.push('', '### Problems', '');
+    for (const p of shown) {
+      const { cause, fix, details } = messageParts(p.message);
+      out.push(`- ${p.severity === 'error' ? '❌' : '⚠️'} ${code(p.code)} ${mdEscape(cause)}`);
+      if (fix) out.push(`  - **Fix:** ${mdEscape(fix)}`);
+      for (const d of details) out.push(`  - ${mdEscape(d)}`);
+    }
+  }
+  const keys = ['GOROOT', 'GOTOOLCHAIN', 'GOOS', 'GOARCH', 'CGO_ENABLED', 'CC', 'CXX', 'CGO_CPPFLAGS', 'CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS', 'PKG_CONFIG', 'GOFLAGS', 'GODEBUG'];
+  const vals = keys.filter((k) => m.values[k]).map((k) => `| ${code(k)} | ${m.values[k]!.value === '' ? '""' : cell(code(redactUrls(m.values[k]!.value)))} | ${cell(mdEscape(describeSource(m.values[k]!)))} |`);
+  if (vals.length > 0) out.push('', '<details><summary>Values and where they come from</summary>', '', '| Variable | Value | From |', '|---|---|---|', ...vals, '', '</details>');
   return out.join('\n');
 }
