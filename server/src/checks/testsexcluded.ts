@@ -2,6 +2,7 @@
 // workspace's configuration has CGO_ENABLED=0. `go test` and `go vet` then pass without compiling it: the tests that
 // exercise the C side never ran, and nothing says so. Pure: the file's model and the build context decide
 // (go/build's own rules, gomodel/build.ts), so it runs on every keystroke.
+import { diagnosticMessage } from '../core/message.js';
 import path from 'node:path';
 import type { CodeInfo } from '../core/codes.js';
 import type { CgoDiagnostic, Range } from '../core/types.js';
@@ -65,13 +66,15 @@ export function testsExcludedDiagnostics(input: TestsExcludedInput): CgoDiagnost
   const name = path.basename(file.path);
   const why = whyOff(input.rule, ctx);
   const off = `CGO_ENABLED=0${why ? ` (${why})` : ''}`;
-  let first = `go test skips ${name}: ${off} and it needs cgo`;
-  if (first.length > 100) first = `go test skips this file: ${off.length > 60 ? 'CGO_ENABLED=0' : off} and it needs cgo`;
-  const message = [
-    first,
-    'Fix: run the tests with CGO_ENABLED=1 and a C compiler (in CI, add a CGO_ENABLED=1 job), or drop the cgo constraint if the test does not need cgo.',
-    `go/build lists ${name} in IgnoredGoFiles because of \`${line.text}\` (${ctx.goos}/${ctx.goarch}, CGO_ENABLED=0): \`go test\` and \`go vet\` pass without compiling it, so the tests that exercise the C side never run.`,
-  ].join('\n');
+  let cause = `go test skips ${name}: ${off} and it needs cgo`;
+  if (cause.length > 100) cause = `go test skips this file: ${off.length > 60 ? 'CGO_ENABLED=0' : off} and it needs cgo`;
+  const message = diagnosticMessage({
+    cause,
+    fix: 'run the tests with CGO_ENABLED=1 and a C compiler (in CI, add a CGO_ENABLED=1 job), or drop the cgo constraint if the test does not need cgo',
+    details: [
+      `go/build lists ${name} in IgnoredGoFiles because of \`${line.text}\` (${ctx.goos}/${ctx.goarch}, CGO_ENABLED=0): \`go test\` and \`go vet\` pass without compiling it, so the tests that exercise the C side never run.`,
+    ],
+  });
   return [
     {
       file: file.path,
