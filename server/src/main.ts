@@ -139,7 +139,10 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`cgo-ls: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // A failure to start (a module that cannot load, a bad transport) ends the process: an editor waiting on
+    // stdin for an answer to initialize would otherwise wait forever.
     process.exitCode = 2;
+    setTimeout(() => process.exit(2), 1000).unref();
+    process.stderr.write(`cgo-ls: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`, () => process.exit(2));
   },
 );

@@ -193,6 +193,8 @@ describe('VS Code .vsix (bundled server)', () => {
       cwd: vscodeDir,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 600_000, // the smoke test bounds itself; this bounds the whole build if anything else hangs
+      killSignal: 'SIGKILL',
     });
   }
 

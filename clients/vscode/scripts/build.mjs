@@ -59,6 +59,9 @@ const result = await esbuild.build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  // ESM builds of dependencies first: jsonc-parser's "main" is a UMD build whose require('./impl/…') calls
+  // esbuild cannot follow (the bundle then failed at start-up with "Cannot find module './impl/format'").
+  mainFields: ['module', 'main'],
   banner: { js: banner },
   sourcemap: true,
   metafile: true,

@@ -104,6 +104,7 @@ try {
       initializationOptions: { checkShellEnv: false },
     }),
     new Promise((_, reject) => child.on('exit', (code) => reject(new Error(`server exited with ${code}`)))),
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer to initialize within ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref()),
   ]);
   if (init?.serverInfo?.name !== 'cgo-ls') throw new Error(`unexpected initialize result ${JSON.stringify(init)}`);
   send({ method: 'initialized', params: {} });
