@@ -84,7 +84,8 @@ async function assertResponsive(c: LspClient, uri: string): Promise<void> {
 
 /** No process started by the server is still running (zombies included). */
 async function assertNoChildren(c: LspClient): Promise<void> {
-  const gone = await waitUntil(() => descendants(c.proc.pid!).length === 0, 5_000, 100);
+  // A liveness bound, not a timing threshold: on a loaded CI machine a fork may take seconds to exec or exit.
+  const gone = await waitUntil(() => descendants(c.proc.pid!).length === 0, 20_000, 100);
   const left = descendants(c.proc.pid!);
   if (!gone) killPids(left.map((p) => p.pid));
   expect(left, 'child processes of the server outlived their run').toEqual([]);
@@ -103,7 +104,9 @@ describe.skipIf(!haveTools)('a C compiler that hangs', () => {
     const root = module('hang');
     // The fake starts a grandchild too: the whole process group must be killed, not just the compiler.
     const cc = faultyCC(tempDir('hang-cc'), `      sleep ${marker} &\n      exec sleep ${marker}`);
-    c = await startServer(root, baseEnv({ CC: cc }), { compilerTimeoutMs: 1500, diagnosticsScope: 'openFiles' });
+    // The timeout is long enough that "the hover was answered while the compiler still ran" is a fact about the
+    // server (it does not wait for compiles), not about how loaded the machine is.
+    c = await startServer(root, baseEnv({ CC: cc }), { compilerTimeoutMs: 8000, diagnosticsScope: 'openFiles' });
     const file = path.join(root, 'p', 'a.go');
     const uri = c.open(file);
     // While the compiler hangs …
@@ -115,14 +118,15 @@ describe.skipIf(!haveTools)('a C compiler that hangs', () => {
       expect(h.result?.contents?.value ?? '', 'the import "C" hover shows the toolchain report').toMatch(/\S/);
       times.push(h.ms);
     }
-    expect(Math.max(...times), `hover latencies while the compiler hangs: ${times.map((t) => t.toFixed(0)).join(', ')} ms`).toBeLessThan(1000);
-    expect(processesMatching(marker).length, 'the hover ran after the compiler had already stopped').toBeGreaterThan(0);
+    // Each hover was answered while the compiler still ran (its timeout is 8 s): the server did not wait for it.
+    // Latency figures belong to `npm run stress`, not to a threshold here.
+    expect(processesMatching(marker).length, `the hovers (${times.map((t) => t.toFixed(0)).join(', ')} ms) were answered only after the compiler stopped`).toBeGreaterThan(0);
     const pub = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/compiler-timeout'), 20_000);
     const d = pub.diagnostics.find((x) => x.code === 'cgo/compiler-timeout');
-    expect(d.message).toMatch(/faulty-cc|1500|time/i);
+    expect(d.message).toMatch(/faulty-cc|8000|time/i);
     // Over LSP too, the one shape: the cause alone on line 1, the fix on line 2, the command in the details.
     const m = splitMessage(d.message);
-    expect(m.cause).toBe('The C compiler did not finish within 1500 ms, so this preamble was not checked');
+    expect(m.cause).toBe('The C compiler did not finish within 8000 ms, so this preamble was not checked');
     expect(d.message.split('\n')[1]).toMatch(new RegExp(`^${FIX_PREFIX}.*cgo\\.compilerTimeoutMs`));
     expect(m.details.some((l) => l.startsWith('Command: ') && l.includes('faulty-cc')), d.message).toBe(true);
     // Every process of the run is gone: the fake, its grandchild, and nothing else of the server's is left.
@@ -277,7 +281,7 @@ describe.skipIf(!haveTools)('broken tools and configuration', () => {
         ...logMessages(c),
         String(hover.result?.contents?.value ?? ''),
       ].join('\n');
-      expect(text, 'nothing says the GOENV file could not be read').toMatch(new RegExp(`${goenv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\n]*(cannot|could not|not be read|unreadable|is a directory|permission)|(cannot|could not|not be read|unreadable|is a directory|permission)[^\n]*${goenv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i'));
+      expect(text, 'nothing says the GOENV file could not be read').toMatch(new RegExp(`${goenv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\n]*(cannot|could not|not be read|not a readable|unreadable|is a directory|permission)|(cannot|could not|not be read|not a readable|unreadable|is a directory|permission)[^\n]*${goenv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i'));
       await assertNoChildren(c);
       await assertResponsive(c, uri);
     } finally {
