@@ -46,9 +46,11 @@ export class LspClient {
   /** Answers the server's workspace/configuration requests with this (per item). */
   configuration: unknown = {};
 
-  constructor(opts: { env?: NodeJS.ProcessEnv; cwd?: string; args?: string[] } = {}) {
-    if (!fs.existsSync(serverMain)) throw new Error(`${serverMain} is missing: run npm run build`);
-    this.proc = spawn(process.execPath, [serverMain, ...(opts.args ?? ['--stdio'])], {
+  /** `command`: another language server to drive (e.g. gopls beside cgo-ls); by default the built cgo-ls. */
+  constructor(opts: { env?: NodeJS.ProcessEnv; cwd?: string; args?: string[]; command?: string[] } = {}) {
+    if (!opts.command && !fs.existsSync(serverMain)) throw new Error(`${serverMain} is missing: run npm run build`);
+    const [cmd, ...cmdArgs] = opts.command ?? [process.execPath, serverMain, ...(opts.args ?? ['--stdio'])];
+    this.proc = spawn(cmd!, cmdArgs, {
       cwd: opts.cwd ?? repoRoot,
       env: opts.env ?? process.env,
       stdio: 'pipe',

@@ -44,7 +44,8 @@ beforeAll(async () => {
   const env = { ...process.env, HOME: home, GOENV: path.join(home, 'goenv'), XDG_CONFIG_HOME: path.join(home, '.config') };
   delete env['CGO_CFLAGS_ALLOW'];
   client = new LspClient({ env });
-  await client.initialize(dir, { initializationOptions: { diagnosticsScope: 'openFiles', checkShellEnv: false } });
+  // besideGopls false: these tests take each action from its published diagnostic (renamed-import included).
+  await client.initialize(dir, { initializationOptions: { diagnosticsScope: 'openFiles', checkShellEnv: false, besideGopls: false } });
 });
 afterAll(async () => {
   await client.shutdown();

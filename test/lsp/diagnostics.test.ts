@@ -39,12 +39,31 @@ describe('published diagnostics for static problems', () => {
     expect(pub.version).toBe(1);
   });
 
-  it('flags a renamed import "C" at the path with the toolchain wording', async () => {
+  it('leaves a renamed import "C" to gopls (same range, same words) and still offers its fix there', async () => {
     const uri = client.open(path.join(fixtures, 'static', 'renamed.go'));
-    const pub = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/renamed-import'));
-    const d = pub.diagnostics.find((x) => x.code === 'cgo/renamed-import');
-    expect(d.range.start.line).toBe(3);
-    expect(d.message).toContain('cannot rename import "C"');
+    // The file is analysed (the Engine's check reports renamed-import), but with besideGopls (the default) the
+    // editor gets only gopls's `cannot rename import "C"`.
+    const pub = await client.waitForDiagnostics(uri, () => true);
+    await client.settle(300);
+    expect(client.published(uri).flatMap((p) => p.diagnostics).filter((d) => d.code === 'cgo/renamed-import')).toEqual([]);
+    expect(pub.uri).toBe(uri);
+    const range = { start: { line: 3, character: 7 }, end: { line: 3, character: 8 } };
+    const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [] } });
+    expect(actions.map((a: any) => a.title).join('\n')).toMatch(/import "C"/);
+  });
+
+  it('publishes the renamed import "C" with the toolchain wording when cgo.besideGopls is false', async () => {
+    const c = new LspClient();
+    try {
+      await c.initialize(path.join(fixtures, 'static'), { initializationOptions: { besideGopls: false } });
+      const uri = c.open(path.join(fixtures, 'static', 'renamed.go'));
+      const pub = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/renamed-import'));
+      const d = pub.diagnostics.find((x) => x.code === 'cgo/renamed-import');
+      expect(d.range.start.line).toBe(3);
+      expect(d.message).toContain('cannot rename import "C"');
+    } finally {
+      await c.shutdown();
+    }
   });
 
   it('flags a disallowed compiler flag with the Go version wording and the allow regexp', async () => {

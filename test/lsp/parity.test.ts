@@ -80,7 +80,8 @@ function startServer(folders: string[]): Promise<LspClient> {
       rootUri: null,
       workspaceFolders: folders.length > 0 ? folders.map((m) => ({ uri: pathToFileURL(m).toString(), name: path.relative(repoRoot, m) })) : null,
       capabilities: clientCapabilities.vscode,
-      initializationOptions: {},
+      // The engine's diagnostics, all of them: nothing left out for gopls's sake.
+      initializationOptions: { besideGopls: false },
     })
     .then(() => {
       client.notify('initialized', {});

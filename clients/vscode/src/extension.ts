@@ -23,6 +23,7 @@ export const SETTING_KEYS = [
   'checkShellEnv',
   'targets',
   'ignoreDirs',
+  'besideGopls',
   'logLevel',
 ] as const;
 

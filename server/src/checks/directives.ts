@@ -85,6 +85,7 @@ export const codes: CodeInfo[] = [
       'cmd/go only passes #cgo CFLAGS/CPPFLAGS/CXXFLAGS/FFLAGS/LDFLAGS that fully match its allow-list (leftmost-first full match, so e.g. `x.obj` and `libx.so.1` fail): `<pkg>: invalid flag in #cgo CFLAGS: <arg>` (Go ≤1.24.11), `… (see https://go.dev/s/invalidflag)` (1.24.12+/1.25.6+/1.26+); Go 1.19 prints `go build <pkg>: …`.',
     fix: 'Allow it with CGO_<VERB>_ALLOW=\'<regexp matching the whole flag>\' (environment or `go env -w`), or pass it through the CGO_<VERB> environment variable, which is not checked.',
     example: '// #cgo CFLAGS: -fplugin=evil.so\nimport "C"',
+    gopls: { says: '`invalid flag in #cgo …` as a go list error on the package clause, and `undefined: C.x` at every use', sameRange: false, sameWords: false },
   },
   {
     code: 'cgo/flag-missing-arg',

@@ -17,6 +17,7 @@ export const codes: CodeInfo[] = [
       'cmd/cgo uses only the doc comment of the import "C" spec (or of its import declaration when "C" is its only spec). A comment separated from import "C" by a blank line, or attached to a parenthesised import group with more than one spec, is ignored, and nothing is reported at the import. Severity follows what the build then does: **error** when a C name the file uses resolves only through that comment (the build fails at its first use with `could not determine kind of name for C.<x>` (Go ≤1.23) / `could not determine what C.<x> refers to` (Go ≥1.24); the uses are listed as related locations); **warning** when the build still works — the comment only held `#cgo` lines (the message names the lost flags), or the file uses only names cgo defines itself (`C.char`, `C.int`, `C.size_t`, `C.CString`, `C.malloc`, …).',
     fix: 'Delete the blank line so the comment ends directly above import "C"; for a group, put the comment directly above "C" inside the parentheses or use a separate `import "C"`.',
     example: '// #include <stdio.h>\n\nimport "C"',
+    gopls: { says: '`undefined: C.x` at each use of a name only the detached comment declares', sameRange: false, sameWords: false },
   },
   {
     code: 'cgo/preamble-split',
@@ -34,6 +35,7 @@ export const codes: CodeInfo[] = [
     cause: 'An import name on "C" (`c`, `_`, `.`): cmd/cgo fails with `cannot rename import "C"`.',
     fix: 'Use a plain `import "C"`.',
     example: '// #include <stdio.h>\nimport c "C"',
+    gopls: { says: '`cannot rename import "C"` at the import (then `undefined: c` at each use)', sameRange: true, sameWords: true },
   },
   {
     code: 'cgo/export-preamble-definition',

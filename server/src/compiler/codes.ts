@@ -10,6 +10,7 @@ export const codes: CodeInfo[] = [
       'The C compiler cannot find an #include of the preamble (or of a header it includes). gcc: `fatal error: foo.h: No such file or directory`; clang: `fatal error: \'foo.h\' file not found`.',
     fix: 'Install the development package that provides the header (the message names the command when the OS is known), or add its directory with `#cgo CFLAGS: -I${SRCDIR}/dir` / CGO_CFLAGS.',
     example: '// #include <nosuch.h>\nimport "C"',
+    gopls: { says: 'a go list error on the package clause quoting the compiler, and `undefined: C.x` at every use', sameRange: false, sameWords: false },
   },
   {
     code: 'cgo/c-error',
@@ -43,6 +44,7 @@ export const codes: CodeInfo[] = [
       'The name is not declared by the preamble (cmd/cgo\'s probe program fails for it). Go ≤1.23: `could not determine kind of name for C.x`; Go ≥1.24: `could not determine what C.x refers to`. Reported at the first use.',
     fix: 'Add the #include that declares it (named for well-known libc/POSIX/Win32 symbols), fix the spelling (a near miss such as C.CString is suggested), or wrap a function-like macro in a C function.',
     example: '// #include <stdio.h>\nimport "C"\n\nfunc f() { C.free(nil) }',
+    gopls: { says: '`undefined: C.x` at the use, and cmd/cgo\'s `could not determine …` in a go list error on the package clause; cgo-ls gives the cause and the fix instead of the symptom', sameRange: true, sameWords: false },
   },
   {
     code: 'cgo/cc-broken',

@@ -14,4 +14,10 @@ export interface CodeInfo {
   fix: string;
   /** A minimal Go/preamble snippet that triggers it. */
   example?: string;
+  /**
+   * What gopls (beside cgo-ls in the editor) publishes for the same problem. `sameWords`: at the same range, in
+   * the same words — the editor adapter then leaves cgo-ls's diagnostic out (setting `besideGopls`) and still
+   * offers its code actions on that range; otherwise cgo-ls's message says what gopls's does not.
+   */
+  gopls?: { says: string; sameRange: boolean; sameWords: boolean };
 }

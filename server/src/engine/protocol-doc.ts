@@ -11,6 +11,17 @@ export function renderCodesSection(): string {
     out.push('', `### \`${c.code}\``, '', `**${c.severity}** — ${c.title}`, '', `- **Cause:** ${c.cause}`, `- **Fix:** ${c.fix}`);
     const actions = FIX_DOCS[c.code];
     out.push(actions ? `- **Code actions:** ${actions.join('; ')}.` : '- **Code actions:** none (the fix needs a decision only the user can make; the message says what to do).');
+    if (c.gopls) {
+      out.push(
+        `- **Beside gopls:** gopls reports ${c.gopls.says}. ${
+          c.gopls.sameWords
+            ? 'Same range, same words: with `besideGopls` (the default) the editor gets only gopls\'s diagnostic, and cgo-ls\'s code actions are still offered on that range; `cgo-ls check` reports it.'
+            : c.gopls.sameRange
+              ? 'Same range, other words: cgo-ls\'s first line names the cause, not the symptom gopls shows.'
+              : 'Not at the same range: cgo-ls reports it where the cause is written.'
+        }`,
+      );
+    }
     if (c.example) out.push('- **Example:**', '', '```go', c.example, '```');
   }
   return out.join('\n');

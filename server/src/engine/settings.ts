@@ -20,6 +20,11 @@ export interface Settings {
   targets: string[];
   /** Folders skipped when walking the workspace. */
   ignoreDirs: string[];
+  /**
+   * gopls runs beside cgo-ls (the usual setup): the editor adapter leaves out a diagnostic that gopls publishes
+   * at the same range in the same words (CodeInfo.gopls.sameWords); its code actions are still offered there.
+   */
+  besideGopls: boolean;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -33,6 +38,7 @@ export const defaultSettings: Settings = {
   checkShellEnv: true,
   targets: [],
   ignoreDirs: ['.git', 'node_modules', 'vendor', 'testdata'],
+  besideGopls: true,
   logLevel: 'info',
 };
 
@@ -87,6 +93,7 @@ export function parseSettings(raw: unknown, base: Settings = defaultSettings): S
         break;
       case 'compileOnChange':
       case 'checkShellEnv':
+      case 'besideGopls':
         if (typeof value === 'boolean') s[key] = value;
         else bad('true or false');
         break;
@@ -136,6 +143,7 @@ export const UNTRUSTED_RULES: Record<Exclude<keyof Settings, never>, string> = {
   checkShellEnv: 'may turn it off, not on (it runs the login shell)',
   targets: 'at most 8 targets (each looks up, and may run, a compiler)',
   ignoreDirs: "may add folder names (at most 200); the user's names are always kept",
+  besideGopls: 'accepted',
   logLevel: 'accepted',
 };
 

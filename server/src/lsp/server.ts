@@ -74,6 +74,13 @@ export function codeHref(code: string): string {
   return `${protocolDoc}#${anchor(code)}`;
 }
 
+/** Codes gopls publishes at the same range in the same words (the catalogue's `gopls.sameWords`). */
+const SAID_BY_GOPLS = new Set(Engine.codes().filter((c) => c.gopls?.sameWords).map((c) => c.code));
+
+function linesTouch(a: { start: { line: number }; end: { line: number } }, b: typeof a): boolean {
+  return a.start.line <= b.end.line && b.start.line <= a.end.line;
+}
+
 export function toLspDiagnostic(d: CgoDiagnostic, caps: { codeDescription: boolean; related: boolean }): Diagnostic {
   const out: Diagnostic = {
     range: d.range,
@@ -120,6 +127,9 @@ export function startServer(connection: Connection): void {
     related: caps.textDocument?.publishDiagnostics?.relatedInformation === true,
   });
 
+  /** Diagnostics left out of the last publish of a file because gopls says the same (see publish). */
+  const withheld = new Map<string, CgoDiagnostic[]>();
+
   function state(file: string): FileState {
     let s = files.get(file);
     if (!s) {
@@ -130,7 +140,13 @@ export function startServer(connection: Connection): void {
   }
 
   function publish(uri: string, file: string, diagnostics: CgoDiagnostic[], version?: number): void {
-    const lsp = diagnostics.filter((d) => path.resolve(d.file) === file).map((d) => toLspDiagnostic(d, diagCaps()));
+    const mine = diagnostics.filter((d) => path.resolve(d.file) === file);
+    // Beside gopls, a diagnostic gopls publishes at the same range in the same words is left out (issue 13, "said
+    // twice"); it is kept here so its code actions are still offered on that range.
+    const hide = settings.besideGopls ? mine.filter((d) => SAID_BY_GOPLS.has(d.code)) : [];
+    if (hide.length > 0) withheld.set(file, hide);
+    else withheld.delete(file);
+    const lsp = mine.filter((d) => !hide.includes(d)).map((d) => toLspDiagnostic(d, diagCaps()));
     state(file).published = lsp.length > 0;
     void connection.sendDiagnostics({ uri, diagnostics: lsp, ...(version !== undefined ? { version } : {}) });
   }
@@ -552,14 +568,16 @@ export function startServer(connection: Connection): void {
       const wantFixAll = !only || only.some((k) => (CodeActionKind.SourceFixAll + '.cgo').startsWith(k));
       const wantQuick = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k));
       const ours = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && typeof d.code === 'string');
-      const engineDiags: CgoDiagnostic[] = ours.map((d) => ({
+      // A withheld diagnostic's actions are offered anywhere on its lines (the cursor may be on `c` of `import c "C"`).
+      const hidden = (withheld.get(file) ?? []).filter((d) => linesTouch(d.range, params.range));
+      const engineDiags: CgoDiagnostic[] = [...hidden, ...ours.map((d): CgoDiagnostic => ({
         file,
         range: d.range,
         severity: 'error',
         code: String(d.code),
         message: d.message as CgoDiagnostic['message'], // our own message, sent back by the client
         data: (d.data as CgoDiagnostic['data']) ?? { code: String(d.code) },
-      }));
+      }))];
       // Resource operations exist only inside documentChanges, so a client that lists 'create' applies them even
       // when it does not also set documentChanges: true (Neovim 0.7–0.12 does exactly that).
       const canCreateFiles = (caps.workspace?.workspaceEdit?.resourceOperations ?? []).includes('create');

@@ -25,7 +25,7 @@ M.defaults = {
   -- The root is the nearest folder, upwards from the file, that holds one of these.
   root_markers = { 'go.work', 'go.mod', '.git' },
   -- The `cgo` settings section (env, goCommand, compilerTimeoutMs, debounceMs, compileOnChange,
-  -- diagnosticsScope, checkShellEnv, targets, ignoreDirs, logLevel).
+  -- diagnosticsScope, checkShellEnv, targets, ignoreDirs, besideGopls, logLevel).
   settings = {},
   -- Called with (client, bufnr) after cgo-ls attaches, after the :CgoRefresh / :CgoToolchainReport
   -- buffer commands are created.
