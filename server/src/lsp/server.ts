@@ -168,6 +168,7 @@ export function startServer(connection: Connection): void {
     // Static checks never wait for the toolchain probe: until it answers they run with a provisional context.
     const result = await engine.analyze(file, { compile, signal: abort.signal, libraries, waitForToolchain: false });
     if (st.generation !== generation || abort.signal.aborted) return; // superseded
+    if (files.get(file) !== st) return; // the file was deleted (and forgotten) while it was analysed
     if (version !== undefined && documents.get(uri)?.version !== version) return; // stale text
     publish(uri, file, result.diagnostics, version);
     if (result.toolchainPending) {
@@ -175,7 +176,7 @@ export function startServer(connection: Connection): void {
       // meanwhile). The returned promise settles after that, so a caller that awaits it (a refresh, the scan)
       // waits for the complete result.
       await engine.toolchain(file).catch(() => undefined);
-      if (st.generation === generation) await analyze(uri, mode, libraries);
+      if (st.generation === generation && files.get(file) === st) await analyze(uri, mode, libraries);
       return;
     }
     // An edit to this file's `#cgo` lines changes what the package's other preambles are compiled with.
@@ -339,6 +340,7 @@ export function startServer(connection: Connection): void {
         for (const f of trackedOrOpen()) if (path.dirname(f) === dir && f !== c.file && f.endsWith('.go')) again.add(f);
         if (c.kind === 'deleted') {
           if (tracked.delete(c.file) || state(c.file).published) void connection.sendDiagnostics({ uri: pathToUri(c.file), diagnostics: [] });
+          files.get(c.file)?.abort?.abort(); // an analysis in flight must not publish for a file that is gone
           files.delete(c.file);
           again.delete(c.file);
           continue;

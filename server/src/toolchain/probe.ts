@@ -169,9 +169,21 @@ async function wslProblems(
   }
 }
 
+/** `dir`, or its nearest ancestor that still exists (a workspace folder removed under the server). */
+async function existingDir(ctx: Ctx, dir: string): Promise<string> {
+  const p = pathFor(ctx.platform.os);
+  let d = dir;
+  while (!(await ctx.platform.exists(d).catch(() => false))) {
+    const up = p.dirname(d);
+    if (up === d) return dir;
+    d = up;
+  }
+  return d;
+}
+
 async function runSafe(command: string, args: string[], ctx: Ctx, env: NodeJS.ProcessEnv, cwd?: string): Promise<RunResult> {
   try {
-    return await run(command, args, { cwd: cwd ?? ctx.folder, env, timeoutMs: ctx.timeoutMs, signal: ctx.signal, maxOutput: 1024 * 1024 });
+    return await run(command, args, { cwd: await existingDir(ctx, cwd ?? ctx.folder), env, timeoutMs: ctx.timeoutMs, signal: ctx.signal, maxOutput: 1024 * 1024 });
   } catch (e) {
     return spawnFailure(command, args, e instanceof Error ? e.message : String(e));
   }
