@@ -139,8 +139,14 @@ describe.skipIf(!haveTools || !fs.existsSync('/usr/include/stdio.h'))('hover on 
     try {
       const uri = c.open(path.join(root, 'p', 'a.go'));
       await c.waitForDiagnostics(uri, () => true, 60_000);
-      const h = await hoverAt(c, uri, 2, 14, 15_000);
-      const md = String(h.result?.contents?.value ?? '');
+      // A hover does not wait for the toolchain probe (it says so while it is pending): ask again until it answers.
+      let md = '';
+      for (let i = 0; i < 60; i++) {
+        const h = await hoverAt(c, uri, 2, 14, 15_000);
+        md = String(h.result?.contents?.value ?? '');
+        if (!/has not answered|pending/i.test(md)) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
       expect(md).toMatch(/Resolves to `\/usr\/include\/stdio\.h`/);
       expect(md).not.toMatch(/not found/);
     } finally {
