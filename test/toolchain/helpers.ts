@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 export const REAL_GO = '/usr/local/go/bin/go';
 export const REAL_GOROOT = '/usr/local/go';
@@ -92,4 +93,33 @@ export function runGo(
 
 export function writeCgoMain(dir: string): void {
   writeFileSync(path.join(dir, 'main.go'), 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc main() { _ = C.size_t(0) }\n');
+}
+
+/** `box()` for a test file: each call makes a sandbox, and every sandbox is removed after its test. */
+export function sandboxesPerTest(): (opts?: Parameters<typeof sandbox>[0]) => Sandbox {
+  const boxes: Sandbox[] = [];
+  afterEach(() => {
+    while (boxes.length) boxes.pop()!.cleanup();
+  });
+  return (opts) => {
+    const b = sandbox(opts);
+    boxes.push(b);
+    return b;
+  };
+}
+
+/** Platform hooks that fail or find nothing (the probe must still not throw). */
+export function brokenPlatform(cwd: string) {
+  return {
+    os: 'linux',
+    arch: 'amd64',
+    env: {},
+    cwd,
+    stat: () => Promise.reject(new Error('disk on fire')),
+    isExecutableFile: () => Promise.reject(new Error('disk on fire')),
+    exists: () => Promise.resolve(false),
+    readFile: () => Promise.resolve(null),
+    realpath: () => Promise.resolve(null),
+    mtimeMs: () => Promise.resolve(null),
+  };
 }

@@ -13,17 +13,9 @@ import { range } from '../../server/src/core/types.js';
 import { codes as toolchainCodes, probeToolchain, type ProbeOptions } from '../../server/src/toolchain/probe.js';
 import type { CompilerInfo, ToolchainModel } from '../../server/src/toolchain/types.js';
 import { codes as windowsCodes, runtimeDllDiagnostics } from '../../server/src/windows/check.js';
-import { binDir, FIXTURES, GO122, GO122_ROOT, HAVE_GO122, HAVE_MINGW, REAL_GO, runGo, sandbox, SYSTEM_PATH, writeCgoMain, type Sandbox } from './helpers.js';
+import { binDir, FIXTURES, GO122, GO122_ROOT, HAVE_GO122, HAVE_MINGW, REAL_GO, runGo, sandbox, SYSTEM_PATH, writeCgoMain, type Sandbox, sandboxesPerTest, brokenPlatform } from './helpers.js';
 
-const boxes: Sandbox[] = [];
-afterEach(() => {
-  while (boxes.length) boxes.pop()!.cleanup();
-});
-function box(opts?: Parameters<typeof sandbox>[0]): Sandbox {
-  const b = sandbox(opts);
-  boxes.push(b);
-  return b;
-}
+const box = sandboxesPerTest();
 
 /** A detail line: the exact text, or a pattern one line must match. */
 type Line = string | RegExp;
@@ -98,18 +90,7 @@ const cases: Case[] = [
     name: 'the probe itself fails (platform hooks throw)',
     code: 'cgo/go-env-failed',
     produce: async (b) => {
-      const broken = {
-        os: 'linux',
-        arch: 'amd64',
-        env: {},
-        cwd: b.ws,
-        stat: () => Promise.reject(new Error('disk on fire')),
-        isExecutableFile: () => Promise.reject(new Error('disk on fire')),
-        exists: () => Promise.resolve(false),
-        readFile: () => Promise.resolve(null),
-        realpath: () => Promise.resolve(null),
-        mtimeMs: () => Promise.resolve(null),
-      };
+      const broken = brokenPlatform(b.ws);
       return probe(b.ws, { env: b.env, platform: broken });
     },
     cause: 'cgo-ls could not probe the Go toolchain (an internal error)',

@@ -7,31 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { probeToolchain } from '../../server/src/toolchain/probe.js';
 import { exitCodeFor, renderReport } from '../../server/src/toolchain/report.js';
 import type { ToolchainModel } from '../../server/src/toolchain/types.js';
-import {
-  binDir,
-  FIXTURES,
-  GO122,
-  GO122_ROOT,
-  HAVE_GO122,
-  HAVE_MINGW,
-  REAL_GO,
-  REAL_GOROOT,
-  runGo,
-  sandbox,
-  SYSTEM_PATH,
-  writeCgoMain,
-  type Sandbox,
-} from './helpers.js';
+import { binDir, FIXTURES, GO122, GO122_ROOT, HAVE_GO122, HAVE_MINGW, REAL_GO, REAL_GOROOT, runGo, sandbox, SYSTEM_PATH, writeCgoMain, type Sandbox, sandboxesPerTest, brokenPlatform } from './helpers.js';
 
-const boxes: Sandbox[] = [];
-function box(opts?: Parameters<typeof sandbox>[0]): Sandbox {
-  const b = sandbox(opts);
-  boxes.push(b);
-  return b;
-}
-afterEach(() => {
-  while (boxes.length) boxes.pop()!.cleanup();
-});
+const box = sandboxesPerTest();
 
 const codesOf = (m: ToolchainModel) => m.problems.map((p) => p.code);
 /** Codes of problems about CC (not CXX). */
@@ -550,18 +528,7 @@ describe('robustness', () => {
 
   it('never throws, even when the platform hooks do', async () => {
     const b = box();
-    const broken = {
-      os: 'linux',
-      arch: 'amd64',
-      env: {},
-      cwd: b.ws,
-      stat: () => Promise.reject(new Error('disk on fire')),
-      isExecutableFile: () => Promise.reject(new Error('disk on fire')),
-      exists: () => Promise.resolve(false),
-      readFile: () => Promise.resolve(null),
-      realpath: () => Promise.resolve(null),
-      mtimeMs: () => Promise.resolve(null),
-    };
+    const broken = brokenPlatform(b.ws);
     const m = await probeToolchain(b.ws, { env: b.env, platform: broken });
     expect(m.problems[0]?.message).toContain('disk on fire');
     expect(exitCodeFor(m)).toBe(1);

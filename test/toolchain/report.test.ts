@@ -5,17 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { probeToolchain, readLoginShellEnv } from '../../server/src/toolchain/probe.js';
 import { exitCodeFor, renderReport } from '../../server/src/toolchain/report.js';
 import { parseEnvLines, parseEnvNul } from '../../server/src/toolchain/shellenv.js';
-import { FIXTURES, sandbox, type Sandbox } from './helpers.js';
+import { FIXTURES, sandbox, type Sandbox, sandboxesPerTest } from './helpers.js';
 
-const boxes: Sandbox[] = [];
-afterEach(() => {
-  while (boxes.length) boxes.pop()!.cleanup();
-});
-function box(opts?: Parameters<typeof sandbox>[0]): Sandbox {
-  const b = sandbox(opts);
-  boxes.push(b);
-  return b;
-}
+const box = sandboxesPerTest();
 
 describe('renderReport', () => {
   it('text: flutter-doctor style sections, each problem followed by its fix, values with provenance', async () => {

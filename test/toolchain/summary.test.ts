@@ -3,17 +3,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { probeToolchain } from '../../server/src/toolchain/probe.js';
 import { renderReport } from '../../server/src/toolchain/report.js';
-import { sandbox, type Sandbox } from './helpers.js';
+import { sandbox, type Sandbox, sandboxesPerTest } from './helpers.js';
 
-const boxes: Sandbox[] = [];
-afterEach(() => {
-  while (boxes.length) boxes.pop()!.cleanup();
-});
+const box = sandboxesPerTest();
 
 describe('doctor --format markdown (job summary)', () => {
   it('a healthy toolchain: a ✅ verdict line and a ✅ row per section, no problem list', async () => {
-    const b = sandbox();
-    boxes.push(b);
+    const b = box();
     const md = renderReport(await probeToolchain(b.ws, { env: b.env }), 'summary');
     expect(md.split('\n')[0]).toBe('## cgo-ls doctor');
     expect(md).toMatch(/^✅ \*\*cgo enabled\*\* for `linux\/amd64` · go1\.\d+\.\d+ · CC `gcc` — no issues found$/m);
@@ -24,8 +20,7 @@ describe('doctor --format markdown (job summary)', () => {
   });
 
   it('a problem: ❌ verdict and row, the cause with its code, the fix and the details as sub-items', async () => {
-    const b = sandbox();
-    boxes.push(b);
+    const b = box();
     const m = await probeToolchain(b.ws, { env: { ...b.env, GOOS: 'windows', CGO_ENABLED: '1' } });
     const md = renderReport(m, 'summary');
     expect(md).toMatch(/^❌ \*\*cgo enabled\*\* for `windows\/amd64` .* — 1 error\(s\)/m);
