@@ -26,6 +26,7 @@ import {
 } from './real-helpers.js';
 // @ts-expect-error plain .mjs
 import { findWineserver } from './real-setup.mjs';
+import { toolchainWords } from '../helpers/messages.js';
 
 const describeReal = SKIP ? describe.skip : describe;
 const SETUP_TIMEOUT = 60 * 60_000;
@@ -85,7 +86,6 @@ const CGO_MAIN = `package main
 #include <stdio.h>
 */
 import "C"
-import { toolchainWords } from '../helpers/messages.js';
 
 func main() { C.puts(C.CString("hello")) }
 `;
