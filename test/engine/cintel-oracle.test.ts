@@ -148,10 +148,12 @@ function useOf(item: CCompletionItem, i: number): string {
 describe('completion after C. against the real go build', () => {
   it('offers the preamble, sqlite3 and libc names, and leaves out what cgo cannot use', () => {
     const labels = new Set(items.map((i) => i.label));
-    for (const n of ['add', 'identity', 'make_point', 'struct_point', 'point_t', 'enum_color', 'RED', 'MYINT', 'MYSTR', 'MYF', 'sqlite3_open', 'SQLITE_OK', 'puts', 'malloc', 'CString', 'GoString', 'int', 'ulonglong']) {
+    for (const n of ['add', 'identity', 'make_point', 'struct_point', 'point_t', 'enum_color', 'RED', 'MYINT', 'MYSTR', 'MYF', 'sqlite3_open', 'SQLITE_OK', 'puts', 'malloc', 'CString', 'GoString', 'int', 'ulonglong', 'sizeof_struct_point', 'sizeof_point_t', 'sizeof_int', 'sizeof_anon_t']) {
       expect(labels, n).toContain(n);
     }
-    for (const u of [...UNUSABLE.map((x) => x.name), 'MYPTR']) expect(labels, u).not.toContain(u);
+    for (const u of [...UNUSABLE.map((x) => x.name), 'MYPTR', 'sizeof_void', 'sizeof_sqlite3']) expect(labels, u).not.toContain(u);
+    // C.sizeof_T comes after T itself.
+    expect(items.findIndex((i) => i.label === 'sizeof_struct_point')).toBeGreaterThan(items.findIndex((i) => i.label === 'struct_point'));
     // Ranking: the preamble's own names first, then the directly included headers', then the rest.
     const rank = (n: string) => items.findIndex((i) => i.label === n);
     expect(rank('add')).toBeLessThan(rank('sqlite3_open'));

@@ -252,6 +252,22 @@ export function completeCNames(idx: CIndex | null, ctx: { prefix: string; range:
         range: ctx.range,
       });
     }
+    // C.sizeof_T for every complete type T (cmd/cgo rewrites it to sizeof(T): an untyped integer constant).
+    for (const e of all) {
+      if ((e.kind !== 'type' && e.kind !== 'builtin-type') || e.incomplete || e.name === 'void') continue;
+      const cType = e.kind === 'builtin-type' ? (BUILTIN_TYPES.find((t) => t.name === e.name)?.c ?? e.name) : e.name.replace(/^(struct|union|enum)_/, '$1 ');
+      const md = '```go\nconst C.sizeof_' + e.name + ' // untyped integer constant\n```\n\n`sizeof(' + cType + ')`, as cmd/cgo computes it for this target.';
+      base.push({
+        label: `sizeof_${e.name}`,
+        kind: 'constant',
+        detail: `untyped int: sizeof(${cType})`,
+        documentation: md,
+        documentationPlain: `const C.sizeof_${e.name}: sizeof(${cType}), an untyped integer constant`,
+        // After the names themselves: `C.sizeof_` is typed on purpose.
+        sortText: TIER_RANK[e.tier] + '~sizeof_' + e.name.toLowerCase(),
+        range: ctx.range,
+      });
+    }
     base.sort((a, b) => (a.sortText < b.sortText ? -1 : a.sortText > b.sortText ? 1 : 0));
     if (idx) itemCache.set(idx, base);
   }
