@@ -241,5 +241,17 @@ function neovimSuite(nvim: Tool): void {
     expect(r.gopls?.published, `publishes: ${JSON.stringify(r.publishes.map((p) => [p.client, p.uri, p.count]))}`).toBe(true);
     expect(r.gopls?.clients).toEqual(expect.arrayContaining(['gopls', 'cgo_ls']));
     expect(r.header!.diagnostics.find((x) => x.code === 'cgo/header-not-found')).toBeDefined();
+    // Issue 13, "said twice": what Neovim shows on a line never has the same words from both servers.
+    const first = (m: string) => m.split('\n')[0]!.replace(/\s+/g, ' ').trim().toLowerCase();
+    const twice: string[] = [];
+    for (const [file, list] of Object.entries(r.final ?? {})) {
+      for (const a of list.filter((d) => d.source === 'cgo')) {
+        for (const b of list.filter((d) => d.source !== 'cgo' && d.lnum === a.lnum)) {
+          if (first(a.message).includes(first(b.message)) || first(b.message).includes(first(a.message))) twice.push(`${file}:${a.lnum + 1}: ${first(a.message)}`);
+        }
+      }
+    }
+    expect(Object.values(r.final ?? {}).flat().some((d) => d.source !== 'cgo'), 'gopls diagnostics are among what Neovim shows').toBe(true);
+    expect(twice).toEqual([]);
   });
 }
