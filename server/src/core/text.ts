@@ -2,16 +2,28 @@
 // Compilers report byte columns (we pass -fdiagnostics-column-unit=byte to gcc); LSP wants UTF-16 columns.
 import type { Position } from './types.js';
 
+const recent: LineIndex[] = [];
+
 /** Line index over a JS string: converts between string offsets and {line, character} positions. */
 export class LineIndex {
   readonly lineStarts: number[];
   constructor(readonly text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-    }
+    // indexOf is native: on a 20 MB generated file it is several times faster than a charCodeAt loop.
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     this.lineStarts = starts;
+  }
+
+  /**
+   * The index of `text`, shared: the stages that need one for the same document text (model, engine, fixes,
+   * cgo-off) get the same object instead of each scanning the whole text again.
+   */
+  static of(text: string): LineIndex {
+    for (const idx of recent) if (idx.text === text) return idx;
+    const idx = new LineIndex(text);
+    recent.unshift(idx);
+    if (recent.length > 4) recent.pop();
+    return idx;
   }
   get lineCount(): number {
     return this.lineStarts.length;

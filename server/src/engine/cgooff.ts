@@ -100,7 +100,7 @@ async function declsOf(text: string): Promise<Decls> {
   const parser = await getGoParser();
   const tree = parser.parse(text);
   if (tree) {
-    const idx = new LineIndex(text);
+    const idx = LineIndex.of(text);
     const range = (n: import('web-tree-sitter').Node): Range => ({ start: idx.positionAt(n.startIndex), end: idx.positionAt(n.endIndex) });
     const declared = new Set<number>();
     try {

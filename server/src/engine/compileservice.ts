@@ -286,7 +286,7 @@ export function preambleJob(src: { file: GoFile; text: string; goVersion: GoVers
   const file = src.file;
   const preambles = file.cImports.flatMap((i) => (i.preamble ? [i.preamble] : []));
   const names = [...new Set(file.cRefs.map((r) => r.name))].sort();
-  const lines = new LineIndex(src.text);
+  const lines = LineIndex.of(src.text);
   const cc = tc.cc!;
   const key = hashOf(
     preambles.map((p) => p.text),

@@ -293,7 +293,7 @@ export class Engine {
   private async analyzeGoMod(abs: string): Promise<Analysis> {
     const tc = await this.toolchain(abs);
     const text = (await this.getText(abs)) ?? '';
-    const lines = new LineIndex(text);
+    const lines = LineIndex.of(text);
     const diagnostics: CgoDiagnostic[] = [];
     for (const p of tc.problems) {
       if (p.target !== 'go.mod') continue;

@@ -134,7 +134,7 @@ export function trustedDiagnostics(fromClient: CgoDiagnostic[], own: CgoDiagnost
 /** Fixes for one diagnostic. */
 export async function fixesFor(d: CgoDiagnostic, ctx: FixContext): Promise<Fix[]> {
   const { file } = ctx;
-  const lines = new LineIndex(ctx.text);
+  const lines = LineIndex.of(ctx.text);
   const data = (d.data ?? { code: d.code }) as Record<string, unknown>;
   const fixes: Fix[] = [];
   const edit = (title: string, edits: TextEdit[], opts: { preferred?: boolean; safe?: boolean } = {}): Fix => ({
@@ -357,7 +357,7 @@ async function qualifiedUses(text: string, name: string): Promise<Range[]> {
   const parser = await getGoParser();
   const tree = parser.parse(text);
   if (!tree) return [];
-  const lines = new LineIndex(text);
+  const lines = LineIndex.of(text);
   const out: Range[] = [];
   try {
     const visit = (node: import('web-tree-sitter').Node) => {
@@ -697,7 +697,7 @@ function settingsEdit(file: string, key: string, value: string): TextEdit[] | nu
     next = jsonc.applyEdits(next, jsonc.modify(next, p, value, { formattingOptions }));
   }
   if (next === text) return [];
-  const lines = new LineIndex(text);
+  const lines = LineIndex.of(text);
   return [{ range: { start: { line: 0, character: 0 }, end: lines.positionAt(text.length) }, newText: next }];
 }
 

@@ -258,7 +258,7 @@ function treeSitterInput(text: string, scan: ReturnType<typeof scanGo>): string 
 }
 
 function buildModel(goParser: Parser | undefined, filePath: string, text: string, cParser: Parser | undefined): GoFile {
-  const idx = new LineIndex(text);
+  const idx = LineIndex.of(text);
   const scan = scanGo(text);
   const leadByToken = new Map<number, CommentGroup>();
   const groupsBeforeToken = new Map<number, CommentGroup[]>();
