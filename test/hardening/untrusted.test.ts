@@ -87,4 +87,32 @@ describe.skipIf(!haveTools)('the server with workspaceTrusted: false (FAULT-INJE
       await stopServer(c);
     }
   });
+
+  it('every other setting a workspace asks for beyond its rule is refused or clamped, named in the log, and not used', async () => {
+    const root = tempDir('untrusted-all');
+    writeTree(root, { 'go.mod': 'module example.com/u\n\ngo 1.22\n', 'p/a.go': 'package p\n\n// #include <stdlib.h>\nimport "C"\n' });
+    const evil = writeScript(path.join(tempDir('untrusted-evil'), 'evil-cc'), '#!/bin/sh\n# FAULT-INJECTION FAKE: a compiler the workspace must not choose.\nexit 1\n');
+    const c = new LspClient({ env: baseEnv() });
+    c.configuration = {
+      env: { CC: evil },
+      goCommand: evil,
+      debounceMs: 0,
+      compileOnChange: true,
+      diagnosticsScope: 'workspace',
+      checkShellEnv: true,
+      targets: Array.from({ length: 12 }, (_, i) => (i % 2 ? 'windows/amd64' : 'linux/arm64')),
+    };
+    try {
+      await c.initialize(root, { initializationOptions: { checkShellEnv: false, workspaceTrusted: false, compileOnChange: false, diagnosticsScope: 'openFiles' } });
+      for (const key of ['env', 'goCommand', 'debounceMs', 'compileOnChange', 'diagnosticsScope', 'checkShellEnv', 'targets']) {
+        await c.waitFor(() => logMessages(c).some((m) => m.includes(`cgo.${key} `) && /untrusted/.test(m)), 30_000, `the warning for cgo.${key}`);
+      }
+      // What is used: the user's compiler (not the workspace's), found through the go command on PATH.
+      const uri = c.open(path.join(root, 'p', 'a.go'));
+      const report = await c.request('cgo/toolchain', { uri }, 60_000);
+      expect(JSON.stringify(report)).not.toContain(evil);
+    } finally {
+      await stopServer(c);
+    }
+  });
 });
