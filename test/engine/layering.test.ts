@@ -32,4 +32,13 @@ describe('imports', () => {
     const users = filesIn('.').filter((f) => importsOf(f).some((i) => i === 'node:child_process' || i === 'child_process' || i === 'execa'));
     expect(users).toEqual(['util/proc.ts']);
   });
+
+  it('only core/host.ts reads process.platform / process.arch (the reaper script, which imports only node:fs, excepted)', () => {
+    const readers = filesIn('.').filter((f) => /\bprocess\.(platform|arch)\b/.test(fs.readFileSync(path.join(src, f), 'utf8').replace(/^\s*(\/\/|\/?\*).*$/gm, '')));
+    expect(readers.sort()).toEqual(['core/host.ts', 'util/reaper.ts']);
+  });
+
+  it('the reaper script imports nothing but node: modules (it is copied as-is into the VS Code bundle)', () => {
+    expect(importsOf('util/reaper.ts').filter((i) => !i.startsWith('node:'))).toEqual([]);
+  });
 });

@@ -6,6 +6,7 @@ import type { BuildContext, Preamble, PreambleLine } from '../gomodel/types.js';
 import { matchAuto } from '../gomodel/constraint.js';
 import { goFields, goTrimSpace, splitQuoted } from './split.js';
 import type { CgoDirective, CgoVerb, DirectiveArg, DirectiveError, DirectiveErrorReason, DirectiveFlags } from './types.js';
+import { hostIsWindows } from '../core/host.js';
 
 export type PathStyle = 'posix' | 'win32';
 
@@ -62,7 +63,7 @@ export function expandSrcDir(str: string, srcDir: string, pathStyle: PathStyle =
 }
 
 function hostStyle(): PathStyle {
-  return process.platform === 'win32' ? 'win32' : 'posix';
+  return hostIsWindows() ? 'win32' : 'posix';
 }
 
 /** Go's path.Clean (posix) / filepath.Clean on Windows. */

@@ -21,6 +21,7 @@ import {
   type PathStyle,
 } from '../cgorules/directives.js';
 import type { CgoDirective, DirectiveArg, DirectiveError, DirectiveFlags } from '../cgorules/types.js';
+import { hostIsWindows } from '../core/host.js';
 
 export const codes: CodeInfo[] = [
   {
@@ -232,7 +233,7 @@ function commaForm(x: Expr): string | null {
 
 export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResult {
   const diagnostics: CgoDiagnostic[] = [];
-  const style: PathStyle = input.pathStyle ?? (process.platform === 'win32' ? 'win32' : 'posix');
+  const style: PathStyle = input.pathStyle ?? (hostIsWindows() ? 'win32' : 'posix');
   const ver = formatGoVersion(input.goVersion);
   const target = `${input.build.goos}/${input.build.goarch}`;
   // go/build errors name the file; the go command prints it relative to the package directory (`main.go: …`,

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { run, type RunResult } from '../util/proc.js';
 import { goQuote } from '../core/goquote.js';
+import { hostIsWindows } from '../core/host.js';
 
 export interface ProbeOpts {
   env: NodeJS.ProcessEnv;
@@ -19,7 +20,7 @@ export interface ProbeOpts {
 /** Resolve a program name the way exec.LookPath does (PATH from `env`; PATHEXT on Windows). */
 export function lookPath(prog: string, env: NodeJS.ProcessEnv): string | null {
   if (!prog) return null;
-  const isWin = process.platform === 'win32';
+  const isWin = hostIsWindows();
   const exts = isWin ? (env.PATHEXT ?? env.Pathext ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean) : [''];
   const tryFile = (p: string): string | null => {
     const cands = isWin && path.extname(p) === '' ? [p, ...exts.map((e) => p + e.toLowerCase()), ...exts.map((e) => p + e)] : [p];

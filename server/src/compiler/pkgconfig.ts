@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { CgoDiagnostic, Range } from '../core/types.js';
 import { makeDiagnostic, short } from '../core/message.js';
 import { run, type RunResult } from '../util/proc.js';
+import { host } from '../core/host.js';
 
 export interface PkgConfigOptions {
   /** `$PKG_CONFIG` split (first field is the program), default ['pkg-config']. */
@@ -263,8 +264,8 @@ let osCache: OsInfo | null = null;
 /** Detect the OS (reads /etc/os-release on Linux once). */
 export function detectOs(env: NodeJS.ProcessEnv = process.env): OsInfo {
   if (osCache && osCache.platform !== 'win32') return osCache;
-  const info: OsInfo = { platform: process.platform };
-  if (process.platform === 'linux') {
+  const info: OsInfo = { platform: host().platform };
+  if (host().platform === 'linux') {
     for (const f of ['/etc/os-release', '/usr/lib/os-release']) {
       try {
         Object.assign(info, parseOsRelease(readFileSync(f, 'utf8')));
@@ -273,7 +274,7 @@ export function detectOs(env: NodeJS.ProcessEnv = process.env): OsInfo {
         /* next */
       }
     }
-  } else if (process.platform === 'win32' && env.MSYSTEM) {
+  } else if (host().platform === 'win32' && env.MSYSTEM) {
     info.msystem = env.MSYSTEM;
   }
   osCache = info;

@@ -40,6 +40,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp, constants as fsc, statSync } from 'node:fs';
 import * as os from 'node:os';
 import { CGO_BUILTIN_PROLOG } from '../gomodel/preamble.js';
+import { hostIsWindows } from '../core/host.js';
 
 export type { NameKind } from './cnames.js';
 
@@ -174,7 +175,7 @@ function samePath(a: string, b: string): boolean {
   if (a === b) return true;
   const na = path.resolve(a);
   const nb = path.resolve(b);
-  return process.platform === 'win32' ? na.toLowerCase() === nb.toLowerCase() : na === nb;
+  return hostIsWindows() ? na.toLowerCase() === nb.toLowerCase() : na === nb;
 }
 
 /** Compile a preamble and probe the kinds of the C names. Never throws; never rejects. */

@@ -11,6 +11,7 @@ import type { GoFile, Preamble } from '../gomodel/types.js';
 import { getGoParser } from '../gomodel/parser.js';
 import * as jsonc from 'jsonc-parser';
 import type { ToolchainModel } from '../toolchain/types.js';
+import { host, hostIsWindows } from '../core/host.js';
 
 export interface EnvChange {
   /** `go env -w KEY=VALUE` (value set) or `go env -u KEY` (value null). */
@@ -583,7 +584,7 @@ function envFixes(d: CgoDiagnostic, ctx: FixContext): Fix[] {
 /** Whether an executable of that name is on the PATH of `env` (no subprocess). */
 function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
   const pathVar = Object.keys(env).find((k) => k.toUpperCase() === 'PATH');
-  const exts = process.platform === 'win32' ? (env['PATHEXT'] ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  const exts = hostIsWindows() ? (env['PATHEXT'] ?? '.EXE;.CMD;.BAT').split(';') : [''];
   for (const dir of (pathVar ? env[pathVar] ?? '' : '').split(path.delimiter).filter(Boolean)) {
     for (const ext of exts) {
       try {
@@ -620,7 +621,7 @@ export function crossCompilerFor(goos: string, goarch: string, variable: string)
 export function installCompilerCommand(goos: string, goarch: string, os: OsInfo = detectOs()): string | null {
   const pm = packageManagerFor(os);
   const native = (os.platform === 'linux' && goos === 'linux') || (os.platform === 'darwin' && goos === 'darwin') || (os.platform === 'win32' && goos === 'windows');
-  if (native && goarch === (process.arch === 'x64' ? 'amd64' : process.arch)) {
+  if (native && goarch === (host().arch === 'x64' ? 'amd64' : host().arch)) {
     if (pm === 'apt') return 'sudo apt install gcc';
     if (pm === 'dnf') return 'sudo dnf install gcc';
     if (pm === 'pacman') return 'sudo pacman -S gcc';
@@ -716,9 +717,9 @@ function snippetFixes(d: CgoDiagnostic, change: EnvChange, folder: string, ctx: 
     ps1: `$env:${change.key} = '${value.replace(/'/g, "''")}'`,
     cmd: `set "${change.key}=${value}"`,
   };
-  const envrc = path.join(folder, process.platform === 'win32' ? 'cgo-env.ps1' : '.envrc');
+  const envrc = path.join(folder, hostIsWindows() ? 'cgo-env.ps1' : '.envrc');
   if (ctx.canCreateFiles && !fs.existsSync(envrc)) {
-    const text = process.platform === 'win32' ? `# cgo settings for this project (dot-source: . .\\cgo-env.ps1)\n${snippets.ps1}\n` : `# cgo settings for this project (direnv: run \`direnv allow\`)\n${snippets.sh}\n`;
+    const text = hostIsWindows() ? `# cgo settings for this project (dot-source: . .\\cgo-env.ps1)\n${snippets.ps1}\n` : `# cgo settings for this project (direnv: run \`direnv allow\`)\n${snippets.sh}\n`;
     out.push({ title: `Set ${change.key} for this project only: create ${path.basename(envrc)}${trust}`, kind: 'quickfix', diagnostic: d, create: [{ file: envrc, text }] });
   }
   // VS Code reads .vscode/settings.json of the workspace folder, not of a module below it.

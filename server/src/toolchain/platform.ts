@@ -5,6 +5,7 @@ import { constants as fsConstants } from 'node:fs';
 import { access, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { goQuote } from '../core/goquote.js';
+import { host } from '../core/host.js';
 
 /** GOOS names (what `go env GOHOSTOS` prints). */
 export type GoOS =
@@ -71,7 +72,7 @@ export function goarchOf(nodeArch: string): string {
       return '386';
     case 'ppc64':
       // Node reports ppc64 for both endiannesses; Go supports cgo on ppc64le only.
-      return process.platform === 'aix' ? 'ppc64' : 'ppc64le';
+      return host().platform === 'aix' ? 'ppc64' : 'ppc64le';
     case 'loong64':
       return 'loong64';
     default:
@@ -79,9 +80,9 @@ export function goarchOf(nodeArch: string): string {
   }
 }
 
-/** The GOOS and GOARCH of the machine cgo-ls runs on (the one place that reads Node's process.platform for it). */
+/** The GOOS and GOARCH of the machine cgo-ls runs on (core/host.ts reads Node's process.platform). */
 export function hostTarget(): { goos: GoOS; goarch: string } {
-  return { goos: goosOf(process.platform), goarch: goarchOf(process.arch) };
+  return { goos: goosOf(host().platform), goarch: goarchOf(host().arch) };
 }
 
 /** path.win32 for windows, path.posix elsewhere. */
@@ -163,10 +164,10 @@ export function plainEnv(env: Env): NodeJS.ProcessEnv {
 }
 
 export function nodePlatform(env: Env = process.env, cwd = process.cwd()): Platform {
-  const os = goosOf(process.platform);
+  const os = goosOf(host().platform);
   return {
     os,
-    arch: goarchOf(process.arch),
+    arch: goarchOf(host().arch),
     env: makeEnv(env, os),
     cwd,
     async stat(p) {

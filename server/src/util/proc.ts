@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { host, hostIsWindows } from '../core/host.js';
 
 export interface RunOptions {
   cwd?: string;
@@ -78,7 +79,7 @@ export function liveRunCount(): number {
   return live.size;
 }
 
-const isLinux = process.platform === 'linux';
+const isLinux = host().platform === 'linux';
 
 /** A trusted util-linux helper by absolute path (never looked up through a PATH the workspace may control). */
 function systemTool(name: string): string | null {
@@ -97,7 +98,7 @@ let wrappers: { setpriv: string | null; prlimit: string | null } | undefined;
 /** For tests and the stress script: which guards apply on this machine. */
 export function guards(): { pdeathsig: boolean; memoryLimit: boolean; reaper: boolean; tagScan: boolean } {
   wrappers ??= isLinux ? { setpriv: systemTool('setpriv'), prlimit: systemTool('prlimit') } : { setpriv: null, prlimit: null };
-  return { pdeathsig: wrappers.setpriv !== null, memoryLimit: wrappers.prlimit !== null, reaper: process.platform !== 'win32', tagScan: isLinux };
+  return { pdeathsig: wrappers.setpriv !== null, memoryLimit: wrappers.prlimit !== null, reaper: !hostIsWindows(), tagScan: isLinux };
 }
 
 /** The argv that runs `resolved args` under the parent-death signal and the memory bound, where available. */
@@ -126,7 +127,7 @@ let reaper: ChildProcess | null | undefined;
 export const REAPER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'reaper.js');
 
 function reaperSend(line: string): void {
-  if (process.platform === 'win32') return;
+  if (hostIsWindows()) return;
   if (reaper === undefined) startReaper();
   const stdin = reaper?.stdin;
   if (!stdin || stdin.destroyed) return;
@@ -167,7 +168,7 @@ export function reaperPid(): number | null {
 
 function killGroupSync(pid: number, child: LiveRun['child']): void {
   try {
-    if (process.platform !== 'win32') process.kill(-pid, 'SIGKILL');
+    if (!hostIsWindows()) process.kill(-pid, 'SIGKILL');
     else child.kill('SIGKILL');
   } catch {
     try {
@@ -269,7 +270,7 @@ export function installExitGuards(onSignal?: (signal: NodeJS.Signals) => void): 
  * relative (".", "bin") are never used, so a `gcc` or `pkg-config` shipped inside an untrusted package
  * directory (the cwd of our runs) cannot be picked up. Names with a separator are used as given.
  */
-export function resolveCommand(command: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | null {
+export function resolveCommand(command: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = host().platform): string | null {
   const p = platform === 'win32' ? path.win32 : path.posix;
   if (command.includes('/') || (platform === 'win32' && command.includes('\\'))) return command;
   const pathKey = Object.keys(env).find((k) => (platform === 'win32' ? k.toUpperCase() === 'PATH' : k === 'PATH'));
@@ -317,12 +318,12 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
   if (closed) return { command, args, exitCode: null, stdout: '', stderr: '', timedOut: false, canceled: true, durationMs: 0 };
   const resolved = resolveCommand(command, opts.env);
   if (resolved === null) {
-    return spawnFailure(command, args, `exec: "${command}": executable file not found in ${process.platform === 'win32' ? '%PATH%' : '$PATH'}`);
+    return spawnFailure(command, args, `exec: "${command}": executable file not found in ${hostIsWindows() ? '%PATH%' : '$PATH'}`);
   }
   if (opts.signal?.aborted) {
     return { command, args, exitCode: null, stdout: '', stderr: '', timedOut: false, canceled: true, durationMs: 0 };
   }
-  const isWindows = process.platform === 'win32';
+  const isWindows = hostIsWindows();
   // The wrappers (setpriv, prlimit) would turn a missing or non-executable program into their own exit 127/126;
   // check first, so callers still see a spawn error as they would without them.
   if (!isWindows) {

@@ -18,6 +18,8 @@ function onLine(line: string): void {
 }
 
 function killTagged(): void {
+  // The reaper is a standalone script (copied as-is into the VS Code bundle): it imports only node:fs, so it reads
+  // the real OS itself — the one exception to core/host.ts (test/engine/layering.test.ts).
   if (process.platform !== 'linux' || !/^\d+\.[0-9a-f]+$/.test(token)) return;
   const needle = Buffer.from(`\0CGO_LS_RUN=${token}.`);
   const first = needle.subarray(1);

@@ -20,6 +20,7 @@ import {
 } from './dlls.js';
 import { isPeError, readPeImportsFile } from './pe.js';
 import { quotedSplit as splitEnvValue } from '../cgorules/split.js';
+import { hostIsWindows } from '../core/host.js';
 
 export const WINDOWS_RUNTIME_DLL = 'cgo/windows-runtime-dll';
 
@@ -210,7 +211,7 @@ const MAX_ENTRIES = 256;
 
 export function doctorBinaryReport(exePath: string, opts: DoctorBinaryOptions = {}): DoctorBinaryReport {
   const binary = path.resolve(String(exePath));
-  const searchPath = opts.PATH ?? (process.platform === 'win32' ? (process.env.PATH ?? process.env.Path ?? '') : '');
+  const searchPath = opts.PATH ?? (hostIsWindows() ? (process.env.PATH ?? process.env.Path ?? '') : '');
   const search = dllSearchDirs({
     binaryDir: path.dirname(binary),
     toolchainBinDir: opts.toolchainBinDir,

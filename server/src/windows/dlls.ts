@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { run } from '../util/proc.js';
 import { importLibraryDlls, readPeImportsFile, isPeError } from './pe.js';
+import { hostIsWindows } from '../core/host.js';
 
 /** DLLs every Windows installation has (and KnownDLLs); a binary importing only these starts anywhere. */
 export const KNOWN_SYSTEM_DLLS: readonly string[] = [
@@ -332,7 +333,7 @@ function normDir(d: string): string {
 }
 
 function defaultSystemDirs(): string[] {
-  if (process.platform !== 'win32') return [];
+  if (!hostIsWindows()) return [];
   const root = process.env.SystemRoot ?? process.env.windir ?? 'C:\\Windows';
   return [path.win32.join(root, 'System32'), path.win32.join(root, 'System'), root];
 }
