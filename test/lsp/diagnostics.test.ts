@@ -66,6 +66,19 @@ describe('published diagnostics for static problems', () => {
     }
   });
 
+  it('the hover on a diagnostic's range shows the whole message, the catalogue's explanation and the protocol.md link', async () => {
+    const uri = client.open(path.join(fixtures, 'static', 'flags.go'));
+    const pub = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/flag-not-allowed'));
+    const d = pub.diagnostics.find((x) => x.code === 'cgo/flag-not-allowed');
+    const h = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: d.range.start.line, character: d.range.start.character + 1 } });
+    const md = String(h?.contents?.value ?? '');
+    const [cause, fix] = d.message.split('\n');
+    expect(md).toContain(`**${cause}** (\`cgo/flag-not-allowed\`)`);
+    expect(md).toContain(`- ${fix}`);
+    expect(md).toMatch(/allow-list/i); // the catalogue's explanation of the code
+    expect(md).toMatch(/\[cgo\/flag-not-allowed in protocol\.md\]\(file:.*protocol\.md#cgoflag-not-allowed\)/);
+  });
+
   it('flags a disallowed compiler flag with the Go version wording and the allow regexp', async () => {
     const uri = client.open(path.join(fixtures, 'static', 'flags.go'));
     const pub = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/flag-not-allowed'));

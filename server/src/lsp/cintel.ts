@@ -68,6 +68,8 @@ function signalOf(token: CancellationToken | undefined): AbortSignal | undefined
 export interface CIntelOptions {
   log: Logger;
   capabilities: () => ClientCapabilities;
+  /** The explanation of the diagnostics under the cursor (shown above any other hover), or null. */
+  diagnosticsHover?: (file: string, pos: { line: number; character: number }) => string | null;
 }
 
 /** Registers the handlers (replacing the plain hover handler: C names get the richer hover, the rest falls back). */
@@ -274,6 +276,11 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
   connection.onHover(async (params, token) => {
     const file = uriToPath(params.textDocument.uri);
     if (!file) return null;
+    const diag = opts.diagnosticsHover?.(file, params.position) ?? null;
+    const withDiag = (md: string | null) => {
+      const value = [diag, md].filter(Boolean).join('\n\n---\n\n');
+      return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
+    };
     try {
       const text = await engine.getText(file);
       if (text !== null) {
@@ -283,15 +290,14 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
           if (!onInclude) {
             const idx = await indexFor(file, 'build', signalOf(token));
             const md = idx ? hoverAt(model, text, params.position, idx) : null;
-            if (md) return { contents: { kind: MarkupKind.Markdown, value: md } };
+            if (md) return withDiag(md);
           }
         }
       }
-      const md = await engine.hover(file, params.position);
-      return md ? { contents: { kind: MarkupKind.Markdown, value: md } } : null;
+      return withDiag(await engine.hover(file, params.position));
     } catch (e) {
       opts.log.error(`hover failed: ${String(e)}`);
-      return null;
+      return withDiag(null);
     }
   });
 

@@ -74,6 +74,24 @@ export function codeHref(code: string): string {
   return `${protocolDoc}#${anchor(code)}`;
 }
 
+const CATALOGUE = new Map(Engine.codes().map((c) => [c.code, c]));
+
+/**
+ * The hover part for the diagnostics under the cursor (issue 13: long explanations go to the hover on the
+ * diagnostic's range): each message with its lines kept, the catalogue's explanation and the link to protocol.md.
+ * Helix flattens a multi-line message into one status line and Neovim's virtual text cuts it; the hover shows all.
+ */
+export function diagnosticHover(diags: CgoDiagnostic[]): string | null {
+  if (diags.length === 0) return null;
+  return diags
+    .map((d) => {
+      const [cause, ...rest] = d.message.split('\n');
+      const info = CATALOGUE.get(d.code);
+      return [`**${cause}** (\`${d.code}\`)`, ...rest.map((l) => `- ${l}`), info ? `\n${info.cause}` : '', `\n[${d.code} in protocol.md](${codeHref(d.code)})`].filter(Boolean).join('\n');
+    })
+    .join('\n\n---\n\n');
+}
+
 /** Codes gopls publishes at the same range in the same words (the catalogue's `gopls.sameWords`). */
 const SAID_BY_GOPLS = new Set(Engine.codes().filter((c) => c.gopls?.sameWords).map((c) => c.code));
 
@@ -129,6 +147,14 @@ export function startServer(connection: Connection): void {
 
   /** Diagnostics left out of the last publish of a file because gopls says the same (see publish). */
   const withheld = new Map<string, CgoDiagnostic[]>();
+  /** The engine's diagnostics of each file's last publish (withheld ones included): the hover explains them. */
+  const shown = new Map<string, CgoDiagnostic[]>();
+  const diagnosticsAt = (file: string, pos: { line: number; character: number }): CgoDiagnostic[] =>
+    (shown.get(file) ?? []).filter(
+      (d) =>
+        (d.range.start.line < pos.line || (d.range.start.line === pos.line && d.range.start.character <= pos.character)) &&
+        (d.range.end.line > pos.line || (d.range.end.line === pos.line && d.range.end.character >= pos.character)),
+    );
 
   function state(file: string): FileState {
     let s = files.get(file);
@@ -144,6 +170,7 @@ export function startServer(connection: Connection): void {
     // Beside gopls, a diagnostic gopls publishes at the same range in the same words is left out (issue 13, "said
     // twice"); it is kept here so its code actions are still offered on that range.
     const hide = settings.besideGopls ? mine.filter((d) => SAID_BY_GOPLS.has(d.code)) : [];
+    shown.set(file, mine);
     if (hide.length > 0) withheld.set(file, hide);
     else withheld.delete(file);
     const lsp = mine.filter((d) => !hide.includes(d)).map((d) => toLspDiagnostic(d, diagCaps()));
@@ -502,7 +529,7 @@ export function startServer(connection: Connection): void {
     const file = uriToPath(params.textDocument.uri);
     if (!file) return null;
     try {
-      const md = await engine.hover(file, params.position);
+      const md = [diagnosticHover(diagnosticsAt(file, params.position)), await engine.hover(file, params.position)].filter(Boolean).join('\n\n---\n\n');
       return md ? { contents: { kind: 'markdown', value: md } } : null;
     } catch (e) {
       log.error(`hover failed: ${String(e)}`);
@@ -511,7 +538,7 @@ export function startServer(connection: Connection): void {
   });
 
   // C inside Go files: completion, signature help, definition, document links; takes over hover (falls back to the one above).
-  registerCIntel(connection, engine, { log, capabilities: () => caps });
+  registerCIntel(connection, engine, { log, capabilities: () => caps, diagnosticsHover: (file, pos) => diagnosticHover(diagnosticsAt(file, pos)) });
 
   /** A plain `window/showMessage` notification (no reply expected; every client shows it). */
   function showMessage(type: MessageType, message: string): void {
