@@ -138,5 +138,12 @@ func Hello() {}
     expect(hoverAt(m2, withField, pos(line, col + 1), index())).toContain('cgo renames the C field `type` to `_type`');
     expect(hoverAt(m2, withField, pos(line, withField.split('\n')[line]!.indexOf('depth')), index())).toContain('depth C.int // field of C.struct_in');
     expect(definitionAt(m2, withField, pos(line, col + 1), index())).toEqual([{ file: GO, range: { start: pos(3, 0), end: pos(3, 0) } }]);
+    // C.sizeof_T: the size of the type, for complete types and cgo's numeric types.
+    const withSizeof = text.replace('func main() {', 'func main() {\n\t_ = C.sizeof_struct_rec + C.sizeof_int\n');
+    const m3 = await parseGoFile(GO, withSizeof);
+    const sl = withSizeof.split('\n').findIndex((l) => l.includes('C.sizeof_struct_rec'));
+    const sline = withSizeof.split('\n')[sl]!;
+    expect(hoverAt(m3, withSizeof, pos(sl, sline.indexOf('sizeof_struct_rec') + 2), index())).toContain('`sizeof(struct rec)`');
+    expect(hoverAt(m3, withSizeof, pos(sl, sline.indexOf('sizeof_int') + 2), index())).toContain('`sizeof(int)`');
   });
 });

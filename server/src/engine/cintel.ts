@@ -229,6 +229,15 @@ function builtinMarkdown(e: CEntity): string {
   return '```go\ntype C.' + e.name + ' // ' + e.goType + '\n```\n\ncgo numeric type' + (e.cDecl ? ` for \`${e.cDecl.replace(/^\/\*.*\*\/ /, '')}\`` : '');
 }
 
+/** The C spelling of the type `C.sizeof_<e.name>` measures. */
+function sizeofCType(e: CEntity): string {
+  return e.kind === 'builtin-type' ? (BUILTIN_TYPES.find((t) => t.name === e.name)?.c ?? e.name) : e.name.replace(/^(struct|union|enum)_/, '$1 ');
+}
+
+function sizeofMarkdown(e: CEntity): string {
+  return '```go\nconst C.sizeof_' + e.name + ' // untyped integer constant\n```\n\n`sizeof(' + sizeofCType(e) + ')`, as cmd/cgo computes it for this target.';
+}
+
 // ---- completion ----------------------------------------------------------------------------------------------
 
 const itemCache = new WeakMap<CIndex, CCompletionItem[]>();
@@ -255,8 +264,8 @@ export function completeCNames(idx: CIndex | null, ctx: { prefix: string; range:
     // C.sizeof_T for every complete type T (cmd/cgo rewrites it to sizeof(T): an untyped integer constant).
     for (const e of all) {
       if ((e.kind !== 'type' && e.kind !== 'builtin-type') || e.incomplete || e.name === 'void') continue;
-      const cType = e.kind === 'builtin-type' ? (BUILTIN_TYPES.find((t) => t.name === e.name)?.c ?? e.name) : e.name.replace(/^(struct|union|enum)_/, '$1 ');
-      const md = '```go\nconst C.sizeof_' + e.name + ' // untyped integer constant\n```\n\n`sizeof(' + cType + ')`, as cmd/cgo computes it for this target.';
+      const cType = sizeofCType(e);
+      const md = sizeofMarkdown(e);
       base.push({
         label: `sizeof_${e.name}`,
         kind: 'constant',
@@ -479,6 +488,8 @@ export function hoverAt(model: GoFile, text: string, pos: Position, idx: CIndex)
   const ref = model.cRefs.find((r) => containsPosition(r.range, pos));
   if (ref) {
     const e = idx.entities.get(ref.name) ?? builtinEntities(idx).find((b) => b.name === ref.name);
+    const sizeOf = !e && ref.name.startsWith('sizeof_') ? (idx.entities.get(ref.name.slice(7)) ?? builtinEntities(idx).find((b) => b.name === ref.name.slice(7))) : undefined;
+    if (sizeOf && (sizeOf.kind === 'type' || sizeOf.kind === 'builtin-type') && !sizeOf.incomplete) return `**C.${ref.name}** — size of a C type\n\n` + sizeofMarkdown(sizeOf);
     if (!e) {
       const why = idx.skipped.get(ref.name);
       return why ? `**C.${ref.name}** — not usable from Go: ${why}.` : null;
