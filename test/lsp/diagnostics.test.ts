@@ -66,7 +66,7 @@ describe('published diagnostics for static problems', () => {
     }
   });
 
-  it('the hover on a diagnostic's range shows the whole message, the catalogue's explanation and the protocol.md link', async () => {
+  it("the hover on a diagnostic's range shows the whole message, the catalogue's explanation and the protocol.md link", async () => {
     const uri = client.open(path.join(fixtures, 'static', 'flags.go'));
     const pub = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/flag-not-allowed'));
     const d = pub.diagnostics.find((x) => x.code === 'cgo/flag-not-allowed');
