@@ -112,7 +112,12 @@ describe('per editor', () => {
     const { c, d } = await session({ 'a.go': badFlag }, 'vscode');
     const uri = c.open(path.join(d, 'a.go'));
     await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((x) => x.code === 'cgo/flag-not-allowed'));
-    const h = await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 14 } });
+    // A hover does not wait for the toolchain probe (it says so while it is pending): ask again until it answers.
+    let h = await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 14 } });
+    for (let i = 0; i < 60 && /has not answered|pending/i.test(h?.contents?.value ?? ''); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      h = await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 14 } });
+    }
     expect(h.contents.value).toMatch(/Resolves to `\/usr\/include\/stdio\.h`/);
     expect(h.contents.value).not.toContain('no C compiler');
   });
