@@ -369,6 +369,8 @@ export function startServer(connection: Connection): void {
           if (tracked.delete(c.file) || state(c.file).published) void connection.sendDiagnostics({ uri: pathToUri(c.file), diagnostics: [] });
           files.get(c.file)?.abort?.abort(); // an analysis in flight must not publish for a file that is gone
           files.delete(c.file);
+          shown.delete(c.file);
+          withheld.delete(c.file);
           again.delete(c.file);
           continue;
         }
