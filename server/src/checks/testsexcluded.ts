@@ -36,7 +36,8 @@ export interface TestsExcludedInput {
   rule?: string;
 }
 
-function whyOff(rule: string | undefined, ctx: BuildContext): string | null {
+/** Why cgo is off in a few words, from the toolchain's CGO_ENABLED rule (shared with engine/cgooff.ts). */
+export function whyOff(rule: string | undefined, ctx: Pick<BuildContext, 'goos' | 'goarch'>): string | null {
   const short: Record<string, string> = {
     explicit: 'set explicitly',
     'cross-compiling': `cross-compiling for ${ctx.goos}/${ctx.goarch}`,

@@ -5,6 +5,7 @@
 // names a package loses (every program using them then fails to build). Used by the target matrix
 // (targets.ts) and, for the current configuration when cgo is off, by the engine (`cgoOffDiagnostics`).
 import { diagnosticMessage, short as shortName, splitMessage, withDetails } from '../core/message.js';
+import { whyOff } from '../checks/testsexcluded.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CgoDiagnostic, Range } from '../core/types.js';
@@ -320,15 +321,10 @@ export async function cgoOffDiagnostics(input: CgoOffInput): Promise<CgoDiagnost
   if (!isFileIncluded(file, { ...ctx, cgoEnabled: true }).included) return null;
   const dir = path.dirname(file.path);
   const b = await packageBuild(dir, input.models, ctx);
-  const short: Record<string, string> = {
-    explicit: 'set explicitly',
-    'cross-compiling': `cross-compiling for ${ctx.goos}/${ctx.goarch}`,
-    'no-default-cc': 'no C compiler on PATH',
-    unsupported: `cgo unsupported on ${ctx.goos}/${ctx.goarch}`,
-  };
   const off = 'CGO_ENABLED=0';
   // With the toolchain's own cgo/disabled at hand, applyCgoOff appends its words instead.
-  const offWhy = !input.disabled && input.rule && short[input.rule] ? `cgo is off: ${short[input.rule]}.` : undefined;
+  const why = input.disabled ? null : whyOff(input.rule, ctx);
+  const offWhy = why ? `cgo is off: ${why}.` : undefined;
   const wayOut = 'turn cgo on (CGO_ENABLED=1 with a C compiler), or add a //go:build !cgo file that defines the same names';
   const base = path.basename(file.path);
   const data = (kind: string, extra: Record<string, unknown> = {}) => ({

@@ -1,8 +1,8 @@
 // The analysis engine: one per process, shared by the LSP adapter and the CLI. It owns the document texts,
 // the parsed Go models, one toolchain model per module, and the compiler results; it turns them into
 // CgoDiagnostics. It knows nothing about LSP.
-import { diagnosticMessage } from '../core/message.js';
 import path from 'node:path';
+import { CAUSE_MAX, diagnosticMessage } from '../core/message.js';
 import type { CgoDiagnostic, Logger, Position, Range } from '../core/types.js';
 import { containsPosition, nullLogger } from '../core/types.js';
 import { LineIndex } from '../core/text.js';
@@ -656,15 +656,18 @@ export class Engine {
     const out: CgoDiagnostic[] = [];
     for (const v of verdicts) {
       if (v.ok || !v.cgoFiles.includes(path.basename(prep.file.path))) continue;
+      // The verdict's summary on the first line when it fits, else in the details (never cut).
+      const whole = `cannot build for ${v.target}: ${v.summary}`;
+      const fits = whole.length <= CAUSE_MAX;
       out.push({
         file: prep.file.path,
         range: prep.file.cImports[0].pathRange,
         severity: 'warning',
         code: 'cgo/target-unbuildable',
         message: diagnosticMessage({
-          cause: `cannot build for ${v.target}${`: ${v.summary}`.length + v.target.length <= 82 ? `: ${v.summary}` : ''}`,
+          cause: fits ? whole : `cannot build for ${v.target}`,
           fix: v.compiler.ok ? 'add a //go:build !cgo fallback' : `install a C compiler for ${v.target} and set CC${v.nocgo.verdict === 'fallback' ? '' : ', or add a //go:build !cgo fallback'}`,
-          details: [`: ${v.summary}`.length + v.target.length <= 82 ? undefined : v.summary],
+          details: [fits ? undefined : v.summary],
         }),
         data: { code: 'cgo/target-unbuildable', target: v.target, compiler: v.compiler.argv, nocgo: v.nocgo.verdict },
       });
