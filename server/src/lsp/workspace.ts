@@ -1,0 +1,196 @@
+// The workspace: the scan that publishes every cgo file (with `$/progress` when the client supports it), the file
+// watcher (server side; the client's `didChangeWatchedFiles` feeds the same batch) and what each file change makes
+// stale. The engine decides which of its caches a change invalidates; this decides what to analyse again.
+import path from 'node:path';
+import { DidChangeWatchedFilesNotification, FileChangeType, type FileEvent } from 'vscode-languageserver/node.js';
+import { pathToUri, uriToPath } from '../core/uri.js';
+import { findModuleRoot, isCgoCandidate, packageCSources, readTextFile, walkGoFiles, Watcher, type FileChange } from '../engine/index.js';
+import type { Analyses } from './analyses.js';
+import type { ServerContext } from './context.js';
+
+export class Workspace {
+  private watcher: Watcher | null = null;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly analyses: Analyses,
+  ) {
+    analyses.afterAnalysis = () => void this.updateWatchedToolchainFiles().catch(() => undefined);
+  }
+
+  /** Runs `work` over items, at most two at a time (compilers are the slow part; the machine may have 2 cores). */
+  private async bounded<T>(items: T[], work: (t: T, i: number) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        const i = next++;
+        await work(items[i]!, i).catch((e) => this.ctx.log.error(`workspace analysis: ${String(e)}`));
+      }
+    };
+    await Promise.all([worker(), worker()]);
+  }
+
+  async scan(): Promise<void> {
+    const { connection, engine, log } = this.ctx;
+    const folders = this.ctx.folders();
+    const settings = this.ctx.settings();
+    if (settings.diagnosticsScope !== 'workspace' || folders.length === 0) return;
+    const tracked = this.analyses.tracked;
+    const started = Date.now();
+    const progress = this.ctx.caps().window?.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => null) : null;
+    progress?.begin('cgo-ls', 0, 'finding cgo files', false);
+    // Walking is cheap; reading 20 000 files is not. Read, pre-filter and analyse in the same bounded pass,
+    // so the first diagnostics arrive while the rest of the tree is still being read.
+    const all = folders.flatMap((folder) => walkGoFiles(folder, { ignoreDirs: settings.ignoreDirs }));
+    const modules = new Set<string>();
+    let candidates = 0;
+    let done = 0;
+    await this.bounded(all, async (f) => {
+      const text = await readTextFile(f);
+      if (text !== null && isCgoCandidate(text, f)) {
+        candidates++;
+        const root = findModuleRoot(path.dirname(f));
+        if (root && !modules.has(root)) {
+          modules.add(root);
+          const mod = path.join(root, 'go.mod');
+          tracked.add(mod);
+          await this.analyses.analyze(pathToUri(mod), 'run');
+        }
+        if (!engine.isOpen(f)) {
+          tracked.add(f);
+          await this.analyses.analyze(pathToUri(f), 'run', true);
+        }
+        // The package's own C sources (compiled with the package's flags, as go build does).
+        for (const c of packageCSources(path.dirname(f))) {
+          if (tracked.has(c) || engine.isOpen(c)) continue;
+          tracked.add(c);
+          await this.analyses.analyze(pathToUri(c), 'run');
+        }
+      }
+      done++;
+      if (done % 200 === 0 || done === all.length) progress?.report(Math.round((done / Math.max(1, all.length)) * 100), `${done}/${all.length} files, ${candidates} cgo`);
+    });
+    progress?.done();
+    log.info(`workspace: ${candidates} cgo file(s) in ${modules.size} module(s) checked in ${Date.now() - started} ms`);
+    await this.updateWatchedToolchainFiles();
+  }
+
+  async updateWatchedToolchainFiles(): Promise<void> {
+    this.watcher?.setFiles(await this.ctx.engine.toolchainInputs());
+  }
+
+  async onFileChanges(changes: FileChange[]): Promise<void> {
+    const { engine, documents, log } = this.ctx;
+    const analyses = this.analyses;
+    const tracked = analyses.tracked;
+    const inputs = new Set(await engine.toolchainInputs());
+    let toolchainChanged = false;
+    const changedInputs: string[] = [];
+    const again = new Set<string>();
+    const trackedOrOpen = () => [...tracked, ...documents.all().flatMap((d) => uriToPath(d.uri) ?? [])];
+    // One place decides what is stale: the engine's caches first (texts, listings, compiler results that read a
+    // changed header), then what to analyse again.
+    for (const f of engine.applyChanges(changes.filter((c) => !inputs.has(c.file) && !(c.file.endsWith('.go') && engine.isOpen(c.file))))) again.add(f);
+    for (const c of changes) {
+      const base = path.basename(c.file);
+      if (inputs.has(c.file)) {
+        toolchainChanged = true;
+        changedInputs.push(`${c.file} (${c.kind})`);
+        continue;
+      }
+      if (base === 'go.mod' || base === 'go.work') {
+        const dir = path.dirname(c.file);
+        engine.invalidateModule(dir);
+        const prefix = dir + path.sep;
+        for (const f of trackedOrOpen()) if (f.startsWith(prefix)) again.add(f);
+        if (c.kind !== 'deleted') again.add(c.file);
+        else {
+          tracked.delete(c.file);
+          analyses.clear(pathToUri(c.file));
+        }
+        continue;
+      }
+      if (tracked.has(c.file) && !c.file.endsWith('.go')) {
+        // One of the packages' C sources: compiled again (or its diagnostics cleared when it is gone).
+        if (c.kind === 'deleted') {
+          tracked.delete(c.file);
+          analyses.clear(pathToUri(c.file));
+        } else again.add(c.file);
+        continue;
+      }
+      if (c.file.endsWith('.go')) {
+        if (engine.isOpen(c.file)) continue; // the editor's buffer wins over the disk
+        // A file of a package appeared, changed or vanished: its siblings' merged #cgo flags may have moved.
+        const dir = path.dirname(c.file);
+        for (const f of trackedOrOpen()) if (path.dirname(f) === dir && f !== c.file && f.endsWith('.go')) again.add(f);
+        if (c.kind === 'deleted') {
+          if (tracked.delete(c.file) || analyses.published(c.file)) analyses.clear(pathToUri(c.file));
+          analyses.forget(c.file);
+          again.delete(c.file);
+          continue;
+        }
+        if (this.ctx.settings().diagnosticsScope === 'workspace' || tracked.has(c.file)) {
+          const text = await readTextFile(c.file);
+          if (text !== null && isCgoCandidate(text, c.file)) {
+            tracked.add(c.file);
+            again.add(c.file);
+          } else if (tracked.delete(c.file)) {
+            analyses.clear(pathToUri(c.file));
+          }
+        }
+        continue;
+      }
+    }
+    if (toolchainChanged) {
+      log.info(`toolchain inputs changed: ${changedInputs.join(', ')}; re-probing`);
+      engine.invalidateToolchains();
+      analyses.reanalyzeAll();
+      await this.updateWatchedToolchainFiles();
+      return;
+    }
+    for (const f of again) void analyses.run(pathToUri(f), 'run', true);
+  }
+
+  private handle(changes: FileChange[]): void {
+    void this.onFileChanges(changes).catch((e) => this.ctx.log.error(`file change handling failed: ${String(e)}`));
+  }
+
+  startWatching(): void {
+    const folders = this.ctx.folders();
+    if (folders.length === 0) return;
+    this.watcher = new Watcher({
+      folders,
+      files: [],
+      ignoreDirs: this.ctx.settings().ignoreDirs,
+      log: this.ctx.log,
+      onChanges: (changes) => this.handle(changes),
+    });
+    try {
+      this.watcher.start();
+    } catch (e) {
+      this.ctx.log.warn(`file watching unavailable: ${String(e)}; relying on the editor's file events and on save`);
+    }
+    if (this.ctx.caps().workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      void this.ctx.connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.{go,c,h,cc,cpp,cxx,hh,hpp,hxx,S,s,m,syso}' }, { globPattern: '**/go.{mod,work}' }],
+        })
+        .catch(() => undefined);
+    }
+  }
+
+  /** The client's `workspace/didChangeWatchedFiles`: into the watcher's batch, or handled at once without one. */
+  clientChanges(events: FileEvent[]): void {
+    for (const ch of events) {
+      const file = uriToPath(ch.uri);
+      if (!file) continue;
+      const kind = ch.type === FileChangeType.Created ? 'created' : ch.type === FileChangeType.Deleted ? 'deleted' : 'changed';
+      if (this.watcher) this.watcher.queue(file, kind);
+      else this.handle([{ file, kind }]);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.watcher?.close();
+  }
+}
