@@ -286,7 +286,16 @@ export function preambleJob(src: { file: GoFile; text: string; goVersion: GoVers
   const file = src.file;
   const preambles = file.cImports.flatMap((i) => (i.preamble ? [i.preamble] : []));
   const names = [...new Set(file.cRefs.map((r) => r.name))].sort();
-  const lines = LineIndex.of(src.text);
+  // Compiler findings sit on preamble lines, which are inside the modelled part of the file: a 20 MB generated file
+  // is indexed only as far as the model read it (indexing all of it costs more than the rest of the compile).
+  const modelled = file.limited?.reason === 'size' ? file.limited.analysedBytes : src.text.length;
+  let lines: LineIndex | undefined;
+  let allLines: LineIndex | undefined;
+  const goLineText = (line: number): string => {
+    lines ??= LineIndex.of(modelled < src.text.length ? src.text.slice(0, modelled) : src.text);
+    if (line < lines.lineCount - 1 || modelled === src.text.length) return lines.lineText(line);
+    return (allLines ??= LineIndex.of(src.text)).lineText(line);
+  };
   const cc = tc.cc!;
   const key = hashOf(
     preambles.map((p) => p.text),
@@ -301,7 +310,7 @@ export function preambleJob(src: { file: GoFile; text: string; goVersion: GoVers
   const preambleInput: PreambleInput = {
     goFile: file.path,
     preambles: preambles.map((p) => ({ lines: p.lines, firstLine: p.firstLine })),
-    goLineText: (line: number) => lines.lineText(line),
+    goLineText,
     cNames,
     cc: cc.argv,
     cppflags,

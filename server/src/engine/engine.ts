@@ -26,7 +26,7 @@ import { codes as objectCodes, objectFormatDiagnostics } from '../checks/objform
 import { codes as testsExcludedCodes, mayBeCgoConstrainedTest, testsExcludedDiagnostics } from '../checks/testsexcluded.js';
 import { defaultSettings, type Settings } from './settings.js';
 import { hashOf } from './hash.js';
-import { hoverAt } from './hover.js';
+import { hasHoverTarget, hoverAt } from './hover.js';
 import { isCgoCandidate } from './workspace.js';
 import { FileStore, type FileChange } from './session.js';
 import { annotateForeign, assemblePackage, flagsOf, foreignFlags, type FileContribution, type PackageFlags } from './package.js';
@@ -734,6 +734,7 @@ export class Engine {
     }
     const ref = model.cRefs.find((r) => containsPosition(r.range, pos));
     if (ref && CGO_BUILTINS.has(ref.name)) return builtinHover(ref.name);
+    if (!hasHoverTarget(model, pos)) return null; // nothing to say here: no need to wait for the toolchain
     // A hover answers within a second whatever a tool does: it says what is pending instead of waiting.
     const ready = await withDeadline(this.toolchain(abs), HOVER_DEADLINE_MS);
     if (ready === PENDING) return PENDING_TOOLCHAIN;

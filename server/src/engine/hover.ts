@@ -46,6 +46,16 @@ function preambleAtLine(file: GoFile, line: number): Preamble | undefined {
   return undefined;
 }
 
+/**
+ * Whether `hoverAt` can say anything at `pos` (an `//export`, a `C.name`, a `#cgo` or `#include` line of a
+ * preamble): decided from the model alone, so a hover elsewhere answers at once without waiting for a tool.
+ */
+export function hasHoverTarget(file: GoFile, pos: Position): boolean {
+  if (file.exports.some((e) => containsPosition(e.range, pos)) || file.cRefs.some((r) => containsPosition(r.range, pos))) return true;
+  const line = preambleAtLine(file, pos.line)?.lines.find((l) => l.goLine === pos.line && pos.character >= l.goCol);
+  return !!line && (/^\s*#cgo\s/.test(line.text) || /^\s*#\s*include\s*[<"]/.test(line.text));
+}
+
 export async function hoverAt(pos: Position, hc: HoverContext): Promise<string | null> {
   const { file } = hc;
   const exp = file.exports.find((e) => containsPosition(e.range, pos));

@@ -19,7 +19,8 @@ export class FileStore {
   private readonly docs = new Map<string, { text: string; version: number }>();
   /** Disk texts read so far (null: unreadable or gone), until the file is reported changed. */
   private readonly disk = new Map<string, string | null>();
-  private readonly models = new Map<string, { text: string; file: GoFile }>();
+  /** Parsed models by text; the promise is stored so that concurrent callers (an analysis and a hover) parse once. */
+  private readonly models = new Map<string, { text: string; file: Promise<GoFile> }>();
   /** Non-test .go files per package directory (on disk), until a file appears or vanishes there. */
   private readonly listings = new Map<string, string[]>();
   private readonly moduleRoots = new Map<string, string>();
@@ -69,7 +70,7 @@ export class FileStore {
     }
     const cached = this.models.get(abs);
     if (cached && cached.text === t) return cached.file;
-    const model = await parseGoFile(abs, t);
+    const model = parseGoFile(abs, t); // never rejects
     this.models.set(abs, { text: t, file: model });
     return model;
   }
