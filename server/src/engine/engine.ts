@@ -736,7 +736,10 @@ export class Engine {
     if (ref && CGO_BUILTINS.has(ref.name)) return builtinHover(ref.name);
     if (!hasHoverTarget(model, pos)) return null; // nothing to say here: no need to wait for the toolchain
     // A hover answers within a second whatever a tool does: it says what is pending instead of waiting.
-    const ready = await withDeadline(this.toolchain(abs), HOVER_DEADLINE_MS);
+    // The toolchain and pkg-config waits share one budget: together they hold a hover at most HOVER_DEADLINE_MS.
+    const until = performance.now() + HOVER_DEADLINE_MS;
+    const left = () => Math.max(0, until - performance.now());
+    const ready = await withDeadline(this.toolchain(abs), left());
     if (ready === PENDING) return PENDING_TOOLCHAIN;
     const prep = await this.prepare(abs);
     if (!prep || !prep.toolchain) return null;
@@ -744,7 +747,7 @@ export class Engine {
     let cppflags: string[] | null = null;
     let cflags: string[] = [];
     if (prep.included && prep.pkg && prep.pkg.rejectedFiles.length === 0 && tc.cc?.path) {
-      const input = await withDeadline(this.compileInput(prep, prep.pkg, tc, {}), HOVER_DEADLINE_MS);
+      const input = await withDeadline(this.compileInput(prep, prep.pkg, tc, {}), left());
       if (input === PENDING) return '_pkg-config has not answered yet; the package\'s flags are pending — hover again in a moment._';
       cppflags = input.preambleInput.cppflags;
       cflags = input.preambleInput.cflags;
