@@ -12,6 +12,8 @@
 //   keystroke cost     ms per keystroke at 500 / 5 000 / 50 000 #cgo lines (edit outside the preamble → republish)
 //   GOENV              byte-identical after `go env -w` fails on a full disk (real go, 64 KiB tmpfs; root only)
 //   cgo.refresh ×300   wall time and `go env` runs (SPY go)
+//   pathological Go    the model on hostile text (10 MB of comments, 100 000 parentheses, 20 000 #cgo lines,
+//                      an unterminated comment full of "/*", 50 000 C.name uses)
 //
 // Fakes are shell scripts written to a temp dir, each saying FAULT-INJECTION FAKE in its body.
 import { spawn, spawnSync } from 'node:child_process';
@@ -407,7 +409,30 @@ async function refreshes() {
   await c.close();
 }
 
-const sections = { hangs, exitPaths, badInputs, hungTools, keystrokes, goenv, refreshes };
+// ---- 8. pathological Go text through the model (in this process, from dist/) -------------------------------------
+// These once blew up super-linearly (an unterminated comment full of "/*" took minutes); the fuzz tests check the
+// results are well-formed, this measures how long each takes.
+async function pathological() {
+  const { parseGoFile } = await import(path.join(repo, 'dist', 'gomodel', 'model.js'));
+  const comment = '// a generated comment line, as in big generated bindings\n';
+  const filler = 'func f() { x := C.CString("s"); _ = x }\n';
+  const head = 'package p\n\n// #include <stdlib.h>\nimport "C"\n\n';
+  const inputs = [
+    ['10 MB of comment lines', head + comment.repeat(Math.ceil((10 << 20) / comment.length))],
+    ['100 000 nested parentheses', `${head}var x = ${'('.repeat(100_000)}1${')'.repeat(100_000)}\n`],
+    ['20 000 #cgo lines', `package p\n\n${'// #cgo CFLAGS: -DX=1\n'.repeat(20_000)}import "C"\n`],
+    ['4 000 "/*" in an unterminated comment', `package p\n\n${'/* '.repeat(4_000)}\nimport "C"\n`],
+    ['2 MB generated (50 000 C.name uses)', head + filler.repeat(Math.ceil((2 << 20) / filler.length))],
+  ];
+  await parseGoFile('/tmp/stress/warm.go', head); // load the grammar first
+  for (const [name, text] of inputs) {
+    const t0 = performance.now();
+    const m = await parseGoFile('/tmp/stress/p.go', text);
+    record('pathological Go', `${name}: model built`, ms(performance.now() - t0), m.limited ? `capped (${m.limited.reason})` : 'whole file');
+  }
+}
+
+const sections = { hangs, exitPaths, badInputs, hungTools, keystrokes, goenv, refreshes, pathological };
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 for (const [name, fn] of Object.entries(sections)) {
   if (only && !only.includes(name)) continue;

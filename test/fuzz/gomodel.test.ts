@@ -1,7 +1,8 @@
 // Fuzzing the pure stages with fast-check: the Go model (parseGoFile), the #cgo parser (parseDirectives via
 // checkDirectives) and the static checks (checkSource) on mutated fixture files and random text. They must never
 // throw, return well-formed results (ranges inside the document, non-negative, every diagnostic with code,
-// severity, message and data.code) and take bounded time per input.
+// severity, message and data.code). How long the pathological inputs take is a figure of `npm run stress`
+// (section "pathological"), not a threshold here; the test timeouts only catch a hang.
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -15,10 +16,9 @@ import { corpus, expectDiagnosticWellFormed, expectRangeInside, go122, go126, li
 const SRC_DIR = '/tmp/fuzz/pkg';
 
 /** Everything the pure stages produce for one text, checked for well-formedness. Returns the model. */
-async function analyzeAndCheck(name: string, text: string, perInputMs = 5_000): Promise<GoFile> {
+async function analyzeAndCheck(name: string, text: string): Promise<GoFile> {
   const file = path.join(SRC_DIR, name);
   const lens = lineLengths(text);
-  const t0 = performance.now();
   const model = await parseGoFile(file, text);
   expect(model.path).toBe(file);
   expect(model.importsC).toBe(model.cImports.length > 0);
@@ -57,8 +57,6 @@ async function analyzeAndCheck(name: string, text: string, perInputMs = 5_000): 
       expect(bad, 'a code-loading flag passed the allow-list checks').toEqual([]);
     }
   }
-  const ms = performance.now() - t0;
-  expect(ms, `${name}: ${text.length} chars took ${ms.toFixed(0)} ms`).toBeLessThan(perInputMs);
   return model;
 }
 
@@ -71,7 +69,7 @@ describe('fuzz: Go model, #cgo parser and static checks', () => {
   });
 
   it(
-    'mutated fixture files (insert/delete/duplicate lines, random bytes, invalid UTF-8, unterminated comments, nesting, CRLF): never throw, well-formed results, bounded time',
+    'mutated fixture files (insert/delete/duplicate lines, random bytes, invalid UTF-8, unterminated comments, nesting, CRLF): never throw, well-formed results',
     async () => {
       await fc.assert(
         fc.asyncProperty(mutatedGoFile, async ({ name, text }) => {
@@ -131,28 +129,26 @@ describe('fuzz: Go model, #cgo parser and static checks', () => {
     }
   });
 
-  it('pathological inputs finish in bounded time: a 10 MB file, 100k nested parens, 20k #cgo lines', async () => {
+  it('pathological inputs are analysed without throwing, with well-formed results: a 10 MB file, 100k nested parens, 20k #cgo lines', async () => {
     const body = corpus.find((c) => c.file.endsWith('box.go'))?.text ?? corpus[0]!.text;
     const comment = '// a generated comment line, as in big generated bindings\n';
     const big = body + comment.repeat(Math.ceil((10 * 1024 * 1024) / comment.length));
-    const cases: [string, string, number][] = [
-      ['big.go', big, 30_000],
-      ['parens.go', `package p\n\n// #include <stdlib.h>\nimport "C"\n\nvar x = ${'('.repeat(100_000)}1${')'.repeat(100_000)}\n`, 30_000],
-      ['lines.go', `package p\n\n${'// #cgo CFLAGS: -DX=1\n'.repeat(20_000)}import "C"\n`, 30_000],
+    const cases: [string, string][] = [
+      ['big.go', big],
+      ['parens.go', `package p\n\n// #include <stdlib.h>\nimport "C"\n\nvar x = ${'('.repeat(100_000)}1${')'.repeat(100_000)}\n`],
+      ['lines.go', `package p\n\n${'// #cgo CFLAGS: -DX=1\n'.repeat(20_000)}import "C"\n`],
     ];
-    for (const [name, text, bound] of cases) await analyzeAndCheck(name, text, bound);
+    for (const [name, text] of cases) await analyzeAndCheck(name, text);
   }, 240_000);
 
-  it('a 12 KB file with an unterminated block comment full of "/*" is analysed in under 5 s (no super-linear parse on untrusted text)', async () => {
+  it('a 12 KB file with an unterminated block comment full of "/*" is analysed (the parse once took minutes on it)', async () => {
     // 4,000 × "/* " without a closing "*/": the kind of text a half-typed or hostile file holds.
-    await analyzeAndCheck('unterminated.go', `package p\n\n${'/* '.repeat(4_000)}\nimport "C"\n`, 5_000);
+    await analyzeAndCheck('unterminated.go', `package p\n\n${'/* '.repeat(4_000)}\nimport "C"\n`);
   }, 120_000);
 
-  // Generous bounds: these guard against super-linear blow-ups on hostile text (the unterminated-comment case
-  // once took minutes), not against a slow machine. Throughput is measured by `npm run bench`, not here.
-  it('a 2 MB generated cgo file (50k C.name uses) is analysed in linear time (under 30 s even on a loaded CI machine)', async () => {
+  it('a 2 MB generated cgo file (50k C.name uses) is analysed', async () => {
     const body = corpus.find((c) => c.file.endsWith('box.go'))?.text ?? corpus[0]!.text;
     const filler = 'func f() { x := C.CString("s"); _ = x }\n';
-    await analyzeAndCheck('gen.go', body + filler.repeat(Math.ceil((2 * 1024 * 1024) / filler.length)), 30_000);
+    await analyzeAndCheck('gen.go', body + filler.repeat(Math.ceil((2 * 1024 * 1024) / filler.length)));
   }, 120_000);
 });
