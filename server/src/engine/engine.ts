@@ -716,18 +716,23 @@ export class Engine {
 
   /** Markdown for a hover at `pos`, or null. */
   async hover(file: string, pos: Position): Promise<string | null> {
+    // One budget for everything a hover waits for (the toolchain probe, pkg-config, the C compiler): past it the
+    // hover answers with what is known and says what is pending; the work goes on and is cached for the next one.
+    const until = performance.now() + HOVER_DEADLINE_MS;
+    const left = () => Math.max(0, until - performance.now());
     const abs = path.resolve(file);
     const model = await this.model(abs);
     if (!model || (!model.importsC && model.exports.length === 0)) return null;
     for (const imp of model.cImports) {
       // On the spec, or anywhere on a one-line `import "C"` (the keyword included).
       if (containsPosition(imp.specRange, pos) || (!imp.parenthesized && pos.line === imp.specRange.start.line)) {
-        const tc = await withDeadline(this.toolchain(abs), HOVER_DEADLINE_MS);
+        const tc = await withDeadline(this.toolchain(abs), left());
         if (tc === PENDING) return PENDING_TOOLCHAIN;
         let md = renderReport(tc, 'markdown');
         if (this.settings.targets.length > 0) {
-          const verdicts = await this.targetMatrix(path.dirname(abs), this.settings.targets).catch(() => []);
-          if (verdicts.length > 0) md += '\n\n**Targets**\n\n' + verdicts.map((v) => `- ${v.ok ? '✓' : '✗'} \`${v.target}\` ${v.summary}`).join('\n');
+          const verdicts = await withDeadline(this.targetMatrix(path.dirname(abs), this.settings.targets).catch(() => []), left());
+          if (verdicts === PENDING) md += '\n\n_The target matrix (a compiler probe per target) has not answered yet; hover again in a moment._';
+          else if (verdicts.length > 0) md += '\n\n**Targets**\n\n' + verdicts.map((v) => `- ${v.ok ? '✓' : '✗'} \`${v.target}\` ${v.summary}`).join('\n');
         }
         return md;
       }
@@ -736,9 +741,6 @@ export class Engine {
     if (ref && CGO_BUILTINS.has(ref.name)) return builtinHover(ref.name);
     if (!hasHoverTarget(model, pos)) return null; // nothing to say here: no need to wait for the toolchain
     // A hover answers within a second whatever a tool does: it says what is pending instead of waiting.
-    // The toolchain and pkg-config waits share one budget: together they hold a hover at most HOVER_DEADLINE_MS.
-    const until = performance.now() + HOVER_DEADLINE_MS;
-    const left = () => Math.max(0, until - performance.now());
     const ready = await withDeadline(this.toolchain(abs), left());
     if (ready === PENDING) return PENDING_TOOLCHAIN;
     const prep = await this.prepare(abs);
@@ -773,7 +775,7 @@ export class Engine {
         const err = r.diagnostics.find((d) => d.severity === 'error');
         return { cflags: r.cflags, libs: r.libs, ...(err ? { error: err.message.split('\n')[0]! } : {}) };
       },
-    }), HOVER_COMPILER_DEADLINE_MS);
+    }), left());
     return md === PENDING ? '_The C compiler has not answered in time (a large header, or a hung compiler); hover again in a moment._' : md;
   }
 
@@ -808,10 +810,8 @@ export class Engine {
   }
 }
 
-/** How long a hover waits for the toolchain probe or pkg-config before it answers with what is known. */
+/** How long a hover waits in all for the toolchain probe, pkg-config and the C compiler's view of a name or header. */
 const HOVER_DEADLINE_MS = 1_000;
-/** How long it waits for the C compiler's view of a name or header (`cc -E -dD`) before saying it is pending. */
-const HOVER_COMPILER_DEADLINE_MS = 2_500;
 const PENDING: unique symbol = Symbol('pending');
 const PENDING_TOOLCHAIN = '_The toolchain probe (`go env`, the C compiler) has not answered yet; the report is pending — hover again in a moment._';
 
