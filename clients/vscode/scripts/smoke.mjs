@@ -115,7 +115,13 @@ try {
   );
   const d = pub.diagnostics.find((x) => x.code === 'cgo/preamble-detached');
   if (d.range.start.line !== 2) throw new Error(`cgo/preamble-detached on line ${d.range.start.line}, want 2`);
-  const hover = await request('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 8 } });
+  // A hover never waits long for the toolchain probe: while it says the report is pending, ask again.
+  let hover;
+  for (let i = 0; i < 60; i++) {
+    hover = await request('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 8 } });
+    if (!/has not answered/.test(hover?.contents?.value ?? '')) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
   const value = hover?.contents?.value;
   if (typeof value !== 'string' || !value.includes('CGO_ENABLED')) throw new Error(`hover on import "C" has no CGO_ENABLED: ${JSON.stringify(hover)}`);
   const href = d.codeDescription?.href;
