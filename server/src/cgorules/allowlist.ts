@@ -13,11 +13,12 @@
 // messages move from golang.org to go.dev together with the pkg-config check (the exact patch release is
 // UNVERIFIED upstream; 1.24.4 has the old form, 1.26.3+ the new one).
 import { atLeast, type GoVersion } from '../core/goversion.js';
-import { compileGoRegexp, fullMatch, translateGoRegexp, quoteMeta } from './goregexp.js';
+import { RE2JS } from 're2js';
+import { compileGoRegexp, fullMatch, translateGoRegexp, quoteMeta, type GoRegexp } from './re2.js';
 import type { FlagCheckResult } from './types.js';
 
 export { translateGoRegexp, compileGoRegexp, fullMatch, quoteMeta };
-export type { GoRegexpResult } from './goregexp.js';
+export type { GoRegexp, GoRegexpResult } from './re2.js';
 
 export type FlagName = 'CFLAGS' | 'CPPFLAGS' | 'CXXFLAGS' | 'FFLAGS' | 'LDFLAGS';
 export type FlagKind = 'compiler' | 'linker';
@@ -400,12 +401,12 @@ export function versionedPrefix(v: GoVersion): string {
 
 // ----- matching ---------------------------------------------------------------------------------------------
 
-const compiled = new Map<string, RegExp>();
-function builtin(p: string): RegExp {
+const compiled = new Map<string, GoRegexp>();
+function builtin(p: string): GoRegexp {
   let re = compiled.get(p);
   if (!re) {
-    // Every built-in pattern translates (a test asserts it); the fallback keeps this total.
-    re = translateGoRegexp(p) ?? new RegExp(p);
+    // Every built-in pattern compiles as it does in every Go version (a test asserts it).
+    re = translateGoRegexp(p) ?? RE2JS.compile(p);
     compiled.set(p, re);
   }
   return re;
@@ -432,7 +433,7 @@ export interface CheckFlagsOptions {
   checkOverrides?: boolean;
 }
 
-type Override = { re: RegExp } | { unknown: true } | null;
+type Override = { re: GoRegexp } | { unknown: true } | null;
 
 function messageFor(rules: FlagRules, source: string, arg: string, kind: 'bad' | 'next' | 'without', next?: string): string {
   const url = rules.messages === 'new' ? 'https://go.dev/s/invalidflag' : 'https://golang.org/s/invalidflag';
@@ -443,7 +444,7 @@ function messageFor(rules: FlagRules, source: string, arg: string, kind: 'bad' |
 
 interface ScanResult {
   problems: FlagCheckResult[];
-  /** Indices of flags whose fate depends on an override regexp that could not be translated. */
+  /** Indices of flags whose fate depends on an override regexp whose reading could differ from Go's. */
   uncertain: number[];
 }
 
@@ -483,7 +484,7 @@ function scan(
       else disallow = o;
     }
   }
-  // An untranslatable DISALLOW could reject any flag: evaluate without it but claim nothing.
+  // A DISALLOW whose reading could differ from Go's could reject any flag: evaluate without it but claim nothing.
   let allUncertain = false;
   if (disallow && 'unknown' in disallow) {
     allUncertain = true;
@@ -575,7 +576,7 @@ function listsFor(kind: FlagKind, rules: FlagRules) {
 /**
  * cmd/go checkCompilerFlags / checkLinkerFlags (security.go checkFlags) for one list: returns the first problem
  * exactly as cmd/go reports it, or null when the list passes (or when every doubtful flag depends on an
- * override regexp that could not be translated to JavaScript — then no claim is made).
+ * override regexp whose reading could differ from that Go version's — then no claim is made).
  * `source` is `#cgo CFLAGS`, `pkg-config --cflags`, `pkg-config --libs`, `go:cgo_ldflag` …
  */
 export function checkFlags(kind: FlagKind, name: FlagName, source: string, list: readonly string[], opts: CheckFlagsOptions): FlagCheckResult | null {
