@@ -26,6 +26,7 @@ export const codes: CodeInfo[] = [
       'x is a C struct or union (`var x C.struct_T`, a parameter, `x := C.struct_T{…}`) and cgo\'s Go form of that type has no field f: the C struct has no such member, the member is a bitfield or a trailing flexible array (cgo drops both), the type is a union (cgo represents it as bytes), or the struct is incomplete — only declared, because the header that defines it is not included. go build: `x.f undefined (type _Ctype_struct_T has no field or method f)`. Checked only after the preamble compiled, against the C names as compiled with the package\'s flags; a name whose type is not certain (shadowed, declared elsewhere, inferred) is not checked.',
     fix: 'Include the header that defines the struct; use the Go name cgo gives the field (`_type` for a C `type`); read bitfields, flexible arrays and union members through a C helper or unsafe.',
     example: '// #include <sys/socket.h>\nimport "C"\n\nfunc f(s C.struct_tpacket_stats) C.uint { return s.tp_packets }',
+    gopls: { says: 'the type checker\'s `x.f undefined (type _Ctype_struct_T has no field or method f)` on the same selector; cgo-ls adds why (a missing #include, a bitfield, a union …) and the way out', sameRange: true, sameWords: false },
   },
 ];
 
@@ -70,12 +71,24 @@ export async function cFieldAccesses(model: GoFile, text: string): Promise<Field
 
 function collect(root: Node): FieldAccess[] {
   const out: FieldAccess[] = [];
+  // Only names some declaration of the file gives a C type can qualify: the rest are skipped without a scope walk.
+  const candidates = new Set<string>();
+  for (const q of root.descendantsOfType('qualified_type')) {
+    if (q?.childForFieldName('package')?.text !== 'C') continue;
+    let d: Node | null = q.parent;
+    while (d && !['parameter_declaration', 'var_spec', 'short_var_declaration'].includes(d.type) && d.type !== 'block' && d.type !== 'source_file') d = d.parent;
+    if (!d || (d.type !== 'parameter_declaration' && d.type !== 'var_spec' && d.type !== 'short_var_declaration')) continue;
+    const names = d.type === 'short_var_declaration' ? (d.childForFieldName('left')?.namedChildren ?? []) : d.childrenForFieldName('name');
+    for (const n of names) if (n) candidates.add(n.text);
+  }
+  if (candidates.size === 0) return out;
+  const memo: Memo = { decls: new Map(), pkg: new Map() };
   const selectors = root.descendantsOfType('selector_expression');
   for (const sel of selectors) {
     if (!sel) continue;
     const chain = chainOf(sel);
-    if (!chain) continue;
-    const type = typeOfName(chain.root);
+    if (!chain || !candidates.has(chain.root.text)) continue;
+    const type = typeOfName(chain.root, memo);
     if (!type) continue;
     const field = sel.childForFieldName('field')!;
     out.push({
@@ -145,13 +158,21 @@ function declarationsIn(scope: Node, name: string): Node[] {
 }
 
 /** The C type of the identifier `use` when its one visible declaration gives it for certain, else null. */
-function typeOfName(use: Node): GoCType | null {
+/** Per file: the declarations of a name per top-level declaration, and the package-level type per name. */
+interface Memo {
+  decls: Map<string, Node[]>;
+  pkg: Map<string, GoCType | null>;
+}
+
+function typeOfName(use: Node, memo: Memo): GoCType | null {
   const name = use.text;
   if (name === '_' || name === 'C') return null;
   let top: Node = use;
   while (top.parent && top.parent.type !== 'source_file') top = top.parent;
   if (!top.parent) return null;
-  const local = top.type === 'function_declaration' || top.type === 'method_declaration' ? declarationsIn(top, name).filter((d) => d !== top) : [];
+  const key = `${top.id}:${name}`;
+  let local = memo.decls.get(key);
+  if (!local) memo.decls.set(key, (local = top.type === 'function_declaration' || top.type === 'method_declaration' ? declarationsIn(top, name).filter((d) => d !== top) : []));
   if (local.length > 1) return null;
   if (local.length === 1) {
     const d = local[0]!;
@@ -159,10 +180,12 @@ function typeOfName(use: Node): GoCType | null {
     return typeOfDecl(d, name);
   }
   // No local declaration: a package-level one in this file (another file cannot declare it again).
+  if (memo.pkg.has(name)) return memo.pkg.get(name)!;
   const pkg: Node[] = [];
   for (const c of top.parent.namedChildren) if (c) pkg.push(...declarationsIn(c, name).filter((d) => isPackageLevel(d)));
-  if (pkg.length !== 1 || pkg[0]!.type !== 'var_spec') return null;
-  return typeOfDecl(pkg[0]!, name);
+  const t = pkg.length === 1 && pkg[0]!.type === 'var_spec' ? typeOfDecl(pkg[0]!, name) : null;
+  memo.pkg.set(name, t);
+  return t;
 }
 
 function isPackageLevel(d: Node): boolean {
@@ -493,7 +516,8 @@ export async function checkCFields(input: CFieldCheckInput): Promise<{ diagnosti
   if (!input.compiled || input.compiled.some((d) => d.severity === 'error')) return { diagnostics: [], stale: false };
   const accesses = await cFieldAccesses(input.model, input.text);
   if (accesses.length === 0) return { diagnostics: [], stale: false };
-  const idx = await input.indexes.forInput(indexInputOf(input.preambleInput, input.goVersion, input.fingerprint), input.mode === 'run' ? 'build' : 'peek', input.signal);
-  if (!idx) return { diagnostics: [], stale: input.mode === 'cached' };
+  const indexInput = indexInputOf(input.preambleInput, input.goVersion, input.fingerprint);
+  const idx = await input.indexes.forInput(indexInput, input.mode === 'run' ? 'build' : 'peek', input.signal);
+  if (!idx) return { diagnostics: [], stale: input.mode === 'cached' && !input.indexes.hasFailed(indexInput) };
   return { diagnostics: cFieldDiagnostics(input.model.path, accesses, idx, input.goVersion.minor), stale: false };
 }

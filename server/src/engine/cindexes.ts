@@ -2,7 +2,7 @@
 // flags. The engine owns them so the editor features (engine/cintel.ts, through the LSP adapter) and the checks that
 // need C struct members (engine/cfields.ts, in `Engine.analyze` and so in `cgo-ls check`) read the same index;
 // `cgo.refresh` clears them, a changed header drops the indexes that read it.
-import { CIndexStore, preambleSignature, type CIndex, type CIndexInput } from '../compiler/cindex.js';
+import { CIndexStore, indexKey, preambleSignature, type CIndex, type CIndexInput } from '../compiler/cindex.js';
 import type { GoFile } from '../gomodel/types.js';
 
 export interface CIndexesOptions {
@@ -18,6 +18,8 @@ export class CIndexes {
   readonly store: CIndexStore;
   /** Per file: the text up to the last `import "C"` line when its index was last looked up through the model. */
   private readonly prefixes = new Map<string, string>();
+  /** Inputs whose build failed (the preprocessor's error): not retried until a header changes or a refresh. */
+  private readonly failed = new Set<string>();
 
   constructor(private readonly opts: CIndexesOptions) {
     this.store = new CIndexStore({ timeoutMs: opts.timeoutMs, ...(opts.log ? { log: opts.log } : {}) });
@@ -71,8 +73,19 @@ export class CIndexes {
       const idx = this.store.peek(input);
       return idx && !idx.error ? idx : null;
     }
-    const idx = await this.store.get(input, signal);
+    const key = indexKey(input);
+    if (this.failed.has(key)) return null;
+    const idx = await this.store.get(input, signal).catch(() => null);
+    if ((!idx || idx.error) && !signal?.aborted) {
+      this.failed.add(key);
+      if (this.failed.size > 256) this.failed.clear();
+    }
     return idx && !idx.error ? idx : null;
+  }
+
+  /** Whether building the index of this input failed (a caller on the keystroke path then stops asking for it). */
+  hasFailed(input: CIndexInput): boolean {
+    return this.failed.has(indexKey(input));
   }
 
   /** The last index built for a .go file (completionItem/resolve: never starts anything). */
@@ -83,12 +96,16 @@ export class CIndexes {
   /** A file changed on disk: a header drops the indexes that read it, a .go file its prefix. */
   changed(file: string): void {
     if (file.endsWith('.go')) this.prefixes.delete(file);
-    else this.store.invalidateFile(file);
+    else {
+      this.store.invalidateFile(file);
+      this.failed.clear();
+    }
   }
 
   /** `cgo.refresh`: every index goes. */
   clear(): void {
     this.prefixes.clear();
+    this.failed.clear();
     this.store.clear();
   }
 }
