@@ -150,7 +150,7 @@ for (const [version, minor] of [['go1.22.12', 22], ['go1.20.14', 20]] as const) 
         expect(idx).not.toBeNull();
         const text = fs.readFileSync(file, 'utf8');
         const model = await parseGoFile(file, text);
-        const ds = cFieldDiagnostics(file, await cFieldAccesses(model, text), idx!, minor);
+        const ds = cFieldDiagnostics(file, await cFieldAccesses(model, text), idx!, minor, { soleCgoFile: true });
         const got = ds.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}: ${splitMessage(d.message).details[0]}`).sort();
         const want = go.fieldErrors.filter((e) => e.file === f).map((e) => `${e.line}:${e.col}: go build: ${e.text}`).sort();
         expect(got.length, go.output).toBe(want.length);
@@ -225,6 +225,18 @@ describe('the session owns the C name index', () => {
     const text = fs.readFileSync(m.file, 'utf8').replace('int(s.b)', 'int(s.c)');
     engine.setDocument(m.file, text, 2);
     expect(await fieldErrors(engine, m.file, 'cached')).toEqual(['c']);
+  });
+
+  it('a struct only declared in one preamble but defined in another file\'s is complete for the build: silence', { timeout: 120_000 }, async () => {
+    const m = module('struct rec;\n');
+    fs.writeFileSync(path.join(m.dir, 'def.go'), 'package hdr\n\n// struct rec { int a; int b; };\nimport "C"\n\nfunc G(r *C.struct_rec) int { return int(r.a) }\n');
+    expect(goBuild(m.dir).ok).toBe(true);
+    const engine = newEngine();
+    expect(await fieldErrors(engine, m.file)).toEqual([]);
+    fs.rmSync(path.join(m.dir, 'def.go'));
+    const alone = newEngine();
+    expect(await fieldErrors(alone, m.file)).toEqual(['a', 'b']);
+    expect(goBuild(m.dir).fieldErrors.length).toBe(2);
   });
 
   it('cgo.refresh clears it', { timeout: 120_000 }, async () => {

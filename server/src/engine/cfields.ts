@@ -23,7 +23,7 @@ export const codes: CodeInfo[] = [
     severity: 'error',
     title: 'A field selector on a C struct names no field cgo gives that struct',
     cause:
-      'x is a C struct or union (`var x C.struct_T`, a parameter, `x := C.struct_T{…}`) and cgo\'s Go form of that type has no field f: the C struct has no such member, the member is a bitfield or a trailing flexible array (cgo drops both), the type is a union (cgo represents it as bytes), or the struct is incomplete — only declared, because the header that defines it is not included. go build: `x.f undefined (type _Ctype_struct_T has no field or method f)`. Checked only after the preamble compiled, against the C names as compiled with the package\'s flags; a name whose type is not certain (shadowed, declared elsewhere, inferred) is not checked.',
+      'x is a C struct or union (`var x C.struct_T`, a parameter, `x := C.struct_T{…}`) and cgo\'s Go form of that type has no field f: the C struct has no such member, the member is a bitfield or a trailing flexible array (cgo drops both), the type is a union (cgo represents it as bytes), or the struct is incomplete — only declared, because the header that defines it is not included (said only of a package\'s sole cgo file: cgo\'s C types are package-wide, so another file\'s preamble may define it). go build: `x.f undefined (type _Ctype_struct_T has no field or method f)`. Checked only after the preamble compiled, against the C names as compiled with the package\'s flags; a name whose type is not certain (shadowed, declared elsewhere, inferred) is not checked.',
     fix: 'Include the header that defines the struct; use the Go name cgo gives the field (`_type` for a C `type`); read bitfields, flexible arrays and union members through a C helper or unsafe.',
     example: '// #include <sys/socket.h>\nimport "C"\n\nfunc f(s C.struct_tpacket_stats) C.uint { return s.tp_packets }',
     gopls: { says: 'the type checker\'s `x.f undefined (type _Ctype_struct_T has no field or method f)` on the same selector; cgo-ls adds why (a missing #include, a bitfield, a union …) and the way out', sameRange: true, sameWords: false },
@@ -374,10 +374,11 @@ function trailingZero(def: CTagDef): Set<string> {
 type Verdict = { ok: true; next: Reached | null } | { ok: false; why: 'none' | 'bitfield' | 'flexible' | 'union' | 'incomplete' } | null;
 
 /** Whether `name` is a field of the reached type as cgo exposes it (null: not certain either way). */
-function member(idx: CIndex, r: Reached, name: string, goMinor: number): Verdict {
+function member(idx: CIndex, r: Reached, name: string, goMinor: number, opts: CFieldOptions): Verdict {
   if (name === '_') return null;
   if (r.kind === 'union') return { ok: false, why: 'union' };
-  if (r.kind === 'incomplete') return { ok: false, why: 'incomplete' };
+  // cgo's C types are the package's: a struct another file's preamble defines is complete in this file too.
+  if (r.kind === 'incomplete') return opts.soleCgoFile ? { ok: false, why: 'incomplete' } : null;
   const def = r.def;
   const trailing = trailingZero(def);
   const f = def.fields.find((x) => x.goName === name);
@@ -457,13 +458,18 @@ function diagnostic(file: string, a: FieldAccess, r: Reached, why: Extract<Verdi
   });
 }
 
+export interface CFieldOptions {
+  /** The file is the package's only cgo file: a struct incomplete in its preamble is incomplete for the build. */
+  soleCgoFile: boolean;
+}
+
 /** The diagnostics for `accesses` against the index (pure). */
-export function cFieldDiagnostics(file: string, accesses: readonly FieldAccess[], idx: CIndex, goMinor: number): CgoDiagnostic[] {
+export function cFieldDiagnostics(file: string, accesses: readonly FieldAccess[], idx: CIndex, goMinor: number, opts: CFieldOptions): CgoDiagnostic[] {
   const out: CgoDiagnostic[] = [];
   for (const a of accesses) {
     let r = reachGo(idx, a.root, goMinor);
     for (let i = 0; r && i < a.path.length; i++) {
-      const v = member(idx, r, a.path[i]!, goMinor);
+      const v = member(idx, r, a.path[i]!, goMinor, opts);
       if (!v) break;
       if (!v.ok) {
         // Only the selector whose own field fails reports (go build names the innermost failing selector).
@@ -501,6 +507,8 @@ export interface CFieldCheckInput {
   preambleInput: PreambleInput;
   /** This file's compiler findings for the current preamble; null when it has not been compiled. */
   compiled: readonly CgoDiagnostic[] | null;
+  /** The package's built cgo files (a struct one preamble leaves incomplete may be defined by another's). */
+  cgoFiles: readonly string[];
   /** `run`: build the C name index when it is not in memory; `cached`: only read it (the keystroke path). */
   mode: 'run' | 'cached';
   indexes: CIndexes;
@@ -519,5 +527,5 @@ export async function checkCFields(input: CFieldCheckInput): Promise<{ diagnosti
   const indexInput = indexInputOf(input.preambleInput, input.goVersion, input.fingerprint);
   const idx = await input.indexes.forInput(indexInput, input.mode === 'run' ? 'build' : 'peek', input.signal);
   if (!idx) return { diagnostics: [], stale: input.mode === 'cached' && !input.indexes.hasFailed(indexInput) };
-  return { diagnostics: cFieldDiagnostics(input.model.path, accesses, idx, input.goVersion.minor), stale: false };
+  return { diagnostics: cFieldDiagnostics(input.model.path, accesses, idx, input.goVersion.minor, { soleCgoFile: input.cgoFiles.every((f) => f === input.model.path) }), stale: false };
 }

@@ -530,7 +530,7 @@ export class Engine {
         if (last && !input.blocked) diagnostics.push(...annotate(reposition(last, prep.file)));
       }
       // `cgo/c-field-unknown` (engine/cfields.ts): field selectors on C structs, once the preamble compiled.
-      const fields = await checkCFields({ model: prep.file, text: prep.text, goVersion: prep.goVersion, fingerprint: tc.fingerprint, preambleInput: input.preambleInput, compiled, mode: opts.compile === 'run' ? 'run' : 'cached', indexes: this.cIndexes, signal: opts.signal });
+      const fields = await checkCFields({ model: prep.file, text: prep.text, goVersion: prep.goVersion, fingerprint: tc.fingerprint, preambleInput: input.preambleInput, compiled, cgoFiles: prep.pkg.cgoFiles, mode: opts.compile === 'run' ? 'run' : 'cached', indexes: this.cIndexes, signal: opts.signal });
       diagnostics.push(...fields.diagnostics);
       if (fields.stale) compileStale = true;
       diagnostics.push(...this.windowsRuntimeDiagnostics(prep, tc, input.ldflags.map((l) => l.flag)));
