@@ -73,6 +73,12 @@ export interface CTagDef {
   fields: CField[];
   /** struct: a bitfield or packed layout makes cgo drop fields; they are left out of `fields`. */
   droppedFields: string[];
+  /** struct: the members declared as bitfields (cmd/cgo never exposes them, packed or not). */
+  bitfields?: string[];
+  /** struct: members without a name (C11 anonymous struct/union members); cmd/cgo names them `anon0`, `anon1` …. */
+  anonMembers?: number;
+  /** The parse of the body had errors or a member this index could not name: its member list may be incomplete. */
+  uncertain?: boolean;
   enumValues: { name: string; value: bigint | null }[];
   file: string;
   line: number;
@@ -125,6 +131,11 @@ export interface CIndex {
   parseMs: number;
   /** Names skipped because cgo cannot use them, with the reason (tests and hover use it). */
   skipped: Map<string, string>;
+  /**
+   * Every `struct x` / `union x` the preprocessed text seems to give a body (a plain text scan, a superset of the
+   * parsed definitions): a tag found here but not complete in `tags` was not parsed, so it is not known to be incomplete.
+   */
+  bodyTags?: Set<string>;
   error?: string;
 }
 
@@ -364,7 +375,10 @@ export function parsePreprocessed(out: string, parser: Parser, opts: { goFile: s
     }
   }
 
-  const tree = parser.parse(cText.join('\n'));
+  const cSource = cText.join('\n');
+  idx.bodyTags = new Set();
+  for (const m of cSource.matchAll(/\b(struct|union)\b[^;{}]{0,300}?\b([A-Za-z_]\w*)\s*\{/g)) idx.bodyTags.add(`${m[1]} ${m[2]}`);
+  const tree = parser.parse(cSource);
   if (!tree) return idx;
   const walker = new Walker(idx, rows, tierFor, system, opts.goos, opts.goarch ?? 'amd64');
   try {
@@ -536,16 +550,34 @@ class Walker {
       const holder = node.parent && node.parent.type !== 'translation_unit' ? node.parent : node;
       const outside = holder.text.slice(0, body.startIndex - holder.startIndex) + holder.text.slice(body.endIndex - holder.startIndex);
       const packed = /\b(__packed__|packed)\b/.test(outside);
+      if (body.hasError) def.uncertain = true;
+      def.bitfields = [];
+      def.anonMembers = 0;
       for (const f of body.namedChildren) {
-        if (!f || f.type !== 'field_declaration') continue;
+        if (!f || f.type === 'comment') continue;
+        if (f.type !== 'field_declaration') {
+          def.uncertain = true; // a member this walk does not understand (e.g. a static assertion): do not guess
+          continue;
+        }
         const spec = f.childForFieldName('type');
-        if (!spec) continue;
+        if (!spec) {
+          def.uncertain = true;
+          continue;
+        }
         const base = this.specType(spec, f);
         const bitfield = f.namedChildren.some((c) => c?.type === 'bitfield_clause');
         const decls = f.childrenForFieldName('declarator').filter((d): d is Node => !!d);
+        if (decls.length === 0 && !bitfield) {
+          if (spec.type === 'struct_specifier' || spec.type === 'union_specifier') def.anonMembers++;
+          else def.uncertain = true;
+        }
         for (const d of decls) {
           const r = this.applyDeclarator(d, base);
-          if (!r.name) continue;
+          if (!r.name) {
+            def.uncertain = true;
+            continue;
+          }
+          if (bitfield) def.bitfields.push(r.name);
           if (bitfield || packed) {
             def.droppedFields.push(r.name);
             continue;
@@ -555,7 +587,8 @@ class Walker {
         }
       }
       // cmd/cgo Struct(): Go keywords get a `_` prefix, repeated while the result is already a field name.
-      const used = new Set(def.fields.map((f) => f.cName));
+      // cmd/cgo's `used` holds every member name, the ones it then drops (bitfields) included.
+      const used = new Set([...def.fields.map((f) => f.cName), ...def.droppedFields]);
       for (const f of def.fields) {
         if (!GO_KEYWORDS.has(f.cName)) continue;
         let g = '_' + f.cName;
@@ -1642,11 +1675,16 @@ export class CIndexStore {
       if (refresh) this.opts.log?.(`C index for ${input.goFile}: a header changed, rebuilding`);
       const abort = new AbortController();
       this.builds++;
+      const gen = this.generation;
+      const done = () => {
+        if (this.flights.get(key) === flight) this.flights.delete(key);
+      };
       const promise = buildCIndex(input, { timeoutMs: this.opts.timeoutMs(), signal: abort.signal }).catch((e: unknown) => {
-        this.flights.delete(key);
+        done();
         throw e;
       }).then((idx) => {
-        this.flights.delete(key);
+        done();
+        if (gen !== this.generation) return idx; // cleared meanwhile: answer the waiters, keep nothing
         if (!idx.error || idx.entities.size > 0) {
           this.byKey.set(key, idx);
           const old = this.latestByFile.get(input.goFile);
@@ -1656,7 +1694,8 @@ export class CIndexStore {
         } else this.opts.log?.(`C index for ${input.goFile}: ${idx.error}`);
         return idx;
       });
-      f = { promise, abort, waiters: 0 };
+      const flight: Flight = { promise, abort, waiters: 0 };
+      f = flight;
       this.flights.set(key, f);
     }
     const flight = f;
@@ -1690,6 +1729,19 @@ export class CIndexStore {
       );
     });
   }
+
+  /** Forget every index (`cgo.refresh`); a build in flight still settles for its waiters but is not kept. */
+  clear(): void {
+    this.byKey.clear();
+    this.latestByFile.clear();
+    this.inputs.clear();
+    this.checked.clear();
+    this.flights.clear();
+    this.generation++;
+  }
+
+  /** Bumped by clear(): a build started before it does not repopulate the store. */
+  private generation = 0;
 
   /** Forget indexes that read `file` (a header changed); returns whether any did. */
   invalidateFile(file: string): boolean {

@@ -34,6 +34,8 @@ import { CompileService, preambleJob, reposition, type PkgConfigResult } from '.
 import { fixAll, fixesFor, trustedDiagnostics, type EnvChange, type Fix } from './fixes.js';
 import { evaluateTargets, parseTargets, type TargetVerdict } from './targets.js';
 import { applyCgoOff } from './cgooff.js';
+import { CIndexes } from './cindexes.js';
+import { checkCFields, codes as cFieldCodes } from './cfields.js';
 import { run } from '../util/proc.js';
 
 export interface EngineOptions {
@@ -102,6 +104,8 @@ export class Engine {
   private readonly packageHashes = new Map<string, string>();
   /** Last target-matrix findings per file (computed on compiler runs, reused on keystrokes). */
   private readonly targetFindings = new Map<string, CgoDiagnostic[]>();
+  /** The C name indexes (completion, definition, hover, and `cgo/c-field-unknown`). */
+  readonly cIndexes: CIndexes;
 
   constructor(opts: EngineOptions) {
     this.env = opts.env;
@@ -109,11 +113,18 @@ export class Engine {
     this.log = opts.log ?? nullLogger;
     this.compiler = new CompileService({ log: this.log, timeoutMs: () => this.settings.compilerTimeoutMs });
     this.toolchains = new ToolchainStore({ env: this.env, settings: () => this.settings, log: this.log, moduleRoot: (d) => this.files.moduleRoot(d) });
+    this.cIndexes = new CIndexes({
+      timeoutMs: () => this.settings.compilerTimeoutMs,
+      log: (m) => this.log.info(m),
+      text: (f) => this.getText(f),
+      model: (f, t) => this.model(f, t),
+      input: (f) => this.cCompileContext(f),
+    });
   }
 
   /** Every diagnostic code the engine can emit, with its documentation. */
   static codes(): CodeInfo[] {
-    return [...sourceCodes, ...directiveCodes, ...toolchainCodes, ...compilerCodes, ...windowsCodes, ...objectCodes, ...testsExcludedCodes, ...engineCodes];
+    return [...sourceCodes, ...directiveCodes, ...toolchainCodes, ...compilerCodes, ...windowsCodes, ...objectCodes, ...testsExcludedCodes, ...cFieldCodes, ...engineCodes];
   }
 
   setSettings(settings: Settings): void {
@@ -158,6 +169,7 @@ export class Engine {
     this.files.forgetFile(abs);
     this.compiler.dropFile(abs);
     this.targetFindings.delete(abs);
+    this.cIndexes.changed(abs);
   }
 
   /**
@@ -173,6 +185,7 @@ export class Engine {
         this.forgetFile(abs);
         continue;
       }
+      this.cIndexes.changed(abs);
       for (const f of this.compiler.dropDependents(abs)) stale.add(f);
     }
     return [...stale];
@@ -211,6 +224,7 @@ export class Engine {
     this.invalidateToolchains();
     this.files.clear();
     this.packageHashes.clear();
+    this.cIndexes.clear();
   }
 
   /** A file appeared in or vanished from `dir`: forget what was cached about the directory. */
@@ -502,18 +516,23 @@ export class Engine {
       const foreign = foreignFlags(prep.pkg, abs);
       const annotate = (ds: CgoDiagnostic[]) => annotateForeign(ds, foreign);
       const entry = this.compiler.cached(abs, input.key, opts.compile === 'run');
+      let compiled: CgoDiagnostic[] | null = null;
       if (entry) {
-        diagnostics.push(...annotate(reposition(entry, prep.file)));
+        diagnostics.push(...annotate((compiled = reposition(entry, prep.file))));
       } else if (opts.compile === 'run' && !input.blocked) {
         const result = await this.compiler.compile(abs, input.key, input.preambleInput, input.firstLines, opts.signal);
         if (!result) return { file: abs, diagnostics, importsC: true, compileStale: true, ...(dependents ? { dependents } : {}) };
-        diagnostics.push(...annotate(result.diagnostics));
+        diagnostics.push(...annotate((compiled = result.diagnostics)));
       } else {
         compileStale = !input.blocked;
         // Keep showing the last compiler findings, moved with the text, until the new run lands.
         const last = this.compiler.last(abs);
         if (last && !input.blocked) diagnostics.push(...annotate(reposition(last, prep.file)));
       }
+      // `cgo/c-field-unknown` (engine/cfields.ts): field selectors on C structs, once the preamble compiled.
+      const fields = await checkCFields({ model: prep.file, text: prep.text, goVersion: prep.goVersion, fingerprint: tc.fingerprint, preambleInput: input.preambleInput, compiled, cgoFiles: prep.pkg.cgoFiles, mode: opts.compile === 'run' ? 'run' : 'cached', indexes: this.cIndexes, signal: opts.signal });
+      diagnostics.push(...fields.diagnostics);
+      if (fields.stale) compileStale = true;
       diagnostics.push(...this.windowsRuntimeDiagnostics(prep, tc, input.ldflags.map((l) => l.flag)));
       diagnostics.push(...this.objectFormat(prep, prep.pkg, tc));
       // Library lookups run on open/save and on compiler runs (debounced, so after a directive edit); the

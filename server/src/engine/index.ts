@@ -27,7 +27,8 @@ export { locateMingwRuntime } from '../windows/dlls.js';
 export { findPackageRoot } from '../gomodel/parser.js';
 export { mightImportC } from './workspace.js';
 export type { CCompileContext } from './engine.js';
-export { CIndexStore, preambleSignature, type CIndex } from '../compiler/cindex.js';
+export type { CIndex } from '../compiler/cindex.js';
+export type { CIndexes } from './cindexes.js';
 export {
   builtinEntities,
   completeCNames,

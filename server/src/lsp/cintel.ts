@@ -19,7 +19,6 @@ import type { Logger } from '../core/types.js';
 import { pathToUri, uriToPath } from '../core/uri.js';
 import {
   builtinEntities,
-  CIndexStore,
   cNameHoverAt as hoverAt,
   completeCNames,
   completeFields,
@@ -29,7 +28,6 @@ import {
   entityPlain,
   includeLinks,
   mightImportC,
-  preambleSignature,
   signatureAt,
   wantsIndex,
   type CCompletionItem,
@@ -73,53 +71,10 @@ export interface CIntelOptions {
 }
 
 /** Registers the handlers (replacing the plain hover handler: C names get the richer hover, the rest falls back). */
-export function registerCIntel(connection: Connection, engine: Engine, opts: CIntelOptions): CIndexStore {
-  const store = new CIndexStore({ timeoutMs: () => engine.settings.compilerTimeoutMs, log: (m) => opts.log.info(m) });
-
-  /** Per file: the text up to the last `import "C"` line when its index was last looked up through the model. */
-  const prefixes = new Map<string, string>();
-
-  /**
-   * The keystroke path: when the text up to the last `import "C"` is what it was, the preambles are too, and the
-   * file's last index is served without parsing the Go file (the edit's own analysis parses it concurrently).
-   */
-  function indexByPrefix(file: string, text: string): CIndex | null {
-    const prefix = prefixes.get(file);
-    const last = store.lastFor(file);
-    if (prefix === undefined || !last || !text.startsWith(prefix)) return null;
-    if (/^\s*(import\s*\(?\s*)?(\w+\s+)?"C"/m.test(text.slice(prefix.length))) return null; // another import "C" below
-    return store.current(file, last.preambleSig) ?? null;
-  }
-
-  /**
-   * The file's index. `build`: start the preprocessor when no index matches the preamble (the first request of
-   * a file, or after an edit inside the preamble); `peek`: only what is in memory.
-   */
-  async function indexFor(file: string, mode: 'build' | 'peek', signal?: AbortSignal): Promise<CIndex | null> {
-    const text = await engine.getText(file);
-    const fast = text !== null ? indexByPrefix(file, text) : null;
-    if (fast) return fast;
-    const model = await engine.model(file);
-    if (!model?.importsC) return null;
-    const lastImport = model.cImports[model.cImports.length - 1];
-    if (text !== null && lastImport) {
-      const end = lastImport.specRange.end.line;
-      let off = 0;
-      for (let i = 0; i < end && off >= 0; i++) {
-        off = text.indexOf('\n', off);
-        if (off >= 0) off++;
-      }
-      const eol = off < 0 ? -1 : text.indexOf('\n', off);
-      prefixes.set(file, eol < 0 ? text : text.slice(0, eol + 1));
-    }
-    const sig = preambleSignature(model.cImports.flatMap((i) => (i.preamble ? [i.preamble] : [])));
-    const current = store.current(file, sig);
-    if (current) return current;
-    if (mode === 'peek') return null;
-    const ctx = await engine.cCompileContext(file);
-    if (!ctx) return null;
-    return store.get(ctx, signal);
-  }
+export function registerCIntel(connection: Connection, engine: Engine, opts: CIntelOptions): void {
+  // The indexes live in the engine (engine/cindexes.ts): `cgo-ls check` reads the same ones, `cgo.refresh` clears them.
+  const indexes = engine.cIndexes;
+  const indexFor = (file: string, mode: 'build' | 'peek', signal?: AbortSignal): Promise<CIndex | null> => indexes.indexFor(file, mode, signal);
 
   const markdown = (): boolean => {
     const f = opts.capabilities().textDocument?.completion?.completionItem?.documentationFormat;
@@ -169,7 +124,7 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
       const ctx = completionContext(text, params.position);
       if (!ctx) return null;
       const signal = signalOf(token);
-      let idx = indexByPrefix(file, text);
+      let idx = indexes.byPrefix(file, text);
       if (!idx) {
         const model = await engine.model(file, text);
         if (!model?.importsC) return null;
@@ -195,7 +150,7 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
   connection.onCompletionResolve(async (item) => {
     try {
       if (item.data !== 'cgo.c' || item.documentation || !lastListFile) return item;
-      const idx = store.lastFor(lastListFile) ?? null;
+      const idx = indexes.lastFor(lastListFile);
       const e = idx?.entities.get(item.label) ?? builtinEntities(idx).find((b) => b.name === item.label);
       if (!e) return item;
       const md = markdown();
@@ -300,6 +255,4 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
       return withDiag(null);
     }
   });
-
-  return store;
 }

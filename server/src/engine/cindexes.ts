@@ -1,0 +1,111 @@
+// The session's C name indexes (compiler/cindex.ts): one per .go file and preamble, built with the package's merged
+// flags. The engine owns them so the editor features (engine/cintel.ts, through the LSP adapter) and the checks that
+// need C struct members (engine/cfields.ts, in `Engine.analyze` and so in `cgo-ls check`) read the same index;
+// `cgo.refresh` clears them, a changed header drops the indexes that read it.
+import { CIndexStore, indexKey, preambleSignature, type CIndex, type CIndexInput } from '../compiler/cindex.js';
+import type { GoFile } from '../gomodel/types.js';
+
+export interface CIndexesOptions {
+  timeoutMs: () => number;
+  log?: (message: string) => void;
+  text: (file: string) => Promise<string | null>;
+  model: (file: string, text?: string) => Promise<GoFile | null>;
+  /** The index input of a file (Engine.cCompileContext), or null when the file is not compiled. */
+  input: (file: string) => Promise<CIndexInput | null>;
+}
+
+export class CIndexes {
+  readonly store: CIndexStore;
+  /** Per file: the text up to the last `import "C"` line when its index was last looked up through the model. */
+  private readonly prefixes = new Map<string, string>();
+  /** Inputs whose build failed (the preprocessor's error): not retried until a header changes or a refresh. */
+  private readonly failed = new Set<string>();
+
+  constructor(private readonly opts: CIndexesOptions) {
+    this.store = new CIndexStore({ timeoutMs: opts.timeoutMs, ...(opts.log ? { log: opts.log } : {}) });
+  }
+
+  /**
+   * The keystroke path: when the text up to the last `import "C"` is what it was, the preambles are too, and the
+   * file's last index is served without parsing the Go file (the edit's own analysis parses it concurrently).
+   */
+  byPrefix(file: string, text: string): CIndex | null {
+    const prefix = this.prefixes.get(file);
+    const last = this.store.lastFor(file);
+    if (prefix === undefined || !last || !text.startsWith(prefix)) return null;
+    if (/^\s*(import\s*\(?\s*)?(\w+\s+)?"C"/m.test(text.slice(prefix.length))) return null; // another import "C" below
+    return this.store.current(file, last.preambleSig) ?? null;
+  }
+
+  /**
+   * The file's index. `build`: start the preprocessor when no index matches the preamble (the first request of
+   * a file, or after an edit inside the preamble); `peek`: only what is in memory.
+   */
+  async indexFor(file: string, mode: 'build' | 'peek', signal?: AbortSignal): Promise<CIndex | null> {
+    const text = await this.opts.text(file);
+    const fast = text !== null ? this.byPrefix(file, text) : null;
+    if (fast) return fast;
+    const model = await this.opts.model(file);
+    if (!model?.importsC) return null;
+    const lastImport = model.cImports[model.cImports.length - 1];
+    if (text !== null && lastImport) {
+      const end = lastImport.specRange.end.line;
+      let off = 0;
+      for (let i = 0; i < end && off >= 0; i++) {
+        off = text.indexOf('\n', off);
+        if (off >= 0) off++;
+      }
+      const eol = off < 0 ? -1 : text.indexOf('\n', off);
+      this.prefixes.set(file, eol < 0 ? text : text.slice(0, eol + 1));
+    }
+    const sig = preambleSignature(model.cImports.flatMap((i) => (i.preamble ? [i.preamble] : [])));
+    const current = this.store.current(file, sig);
+    if (current) return current;
+    if (mode === 'peek') return null;
+    const input = await this.opts.input(file);
+    if (!input) return null;
+    return this.store.get(input, signal);
+  }
+
+  /** The index of exactly this input: in memory only (`peek`: no file, no process), or built (`build`). */
+  async forInput(input: CIndexInput, mode: 'build' | 'peek', signal?: AbortSignal): Promise<CIndex | null> {
+    if (mode === 'peek') {
+      const idx = this.store.peek(input);
+      return idx && !idx.error ? idx : null;
+    }
+    const key = indexKey(input);
+    if (this.failed.has(key)) return null;
+    const idx = await this.store.get(input, signal).catch(() => null);
+    if ((!idx || idx.error) && !signal?.aborted) {
+      this.failed.add(key);
+      if (this.failed.size > 256) this.failed.clear();
+    }
+    return idx && !idx.error ? idx : null;
+  }
+
+  /** Whether building the index of this input failed (a caller on the keystroke path then stops asking for it). */
+  hasFailed(input: CIndexInput): boolean {
+    return this.failed.has(indexKey(input));
+  }
+
+  /** The last index built for a .go file (completionItem/resolve: never starts anything). */
+  lastFor(file: string): CIndex | null {
+    return this.store.lastFor(file) ?? null;
+  }
+
+  /** A file changed on disk: a header drops the indexes that read it, a .go file its prefix. */
+  changed(file: string): void {
+    if (file.endsWith('.go')) this.prefixes.delete(file);
+    else {
+      this.store.invalidateFile(file);
+      this.failed.clear();
+    }
+  }
+
+  /** `cgo.refresh`: every index goes. */
+  clear(): void {
+    this.prefixes.clear();
+    this.failed.clear();
+    this.store.clear();
+  }
+}
