@@ -734,10 +734,13 @@ export class Engine {
   // ---- hover -----------------------------------------------------------------------------------------------
 
   /** Markdown for a hover at `pos`, or null. */
-  async hover(file: string, pos: Position): Promise<string | null> {
-    // One budget for everything a hover waits for (the toolchain probe, pkg-config, the C compiler): past it the
-    // hover answers with what is known and says what is pending; the work goes on and is cached for the next one.
-    const until = performance.now() + HOVER_DEADLINE_MS;
+  /**
+   * The hover at `pos`. `until` (a `performance.now()` time) is the budget for everything it waits for (the
+   * toolchain probe, pkg-config, the C compiler): past it the hover answers with what is known and says what is
+   * pending; the work goes on and is cached for the next one. A caller that already spent part of the budget
+   * (the C-index hover) passes what is left.
+   */
+  async hover(file: string, pos: Position, until = performance.now() + HOVER_DEADLINE_MS): Promise<string | null> {
     const left = () => Math.max(0, until - performance.now());
     const abs = path.resolve(file);
     const model = await this.model(abs);
@@ -829,8 +832,8 @@ export class Engine {
   }
 }
 
-/** How long a hover waits in all for the toolchain probe, pkg-config and the C compiler's view of a name or header. */
-const HOVER_DEADLINE_MS = 1_000;
+/** How long a hover waits in all for the toolchain probe, pkg-config, the C index and the C compiler. */
+export const HOVER_DEADLINE_MS = 1_000;
 const PENDING: unique symbol = Symbol('pending');
 const PENDING_TOOLCHAIN = '_The toolchain probe (`go env`, the C compiler) has not answered yet; the report is pending — hover again in a moment._';
 

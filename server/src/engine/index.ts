@@ -1,6 +1,6 @@
 // The session's public face: everything the adapters (lsp/, cli/) may use. Adapters import from here only, so
 // the stages behind the session (gomodel, cgorules, checks, toolchain, compiler, windows) can change freely.
-export { Engine, type Analysis, type AnalyzeOptions, type EngineOptions } from './engine.js';
+export { Engine, HOVER_DEADLINE_MS, type Analysis, type AnalyzeOptions, type EngineOptions } from './engine.js';
 export { defaultSettings, EXECUTABLE_SETTINGS, parseSettings, restrictUntrusted, type Settings } from './settings.js';
 // The server's lifecycle guards: no subprocess outlives it (util/proc.ts).
 export { installExitGuards, killAllRuns, killAllRunsAndWait, refuseNewRuns } from '../util/proc.js';

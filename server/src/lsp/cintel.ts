@@ -26,6 +26,7 @@ import {
   definitionAt,
   entityMarkdown,
   entityPlain,
+  HOVER_DEADLINE_MS,
   includeLinks,
   mightImportC,
   signatureAt,
@@ -54,6 +55,17 @@ export const CINTEL_CAPABILITIES: Pick<ServerCapabilities, 'completionProvider' 
   declarationProvider: true,
   documentLinkProvider: { resolveProvider: false },
 };
+
+/** The value of `p`, or null when it has not settled by `until` (a `performance.now()` time); `p` goes on. */
+async function within<T>(p: Promise<T | null>, until: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), Math.max(0, until - performance.now()))));
+  try {
+    return await Promise.race([p.catch(() => null), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function signalOf(token: CancellationToken | undefined): AbortSignal | undefined {
   if (!token) return undefined;
@@ -236,6 +248,9 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
       const value = [diag, md].filter(Boolean).join('\n\n---\n\n');
       return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
     };
+    // One budget for the whole hover: the C index (built by `cc -E` on the first request) and then the engine's
+    // hover share it; past it the answer says what is pending, and the index build goes on for the next request.
+    const until = performance.now() + HOVER_DEADLINE_MS;
     try {
       const text = await engine.getText(file);
       if (text !== null) {
@@ -243,13 +258,13 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
         if (model?.importsC && wantsIndex(model, text, params.position)) {
           const onInclude = model.cImports.some((i) => i.preamble?.lines.some((l) => l.goLine === params.position.line && /^\s*#\s*include/.test(l.text)));
           if (!onInclude) {
-            const idx = await indexFor(file, 'build', signalOf(token));
+            const idx = await within(indexFor(file, 'build'), until);
             const md = idx ? hoverAt(model, text, params.position, idx) : null;
             if (md) return withDiag(md);
           }
         }
       }
-      return withDiag(await engine.hover(file, params.position));
+      return withDiag(await engine.hover(file, params.position, until));
     } catch (e) {
       opts.log.error(`hover failed: ${String(e)}`);
       return withDiag(null);
