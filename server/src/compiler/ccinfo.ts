@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { run, type RunResult } from '../util/proc.js';
 import { goQuote } from '../core/goquote.js';
 import { hostIsWindows } from '../core/host.js';
+import { binaryStamp, factCache, toolKey } from '../toolchain/diskcache.js';
 
 export interface ProbeOpts {
   env: NodeJS.ProcessEnv;
@@ -102,6 +103,18 @@ export function compilerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return e;
 }
 
+/**
+ * The disk-cache key of a fact about compiler `cc` (see toolchain/diskcache.ts): its argv, the resolved binary's
+ * stamp and the variables a compiler driver reads; null when the disk cache is off or the binary cannot be stamped.
+ */
+async function diskKey(cc: string[], env: NodeJS.ProcessEnv, extra: unknown): Promise<unknown> {
+  if (!factCache().enabled) return null;
+  const p = lookPath(cc[0] ?? '', env);
+  const stamp = p ? await binaryStamp(p) : null;
+  if (!stamp) return null;
+  return { argv: cc, tool: toolKey(stamp, compilerEnv(env), 'compiler', hostIsWindows() ? 'windows' : 'linux'), extra };
+}
+
 export interface CompilerFeatures {
   /** Accepts `-fdiagnostics-column-unit=byte` (gcc ≥ 11). Without it gcc < 11 and clang report byte columns anyway. */
   columnUnitByte: boolean;
@@ -132,6 +145,12 @@ export async function compilerFeatures(cc: string[], opts: ProbeOpts): Promise<F
   const fp = compilerFingerprint(cc, opts.env);
   const cached = featureCache.get(fp);
   if (cached) return { features: cached };
+  const key = await diskKey(cc, opts.env, 'features');
+  const stored = key === null ? undefined : await factCache().get<CompilerFeatures>('cc-features', key);
+  if (stored && typeof stored.columnUnitByte === 'boolean' && typeof stored.isClang === 'boolean') {
+    featureCache.set(fp, stored);
+    return { features: stored };
+  }
   const env = compilerEnv(opts.env);
   const ro = { env, cwd: opts.cwd, timeoutMs: opts.timeoutMs, signal: opts.signal, input: '', maxOutput: 1 << 20 };
   const [prog, ...pre] = cc;
@@ -156,6 +175,7 @@ export async function compilerFeatures(cc: string[], opts: ProbeOpts): Promise<F
       gnuc: gnucMajor ? `${gnucMajor}.${gnucMinor ?? 0}` : undefined,
     };
     featureCache.set(fp, features);
+    if (key !== null) await factCache().set('cc-features', key, features);
     return { features };
   } catch {
     return { features: null };
@@ -174,6 +194,12 @@ export async function systemIncludeDirs(cc: string[], machine: string[], opts: P
   if (c) return c;
   const [prog, ...pre] = cc;
   if (!prog) return [];
+  const dk = await diskKey(cc, opts.env, { includeDirs: machine });
+  const stored = dk === null ? undefined : await factCache().get<string[]>('cc-include-dirs', dk);
+  if (Array.isArray(stored) && stored.every((d) => typeof d === 'string')) {
+    includeDirCache.set(key, stored);
+    return stored;
+  }
   try {
     const r = await run(prog, [...pre, ...machine, '-E', '-v', '-xc', '-'], {
       env: compilerEnv(opts.env),
@@ -186,6 +212,7 @@ export async function systemIncludeDirs(cc: string[], machine: string[], opts: P
     if (r.timedOut || r.canceled || r.spawnError) return [];
     const dirs = parseIncludeSearchList(r.stderr);
     includeDirCache.set(key, dirs);
+    if (dk !== null) await factCache().set('cc-include-dirs', dk, dirs);
     return dirs;
   } catch {
     return [];
@@ -222,6 +249,12 @@ export async function librarySearchDirs(cc: string[], machine: string[], opts: P
   if (libDirCache.has(key)) return libDirCache.get(key)!;
   const [prog, ...pre] = cc;
   if (!prog) return null;
+  const dk = await diskKey(cc, opts.env, { libraryDirs: machine });
+  const stored = dk === null ? undefined : await factCache().get<{ dirs: string[] | null }>('cc-library-dirs', dk);
+  if (stored && (stored.dirs === null || Array.isArray(stored.dirs))) {
+    libDirCache.set(key, stored.dirs);
+    return stored.dirs;
+  }
   try {
     const r = await run(prog, [...pre, ...machine, '-print-search-dirs'], {
       env: compilerEnv(opts.env),
@@ -234,6 +267,7 @@ export async function librarySearchDirs(cc: string[], machine: string[], opts: P
     if (r.timedOut || r.canceled || r.spawnError) return null;
     const dirs = parseLibrarySearchDirs(r.stdout);
     libDirCache.set(key, dirs);
+    if (dk !== null) await factCache().set('cc-library-dirs', dk, { dirs });
     return dirs;
   } catch {
     return null;

@@ -208,6 +208,7 @@ export class Engine {
    */
   refresh(): void {
     this.toolchains.resetShellEnv();
+    this.toolchains.distrustStoredFacts();
     this.invalidateToolchains();
     this.files.clear();
     this.packageHashes.clear();

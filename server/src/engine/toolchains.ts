@@ -9,6 +9,7 @@ import type { ToolchainModel } from '../toolchain/types.js';
 import { probeToolchain, readLoginShellEnv } from '../toolchain/probe.js';
 import { readWindowsRegistryEnv } from '../toolchain/shellenv.js';
 import { hostTarget } from '../toolchain/platform.js';
+import { factCache, setFactCacheLogger } from '../toolchain/diskcache.js';
 import type { Settings } from './settings.js';
 
 export interface ToolchainStoreOptions {
@@ -30,6 +31,7 @@ export class ToolchainStore {
 
   constructor(private readonly opts: ToolchainStoreOptions) {
     this.hostOs = opts.hostOs ?? hostTarget().goos;
+    setFactCacheLogger(opts.log);
   }
 
   /** The directory a file's toolchain model is computed for: its module root, else its own directory. */
@@ -64,6 +66,11 @@ export class ToolchainStore {
   clear(): void {
     this.models.clear();
     this.ready.clear();
+  }
+
+  /** The tools' stored answers (the disk cache) are asked again on the next probes (`cgo.refresh`). */
+  distrustStoredFacts(): void {
+    factCache().distrustOlderEntries();
   }
 
   /** The login shell environment is read again on the next probe (the setting changed). */
