@@ -140,11 +140,31 @@ function flagAccepted(r: RunResult): boolean {
   return !/unrecognized|unknown argument|unknown option|unsupported option|invalid argument/i.test(r.stderr);
 }
 
-/** Probe (or return the cached) features of a compiler. Never throws. */
-export async function compilerFeatures(cc: string[], opts: ProbeOpts): Promise<FeatureProbeResult> {
+/**
+ * One probe per key at a time: later askers join the running one. A probe that was canceled by its starter's
+ * signal answers nothing for the others: an asker whose own signal is live runs it again.
+ */
+function shared<T>(inFlight: Map<string, { p: Promise<T>; signal?: AbortSignal }>, key: string, opts: ProbeOpts, start: () => Promise<T>): Promise<T> {
+  const running = inFlight.get(key);
+  if (running) return running.p.then((r) => (running.signal?.aborted && !opts.signal?.aborted ? start() : r));
+  const p = start().finally(() => {
+    if (inFlight.get(key)?.p === p) inFlight.delete(key);
+  });
+  inFlight.set(key, { p, signal: opts.signal });
+  return p;
+}
+
+const featuresInFlight = new Map<string, { p: Promise<FeatureProbeResult>; signal?: AbortSignal }>();
+
+/** Probe (or return the cached) features of a compiler; concurrent askers share one probe. Never throws. */
+export function compilerFeatures(cc: string[], opts: ProbeOpts): Promise<FeatureProbeResult> {
   const fp = compilerFingerprint(cc, opts.env);
   const cached = featureCache.get(fp);
-  if (cached) return { features: cached };
+  if (cached) return Promise.resolve({ features: cached });
+  return shared(featuresInFlight, fp, opts, () => probeFeatures(cc, fp, opts));
+}
+
+async function probeFeatures(cc: string[], fp: string, opts: ProbeOpts): Promise<FeatureProbeResult> {
   const key = await diskKey(cc, opts.env, 'features');
   const stored = key === null ? undefined : await factCache().get<CompilerFeatures>('cc-features', key);
   if (stored && typeof stored.columnUnitByte === 'boolean' && typeof stored.isClang === 'boolean') {
@@ -188,10 +208,16 @@ const includeDirCache = new Map<string, string[]>();
  * The compiler's built-in `#include <…>` search directories (from `cc -E -v -xc -`), for the given machine
  * flags. Cached per fingerprint + machine flags. Returns [] when the compiler does not print them.
  */
-export async function systemIncludeDirs(cc: string[], machine: string[], opts: ProbeOpts): Promise<string[]> {
+const includeDirsInFlight = new Map<string, { p: Promise<string[]>; signal?: AbortSignal }>();
+
+export function systemIncludeDirs(cc: string[], machine: string[], opts: ProbeOpts): Promise<string[]> {
   const key = compilerFingerprint(cc, opts.env) + JSON.stringify(machine);
   const c = includeDirCache.get(key);
-  if (c) return c;
+  if (c) return Promise.resolve(c);
+  return shared(includeDirsInFlight, key, opts, () => probeIncludeDirs(cc, machine, key, opts));
+}
+
+async function probeIncludeDirs(cc: string[], machine: string[], key: string, opts: ProbeOpts): Promise<string[]> {
   const [prog, ...pre] = cc;
   if (!prog) return [];
   const dk = await diskKey(cc, opts.env, { includeDirs: machine });

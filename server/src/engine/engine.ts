@@ -239,6 +239,11 @@ export class Engine {
     this.toolchains.prefetchShellEnv();
   }
 
+  /** Starts probing the toolchain of the workspace folders (modules) and the compiler facts, before any file opens. */
+  prewarm(folders: string[]): void {
+    this.toolchains.prewarm(folders);
+  }
+
   /** Drops compiler results of files below `dir` (a header or C file there changed, or appeared). */
   dropCompiled(dir: string): void {
     this.compiler.dropBelow(dir);

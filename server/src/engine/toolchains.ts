@@ -1,6 +1,7 @@
 // The session's toolchain models: one per module root (or directory without go.mod), probed once and cached
 // until a toolchain input changes (the GOENV file, go.env, the executables), the settings change, or
 // `cgo.refresh`. The login shell's (on Windows: the registry's) environment is read once, for drift checks.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../core/types.js';
 import { NEWEST_KNOWN } from '../core/goversion.js';
@@ -10,6 +11,7 @@ import { probeToolchain, readLoginShellEnv } from '../toolchain/probe.js';
 import { readWindowsRegistryEnv } from '../toolchain/shellenv.js';
 import { hostTarget } from '../toolchain/platform.js';
 import { factCache, setFactCacheLogger } from '../toolchain/diskcache.js';
+import { compilerFeatures, gccMachine, systemIncludeDirs } from '../compiler/ccinfo.js';
 import type { Settings } from './settings.js';
 
 export interface ToolchainStoreOptions {
@@ -85,6 +87,27 @@ export class ToolchainStore {
     this.ready.delete(abs);
   }
 
+  /**
+   * Starts the toolchain probe of each workspace folder that is (in) a module now, and once a model answers, the
+   * compiler facts the first compile needs (feature probes, the built-in include directories), so that they are
+   * ready, or in flight, when the first file is opened.
+   */
+  prewarm(folders: string[], fileExists: (f: string) => boolean = existsSync): void {
+    for (const folder of folders) {
+      const dir = this.dirOf(folder);
+      if (!fileExists(path.join(dir, 'go.mod'))) continue;
+      void this.get(dir)
+        .then((tc) => this.warmCompilerFacts(tc, dir))
+        .catch(() => undefined);
+    }
+  }
+
+  private async warmCompilerFacts(tc: ToolchainModel, dir: string): Promise<void> {
+    if (!tc.cgo.enabled || !tc.cc?.path || tc.cc.argv.length === 0) return;
+    const opts = { env: tc.childEnv, cwd: dir, timeoutMs: Math.min(this.opts.settings().compilerTimeoutMs, 30_000) };
+    await Promise.all([compilerFeatures(tc.cc.argv, opts), systemIncludeDirs(tc.cc.argv, gccMachine(tc.goarch, tc.goos, tc.childEnv), opts)]);
+  }
+
   /** Starts reading the login shell's environment now, so the first probe does not wait for it. */
   prefetchShellEnv(): void {
     if (this.opts.settings().checkShellEnv) void this.loginShellEnv();
@@ -120,7 +143,8 @@ export class ToolchainStore {
       const key = Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
       env[key] = goDir + path.delimiter + (env[key] ?? '');
     }
-    const shellEnv = settings.checkShellEnv ? await this.loginShellEnv() : null;
+    // Not awaited here: the probe runs every tool while the shell is read, and waits for it only for the drift check.
+    const shellEnv = settings.checkShellEnv ? this.loginShellEnv() : null;
     const started = Date.now();
     const model = await probeToolchain(dir, {
       env,

@@ -91,8 +91,9 @@ export function envKey(env: Env, scope: EnvScope, os: GoOS): Array<[string, stri
   const out: Array<[string, string]> = [];
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) continue;
-    // The cache's own location and the ids util/proc gives each run change nothing a tool answers.
-    if (k === CACHE_DIR_ENV || k === 'CGO_LS_RUN') continue;
+    // cgo-ls's own variables (the cache's location, the id util/proc gives each run, the bench's trace file) change
+    // nothing a tool answers.
+    if (/^CGO_LS_/i.test(k)) continue;
     if (!keep(k)) continue;
     out.push([os === 'windows' ? k.toUpperCase() : k, v]);
   }

@@ -50,8 +50,11 @@ export interface ProbeOptions {
   signal?: AbortSignal;
   /** Timeout of each subprocess (default 15 s). */
   timeoutMs?: number;
-  /** The login shell's environment (readLoginShellEnv), to report editor-vs-shell drift; null/undefined = skip. */
-  shellEnv?: Record<string, string> | null;
+  /**
+   * The login shell's environment (readLoginShellEnv), to report editor-vs-shell drift; null/undefined = skip. A
+   * promise is awaited only for the drift check, at the end: every tool runs while the shell is being read.
+   */
+  shellEnv?: Record<string, string> | null | Promise<Record<string, string> | null>;
   /** What shellEnv is: a login shell's environment (Unix) or the registry environment a new program gets (Windows). */
   shellEnvSource?: 'login-shell' | 'windows-registry';
   /** The persistent cache of tool answers (default: the process's, see diskcache.ts; null: none). */
@@ -1039,8 +1042,9 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
   }
 
   // 11. Editor vs login shell.
-  if (opts.shellEnv) {
-    await driftProblems(ctx, opts.shellEnv, opts.shellEnvSource ?? 'login-shell', layers, {
+  const shellEnv = await opts.shellEnv;
+  if (shellEnv) {
+    await driftProblems(ctx, shellEnv, opts.shellEnvSource ?? 'login-shell', layers, {
       goos,
       goarch,
       hostGoos,
