@@ -239,7 +239,7 @@ export class Engine {
     this.toolchains.prefetchShellEnv();
   }
 
-  /** Starts probing the toolchain of the workspace folders (modules) and the compiler facts, before any file opens. */
+  /** Starts probing the toolchain of the workspace folders (modules) before any file opens. */
   prewarm(folders: string[]): void {
     this.toolchains.prewarm(folders);
   }

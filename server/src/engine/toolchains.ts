@@ -11,7 +11,6 @@ import { probeToolchain, readLoginShellEnv } from '../toolchain/probe.js';
 import { readWindowsRegistryEnv } from '../toolchain/shellenv.js';
 import { hostTarget } from '../toolchain/platform.js';
 import { factCache, setFactCacheLogger } from '../toolchain/diskcache.js';
-import { compilerFeatures, gccMachine, systemIncludeDirs } from '../compiler/ccinfo.js';
 import type { Settings } from './settings.js';
 
 export interface ToolchainStoreOptions {
@@ -88,24 +87,15 @@ export class ToolchainStore {
   }
 
   /**
-   * Starts the toolchain probe of each workspace folder that is (in) a module now, and once a model answers, the
-   * compiler facts the first compile needs (feature probes, the built-in include directories), so that they are
-   * ready, or in flight, when the first file is opened.
+   * Starts the toolchain probe of each workspace folder that is (in) a module now, so that it is answered, or in
+   * flight, when the first file is opened. (The compiler is not run ahead: whether a file is compiled at all is the
+   * engine's decision, and a compiler started for nothing is a subprocess nobody asked for.)
    */
   prewarm(folders: string[], fileExists: (f: string) => boolean = existsSync): void {
     for (const folder of folders) {
       const dir = this.dirOf(folder);
-      if (!fileExists(path.join(dir, 'go.mod'))) continue;
-      void this.get(dir)
-        .then((tc) => this.warmCompilerFacts(tc, dir))
-        .catch(() => undefined);
+      if (fileExists(path.join(dir, 'go.mod'))) void this.get(dir).catch(() => undefined);
     }
-  }
-
-  private async warmCompilerFacts(tc: ToolchainModel, dir: string): Promise<void> {
-    if (!tc.cgo.enabled || !tc.cc?.path || tc.cc.argv.length === 0) return;
-    const opts = { env: tc.childEnv, cwd: dir, timeoutMs: Math.min(this.opts.settings().compilerTimeoutMs, 30_000) };
-    await Promise.all([compilerFeatures(tc.cc.argv, opts), systemIncludeDirs(tc.cc.argv, gccMachine(tc.goarch, tc.goos, tc.childEnv), opts)]);
   }
 
   /** Starts reading the login shell's environment now, so the first probe does not wait for it. */
