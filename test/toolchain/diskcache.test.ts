@@ -134,6 +134,19 @@ describe('FactCache', () => {
     expect(l.warn[0]).toMatch(/toolchain cache off for this run: .* is not writable/);
   });
 
+  it('stays bounded: past its maximum, the first store of a process removes the oldest entries', async () => {
+    const dir = temp('fc');
+    const first = new FactCache(dir, undefined, 10);
+    for (let i = 0; i < 12; i++) await first.set('k', i, i);
+    expect(entries(dir)).toHaveLength(12); // one prune per process, at its first store (then 1 entry)
+    const old = new Date(Date.now() - 3_600_000);
+    for (const n of entries(dir).slice(0, 12)) utimesSync(path.join(dir, `facts-v${FACTS_FORMAT}`, n), old, old);
+    const next = new FactCache(dir, undefined, 10);
+    await next.set('k', 'new', 'newest');
+    expect(entries(dir)).toHaveLength(5);
+    expect(await next.get('k', 'new')).toBe('newest');
+  });
+
   it('after distrustOlderEntries, stored answers are misses until written again', async () => {
     const c = new FactCache(temp('fc'));
     await c.set('k', 'key', 1);

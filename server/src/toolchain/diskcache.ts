@@ -130,10 +130,17 @@ export class FactCache {
   private notBefore = 0;
   readonly stats: FactCacheStats = { hits: 0, misses: 0, writes: 0, corrupt: 0 };
 
-  /** `dir` null: a cache that never hits and never writes. */
-  constructor(dir: string | null, log?: Pick<Logger, 'warn' | 'info'>) {
+  private pruned = false;
+  private readonly maxEntries: number;
+
+  /**
+   * `dir` null: a cache that never hits and never writes. Past `maxEntries` files (every PATH or compiler ever
+   * used adds some), the first store of a process removes the least recently written half.
+   */
+  constructor(dir: string | null, log?: Pick<Logger, 'warn' | 'info'>, maxEntries = 2000) {
     this.dir = dir === null ? null : path.join(dir, SUBDIR);
     this.log = log;
+    this.maxEntries = maxEntries;
   }
 
   get enabled(): boolean {
@@ -200,6 +207,10 @@ export class FactCache {
       await fsp.writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
       await fsp.rename(tmp, file);
       this.stats.writes++;
+      if (!this.pruned) {
+        this.pruned = true;
+        await this.prune();
+      }
     } catch (err) {
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
       this.disable(`${this.dir} is not writable (${err instanceof Error ? err.message : String(err)})`);
@@ -225,6 +236,21 @@ export class FactCache {
    */
   distrustOlderEntries(): void {
     this.notBefore = Date.now();
+  }
+
+  /** Keeps the directory bounded (see the constructor). Never throws; a file another server removed is skipped. */
+  private async prune(): Promise<void> {
+    try {
+      const names = (await fsp.readdir(this.dir!)).filter((n) => n.endsWith('.json'));
+      if (names.length <= this.maxEntries) return;
+      const dated = await Promise.all(
+        names.map(async (n) => ({ n, t: await fsp.stat(path.join(this.dir!, n)).then((s) => s.mtimeMs, () => 0) })),
+      );
+      dated.sort((a, b) => a.t - b.t);
+      for (const { n } of dated.slice(0, names.length - Math.floor(this.maxEntries / 2))) await fsp.rm(path.join(this.dir!, n), { force: true });
+    } catch {
+      /* another server pruned it, or it went away */
+    }
   }
 
   private disable(why: string): void {
