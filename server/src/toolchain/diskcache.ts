@@ -205,7 +205,14 @@ export class FactCache {
       }
       const entry: Entry = { format: FACTS_FORMAT, kind, key, value, written: Date.now() };
       await fsp.writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
-      await fsp.rename(tmp, file);
+      try {
+        await fsp.rename(tmp, file);
+      } catch {
+        // Windows refuses to replace a file another process has open: another server wrote (or reads) the same
+        // entry, which holds the same answer. Not a reason to stop caching.
+        await fsp.rm(tmp, { force: true }).catch(() => undefined);
+        return;
+      }
       this.stats.writes++;
       if (!this.pruned) {
         this.pruned = true;
