@@ -13,11 +13,16 @@
 //       access of the bench): time to its first diagnostic, and what each server says;
 //   (f) scale: a generated workspace (20 000 .go files, 200 cgo files): scan + publish time, peak RSS, and
 //       a change to a shared header reaching every file that includes it;
+//   (h) `cgo-ls check` from a terminal on a package with no cgo file and on the cgo package, empty vs warm disk
+//       cache, against `node -e 0` and a warm `go build`;
 //   (g) C inside Go files on github.com/mattn/go-sqlite3 (fetched through the Go module proxy): the first
 //       completion after `C.` (a fresh server: it builds the C name index) against one `cc -E -dD` run of the
 //       same preamble with the same flags, then completion and definition p95 served from the index.
 //
-// Usage: node scripts/bench.mjs [--quick] [--only=a,b,c,d,e,f,g] [--no-gopls] [--reinstall-gopls]
+// Every server and CLI the bench starts gets an empty toolchain disk cache (CGO_LS_CACHE_DIR under .bench/cache)
+// unless the row says "warm disk cache" (a second start on the same machine).
+//
+// Usage: node scripts/bench.mjs [--quick] [--only=a,b,c,d,e,f,g,h] [--no-gopls] [--reinstall-gopls]
 // (`npm run bench` builds first). No thresholds: this measures, it does not test. Every process it starts is
 // killed (whole process tree) on exit, error or Ctrl-C.
 import { execFileSync } from 'node:child_process';
@@ -54,6 +59,8 @@ const SCALE = quick ? { files: 2_000, packages: 200, cgoFiles: 20 } : { files: 2
 const offlineEnv = { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off' };
 // The server gets the user's environment plus the same two guards (neither affects what it reports here).
 const serverEnv = { ...offlineEnv };
+// The bench's own in-process engine (section g) stores nothing; servers and CLIs get theirs (freshCacheDir).
+process.env.CGO_LS_CACHE_DIR = 'off';
 
 const results = { mode: quick ? 'quick' : 'full', startedAt: new Date().toISOString(), machine: null, sections: {} };
 const rows = [];
@@ -96,9 +103,21 @@ function machine() {
 }
 
 // ---- servers ---------------------------------------------------------------------------------------------
-/** Starts cgo-ls over stdio (optionally with the spawn-trace preload), initialized on `root`. */
-async function startServer(root, { initOptions = {}, trace = false, label = 'server' } = {}) {
-  const env = { ...serverEnv };
+let cacheDirs = 0;
+/** A fresh, empty toolchain disk cache directory (the server's first start on a machine). */
+function freshCacheDir(label = 'cold') {
+  const d = path.join(benchDir, 'cache', `${label}-${process.pid}-${cacheDirs++}`);
+  fs.rmSync(d, { recursive: true, force: true });
+  return d;
+}
+
+/**
+ * Starts cgo-ls over stdio (optionally with the spawn-trace preload), initialized on `root`. Each server gets an
+ * empty disk cache (CGO_LS_CACHE_DIR) unless `cacheDir` names a primed one: every figure is a first start unless
+ * it says "warm disk cache".
+ */
+async function startServer(root, { initOptions = {}, trace = false, label = 'server', cacheDir = null } = {}) {
+  const env = { ...serverEnv, CGO_LS_CACHE_DIR: cacheDir ?? freshCacheDir() };
   const args = [];
   let traceFile = null;
   if (trace) {
@@ -127,7 +146,13 @@ function traced(traceFile, from = -Infinity, to = Infinity) {
 }
 
 const hasCode = (code) => (n) => n.params.diagnostics.some((d) => d.code === code);
-const describeSpawn = (r) => `${path.basename(r.command)} ${r.args.filter((a) => a !== '-').slice(0, 6).join(' ')}`.slice(0, 90);
+const describeSpawn = (r) => {
+  // util/proc runs `setpriv … -- prlimit … -- <program> <args>` on Linux: show the program.
+  const all = [r.command, ...r.args];
+  const cut = /setpriv$/.test(r.command) ? all.lastIndexOf('--') : -1;
+  const [cmd, ...args] = cut >= 0 ? all.slice(cut + 1) : all;
+  return `${path.basename(cmd ?? '?')} ${args.filter((a) => a !== '-').slice(0, 6).join(' ')}`.slice(0, 90);
+};
 
 /** Waits until the server uses (almost) no CPU for `windowMs` (chokidar's initial walk, queued analyses). */
 async function waitIdle(pid, { windowMs = 500, maxMs = 120_000, cpuFraction = 0.03 } = {}) {
@@ -167,8 +192,8 @@ async function benchCold(mod) {
   const res = { runs: [], floor: {}, goBuild: {} };
   const text = fs.readFileSync(mod.file, 'utf8');
   const uri = uriOf(mod.file);
-  const coldRun = async (initOptions, trace) => {
-    const { client, traceFile, initMs } = await startServer(mod.dir, { initOptions, trace, label: 'cold' });
+  const coldRun = async (initOptions, trace, cacheDir = null) => {
+    const { client, traceFile, initMs } = await startServer(mod.dir, { initOptions, trace, label: 'cold', cacheDir });
     try {
       const { t: tOpen } = client.open(mod.file, text);
       const first = await client.waitFor(() => client.published(uri)[0], 60_000, 'first publish');
@@ -211,6 +236,17 @@ async function benchCold(mod) {
     res.variants[v.key] = { label: v.label, options: v.options, openToDiag: summary(runs.map((r) => r.openToDiag)), spawnToDiag: summary(runs.map((r) => r.spawnToDiag)), runs };
   }
   res.runs = res.variants.default.runs;
+  // The second start on the same machine: the disk cache holds the toolchain facts of the first.
+  const primed = freshCacheDir('warm');
+  res.warmCache = {};
+  for (const v of [variants[0], variants.at(-1)]) {
+    say(`  second start (warm disk cache): ${N.cold} fresh servers, ${v.label}…`);
+    await coldRun(v.options, false, primed); // primes it (not counted)
+    const runs = [];
+    for (let i = 0; i < N.cold; i++) runs.push(await coldRun(v.options, false, primed));
+    res.warmCache[v.key] = { label: v.label, openToDiag: summary(runs.map((r) => r.openToDiag)), spawnToDiag: summary(runs.map((r) => r.spawnToDiag)), runs };
+  }
+  res.traceRunWarmCache = await coldRun({}, true, primed);
   say('  cold start: one traced run with default settings and one with all three (timelines, not counted)…');
   res.traceRun = await coldRun({}, true);
   res.traceRunAllThree = await coldRun(variants.at(-1).options, true);
@@ -292,6 +328,15 @@ async function benchCold(mod) {
   row('(a) cold', 'spawn → header-not-found published', res.spawnToDiag, `${fmtRatio(ratio(res.spawnToDiag.median, floor + res.floor.nodeStartup.median))} floor + node start`);
   for (const v of variants.slice(1)) {
     row('(a) cold', `didOpen → diagnostic, ${v.label}`, res.variants[v.key].openToDiag, `${fmtRatio(ratio(res.variants[v.key].openToDiag.median, floor))} floor`);
+  }
+  const floorPlusNode = floor + res.floor.nodeStartup.median;
+  row('(a) cold', 'spawn → header-not-found, all three (empty disk cache)', res.variants.allThree?.spawnToDiag, `${fmtRatio(ratio(res.variants.allThree?.spawnToDiag.median, floorPlusNode))} floor + node -e 0`);
+  for (const [key, w] of Object.entries(res.warmCache)) {
+    row('(a) 2nd start', `spawn → header-not-found, warm disk cache, ${w.label}`, w.spawnToDiag, `${fmtRatio(ratio(w.spawnToDiag.median, floorPlusNode))} floor + node -e 0; cold ${fmtMs(res.variants[key].spawnToDiag.median)}`);
+  }
+  {
+    const spawnsOf = (r) => (r?.timeline ?? []).filter((e) => e.durMs !== undefined).length;
+    rows.push(['(a) 2nd start', 'subprocesses the traced run started: empty / warm disk cache', '1', '', '', `${spawnsOf(res.traceRun)} / ${spawnsOf(res.traceRunWarmCache)}`]);
   }
   row('(a) floor', '`go env -json` (GOTOOLCHAIN=local)', res.floor.goEnv);
   row('(a) floor', '`gcc -fsyntax-only -xc -` on the preamble', res.floor.gcc);
@@ -466,6 +511,14 @@ async function installGopls() {
     const v = await goplsVersion(bin);
     if (v) return { bin, version: v, how: 'already installed in .bench/bin (use --reinstall-gopls to reinstall)' };
   }
+  if (!reinstallGopls) {
+    // A gopls the user already has (on PATH or in GOPATH/bin) is used as it is.
+    const onPath = tryCmd('sh', ['-c', `command -v gopls || ls "$(go env GOPATH)/bin/gopls" 2>/dev/null || true`]).split('\n')[0];
+    if (onPath && onPath.startsWith('/')) {
+      const v = await goplsVersion(onPath);
+      if (v) return { bin: onPath, version: v, how: `already installed: ${onPath}` };
+    }
+  }
   if (quick) return { skipped: 'quick mode does not install gopls (run the full bench once to install it into .bench/bin)' };
   fs.mkdirSync(binDir, { recursive: true });
   const attempts = [];
@@ -525,6 +578,49 @@ async function benchGopls(mod, cgoRes) {
   const cg = cgoRes?.openToDiag?.median;
   row('(e) gopls', `didOpen → first diagnostic (gopls ${/v\d+\.\d+\.\d+\S*/.exec(inst.version)?.[0] ?? ''})`, res.openToDiag, cg ? `${fmtRatio(ratio(res.openToDiag.median, cg))} cgo-ls cold` : '');
   row('(e) gopls', 'spawn → first diagnostic', res.spawnToDiag, cgoRes?.spawnToDiag ? `${fmtRatio(ratio(res.spawnToDiag.median, cgoRes.spawnToDiag.median))} cgo-ls cold` : '');
+  return res;
+}
+
+// ---- (h) cgo-ls check ------------------------------------------------------------------------------------
+/**
+ * `cgo-ls check` from a terminal: on a package with no cgo file (what most packages of a module are) and on the
+ * cgo package of (a), each with an empty and with a warm disk cache, against `node -e 0` and a warm `go build`.
+ * With the user's environment (SHELL set: the CLI reads the login shell for the drift check) and without SHELL.
+ */
+async function benchCheck(mod, cold) {
+  const res = {};
+  const plain = path.join(benchDir, 'nocgo');
+  fs.rmSync(plain, { recursive: true, force: true });
+  fs.mkdirSync(plain, { recursive: true });
+  fs.writeFileSync(path.join(plain, 'go.mod'), 'module example.com/nocgo\n\ngo 1.22\n');
+  fs.writeFileSync(path.join(plain, 'main.go'), 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n');
+  const noShell = { ...serverEnv };
+  delete noShell.SHELL;
+  const node0 = [];
+  for (let i = 0; i < N.goBuild; i++) node0.push((await timeRun(process.execPath, ['-e', '0'], { env: offlineEnv })).ms);
+  res.node = summary(node0);
+  const checkRun = (dir, env, cacheDir) => timeRun(process.execPath, [serverMain, 'check', dir], { cwd: dir, env: { ...env, CGO_LS_CACHE_DIR: cacheDir }, timeoutMs: 120_000 });
+  const cases = [
+    { key: 'plainNoShell', what: 'no cgo file, SHELL unset', dir: plain, env: noShell },
+    { key: 'plain', what: 'no cgo file, login shell read', dir: plain, env: serverEnv },
+    { key: 'cgoNoShell', what: 'the cgo package of (a), SHELL unset', dir: mod.dir, env: noShell },
+  ];
+  for (const c of cases) {
+    say(`  cgo-ls check, ${c.what}: ${N.goBuild} runs with an empty and ${N.goBuild} with a warm disk cache…`);
+    const empty = [];
+    const warm = [];
+    const primed = freshCacheDir('check');
+    await checkRun(c.dir, c.env, primed);
+    for (let i = 0; i < N.goBuild; i++) {
+      empty.push((await checkRun(c.dir, c.env, freshCacheDir('check'))).ms);
+      warm.push((await checkRun(c.dir, c.env, primed)).ms);
+    }
+    res[c.key] = { empty: summary(empty), warm: summary(warm) };
+    const vs = c.key.startsWith('cgo') && cold?.goBuild?.warm?.median ? (m) => `${fmtRatio(ratio(m, cold.goBuild.warm.median))} warm go build` : (m) => `${fmtRatio(ratio(m, res.node.median))} node -e 0`;
+    row('(h) check', `\`cgo-ls check\`, ${c.what}, empty disk cache`, res[c.key].empty, vs(res[c.key].empty.median));
+    row('(h) check', `\`cgo-ls check\`, ${c.what}, warm disk cache`, res[c.key].warm, vs(res[c.key].warm.median));
+  }
+  row('(h) check', '`node -e 0`', res.node);
   return res;
 }
 
@@ -779,6 +875,7 @@ async function main() {
   say(`server:  dist/ built from ${m.commit}`);
   say('');
 
+  fs.rmSync(path.join(benchDir, 'cache'), { recursive: true, force: true });
   const mod = writeMissingModule(benchDir);
   const section = async (key, title, fn) => {
     if (![...key].some(wants)) return;
@@ -817,6 +914,7 @@ async function main() {
     });
   }
   if (wants('e') && !noGopls) await section('e', '(e) gopls on the same module', () => benchGopls(mod, results.sections.a));
+  if (wants('h')) await section('h', '(h) cgo-ls check from a terminal', () => benchCheck(mod, results.sections.a));
   await section('f', `(f) scale: ${SCALE.files} .go files, ${SCALE.cgoFiles} cgo files`, benchScale);
   await section('g', '(g) C inside Go files: completion and definition on go-sqlite3', benchCIntel);
 

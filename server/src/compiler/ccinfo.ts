@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { run, type RunResult } from '../util/proc.js';
 import { goQuote } from '../core/goquote.js';
 import { hostIsWindows } from '../core/host.js';
+import { binaryStamp, factCache, toolKey } from '../toolchain/diskcache.js';
 
 export interface ProbeOpts {
   env: NodeJS.ProcessEnv;
@@ -102,6 +103,18 @@ export function compilerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return e;
 }
 
+/**
+ * The disk-cache key of a fact about compiler `cc` (see toolchain/diskcache.ts): its argv, the resolved binary's
+ * stamp and the variables a compiler driver reads; null when the disk cache is off or the binary cannot be stamped.
+ */
+async function diskKey(cc: string[], env: NodeJS.ProcessEnv, extra: unknown): Promise<unknown> {
+  if (!factCache().enabled) return null;
+  const p = lookPath(cc[0] ?? '', env);
+  const stamp = p ? await binaryStamp(p) : null;
+  if (!stamp) return null;
+  return { argv: cc, tool: toolKey(stamp, compilerEnv(env), 'compiler', hostIsWindows() ? 'windows' : 'linux'), extra };
+}
+
 export interface CompilerFeatures {
   /** Accepts `-fdiagnostics-column-unit=byte` (gcc ≥ 11). Without it gcc < 11 and clang report byte columns anyway. */
   columnUnitByte: boolean;
@@ -127,11 +140,37 @@ function flagAccepted(r: RunResult): boolean {
   return !/unrecognized|unknown argument|unknown option|unsupported option|invalid argument/i.test(r.stderr);
 }
 
-/** Probe (or return the cached) features of a compiler. Never throws. */
-export async function compilerFeatures(cc: string[], opts: ProbeOpts): Promise<FeatureProbeResult> {
+/**
+ * One probe per key at a time: later askers join the running one. A probe that was canceled by its starter's
+ * signal answers nothing for the others: an asker whose own signal is live runs it again.
+ */
+function shared<T>(inFlight: Map<string, { p: Promise<T>; signal?: AbortSignal }>, key: string, opts: ProbeOpts, start: () => Promise<T>): Promise<T> {
+  const running = inFlight.get(key);
+  if (running) return running.p.then((r) => (running.signal?.aborted && !opts.signal?.aborted ? start() : r));
+  const p = start().finally(() => {
+    if (inFlight.get(key)?.p === p) inFlight.delete(key);
+  });
+  inFlight.set(key, { p, signal: opts.signal });
+  return p;
+}
+
+const featuresInFlight = new Map<string, { p: Promise<FeatureProbeResult>; signal?: AbortSignal }>();
+
+/** Probe (or return the cached) features of a compiler; concurrent askers share one probe. Never throws. */
+export function compilerFeatures(cc: string[], opts: ProbeOpts): Promise<FeatureProbeResult> {
   const fp = compilerFingerprint(cc, opts.env);
   const cached = featureCache.get(fp);
-  if (cached) return { features: cached };
+  if (cached) return Promise.resolve({ features: cached });
+  return shared(featuresInFlight, fp, opts, () => probeFeatures(cc, fp, opts));
+}
+
+async function probeFeatures(cc: string[], fp: string, opts: ProbeOpts): Promise<FeatureProbeResult> {
+  const key = await diskKey(cc, opts.env, 'features');
+  const stored = key === null ? undefined : await factCache().get<CompilerFeatures>('cc-features', key);
+  if (stored && typeof stored.columnUnitByte === 'boolean' && typeof stored.isClang === 'boolean') {
+    featureCache.set(fp, stored);
+    return { features: stored };
+  }
   const env = compilerEnv(opts.env);
   const ro = { env, cwd: opts.cwd, timeoutMs: opts.timeoutMs, signal: opts.signal, input: '', maxOutput: 1 << 20 };
   const [prog, ...pre] = cc;
@@ -156,6 +195,7 @@ export async function compilerFeatures(cc: string[], opts: ProbeOpts): Promise<F
       gnuc: gnucMajor ? `${gnucMajor}.${gnucMinor ?? 0}` : undefined,
     };
     featureCache.set(fp, features);
+    if (key !== null) await factCache().set('cc-features', key, features);
     return { features };
   } catch {
     return { features: null };
@@ -168,12 +208,24 @@ const includeDirCache = new Map<string, string[]>();
  * The compiler's built-in `#include <…>` search directories (from `cc -E -v -xc -`), for the given machine
  * flags. Cached per fingerprint + machine flags. Returns [] when the compiler does not print them.
  */
-export async function systemIncludeDirs(cc: string[], machine: string[], opts: ProbeOpts): Promise<string[]> {
+const includeDirsInFlight = new Map<string, { p: Promise<string[]>; signal?: AbortSignal }>();
+
+export function systemIncludeDirs(cc: string[], machine: string[], opts: ProbeOpts): Promise<string[]> {
   const key = compilerFingerprint(cc, opts.env) + JSON.stringify(machine);
   const c = includeDirCache.get(key);
-  if (c) return c;
+  if (c) return Promise.resolve(c);
+  return shared(includeDirsInFlight, key, opts, () => probeIncludeDirs(cc, machine, key, opts));
+}
+
+async function probeIncludeDirs(cc: string[], machine: string[], key: string, opts: ProbeOpts): Promise<string[]> {
   const [prog, ...pre] = cc;
   if (!prog) return [];
+  const dk = await diskKey(cc, opts.env, { includeDirs: machine });
+  const stored = dk === null ? undefined : await factCache().get<string[]>('cc-include-dirs', dk);
+  if (Array.isArray(stored) && stored.every((d) => typeof d === 'string')) {
+    includeDirCache.set(key, stored);
+    return stored;
+  }
   try {
     const r = await run(prog, [...pre, ...machine, '-E', '-v', '-xc', '-'], {
       env: compilerEnv(opts.env),
@@ -186,6 +238,7 @@ export async function systemIncludeDirs(cc: string[], machine: string[], opts: P
     if (r.timedOut || r.canceled || r.spawnError) return [];
     const dirs = parseIncludeSearchList(r.stderr);
     includeDirCache.set(key, dirs);
+    if (dk !== null) await factCache().set('cc-include-dirs', dk, dirs);
     return dirs;
   } catch {
     return [];
@@ -222,6 +275,12 @@ export async function librarySearchDirs(cc: string[], machine: string[], opts: P
   if (libDirCache.has(key)) return libDirCache.get(key)!;
   const [prog, ...pre] = cc;
   if (!prog) return null;
+  const dk = await diskKey(cc, opts.env, { libraryDirs: machine });
+  const stored = dk === null ? undefined : await factCache().get<{ dirs: string[] | null }>('cc-library-dirs', dk);
+  if (stored && (stored.dirs === null || Array.isArray(stored.dirs))) {
+    libDirCache.set(key, stored.dirs);
+    return stored.dirs;
+  }
   try {
     const r = await run(prog, [...pre, ...machine, '-print-search-dirs'], {
       env: compilerEnv(opts.env),
@@ -234,6 +293,7 @@ export async function librarySearchDirs(cc: string[], machine: string[], opts: P
     if (r.timedOut || r.canceled || r.spawnError) return null;
     const dirs = parseLibrarySearchDirs(r.stdout);
     libDirCache.set(key, dirs);
+    if (dk !== null) await factCache().set('cc-library-dirs', dk, { dirs });
     return dirs;
   } catch {
     return null;

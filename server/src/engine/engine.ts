@@ -221,6 +221,7 @@ export class Engine {
    */
   refresh(): void {
     this.toolchains.resetShellEnv();
+    this.toolchains.distrustStoredFacts();
     this.invalidateToolchains();
     this.files.clear();
     this.packageHashes.clear();
@@ -250,6 +251,11 @@ export class Engine {
   /** Starts reading the login shell's environment now, so the first toolchain probe does not wait for it. */
   prefetchShellEnv(): void {
     this.toolchains.prefetchShellEnv();
+  }
+
+  /** Starts probing the toolchain of the workspace folders (modules) before any file opens. */
+  prewarm(folders: string[]): void {
+    this.toolchains.prewarm(folders);
   }
 
   /** Drops compiler results of files below `dir` (a header or C file there changed, or appeared). */

@@ -1,6 +1,7 @@
 // The session's toolchain models: one per module root (or directory without go.mod), probed once and cached
 // until a toolchain input changes (the GOENV file, go.env, the executables), the settings change, or
 // `cgo.refresh`. The login shell's (on Windows: the registry's) environment is read once, for drift checks.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../core/types.js';
 import { NEWEST_KNOWN } from '../core/goversion.js';
@@ -9,6 +10,7 @@ import type { ToolchainModel } from '../toolchain/types.js';
 import { probeToolchain, readLoginShellEnv } from '../toolchain/probe.js';
 import { readWindowsRegistryEnv } from '../toolchain/shellenv.js';
 import { hostTarget } from '../toolchain/platform.js';
+import { factCache, setFactCacheLogger } from '../toolchain/diskcache.js';
 import type { Settings } from './settings.js';
 
 export interface ToolchainStoreOptions {
@@ -30,6 +32,7 @@ export class ToolchainStore {
 
   constructor(private readonly opts: ToolchainStoreOptions) {
     this.hostOs = opts.hostOs ?? hostTarget().goos;
+    setFactCacheLogger(opts.log);
   }
 
   /** The directory a file's toolchain model is computed for: its module root, else its own directory. */
@@ -66,6 +69,11 @@ export class ToolchainStore {
     this.ready.clear();
   }
 
+  /** The tools' stored answers (the disk cache) are asked again on the next probes (`cgo.refresh`). */
+  distrustStoredFacts(): void {
+    factCache().distrustOlderEntries();
+  }
+
   /** The login shell environment is read again on the next probe (the setting changed). */
   resetShellEnv(): void {
     this.shellEnv = null;
@@ -76,6 +84,18 @@ export class ToolchainStore {
     const abs = path.resolve(dir);
     this.models.delete(abs);
     this.ready.delete(abs);
+  }
+
+  /**
+   * Starts the toolchain probe of each workspace folder that is (in) a module now, so that it is answered, or in
+   * flight, when the first file is opened. (The compiler is not run ahead: whether a file is compiled at all is the
+   * engine's decision, and a compiler started for nothing is a subprocess nobody asked for.)
+   */
+  prewarm(folders: string[], fileExists: (f: string) => boolean = existsSync): void {
+    for (const folder of folders) {
+      const dir = this.dirOf(folder);
+      if (fileExists(path.join(dir, 'go.mod'))) void this.get(dir).catch(() => undefined);
+    }
   }
 
   /** Starts reading the login shell's environment now, so the first probe does not wait for it. */
@@ -113,7 +133,8 @@ export class ToolchainStore {
       const key = Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
       env[key] = goDir + path.delimiter + (env[key] ?? '');
     }
-    const shellEnv = settings.checkShellEnv ? await this.loginShellEnv() : null;
+    // Not awaited here: the probe runs every tool while the shell is read, and waits for it only for the drift check.
+    const shellEnv = settings.checkShellEnv ? this.loginShellEnv() : null;
     const started = Date.now();
     const model = await probeToolchain(dir, {
       env,

@@ -116,6 +116,7 @@ export function startServer(connection: Connection): void {
     settings = res.settings;
     engine.setSettings(settings);
     engine.prefetchShellEnv(); // the login shell takes a few hundred ms: read it while the client handshakes
+    engine.prewarm(roots); // and probe the toolchain meanwhile (from the disk cache when it is warm)
     for (const w of res.warnings) log.warn(w);
     return {
       capabilities: {

@@ -20,10 +20,12 @@ import {
   plainEnv,
   withEnv,
   type Env,
+  type GoOS,
   type LookPathResult,
   type Platform,
 } from './platform.js';
-import { describeSource, loadEnvLayers, resolveValue, type EnvLayers } from './goenv.js';
+import { describeSource, goEnvFileLocation, loadEnvLayers, parseGoEnvFile, resolveValue, type EnvLayers } from './goenv.js';
+import { binaryStamp, contentStamp, factCache, toolKey, type FactCache } from './diskcache.js';
 import {
   classifyCompiler,
   defaultCC,
@@ -48,10 +50,15 @@ export interface ProbeOptions {
   signal?: AbortSignal;
   /** Timeout of each subprocess (default 15 s). */
   timeoutMs?: number;
-  /** The login shell's environment (readLoginShellEnv), to report editor-vs-shell drift; null/undefined = skip. */
-  shellEnv?: Record<string, string> | null;
+  /**
+   * The login shell's environment (readLoginShellEnv), to report editor-vs-shell drift; null/undefined = skip. A
+   * promise is awaited only for the drift check, at the end: every tool runs while the shell is being read.
+   */
+  shellEnv?: Record<string, string> | null | Promise<Record<string, string> | null>;
   /** What shellEnv is: a login shell's environment (Unix) or the registry environment a new program gets (Windows). */
   shellEnvSource?: 'login-shell' | 'windows-registry';
+  /** The persistent cache of tool answers (default: the process's, see diskcache.ts; null: none). */
+  cache?: FactCache | null;
 }
 
 const DEFAULT_TIMEOUT = 15_000;
@@ -65,6 +72,7 @@ interface Ctx {
   timeoutMs: number;
   signal?: AbortSignal;
   problems: ToolchainProblem[];
+  cache: FactCache | null;
 }
 
 /** Records a problem; its message is built from its parts in the one shape (cause, "Fix: …", details). */
@@ -189,15 +197,15 @@ async function runSafe(command: string, args: string[], ctx: Ctx, env: NodeJS.Pr
   }
 }
 
-function failureText(r: RunResult): string {
-  if (r.timedOut) return `timed out after ${r.durationMs} ms`;
+function failureText(r: Answer): string {
+  if (r.timedOut) return `timed out after ${r.durationMs ?? '?'} ms`;
   if (r.canceled) return 'canceled';
   if (r.spawnError) return r.spawnError;
   const err = r.stderr.trim();
   return err !== '' ? err : `exit status ${r.exitCode}`;
 }
 
-function ok(r: RunResult): boolean {
+function ok(r: Answer): boolean {
   return r.exitCode === 0 && !r.timedOut && !r.canceled && !r.spawnError;
 }
 
@@ -265,11 +273,19 @@ async function probeCompiler(
   }
   const abs = pathFor(ctx.platform.os).isAbsolute(lp.path) ? lp.path : pathFor(ctx.platform.os).resolve(ctx.folder, lp.path);
   info.path = abs;
-  const [versionRun, dumpRun, mtime] = await Promise.all([
-    runSafe(abs, [...argv.slice(1), '--version'], ctx, childEnv),
-    runSafe(abs, [...argv.slice(1), '-dumpmachine'], ctx, childEnv),
+  const identify = async (): Promise<{ value: CompilerAnswers; store: boolean }> => {
+    const [v, d] = await Promise.all([
+      runSafe(abs, [...argv.slice(1), '--version'], ctx, childEnv),
+      runSafe(abs, [...argv.slice(1), '-dumpmachine'], ctx, childEnv),
+    ]);
+    return { value: { version: answerOf(v), dump: answerOf(d) }, store: settled(v) && settled(d) };
+  };
+  const [answers, mtime] = await Promise.all([
+    cachedAnswers(ctx, 'cc-identity', abs, childEnv, 'compiler', argv, identify),
     ctx.platform.mtimeMs(abs),
   ]);
+  const versionRun = answers.version;
+  const dumpRun = answers.dump;
   if (mtime !== null) info.mtimeMs = mtime;
   if (versionRun.spawnError || versionRun.timedOut || versionRun.canceled) {
     info.error = `${argv.join(' ')} --version: ${failureText(versionRun)}`;
@@ -280,6 +296,70 @@ async function probeCompiler(
   return { info, value };
 }
 
+/** What a tool answered, as much of a RunResult as the probes read (what the disk cache keeps). */
+interface Answer {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  spawnError?: string;
+  timedOut?: boolean;
+  canceled?: boolean;
+  durationMs?: number;
+}
+
+interface CompilerAnswers {
+  version: Answer;
+  dump: Answer;
+}
+
+function answerOf(r: RunResult): Answer {
+  return {
+    stdout: r.stdout,
+    stderr: r.stderr,
+    exitCode: r.exitCode,
+    ...(r.spawnError ? { spawnError: r.spawnError } : {}),
+    ...(r.timedOut ? { timedOut: true, durationMs: r.durationMs } : {}),
+    ...(r.canceled ? { canceled: true } : {}),
+  };
+}
+
+/** A run whose answer may be kept: it ran to its end (an exit status, even a failing one, is an answer). */
+function settled(r: RunResult): boolean {
+  return !r.timedOut && !r.canceled && !r.spawnError;
+}
+
+/**
+ * `compute()`'s answer, from the disk cache when the binary `exe`, the arguments `args` and the variables of
+ * `scope` in `env` are those of a stored answer. A binary that cannot be stamped is never cached.
+ */
+async function cachedAnswers<T>(
+  ctx: Ctx,
+  kind: string,
+  exe: string,
+  env: NodeJS.ProcessEnv,
+  scope: 'compiler' | 'go',
+  args: unknown,
+  compute: () => Promise<{ value: T; store: boolean }>,
+  extraKey?: () => Promise<unknown>,
+): Promise<T> {
+  const cache = ctx.cache;
+  if (!cache?.enabled) return (await compute()).value;
+  const stamp = await binaryStamp(exe);
+  const key = stamp ? { tool: toolKey(stamp, env, scope, ctx.platform.os), args, ...(extraKey ? { extra: await extraKey() } : {}) } : null;
+  return cache.memo(kind, key, compute);
+}
+
+/**
+ * Whether `go` answers may be cached: a real go binary (not a script, named go, in a bin directory). A version
+ * manager's shim picks the toolchain from the directory it runs in, and its answers could not be keyed by the binary.
+ */
+async function goIsCacheable(goPath: string, os: GoOS): Promise<boolean> {
+  const st = await binaryStamp(goPath);
+  if (!st || st.script) return false;
+  const p = pathFor(os);
+  return /^go(\.exe)?$/i.test(p.basename(st.real)) && p.basename(p.dirname(st.real)).toLowerCase() === 'bin';
+}
+
 interface GoProbe {
   env: Record<string, string> | null;
   error?: string;
@@ -288,10 +368,16 @@ interface GoProbe {
 
 async function probeGo(goPath: string, ctx: Ctx): Promise<GoProbe> {
   const env = goEnvForProbe(ctx.env);
-  const [envRun, versionRun] = await Promise.all([
-    runSafe(goPath, ['env', '-json'], ctx, env),
-    runSafe(goPath, ['version'], ctx, env),
-  ]);
+  const compute = async (): Promise<{ value: { env: Answer; version: Answer }; store: boolean }> => {
+    const [e, v] = await Promise.all([runSafe(goPath, ['env', '-json'], ctx, env), runSafe(goPath, ['version'], ctx, env)]);
+    return { value: { env: answerOf(e), version: answerOf(v) }, store: ok(e) && ok(v) };
+  };
+  const answers =
+    ctx.cache?.enabled && (await goIsCacheable(goPath, ctx.platform.os))
+      ? await cachedAnswers(ctx, 'go-env', goPath, env, 'go', ['env -json', 'version'], compute, () => goEnvKeyFiles(goPath, ctx, env))
+      : (await compute()).value;
+  const envRun = answers.env;
+  const versionRun = answers.version;
   const versionOutput = ok(versionRun) ? versionRun.stdout.trim().split('\n')[0] : undefined;
   if (!ok(envRun)) return { env: null, error: `${goPath} env -json: ${failureText(envRun)}`, versionOutput };
   try {
@@ -302,6 +388,40 @@ async function probeGo(goPath: string, ctx: Ctx): Promise<GoProbe> {
   } catch (e) {
     return { env: null, error: `${goPath} env -json: unparsable output (${(e as Error).message})`, versionOutput };
   }
+}
+
+/**
+ * The files `go env -json` reads besides the environment, by content: the GOENV file, $GOROOT/go.env, the go.mod and
+ * go.work that decide GOMOD/GOWORK; and whether the default C compilers are on PATH (the CGO_ENABLED default).
+ */
+async function goEnvKeyFiles(goPath: string, ctx: Ctx, env: NodeJS.ProcessEnv): Promise<unknown> {
+  const p = pathFor(ctx.platform.os);
+  const real = (await ctx.platform.realpath(goPath)) ?? goPath;
+  const dir = await existingDir(ctx, ctx.folder);
+  const goenvPath = goEnvFileLocation(env, ctx.platform.os).path;
+  const [goenvFile, gorootEnv, goMod, goWork] = await Promise.all([
+    contentStamp(goenvPath),
+    contentStamp(p.join(p.dirname(p.dirname(real)), 'go.env')),
+    findUp(dir, 'go.mod', ctx.platform).then(contentStamp),
+    findUp(dir, 'go.work', ctx.platform).then(contentStamp),
+  ]);
+  // `go env -json` runs the C compiler (GOGCCFLAGS: which flags it supports) and looks for the default one on PATH
+  // (CGO_ENABLED): every compiler it may run is part of the key, by its stamp.
+  const names = new Set(['gcc', 'clang', 'g++', 'clang++']);
+  const fileValues = goenvFile?.sha256 ? parseGoEnvFile((await ctx.platform.readFile(goenvPath!)) ?? '') : new Map<string, string>();
+  for (const k of ['CC', 'CXX']) {
+    for (const v of [envGet(ctx.env, k, ctx.platform.os), fileValues.get(k)]) {
+      const s = v ? quotedSplit(v) : null;
+      if (s?.ok && s.args[0]) names.add(s.args[0]);
+    }
+  }
+  const compilers = await Promise.all(
+    [...names].sort().map(async (n) => {
+      const r = await lookPath(n, ctx.platform);
+      return [n, r.ok ? await binaryStamp(p.isAbsolute(r.path) ? r.path : p.resolve(dir, r.path)) : null] as const;
+    }),
+  );
+  return { cwd: dir, goenvFile, gorootEnv, goMod, goWork, compilers };
 }
 
 /** The Go version of a GOROOT from its VERSION file (first line), or null. */
@@ -318,7 +438,12 @@ async function candidateVersion(candidate: string, ctx: Ctx): Promise<string | n
   const real = (await ctx.platform.realpath(candidate)) ?? candidate;
   const fromFile = await gorootVersion(p.dirname(p.dirname(real)), ctx.platform);
   if (fromFile) return fromFile;
-  const r = await runSafe(candidate, ['version'], ctx, goEnvForProbe(ctx.env));
+  const env = goEnvForProbe(ctx.env);
+  const compute = async () => {
+    const r = await runSafe(candidate, ['version'], ctx, env);
+    return { value: answerOf(r), store: ok(r) };
+  };
+  const r = (ctx.cache?.enabled && (await goIsCacheable(candidate, ctx.platform.os)) ? await cachedAnswers(ctx, 'go-version', candidate, env, 'go', ['version'], compute) : (await compute()).value);
   if (!ok(r)) return null;
   const m = /go version (\S+)/.exec(r.stdout);
   return m ? m[1]! : null;
@@ -488,6 +613,7 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT,
     signal: opts.signal,
     problems: [],
+    cache: opts.cache === undefined ? factCache() : opts.cache,
   };
   const pathName = os === 'windows' ? '%PATH%' : '$PATH';
 
@@ -651,7 +777,11 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
       return info;
     }
     info.path = p.isAbsolute(lp.path) ? lp.path : p.resolve(folder, lp.path);
-    const r = await runSafe(info.path, ['--version'], ctx, childEnv);
+    const pcPath = info.path;
+    const r = (await cachedAnswers(ctx, 'pkg-config-version', pcPath, childEnv, 'compiler', ['--version'], async () => {
+      const run = await runSafe(pcPath, ['--version'], ctx, childEnv);
+      return { value: answerOf(run), store: settled(run) };
+    }));
     if (ok(r)) info.version = r.stdout.trim().split('\n')[0];
     return info;
   })();
@@ -912,8 +1042,9 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
   }
 
   // 11. Editor vs login shell.
-  if (opts.shellEnv) {
-    await driftProblems(ctx, opts.shellEnv, opts.shellEnvSource ?? 'login-shell', layers, {
+  const shellEnv = await opts.shellEnv;
+  if (shellEnv) {
+    await driftProblems(ctx, shellEnv, opts.shellEnvSource ?? 'login-shell', layers, {
       goos,
       goarch,
       hostGoos,
