@@ -65,11 +65,13 @@ const script = (file, body) => {
   fs.writeFileSync(file, body, { mode: 0o755 });
   return file;
 };
+/** The servers of one stress run share a disk cache of toolchain answers of their own (never the user's). */
+const diskCache = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-stress-cache-'));
 const env = (extra = {}) => {
   const e = { ...process.env };
   delete e.SHELL;
   for (const k of Object.keys(e)) if (k.startsWith('CGO_') || ['CC', 'CXX', 'PKG_CONFIG', 'GOFLAGS'].includes(k)) delete e[k];
-  return { ...e, ...extra };
+  return { ...e, CGO_LS_CACHE_DIR: diskCache, ...extra };
 };
 const GOMOD = 'module example.com/stress\n\ngo 1.22\n';
 const GOOD = 'package p\n\n// #cgo pkg-config: sqlite3\n// #include <stdlib.h>\nimport "C"\n\nfunc F() { C.free(nil) }\n';
