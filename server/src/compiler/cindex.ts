@@ -1644,6 +1644,29 @@ export class CIndexStore {
     return this.build(input, key, signal);
   }
 
+  /**
+   * Builds a file's first index in the background (the server calls it once the file's own analysis has compiled
+   * its preamble), so that the first `C.` completion is served from memory instead of waiting for `cc -E` and the
+   * parse. Only when no index of the file exists or is being built: one compiler run per file, whatever the edits;
+   * an index for an edited preamble is built on the request that needs it. Returns whether a build started.
+   */
+  prefetch(input: CIndexInput): boolean {
+    const key = indexKey(input);
+    if (this.lastFor(input.goFile) || this.byKey.has(key)) return false;
+    for (const k of this.flights.keys()) if (this.inputs.get(k)?.goFile === input.goFile) return false;
+    this.inputs.set(key, input);
+    if (this.inputs.size > 64) this.inputs.delete(this.inputs.keys().next().value!);
+    this.prefetches++;
+    const t0 = Date.now();
+    void this.build(input, key)
+      .then((idx) => idx && this.opts.log?.(`C index for ${input.goFile}: built in the background in ${Date.now() - t0} ms (cc -E ${idx.ccMs} ms, parse ${idx.parseMs} ms, ${idx.entities.size} names)`))
+      .catch(() => undefined);
+    return true;
+  }
+
+  /** Counts prefetch builds (tests and the bench read it). */
+  prefetches = 0;
+
   private build(input: CIndexInput, key: string, signal?: AbortSignal, refresh = false): Promise<CIndex | null> {
     let f = this.flights.get(key);
     if (!f) {

@@ -211,6 +211,8 @@ export function startServer(connection: Connection): void {
       if (engine.isOpen(dep) || tracked.has(dep)) void analyze(pathToUri(dep), 'cached');
     }
     if (result.compileStale && mode === 'cached' && settings.compileOnChange) scheduleCompile(uri, file);
+    // An open cgo file whose preamble was just compiled: its C name index is built now, not on the first `C.`.
+    if (mode === 'run' && result.importsC && engine.isOpen(file) && !cIndexes.lastFor(file)) void engine.cCompileContext(file).then((c) => c && cIndexes.prefetch(c)).catch(() => undefined);
     // A toolchain probed for the first time brings files to watch (GOENV file, go.env, the compilers).
     void updateWatchedToolchainFiles().catch(() => undefined);
   }
@@ -540,7 +542,7 @@ export function startServer(connection: Connection): void {
   });
 
   // C inside Go files: completion, signature help, definition, document links; takes over hover (falls back to the one above).
-  registerCIntel(connection, engine, { log, capabilities: () => caps, diagnosticsHover: (file, pos) => diagnosticHover(diagnosticsAt(file, pos)) });
+  const cIndexes = registerCIntel(connection, engine, { log, capabilities: () => caps, diagnosticsHover: (file, pos) => diagnosticHover(diagnosticsAt(file, pos)) });
 
   /** A plain `window/showMessage` notification (no reply expected; every client shows it). */
   function showMessage(type: MessageType, message: string): void {
