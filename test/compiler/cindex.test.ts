@@ -184,6 +184,22 @@ describe('CIndexStore with the real compiler', () => {
     expect(store.builds).toBe(1);
   });
 
+  it('prefetch builds a file\'s first index once in the background; the request that follows joins or reuses it', async () => {
+    const logs: string[] = [];
+    const store = new CIndexStore({ timeoutMs: () => 30_000, log: (m) => logs.push(m) });
+    const inp = input('#include "mine.h"');
+    expect(store.prefetch(inp)).toBe(true);
+    expect(store.prefetch(inp)).toBe(false); // being built
+    const a = await store.get(inp);
+    expect(a?.entities.get('mine_one')?.goType).toBe('func() C.int');
+    expect(store.builds).toBe(1);
+    expect(store.prefetch(inp)).toBe(false); // built
+    // Another preamble of the same file: built on the request that needs it, not by prefetch.
+    expect(store.prefetch(input('#include "mine.h"\n#define MORE 1'))).toBe(false);
+    expect(store.builds).toBe(1);
+    await expect.poll(() => logs.some((l) => /built in the background in \d+ ms \(cc -E \d+ ms, parse \d+ ms, \d+ names\)/.test(l))).toBe(true);
+  });
+
   it('a changed header is picked up (the stale index is served meanwhile)', async () => {
     const store = new CIndexStore({ timeoutMs: () => 30_000 });
     const a = (await store.get(input('#include "mine.h"')))!;

@@ -1,7 +1,8 @@
 // End to end in a REAL Helix 25.07 (unpacked by .ci/editors.sh), driven in tmux like a person would: it opens a
 // Go file of a temp copy of test/fixtures/e2e/cgoapp with gopls and cgo-ls (clients/helix/languages.toml, with the
 // server command pointed at the built dist/main.js), reads the screen, applies a code action from the `space a`
-// menu and saves, runs `:lsp-workspace-command cgo.showToolchainReport` and `cgo.refresh`, and checks which
+// menu and saves, types `C.putcha` and accepts `putchar` from the completion menu (Tab, Enter) and saves, runs
+// `:lsp-workspace-command cgo.showToolchainReport` and `cgo.refresh`, and checks which
 // file-creating fixes Helix is offered. What the server sent is read from Helix's own log (`hx -v --log`).
 // Missing Helix, tmux or gopls: skipped with one line each (helpers/tools.ts); under CI=true they fail instead.
 import { spawnSync } from 'node:child_process';
@@ -104,6 +105,45 @@ function publishes(log: string): Published[] {
   return out;
 }
 
+/** Whether cgo-ls's startup scan of the workspace has ended (its `workspace: … checked in … ms` log message). */
+function scanDone(log: string): boolean {
+  return fs.existsSync(log) && /window\/logMessage.*workspace: \d+ cgo file\(s\) in \d+ module\(s\) checked in \d+ ms/.test(fs.readFileSync(log, 'utf8'));
+}
+
+/** How many lines Helix's log has. */
+function logLines(log: string): number {
+  return fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').length : 0;
+}
+
+/** Whether cgo-ls answered a documentLink request (the `#include <stdio.h>` link) after line `from` of the log. */
+function linkAnswered(log: string, from: number): boolean {
+  if (!fs.existsSync(log)) return false;
+  return fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .slice(from)
+    .some((l) => /helix_lsp::transport \[\w+\] cgo-ls <- \{"jsonrpc":"2\.0","id":\d+,"result":\[\{"range":.*"target":"file:\/\/\/usr\/include\/stdio\.h"/.test(l));
+}
+
+/** The `C.` completion items cgo-ls sent (its responses in Helix's log), and the resolved items, by label. */
+function loggedCompletion(log: string): { items: Map<string, { detail?: string; kind?: number }>; resolved: Map<string, { detail?: string; documentation?: { kind: string; value: string } | string }> } {
+  const items = new Map<string, { detail?: string; kind?: number }>();
+  const resolved = new Map<string, { detail?: string; documentation?: { kind: string; value: string } | string }>();
+  if (!fs.existsSync(log)) return { items, resolved };
+  for (const line of fs.readFileSync(log, 'utf8').split('\n')) {
+    const m = /helix_lsp::transport \[\w+\] cgo-ls <- (\{.*"result":.*\})\s*$/.exec(line);
+    if (!m) continue;
+    try {
+      const msg = JSON.parse(m[1]!) as { result?: { items?: { label: string }[]; label?: string; documentation?: unknown } };
+      for (const it of msg.result?.items ?? []) items.set(it.label, it);
+      if (msg.result?.label && msg.result.documentation !== undefined) resolved.set(msg.result.label, msg.result as never);
+    } catch {
+      /* a line cut by the logger */
+    }
+  }
+  return { items, resolved };
+}
+
 /** The `space a` menu: the lines of the screen between the first and last box-drawing border of the popup. */
 function menuLines(screen: string, marker: RegExp): string[] {
   return screen.split('\n').filter((l) => marker.test(l));
@@ -162,7 +202,8 @@ describeWith([HX, TMUX, GOPLS], 'Helix 25.07 (real, in tmux) with clients/helix/
     if (!toml.includes(JSON.stringify(serverMain))) throw new Error('could not point clients/helix/languages.toml at dist/main.js');
     fs.mkdirSync(path.join(home, 'config', 'helix'), { recursive: true });
     fs.writeFileSync(path.join(home, 'config', 'helix', 'languages.toml'), toml);
-    fs.writeFileSync(path.join(home, 'config', 'helix', 'config.toml'), '[editor]\nmouse = false\n[editor.lsp]\ndisplay-messages = true\n');
+    // No auto-pairs: the keys typed below are the text that ends up in the buffer.
+    fs.writeFileSync(path.join(home, 'config', 'helix', 'config.toml'), '[editor]\nmouse = false\nauto-pairs = false\n[editor.lsp]\ndisplay-messages = true\n');
     log = path.join(tmp, 'helix.log');
     screen = new Screen(path.join(tmp, 'tmux.sock'), env);
     const detachedUri = `file://${workdir}/detached.go`;
@@ -179,6 +220,7 @@ describeWith([HX, TMUX, GOPLS], 'Helix 25.07 (real, in tmux) with clients/helix/
     screen.keys(' ', 'a');
     seen.menu = await screen.waitFor((s) => s.includes('Remove the blank line'), 'the code-action menu');
     const beforeFix = publishes(log).length;
+    const fixAt = logLines(log);
     screen.keys('{Enter}');
     seen.fixed = await screen.waitFor((s) => /^\s+4\s+\/\/ static void hello.*\n\s+5\s+import "C"/m.test(s), 'the fixed buffer');
     screen.command('w');
@@ -187,6 +229,38 @@ describeWith([HX, TMUX, GOPLS], 'Helix 25.07 (real, in tmux) with clients/helix/
     await screen.waitFor(() => publishes(log).slice(beforeFix).some((p) => p.server === 'cgo-ls' && p.uri === detachedUri && !p.codes.includes('cgo/preamble-detached')), 'cgo-ls republishing without cgo/preamble-detached');
     seen.saved = await screen.waitFor((s) => !/^●\s+3\s/m.test(s), 'the gutter mark on line 3 gone');
     steps.push('code action');
+
+    // 2b. Completion after `C.`: on a new line, `C.putcha` opens Helix's completion menu (cgo-ls's items; gopls has
+    //     none after `C.`), Tab selects `putchar` and Helix shows its detail and documentation beside the menu, Enter
+    //     accepts it. The call is finished and saved (Helix formats with gopls on save).
+    //     Helix shows no menu when gopls's empty answer (`isIncomplete: true, items: []`) comes first and cgo-ls's
+    //     items a moment later (seen on a loaded machine while cgo-ls's startup scan of the workspace still ran). So
+    //     the keys are typed once the scan has ended and the fixed preamble's index exists (Helix asks for document
+    //     links after the edit; cgo-ls answers them from that index): `C.` is then served from memory.
+    await screen.waitFor(() => scanDone(log) && linkAnswered(log, fixAt), 'cgo-ls done with the workspace scan and answering document links for the fixed file');
+    screen.command('goto 7');
+    screen.keys('o', 'func Put() { C.putcha');
+    // If gopls's empty answer still came first, ask again the way a user does: C-x, Helix's completion key.
+    const menu = (s: string) => /putchar_unlocked\s+function/.test(s);
+    for (let attempt = 0; attempt < 3 && !seen.completionMenu; attempt++) {
+      if (attempt > 0) screen.tmux('send-keys', '-t', 'e2e', 'C-x');
+      seen.completionMenu = await screen.waitFor(menu, 'the completion menu with putchar', attempt < 2 ? 10_000 : WAIT_MS).catch((e: unknown) => {
+        if (attempt === 2) throw e;
+        return undefined;
+      });
+      if (attempt > 0 && seen.completionMenu) steps.push(`completion menu after C-x #${attempt}`);
+    }
+    screen.keys('{Tab}');
+    seen.completionDoc = await screen.waitFor((s) => s.includes('func C.putchar(') && s.includes('stdio.h:'), 'the documentation of putchar beside the menu');
+    screen.keys('{Enter}');
+    seen.completed = await screen.waitFor((s) => /8\s+func Put\(\) \{ C\.putchar(?![\w(])/.test(s) && !/putchar_unlocked\s+function/.test(s), 'putchar accepted into the buffer, the menu closed');
+    const beforeSave = publishes(log).length;
+    screen.keys("('x') }", '{Escape}');
+    screen.command('w');
+    const detachedPath = path.join(workdir, 'detached.go');
+    await screen.waitFor(() => /C\.putchar\('x'\) \}/.test(fs.readFileSync(detachedPath, 'utf8')), 'detached.go written with the completed call');
+    await screen.waitFor(() => publishes(log).slice(beforeSave).some((p) => p.server === 'cgo-ls' && p.uri === detachedUri && p.codes.length === 0), 'cgo-ls republishing detached.go with nothing to say');
+    steps.push('completion');
 
     // 3. :lsp-workspace-command cgo.showToolchainReport opens the report as a document.
     screen.command('lsp-workspace-command cgo.showToolchainReport');
@@ -226,6 +300,27 @@ describeWith([HX, TMUX, GOPLS], 'Helix 25.07 (real, in tmux) with clients/helix/
     expect(menuLines(seen.menu!, /Remove the blank line/).length).toBe(1);
     expect(fs.readFileSync(path.join(workdir, 'detached.go'), 'utf8')).toContain('// static void hello(void) { puts("hello"); }\nimport "C"');
     expect(seen.saved).not.toMatch(/^●\s+3\s/m);
+  });
+
+  it('completes C.putcha from the menu: Helix shows the Go signature and C declaration, Enter applies putchar, the saved file builds', () => {
+    ready();
+    expect(menuLines(seen.completionMenu!, /^\s*putchar\s+function\s*$|\sputchar\s+function/).length).toBeGreaterThan(0);
+    // The detail (Go signature) and the documentation (Go form, C declaration, header line) in the popup.
+    expect(seen.completionDoc).toMatch(/func\(\w+ C\.int\) C\.int/);
+    expect(seen.completionDoc).toMatch(/extern int putchar \(int \w+\);/);
+    const { items, resolved } = loggedCompletion(log);
+    expect(items.get('putchar')?.detail, 'the putchar item in cgo-ls\'s completion response').toMatch(/^func\(\w+ C\.int\) C\.int$/);
+    expect(items.get('putchar')?.kind).toBe(3); // Function
+    const doc = resolved.get('putchar')?.documentation;
+    expect(typeof doc === 'string' ? doc : doc?.value, 'completionItem/resolve of putchar').toContain('func C.putchar(');
+    const saved = fs.readFileSync(path.join(workdir, 'detached.go'), 'utf8');
+    expect(saved).toMatch(/\nfunc Put\(\)\s+\{ C\.putchar\('x'\) \}\n/);
+    // The file as saved, built and vetted by the go command (the package's other file lacks its header on purpose).
+    const goEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOPROXY: 'off' };
+    for (const cmd of ['build', 'vet']) {
+      const r = spawnSync('go', [cmd, 'detached.go'], { cwd: workdir, env: goEnv, encoding: 'utf8', timeout: 300_000 });
+      expect(r.status, `go ${cmd} detached.go: ${r.stderr}`).toBe(0);
+    }
   });
 
   it(':lsp-workspace-command cgo.showToolchainReport opens the report', () => {

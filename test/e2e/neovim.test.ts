@@ -2,7 +2,9 @@
 // clients/neovim, which starts the built server (`node dist/main.js --stdio`) on a temp copy of
 // test/fixtures/e2e/cgoapp, with gopls beside it. The Lua driver (test/e2e/nvim-driver.lua) opens files, waits
 // for diagnostics with vim.wait, hovers `import "C"`, runs :CgoToolchainReport, applies a fix, creates the
-// missing header and saves the buffer, applies a fix that creates a file; it writes what Neovim saw as JSON.
+// missing header and saves the buffer, completes `C.pu` to `C.puts` (the item's detail and documentation as Neovim
+// received them, the edit applied to the buffer) and saves, applies a fix that creates a file; it writes what Neovim
+// saw as JSON. Afterwards the test runs `go build` and `go vet` on the saved package.
 // A missing Neovim is skipped with one line naming the install command; under CI=true it fails (helpers/tools.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,6 +50,16 @@ interface DriverResult {
   gomod?: { filetype: string; attached: boolean; same_client: boolean };
   create_fix?: { waited_ok: boolean; titles: string[]; chosen?: string; gone?: boolean; c_file?: string | null; go_file?: string; diagnostics?: NvimDiagnostic[] };
   gopls?: { published: boolean; clients: string[] };
+  completion?: {
+    line: number;
+    servers: Record<string, { count: number; error?: string }>;
+    resolved?: boolean;
+    item?: { label: string; kind: number; detail?: string; documentation?: string; documentation_kind?: string | null; has_text_edit: boolean };
+    line_after?: string;
+    clean_after_save?: boolean;
+    diagnostics?: NvimDiagnostic[];
+    saved?: string | null;
+  };
   final?: Record<string, { source: string | null; code: string | null; lnum: number; col: number; end_lnum: number; end_col: number; message: string }[]>;
 }
 
@@ -100,6 +112,8 @@ function neovimSuite(nvim: Tool): void {
   let workdir: string;
   let result: DriverResult | undefined;
   let run: Awaited<ReturnType<typeof runNvim>>;
+  let build: ReturnType<typeof spawnSync> | undefined;
+  let vet: ReturnType<typeof spawnSync> | undefined;
   // A failed setup (no nvim, no build, nvim hung) fails every test with its message instead of skipping them.
   let setupError: unknown;
   const res = (): DriverResult => {
@@ -128,6 +142,10 @@ function neovimSuite(nvim: Tool): void {
       throw new Error(`the driver wrote no result (nvim exit ${run.code}, signal ${run.signal})\nstderr:\n${run.stderr}\nstdout:\n${run.stdout}`);
     }
     result = JSON.parse(fs.readFileSync(out, 'utf8')) as DriverResult;
+    // The package as the editor left it (the completed call saved, the missing header created): the go command's verdict.
+    const goEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOPROXY: 'off' };
+    build = spawnSync('go', ['build', '.'], { cwd: workdir, env: goEnv, encoding: 'utf8', timeout: 300_000 });
+    vet = spawnSync('go', ['vet', '.'], { cwd: workdir, env: goEnv, encoding: 'utf8', timeout: 300_000 });
   }
 
   afterAll(() => {
@@ -139,7 +157,7 @@ function neovimSuite(nvim: Tool): void {
   it('runs the driver to the end and exits cleanly', () => {
     const r = res();
     expect(r.error, context()).toBeUndefined();
-    expect(r.steps).toEqual(['rtp', 'setup', 'detached', 'hover', 'report', 'code_action', 'header', 'header_after_save', 'gomod', 'create_fix', 'final']);
+    expect(r.steps).toEqual(['rtp', 'setup', 'detached', 'hover', 'report', 'code_action', 'completion', 'header', 'header_after_save', 'gomod', 'create_fix', 'final']);
     expect(run.code, run.stderr).toBe(0);
   });
 
@@ -200,6 +218,25 @@ function neovimSuite(nvim: Tool): void {
     expect(ca?.waited_ok, context()).toBe(true);
     expect(ca?.buffer).toContain('// static void hello(void) { puts("hello"); }\nimport "C"');
     expect((ca?.diagnostics ?? []).filter((d) => d.code === 'cgo/preamble-detached')).toEqual([]);
+  });
+
+  it('completes C.pu to C.puts: the item carries its Go signature and C declaration, the edit lands in the buffer, and the saved package builds', () => {
+    const r = res();
+    const c = r.completion;
+    expect(c?.servers.cgo_ls?.count, context()).toBeGreaterThan(100); // stdio.h's names and cgo's own
+    const item = c?.item;
+    expect(item, JSON.stringify(c)).toBeDefined();
+    expect(item!.kind).toBe(3); // Function
+    expect(item!.detail).toMatch(/^func\(\w+ \*C\.char\) C\.int$/);
+    expect(item!.documentation).toContain('func C.puts(');
+    expect(item!.documentation).toMatch(/int puts ?\(const char \*/);
+    expect(item!.documentation).toContain('stdio.h');
+    expect(c!.line_after).toBe('func Put() { C.puts');
+    expect(c!.saved).toContain('func Put() { C.puts(nil) }');
+    expect(c!.clean_after_save, context()).toBe(true);
+    expect(c!.diagnostics).toEqual([]);
+    expect(build?.status, `go build: ${String(build?.stderr)}`).toBe(0);
+    expect(vet?.status, `go vet: ${String(vet?.stderr)}`).toBe(0);
   });
 
   it('shows cgo/header-not-found on the #include line of a missing header', () => {

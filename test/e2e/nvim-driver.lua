@@ -250,6 +250,89 @@ local function run()
   end
   step('code_action')
 
+  -- Completion after `C.`: type `C.pu` on a new line, ask the attached servers (the request Neovim's completion
+  -- sends, with this Neovim's client capabilities), pick `puts`, apply it the way Neovim applies an LSP item on
+  -- accept (its textEdit, or the list's itemDefaults.editRange with the label), finish the call, save.
+  local typed = 'func Put() { C.pu'
+  vim.api.nvim_buf_set_lines(detached, -1, -1, false, { '', typed })
+  local cline = vim.api.nvim_buf_line_count(detached) - 1
+  vim.api.nvim_win_set_cursor(0, { cline + 1, #typed })
+  result.completion = { line = cline, servers = {} }
+  local cresp = vim.lsp.buf_request_sync(detached, 'textDocument/completion', {
+    textDocument = { uri = vim.uri_from_bufnr(detached) },
+    position = { line = cline, character = #typed },
+    context = { triggerKind = 1 },
+  }, timeout)
+  local picked, picked_list, picked_client = nil, nil, nil
+  for id, r in pairs(cresp or {}) do
+    local c = vim.lsp.get_client_by_id(id)
+    local list = (r.result ~= nil and r.result ~= vim.NIL) and r.result or {}
+    local items = list.items or list
+    result.completion.servers[c and c.name or tostring(id)] = { count = #items, error = r.err and r.err.message or nil }
+    if c and c.name == 'cgo_ls' then
+      for _, it in ipairs(items) do
+        if it.label == 'puts' then
+          picked, picked_list, picked_client = it, list, c
+        end
+      end
+    end
+  end
+  if picked then
+    local doc = picked.documentation
+    -- A client that resolves lazily asks for the documentation of the selected item (completionItem/resolve).
+    if doc == nil then
+      local rr = picked_client.request_sync('completionItem/resolve', picked, timeout, detached)
+      if rr and rr.result then
+        doc = rr.result.documentation
+        result.completion.resolved = true
+      end
+    end
+    result.completion.item = {
+      label = picked.label,
+      kind = picked.kind,
+      detail = picked.detail,
+      documentation = type(doc) == 'table' and doc.value or doc,
+      documentation_kind = type(doc) == 'table' and doc.kind or vim.NIL,
+      has_text_edit = picked.textEdit ~= nil,
+    }
+    local edit = picked.textEdit
+    if edit == nil and picked_list.itemDefaults and picked_list.itemDefaults.editRange then
+      local er = picked_list.itemDefaults.editRange
+      edit = { range = er.start and er or er.insert, newText = picked.textEditText or picked.label }
+    end
+    if edit and edit.range == nil and edit.insert then
+      edit = { range = edit.insert, newText = edit.newText }
+    end
+    if edit then
+      vim.lsp.util.apply_text_edits({ edit }, detached, 'utf-16')
+    else
+      vim.api.nvim_buf_set_text(detached, cline, #typed, cline, #typed, { picked.insertText or picked.label })
+    end
+    result.completion.line_after = vim.api.nvim_buf_get_lines(detached, cline, cline + 1, false)[1]
+    local cur = result.completion.line_after
+    vim.api.nvim_buf_set_lines(detached, cline, cline + 1, false, { cur .. '(nil) }' })
+    local detached_uri = vim.uri_from_bufnr(detached)
+    local saved_at = math.floor(now_ms() - t0)
+    vim.cmd('write')
+    -- The save's own republish: cgo-ls has nothing to say about the completed file.
+    ok = vim.wait(timeout, function()
+      for _, p in ipairs(result.publishes) do
+        if p.uri == detached_uri and p.client == 'cgo_ls' and p.t >= saved_at and p.count == 0 then
+          return true
+        end
+      end
+      return false
+    end, 50)
+    result.completion.clean_after_save = ok
+    result.completion.diagnostics = cgo_diagnostics(detached)
+    local f = io.open(workdir .. '/detached.go', 'r')
+    result.completion.saved = f and f:read('*a') or vim.NIL
+    if f then
+      f:close()
+    end
+  end
+  step('completion')
+
   -- Scenario 1b: a header that does not exist.
   local header = open(workdir .. '/header.go')
   -- The workspace scan may have published for the file already: wait for the client to attach as well.

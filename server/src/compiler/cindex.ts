@@ -48,7 +48,7 @@ export type CType =
 export interface CParam {
   name: string | null;
   type: CType;
-  /** The parameter as written (`const char *zFilename`). */
+  /** The parameter as written (`const char *zFilename`; cleanDecl() makes the one-line form). */
   text: string;
 }
 
@@ -709,7 +709,7 @@ class Walker {
               if (!spec) continue;
               const pb = this.specType(spec, p);
               const r = this.applyDeclarator(p.childForFieldName('declarator'), pb);
-              list.push({ name: r.name, type: r.type, text: cleanDecl(p.text) });
+              list.push({ name: r.name, type: r.type, text: p.text });
             }
             if (params.text.includes('...')) variadic = true;
           }
@@ -812,14 +812,21 @@ class Walker {
   }
 
   private push(node: Node, name: string, nameNode: Node, kind: PendingDecl['kind'], type: CType, isStatic: boolean, isDefinition: boolean, threadLocal: boolean): void {
+    if (kind === 'func' && isDefinition) this.definedFuncs.add(name);
     const w = this.where(nameNode);
+    // A reserved name of a system header is never offered (finish() would drop it): no text to keep.
+    if (this.system.has(w.fileId) && isReserved(name) && this.tierFor(w.fileId) !== 'preamble') return;
     let text = node.text;
     if (node.type === 'function_definition') {
       const body = node.childForFieldName('body');
       if (body) text = text.slice(0, body.startIndex - node.startIndex) + ';';
     }
-    this.pending.push({ name, kind, type, node, nameNode, isStatic, isDefinition, threadLocal, fileId: w.fileId, line: w.line, text: cleanDecl(text) });
+    // The text as written; cleanDecl() runs only for the names that become entities.
+    this.pending.push({ name, kind, type, node, nameNode, isStatic, isDefinition, threadLocal, fileId: w.fileId, line: w.line, text });
   }
+
+  /** Names of functions with a definition (a body), wherever they are. */
+  private readonly definedFuncs = new Set<string>();
 
   // ---- Go translation (cmd/cgo typeConv) -------------------------------------------------------------------
 
@@ -956,6 +963,7 @@ class Walker {
       if (seen.has(key)) continue;
       seen.add(key);
       const file = this.fileName(d.fileId);
+      const text = cleanDecl(d.text);
       if (d.kind === 'type') {
         if (!this.supported({ k: 'typedef', name: d.name })) {
           skip(d.name, 'its type is one cgo cannot represent (e.g. long double)');
@@ -968,7 +976,7 @@ class Walker {
         idx.entities.set(d.name, {
           name: d.name,
           kind: 'type',
-          cDecl: d.text,
+          cDecl: text,
           goType: under,
           ...(tagKey ? { tagKey } : {}),
           ...(tag && !tag.complete ? { incomplete: true } : {}),
@@ -996,7 +1004,7 @@ class Walker {
         idx.entities.set(d.name, {
           name: d.name,
           kind: 'var',
-          cDecl: d.text,
+          cDecl: text,
           goType: g,
           ...(r.k === 'tag' && r.tag !== 'enum' ? { tagKey: r.key } : {}),
           file,
@@ -1013,8 +1021,7 @@ class Walker {
       }
       if (d.isStatic && !d.isDefinition) {
         // a static prototype whose definition follows is handled when the definition arrives
-        const def = this.pending.find((p) => p.name === d.name && p.kind === 'func' && p.isDefinition);
-        if (!def) {
+        if (!this.definedFuncs.has(d.name)) {
           skip(d.name, 'a static function without a definition cannot be called');
           continue;
         }
@@ -1033,13 +1040,14 @@ class Walker {
         skip(d.name, 'a parameter or result type is one cgo cannot represent (e.g. long double)');
         continue;
       }
+      for (const p of params) p.cText = cleanDecl(p.cText);
       const sig = `func(${params.map((p) => `${p.name} ${p.goType}`).join(', ')})${rg ? ' ' + rg : ''}`;
-      const at = new RegExp(`\\b${d.name}\\s*\\(`).exec(d.text)?.index ?? d.text.indexOf(d.name);
-      const resultText = cleanDecl(d.text.slice(0, Math.max(0, at)).replace(/\b(extern|static|inline)\b/g, '')).replace(/\s*\*\s*$/, ' *').trim();
+      const at = new RegExp(`\\b${d.name}\\s*\\(`).exec(text)?.index ?? text.indexOf(d.name);
+      const resultText = cleanDecl(text.slice(0, Math.max(0, at)).replace(/\b(extern|static|inline)\b/g, '')).replace(/\s*\*\s*$/, ' *').trim();
       idx.entities.set(d.name, {
         name: d.name,
         kind: 'func',
-        cDecl: d.text,
+        cDecl: text,
         goType: sig,
         params,
         ...(rg ? { result: { cText: resultText, goType: rg } } : {}),
@@ -1668,6 +1676,29 @@ export class CIndexStore {
     }
     return this.build(input, key, signal);
   }
+
+  /**
+   * Builds a file's first index in the background (the server calls it once the file's own analysis has compiled
+   * its preamble), so that the first `C.` completion is served from memory instead of waiting for `cc -E` and the
+   * parse. Only when no index of the file exists or is being built: one compiler run per file, whatever the edits;
+   * an index for an edited preamble is built on the request that needs it. Returns whether a build started.
+   */
+  prefetch(input: CIndexInput): boolean {
+    const key = indexKey(input);
+    if (this.lastFor(input.goFile) || this.byKey.has(key)) return false;
+    for (const k of this.flights.keys()) if (this.inputs.get(k)?.goFile === input.goFile) return false;
+    this.inputs.set(key, input);
+    if (this.inputs.size > 64) this.inputs.delete(this.inputs.keys().next().value!);
+    this.prefetches++;
+    const t0 = Date.now();
+    void this.build(input, key)
+      .then((idx) => idx && this.opts.log?.(`C index for ${input.goFile}: built in the background in ${Date.now() - t0} ms (cc -E ${idx.ccMs} ms, parse ${idx.parseMs} ms, ${idx.entities.size} names)`))
+      .catch(() => undefined);
+    return true;
+  }
+
+  /** Counts prefetch builds (tests and the bench read it). */
+  prefetches = 0;
 
   private build(input: CIndexInput, key: string, signal?: AbortSignal, refresh = false): Promise<CIndex | null> {
     let f = this.flights.get(key);

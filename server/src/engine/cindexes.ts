@@ -88,6 +88,20 @@ export class CIndexes {
     return this.failed.has(indexKey(input));
   }
 
+  /**
+   * Builds the file's index in the background when none exists yet (an open cgo file after its first compiled
+   * analysis), so that its first `C.` completion is served from memory. Once per file; failures are only logged.
+   */
+  prefetch(file: string): void {
+    if (this.store.lastFor(file)) return;
+    void this.opts
+      .input(file)
+      .then((input) => {
+        if (input && !this.failed.has(indexKey(input))) this.store.prefetch(input);
+      })
+      .catch(() => undefined);
+  }
+
   /** The last index built for a .go file (completionItem/resolve: never starts anything). */
   lastFor(file: string): CIndex | null {
     return this.store.lastFor(file) ?? null;

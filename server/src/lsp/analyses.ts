@@ -104,6 +104,8 @@ export class Analyses {
       if (engine.isOpen(dep) || this.tracked.has(dep)) void this.analyze(pathToUri(dep), 'cached');
     }
     if (result.compileStale && mode === 'cached' && this.ctx.settings().compileOnChange) this.scheduleCompile(uri, file);
+    // An open cgo file's C index is built once in the background, so the first `C.` completion is served from memory.
+    if (mode === 'run' && result.importsC && engine.isOpen(file)) engine.cIndexes.prefetch(file);
     // A toolchain probed for the first time brings files to watch (GOENV file, go.env, the compilers).
     this.afterAnalysis();
   }
