@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LspClient, uriOf } from './bench/lsp.mjs';
+import { LspClient } from './bench/lsp.mjs';
 import { descendantsOf, installExitHooks, killPids, procStatus } from './bench/procs.mjs';
 import { median, textTable, markdownTable } from './bench/stats.mjs';
 

@@ -18,7 +18,7 @@ if (out) {
   };
   write({ event: 'process-start', pid: process.pid, t: performance.timeOrigin, loaded: now() });
   const original = childProcess.spawn;
-  childProcess.spawn = function tracedSpawn(command, args, options) {
+  childProcess.spawn = function tracedSpawn(command, args) {
     const start = now();
     const child = original.apply(this, arguments);
     const argv = Array.isArray(args) ? args : [];

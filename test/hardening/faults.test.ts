@@ -4,7 +4,7 @@
 // no child process behind, and does not exit.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { FIX_PREFIX, splitMessage } from '../../server/src/core/message.js';
 import {
   baseEnv,

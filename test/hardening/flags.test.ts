@@ -120,14 +120,14 @@ const CASES: Case[] = [
 /** cmd/go's validPkgConfigFlags (go1.26, security.go), plus the verbs cmd/go itself passes. */
 const PKG_CONFIG_OPTIONS = [
   /--atleast-pkgconfig-version=\d+\.\d+\.\d+/, /--atleast-version=\d+\.\d+\.\d+/, /--cflags-only-I/, /--cflags/, /--define-prefix/,
-  /--define-variable=[A-Za-z_][A-Za-z0-9_]*=[^@\-]*/, /--digraph/, /--dont-define-prefix/, /--dont-relocate-paths/, /--dump-personality/,
+  /--define-variable=[A-Za-z_][A-Za-z0-9_]*=[^@-]*/, /--digraph/, /--dont-define-prefix/, /--dont-relocate-paths/, /--dump-personality/,
   /--env-only/, /--errors-to-stdout/, /--exact-version=\d+\.\d+\.\d+/, /--exists/, /--fragment-filter=[A-Za-z_][a-zA-Z0-9_]*/,
   /--ignore-conflicts/, /--internal-cflags/, /--keep-system-cflags/, /--keep-system-libs/, /--libs-only-l/, /--libs-only-L/, /--libs/,
   /--list-all/, /--list-package-names/, /--max-version=\d+\.\d+\.\d+/, /--maximum-traverse-depth=[0-9]+/, /--modversion/, /--msvc-syntax/,
   /--no-cache/, /--no-provides/, /--no-uninstalled/, /--path/, /--personality=(triplet|filename)/, /--prefix-variable=[A-Za-z_][a-zA-Z0-9_]*/,
   /--print-errors/, /--print-provides/, /--print-requires-private/, /--print-requires/, /--print-variables/, /--pure/, /--shared/,
   /--short-errors/, /--silence-errors/, /--simulate/, /--static/, /--uninstalled/, /--validate/, /--variable=[A-Za-z_][a-zA-Z0-9_]*/,
-  /--with-path=[^@\-].*/, /--version/,
+  /--with-path=[^@-].*/, /--version/,
 ];
 /** Go's leftmost-first "full match": FindString(arg) == arg. */
 const fullMatch = (re: RegExp, s: string) => {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Engine } from '../../server/src/engine/engine.js';
 import { gopls } from '../e2e/editors.js';
 import { describeWith } from '../helpers/tools.js';

@@ -6,14 +6,14 @@
 // prints the quoted message, runs it to compare.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { objectFormatDiagnostics, codes as objCodes } from '../../server/src/checks/objformat.js';
 import { CAUSE_MAX, FIX_PREFIX, splitMessage } from '../../server/src/core/message.js';
 import { range } from '../../server/src/core/types.js';
 import { codes as toolchainCodes, probeToolchain, type ProbeOptions } from '../../server/src/toolchain/probe.js';
 import type { CompilerInfo, ToolchainModel } from '../../server/src/toolchain/types.js';
 import { codes as windowsCodes, runtimeDllDiagnostics } from '../../server/src/windows/check.js';
-import { binDir, FIXTURES, GO122, GO122_ROOT, HAVE_GO122, HAVE_MINGW, REAL_GO, runGo, sandbox, SYSTEM_PATH, writeCgoMain, type Sandbox, sandboxesPerTest, brokenPlatform } from './helpers.js';
+import { binDir, FIXTURES, GO122, GO122_ROOT, HAVE_GO122, HAVE_MINGW, REAL_GO, runGo, SYSTEM_PATH, writeCgoMain, type Sandbox, sandboxesPerTest, brokenPlatform } from './helpers.js';
 
 const box = sandboxesPerTest();
 

@@ -3,11 +3,11 @@
 // too and checks that the probe quotes it verbatim.
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probeToolchain } from '../../server/src/toolchain/probe.js';
 import { exitCodeFor, renderReport } from '../../server/src/toolchain/report.js';
 import type { ToolchainModel } from '../../server/src/toolchain/types.js';
-import { binDir, FIXTURES, GO122, GO122_ROOT, HAVE_GO122, HAVE_MINGW, REAL_GO, REAL_GOROOT, runGo, sandbox, SYSTEM_PATH, writeCgoMain, type Sandbox, sandboxesPerTest, brokenPlatform } from './helpers.js';
+import { binDir, FIXTURES, GO122, GO122_ROOT, HAVE_GO122, HAVE_MINGW, REAL_GO, REAL_GOROOT, runGo, SYSTEM_PATH, writeCgoMain, type Sandbox, sandboxesPerTest, brokenPlatform } from './helpers.js';
 
 const box = sandboxesPerTest();
 

@@ -1,11 +1,11 @@
 // renderReport / exitCodeFor on real probes, and readLoginShellEnv with a real bash login shell.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probeToolchain, readLoginShellEnv } from '../../server/src/toolchain/probe.js';
 import { exitCodeFor, renderReport } from '../../server/src/toolchain/report.js';
 import { parseEnvLines, parseEnvNul } from '../../server/src/toolchain/shellenv.js';
-import { FIXTURES, sandbox, type Sandbox, sandboxesPerTest } from './helpers.js';
+import { FIXTURES, sandboxesPerTest } from './helpers.js';
 
 const box = sandboxesPerTest();
 

@@ -1,9 +1,9 @@
 // `cgo-ls doctor --format markdown` (renderReport 'summary'): the toolchain report as a CI job summary, on real
 // probes (test/toolchain/helpers.ts sandboxes).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probeToolchain } from '../../server/src/toolchain/probe.js';
 import { renderReport } from '../../server/src/toolchain/report.js';
-import { sandbox, type Sandbox, sandboxesPerTest } from './helpers.js';
+import { sandboxesPerTest } from './helpers.js';
 
 const box = sandboxesPerTest();
 

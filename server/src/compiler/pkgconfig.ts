@@ -416,7 +416,6 @@ export function pkgConfigDiagnostic(input: PkgConfigDiagnosticInput): CgoDiagnos
     const targets = direct.length > 0 ? direct : probe.packages.filter((p) => !p.exists).map((p) => p.name);
     for (const pkg of targets.length > 0 ? targets : [missing[0] ?? probe.packages[0]?.name ?? '']) {
       const hint = packageManagerHint(pkg, input.os);
-      const depText = deps.length > 0 ? ` It also needs ${deps.map((d) => `'${d}'`).join(', ')}, which is missing.` : '';
       out.push(
         makeDiagnostic({
           file,

@@ -36,7 +36,6 @@ import { evaluateTargets, parseTargets, type TargetVerdict } from './targets.js'
 import { applyCgoOff } from './cgooff.js';
 import { CIndexes } from './cindexes.js';
 import { checkCFields, codes as cFieldCodes } from './cfields.js';
-import { run } from '../util/proc.js';
 
 export interface EngineOptions {
   /** The environment cgo-ls was started with. */

@@ -240,7 +240,7 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
     }
   });
 
-  connection.onHover(async (params, token) => {
+  connection.onHover(async (params) => {
     const file = uriToPath(params.textDocument.uri);
     if (!file) return null;
     const diag = opts.diagnosticsHover?.(file, params.position) ?? null;

@@ -7,7 +7,7 @@ import { parseGoVersion, type GoVersion } from '../core/goversion.js';
 import { diagnosticMessage, short, type MessageParts } from '../core/message.js';
 import type { Severity } from '../core/types.js';
 import { run, spawnFailure, type RunResult } from '../util/proc.js';
-import type { CompilerInfo, EnvValue, ToolchainModel, ToolchainProblem, ValueSource } from './types.js';
+import type { CompilerInfo, EnvValue, ToolchainModel, ToolchainProblem } from './types.js';
 import {
   envGet,
   exeName,
@@ -21,7 +21,6 @@ import {
   withEnv,
   type Env,
   type GoOS,
-  type LookPathResult,
   type Platform,
 } from './platform.js';
 import { describeSource, goEnvFileLocation, loadEnvLayers, parseGoEnvFile, resolveValue, type EnvLayers } from './goenv.js';
@@ -1261,8 +1260,8 @@ async function moduleContext(
 ): Promise<NonNullable<ToolchainModel['module']>> {
   const platform = ctx.platform;
   const p = pathFor(platform.os);
-  let goMod: string | null = goEnv ? (isNullDevice(goEnv.GOMOD) ? null : goEnv.GOMOD!) : await findUp(ctx.folder, 'go.mod', platform);
-  let goWork: string | null = goEnv ? (isNullDevice(goEnv.GOWORK) || goEnv.GOWORK === 'off' ? null : goEnv.GOWORK!) : null;
+  const goMod: string | null = goEnv ? (isNullDevice(goEnv.GOMOD) ? null : goEnv.GOMOD!) : await findUp(ctx.folder, 'go.mod', platform);
+  const goWork: string | null = goEnv ? (isNullDevice(goEnv.GOWORK) || goEnv.GOWORK === 'off' ? null : goEnv.GOWORK!) : null;
   const go111 = (resolveValue(layers, 'GO111MODULE')?.value ?? '').trim();
   if (go111 === 'off') {
     const found = goMod ?? (await findUp(ctx.folder, 'go.mod', platform));

@@ -122,16 +122,6 @@ class FileSource implements ByteSource {
   }
 }
 
-function u16(src: ByteSource, off: number): number | null {
-  const b = src.bytes(off, 2);
-  return b ? b.readUInt16LE(0) : null;
-}
-
-function u32(src: ByteSource, off: number): number | null {
-  const b = src.bytes(off, 4);
-  return b ? b.readUInt32LE(0) : null;
-}
-
 interface Section {
   name: string;
   va: number;
