@@ -2,13 +2,47 @@
 // Every message has the one shape of core/message.ts: the cause (≤ 100 characters), "Fix: …", then details; where
 // the toolchain prints its own error, a details line quotes it verbatim ("go build: …").
 import path from 'node:path';
-import type { CodeInfo } from '../core/codes.js';
 import { diagnosticMessage, short } from '../core/message.js';
 import { atLeast, type GoVersion } from '../core/goversion.js';
 import type { CgoDiagnostic, Range } from '../core/types.js';
 import type { CgoImport, CommentGroupInfo, ExportComment, GoFile, PreambleCDecl } from '../gomodel/types.js';
+import { defineCheck, type CodeRow } from './check.js';
+import { exportIgnoredFixes, exportNameFixes, exportPreambleDefinitionFixes, preambleDetachedFixes, preambleSplitFixes, renamedImportFixes } from './sourcefixes.js';
 
-export const codes: CodeInfo[] = [
+export type SourceCode =
+  | 'cgo/preamble-detached'
+  | 'cgo/preamble-split'
+  | 'cgo/renamed-import'
+  | 'cgo/export-preamble-definition'
+  | 'cgo/export-name'
+  | 'cgo/export-ignored'
+  | 'cgo/test-file'
+  | 'cgo/misuse'
+  | 'cgo/file-too-large';
+
+declare module '../core/types.js' {
+  interface DiagnosticPayloads {
+    'cgo/preamble-detached': {
+      reason: 'blank-line' | 'group-doc';
+      blankLines?: Range;
+      specRange?: Range;
+      lostFlags: string[];
+      unresolvable: string[];
+      commentRange: Range;
+      pathRange: Range;
+    };
+    'cgo/preamble-split': { blankLines: Range; replaceWith: string; groupRange: Range };
+    'cgo/renamed-import': { nameRange: Range; name: string; pathRange: Range };
+    'cgo/export-preamble-definition': { name: string; kind: string; definitionRange: Range; nameRange?: Range; exportRange: Range };
+    'cgo/export-name': { wantName: string; nameRange: Range; commentRange: Range; replacement: string };
+    'cgo/export-ignored': { reason: 'space-after-slashes' | 'block-comment' | 'not-adjacent' | 'no-import-c' | 'not-first'; commentRange: Range; replacement?: string; blankLines?: Range };
+    'cgo/test-file': { pathRange: Range };
+    'cgo/misuse': { kind: string; name?: string; declarationRange?: Range; replacement?: string; typeName?: string };
+    'cgo/file-too-large': NonNullable<GoFile['limited']>;
+  }
+}
+
+export const codes: CodeRow<SourceCode>[] = [
   {
     code: 'cgo/preamble-detached',
     severity: 'error',
@@ -589,3 +623,37 @@ function checkMisuse(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[
     misuse(ef.range, msg('cannot embed C type', `use a named field instead (e.g. \`${field} ${ef.typeName}\`)`), 'embed', { typeName: ef.typeName });
   }
 }
+
+/** The source checks: the Go model of one file is all they need. */
+export const check = defineCheck<SourceCode>({
+  name: 'source',
+  codes,
+  runner: { needs: 'model', run: ({ file, goVersion, text }) => checkSource(file, { goVersion, text }) },
+  fixes: {
+    'cgo/preamble-detached': {
+      docs: ['Remove the blank line between the preamble and `import "C"` (preferred, in fix-all)', 'For a comment on an import group: move "C" into its own `import "C"` below the comment'],
+      fix: preambleDetachedFixes,
+    },
+    'cgo/preamble-split': { docs: ['Join the comment groups with `//` lines so the lost `#cgo`/`#include` lines reach cgo (in fix-all)'], fix: preambleSplitFixes },
+    'cgo/renamed-import': { docs: ['Use plain `import "C"` and rewrite `c.X` as `C.X` (in fix-all)'], fix: renamedImportFixes },
+    'cgo/export-name': {
+      docs: [
+        'Change the comment to `//export <FuncName>` (preferred)',
+        'Rename the function to the exported name (only when no other Go code names the function)',
+        'Neither is offered when C already defines a symbol of that name (a static inline helper, a .c file): the build would fail with "redefinition" / "multiple definition"; nor while the preamble has definitions that a valid //export would compile twice (fix cgo/export-preamble-definition first)',
+      ],
+      fix: exportNameFixes,
+    },
+    'cgo/export-ignored': {
+      docs: ['Write `// export X` as `//export X` (in fix-all)', 'Remove the blank line between `//export` and the function', 'Not offered when exporting would break the build: C already defines the name, or the preamble has definitions that an //export would compile twice'],
+      fix: exportIgnoredFixes,
+    },
+    'cgo/export-preamble-definition': {
+      docs: [
+        'Make the function definition `static inline` (preferred; not offered when another C file or preamble of the package names it: its link would fail)',
+        'Move the definition to a new `.c` file and keep only its declaration in the preamble (only when the definition uses nothing else of the preamble but its #includes)',
+      ],
+      fix: exportPreambleDefinitionFixes,
+    },
+  },
+});

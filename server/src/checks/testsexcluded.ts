@@ -4,14 +4,23 @@
 // (go/build's own rules, gomodel/build.ts), so it runs on every keystroke.
 import { diagnosticMessage } from '../core/message.js';
 import path from 'node:path';
-import type { CodeInfo } from '../core/codes.js';
 import type { CgoDiagnostic, Range } from '../core/types.js';
 import type { BuildContext, GoFile } from '../gomodel/types.js';
 import { isFileIncluded } from '../gomodel/preamble.js';
 
+import { defineCheck, type CodeRow } from './check.js';
+
 export const CODE = 'cgo/tests-excluded';
 
-export const codes: CodeInfo[] = [
+export type TestsExcludedCode = typeof CODE;
+
+declare module '../core/types.js' {
+  interface DiagnosticPayloads {
+    'cgo/tests-excluded': { constraint: string; goos: string; goarch: string; cgoEnabled: false; rule?: string };
+  }
+}
+
+export const codes: CodeRow<TestsExcludedCode>[] = [
   {
     code: CODE,
     severity: 'warning',
@@ -87,3 +96,10 @@ export function testsExcludedDiagnostics(input: TestsExcludedInput): CgoDiagnost
     },
   ];
 }
+
+/** Runs on `_test.go` files that mention cgo, with the real CGO_ENABLED decision (it waits for the toolchain). */
+export const check = defineCheck<TestsExcludedCode>({
+  name: 'tests-excluded',
+  codes,
+  runner: { needs: 'test-file', wants: mayBeCgoConstrainedTest, run: testsExcludedDiagnostics },
+});
