@@ -1,4 +1,5 @@
-// Regenerates the "Diagnostic codes" section of protocol.md from the engine's code catalogue (dist/).
+// Regenerates the "Diagnostic codes" section of protocol.md from the check registry's catalogue and fix docs
+// (dist/checks/registry.js, rendered by dist/engine/protocol-doc.js).
 // `node scripts/protocol-codes.mjs` writes it; `--check` exits 1 when protocol.md is out of date.
 import fs from 'node:fs';
 import path from 'node:path';

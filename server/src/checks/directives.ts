@@ -2,11 +2,11 @@
 // noescape/nocallback by Go version, the flag allow-lists and the pkg-config argument checks.
 // Every message has the one shape of core/message.ts: the cause (≤ 100 characters, in the toolchain's words where it
 // has some), "Fix: …", then details (the go command's full text, why, on which targets).
-import { diagnosticMessage, short } from '../core/message.js';
-import path from 'node:path';
-import type { CodeInfo } from '../core/codes.js';
+import { makeDiagnostic, short } from '../core/message.js';
+import { defineCheck, type CodeRow } from './check.js';
+import { conditionFixes, directiveVerbFixes, flagNotAllowedFixes, unsafeArgumentFixes } from './directivefixes.js';
 import { atLeast, formatGoVersion, type GoVersion } from '../core/goversion.js';
-import type { CgoDiagnostic, Range, Severity } from '../core/types.js';
+import type { CgoDiagnostic, DiagnosticPayloads, Range, Severity } from '../core/types.js';
 import type { BuildContext, Preamble } from '../gomodel/types.js';
 import { conditionParses, evalExpr, parseGoBuildExpr, type Expr } from '../gomodel/constraint.js';
 import { allowRegexpFor, checkFlagsAll, checkPkgConfigArgs, rulesFor, type FlagName } from '../cgorules/allowlist.js';
@@ -23,7 +23,59 @@ import {
 import type { CgoDirective, DirectiveArg, DirectiveError, DirectiveFlags } from '../cgorules/types.js';
 import { hostIsWindows } from '../core/host.js';
 
-export const codes: CodeInfo[] = [
+export type DirectiveCode =
+  | 'cgo/directive-syntax'
+  | 'cgo/directive-verb'
+  | 'cgo/unsafe-argument'
+  | 'cgo/condition-spacing'
+  | 'cgo/condition-invalid'
+  | 'cgo/noescape-version'
+  | 'cgo/flag-not-allowed'
+  | 'cgo/flag-missing-arg'
+  | 'cgo/flag-override-invalid'
+  | 'cgo/pkg-config-name'
+  | 'cgo/pkg-config-option';
+
+declare module '../core/types.js' {
+  interface DiagnosticPayloads {
+    'cgo/directive-syntax': { reason: string; edit?: { range: Range; newText: string } };
+    'cgo/directive-verb': { verb: string; suggestion?: string | null; range?: Range | undefined };
+    'cgo/unsafe-argument': {
+      reason: string;
+      arg: string;
+      /** A quoted `-DNAME="v"`: the `#define` that replaces it. */
+      macroName?: string;
+      macroValue?: string;
+      defineText?: string;
+      variables?: string[];
+      srcDir?: string;
+      chars?: string[];
+      envVar?: string;
+    };
+    'cgo/condition-spacing': { replacement: string; alternative?: string | null; range: Range; appliesNow: boolean; intendedAppliesNow: boolean };
+    'cgo/condition-invalid': { condition: string; replacement?: string; range?: Range };
+    'cgo/noescape-version': { kind: string; funcName?: string | undefined; goVersion?: string; requires?: string };
+    /** From a `#cgo` line (checks/directives.ts) or from pkg-config's output (`fromPkgConfig`, engine/compileservice.ts). */
+    'cgo/flag-not-allowed': {
+      flag?: string;
+      arg?: string;
+      verb?: string;
+      envVar: string;
+      /** The CGO_<VERB>_ALLOW value that admits exactly this flag (combined with an existing value). */
+      allowRegexp?: string;
+      envFlagsVar?: string;
+      goVersion?: string;
+      rules?: string;
+      fromPkgConfig?: boolean;
+    };
+    'cgo/flag-missing-arg': { flag: string; envVar: string; [key: string]: unknown };
+    'cgo/flag-override-invalid': { envVar?: string | undefined; value?: string | undefined };
+    'cgo/pkg-config-name': { arg: string; suggestedVerb?: string };
+    'cgo/pkg-config-option': { arg: string };
+  }
+}
+
+export const codes: CodeRow<DirectiveCode>[] = [
   {
     code: 'cgo/directive-syntax',
     severity: 'error',
@@ -246,8 +298,8 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
   const flags = mergeFlags(parsed.map((p) => directiveFlags(p.directives)));
   const all: CgoDirective[] = parsed.flatMap((p) => p.directives);
 
-  const push = (range: Range, severity: Severity, code: string, cause: string, fix: string, details: (string | undefined | false)[], data: Record<string, unknown> = {}) => {
-    diagnostics.push({ file: input.file, range, severity, code, message: diagnosticMessage({ cause, fix, details }), data: { code, ...data } });
+  const push = <C extends DirectiveCode>(range: Range, severity: Severity, code: C, cause: string, fix: string, details: (string | undefined | false)[], data: DiagnosticPayloads[C]) => {
+    diagnostics.push(makeDiagnostic({ file: input.file, range, severity, code, cause, fix, details, data }));
   };
   const condText = (d: CgoDirective) => d.conditions.map((c) => c.text).join(' ');
   const notHere = (d: CgoDirective) =>
@@ -287,13 +339,13 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
   }
 
   function syntaxDiagnostic(e: DirectiveError, d: CgoDirective, details: (string | undefined)[], sev: Severity) {
-    const data: Record<string, unknown> = { reason: e.reason };
+    const data: DiagnosticPayloads['cgo/directive-syntax'] = { reason: e.reason };
     let fix: string;
     switch (e.reason) {
       case 'no-colon':
         if (d.verb && d.verbRange) {
           fix = `add a colon after the verb: \`#cgo … ${d.verb}: …\``;
-          data['edit'] = { range: { start: d.verbRange.end, end: d.verbRange.end }, newText: ':' };
+          data.edit = { range: { start: d.verbRange.end, end: d.verbRange.end }, newText: ':' };
         } else {
           fix = 'write `#cgo [conditions] VERB: arguments` with VERB one of CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config';
         }
@@ -593,3 +645,31 @@ function notAllowedHint(flag: string, name: FlagName, v: GoVersion): { why?: str
   }
   return {};
 }
+
+/** Flag checks apply only to files the target builds (a file it does not build is not checked as if it were). */
+const ONLY_WHEN_BUILT = new Set(['cgo/flag-not-allowed', 'cgo/flag-missing-arg', 'cgo/pkg-config-name', 'cgo/pkg-config-option']);
+
+/**
+ * The `#cgo` line checks. `checkDirectives` also yields the file's contribution to its package, so the engine
+ * runs it (cached per model and build context, siblings included) and this check reports its findings.
+ */
+export const check = defineCheck<DirectiveCode>({
+  name: 'directives',
+  codes,
+  runner: { needs: 'model', run: ({ directives, included }) => (directives?.diagnostics ?? []).filter((d) => included || !ONLY_WHEN_BUILT.has(d.code)) },
+  fixes: {
+    'cgo/condition-spacing': { docs: ['Rewrite the condition without spaces (`linux&&arm64`, preferred) or as `linux,arm64`'], fix: conditionFixes },
+    'cgo/condition-invalid': { docs: ['Rewrite `goos/goarch` as `goos,goarch`'], fix: conditionFixes },
+    'cgo/directive-verb': { docs: ['Change the verb to the suggested one (in fix-all)'], fix: directiveVerbFixes },
+    'cgo/unsafe-argument': { docs: ['For a quoted `-DNAME=\\"v\\"`: replace the flag by `#define NAME "v"` in the preamble (in fix-all)'], fix: unsafeArgumentFixes },
+    'cgo/flag-not-allowed': {
+      docs: [
+        'Run `go env -w CGO_<VERB>_ALLOW=<regexp matching exactly this flag>` (only when picked)',
+        "Create `.envrc` / `cgo-env.ps1`, or set the variable in the workspace folder's `.vscode/settings.json` (an existing JSONC file is edited in place, comments kept)",
+        'Show the variable for bash/zsh, fish, PowerShell, cmd, Neovim, Helix and VS Code',
+        'Every variant says "only if you trust this code" (and, for a flag that loads code such as `-fplugin=`, that it does); none is offered when that flag names a file that does not exist',
+      ],
+      fix: flagNotAllowedFixes,
+    },
+  },
+});

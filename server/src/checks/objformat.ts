@@ -2,11 +2,19 @@
 // default to the big-obj COFF format (w64devkit; skeeto/w64devkit#290) make that object unreadable and fail the
 // build with `cannot parse …_cgo_.o as ELF, Mach-O, PE or XCOFF`. (-flto, the other classic cause, go#46295, no
 // longer breaks cgo: cmd/cgo passes -fno-lto to its own compiler runs; go build with -flto succeeds on Go 1.26.)
-import type { CodeInfo } from '../core/codes.js';
 import { makeDiagnostic, short } from '../core/message.js';
 import type { CgoDiagnostic, Range } from '../core/types.js';
+import { defineCheck, type CodeRow, type PackageInput } from './check.js';
 
-export const codes: CodeInfo[] = [
+export type ObjectFormatCode = 'cgo/windows-big-obj';
+
+declare module '../core/types.js' {
+  interface DiagnosticPayloads {
+    'cgo/windows-big-obj': { flag: string | null; toolchain: 'w64devkit' | null };
+  }
+}
+
+export const codes: CodeRow<ObjectFormatCode>[] = [
   {
     code: 'cgo/windows-big-obj',
     severity: 'warning',
@@ -57,3 +65,23 @@ export function objectFormatDiagnostics(input: ObjectFormatInput): CgoDiagnostic
   }
   return out;
 }
+
+/** The object-format check of a file whose package can be compiled: its own flags, the environment's, the compiler. */
+function run(input: PackageInput): CgoDiagnostic[] {
+  const { file, pkg, toolchain: tc } = input;
+  const imp = file.cImports[0];
+  if (!imp) return [];
+  // This file's flags at their own ranges; another file's flags count only as a counter-flag (they are
+  // reported in their own file).
+  const fromDirectives = [...pkg.CPPFLAGS, ...pkg.CFLAGS].filter((o) => o.file === file.path || o.flag === '-Wa,-mno-big-obj').map((o) => ({ flag: o.flag, range: o.range }));
+  const env = [...tc.envFlags.CPPFLAGS, ...tc.envFlags.CFLAGS].map((flag) => ({ flag }));
+  return objectFormatDiagnostics({
+    file: file.path,
+    importRange: imp.pathRange,
+    flags: [...env, ...fromDirectives],
+    goos: tc.goos,
+    cc: tc.cc ? { path: tc.cc.path, ...(tc.cc.banner ? { banner: tc.cc.banner } : {}) } : null,
+  });
+}
+
+export const check = defineCheck<ObjectFormatCode>({ name: 'object-format', codes, runner: { needs: 'package', run } });

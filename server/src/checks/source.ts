@@ -2,13 +2,47 @@
 // Every message has the one shape of core/message.ts: the cause (≤ 100 characters), "Fix: …", then details; where
 // the toolchain prints its own error, a details line quotes it verbatim ("go build: …").
 import path from 'node:path';
-import type { CodeInfo } from '../core/codes.js';
-import { diagnosticMessage, short } from '../core/message.js';
+import { makeDiagnostic, short, type DiagnosticInit, type MessageParts } from '../core/message.js';
 import { atLeast, type GoVersion } from '../core/goversion.js';
-import type { CgoDiagnostic, Range } from '../core/types.js';
+import type { CgoDiagnostic, DiagnosticPayloads, Range } from '../core/types.js';
 import type { CgoImport, CommentGroupInfo, ExportComment, GoFile, PreambleCDecl } from '../gomodel/types.js';
+import { defineCheck, type CodeRow } from './check.js';
+import { exportIgnoredFixes, exportNameFixes, exportPreambleDefinitionFixes, preambleDetachedFixes, preambleSplitFixes, renamedImportFixes } from './sourcefixes.js';
 
-export const codes: CodeInfo[] = [
+export type SourceCode =
+  | 'cgo/preamble-detached'
+  | 'cgo/preamble-split'
+  | 'cgo/renamed-import'
+  | 'cgo/export-preamble-definition'
+  | 'cgo/export-name'
+  | 'cgo/export-ignored'
+  | 'cgo/test-file'
+  | 'cgo/misuse'
+  | 'cgo/file-too-large';
+
+declare module '../core/types.js' {
+  interface DiagnosticPayloads {
+    'cgo/preamble-detached': {
+      reason: 'blank-line' | 'group-doc';
+      blankLines?: Range;
+      specRange?: Range;
+      lostFlags: string[];
+      unresolvable: string[];
+      commentRange: Range;
+      pathRange: Range;
+    };
+    'cgo/preamble-split': { blankLines: Range; replaceWith: string; groupRange: Range };
+    'cgo/renamed-import': { nameRange: Range; name: string; pathRange: Range };
+    'cgo/export-preamble-definition': { name: string; kind: string; definitionRange: Range; nameRange?: Range; exportRange: Range };
+    'cgo/export-name': { wantName: string; nameRange: Range; commentRange: Range; replacement: string };
+    'cgo/export-ignored': { reason: 'space-after-slashes' | 'block-comment' | 'not-adjacent' | 'no-import-c' | 'not-first'; commentRange: Range; replacement?: string; blankLines?: Range };
+    'cgo/test-file': { pathRange: Range };
+    'cgo/misuse': { kind: string; name?: string; declarationRange?: Range; replacement?: string; typeName?: string };
+    'cgo/file-too-large': NonNullable<GoFile['limited']>;
+  }
+}
+
+export const codes: CodeRow<SourceCode>[] = [
   {
     code: 'cgo/preamble-detached',
     severity: 'error',
@@ -136,18 +170,24 @@ function checkLimits(file: GoFile, out: CgoDiagnostic[]): void {
         : l.reason === 'time'
           ? 'not analysed: parsing took too long'
           : `analysed in part: only the first ${kib(l.analysedBytes)} of ${kib(l.totalBytes)}${l.endLine !== undefined ? ` (to line ${l.endLine})` : ''}`;
-  out.push({
+  out.push(diag({
     file: file.path,
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
     severity: 'information',
     code: 'cgo/file-too-large',
     message: msg(`file ${cause}`, 'nothing, if the file is generated; split a hand-written file', 'cgo-ls reports no cgo problem past that point; `go build` still checks the whole file.'),
-    data: { code: 'cgo/file-too-large', ...l },
-  });
+    data: { ...l },
+  }));
 }
 
-function msg(cause: string, fix: string, ...details: (string | undefined | false)[]) {
-  return diagnosticMessage({ cause, fix, details });
+function msg(cause: string, fix: string, ...details: (string | undefined | false)[]): MessageParts {
+  return { cause, fix, details };
+}
+
+/** Every source diagnostic goes through `makeDiagnostic`, its payload checked against its code's. */
+function diag<C extends SourceCode>(d: Omit<DiagnosticInit<C>, keyof MessageParts | 'data'> & { message: MessageParts; data: DiagnosticPayloads[C] }): CgoDiagnostic {
+  const { message, ...rest } = d;
+  return makeDiagnostic<C>({ ...rest, ...message });
 }
 
 /** A details line quoting what the go command itself prints for the problem. */
@@ -181,14 +221,14 @@ export function checkSource(file: GoFile, opts: SourceCheckOptions): CgoDiagnost
 function checkImports(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[]): void {
   for (const imp of file.cImports) {
     if (imp.renamedTo !== undefined && imp.nameRange) {
-      out.push({
+      out.push(diag({
         file: file.path,
         range: imp.pathRange,
         severity: 'error',
         code: 'cgo/renamed-import',
         message: msg('cannot rename import "C"', `delete "${imp.renamedTo}" and write a plain import "C" (refer to C names as C.x)`, goSays('cannot rename import "C"')),
-        data: { code: 'cgo/renamed-import', nameRange: imp.nameRange, name: imp.renamedTo, pathRange: imp.pathRange },
-      });
+        data: { nameRange: imp.nameRange, name: imp.renamedTo, pathRange: imp.pathRange },
+      }));
     }
     if (imp.detached) detached(file, imp, opts, out);
     if (imp.splitAbove && imp.preamble) {
@@ -196,7 +236,7 @@ function checkImports(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic
         start: { line: imp.splitAbove.range.end.line + 1, character: 0 },
         end: { line: imp.preamble.group.range.start.line, character: 0 },
       };
-      out.push({
+      out.push(diag({
         file: file.path,
         range: imp.splitAbove.range,
         severity: 'warning',
@@ -206,9 +246,9 @@ function checkImports(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic
           'replace the blank line with an empty // line so both parts form one preamble',
           'cmd/cgo uses only the comment group directly above import "C", so the #cgo, #include and #define lines above the blank line are silently dropped.',
         ),
-        data: { code: 'cgo/preamble-split', blankLines: blank, replaceWith: '//', groupRange: imp.splitAbove.range },
+        data: { blankLines: blank, replaceWith: '//', groupRange: imp.splitAbove.range },
         related: [{ file: file.path, range: imp.preamble.group.range, message: 'the preamble cmd/cgo uses starts here' }],
-      });
+      }));
     }
   }
 }
@@ -317,17 +357,17 @@ function detached(
       start: { line: d.group.range.end.line + 1, character: 0 },
       end: { line: imp.specRange.start.line, character: 0 },
     };
-    out.push({
+    out.push(diag({
       file: file.path,
       range: d.group.range,
       severity,
       code: 'cgo/preamble-detached',
       message: msg(`${consequence}: ${why}`, 'delete the blank line so the comment ends directly above import "C"', ...details),
-      data: { code: 'cgo/preamble-detached', reason: 'blank-line', blankLines: blank, ...common },
+      data: { reason: 'blank-line', blankLines: blank, ...common },
       related,
-    });
+    }));
   } else {
-    out.push({
+    out.push(diag({
       file: file.path,
       range: d.group.range,
       severity,
@@ -337,9 +377,9 @@ function detached(
         'move the comment directly above "C" inside the parentheses, or put `import "C"` in its own import declaration right below it',
         ...details,
       ),
-      data: { code: 'cgo/preamble-detached', reason: 'group-doc', specRange: imp.specRange, ...common },
+      data: { reason: 'group-doc', specRange: imp.specRange, ...common },
       related,
-    });
+    }));
   }
 }
 
@@ -361,7 +401,7 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
   const shown = e.name || '<name>';
   switch (e.ignored) {
     case 'space-after-slashes':
-      out.push({
+      out.push(diag({
         file: file.path,
         range: e.range,
         severity: 'warning',
@@ -371,11 +411,11 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
           `write //export ${shown}`,
           'cmd/cgo only recognizes "//export " with no space after the slashes; it ignores this comment without a word.',
         ),
-        data: { code: 'cgo/export-ignored', reason: 'space-after-slashes', commentRange: e.range, replacement: `//export ${shown}` },
-      });
+        data: { reason: 'space-after-slashes', commentRange: e.range, replacement: `//export ${shown}` },
+      }));
       return;
     case 'block-comment':
-      out.push({
+      out.push(diag({
         file: file.path,
         range: e.range,
         severity: 'warning',
@@ -385,11 +425,11 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
           `write //export ${shown}`,
           'cmd/cgo only recognizes a //export line comment; it ignores this comment without a word.',
         ),
-        data: { code: 'cgo/export-ignored', reason: 'block-comment', commentRange: e.range, replacement: `//export ${shown}` },
-      });
+        data: { reason: 'block-comment', commentRange: e.range, replacement: `//export ${shown}` },
+      }));
       return;
     case 'not-adjacent':
-      out.push({
+      out.push(diag({
         file: file.path,
         range: e.range,
         severity: 'warning',
@@ -399,11 +439,11 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
           e.blankLines ? 'delete the blank line so the comment ends directly above the func' : 'move //export directly above the func',
           'A blank line or another comment separates it from the func; cmd/cgo ignores it without a word.',
         ),
-        data: { code: 'cgo/export-ignored', reason: 'not-adjacent', commentRange: e.range, ...(e.blankLines ? { blankLines: e.blankLines } : {}) },
-      });
+        data: { reason: 'not-adjacent', commentRange: e.range, ...(e.blankLines ? { blankLines: e.blankLines } : {}) },
+      }));
       return;
     case 'no-import-c':
-      out.push({
+      out.push(diag({
         file: file.path,
         range: e.range,
         severity: 'warning',
@@ -413,11 +453,11 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
           'add import "C" to this file, or move the function into a file that imports "C"',
           'cmd/cgo never processes a file without import "C", so its //export lines have no effect.',
         ),
-        data: { code: 'cgo/export-ignored', reason: 'no-import-c', commentRange: e.range },
-      });
+        data: { reason: 'no-import-c', commentRange: e.range },
+      }));
       return;
     case 'not-first':
-      out.push({
+      out.push(diag({
         file: file.path,
         range: e.range,
         severity: 'warning',
@@ -426,24 +466,24 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
           `//export ${short(shown, 30)} is ignored: only the first //export of a doc comment counts`,
           'delete this line (a function is exported once, under its own name)',
         ),
-        data: { code: 'cgo/export-ignored', reason: 'not-first', commentRange: e.range },
-      });
+        data: { reason: 'not-first', commentRange: e.range },
+      }));
       return;
     case undefined:
       break;
   }
   if (!fn) return;
   if (e.name === '') {
-    out.push({
+    out.push(diag({
       file: file.path,
       range: e.range,
       severity: 'error',
       code: 'cgo/export-name',
       message: msg('//export without a name', `write //export ${fn}`, goSays('export missing name'), goSays(`export comment has wrong name "", want "${fn}"`)),
-      data: { code: 'cgo/export-name', wantName: fn, nameRange: e.nameRange, commentRange: e.range, replacement: `//export ${fn}` },
-    });
+      data: { wantName: fn, nameRange: e.nameRange, commentRange: e.range, replacement: `//export ${fn}` },
+    }));
   } else if (e.name !== fn) {
-    out.push({
+    out.push(diag({
       file: file.path,
       range: e.range,
       severity: 'error',
@@ -454,8 +494,8 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
         'The C symbol is always the Go function name.',
         goSays(`export comment has wrong name "${e.name}", want "${fn}"`),
       ),
-      data: { code: 'cgo/export-name', wantName: fn, nameRange: e.nameRange, commentRange: e.range, replacement: `//export ${fn}` },
-    });
+      data: { wantName: fn, nameRange: e.nameRange, commentRange: e.range, replacement: `//export ${fn}` },
+    }));
   }
 }
 
@@ -480,7 +520,7 @@ function checkExportDefinitions(file: GoFile, out: CgoDiagnostic[]): void {
       d.kind === 'function'
         ? `move the definition of ${d.name} into a .c file (or the preamble of a file without //export) and keep only the prototype here, or make it static`
         : `define ${d.name} in a .c file and declare it here as extern, or make it static`;
-    out.push({
+    out.push(diag({
       file: file.path,
       range: d.nameRange,
       severity: 'error',
@@ -491,9 +531,9 @@ function checkExportDefinitions(file: GoFile, out: CgoDiagnostic[]): void {
         `cmd/cgo copies the preamble of a file with //export into both _cgo_export.c and ${base}.cgo2.c, so ${what} is defined in both.`,
         goSays(`multiple definition of \`${d.name}'`),
       ),
-      data: { code: 'cgo/export-preamble-definition', name: d.name, kind: d.kind, definitionRange: d.range, nameRange: d.nameRange, exportRange: exps[0]!.range },
+      data: { name: d.name, kind: d.kind, definitionRange: d.range, nameRange: d.nameRange, exportRange: exps[0]!.range },
       related: [{ file: file.path, range: exps[0]!.range, message: 'this //export makes cmd/cgo copy the preamble into _cgo_export.c' }],
-    });
+    }));
   }
 }
 
@@ -502,7 +542,7 @@ function checkTestFile(file: GoFile, out: CgoDiagnostic[]): void {
   const ranges = file.cImports.map((i) => i.pathRange);
   if (file.backquotedCImport) ranges.push(file.backquotedCImport);
   for (const r of ranges) {
-    out.push({
+    out.push(diag({
       file: file.path,
       range: r,
       severity: 'error',
@@ -512,15 +552,15 @@ function checkTestFile(file: GoFile, out: CgoDiagnostic[]): void {
         'move the cgo code into a non-test file of the package and call it from the test',
         goSays(`use of cgo in test ${file.path} not supported`, 'go test'),
       ),
-      data: { code: 'cgo/test-file', pathRange: r },
-    });
+      data: { pathRange: r },
+    }));
   }
 }
 
 function checkMisuse(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[]): void {
   if (!file.importsC) return;
-  const misuse = (range: Range, message: CgoDiagnostic['message'], kind: string, extra: Record<string, unknown> = {}) =>
-    out.push({ file: file.path, range, severity: 'error', code: 'cgo/misuse', message, data: { code: 'cgo/misuse', kind, ...extra } });
+  const misuse = (range: Range, message: MessageParts, kind: string, extra: Omit<DiagnosticPayloads['cgo/misuse'], 'kind'> = {}) =>
+    out.push(diag({ file: file.path, range, severity: 'error', code: 'cgo/misuse', message, data: { kind, ...extra } }));
   const declared = new Map<string, boolean>(); // C function name → variadic, as declared in this file's preamble
   for (const d of file.preambleDecls ?? []) if (d.kind === 'function') declared.set(d.name, d.variadic || (declared.get(d.name) ?? false));
   // Static variables of the preamble are private to the C side: Go code that names one links against a symbol
@@ -589,3 +629,37 @@ function checkMisuse(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[
     misuse(ef.range, msg('cannot embed C type', `use a named field instead (e.g. \`${field} ${ef.typeName}\`)`), 'embed', { typeName: ef.typeName });
   }
 }
+
+/** The source checks: the Go model of one file is all they need. */
+export const check = defineCheck<SourceCode>({
+  name: 'source',
+  codes,
+  runner: { needs: 'model', run: ({ file, goVersion, text }) => checkSource(file, { goVersion, text }) },
+  fixes: {
+    'cgo/preamble-detached': {
+      docs: ['Remove the blank line between the preamble and `import "C"` (preferred, in fix-all)', 'For a comment on an import group: move "C" into its own `import "C"` below the comment'],
+      fix: preambleDetachedFixes,
+    },
+    'cgo/preamble-split': { docs: ['Join the comment groups with `//` lines so the lost `#cgo`/`#include` lines reach cgo (in fix-all)'], fix: preambleSplitFixes },
+    'cgo/renamed-import': { docs: ['Use plain `import "C"` and rewrite `c.X` as `C.X` (in fix-all)'], fix: renamedImportFixes },
+    'cgo/export-name': {
+      docs: [
+        'Change the comment to `//export <FuncName>` (preferred)',
+        'Rename the function to the exported name (only when no other Go code names the function)',
+        'Neither is offered when C already defines a symbol of that name (a static inline helper, a .c file): the build would fail with "redefinition" / "multiple definition"; nor while the preamble has definitions that a valid //export would compile twice (fix cgo/export-preamble-definition first)',
+      ],
+      fix: exportNameFixes,
+    },
+    'cgo/export-ignored': {
+      docs: ['Write `// export X` as `//export X` (in fix-all)', 'Remove the blank line between `//export` and the function', 'Not offered when exporting would break the build: C already defines the name, or the preamble has definitions that an //export would compile twice'],
+      fix: exportIgnoredFixes,
+    },
+    'cgo/export-preamble-definition': {
+      docs: [
+        'Make the function definition `static inline` (preferred; not offered when another C file or preamble of the package names it: its link would fail)',
+        'Move the definition to a new `.c` file and keep only its declaration in the preamble (only when the definition uses nothing else of the preamble but its #includes)',
+      ],
+      fix: exportPreambleDefinitionFixes,
+    },
+  },
+});

@@ -2,16 +2,25 @@
 // workspace's configuration has CGO_ENABLED=0. `go test` and `go vet` then pass without compiling it: the tests that
 // exercise the C side never ran, and nothing says so. Pure: the file's model and the build context decide
 // (go/build's own rules, gomodel/build.ts), so it runs on every keystroke.
-import { diagnosticMessage } from '../core/message.js';
+import { makeDiagnostic } from '../core/message.js';
 import path from 'node:path';
-import type { CodeInfo } from '../core/codes.js';
 import type { CgoDiagnostic, Range } from '../core/types.js';
 import type { BuildContext, GoFile } from '../gomodel/types.js';
 import { isFileIncluded } from '../gomodel/preamble.js';
 
-export const CODE = 'cgo/tests-excluded';
+import { defineCheck, type CodeRow } from './check.js';
 
-export const codes: CodeInfo[] = [
+export const CODE = 'cgo/tests-excluded' as const;
+
+export type TestsExcludedCode = typeof CODE;
+
+declare module '../core/types.js' {
+  interface DiagnosticPayloads {
+    'cgo/tests-excluded': { constraint: string; goos: string; goarch: string; cgoEnabled: false; rule?: string };
+  }
+}
+
+export const codes: CodeRow<TestsExcludedCode>[] = [
   {
     code: CODE,
     severity: 'warning',
@@ -69,21 +78,24 @@ export function testsExcludedDiagnostics(input: TestsExcludedInput): CgoDiagnost
   const off = `CGO_ENABLED=0${why ? ` (${why})` : ''}`;
   let cause = `go test skips ${name}: ${off} and it needs cgo`;
   if (cause.length > 100) cause = `go test skips this file: ${off.length > 60 ? 'CGO_ENABLED=0' : off} and it needs cgo`;
-  const message = diagnosticMessage({
+  const diagnostic = makeDiagnostic({
+    file: file.path,
+    range: line.range,
+    severity: 'warning',
+    code: CODE,
     cause,
     fix: 'run the tests with CGO_ENABLED=1 and a C compiler (in CI, add a CGO_ENABLED=1 job), or drop the cgo constraint if the test does not need cgo',
     details: [
       `go/build lists ${name} in IgnoredGoFiles because of \`${line.text}\` (${ctx.goos}/${ctx.goarch}, CGO_ENABLED=0): \`go test\` and \`go vet\` pass without compiling it, so the tests that exercise the C side never run.`,
     ],
+    data: { constraint: line.text, goos: ctx.goos, goarch: ctx.goarch, cgoEnabled: false, ...(input.rule ? { rule: input.rule } : {}) },
   });
-  return [
-    {
-      file: file.path,
-      range: line.range,
-      severity: 'warning',
-      code: CODE,
-      message,
-      data: { code: CODE, constraint: line.text, goos: ctx.goos, goarch: ctx.goarch, cgoEnabled: false, ...(input.rule ? { rule: input.rule } : {}) },
-    },
-  ];
+  return [diagnostic];
 }
+
+/** Runs on `_test.go` files that mention cgo, with the real CGO_ENABLED decision (it waits for the toolchain). */
+export const check = defineCheck<TestsExcludedCode>({
+  name: 'tests-excluded',
+  codes,
+  runner: { needs: 'test-file', wants: mayBeCgoConstrainedTest, run: testsExcludedDiagnostics },
+});

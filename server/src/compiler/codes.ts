@@ -1,7 +1,21 @@
 // Catalogue of the diagnostic codes the compiler stage emits.
 import type { CodeInfo } from '../core/codes.js';
 
-export const codes: CodeInfo[] = [
+export type CompilerCode =
+  | 'cgo/header-not-found'
+  | 'cgo/c-error'
+  | 'cgo/c-warning'
+  | 'cgo/cxx-in-c-preamble'
+  | 'cgo/unresolved-name'
+  | 'cgo/cc-broken'
+  | 'cgo/cc-rejected-flag'
+  | 'cgo/compiler-timeout'
+  | 'cgo/pkg-config-package-not-found'
+  | 'cgo/pkg-config-failed'
+  | 'cgo/library-not-found';
+
+/** Registered, with payloads and fixes, by checks/compiler.ts. */
+export const codes: (CodeInfo & { code: CompilerCode })[] = [
   {
     code: 'cgo/header-not-found',
     severity: 'error',

@@ -9,7 +9,7 @@
 // `diagnosticMessage` is the only way a check builds a message; it enforces the shape (a cause that is too long is
 // cut at a word and kept whole in the details), so no code can break it. Appending details later (the engine
 // adds "Why cgo is off", the package adds flags from other files) keeps the shape: they go after the fix.
-import type { CgoDiagnostic, DiagnosticData, DiagnosticText, Range, Severity } from './types.js';
+import type { CgoDiagnostic, DiagnosticCode, DiagnosticData, DiagnosticPayloads, DiagnosticText, Range, Severity } from './types.js';
 
 export const CAUSE_MAX = 100;
 export const FIX_PREFIX = 'Fix: ';
@@ -33,20 +33,21 @@ export function diagnosticMessage(p: MessageParts): DiagnosticText {
   return [cause, FIX_PREFIX + fix, ...details].join('\n') as DiagnosticText;
 }
 
-export interface DiagnosticInit extends MessageParts {
+export interface DiagnosticInit<C extends DiagnosticCode = DiagnosticCode> extends MessageParts {
   file: string;
   range: Range;
   severity: Severity;
-  code: string;
-  /** The payload code actions key on; `code` is added. */
-  data?: Record<string, unknown>;
+  /** A registered code (checks/registry.ts); its payload type is `DiagnosticPayloads[code]`. */
+  code: C;
+  /** The payload code actions key on, typed by the code; `code` is added. */
+  data?: DiagnosticPayloads[C];
   related?: CgoDiagnostic['related'];
   tags?: CgoDiagnostic['tags'];
 }
 
 /** The one factory of `CgoDiagnostic`s: message in the one shape, `data.code` always set. */
-export function makeDiagnostic(d: DiagnosticInit): CgoDiagnostic {
-  const data: DiagnosticData = { ...(d.data ?? {}), code: d.code };
+export function makeDiagnostic<C extends DiagnosticCode>(d: DiagnosticInit<C>): CgoDiagnostic {
+  const data: DiagnosticData = { ...((d.data ?? {}) as object), code: d.code };
   return {
     file: d.file,
     range: d.range,

@@ -42,6 +42,21 @@ export interface DiagnosticData {
   [key: string]: unknown;
 }
 
+/**
+ * The payload of each diagnostic code: what its code actions read. It starts empty here (core imports no stage);
+ * the check module that owns a code declares its payload beside it (`declare module '../core/types.js'`), so the
+ * keys of this interface are exactly the registered codes (checks/registry.ts asserts it) and `makeDiagnostic`
+ * accepts only a registered code with that code's payload.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging in each check module
+export interface DiagnosticPayloads {}
+
+/** A registered diagnostic code. */
+export type DiagnosticCode = keyof DiagnosticPayloads & string;
+
+/** The payload of a code as a diagnostic carries it (`code` included). */
+export type PayloadOf<C extends DiagnosticCode> = DiagnosticPayloads[C] & { code: C };
+
 export const DIAGNOSTIC_SOURCE = 'cgo';
 
 /** A text edit in engine terms. */

@@ -2,10 +2,8 @@
 // the parsed Go models, one toolchain model per module, and the compiler results; it turns them into
 // CgoDiagnostics. It knows nothing about LSP.
 import path from 'node:path';
-import { CAUSE_MAX, diagnosticMessage } from '../core/message.js';
 import type { CgoDiagnostic, Logger, Position, Range } from '../core/types.js';
 import { containsPosition, nullLogger } from '../core/types.js';
-import { LineIndex } from '../core/text.js';
 import type { CodeInfo } from '../core/codes.js';
 import { NEWEST_KNOWN, type GoVersion } from '../core/goversion.js';
 import type { BuildContext, GoFile, PreambleLine } from '../gomodel/types.js';
@@ -14,16 +12,12 @@ import { isFileIncluded } from '../gomodel/preamble.js';
 import { hostTarget } from '../toolchain/platform.js';
 import { cSourceIncluded, cSourceLanguage } from '../compiler/csource.js';
 import { buildContextOf, ToolchainStore } from './toolchains.js';
-import { checkSource, codes as sourceCodes } from '../checks/source.js';
-import { checkDirectives, codes as directiveCodes, type DirectiveCheckResult } from '../checks/directives.js';
-import type { ToolchainModel, ToolchainProblem } from '../toolchain/types.js';
-import { codes as toolchainCodes } from '../toolchain/codes.js';
+import { checkDirectives, type DirectiveCheckResult } from '../checks/directives.js';
+import { registeredCodes, runFileChecks, runPackageChecks, runTargetChecks, runTestFileChecks, testFileWanted, type Guard } from '../checks/registry.js';
+import type { FileInput } from '../checks/check.js';
+import { goModDiagnostics } from '../checks/toolchain.js';
+import type { ToolchainModel } from '../toolchain/types.js';
 import { renderReport } from '../toolchain/report.js';
-import { codes as compilerCodes } from '../compiler/codes.js';
-import { codes as engineCodes } from './codes.js';
-import { codes as windowsCodes, runtimeDllDiagnostics } from '../windows/check.js';
-import { codes as objectCodes, objectFormatDiagnostics } from '../checks/objformat.js';
-import { codes as testsExcludedCodes, mayBeCgoConstrainedTest, testsExcludedDiagnostics } from '../checks/testsexcluded.js';
 import { defaultSettings, type Settings } from './settings.js';
 import { hashOf } from './hash.js';
 import { hasHoverTarget, hoverAt } from './hover.js';
@@ -35,7 +29,7 @@ import { fixAll, fixesFor, trustedDiagnostics, type EnvChange, type Fix } from '
 import { evaluateTargets, parseTargets, type TargetVerdict } from './targets.js';
 import { applyCgoOff } from './cgooff.js';
 import { CIndexes } from './cindexes.js';
-import { checkCFields, codes as cFieldCodes } from './cfields.js';
+import { checkCFields } from './cfields.js';
 
 export interface EngineOptions {
   /** The environment cgo-ls was started with. */
@@ -123,7 +117,7 @@ export class Engine {
 
   /** Every diagnostic code the engine can emit, with its documentation. */
   static codes(): CodeInfo[] {
-    return [...sourceCodes, ...directiveCodes, ...toolchainCodes, ...compilerCodes, ...windowsCodes, ...objectCodes, ...testsExcludedCodes, ...cFieldCodes, ...engineCodes];
+    return registeredCodes();
   }
 
   setSettings(settings: Settings): void {
@@ -297,36 +291,22 @@ export class Engine {
     }
   }
 
-  /** `cgo/tests-excluded` (checks/testsexcluded.ts): a _test.go file the current CGO_ENABLED=0 leaves out. */
-  /** It needs the real CGO_ENABLED decision: until the probe answers it says `pending` (the server asks again). */
+  /** The registered test-file checks (e.g. `cgo/tests-excluded`) on a `_test.go` file, with or without `import "C"`. */
+  /** They need the real CGO_ENABLED decision: until the probe answers it says `pending` (the server asks again). */
   private async testsExcluded(abs: string, opts: AnalyzeOptions): Promise<{ diagnostics: CgoDiagnostic[]; pending?: boolean }> {
     const text = await this.getText(abs);
-    if (text === null || !mayBeCgoConstrainedTest(abs, text)) return { diagnostics: [] };
+    if (text === null || !testFileWanted(abs, text)) return { diagnostics: [] };
     const tc = opts.waitForToolchain === false ? this.toolchainIfReady(abs) : await this.toolchain(abs);
     if (!tc) return { diagnostics: [], pending: true };
     const file = await this.model(abs, text);
     if (!file) return { diagnostics: [] };
-    return { diagnostics: this.safely('tests-excluded check', () => testsExcludedDiagnostics({ file, ctx: this.buildContext(tc), ...(tc.cgo.rule ? { rule: tc.cgo.rule } : {}) }), []) };
+    return { diagnostics: runTestFileChecks({ file, ctx: this.buildContext(tc), ...(tc.cgo.rule ? { rule: tc.cgo.rule } : {}) }, text, this.guard) };
   }
 
   private async analyzeGoMod(abs: string): Promise<Analysis> {
     const tc = await this.toolchain(abs);
     const text = (await this.getText(abs)) ?? '';
-    const lines = LineIndex.of(text);
-    const diagnostics: CgoDiagnostic[] = [];
-    for (const p of tc.problems) {
-      if (p.target !== 'go.mod') continue;
-      const line = Math.max(0, Math.min(p.goModLine ?? 0, lines.lineCount - 1));
-      diagnostics.push({
-        file: abs,
-        range: { start: { line, character: 0 }, end: { line, character: lines.lineText(line).length } },
-        severity: p.severity,
-        code: p.code,
-        message: p.message,
-        data: { ...(p.data ?? {}), code: p.code },
-      });
-    }
-    return { file: abs, diagnostics, importsC: false, compileStale: false };
+    return { file: abs, diagnostics: goModDiagnostics(abs, text, tc), importsC: false, compileStale: false };
   }
 
   /**
@@ -431,11 +411,21 @@ export class Engine {
     if (text === null || !isCgoCandidate(text)) return null;
     const file = await this.model(abs, text);
     if (!file) return null;
-    const diagnostics: CgoDiagnostic[] = [];
     const tc = wait ? await this.toolchain(abs) : this.toolchainIfReady(abs);
     const { ctx, goVersion, env } = this.staticContext(tc);
-    diagnostics.push(...this.safely('source checks', () => checkSource(file, { goVersion, text }), []));
+    const dir = path.dirname(abs);
+    const checkInput = (included: boolean, directives: DirectiveCheckResult | null): FileInput => ({
+      file,
+      text,
+      ctx,
+      goVersion,
+      toolchain: tc,
+      included,
+      directives,
+      hasCxxFiles: () => this.files.hasCxxFiles(dir),
+    });
     if (!file.importsC) {
+      const diagnostics = runFileChecks(checkInput(false, null), this.guard);
       return { file, text, toolchain: tc, ctx, goVersion, included: false, directives: null, pkg: null, diagnostics };
     }
     const inclusion = isFileIncluded(file, ctx);
@@ -443,14 +433,6 @@ export class Engine {
     // package-wide), and every file's `#cgo` flags apply to every preamble: the package is the unit.
     const { models, calls } = inclusion.included ? await this.packageOf(file, ctx) : { models: [file], calls: file.cRefs.filter((r) => r.context === 'call').map((r) => r.name) };
     const dres = this.directivesOf(file, ctx, goVersion, env, calls);
-    if (dres) {
-      // A file the target does not build is not checked as if it were: flag checks apply only to built files.
-      const onlyWhenBuilt = new Set(['cgo/flag-not-allowed', 'cgo/flag-missing-arg', 'cgo/pkg-config-name', 'cgo/pkg-config-option']);
-      for (const d of dres.diagnostics) {
-        if (!inclusion.included && onlyWhenBuilt.has(d.code)) continue;
-        diagnostics.push(d);
-      }
-    }
     let pkg: PackageFlags | null = null;
     if (inclusion.included) {
       const contributions: FileContribution[] = [];
@@ -462,19 +444,8 @@ export class Engine {
       pkg = assemblePackage(path.dirname(abs), contributions);
       pkg.calls = calls;
     }
-    // Toolchain problems that concern cgo files go on every `import "C"` line of files that are (or would be) built.
-    const target = file.cImports[0];
-    const buildsIgnoringCgo = isFileIncluded(file, { ...ctx, cgoEnabled: true }).included;
-    if (tc && target && buildsIgnoringCgo) {
-      const usesPkgConfig = (dres?.flags.pkgConfig.length ?? 0) > 0;
-      const usesCxx = (dres?.flags.CXXFLAGS.length ?? 0) > 0 || (tc.problems.some((p) => p.data?.['onlyIfCxxUsed']) && this.files.hasCxxFiles(path.dirname(abs)));
-      for (const p of tc.problems) {
-        if (p.target !== 'import-c') continue;
-        if (p.data?.['onlyIfPkgConfigUsed'] && !usesPkgConfig) continue;
-        if (p.data?.['onlyIfCxxUsed'] && !usesCxx) continue;
-        diagnostics.push(this.problemAt(abs, target.pathRange, p));
-      }
-    }
+    // The registered static checks (checks/registry.ts), in registry order: source, `#cgo` lines, toolchain problems.
+    const diagnostics = runFileChecks(checkInput(inclusion.included, dres), this.guard);
     return {
       file,
       text,
@@ -492,10 +463,6 @@ export class Engine {
   /** The package of a .go file as the go command builds it (merged `#cgo` flags with their origins), or null. */
   async packageFlags(file: string): Promise<PackageFlags | null> {
     return (await this.prepare(path.resolve(file)))?.pkg ?? null;
-  }
-
-  private problemAt(file: string, range: CgoDiagnostic['range'], p: ToolchainProblem): CgoDiagnostic {
-    return { file, range, severity: p.severity, code: p.code, message: p.message, data: { ...(p.data ?? {}), code: p.code } };
   }
 
   private async analyzeGo(abs: string, opts: AnalyzeOptions): Promise<Analysis> {
@@ -538,8 +505,7 @@ export class Engine {
       const fields = await checkCFields({ model: prep.file, text: prep.text, goVersion: prep.goVersion, fingerprint: tc.fingerprint, preambleInput: input.preambleInput, compiled, cgoFiles: prep.pkg.cgoFiles, mode: opts.compile === 'run' ? 'run' : 'cached', indexes: this.cIndexes, signal: opts.signal });
       diagnostics.push(...fields.diagnostics);
       if (fields.stale) compileStale = true;
-      diagnostics.push(...this.windowsRuntimeDiagnostics(prep, tc, input.ldflags.map((l) => l.flag)));
-      diagnostics.push(...this.objectFormat(prep, prep.pkg, tc));
+      diagnostics.push(...this.packageChecks(prep, prep.pkg, tc, input.ldflags.map((l) => l.flag)));
       // Library lookups run on open/save and on compiler runs (debounced, so after a directive edit); the
       // result is cached per package by the link flags, so an unchanged LDFLAGS line costs nothing.
       if (!input.blocked) {
@@ -585,45 +551,22 @@ export class Engine {
     return (m?.cImports[0] ?? current.cImports[0])!.pathRange;
   }
 
-  /** Flags and toolchains that make the compiled object unreadable for cgo (big-obj COFF). */
-  private objectFormat(prep: PrepResult, pkg: PackageFlags, tc: ToolchainModel): CgoDiagnostic[] {
-    const imp = prep.file.cImports[0];
-    if (!imp) return [];
-    // This file's flags at their own ranges; another file's flags count only as a counter-flag (they are
-    // reported in their own file).
-    const fromDirectives = [...pkg.CPPFLAGS, ...pkg.CFLAGS]
-      .filter((o) => o.file === prep.file.path || o.flag === '-Wa,-mno-big-obj')
-      .map((o) => ({ flag: o.flag, range: o.range }));
-    const env = [...tc.envFlags.CPPFLAGS, ...tc.envFlags.CFLAGS].map((flag) => ({ flag }));
-    return objectFormatDiagnostics({
-      file: prep.file.path,
-      importRange: imp.pathRange,
-      flags: [...env, ...fromDirectives],
-      goos: tc.goos,
-      cc: tc.cc ? { path: tc.cc.path, ...(tc.cc.banner ? { banner: tc.cc.banner } : {}) } : null,
-    });
-  }
-
-  /** The MinGW-w64 runtime DLLs a Windows binary of this package will need at run time (no subprocess). */
-  private windowsRuntimeDiagnostics(prep: PrepResult, tc: ToolchainModel, ldflags: string[]): CgoDiagnostic[] {
-    if (tc.goos !== 'windows' || !tc.cgo.enabled || !tc.cc?.path) return [];
-    const imp = prep.file.cImports[0];
-    if (!imp) return [];
-    const ldLine = prep.pkg?.LDFLAGS.find((o) => o.file === prep.file.path)?.directiveRange;
-    const hasCxx = this.files.hasCxxFiles(path.dirname(prep.file.path));
-    return this.safely(
-      'windows runtime DLL check',
-      () =>
-        runtimeDllDiagnostics({
-          file: prep.file.path,
-          importRange: imp.pathRange,
-          ...(ldLine ? { ldflagsLine: ldLine } : {}),
-          toolchain: tc,
-          hasCxx,
-          ldflags,
-        }),
-      [],
-    );
+  /** The registered checks that need the package (checks/registry.ts): the object format, the Windows runtime DLLs. */
+  private packageChecks(prep: PrepResult, pkg: PackageFlags, tc: ToolchainModel, ldflags: string[]): CgoDiagnostic[] {
+    const dir = path.dirname(prep.file.path);
+    const input = {
+      file: prep.file,
+      text: prep.text,
+      ctx: prep.ctx,
+      goVersion: prep.goVersion,
+      toolchain: tc,
+      included: prep.included,
+      directives: prep.directives,
+      hasCxxFiles: () => this.files.hasCxxFiles(dir),
+      pkg,
+      ldflags,
+    };
+    return runPackageChecks(input, this.guard);
   }
 
   private canCompile(prep: PrepResult, tc: ToolchainModel): boolean {
@@ -639,6 +582,9 @@ export class Engine {
     if (pkg.pkgConfig.some((o) => !o.flag.startsWith('--'))) pc = await this.compiler.pkgConfig(pkg, tc, prep.goVersion, opts.signal);
     return preambleJob({ file: prep.file, text: prep.text, goVersion: prep.goVersion }, pkg, tc, pc);
   }
+
+  /** Runs one check; a check that throws becomes a log line and reports nothing. */
+  private readonly guard: Guard = (what, f) => this.safely(what, f, []);
 
   private safely<T>(what: string, f: () => T, fallback: T): T {
     try {
@@ -677,26 +623,7 @@ export class Engine {
       this.log.warn(`target matrix: ${String(e)}`);
       return [];
     }
-    const out: CgoDiagnostic[] = [];
-    for (const v of verdicts) {
-      if (v.ok || !v.cgoFiles.includes(path.basename(prep.file.path))) continue;
-      // The verdict's summary on the first line when it fits, else in the details (never cut).
-      const whole = `cannot build for ${v.target}: ${v.summary}`;
-      const fits = whole.length <= CAUSE_MAX;
-      out.push({
-        file: prep.file.path,
-        range: prep.file.cImports[0].pathRange,
-        severity: 'warning',
-        code: 'cgo/target-unbuildable',
-        message: diagnosticMessage({
-          cause: fits ? whole : `cannot build for ${v.target}`,
-          fix: v.compiler.ok ? 'add a //go:build !cgo fallback' : `install a C compiler for ${v.target} and set CC${v.nocgo.verdict === 'fallback' ? '' : ', or add a //go:build !cgo fallback'}`,
-          details: [fits ? undefined : v.summary],
-        }),
-        data: { code: 'cgo/target-unbuildable', target: v.target, compiler: v.compiler.argv, nocgo: v.nocgo.verdict },
-      });
-    }
-    return out;
+    return runTargetChecks({ file: prep.file, verdicts }, this.guard);
   }
 
   // ---- fixes ----------------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 // Renders the diagnostic-code catalogue as the markdown section of protocol.md (one heading per code so each
-// has a stable anchor that `codeDescription.href` can point at).
-import { Engine } from './engine.js';
-import { FIX_DOCS } from './fixes.js';
+// has a stable anchor that `codeDescription.href` can point at). Rows and code actions come from the check
+// registry (checks/registry.ts).
+import { FIX_DOCS, registeredCodes } from '../checks/registry.js';
 
 export function renderCodesSection(): string {
-  const codes = [...Engine.codes()].sort((a, b) => a.code.localeCompare(b.code));
+  const codes = [...registeredCodes()].sort((a, b) => a.code.localeCompare(b.code));
   const out: string[] = ['| Code | Severity | Title |', '|---|---|---|'];
   for (const c of codes) out.push(`| [\`${c.code}\`](#${anchor(c.code)}) | ${c.severity} | ${escapeCell(c.title)} |`);
   for (const c of codes) {

@@ -24,7 +24,10 @@ export const TOOLCHAIN_CODES = {
   pkgConfigMissing: 'cgo/pkg-config-missing',
 } as const;
 
-export const codes: CodeInfo[] = [
+export type ToolchainCode = (typeof TOOLCHAIN_CODES)[keyof typeof TOOLCHAIN_CODES] | 'cgo/wsl-windows-toolchain' | 'cgo/goenv-unreadable';
+
+/** Registered, with payloads and fixes, by checks/toolchain.ts. */
+export const codes: (CodeInfo & { code: ToolchainCode })[] = [
   {
     code: 'cgo/go-not-found',
     severity: 'error',

@@ -24,7 +24,8 @@ import { hostIsWindows } from '../core/host.js';
 
 export const WINDOWS_RUNTIME_DLL = 'cgo/windows-runtime-dll';
 
-export const codes: CodeInfo[] = [
+/** Registered, with its payload and fixes, by checks/windowsdll.ts. */
+export const codes: (CodeInfo & { code: typeof WINDOWS_RUNTIME_DLL })[] = [
   {
     code: WINDOWS_RUNTIME_DLL,
     severity: 'warning',
