@@ -141,6 +141,11 @@ describe('fuzz: Go model, #cgo parser and static checks', () => {
     for (const [name, text] of cases) await analyzeAndCheck(name, text);
   }, 240_000);
 
+  it('inputs fuzzing once failed on stay fixed: cgo/file-too-large on a file whose first line is empty', async () => {
+    // A NUL byte (not Go source) behind an empty first line: the diagnostic's range went past the end of line 0.
+    await analyzeAndCheck('x_windows.go', '\n\n:)&s9]\u0000${HOME})f}eh@BKl\u0013\ufffd\u0003YuH~#~');
+  });
+
   it('a 12 KB file with an unterminated block comment full of "/*" is analysed (the parse once took minutes on it)', async () => {
     // 4,000 × "/* " without a closing "*/": the kind of text a half-typed or hostile file holds.
     await analyzeAndCheck('unterminated.go', `package p\n\n${'/* '.repeat(4_000)}\nimport "C"\n`);

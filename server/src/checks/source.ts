@@ -158,9 +158,11 @@ export interface SourceCheckOptions {
 }
 
 /** A file the model capped (gomodel/model.ts per-file work caps): say so, once, at the top. */
-function checkLimits(file: GoFile, out: CgoDiagnostic[]): void {
+function checkLimits(file: GoFile, text: string, out: CgoDiagnostic[]): void {
   const l = file.limited;
   if (!l) return;
+  // The first character of the file, or an empty range when the first line is empty (the range stays on the line).
+  const first = text.length > 0 && text[0] !== '\n' && text[0] !== '\r' ? 1 : 0;
   const kib = (n: number) => `${Math.round(n / 1024)} KiB`;
   const cause =
     l.reason === 'binary'
@@ -172,7 +174,7 @@ function checkLimits(file: GoFile, out: CgoDiagnostic[]): void {
           : `analysed in part: only the first ${kib(l.analysedBytes)} of ${kib(l.totalBytes)}${l.endLine !== undefined ? ` (to line ${l.endLine})` : ''}`;
   out.push(diag({
     file: file.path,
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: first } },
     severity: 'information',
     code: 'cgo/file-too-large',
     message: msg(`file ${cause}`, 'nothing, if the file is generated; split a hand-written file', 'cgo-ls reports no cgo problem past that point; `go build` still checks the whole file.'),
@@ -214,7 +216,7 @@ export function checkSource(file: GoFile, opts: SourceCheckOptions): CgoDiagnost
   run(() => checkExportDefinitions(file, out));
   run(() => checkTestFile(file, out));
   run(() => checkMisuse(file, opts, out));
-  run(() => checkLimits(file, out));
+  run(() => checkLimits(file, opts.text, out));
   return out;
 }
 
