@@ -153,7 +153,10 @@ const describeSpawn = (r) => {
   const all = [r.command, ...r.args];
   const cut = /setpriv$/.test(r.command) ? all.lastIndexOf('--') : -1;
   const [cmd, ...args] = cut >= 0 ? all.slice(cut + 1) : all;
-  return `${path.basename(cmd ?? '?')} ${args.filter((a) => a !== '-').slice(0, 6).join(' ')}`.slice(0, 90);
+  return `${path.basename(cmd ?? '?')} ${args
+    .filter((a) => a !== '-')
+    .slice(0, 6)
+    .join(' ')}`.slice(0, 90);
 };
 
 /** Waits until the server uses (almost) no CPU for `windowMs` (chokidar's initial walk, queued analyses). */
@@ -185,7 +188,12 @@ async function straceCount(pid, work) {
     process.kill(st.pid, 'SIGINT'); // strace detaches cleanly on SIGINT
     await Promise.race([exited, sleep(3_000)]);
   }
-  const lines = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split('\n').filter((l) => /execve\(/.test(l)) : [];
+  const lines = fs.existsSync(out)
+    ? fs
+        .readFileSync(out, 'utf8')
+        .split('\n')
+        .filter((l) => /execve\(/.test(l))
+    : [];
   return { available: true, execve: lines.length, commands: lines.map((l) => /execve\("([^"]+)"/.exec(l)?.[1]).filter(Boolean) };
 }
 
@@ -235,7 +243,13 @@ async function benchCold(mod) {
     say(`  cold start: ${N.cold} fresh servers, ${v.label}…`);
     const runs = [];
     for (let i = 0; i < N.cold; i++) runs.push(await coldRun(v.options, false));
-    res.variants[v.key] = { label: v.label, options: v.options, openToDiag: summary(runs.map((r) => r.openToDiag)), spawnToDiag: summary(runs.map((r) => r.spawnToDiag)), runs };
+    res.variants[v.key] = {
+      label: v.label,
+      options: v.options,
+      openToDiag: summary(runs.map((r) => r.openToDiag)),
+      spawnToDiag: summary(runs.map((r) => r.spawnToDiag)),
+      runs,
+    };
   }
   res.runs = res.variants.default.runs;
   // The second start on the same machine: the disk cache holds the toolchain facts of the first.
@@ -294,7 +308,12 @@ async function benchCold(mod) {
     samples.execa.push((await nodeModule(`await import('execa');`)).ms);
     samples.vls.push((await nodeModule(`await import('vscode-languageserver/node.js');`)).ms);
   }
-  res.breakdown = { nodeImportServer: summary(samples.load), nodeFirstParse: summary(samples.parse), nodeImportExeca: summary(samples.execa), nodeImportVscodeLanguageserver: summary(samples.vls) };
+  res.breakdown = {
+    nodeImportServer: summary(samples.load),
+    nodeFirstParse: summary(samples.parse),
+    nodeImportExeca: summary(samples.execa),
+    nodeImportVscodeLanguageserver: summary(samples.vls),
+  };
 
   res.floor = {
     goEnv: summary(samples.goEnv),
@@ -312,7 +331,11 @@ async function benchCold(mod) {
   const warm = await goBuild();
   const gb = [];
   for (let i = 0; i < N.goBuild; i++) gb.push((await goBuild()).ms);
-  res.goBuild = { warm: summary(gb), exitCode: warm.code, says: (warm.stderr.split('\n').find((l) => /error|fatal/i.test(l)) ?? firstLine(warm.stderr)).trim() };
+  res.goBuild = {
+    warm: summary(gb),
+    exitCode: warm.code,
+    says: (warm.stderr.split('\n').find((l) => /error|fatal/i.test(l)) ?? firstLine(warm.stderr)).trim(),
+  };
   if (!quick) {
     // Once: the same build with an empty build cache (first build after installing Go or `go clean -cache`).
     say('  go build with an empty GOCACHE (once, informational)…');
@@ -324,30 +347,87 @@ async function benchCold(mod) {
   }
 
   const floor = res.floor.goEnvThenGcc.median;
-  row('(a) cold', 'spawn → initialize result (node start + module load)', res.spawnToInit, `${fmtRatio(ratio(res.spawnToInit.median, res.floor.nodeStartup.median))} node -e 0`);
+  row(
+    '(a) cold',
+    'spawn → initialize result (node start + module load)',
+    res.spawnToInit,
+    `${fmtRatio(ratio(res.spawnToInit.median, res.floor.nodeStartup.median))} node -e 0`,
+  );
   row('(a) cold', 'didOpen → first publish (any)', res.openToFirstPublish);
-  row('(a) cold', 'didOpen → header-not-found published', res.openToDiag, `${fmtRatio(ratio(res.openToDiag.median, floor))} floor; ${fmtRatio(ratio(res.openToDiag.median, res.goBuild.warm.median))} go build`);
-  row('(a) cold', 'spawn → header-not-found published', res.spawnToDiag, `${fmtRatio(ratio(res.spawnToDiag.median, floor + res.floor.nodeStartup.median))} floor + node start`);
+  row(
+    '(a) cold',
+    'didOpen → header-not-found published',
+    res.openToDiag,
+    `${fmtRatio(ratio(res.openToDiag.median, floor))} floor; ${fmtRatio(ratio(res.openToDiag.median, res.goBuild.warm.median))} go build`,
+  );
+  row(
+    '(a) cold',
+    'spawn → header-not-found published',
+    res.spawnToDiag,
+    `${fmtRatio(ratio(res.spawnToDiag.median, floor + res.floor.nodeStartup.median))} floor + node start`,
+  );
   for (const v of variants.slice(1)) {
-    row('(a) cold', `didOpen → diagnostic, ${v.label}`, res.variants[v.key].openToDiag, `${fmtRatio(ratio(res.variants[v.key].openToDiag.median, floor))} floor`);
+    row(
+      '(a) cold',
+      `didOpen → diagnostic, ${v.label}`,
+      res.variants[v.key].openToDiag,
+      `${fmtRatio(ratio(res.variants[v.key].openToDiag.median, floor))} floor`,
+    );
   }
   const floorPlusNode = floor + res.floor.nodeStartup.median;
-  row('(a) cold', 'spawn → header-not-found, all three (empty disk cache)', res.variants.allThree?.spawnToDiag, `${fmtRatio(ratio(res.variants.allThree?.spawnToDiag.median, floorPlusNode))} floor + node -e 0`);
+  row(
+    '(a) cold',
+    'spawn → header-not-found, all three (empty disk cache)',
+    res.variants.allThree?.spawnToDiag,
+    `${fmtRatio(ratio(res.variants.allThree?.spawnToDiag.median, floorPlusNode))} floor + node -e 0`,
+  );
   for (const [key, w] of Object.entries(res.warmCache)) {
-    row('(a) 2nd start', `spawn → header-not-found, warm disk cache, ${w.label}`, w.spawnToDiag, `${fmtRatio(ratio(w.spawnToDiag.median, floorPlusNode))} floor + node -e 0; cold ${fmtMs(res.variants[key].spawnToDiag.median)}`);
+    row(
+      '(a) 2nd start',
+      `spawn → header-not-found, warm disk cache, ${w.label}`,
+      w.spawnToDiag,
+      `${fmtRatio(ratio(w.spawnToDiag.median, floorPlusNode))} floor + node -e 0; cold ${fmtMs(res.variants[key].spawnToDiag.median)}`,
+    );
   }
   {
     const spawnsOf = (r) => (r?.timeline ?? []).filter((e) => e.durMs !== undefined).length;
-    rows.push(['(a) 2nd start', 'subprocesses the traced run started: empty / warm disk cache', '1', '', '', `${spawnsOf(res.traceRun)} / ${spawnsOf(res.traceRunWarmCache)}`]);
+    rows.push([
+      '(a) 2nd start',
+      'subprocesses the traced run started: empty / warm disk cache',
+      '1',
+      '',
+      '',
+      `${spawnsOf(res.traceRun)} / ${spawnsOf(res.traceRunWarmCache)}`,
+    ]);
   }
   row('(a) floor', '`go env -json` (GOTOOLCHAIN=local)', res.floor.goEnv);
   row('(a) floor', '`gcc -fsyntax-only -xc -` on the preamble', res.floor.gcc);
   row('(a) floor', 'go env -json, then gcc (= the floor)', res.floor.goEnvThenGcc);
   row('(a) floor', '`node -e 0`', res.floor.nodeStartup);
-  row('(a) parts', '`node` + import dist/lsp/server.js', res.breakdown.nodeImportServer, `+${fmtMs(res.breakdown.nodeImportServer.median - res.floor.nodeStartup.median)} over node -e 0`);
-  row('(a) parts', '`node` + import model + first parseGoFile (tree-sitter wasm)', res.breakdown.nodeFirstParse, `+${fmtMs(res.breakdown.nodeFirstParse.median - res.floor.nodeStartup.median)} over node -e 0`);
-  row('(a) parts', '`node` + import execa (util/proc.ts)', res.breakdown.nodeImportExeca, `+${fmtMs(res.breakdown.nodeImportExeca.median - res.floor.nodeStartup.median)} over node -e 0`);
-  row('(a) parts', '`node` + import vscode-languageserver/node', res.breakdown.nodeImportVscodeLanguageserver, `+${fmtMs(res.breakdown.nodeImportVscodeLanguageserver.median - res.floor.nodeStartup.median)} over node -e 0`);
+  row(
+    '(a) parts',
+    '`node` + import dist/lsp/server.js',
+    res.breakdown.nodeImportServer,
+    `+${fmtMs(res.breakdown.nodeImportServer.median - res.floor.nodeStartup.median)} over node -e 0`,
+  );
+  row(
+    '(a) parts',
+    '`node` + import model + first parseGoFile (tree-sitter wasm)',
+    res.breakdown.nodeFirstParse,
+    `+${fmtMs(res.breakdown.nodeFirstParse.median - res.floor.nodeStartup.median)} over node -e 0`,
+  );
+  row(
+    '(a) parts',
+    '`node` + import execa (util/proc.ts)',
+    res.breakdown.nodeImportExeca,
+    `+${fmtMs(res.breakdown.nodeImportExeca.median - res.floor.nodeStartup.median)} over node -e 0`,
+  );
+  row(
+    '(a) parts',
+    '`node` + import vscode-languageserver/node',
+    res.breakdown.nodeImportVscodeLanguageserver,
+    `+${fmtMs(res.breakdown.nodeImportVscodeLanguageserver.median - res.floor.nodeStartup.median)} over node -e 0`,
+  );
   row('(a) today', '`go build` of the package (cache warm)', res.goBuild.warm, `${fmtRatio(ratio(res.goBuild.warm.median, floor))} floor`);
   if (res.goBuild.emptyCache) rows.push(['(a) today', '`go build`, empty GOCACHE (once)', '1', fmtMs(res.goBuild.emptyCache.ms), '', '']);
   return res;
@@ -374,7 +454,8 @@ async function benchWarm(mod) {
       const t = client.change(uri, missingHeaderSource(MISSING_HEADER, `\n\tn += ${i}`), v);
       const p = await client.waitFor(() => client.published(uri, t).find((n) => n.params.version === v), 30_000, 'republish');
       b.push(p.t - t);
-      if (!p.params.diagnostics.some((d) => d.code === 'cgo/header-not-found')) notes.push('(b) the republish after an edit outside the preamble lost the compiler diagnostic');
+      if (!p.params.diagnostics.some((d) => d.code === 'cgo/header-not-found'))
+        notes.push('(b) the republish after an edit outside the preamble lost the compiler diagnostic');
     }
     await sleep(500); // anything the edits scheduled (the debounce is 300 ms) would have started by now
     const bEnd = performance.now();
@@ -408,7 +489,10 @@ async function benchWarm(mod) {
         const v = ++version;
         const t = c.client.change(uri, missingHeaderSource(header), v);
         const p = await c.client.waitFor(
-          () => c.client.published(uri, t).find((n) => n.params.version === v && n.params.diagnostics.some((d) => d.code === 'cgo/header-not-found' && d.message.includes(header))),
+          () =>
+            c.client
+              .published(uri, t)
+              .find((n) => n.params.version === v && n.params.diagnostics.some((d) => d.code === 'cgo/header-not-found' && d.message.includes(header))),
           30_000,
           'preamble republish',
         );
@@ -418,7 +502,12 @@ async function benchWarm(mod) {
         await waitIdle(c.client.pid, { windowMs: 200 });
         spawnsPer.push(traced(c.traceFile, t, performance.now()).length);
       }
-      return { ...summary(lat), firstPublish: summary(cached), subprocessesPerEdit: median(spawnsPer), subprocessesSample: traced(c.traceFile, performance.now() - 2_000).map(describeSpawn) };
+      return {
+        ...summary(lat),
+        firstPublish: summary(cached),
+        subprocessesPerEdit: median(spawnsPer),
+        subprocessesSample: traced(c.traceFile, performance.now() - 2_000).map(describeSpawn),
+      };
     };
     say(`  (c) ${N.preamble} edits inside the preamble, debounce 300 ms (default)…`);
     res.editPreamble = await preambleEdits({ client, traceFile }, 'd300');
@@ -433,7 +522,11 @@ async function benchWarm(mod) {
     };
     const v = ++version;
     const tv = client.change(uri, missingHeaderSource(), v);
-    await client.waitFor(() => client.published(uri, tv).find((n) => n.params.version === v && n.params.diagnostics.some((d) => d.code === 'cgo/header-not-found')), 30_000, 'reset');
+    await client.waitFor(
+      () => client.published(uri, tv).find((n) => n.params.version === v && n.params.diagnostics.some((d) => d.code === 'cgo/header-not-found')),
+      30_000,
+      'reset',
+    );
     await waitIdle(client.pid);
     const hover = async (position) => {
       const out = [];
@@ -446,7 +539,12 @@ async function benchWarm(mod) {
         out.push(r.ms);
         last = r.result;
       }
-      return { ...summary(out), firstMs: Math.round(first.ms * 10) / 10, firstSpawns, result: last ? `${last.contents.value.length} chars of markdown: ${firstLine(last.contents.value)}` : 'null' };
+      return {
+        ...summary(out),
+        firstMs: Math.round(first.ms * 10) / 10,
+        firstSpawns,
+        result: last ? `${last.contents.value.length} chars of markdown: ${firstLine(last.contents.value)}` : 'null',
+      };
     };
     const hSampler = new DescendantSampler(client.pid, 2).start();
     const hStart = performance.now();
@@ -455,7 +553,8 @@ async function benchWarm(mod) {
     res.hoverCPuts = await hover(pos('C.puts', 3));
     const hSpawns = traced(traceFile, hStart, performance.now());
     res.hoverSubprocesses = { traced: hSpawns.length, sampled: hSampler.stop().length, commands: hSpawns.map(describeSpawn) };
-    const hoverNote = (h) => `first: ${fmtMs(h.firstMs)}${h.firstSpawns.length ? ` (${h.firstSpawns.length} subprocess: ${h.firstSpawns[0].split(' ').slice(0, 3).join(' ')})` : ''}; ${h.result === 'null' ? 'no hover' : h.result.split(':')[0]}`;
+    const hoverNote = (h) =>
+      `first: ${fmtMs(h.firstMs)}${h.firstSpawns.length ? ` (${h.firstSpawns.length} subprocess: ${h.firstSpawns[0].split(' ').slice(0, 3).join(' ')})` : ''}; ${h.result === 'null' ? 'no hover' : h.result.split(':')[0]}`;
     row('(d) hover', 'on `import "C"` (toolchain report), warm', res.hoverImportC, hoverNote(res.hoverImportC));
     row('(d) hover', 'on `C.CString` (cgo builtin), warm', res.hoverCString, hoverNote(res.hoverCString));
     row('(d) hover', 'on `C.puts` (libc function), warm', res.hoverCPuts, hoverNote(res.hoverCPuts));
@@ -480,7 +579,10 @@ async function benchWarm(mod) {
         const v = ++version;
         const t = s0.client.change(uri, missingHeaderSource(header), v);
         const p = await s0.client.waitFor(
-          () => s0.client.published(uri, t).find((n) => n.params.version === v && n.params.diagnostics.some((d) => d.code === 'cgo/header-not-found' && d.message.includes(header))),
+          () =>
+            s0.client
+              .published(uri, t)
+              .find((n) => n.params.version === v && n.params.diagnostics.some((d) => d.code === 'cgo/header-not-found' && d.message.includes(header))),
           30_000,
           'preamble republish',
         );
@@ -558,14 +660,23 @@ async function benchGopls(mod, cgoRes) {
       const init = await client.initialize(mod.dir, {});
       const { t: tOpen } = client.open(mod.file, text);
       const first = await client.waitFor(() => client.published(uri)[0], 120_000, 'gopls first publish').catch(() => null);
-      const diag = await client.waitFor(() => client.published(uri).find((n) => n.params.diagnostics.length > 0), 120_000, 'gopls diagnostic').catch((e) => ({ error: String(e) }));
+      const diag = await client
+        .waitFor(() => client.published(uri).find((n) => n.params.diagnostics.length > 0), 120_000, 'gopls diagnostic')
+        .catch((e) => ({ error: String(e) }));
       runs.push({
         spawnToInit: init.t - client.spawnedAt,
         openToFirstPublish: first ? first.t - tOpen : null,
         openToDiag: diag.error ? null : diag.t - tOpen,
         spawnToDiag: diag.error ? null : diag.t - client.spawnedAt,
         error: diag.error,
-        diagnostics: diag.error ? [] : diag.params.diagnostics.map((d) => ({ source: d.source, line: d.range.start.line + 1, message: firstLine(d.message), full: String(d.message).slice(0, 600) })),
+        diagnostics: diag.error
+          ? []
+          : diag.params.diagnostics.map((d) => ({
+              source: d.source,
+              line: d.range.start.line + 1,
+              message: firstLine(d.message),
+              full: String(d.message).slice(0, 600),
+            })),
         allPublishes: client.published(uri).map((n) => ({ at: Math.round(n.t - tOpen), count: n.params.diagnostics.length })),
       });
     } finally {
@@ -578,8 +689,18 @@ async function benchGopls(mod, cgoRes) {
   res.says = runs.find((r) => r.diagnostics.length > 0)?.diagnostics ?? [];
   res.cgoLsSays = cgoRes?.runs?.[0]?.diagnostics ?? [];
   const cg = cgoRes?.openToDiag?.median;
-  row('(e) gopls', `didOpen → first diagnostic (gopls ${/v\d+\.\d+\.\d+\S*/.exec(inst.version)?.[0] ?? ''})`, res.openToDiag, cg ? `${fmtRatio(ratio(res.openToDiag.median, cg))} cgo-ls cold` : '');
-  row('(e) gopls', 'spawn → first diagnostic', res.spawnToDiag, cgoRes?.spawnToDiag ? `${fmtRatio(ratio(res.spawnToDiag.median, cgoRes.spawnToDiag.median))} cgo-ls cold` : '');
+  row(
+    '(e) gopls',
+    `didOpen → first diagnostic (gopls ${/v\d+\.\d+\.\d+\S*/.exec(inst.version)?.[0] ?? ''})`,
+    res.openToDiag,
+    cg ? `${fmtRatio(ratio(res.openToDiag.median, cg))} cgo-ls cold` : '',
+  );
+  row(
+    '(e) gopls',
+    'spawn → first diagnostic',
+    res.spawnToDiag,
+    cgoRes?.spawnToDiag ? `${fmtRatio(ratio(res.spawnToDiag.median, cgoRes.spawnToDiag.median))} cgo-ls cold` : '',
+  );
   return res;
 }
 
@@ -601,7 +722,8 @@ async function benchCheck(mod, cold) {
   const node0 = [];
   for (let i = 0; i < N.goBuild; i++) node0.push((await timeRun(process.execPath, ['-e', '0'], { env: offlineEnv })).ms);
   res.node = summary(node0);
-  const checkRun = (dir, env, cacheDir) => timeRun(process.execPath, [serverMain, 'check', dir], { cwd: dir, env: { ...env, CGO_LS_CACHE_DIR: cacheDir }, timeoutMs: 120_000 });
+  const checkRun = (dir, env, cacheDir) =>
+    timeRun(process.execPath, [serverMain, 'check', dir], { cwd: dir, env: { ...env, CGO_LS_CACHE_DIR: cacheDir }, timeoutMs: 120_000 });
   const cases = [
     { key: 'plainNoShell', what: 'no cgo file, SHELL unset', dir: plain, env: noShell },
     { key: 'plain', what: 'no cgo file, login shell read', dir: plain, env: serverEnv },
@@ -618,7 +740,10 @@ async function benchCheck(mod, cold) {
       warm.push((await checkRun(c.dir, c.env, primed)).ms);
     }
     res[c.key] = { empty: summary(empty), warm: summary(warm) };
-    const vs = c.key.startsWith('cgo') && cold?.goBuild?.warm?.median ? (m) => `${fmtRatio(ratio(m, cold.goBuild.warm.median))} warm go build` : (m) => `${fmtRatio(ratio(m, res.node.median))} node -e 0`;
+    const vs =
+      c.key.startsWith('cgo') && cold?.goBuild?.warm?.median
+        ? (m) => `${fmtRatio(ratio(m, cold.goBuild.warm.median))} warm go build`
+        : (m) => `${fmtRatio(ratio(m, res.node.median))} node -e 0`;
     row('(h) check', `\`cgo-ls check\`, ${c.what}, empty disk cache`, res[c.key].empty, vs(res[c.key].empty.median));
     row('(h) check', `\`cgo-ls check\`, ${c.what}, warm disk cache`, res[c.key].warm, vs(res[c.key].warm.median));
   }
@@ -632,7 +757,15 @@ async function benchScale() {
   say(`  generating ${SCALE.files} .go files in ${SCALE.packages} packages (${SCALE.cgoFiles} cgo files) under .bench/scale…`);
   const g0 = performance.now();
   const ws = writeScaleWorkspace(root, SCALE);
-  const res = { workspace: { goFiles: ws.goFiles, packages: SCALE.packages, cgoFiles: ws.all.length, byKind: { stdio: ws.byKind[0].length, stdlibString: ws.byKind[1].length, commonH: ws.byKind[2].length, missingHeader: ws.byKind[3].length }, generateMs: Math.round(performance.now() - g0) } };
+  const res = {
+    workspace: {
+      goFiles: ws.goFiles,
+      packages: SCALE.packages,
+      cgoFiles: ws.all.length,
+      byKind: { stdio: ws.byKind[0].length, stdlibString: ws.byKind[1].length, commonH: ws.byKind[2].length, missingHeader: ws.byKind[3].length },
+      generateMs: Math.round(performance.now() - g0),
+    },
+  };
   const uris = ws.all.map(uriOf);
   const commonUris = ws.byKind[2].map(uriOf);
   const commonSet = new Set(commonUris);
@@ -645,15 +778,19 @@ async function benchScale() {
     const logRe = /workspace: (\d+) cgo file\(s\) in (\d+) module\(s\) checked in (\d+) ms/;
     const log = await client.waitFor(() => client.logMessages().find((n) => logRe.test(n.params.message)), 15 * 60_000, 'workspace scan log line');
     const [, nFiles, nModules, serverMs] = logRe.exec(log.params.message).map(Number);
-    const allPublished = await client.waitFor(() => {
-      let last = 0;
-      for (const u of uris) {
-        const p = client.published(u)[0];
-        if (!p) return null;
-        last = Math.max(last, p.t);
-      }
-      return { t: last };
-    }, 60_000, 'a publish for every cgo file');
+    const allPublished = await client.waitFor(
+      () => {
+        let last = 0;
+        for (const u of uris) {
+          const p = client.published(u)[0];
+          if (!p) return null;
+          last = Math.max(last, p.t);
+        }
+        return { t: last };
+      },
+      60_000,
+      'a publish for every cgo file',
+    );
     const progressEnd = client.notifications.find((n) => n.method === '$/progress' && n.params?.value?.kind === 'end');
     const scanSpawns = traced(traceFile);
     const missingOk = ws.byKind[3].every((f) => client.published(uriOf(f)).some(hasCode('cgo/header-not-found')));
@@ -693,17 +830,22 @@ async function benchScale() {
         const marker = `common_undeclared_${i}`;
         const t = performance.now();
         fs.writeFileSync(header, broken ? brokenCommonH(i) : commonH());
-        const isNew = (n) => (broken ? n.params.diagnostics.some((d) => d.message.includes(marker)) : !n.params.diagnostics.some((d) => d.code === 'cgo/c-error'));
+        const isNew = (n) =>
+          broken ? n.params.diagnostics.some((d) => d.message.includes(marker)) : !n.params.diagnostics.some((d) => d.code === 'cgo/c-error');
         const reached = await client
-          .waitFor(() => {
-            let last = 0;
-            for (const u of commonUris) {
-              const p = client.published(u, t).find(isNew);
-              if (!p) return null;
-              last = Math.max(last, p.t);
-            }
-            return { t: last };
-          }, 5 * 60_000, 'common.h change to reach every including file')
+          .waitFor(
+            () => {
+              let last = 0;
+              for (const u of commonUris) {
+                const p = client.published(u, t).find(isNew);
+                if (!p) return null;
+                last = Math.max(last, p.t);
+              }
+              return { t: last };
+            },
+            5 * 60_000,
+            'common.h change to reach every including file',
+          )
           .catch((e) => ({ error: String(e) }));
         await waitIdle(client.pid, { windowMs: 300 });
         const republished = new Set(client.published(undefined, t).map((n) => n.params.uri));
@@ -718,11 +860,16 @@ async function benchScale() {
           compilerRuns: sp.filter((r) => /gcc|cc$|clang/.test(path.basename(r.command))).length,
           subprocesses: sp.length,
         });
-        say(`    header change (${broken ? 'break' : 'fix'}): ${reached.error ? reached.error : fmtMs(reached.t - t)}, ${republished.size} files republished, ${sp.length} subprocesses`);
+        say(
+          `    header change (${broken ? 'break' : 'fix'}): ${reached.error ? reached.error : fmtMs(reached.t - t)}, ${republished.size} files republished, ${sp.length} subprocesses`,
+        );
       }
     }
     res.headerChange = changes;
-    res.logs = client.logMessages().slice(0, 30).map((n) => ({ atFromInit: Math.round(n.t - tInit), message: firstLine(n.params.message).slice(0, 200) }));
+    res.logs = client
+      .logMessages()
+      .slice(0, 30)
+      .map((n) => ({ atFromInit: Math.round(n.t - tInit), message: firstLine(n.params.message).slice(0, 200) }));
     res.headerBreak = summary(changes.filter((c) => c.kind.startsWith('introduce')).map((c) => c.ms ?? NaN));
     res.headerFix = summary(changes.filter((c) => c.kind.startsWith('fix')).map((c) => c.ms ?? NaN));
     const status = procStatus(client.pid);
@@ -733,11 +880,28 @@ async function benchScale() {
     const perFile = (res.scan.initToAllPublished / Math.max(1, ws.all.length)).toFixed(1);
     const one = (ms) => ({ n: 1, median: ms, min: ms, max: ms });
     const cpu = res.scan.cpuAtScanEnd;
-    row('(f) scale', `initialize → all ${ws.all.length} cgo files published (${ws.goFiles} .go files)`, one(res.scan.initToAllPublished), `${perFile} ms per cgo file; ${res.scan.compilerRuns} compiler runs; CPU: server ${cpu?.self.toFixed(1)} s, children ${cpu?.children.toFixed(1)} s`, 1);
-    row('(f) scale', 'all published → server idle (watcher start)', one(res.watcherSettledMs), `${res.scan.afterScan.compilerRuns} more compiler runs, ${res.scan.afterScan.republishedFiles} files republished${res.scan.afterScan.reprobed ? ' (toolchain re-probed)' : ''}`, 1);
+    row(
+      '(f) scale',
+      `initialize → all ${ws.all.length} cgo files published (${ws.goFiles} .go files)`,
+      one(res.scan.initToAllPublished),
+      `${perFile} ms per cgo file; ${res.scan.compilerRuns} compiler runs; CPU: server ${cpu?.self.toFixed(1)} s, children ${cpu?.children.toFixed(1)} s`,
+      1,
+    );
+    row(
+      '(f) scale',
+      'all published → server idle (watcher start)',
+      one(res.watcherSettledMs),
+      `${res.scan.afterScan.compilerRuns} more compiler runs, ${res.scan.afterScan.republishedFiles} files republished${res.scan.afterScan.reprobed ? ' (toolchain re-probed)' : ''}`,
+      1,
+    );
     row('(f) scale', 'peak RSS of the server (VmHWM)', null, `${res.peakRssMiB} MiB`, 1);
     const c0 = changes[0];
-    row('(f) scale', `common.h broken → all ${commonUris.length} including files republished`, res.headerBreak, c0 ? `${c0.filesRepublished} files republished, ${c0.compilerRuns} compiler runs` : '');
+    row(
+      '(f) scale',
+      `common.h broken → all ${commonUris.length} including files republished`,
+      res.headerBreak,
+      c0 ? `${c0.filesRepublished} files republished, ${c0.compilerRuns} compiler runs` : '',
+    );
     row('(f) scale', 'common.h fixed → all including files republished', res.headerFix);
   } finally {
     await client.close();
@@ -759,7 +923,13 @@ async function benchCIntel() {
   const work = path.join(benchDir, 'cintel');
   fs.mkdirSync(work, { recursive: true });
   // The second network access of the bench (after the gopls install): the module, through the Go module proxy.
-  const dl = JSON.parse(execFileSync('go', ['mod', 'download', '-json', SQLITE3], { cwd: work, env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' }, encoding: 'utf8' }));
+  const dl = JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', SQLITE3], {
+      cwd: work,
+      env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' },
+      encoding: 'utf8',
+    }),
+  );
   const dir = path.join(work, 'go-sqlite3');
   if (!fs.existsSync(path.join(dir, 'sqlite3.go'))) {
     fs.cpSync(dl.Dir, dir, { recursive: true });
@@ -791,7 +961,7 @@ async function benchCIntel() {
   }
   res.ccE = summary(cc);
   res.ccArgv = argv;
-  row('(g) C in Go', 'one `cc -E -dD` of sqlite3.go\'s preamble (floor)', res.ccE, `${argv.length} args`);
+  row('(g) C in Go', "one `cc -E -dD` of sqlite3.go's preamble (floor)", res.ccE, `${argv.length} args`);
 
   // A completion position: a new function at the end of the file, `_ = C.` + a prefix.
   const lines = text.split('\n');
@@ -819,44 +989,58 @@ async function benchCIntel() {
   let prefetched = 0;
   let last = null;
   try {
-  for (let i = 0; i < N.cFirst; i++) {
-    const s = await startServer(dir, { ...opts, label: `cintel-${i}`, trace: i === N.cFirst - 1 });
-    const uri = uriOf(file);
-    const openedAt = performance.now();
-    s.client.open(file, text, 1);
-    await s.client.waitFor(() => s.client.published(uri).length > 0, 120_000, 'first publish');
-    await waitIdle(s.client.pid);
-    // The server builds an open file's index in the background once its first compiled analysis is published.
-    // The process-table idle test cannot see a compiler that is still running, so wait for the build's log line
-    // too (bounded: a server that never builds it is measured as it is, and the row says so).
-    const bgBuilt = (l) => /C index for .*sqlite3\.go: built in the background/.test(l.params?.message ?? '');
-    await s.client.waitFor(() => s.client.logMessages().some(bgBuilt), 60_000, 'the background index build').catch(() => undefined);
-    const built = s.client.logMessages().find(bgBuilt);
-    if (built) readyAfterOpen.push(built.t - openedAt);
-    s.client.change(uri, withLine(''), 2);
-    await s.client.waitFor(() => s.client.published(uri).find((n) => n.params.version === 2), 60_000, 'republish');
-    const r = await s.client.request('textDocument/completion', { textDocument: { uri }, position: { line: compLine, character: 7 } }, 120_000);
-    if (r.error) throw new Error(`completion failed: ${r.error.message}`);
-    first.push(r.ms);
-    items = (r.result?.items ?? r.result ?? []).length;
-    // The log line of a background build says the index was ready before the request.
-    if (built) prefetched++;
-    const c = await s.client.request('textDocument/completion', { textDocument: { uri: uriOf(copyFile) }, position: { line: copyLine, character: 7 } }, 120_000);
-    if (c.error) throw new Error(`completion in the copy failed: ${c.error.message}`);
-    onRequest.push(c.ms);
-    copyItems = (c.result?.items ?? c.result ?? []).length;
-    if (i < N.cFirst - 1) await s.client.close();
-    else last = { ...s, uri };
-  }
+    for (let i = 0; i < N.cFirst; i++) {
+      const s = await startServer(dir, { ...opts, label: `cintel-${i}`, trace: i === N.cFirst - 1 });
+      const uri = uriOf(file);
+      const openedAt = performance.now();
+      s.client.open(file, text, 1);
+      await s.client.waitFor(() => s.client.published(uri).length > 0, 120_000, 'first publish');
+      await waitIdle(s.client.pid);
+      // The server builds an open file's index in the background once its first compiled analysis is published.
+      // The process-table idle test cannot see a compiler that is still running, so wait for the build's log line
+      // too (bounded: a server that never builds it is measured as it is, and the row says so).
+      const bgBuilt = (l) => /C index for .*sqlite3\.go: built in the background/.test(l.params?.message ?? '');
+      await s.client.waitFor(() => s.client.logMessages().some(bgBuilt), 60_000, 'the background index build').catch(() => undefined);
+      const built = s.client.logMessages().find(bgBuilt);
+      if (built) readyAfterOpen.push(built.t - openedAt);
+      s.client.change(uri, withLine(''), 2);
+      await s.client.waitFor(() => s.client.published(uri).find((n) => n.params.version === 2), 60_000, 'republish');
+      const r = await s.client.request('textDocument/completion', { textDocument: { uri }, position: { line: compLine, character: 7 } }, 120_000);
+      if (r.error) throw new Error(`completion failed: ${r.error.message}`);
+      first.push(r.ms);
+      items = (r.result?.items ?? r.result ?? []).length;
+      // The log line of a background build says the index was ready before the request.
+      if (built) prefetched++;
+      const c = await s.client.request(
+        'textDocument/completion',
+        { textDocument: { uri: uriOf(copyFile) }, position: { line: copyLine, character: 7 } },
+        120_000,
+      );
+      if (c.error) throw new Error(`completion in the copy failed: ${c.error.message}`);
+      onRequest.push(c.ms);
+      copyItems = (c.result?.items ?? c.result ?? []).length;
+      if (i < N.cFirst - 1) await s.client.close();
+      else last = { ...s, uri };
+    }
   } finally {
     fs.rmSync(copyFile, { force: true });
   }
   res.first = { ...summary(first), items, prefetched };
   res.onRequest = { ...summary(onRequest), items: copyItems };
   res.readyAfterOpen = summary(readyAfterOpen);
-  row('(g) C in Go', 'first completion after `C.` (fresh server; index built after the first analysis)', res.first, `${fmtRatio(ratio(res.first.median, res.ccE.median))} one cc -E; ${items} items; ready before the request in ${prefetched}/${first.length} runs`);
-  row('(g) C in Go', 'didOpen → index built in the background (the log line)', res.readyAfterOpen, 'includes the toolchain probe and the file\'s first compile');
-  row('(g) C in Go', 'first completion in a file not indexed yet (cc -E + parse on the request)', res.onRequest, `${fmtRatio(ratio(res.onRequest.median, res.ccE.median))} one cc -E; ${copyItems} items`);
+  row(
+    '(g) C in Go',
+    'first completion after `C.` (fresh server; index built after the first analysis)',
+    res.first,
+    `${fmtRatio(ratio(res.first.median, res.ccE.median))} one cc -E; ${items} items; ready before the request in ${prefetched}/${first.length} runs`,
+  );
+  row('(g) C in Go', 'didOpen → index built in the background (the log line)', res.readyAfterOpen, "includes the toolchain probe and the file's first compile");
+  row(
+    '(g) C in Go',
+    'first completion in a file not indexed yet (cc -E + parse on the request)',
+    res.onRequest,
+    `${fmtRatio(ratio(res.onRequest.median, res.ccE.median))} one cc -E; ${copyItems} items`,
+  );
 
   try {
     const { client, uri } = last;
@@ -870,13 +1054,16 @@ async function benchCIntel() {
       warm.push(r.ms);
     }
     res.warm = { ...summary(warm), p95: p95(warm) };
-    row('(g) C in Go', 'didChange + completion (the edit\'s own analysis runs first)', res.warm, `p95 ${fmtMs(res.warm.p95)}`);
+    row('(g) C in Go', "didChange + completion (the edit's own analysis runs first)", res.warm, `p95 ${fmtMs(res.warm.p95)}`);
     // The same request without a preceding edit: what the completion itself costs once the index exists.
     const still = [];
     await sleep(1000); // let the compiler runs the edits scheduled for diagnostics (debounced) finish
     const stillStart = performance.now();
     for (let i = 0; i < N.cWarm; i++) {
-      const r = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: compLine, character: 7 + prefixes[(N.cWarm - 1) % prefixes.length].length } });
+      const r = await client.request('textDocument/completion', {
+        textDocument: { uri },
+        position: { line: compLine, character: 7 + prefixes[(N.cWarm - 1) % prefixes.length].length },
+      });
       still.push(r.ms);
     }
     const spawned = traced(last.traceFile, stillStart, performance.now());
@@ -890,7 +1077,12 @@ async function benchCIntel() {
       target = r.result?.[0];
     }
     res.definition = { ...summary(def), p95: p95(def), target: target ? `${target.uri}:${target.range.start.line + 1}` : null };
-    row('(g) C in Go', `definition on C.${refName}`, res.definition, `p95 ${fmtMs(res.definition.p95)} → ${target ? path.basename(new URL(target.uri).pathname) + ':' + (target.range.start.line + 1) : 'nothing'}`);
+    row(
+      '(g) C in Go',
+      `definition on C.${refName}`,
+      res.definition,
+      `p95 ${fmtMs(res.definition.p95)} → ${target ? path.basename(new URL(target.uri).pathname) + ':' + (target.range.start.line + 1) : 'nothing'}`,
+    );
   } finally {
     await last.client.close();
   }
@@ -939,11 +1131,19 @@ async function main() {
       const e0 = r.editPreamble0;
       const idx = rows.findIndex((x) => x[0] === '(d) hover');
       const cRows = [];
-      const push = (what, s, rt) => cRows.push(['(c) edit in preamble', what, String(s?.n ?? '—'), fmtMs(s?.median), s ? `${fmtMs(s.min)} … ${fmtMs(s.max)}` : '', rt]);
+      const push = (what, s, rt) =>
+        cRows.push(['(c) edit in preamble', what, String(s?.n ?? '—'), fmtMs(s?.median), s ? `${fmtMs(s.min)} … ${fmtMs(s.max)}` : '', rt]);
       push('didChange → static republish (cached compiler result)', e.firstPublish, '');
-      push(`didChange → new compiler result, debounce ${e.debounceMs} ms`, e, `${fmtRatio(ratio(e.median, e0?.median))} debounce 0; ${e.subprocessesPerEdit} subprocesses/edit`);
+      push(
+        `didChange → new compiler result, debounce ${e.debounceMs} ms`,
+        e,
+        `${fmtRatio(ratio(e.median, e0?.median))} debounce 0; ${e.subprocessesPerEdit} subprocesses/edit`,
+      );
       if (e0) {
-        const parts = [gccFloor ? `${fmtRatio(ratio(e0.median, gccFloor))} one gcc run (floor)` : '', `${e0.subprocessesPerEdit} subprocesses/edit, slowest ${fmtMs(e0.slowestSubprocess.median)}`];
+        const parts = [
+          gccFloor ? `${fmtRatio(ratio(e0.median, gccFloor))} one gcc run (floor)` : '',
+          `${e0.subprocessesPerEdit} subprocesses/edit, slowest ${fmtMs(e0.slowestSubprocess.median)}`,
+        ];
         push('didChange → new compiler result, debounceMs 0', e0, parts.filter(Boolean).join('; '));
       }
       rows.splice(idx < 0 ? rows.length : idx, 0, ...cRows);
@@ -976,14 +1176,18 @@ function printExplanations() {
   const e = results.sections.e;
   const w = results.sections.bcd;
   if (a && !a.error) {
-    for (const [title, run] of [['default settings', a.traceRun], ['checkShellEnv false, debounceMs 0, diagnosticsScope openFiles', a.traceRunAllThree]]) {
+    for (const [title, run] of [
+      ['default settings', a.traceRun],
+      ['checkShellEnv false, debounceMs 0, diagnosticsScope openFiles', a.traceRunAllThree],
+    ]) {
       if (!run) continue;
       say(`Timeline of one traced cold run, ${title} (ms after didOpen; subprocesses with their duration; log lines; publishes):`);
-      for (const e of run.timeline) say(`  ${String(e.at).padStart(6)}  ${e.durMs !== undefined ? String(e.durMs).padStart(4) + ' ms ' : '        '} ${e.what}`.slice(0, 150));
+      for (const e of run.timeline)
+        say(`  ${String(e.at).padStart(6)}  ${e.durMs !== undefined ? String(e.durMs).padStart(4) + ' ms ' : '        '} ${e.what}`.slice(0, 150));
       say('');
     }
     say('');
-    say('go build comparison: `go build -o /dev/null .` with the user\'s build cache (std and runtime/cgo warm, no -a:');
+    say("go build comparison: `go build -o /dev/null .` with the user's build cache (std and runtime/cgo warm, no -a:");
     say('nobody rebuilds the standard library to see a cgo error; the failing package is never cached, so each run');
     say('redoes its cgo step). It says: ' + a.goBuild.says);
     say('');
@@ -992,16 +1196,22 @@ function printExplanations() {
   for (const d of a?.runs?.[0]?.diagnostics ?? []) say(`  cgo-ls  line ${d.line}: [${d.code}] ${d.message}`);
   if (e && !e.error && !e.install?.skipped) {
     for (const d of e.says) {
-      const more = d.full.split('\n').slice(1).find((l) => /error/i.test(l));
+      const more = d.full
+        .split('\n')
+        .slice(1)
+        .find((l) => /error/i.test(l));
       say(`  gopls   line ${d.line}: [${d.source}] ${d.message}${more ? `  (later line: ${more.trim()})` : ''}`);
     }
-  }
-  else if (e?.install?.skipped) say(`  gopls   skipped: ${e.install.skipped}`);
+  } else if (e?.install?.skipped) say(`  gopls   skipped: ${e.install.skipped}`);
   if (a?.floor?.gccSays) say(`  gcc     ${a.floor.gccSays}`);
   if (w && !w.error) {
     say('');
-    say(`Subprocesses during edits outside the preamble: ${w.editOutside.subprocessesTraced} (spawn trace), ${w.editOutside.subprocessesSampled} (process-table sampling every 2 ms)${w.editOutside.strace?.available ? `, ${w.editOutside.strace.execve} execve (strace, 5 more edits)` : ', strace not available'}.`);
-    say(`A preamble edit starts ${w.editPreamble0?.subprocessesPerEdit} subprocesses: ${[...new Set(w.editPreamble.subprocessesSample ?? [])].slice(0, 3).join(' | ')}`);
+    say(
+      `Subprocesses during edits outside the preamble: ${w.editOutside.subprocessesTraced} (spawn trace), ${w.editOutside.subprocessesSampled} (process-table sampling every 2 ms)${w.editOutside.strace?.available ? `, ${w.editOutside.strace.execve} execve (strace, 5 more edits)` : ', strace not available'}.`,
+    );
+    say(
+      `A preamble edit starts ${w.editPreamble0?.subprocessesPerEdit} subprocesses: ${[...new Set(w.editPreamble.subprocessesSample ?? [])].slice(0, 3).join(' | ')}`,
+    );
   }
   for (const n of notes) say(`note: ${n}`);
   say('');

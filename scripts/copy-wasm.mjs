@@ -9,7 +9,10 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(path.join(root, 'package.json'));
 const out = path.join(root, 'dist', 'wasm');
 fs.mkdirSync(out, { recursive: true });
-for (const [pkg, file] of [['tree-sitter-go', 'tree-sitter-go.wasm'], ['tree-sitter-c', 'tree-sitter-c.wasm']]) {
+for (const [pkg, file] of [
+  ['tree-sitter-go', 'tree-sitter-go.wasm'],
+  ['tree-sitter-c', 'tree-sitter-c.wasm'],
+]) {
   let src;
   try {
     src = path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);

@@ -121,7 +121,9 @@ const machine = {
   loadAvgAtStart: os.loadavg().map((x) => +x.toFixed(1)),
   commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).stdout.trim(),
 };
-console.error(`stress: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Linux ${machine.kernel}, node ${machine.node}, ${machine.go}, gcc ${machine.gcc}, load ${machine.loadAvgAtStart.join(' ')}`);
+console.error(
+  `stress: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Linux ${machine.kernel}, node ${machine.node}, ${machine.go}, gcc ${machine.gcc}, load ${machine.loadAvgAtStart.join(' ')}`,
+);
 
 // ---- 1. hangs --------------------------------------------------------------------------------------------------
 async function checkWithOpenStdin(root, pkg, timeoutMs, extraEnv = {}) {
@@ -170,7 +172,12 @@ async function hangs() {
   } catch {
     count++;
   }
-  record('hangs', 'compile wrapper leaving a setsid grandchild on the pipes, timeout 2 s', done === null ? 'HANG (no cgo/compiler-timeout in 60 s)' : `cgo/compiler-timeout after ${ms(done)}`, 'didOpen → diagnostic');
+  record(
+    'hangs',
+    'compile wrapper leaving a setsid grandchild on the pipes, timeout 2 s',
+    done === null ? 'HANG (no cgo/compiler-timeout in 60 s)' : `cgo/compiler-timeout after ${ms(done)}`,
+    'didOpen → diagnostic',
+  );
   await c.close();
   // The untagged grandchild was reparented to init: find it by its command line and clean up.
   const strays = spawnSync('pgrep', ['-f', '^sleep 120$'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
@@ -239,11 +246,14 @@ function generatedGo(bytes) {
 async function badInputs() {
   const inputs = [
     ['20 MB generated .go', () => generatedGo(20 << 20)],
-    ['8 MB binary named .go (with "import \\"C\\"" at the start)', () => {
-      const b = Buffer.alloc(8 << 20);
-      for (let i = 0; i < b.length; i++) b[i] = (i * 2654435761) >>> 24;
-      return Buffer.concat([Buffer.from('package p\nimport "C"\n'), b]);
-    }],
+    [
+      '8 MB binary named .go (with "import \\"C\\"" at the start)',
+      () => {
+        const b = Buffer.alloc(8 << 20);
+        for (let i = 0; i < b.length; i++) b[i] = (i * 2654435761) >>> 24;
+        return Buffer.concat([Buffer.from('package p\nimport "C"\n'), b]);
+      },
+    ],
     ['100 000 import "C"', () => 'package p\n' + 'import "C"\n'.repeat(100_000)],
   ];
   for (const [name, make] of inputs) {
@@ -285,7 +295,12 @@ async function badInputs() {
     /* reported below */
   }
   clearInterval(sampler);
-  record('bad input', '#include "/dev/zero" (real gcc): peak compiler RSS', mib(peak), `cgo/cc-broken (out of memory) after ${ms(diag)}; server VmHWM ${mib(hwmKb(c.pid))}`);
+  record(
+    'bad input',
+    '#include "/dev/zero" (real gcc): peak compiler RSS',
+    mib(peak),
+    `cgo/cc-broken (out of memory) after ${ms(diag)}; server VmHWM ${mib(hwmKb(c.pid))}`,
+  );
   await c.close();
 }
 
@@ -295,8 +310,14 @@ async function hungTools() {
   const fakes = {
     'go env': ['go', `#!/bin/sh\n# FAULT-INJECTION FAKE go (stress): "go env" hangs.\n[ "$1" = env ] && exec sleep 60\nexec '${GO}' "$@"\n`],
     'pkg-config': ['pkg-config', `#!/bin/sh\n# FAULT-INJECTION FAKE pkg-config (stress): hangs.\nexec sleep 60\n`],
-    'cc --version': ['gcc', `#!/bin/sh\n# FAULT-INJECTION FAKE gcc (stress): --version hangs.\nfor a in "$@"; do [ "$a" = --version ] && exec sleep 60; done\nexec '${GCC}' "$@"\n`],
-    'the preamble compile': ['gcc', `#!/bin/sh\n# FAULT-INJECTION FAKE gcc (stress): the preamble compile hangs.\nfor a in "$@"; do case "$a" in -fmessage-length=0|-gdwarf-2) exec sleep 60;; esac; done\nexec '${GCC}' "$@"\n`],
+    'cc --version': [
+      'gcc',
+      `#!/bin/sh\n# FAULT-INJECTION FAKE gcc (stress): --version hangs.\nfor a in "$@"; do [ "$a" = --version ] && exec sleep 60; done\nexec '${GCC}' "$@"\n`,
+    ],
+    'the preamble compile': [
+      'gcc',
+      `#!/bin/sh\n# FAULT-INJECTION FAKE gcc (stress): the preamble compile hangs.\nfor a in "$@"; do case "$a" in -fmessage-length=0|-gdwarf-2) exec sleep 60;; esac; done\nexec '${GCC}' "$@"\n`,
+    ],
   };
   for (const [what, [name, body]] of Object.entries(fakes)) {
     const d = path.join(bin, what.replace(/\W+/g, '-'));
@@ -352,7 +373,12 @@ async function keystrokes() {
         break;
       }
     }
-    record('keystroke', `${lines} #cgo lines: edit outside the preamble → republish`, ms(median(samples.filter((x) => !Number.isNaN(x)))), `median of ${samples.length}; ${(median(samples) / lines).toFixed(3)} ms per line`);
+    record(
+      'keystroke',
+      `${lines} #cgo lines: edit outside the preamble → republish`,
+      ms(median(samples.filter((x) => !Number.isNaN(x)))),
+      `median of ${samples.length}; ${(median(samples) / lines).toFixed(3)} ms per line`,
+    );
     await c.close();
   }
 }
@@ -369,7 +395,9 @@ async function goenv() {
     return;
   }
   mounts.push(dir);
-  const original = 'GOFLAGS=-mod=mod\nGOPRIVATE=example.com/*\nGOPROXY=https://proxy.golang.org,direct\n' + Array.from({ length: 80 }, (_, i) => `GOX${i}=${'v'.repeat(60)}\n`).join('');
+  const original =
+    'GOFLAGS=-mod=mod\nGOPRIVATE=example.com/*\nGOPROXY=https://proxy.golang.org,direct\n' +
+    Array.from({ length: 80 }, (_, i) => `GOX${i}=${'v'.repeat(60)}\n`).join('');
   const goenvFile = path.join(dir, 'env');
   fs.writeFileSync(goenvFile, original);
   try {
@@ -384,12 +412,21 @@ async function goenv() {
   const engine = new Engine({ env: env({ GOENV: goenvFile }), settings: { ...defaultSettings, checkShellEnv: false } });
   const res = await engine.applyEnvChange({ key: 'GOPRIVATE', value: 'a'.repeat(3000), folder });
   const same = Buffer.compare(fs.readFileSync(goenvFile), Buffer.from(original)) === 0;
-  record('GOENV', 'go env -w on a full 64 KiB tmpfs (real go)', same ? 'byte-identical' : 'CHANGED', `ok=${res.ok}; told the user: "${res.output.split('\n').pop()?.slice(0, 80)}"`);
+  record(
+    'GOENV',
+    'go env -w on a full 64 KiB tmpfs (real go)',
+    same ? 'byte-identical' : 'CHANGED',
+    `ok=${res.ok}; told the user: "${res.output.split('\n').pop()?.slice(0, 80)}"`,
+  );
   // What the go command alone does to the same file (the control).
   fs.writeFileSync(goenvFile, original);
   spawnSync(GO, ['env', '-w', `GOPRIVATE=${'a'.repeat(3000)}`], { env: env({ GOENV: goenvFile, GOTOOLCHAIN: 'local' }) });
   const after = fs.readFileSync(goenvFile);
-  record('GOENV', 'control: go env -w alone on the same disk', Buffer.compare(after, Buffer.from(original)) === 0 ? 'byte-identical' : `damaged (${after.length} bytes, was ${original.length})`);
+  record(
+    'GOENV',
+    'control: go env -w alone on the same disk',
+    Buffer.compare(after, Buffer.from(original)) === 0 ? 'byte-identical' : `damaged (${after.length} bytes, was ${original.length})`,
+  );
 }
 
 // ---- 7. 300 concurrent cgo.refresh -------------------------------------------------------------------------------
@@ -403,7 +440,13 @@ async function refreshes() {
   const { uri } = c.open(path.join(root, 'p', 'a.go'));
   await c.waitFor(() => c.published(uri).length > 0, 60_000, 'publish');
   await c.settle(500);
-  const count = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('env')).length : 0);
+  const count = () =>
+    fs.existsSync(log)
+      ? fs
+          .readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((l) => l.startsWith('env')).length
+      : 0;
   const c0 = count();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: 300 }, () => c.request('workspace/executeCommand', { command: 'cgo.refresh' }, 300_000)));
@@ -435,7 +478,10 @@ async function pathological() {
 }
 
 const sections = { hangs, exitPaths, badInputs, hungTools, keystrokes, goenv, refreshes, pathological };
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 for (const [name, fn] of Object.entries(sections)) {
   if (only && !only.includes(name)) continue;
   console.error(`-- ${name}`);
@@ -453,5 +499,7 @@ fs.mkdirSync(path.join(repo, '.bench'), { recursive: true });
 fs.writeFileSync(path.join(repo, '.bench', 'stress.json'), JSON.stringify({ machine, results }, null, 2));
 const header = ['Section', 'What', 'Result', 'Note'];
 console.log(markdown ? markdownTable(header, rows) : textTable(header, rows));
-console.log(`\nMachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Linux ${machine.kernel}, node ${machine.node}, ${machine.go}, gcc ${machine.gcc}; load average ${machine.loadAvgAtStart.join('/')} at start, ${machine.loadAvgAtEnd.join('/')} at end; server from ${machine.commit}.`);
+console.log(
+  `\nMachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Linux ${machine.kernel}, node ${machine.node}, ${machine.go}, gcc ${machine.gcc}; load average ${machine.loadAvgAtStart.join('/')} at start, ${machine.loadAvgAtEnd.join('/')} at end; server from ${machine.commit}.`,
+);
 process.exit(0);

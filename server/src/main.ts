@@ -116,8 +116,7 @@ async function main(argv: string[]): Promise<number> {
           return 2;
         }
         format = v;
-      }
-      else if (a === '--binary' || a.startsWith('--binary=')) {
+      } else if (a === '--binary' || a.startsWith('--binary=')) {
         binary = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
         if (!binary) {
           process.stderr.write('cgo-ls doctor: --binary needs the path of a Windows .exe or .dll\n');

@@ -31,7 +31,10 @@ beforeAll(async () => {
   app = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-agree-'));
   writeAppModule(app, REAL_PACKAGES);
   // One serial go list: downloads what the cache lacks (once) and completes go.sum before the parallel builds.
-  const list = await run('go', ['list', '-e', '-deps', '-f', '{{.ImportPath}}\t{{.Dir}}\t{{with .Module}}{{.Path}}@{{.Version}}{{end}}', './...'], { cwd: app, timeoutMs: 600_000 });
+  const list = await run('go', ['list', '-e', '-deps', '-f', '{{.ImportPath}}\t{{.Dir}}\t{{with .Module}}{{.Path}}@{{.Version}}{{end}}', './...'], {
+    cwd: app,
+    timeoutMs: 600_000,
+  });
   listMs = list.ms;
   if (list.code !== 0) throw new Error(`go list failed: ${list.stderr}`);
   const where = new Map(
@@ -46,7 +49,11 @@ beforeAll(async () => {
   const pkgFiles = REAL_PACKAGES.map((p) => {
     const w = where.get(p.pkg);
     if (!w || !w.dir) throw new Error(`go list does not know ${p.pkg}: ${list.stderr}`);
-    return fs.readdirSync(w.dir).filter((f) => f.endsWith('.go')).map((f) => path.join(w.dir, f)).sort();
+    return fs
+      .readdirSync(w.dir)
+      .filter((f) => f.endsWith('.go'))
+      .map((f) => path.join(w.dir, f))
+      .sort();
   });
   fs.mkdirSync(path.join(app, 'bin'));
   // The real builds (two at a time) and one cgo-ls check over every package's files, side by side.
@@ -71,7 +78,9 @@ afterAll(() => {
     const count = (sev: string) => o.diags.filter((d) => d.severity === sev).length;
     return `  ${p.pkg.padEnd(58)} go build+link ${(o.build.ms / 1000).toFixed(1).padStart(6)} s (${o.build.code === 0 ? 'ok  ' : 'FAIL'})   cgo-ls: ${count('error')} error(s), ${count('warning')} warning(s)`;
   });
-  console.log(`real-module agreement: go list/download ${(listMs / 1000).toFixed(1)} s, one cgo-ls check over all packages ${((checkRun?.ms ?? 0) / 1000).toFixed(1)} s\n${rows.join('\n')}`);
+  console.log(
+    `real-module agreement: go list/download ${(listMs / 1000).toFixed(1)} s, one cgo-ls check over all packages ${((checkRun?.ms ?? 0) / 1000).toFixed(1)} s\n${rows.join('\n')}`,
+  );
   if (app) fs.rmSync(app, { recursive: true, force: true });
 });
 
@@ -109,9 +118,15 @@ function assertAgreement(p: RealPackage): void {
   const pc = /Package '?([^'\s]+)'?,? (?:was not found in the pkg-config search path|not found)/.exec(goOut);
   const lib = /cannot find -l(\S+)/.exec(goOut);
   if (pc) {
-    expect(inPkg.some((d) => d.code === 'cgo/pkg-config-package-not-found' && d.message.includes(pc[1]!)), `go build: pkg-config package ${pc[1]} not found\n${context}`).toBe(true);
+    expect(
+      inPkg.some((d) => d.code === 'cgo/pkg-config-package-not-found' && d.message.includes(pc[1]!)),
+      `go build: pkg-config package ${pc[1]} not found\n${context}`,
+    ).toBe(true);
   } else if (lib) {
-    expect(inPkg.some((d) => d.code === 'cgo/library-not-found' && d.message.includes(lib[1]!)), `go build: cannot find -l${lib[1]}\n${context}`).toBe(true);
+    expect(
+      inPkg.some((d) => d.code === 'cgo/library-not-found' && d.message.includes(lib[1]!)),
+      `go build: cannot find -l${lib[1]}\n${context}`,
+    ).toBe(true);
   } else {
     expect(inPkg.length, `go build fails, so cgo-ls must report an error on the package\n${context}`).toBeGreaterThan(0);
   }
@@ -123,7 +138,10 @@ describe('real cgo packages from the module proxy: cgo-ls check agrees with go b
     expect(new Set(REAL_PACKAGES.map((p) => p.pkg)).size).toBe(REAL_PACKAGES.length);
     expect(REAL_PACKAGES.some((p) => !p.builds)).toBe(true);
     for (const k of KNOWN_DISAGREEMENTS) {
-      expect(REAL_PACKAGES.map((p) => p.pkg), `KNOWN_DISAGREEMENTS names ${k.pkg}, which is not in REAL_PACKAGES`).toContain(k.pkg);
+      expect(
+        REAL_PACKAGES.map((p) => p.pkg),
+        `KNOWN_DISAGREEMENTS names ${k.pkg}, which is not in REAL_PACKAGES`,
+      ).toContain(k.pkg);
       for (const field of [k.cgoLs, k.goBuild, k.cause]) expect(field.trim().length).toBeGreaterThan(10);
     }
     expect(new Set(KNOWN_DISAGREEMENTS.map((k) => k.pkg)).size).toBe(KNOWN_DISAGREEMENTS.length);

@@ -103,7 +103,7 @@ describe('version → rules', () => {
 });
 
 describe('checkFlags: [EMP] examples and §3.2 cases', () => {
-  it('rejects -fplugin=evil.so with each version\'s wording', () => {
+  it("rejects -fplugin=evil.so with each version's wording", () => {
     expect(cc(['-O2', '-fplugin=evil.so'])).toMatchObject({
       kind: 'not-allowed',
       index: 1,
@@ -194,7 +194,7 @@ describe('CGO_<NAME>_ALLOW / DISALLOW', () => {
     // not applied when checkOverrides is false
     expect(checkFlags('compiler', 'CFLAGS', 'x', ['-fplugin=a'], { goVersion: v126, env: { CGO_CFLAGS_ALLOW: '.*' }, checkOverrides: false })).not.toBeNull();
   });
-  it('a bad regexp fails with Go\'s message even for an empty list', () => {
+  it("a bad regexp fails with Go's message even for an empty list", () => {
     expect(cc([], v126, { CGO_CFLAGS_ALLOW: '(' })).toEqual({
       kind: 'bad-override',
       index: -1,
@@ -207,11 +207,17 @@ describe('CGO_<NAME>_ALLOW / DISALLOW', () => {
       'parsing $CGO_LDFLAGS_DISALLOW: error parsing regexp: invalid nested repetition operator: `**`',
     );
   });
-  it('regexps whose reading could differ from Go\'s make no claim', () => {
+  it("regexps whose reading could differ from Go's make no claim", () => {
     // \p{Greek} is valid Go 1.26, whose \p names re2js's tables do not follow: the rejected flag becomes "uncertain", not an error
-    const r = checkFlagsAll('compiler', 'CFLAGS', '#cgo CFLAGS', ['-O2', '-fplugin=x'], { goVersion: v126, env: { CGO_CFLAGS_ALLOW: String.raw`-fplugin=\p{Greek}` } });
+    const r = checkFlagsAll('compiler', 'CFLAGS', '#cgo CFLAGS', ['-O2', '-fplugin=x'], {
+      goVersion: v126,
+      env: { CGO_CFLAGS_ALLOW: String.raw`-fplugin=\p{Greek}` },
+    });
     expect(r).toEqual({ problems: [], uncertain: [1] });
-    const d = checkFlagsAll('compiler', 'CFLAGS', '#cgo CFLAGS', ['-O2', '-fplugin=x'], { goVersion: v126, env: { CGO_CFLAGS_DISALLOW: String.raw`-O\p{Greek}` } });
+    const d = checkFlagsAll('compiler', 'CFLAGS', '#cgo CFLAGS', ['-O2', '-fplugin=x'], {
+      goVersion: v126,
+      env: { CGO_CFLAGS_DISALLOW: String.raw`-O\p{Greek}` },
+    });
     expect(d.problems).toEqual([]);
   });
   it('allowRegexpFor escapes and keeps an existing ALLOW working', () => {
@@ -246,7 +252,13 @@ describe('pkg-config arguments', () => {
   });
   it('--foo-bar: rejected on 1.26 and 1.24.12, passed through on 1.24.4', () => {
     expect(checkPkgConfigArgs(['--foo-bar', 'zlib'], v126)).toEqual([
-      { kind: 'option', index: 0, arg: '--foo-bar', message: 'invalid flag in pkg-config: --foo-bar (see https://go.dev/s/invalidflag)', versionedPrefix: '%s: ' },
+      {
+        kind: 'option',
+        index: 0,
+        arg: '--foo-bar',
+        message: 'invalid flag in pkg-config: --foo-bar (see https://go.dev/s/invalidflag)',
+        versionedPrefix: '%s: ',
+      },
     ]);
     expect(checkPkgConfigArgs(['--foo-bar', 'zlib'], v12412)).toHaveLength(1);
     expect(checkPkgConfigArgs(['--foo-bar', 'zlib'], v1244)).toEqual([]);
@@ -269,13 +281,18 @@ describe('helpers', () => {
   });
   it('property: checkFlags never throws on random strings and env values', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ maxLength: 20 }), { maxLength: 6 }), fc.option(fc.string({ maxLength: 12 })), fc.integer({ min: 17, max: 28 }), (list, allow, minor) => {
-        const e = allow === null ? {} : { CGO_CFLAGS_ALLOW: allow, CGO_LDFLAGS_DISALLOW: allow };
-        const r1 = cc(list, gv(minor, 3), e);
-        const r2 = ld(list, gv(minor, 3), e);
-        for (const r of [r1, r2]) if (r) expect(typeof r.message).toBe('string');
-        checkPkgConfigArgs(list, gv(minor, 7));
-      }),
+      fc.property(
+        fc.array(fc.string({ maxLength: 20 }), { maxLength: 6 }),
+        fc.option(fc.string({ maxLength: 12 })),
+        fc.integer({ min: 17, max: 28 }),
+        (list, allow, minor) => {
+          const e = allow === null ? {} : { CGO_CFLAGS_ALLOW: allow, CGO_LDFLAGS_DISALLOW: allow };
+          const r1 = cc(list, gv(minor, 3), e);
+          const r2 = ld(list, gv(minor, 3), e);
+          for (const r of [r1, r2]) if (r) expect(typeof r.message).toBe('string');
+          checkPkgConfigArgs(list, gv(minor, 7));
+        },
+      ),
       { numRuns: 1500, seed: 9 },
     );
   });

@@ -10,7 +10,14 @@ describe('a block comment followed by a // comment in the preamble', () => {
   it('gives two #cgo directives with ranges on their own lines, and no bogus unsafe-argument error', async () => {
     const text = 'package p\n\n/* #cgo CFLAGS: -DBLOCK=1 */\n// #cgo CFLAGS: -DNEXT=2\nimport "C"\n';
     const file = await parseGoFile('/tmp/p/a.go', text);
-    const res = checkDirectives({ file: file.path, preambles: file.cImports.map((i) => i.preamble!), build: ctx, srcDir: '/tmp/p', goVersion: { major: 1, minor: 26, patch: 0, raw: '' }, env: {} });
+    const res = checkDirectives({
+      file: file.path,
+      preambles: file.cImports.map((i) => i.preamble!),
+      build: ctx,
+      srcDir: '/tmp/p',
+      goVersion: { major: 1, minor: 26, patch: 0, raw: '' },
+      env: {},
+    });
     expect(res.diagnostics).toEqual([]);
     expect(res.flags.CFLAGS).toEqual(['-DBLOCK=1', '-DNEXT=2']);
   });

@@ -18,7 +18,17 @@ const parse = (lines: string[], minor = 26, srcDir = '/work/pkg') => parseDirect
 
 describe('CommentGroup.Text() lines', () => {
   it('strips one space after //, keeps //#cgo, drops //line and //export, reads block comments', () => {
-    const src = ['package main', '', '//#cgo CFLAGS: -DA', '//  #cgo CFLAGS: -DB', '//line x.go:1', '//export F', '/* #cgo CFLAGS: -DC', '#cgo LDFLAGS: -lm   */', 'import "C"'].join('\n');
+    const src = [
+      'package main',
+      '',
+      '//#cgo CFLAGS: -DA',
+      '//  #cgo CFLAGS: -DB',
+      '//line x.go:1',
+      '//export F',
+      '/* #cgo CFLAGS: -DC',
+      '#cgo LDFLAGS: -lm   */',
+      'import "C"',
+    ].join('\n');
     const [p] = preamblesFromSource(src);
     const lines = goBuildTextLines(p!);
     expect(lines.map((l) => l.text)).toEqual(['#cgo CFLAGS: -DA', ' #cgo CFLAGS: -DB', ' #cgo CFLAGS: -DC', '#cgo LDFLAGS: -lm']);
@@ -98,7 +108,13 @@ describe('parseDirectives', () => {
     ]);
   });
   it('string macros, ${HOME}, $HOME, empty arguments', () => {
-    const { errors, directives } = parse(['#cgo CFLAGS: -DPATH=\\"/usr/local\\"', "#cgo CFLAGS: -DPATH='\"/usr/local\"'", '#cgo CFLAGS: -I${HOME}/include', "#cgo CFLAGS: ''", '#cgo LDFLAGS: -Wl,-rpath,$ORIGIN -L$HOME/lib']);
+    const { errors, directives } = parse([
+      '#cgo CFLAGS: -DPATH=\\"/usr/local\\"',
+      '#cgo CFLAGS: -DPATH=\'"/usr/local"\'',
+      '#cgo CFLAGS: -I${HOME}/include',
+      "#cgo CFLAGS: ''",
+      '#cgo LDFLAGS: -Wl,-rpath,$ORIGIN -L$HOME/lib',
+    ]);
     expect(errors.map((e) => [e.reason, e.message])).toEqual([
       ['unsafe-char', 'malformed #cgo argument: -DPATH="/usr/local"'],
       ['unsafe-char', 'malformed #cgo argument: -DPATH="/usr/local"'],
@@ -140,11 +156,20 @@ describe('parseDirectives', () => {
   });
   it('property: never throws on junk preamble lines', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: fc.constantFrom('#cgo ', 'CFLAGS', 'LDFLAGS', ':', ' ', '"', "'", '\\', '${SRCDIR}', 'a', ';', '&&', '(', 'linux', 'noescape', '-I'), maxLength: 12 }), { minLength: 1, maxLength: 5 }), (lines) => {
-        const r = parse(lines);
-        directiveFlags(r.directives);
-        for (const e of r.errors) expect(e.message).toMatch(/^(invalid #cgo line|invalid #cgo verb|malformed #cgo argument): /);
-      }),
+      fc.property(
+        fc.array(
+          fc.string({
+            unit: fc.constantFrom('#cgo ', 'CFLAGS', 'LDFLAGS', ':', ' ', '"', "'", '\\', '${SRCDIR}', 'a', ';', '&&', '(', 'linux', 'noescape', '-I'),
+            maxLength: 12,
+          }),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (lines) => {
+          const r = parse(lines);
+          directiveFlags(r.directives);
+          for (const e of r.errors) expect(e.message).toMatch(/^(invalid #cgo line|invalid #cgo verb|malformed #cgo argument): /);
+        },
+      ),
       { numRuns: 1500, seed: 1 },
     );
   });

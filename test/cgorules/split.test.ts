@@ -45,7 +45,7 @@ describe('splitQuoted (go/build)', () => {
   });
   it('property: never throws; only its two errors; offsets are consistent', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\t', '"', "'", '\\', 'é', '\u00a0', '😀', ':', '$') , maxLength: 40 }), (s) => {
+      fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\t', '"', "'", '\\', 'é', '\u00a0', '😀', ':', '$'), maxLength: 40 }), (s) => {
         const r = splitQuoted(s);
         expect([null, 'unclosed quote', 'unfinished escaping']).toContain(r.error);
         let prev = 0;
@@ -85,7 +85,7 @@ describe('splitPkgConfigOutput (cmd/go)', () => {
     expect(splitPkgConfigOutput(`a\\\nb`).flags).toEqual(['ab']);
     expect(splitPkgConfigOutput('').flags).toEqual([]);
   });
-  it('returns Go\'s errors verbatim', () => {
+  it("returns Go's errors verbatim", () => {
     expect(splitPkgConfigOutput(`-I/x;rm`).error).toBe("unexpected shell character ';' in pkgconf output");
     expect(splitPkgConfigOutput('-I$(x)').error).toBe("unexpected shell character '$' in pkgconf output");
     expect(splitPkgConfigOutput('a`b`').error).toBe("unexpected shell character '`' in pkgconf output");

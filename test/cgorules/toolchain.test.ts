@@ -68,7 +68,10 @@ describe.skipIf(!haveGo)('package-load errors = go list -e -json .Error.Err', ()
     ['semicolon', 'cgo/unsafe-argument'],
   ];
   for (const [name, code] of cases) {
-    for (const [tc, v] of [['local', V126], ['go1.22.12', V122]] as const) {
+    for (const [tc, v] of [
+      ['local', V126],
+      ['go1.22.12', V122],
+    ] as const) {
       it.skipIf(tc !== 'local' && !have122)(`${name} (${tc})`, () => {
         const { dir, res } = ours(name, v);
         const p = goList(dir, [], tc);
@@ -98,7 +101,10 @@ describe.skipIf(!haveGo)('flag rejections = go list -e -compiled -json .Error.Er
     ['pcoption', 'cgo/pkg-config-option', null],
   ];
   for (const [name, code126, code122] of cases) {
-    for (const [tc, v, code] of [['local', V126, code126], ['go1.22.12', V122, code122]] as const) {
+    for (const [tc, v, code] of [
+      ['local', V126, code126],
+      ['go1.22.12', V122, code122],
+    ] as const) {
       it.skipIf(tc !== 'local' && !have122)(`${name} (${tc})`, () => {
         const { dir, res } = ours(name, v);
         const p = goList(dir, ['-compiled'], tc);
@@ -125,7 +131,12 @@ describe.skipIf(!haveGo)('flag rejections = go list -e -compiled -json .Error.Er
     const d = bad.res.diagnostics.find((x) => x.code === 'cgo/flag-override-invalid')!;
     expect(bad.res.rejected).toBe(true);
     // cmd/go reports it on the first cgo package it builds (runtime/cgo on 1.20+), so compare with go build
-    const r = spawnSync(GO, ['build', '-o', os.devNull, '.'], { cwd: bad.dir, env: goEnv('local', { CGO_CFLAGS_ALLOW: '(' }), encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(GO, ['build', '-o', os.devNull, '.'], {
+      cwd: bad.dir,
+      env: goEnv('local', { CGO_CFLAGS_ALLOW: '(' }),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(cause(d.message));
   });
@@ -143,7 +154,7 @@ describe.skipIf(!haveGo)('flag rejections = go list -e -compiled -json .Error.Er
 });
 
 describe.skipIf(!haveGo)('#cgo noescape by version', () => {
-  it.skipIf(!have122)('1.22: cmd/cgo\'s fatal message', () => {
+  it.skipIf(!have122)("1.22: cmd/cgo's fatal message", () => {
     const { dir, res } = ours('noescape', V122);
     const p = goList(dir, ['-compiled'], 'go1.22.12');
     const d = res.diagnostics.find((x) => x.code === 'cgo/noescape-version')!;

@@ -34,11 +34,26 @@ const pkg = (comment: string, body: string) => `package x\n\n${comment}\n\nimpor
 const cases: { name: string; text: string; builds: boolean; mentions: string[] }[] = [
   // The reproduction of the issue: only cgo built-ins are used, go build passes.
   { name: 'builtins', text: pkg('// #include <stdlib.h>', 'var A C.char\nvar B C.size_t\nvar N C.int'), builds: true, mentions: ['built-ins'] },
-  { name: 'builtin-funcs', text: pkg('// #include <stdlib.h>', 'func F() *C.char { p := C.malloc(4); _ = p; return C.CString("x") }\nvar S = C.sizeof_int\nvar P = C.NULL'), builds: true, mentions: ['built-ins'] },
+  {
+    name: 'builtin-funcs',
+    text: pkg('// #include <stdlib.h>', 'func F() *C.char { p := C.malloc(4); _ = p; return C.CString("x") }\nvar S = C.sizeof_int\nvar P = C.NULL'),
+    builds: true,
+    mentions: ['built-ins'],
+  },
   { name: 'flags-only', text: pkg('// #cgo CFLAGS: -Wall -DX=1', 'var N C.int'), builds: true, mentions: ['#cgo CFLAGS: -Wall -DX=1'] },
   { name: 'struct-pointer', text: pkg('// struct foo { int a; };', 'var P *C.struct_foo'), builds: true, mentions: ['built-ins'] },
-  { name: 'needs-free', text: pkg('// #include <stdlib.h>', 'func F() { C.free(nil) }'), builds: false, mentions: ['C.free', 'could not determine what C.free refers to'] },
-  { name: 'needs-own-func', text: pkg('// static int one(void) { return 1; }', 'var N C.int\nfunc F() C.int { return C.one() }'), builds: false, mentions: ['C.one'] },
+  {
+    name: 'needs-free',
+    text: pkg('// #include <stdlib.h>', 'func F() { C.free(nil) }'),
+    builds: false,
+    mentions: ['C.free', 'could not determine what C.free refers to'],
+  },
+  {
+    name: 'needs-own-func',
+    text: pkg('// static int one(void) { return 1; }', 'var N C.int\nfunc F() C.int { return C.one() }'),
+    builds: false,
+    mentions: ['C.one'],
+  },
   { name: 'struct-field', text: pkg('// struct foo { int a; };', 'func F(s C.struct_foo) C.int { return s.a }'), builds: false, mentions: ['C.struct_foo'] },
   { name: 'fixed-width', text: pkg('// #include <stdint.h>', 'var N C.int32_t'), builds: false, mentions: ['C.int32_t'] },
   {
@@ -56,7 +71,9 @@ describe.skipIf(!hasGo() || !hasGcc())('cgo/preamble-detached against go build',
       const dir = module(c.name, c.text);
       const build = goBuild(dir);
       expect(build.ok, build.output).toBe(c.builds);
-      const ds = checkSource(await parseGoFile(path.join(dir, 'a.go'), c.text), { goVersion: v, text: c.text }).filter((d) => d.code === 'cgo/preamble-detached');
+      const ds = checkSource(await parseGoFile(path.join(dir, 'a.go'), c.text), { goVersion: v, text: c.text }).filter(
+        (d) => d.code === 'cgo/preamble-detached',
+      );
       expect(ds).toHaveLength(1);
       const d = ds[0]!;
       expect(d.severity).toBe(c.builds ? 'warning' : 'error');

@@ -238,10 +238,40 @@ describe('rows 11/12 pkg-config', () => {
 
 describe('robustness', () => {
   it('property: never throws, every diagnostic is well formed', () => {
-    const unit = fc.constantFrom('#cgo ', 'CFLAGS', 'LDFLAGS', 'pkg-config', 'CLFAGS', ':', ' ', '"', "'", '\\', '${SRCDIR}', '${HOME}', '-D', '-I', '-fplugin=x', '@r', 'a', ';', '&&', '(', ')', 'linux', 'windows', 'noescape', '--x', '.obj');
+    const unit = fc.constantFrom(
+      '#cgo ',
+      'CFLAGS',
+      'LDFLAGS',
+      'pkg-config',
+      'CLFAGS',
+      ':',
+      ' ',
+      '"',
+      "'",
+      '\\',
+      '${SRCDIR}',
+      '${HOME}',
+      '-D',
+      '-I',
+      '-fplugin=x',
+      '@r',
+      'a',
+      ';',
+      '&&',
+      '(',
+      ')',
+      'linux',
+      'windows',
+      'noescape',
+      '--x',
+      '.obj',
+    );
     fc.assert(
       fc.property(fc.array(fc.string({ unit, maxLength: 10 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 19, max: 27 }), (lines, minor) => {
-        const r = check(lines.map((l) => l.replace(/\n/g, ' ')), { minor, patch: 3 });
+        const r = check(
+          lines.map((l) => l.replace(/\n/g, ' ')),
+          { minor, patch: 3 },
+        );
         for (const d of r.diagnostics) {
           const [cause, fix] = d.message.split('\n');
           expect(cause!.length).toBeLessThanOrEqual(100);

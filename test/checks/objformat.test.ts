@@ -7,7 +7,13 @@ const flagRange = { start: { line: 2, character: 29 }, end: { line: 2, character
 
 describe('object format checks', () => {
   it('warns on -Wa,-mbig-obj in a windows build, on the flag', () => {
-    const d = objectFormatDiagnostics({ file: '/x/a.go', importRange, flags: [{ flag: '-Wa,-mbig-obj', range: flagRange }], goos: 'windows', cc: { path: '/usr/bin/x86_64-w64-mingw32-gcc' } });
+    const d = objectFormatDiagnostics({
+      file: '/x/a.go',
+      importRange,
+      flags: [{ flag: '-Wa,-mbig-obj', range: flagRange }],
+      goos: 'windows',
+      cc: { path: '/usr/bin/x86_64-w64-mingw32-gcc' },
+    });
     expect(d.map((x) => [x.code, x.range])).toEqual([['cgo/windows-big-obj', flagRange]]);
     expect(splitMessage(d[0]!.message)).toEqual({
       cause: '-Wa,-mbig-obj makes big-obj COFF objects, which cgo cannot read',
@@ -17,7 +23,7 @@ describe('object format checks', () => {
     expect(d[0]!.data).toEqual({ code: 'cgo/windows-big-obj', flag: '-Wa,-mbig-obj', toolchain: null });
   });
 
-  it("warns about w64devkit's big-obj default on import \"C\", unless -Wa,-mno-big-obj is set", () => {
+  it('warns about w64devkit\'s big-obj default on import "C", unless -Wa,-mno-big-obj is set', () => {
     const cc = { path: 'C:/w64devkit/bin/gcc.exe' };
     const w = objectFormatDiagnostics({ file: '/x/a.go', importRange, flags: [], goos: 'windows', cc })[0];
     expect(w?.range).toEqual(importRange);
@@ -28,7 +34,11 @@ describe('object format checks', () => {
   });
 
   it('says nothing for other targets or for -flto (cgo passes -fno-lto to its own compiler runs)', () => {
-    expect(objectFormatDiagnostics({ file: '/x/a.go', importRange, flags: [{ flag: '-Wa,-mbig-obj' }], goos: 'linux', cc: { path: '/usr/bin/gcc' } })).toEqual([]);
-    expect(objectFormatDiagnostics({ file: '/x/a.go', importRange, flags: [{ flag: '-flto' }], goos: 'windows', cc: { path: '/usr/bin/x86_64-w64-mingw32-gcc' } })).toEqual([]);
+    expect(objectFormatDiagnostics({ file: '/x/a.go', importRange, flags: [{ flag: '-Wa,-mbig-obj' }], goos: 'linux', cc: { path: '/usr/bin/gcc' } })).toEqual(
+      [],
+    );
+    expect(
+      objectFormatDiagnostics({ file: '/x/a.go', importRange, flags: [{ flag: '-flto' }], goos: 'windows', cc: { path: '/usr/bin/x86_64-w64-mingw32-gcc' } }),
+    ).toEqual([]);
   });
 });

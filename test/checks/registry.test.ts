@@ -12,10 +12,12 @@ import type { CgoDiagnostic } from '../../server/src/core/types.js';
 
 const src = path.resolve(import.meta.dirname, '..', '..', 'server', 'src');
 const filesIn = (dir: string): string[] =>
-  fs.readdirSync(path.join(src, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesIn(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  fs
+    .readdirSync(path.join(src, dir), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesIn(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 
 describe('check registry', () => {
-  it('the catalogue (Engine.codes(), protocol.md) is exactly the registered checks\' codes, each owned by one check', () => {
+  it("the catalogue (Engine.codes(), protocol.md) is exactly the registered checks' codes, each owned by one check", () => {
     const registered = CHECKS.flatMap((c) => c.codes.map((r) => r.code));
     expect(Engine.codes().map((c) => c.code)).toEqual(registered);
     expect(registeredCodes().map((c) => c.code)).toEqual(registered);
@@ -26,7 +28,10 @@ describe('check registry', () => {
   it('every code with fixes documents them, and every documented code has a fix function', () => {
     for (const c of CHECKS) {
       for (const [code, f] of Object.entries(c.fixes ?? {})) {
-        expect(c.codes.some((r) => r.code === code), `${c.name} fixes ${code}, which it does not own`).toBe(true);
+        expect(
+          c.codes.some((r) => r.code === code),
+          `${c.name} fixes ${code}, which it does not own`,
+        ).toBe(true);
         expect(f?.docs.length, code).toBeGreaterThan(0);
         for (const line of f?.docs ?? []) expect(line.trim().length, code).toBeGreaterThan(10);
         expect(typeof fixFnOf(code), code).toBe('function');
@@ -78,7 +83,12 @@ describe('check registry', () => {
     const file = await parseGoFile('/tmp/p/a.go', text);
     const ctx = { goos: 'linux', goarch: 'amd64', cgoEnabled: true, goMinor: NEWEST_KNOWN.minor, compiler: 'gc' as const, buildTags: [], toolTags: [] };
     const fromDirectives = { code: 'cgo/directive-verb', file: file.path } as CgoDiagnostic;
-    const directives = { diagnostics: [fromDirectives], flags: { CPPFLAGS: [], CFLAGS: [], CXXFLAGS: [], FFLAGS: [], LDFLAGS: [], pkgConfig: [] }, rejected: false, directives: [] };
+    const directives = {
+      diagnostics: [fromDirectives],
+      flags: { CPPFLAGS: [], CFLAGS: [], CXXFLAGS: [], FFLAGS: [], LDFLAGS: [], pkgConfig: [] },
+      rejected: false,
+      directives: [],
+    };
     const input = { file, text, ctx, goVersion: NEWEST_KNOWN, toolchain: null, included: true, directives, hasCxxFiles: () => false };
     const ran: string[] = [];
     const all = runFileChecks(input, (what, f) => (ran.push(what), f()));

@@ -19,6 +19,8 @@ describe('static variables of the preamble used from Go', () => {
   });
 
   it('accepts non-static variables and static functions', async () => {
-    expect(await misuse('package main\n\n// int counter = 3;\n// static int get(void) { return 1; }\nimport "C"\n\nvar a = C.counter\nvar b = C.get()\n')).toEqual([]);
+    expect(
+      await misuse('package main\n\n// int counter = 3;\n// static int get(void) { return 1; }\nimport "C"\n\nvar a = C.counter\nvar b = C.get()\n'),
+    ).toEqual([]);
   });
 });

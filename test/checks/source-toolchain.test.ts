@@ -37,7 +37,10 @@ describe.skipIf(!hasGo() || !hasGcc())('source checks vs go build', () => {
     const build = goBuild(dir);
     expect(build.ok).toBe(false);
     const linkerSyms = [...build.out.matchAll(/multiple definition of `([^']+)'/g)].map((m) => m[1]).sort();
-    const ours = (await diagnostics(dir)).filter((d) => d.code === 'cgo/export-preamble-definition').map((d) => d.data!['name']).sort();
+    const ours = (await diagnostics(dir))
+      .filter((d) => d.code === 'cgo/export-preamble-definition')
+      .map((d) => d.data!['name'])
+      .sort();
     expect(linkerSyms).toEqual(['helper', 'shared']);
     expect(ours).toEqual(linkerSyms);
   });

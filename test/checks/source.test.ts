@@ -49,7 +49,11 @@ describe('cgo/preamble-detached', () => {
     expect(d!.range).toEqual({ start: { line: 2, character: 0 }, end: { line: 2, character: 21 } });
     expect(d!.message).toContain('could not determine what C.puts refers to');
     expect(d!.message.split('\n')[1]).toMatch(/^Fix: delete the blank line/);
-    expect(d!.data).toMatchObject({ code: 'cgo/preamble-detached', reason: 'blank-line', blankLines: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } } });
+    expect(d!.data).toMatchObject({
+      code: 'cgo/preamble-detached',
+      reason: 'blank-line',
+      blankLines: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } },
+    });
     expect(d!.related?.map((r) => r.range.start.line)).toEqual([4, 6]);
   });
 
@@ -101,7 +105,10 @@ describe('cgo/renamed-import', () => {
 
 describe('cgo/export-preamble-definition', () => {
   it('points at each external definition in an exporting file, with its name and range', async () => {
-    const ds = only(await check(fs.readFileSync(path.join(fixtures, 'exportdef', 'main.go'), 'utf8'), { file: '/m/main.go' }), 'cgo/export-preamble-definition');
+    const ds = only(
+      await check(fs.readFileSync(path.join(fixtures, 'exportdef', 'main.go'), 'utf8'), { file: '/m/main.go' }),
+      'cgo/export-preamble-definition',
+    );
     expect(ds.map((d) => [d.data!['name'], d.range.start.line, d.range.start.character])).toEqual([
       ['helper', 2, 7],
       ['shared', 3, 7],
@@ -141,7 +148,20 @@ describe('cgo/export-ignored', () => {
   it('warns for each ignored form with its reason', async () => {
     const ds = only(
       await check(
-        lines('package p', 'import "C"', '// export A', 'func A() {}', '/*export B*/', 'func B() {}', '//export D', '', 'func D() {}', '//export E', '//export E', 'func E() {}'),
+        lines(
+          'package p',
+          'import "C"',
+          '// export A',
+          'func A() {}',
+          '/*export B*/',
+          'func B() {}',
+          '//export D',
+          '',
+          'func D() {}',
+          '//export E',
+          '//export E',
+          'func E() {}',
+        ),
       ),
       'cgo/export-ignored',
     );

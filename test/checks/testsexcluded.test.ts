@@ -11,7 +11,15 @@ import { Engine } from '../../server/src/engine/engine.js';
 import { defaultSettings } from '../../server/src/engine/settings.js';
 import { describeWith, findExecutable, tool } from '../helpers/tools.js';
 
-const ctx = (goos: string, cgoEnabled: boolean): BuildContext => ({ goos, goarch: 'amd64', cgoEnabled, goMinor: 26, compiler: 'gc', buildTags: [], toolTags: ['amd64.v1'] });
+const ctx = (goos: string, cgoEnabled: boolean): BuildContext => ({
+  goos,
+  goarch: 'amd64',
+  cgoEnabled,
+  goMinor: 26,
+  compiler: 'gc',
+  buildTags: [],
+  toolTags: ['amd64.v1'],
+});
 
 async function diags(name: string, text: string, c: BuildContext, rule?: string) {
   const file = await parseGoFile(`/m/p/${name}`, text);
@@ -68,7 +76,8 @@ describeWith(GO, 'cgo/tests-excluded in the engine, against go list -test', () =
     return e;
   };
   const ignored = (e: NodeJS.ProcessEnv) =>
-    (JSON.parse(execFileSync('go', ['list', '-e', '-json=IgnoredGoFiles', '.'], { cwd: fixture, env: e, encoding: 'utf8' })) as { IgnoredGoFiles?: string[] }).IgnoredGoFiles ?? [];
+    (JSON.parse(execFileSync('go', ['list', '-e', '-json=IgnoredGoFiles', '.'], { cwd: fixture, env: e, encoding: 'utf8' })) as { IgnoredGoFiles?: string[] })
+      .IgnoredGoFiles ?? [];
 
   for (const [name, extra, why] of [
     ['CGO_ENABLED=0', { CGO_ENABLED: '0' }, 'set explicitly'],

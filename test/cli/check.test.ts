@@ -93,7 +93,15 @@ describe('cgo-ls doctor and --version', () => {
 
 describe('Windows: runtime DLLs', () => {
   const cxx = path.join(repoRoot, 'test', 'fixtures', 'windows', 'cxx');
-  const env = { ...process.env, GOOS: 'windows', GOARCH: 'amd64', CGO_ENABLED: '1', CC: 'x86_64-w64-mingw32-gcc', CXX: 'x86_64-w64-mingw32-g++', GOTOOLCHAIN: 'local' };
+  const env = {
+    ...process.env,
+    GOOS: 'windows',
+    GOARCH: 'amd64',
+    CGO_ENABLED: '1',
+    CC: 'x86_64-w64-mingw32-gcc',
+    CXX: 'x86_64-w64-mingw32-g++',
+    GOTOOLCHAIN: 'local',
+  };
 
   it('check predicts libstdc++-6.dll for a C++ package cross-built with MinGW-w64, with both fixes in the message', () => {
     const r = spawnSync(process.execPath, [serverMain, 'check', '--format', 'json', '.'], { cwd: cxx, env, encoding: 'utf8', timeout: 120_000 });

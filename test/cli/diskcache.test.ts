@@ -44,7 +44,9 @@ function check(dir: string, env: NodeJS.ProcessEnv, trace: string): { status: nu
 
 const isProbe = (s: Spawned) => {
   const a = s.argv.slice(1).join(' ');
-  return /(^|\s)(env -json|version|--version|-dumpmachine|-E -v|-E -dM|-fdiagnostics-format=json -fsyntax-only|-fdiagnostics-column-unit=byte -fsyntax-only)(\s|$)/.test(a);
+  return /(^|\s)(env -json|version|--version|-dumpmachine|-E -v|-E -dM|-fdiagnostics-format=json -fsyntax-only|-fdiagnostics-column-unit=byte -fsyntax-only)(\s|$)/.test(
+    a,
+  );
 };
 
 describe.skipIf(!have && process.env['CI'] !== 'true')('cgo-ls check with the disk cache', () => {

@@ -27,12 +27,28 @@ interface MatrixJson {
   unaffected: number;
   cgo: number[];
   failing: number;
-  packages: { dir: string; importPath: string; main: boolean; cells: { target: string; cgo: number; build: { status: string; at?: { file: string; line: number } }; test: { status: string; testFiles: string[]; excluded: { file: string; constraint: string }[] }; run: { status: string } | null }[] }[];
+  packages: {
+    dir: string;
+    importPath: string;
+    main: boolean;
+    cells: {
+      target: string;
+      cgo: number;
+      build: { status: string; at?: { file: string; line: number } };
+      test: { status: string; testFiles: string[]; excluded: { file: string; constraint: string }[] };
+      run: { status: string } | null;
+    }[];
+  }[];
 }
 
 describe('cgo-ls check --matrix', () => {
   it('exits 2 on usage errors, naming the problem', async () => {
-    const [a, b, c, d] = await Promise.all([cli(['check', '--matrix', '--cgo', '2', '.']), cli(['check', '--cgo', '1', '.']), cli(['check', '--format', 'yaml', '.']), cli(['doctor', '--format', 'html'])]);
+    const [a, b, c, d] = await Promise.all([
+      cli(['check', '--matrix', '--cgo', '2', '.']),
+      cli(['check', '--cgo', '1', '.']),
+      cli(['check', '--format', 'yaml', '.']),
+      cli(['doctor', '--format', 'html']),
+    ]);
     expect([a.code, b.code, c.code, d.code]).toEqual([2, 2, 2, 2]);
     expect(a.stderr).toContain('invalid CGO_ENABLED value "2"');
     expect(b.stderr).toContain('--cgo only applies to --matrix');
@@ -41,7 +57,10 @@ describe('cgo-ls check --matrix', () => {
   });
 
   it('JSON: every package and cell with relative paths; exit 1 when a cell fails, 0 when the chosen cells all work', async () => {
-    const [all, on] = await Promise.all([cli(['check', '--matrix', '--targets', 'linux/amd64,windows/amd64', '--format', 'json', '.']), cli(['check', '--matrix', '--cgo', '1', '--format', 'json', '.'])]);
+    const [all, on] = await Promise.all([
+      cli(['check', '--matrix', '--targets', 'linux/amd64,windows/amd64', '--format', 'json', '.']),
+      cli(['check', '--matrix', '--cgo', '1', '--format', 'json', '.']),
+    ]);
     expect(all.code, all.stderr).toBe(1);
     const m = (JSON.parse(all.stdout) as { matrix: MatrixJson }).matrix;
     expect(m.targets).toEqual(['linux/amd64', 'windows/amd64']);
@@ -52,7 +71,11 @@ describe('cgo-ls check --matrix', () => {
     const partial = m.packages.find((p) => p.dir === 'partial')!.cells.find((c) => c.target === 'linux/amd64' && c.cgo === 0)!;
     expect(partial.build).toMatchObject({ status: 'fails', at: { file: 'partial/util.go', line: 5 } });
     const fallback = m.packages.find((p) => p.dir === 'fallback')!.cells.find((c) => c.target === 'windows/amd64' && c.cgo === 0)!;
-    expect(fallback.test).toMatchObject({ status: 'excludes-tests', testFiles: ['sum_test.go'], excluded: [{ file: 'sum_cgo_test.go', constraint: '//go:build cgo' }] });
+    expect(fallback.test).toMatchObject({
+      status: 'excludes-tests',
+      testFiles: ['sum_test.go'],
+      excluded: [{ file: 'sum_cgo_test.go', constraint: '//go:build cgo' }],
+    });
     // Only CGO_ENABLED=1 (host and windows/amd64 with MinGW-w64): every cell works.
     expect(on.code, on.stdout + on.stderr).toBe(0);
     expect((JSON.parse(on.stdout) as { matrix: MatrixJson }).matrix).toMatchObject({ cgo: [1], failing: 0 });

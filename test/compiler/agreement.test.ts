@@ -32,7 +32,13 @@ function goEnv(): NodeJS.ProcessEnv {
 function directiveCflags(src: string, dir: string): string[] {
   const out: string[] = [];
   for (const m of src.matchAll(/^\/\/\s*#cgo\s+(?:CFLAGS|CPPFLAGS):(.*)$/gm)) {
-    out.push(...m[1]!.trim().split(/\s+/).filter(Boolean).map((a) => a.replace('${SRCDIR}', dir)));
+    out.push(
+      ...m[1]!
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((a) => a.replace('${SRCDIR}', dir)),
+    );
   }
   return out;
 }
@@ -90,9 +96,17 @@ describe.skipIf(!HAS_GO)('agreement with go build', () => {
         });
         ours.set(f, await compilePreamble(input, { timeoutMs: 60_000 }));
       }
-      const summary = JSON.stringify({ go: go.output, ours: [...ours].map(([f, r]) => [f, r.diagnostics.map((d) => [d.code, d.range.start.line + 1, d.message.split('\n')[0]])]) }, null, 1);
+      const summary = JSON.stringify(
+        { go: go.output, ours: [...ours].map(([f, r]) => [f, r.diagnostics.map((d) => [d.code, d.range.start.line + 1, d.message.split('\n')[0]])]) },
+        null,
+        1,
+      );
       if (go.ok) {
-        for (const r of ours.values()) expect(r.diagnostics.filter((d) => d.severity === 'error'), summary).toEqual([]);
+        for (const r of ours.values())
+          expect(
+            r.diagnostics.filter((d) => d.severity === 'error'),
+            summary,
+          ).toEqual([]);
         return;
       }
       expect(go.errors.length, summary).toBeGreaterThan(0);

@@ -45,9 +45,12 @@ describe('evalConst (what cgo accepts as iconst / fconst / sconst)', () => {
     expect(evalConst('("3.40.1")', env)).toEqual({ kind: 'str', v: '3.40.1' });
   });
 
-  it.each(['((void *)0)', '((vp)0)', 'foo(1)', 'SELF', 'LOOP', '1.5 % 2', '1 / 0', 'L"wide"', 'sizeof(struct x)', 'x + 1', ''])('%s is not a constant cgo can read', (text) => {
-    expect(evalConst(text, env)).toBeNull();
-  });
+  it.each(['((void *)0)', '((vp)0)', 'foo(1)', 'SELF', 'LOOP', '1.5 % 2', '1 / 0', 'L"wide"', 'sizeof(struct x)', 'x + 1', ''])(
+    '%s is not a constant cgo can read',
+    (text) => {
+      expect(evalConst(text, env)).toBeNull();
+    },
+  );
 });
 
 describe('baseName (cmd/cgo dwarfToName)', () => {
@@ -140,7 +143,8 @@ describe('parsePreprocessed', () => {
 
   it('leaves out what cgo cannot use, and says why', () => {
     const idx = parsePreprocessed(OUT, parser, { goFile: GO, goos: 'linux', goarch: 'amd64' });
-    for (const n of ['lib_printf', 'lib_ld', 'hidden', 'LIB_CALL', '__lib_internal', '__GNUC__', 'intgo', 'stdout_ish']) expect(idx.entities.has(n), n).toBe(false);
+    for (const n of ['lib_printf', 'lib_ld', 'hidden', 'LIB_CALL', '__lib_internal', '__GNUC__', 'intgo', 'stdout_ish'])
+      expect(idx.entities.has(n), n).toBe(false);
     expect(idx.skipped.get('lib_printf')).toMatch(/variadic/);
     expect(idx.skipped.get('lib_ld')).toMatch(/long double/);
     expect(idx.skipped.get('hidden')).toMatch(/static variable/);
@@ -184,7 +188,7 @@ describe('CIndexStore with the real compiler', () => {
     expect(store.builds).toBe(1);
   });
 
-  it('prefetch builds a file\'s first index once in the background; the request that follows joins or reuses it', async () => {
+  it("prefetch builds a file's first index once in the background; the request that follows joins or reuses it", async () => {
     const logs: string[] = [];
     const store = new CIndexStore({ timeoutMs: () => 30_000, log: (m) => logs.push(m) });
     const inp = input('#include "mine.h"');

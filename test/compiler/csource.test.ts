@@ -39,7 +39,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('C sources of a cgo package', () => {
-  it('the oracle: go build fails in escape.c and bad.c, and builds ok (whose C file needs ok.go\'s flags)', () => {
+  it("the oracle: go build fails in escape.c and bad.c, and builds ok (whose C file needs ok.go's flags)", () => {
     expect(goBuild('./esc').stderr).toMatch(/escape\.c:1:10: fatal error: cgols_missing_escape\.h/);
     expect(goBuild('./bad').stderr).toMatch(/bad\.c:1:\d+: error: expected .;. before/);
     const ok = goBuild('./ok');
@@ -49,7 +49,9 @@ describe('C sources of a cgo package', () => {
   it('a missing header in escape.c is reported on escape.c line 1, as go build reports it', async () => {
     const engine = new Engine({ env, settings });
     const res = await engine.analyze(path.join(dir, 'esc', 'escape.c'), { compile: 'run' });
-    expect(res.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code}`)).toEqual(['1:10 error cgo/header-not-found']);
+    expect(res.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code}`)).toEqual([
+      '1:10 error cgo/header-not-found',
+    ]);
     const m = expectShape(res.diagnostics[0]!.message);
     expect(m.cause).toBe('cgols_missing_escape.h not found (included from escape.c)');
     expect(m.fix).toMatch(/^install the development files that provide cgols_missing_escape\.h, or add its directory/);
@@ -67,14 +69,14 @@ describe('C sources of a cgo package', () => {
     expect(m.details[0]).toMatch(/^bad\.c:1: error: expected .;. before/);
   });
 
-  it('ok.c is clean: the package\'s -I and -D from ok.go apply; files the target does not build are not compiled', async () => {
+  it("ok.c is clean: the package's -I and -D from ok.go apply; files the target does not build are not compiled", async () => {
     const engine = new Engine({ env, settings });
     for (const f of ['ok.c', 'broken_windows.c', 'tagged.c']) {
       expect((await engine.analyze(path.join(dir, 'ok', f), { compile: 'run' })).diagnostics, f).toEqual([]);
     }
   });
 
-  it('go/build\'s constraints on C files: file-name GOOS/GOARCH and a leading //go:build line', () => {
+  it("go/build's constraints on C files: file-name GOOS/GOARCH and a leading //go:build line", () => {
     const ctx = { goos: 'linux', goarch: 'amd64', cgoEnabled: true, goMinor: 26, compiler: 'gc', buildTags: [], toolTags: [] };
     expect(cSourceIncluded('/p/a_windows.c', '', ctx)).toBe(false);
     expect(cSourceIncluded('/p/a_linux_amd64.c', '', ctx)).toBe(true);
@@ -83,10 +85,15 @@ describe('C sources of a cgo package', () => {
     expect(cSourceIncluded('/p/_a.c', '', ctx)).toBe(false);
   });
 
-  it('cgo-ls check reports the C files\' errors and exits 1 exactly because of them', () => {
+  it("cgo-ls check reports the C files' errors and exits 1 exactly because of them", () => {
     const r = spawnSync(process.execPath, [main, 'check', '--format', 'json', '.'], { cwd: dir, env, encoding: 'utf8' });
     const diags = JSON.parse(r.stdout) as { file: string; line: number; code: string; severity: string }[];
-    expect(diags.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line} ${d.code}`).sort()).toEqual(['bad/bad.c:1 cgo/c-error', 'esc/escape.c:1 cgo/header-not-found']);
+    expect(
+      diags
+        .filter((d) => d.severity === 'error')
+        .map((d) => `${d.file}:${d.line} ${d.code}`)
+        .sort(),
+    ).toEqual(['bad/bad.c:1 cgo/c-error', 'esc/escape.c:1 cgo/header-not-found']);
     expect(r.status).toBe(1);
   });
 });

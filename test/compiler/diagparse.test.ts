@@ -9,7 +9,7 @@ describe('text diagnostics', () => {
       'In file included from include/outer.h:1,',
       '                 from /w/main.go:4:',
       "include/inner.h: In function 'inner':",
-      "include/inner.h:1:33: error: ‘not_declared_here’ undeclared (first use in this function)",
+      'include/inner.h:1:33: error: ‘not_declared_here’ undeclared (first use in this function)',
       '    1 | static int inner(void) { return not_declared_here; }',
       '      |                                 ^~~~~~~~~~~~~~~~~',
       'include/inner.h:1:33: note: each undeclared identifier is reported only once for each function it appears in',
@@ -19,7 +19,13 @@ describe('text diagnostics', () => {
     ].join('\n');
     const { diagnostics: d } = parseTextDiagnostics(out);
     expect(d).toHaveLength(4);
-    expect(d[0]).toMatchObject({ file: 'include/inner.h', line: 1, col: 33, severity: 'error', message: "'not_declared_here' undeclared (first use in this function)" });
+    expect(d[0]).toMatchObject({
+      file: 'include/inner.h',
+      line: 1,
+      col: 33,
+      severity: 'error',
+      message: "'not_declared_here' undeclared (first use in this function)",
+    });
     expect(d[0]!.includeChain).toEqual([
       { file: '/w/main.go', line: 4, col: 0 },
       { file: 'include/outer.h', line: 1, col: 0 },
@@ -48,7 +54,7 @@ describe('text diagnostics', () => {
     const out = [
       "gcc: error: unrecognized command-line option '-marm'",
       "cc1: warning: command-line option '-Wfoo' is valid for C++ but not for C",
-      "<command-line>: error: macro names must be identifiers",
+      '<command-line>: error: macro names must be identifiers',
       'x.c:3: error: no column here',
       "C:\\Users\\me\\main.go:7:2: error: expected ';'",
       'y.c(10,5): error: msvc style',
@@ -107,9 +113,14 @@ describe('gcc JSON diagnostics', () => {
 
 describe('compiler facts parsing', () => {
   test('-v include list and -print-search-dirs', () => {
-    const v = '#include "..." search starts here:\n#include <...> search starts here:\n /usr/lib/gcc/x86_64-linux-gnu/12/include\n /usr/include\n /Library/Frameworks (framework directory)\nEnd of search list.\n';
+    const v =
+      '#include "..." search starts here:\n#include <...> search starts here:\n /usr/lib/gcc/x86_64-linux-gnu/12/include\n /usr/include\n /Library/Frameworks (framework directory)\nEnd of search list.\n';
     expect(parseIncludeSearchList(v)).toEqual(['/usr/lib/gcc/x86_64-linux-gnu/12/include', '/usr/include', '/Library/Frameworks']);
-    expect(parseLibrarySearchDirs('install: /x/\nprograms: =/a\nlibraries: =/usr/lib/gcc/x/12/:/usr/lib/../lib/:/lib/\n')).toEqual(['/usr/lib/gcc/x/12/', '/usr/lib/', '/lib/']);
+    expect(parseLibrarySearchDirs('install: /x/\nprograms: =/a\nlibraries: =/usr/lib/gcc/x/12/:/usr/lib/../lib/:/lib/\n')).toEqual([
+      '/usr/lib/gcc/x/12/',
+      '/usr/lib/',
+      '/lib/',
+    ]);
     expect(parseLibrarySearchDirs('libraries: =C:/mingw/lib;C:/mingw/x86_64-w64-mingw32/lib\n')).toEqual(['C:/mingw/lib', 'C:/mingw/x86_64-w64-mingw32/lib']);
     expect(parseLibrarySearchDirs('clang: error: unknown\n')).toBeNull();
   });

@@ -34,10 +34,7 @@ async function waitGone(pids: number[], ms = 3000): Promise<number[]> {
 
 function pidsFrom(file: string): number[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(Number);
+  return readFileSync(file, 'utf8').split(/\s+/).filter(Boolean).map(Number);
 }
 
 describe.skipIf(process.platform === 'win32')('fake compilers', () => {
@@ -46,7 +43,9 @@ describe.skipIf(process.platform === 'win32')('fake compilers', () => {
     const pidfile = path.join(tmp, 'hang-pids');
     const cc = fakeCC('hang.sh');
     const started = Date.now();
-    const r = await compilePreamble(inputFromGo(GOFILE, SRC, { cc: [cc], env: { ...process.env, FAKECC_PIDFILE: pidfile, FAKECC_ONLY_REAL: '1' } }), { timeoutMs: 1500 });
+    const r = await compilePreamble(inputFromGo(GOFILE, SRC, { cc: [cc], env: { ...process.env, FAKECC_PIDFILE: pidfile, FAKECC_ONLY_REAL: '1' } }), {
+      timeoutMs: 1500,
+    });
     const took = Date.now() - started;
     expect(took).toBeLessThan(1500 + 1000);
     expect(r.timedOut).toBe(true);

@@ -30,10 +30,7 @@ describe.skipIf(!HAS_PC)('probePkgConfig (real pkg-config)', () => {
   test('a missing package: exact pkg-config text, go-style header, diagnostic with install hint', async () => {
     const r = await probePkgConfig(['nosuchpkg_cgols', 'sqlite3'], { ...base, goVersion: { minor: 26, patch: 8 } });
     expect(r.ok).toBe(false);
-    expect(r.packages).toEqual([
-      { name: 'nosuchpkg_cgols', exists: false },
-      expect.objectContaining({ name: 'sqlite3', exists: true }),
-    ]);
+    expect(r.packages).toEqual([{ name: 'nosuchpkg_cgols', exists: false }, expect.objectContaining({ name: 'sqlite3', exists: true })]);
     expect(r.error!.kind).toBe('not-found');
     expect(r.error!.missing).toEqual(['nosuchpkg_cgols']);
     expect(r.error!.display.split('\n')[0]).toBe('# [pkg-config --cflags  -- nosuchpkg_cgols sqlite3]');
@@ -42,7 +39,13 @@ describe.skipIf(!HAS_PC)('probePkgConfig (real pkg-config)', () => {
     expect(old.error!.display.split('\n')[0]).toBe('# pkg-config --cflags  -- nosuchpkg_cgols');
     expect(old.error!.display).toMatch(/pkg-config: exit status 1$/);
     const rng = range(2, 20, 2, 35);
-    const diags = pkgConfigDiagnostic({ file: '/x/main.go', probe: r, rangeOf: (p) => (p === 'nosuchpkg_cgols' ? rng : undefined), fallbackRange: range(2, 0, 2, 5), os: debian });
+    const diags = pkgConfigDiagnostic({
+      file: '/x/main.go',
+      probe: r,
+      rangeOf: (p) => (p === 'nosuchpkg_cgols' ? rng : undefined),
+      fallbackRange: range(2, 0, 2, 5),
+      os: debian,
+    });
     expect(diags).toHaveLength(1);
     expect(diags[0]!.code).toBe('cgo/pkg-config-package-not-found');
     expect(diags[0]!.range).toEqual(rng);
@@ -74,7 +77,12 @@ describe.skipIf(!HAS_PC)('probePkgConfig (real pkg-config)', () => {
   });
 
   test('an injected splitter is used, and its error is reported', async () => {
-    const r = await probePkgConfig(['sqlite3'], { ...base, split: () => { throw new Error("unexpected shell character '$' in pkgconf output"); } });
+    const r = await probePkgConfig(['sqlite3'], {
+      ...base,
+      split: () => {
+        throw new Error("unexpected shell character '$' in pkgconf output");
+      },
+    });
     expect(r.error!.kind).toBe('split');
     expect(r.error!.display).toBe("unexpected shell character '$' in pkgconf output");
     const d = pkgConfigDiagnostic({ file: '/x/main.go', probe: r, rangeOf: () => undefined, fallbackRange: range(1, 0, 1, 1) });

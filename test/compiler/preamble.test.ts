@@ -255,7 +255,8 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
   });
 
   test('user -Werror does not corrupt the kind probe', async () => {
-    const src = 'package main\n\n// static int one(void) { return 1; }\n// int unused_global;\nimport "C"\n\nfunc main() { _ = C.one(); _ = C.unused_global }\n';
+    const src =
+      'package main\n\n// static int one(void) { return 1; }\n// int unused_global;\nimport "C"\n\nfunc main() { _ = C.one(); _ = C.unused_global }\n';
     const { r } = await compile(src, { cflags: ['-Wall', '-Werror'] }, 'werror.go');
     expect(r.kinds).toMatchObject({ one: 'var-or-func', unused_global: 'var-or-func' });
     expect(r.diagnostics.filter((x) => x.code === 'cgo/unresolved-name')).toEqual([]);
@@ -290,7 +291,18 @@ describe.skipIf(!HAS_GCC)('preamble diagnostics with gcc', () => {
     const junk: unknown[] = [
       {},
       { goFile: 1, preambles: 'x', cNames: null, cc: null },
-      { goFile: '/x.go', preambles: [{ lines: [{ text: 'int x', goLine: 0, goCol: 0 }], firstLine: 0 }], cNames: [{ name: 'a b', range: { start: { line: 9, character: 0 }, end: { line: 9, character: 3 } } }], cc: ['gcc'], goLineText: () => { throw new Error('boom'); }, env: process.env, cwd: tmp, goVersion: { minor: 26, patch: 0 } },
+      {
+        goFile: '/x.go',
+        preambles: [{ lines: [{ text: 'int x', goLine: 0, goCol: 0 }], firstLine: 0 }],
+        cNames: [{ name: 'a b', range: { start: { line: 9, character: 0 }, end: { line: 9, character: 3 } } }],
+        cc: ['gcc'],
+        goLineText: () => {
+          throw new Error('boom');
+        },
+        env: process.env,
+        cwd: tmp,
+        goVersion: { minor: 26, patch: 0 },
+      },
     ];
     for (const j of junk) {
       const r = await compilePreamble(j as PreambleInput, { timeoutMs: 10_000 });

@@ -41,9 +41,24 @@ test('bounded concurrency', async () => {
 test('a queued job superseded before it starts never runs', async () => {
   const s = new CompileScheduler({ concurrency: 1 });
   let ran = 0;
-  const blocker = s.schedule('x', { run: async () => { await delay(100); return 0; } });
-  const first = s.schedule('k', { run: async () => { ran++; return 1; } });
-  const second = s.schedule('k', { run: async () => { ran++; return 2; } });
+  const blocker = s.schedule('x', {
+    run: async () => {
+      await delay(100);
+      return 0;
+    },
+  });
+  const first = s.schedule('k', {
+    run: async () => {
+      ran++;
+      return 1;
+    },
+  });
+  const second = s.schedule('k', {
+    run: async () => {
+      ran++;
+      return 2;
+    },
+  });
   expect(await first).toEqual({ status: 'superseded' });
   expect(await second).toEqual({ status: 'done', result: 2, cached: false });
   await blocker;
@@ -52,8 +67,20 @@ test('a queued job superseded before it starts never runs', async () => {
 
 test('a failing job resolves as failed (never rejects)', async () => {
   const s = new CompileScheduler();
-  expect(await s.schedule('k', { run: async () => { throw new Error('nope'); } })).toEqual({ status: 'failed', error: 'nope' });
-  expect(await s.schedule('k', { run: () => { throw new Error('sync'); } })).toEqual({ status: 'failed', error: 'sync' });
+  expect(
+    await s.schedule('k', {
+      run: async () => {
+        throw new Error('nope');
+      },
+    }),
+  ).toEqual({ status: 'failed', error: 'nope' });
+  expect(
+    await s.schedule('k', {
+      run: () => {
+        throw new Error('sync');
+      },
+    }),
+  ).toEqual({ status: 'failed', error: 'sync' });
 });
 
 test('LRU bound', async () => {

@@ -32,7 +32,14 @@ describe('the host OS, injectable', () => {
 
   it('#cgo paths use the host path style when the caller does not choose one (C:\\inc is absolute only on Windows)', () => {
     const run = () =>
-      checkDirectives({ file: 'C:\\w\\main.go', preambles: [preambleFromLines(['#cgo CFLAGS: -IC:/inc'])], build: linuxAmd64, srcDir: 'C:\\w', goVersion: gv(26, 0), env: {} });
+      checkDirectives({
+        file: 'C:\\w\\main.go',
+        preambles: [preambleFromLines(['#cgo CFLAGS: -IC:/inc'])],
+        build: linuxAmd64,
+        srcDir: 'C:\\w',
+        goVersion: gv(26, 0),
+        env: {},
+      });
     restore = setHostForTests({ platform: 'win32' });
     const win = run();
     restore();

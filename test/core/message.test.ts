@@ -5,7 +5,11 @@ const r = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
 
 describe('the one message shape', () => {
   it('puts the cause on line 1, "Fix: " on line 2, details after', () => {
-    const m = diagnosticMessage({ cause: 'cannot rename import "C"', fix: 'write a plain import "C"', details: ['cmd/cgo: cannot rename import "C"', undefined, ''] });
+    const m = diagnosticMessage({
+      cause: 'cannot rename import "C"',
+      fix: 'write a plain import "C"',
+      details: ['cmd/cgo: cannot rename import "C"', undefined, ''],
+    });
     expect(m.split('\n')).toEqual(['cannot rename import "C"', 'Fix: write a plain import "C"', 'cmd/cgo: cannot rename import "C"']);
     expect(splitMessage(m)).toEqual({ cause: 'cannot rename import "C"', fix: 'write a plain import "C"', details: ['cmd/cgo: cannot rename import "C"'] });
   });

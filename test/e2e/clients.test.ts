@@ -116,7 +116,10 @@ describe('VS Code extension manifest', () => {
   });
 
   it('contributes every cgo.* setting of settings.ts with the same default, plus cgo.trace.server', () => {
-    const contributed = Object.keys(props).filter((k) => k !== 'cgo.trace.server').map((k) => k.replace(/^cgo\./, '')).sort();
+    const contributed = Object.keys(props)
+      .filter((k) => k !== 'cgo.trace.server')
+      .map((k) => k.replace(/^cgo\./, ''))
+      .sort();
     expect(contributed).toEqual(settingKeys);
     for (const key of settingKeys) {
       const p = props[`cgo.${key}`];
@@ -124,7 +127,8 @@ describe('VS Code extension manifest', () => {
       expect(typeof p.markdownDescription, key).toBe('string');
       expect(p.markdownDescription.length, key).toBeGreaterThan(10);
       const types = [p.type].flat();
-      const want = (defaultSettings as any)[key] === null ? 'null' : Array.isArray((defaultSettings as any)[key]) ? 'array' : typeof (defaultSettings as any)[key];
+      const want =
+        (defaultSettings as any)[key] === null ? 'null' : Array.isArray((defaultSettings as any)[key]) ? 'array' : typeof (defaultSettings as any)[key];
       expect(types, key).toContain(want);
     }
     expect(props['cgo.trace.server'].enum).toEqual(['off', 'messages', 'verbose']);
@@ -225,7 +229,10 @@ describe('VS Code .vsix (bundled server)', () => {
       'extension/server/dist/wasm/tree-sitter-c.wasm',
       'extension/readme.md',
     ]) {
-      expect(files.map((x) => x.toLowerCase()), f).toContain(f.toLowerCase());
+      expect(
+        files.map((x) => x.toLowerCase()),
+        f,
+      ).toContain(f.toLowerCase());
     }
   });
 

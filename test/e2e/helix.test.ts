@@ -122,11 +122,16 @@ function linkAnswered(log: string, from: number): boolean {
     .readFileSync(log, 'utf8')
     .split('\n')
     .slice(from)
-    .some((l) => /helix_lsp::transport \[\w+\] cgo-ls <- \{"jsonrpc":"2\.0","id":\d+,"result":\[\{"range":.*"target":"file:\/\/\/usr\/include\/stdio\.h"/.test(l));
+    .some((l) =>
+      /helix_lsp::transport \[\w+\] cgo-ls <- \{"jsonrpc":"2\.0","id":\d+,"result":\[\{"range":.*"target":"file:\/\/\/usr\/include\/stdio\.h"/.test(l),
+    );
 }
 
 /** The `C.` completion items cgo-ls sent (its responses in Helix's log), and the resolved items, by label. */
-function loggedCompletion(log: string): { items: Map<string, { detail?: string; kind?: number }>; resolved: Map<string, { detail?: string; documentation?: { kind: string; value: string } | string }> } {
+function loggedCompletion(log: string): {
+  items: Map<string, { detail?: string; kind?: number }>;
+  resolved: Map<string, { detail?: string; documentation?: { kind: string; value: string } | string }>;
+} {
   const items = new Map<string, { detail?: string; kind?: number }>();
   const resolved = new Map<string, { detail?: string; documentation?: { kind: string; value: string } | string }>();
   if (!fs.existsSync(log)) return { items, resolved };
@@ -179,10 +184,21 @@ describeWith([HX, TMUX, GOPLS], 'Helix 25.07 (real, in tmux) with clients/helix/
 
   const ready = () => {
     if (setupError !== undefined) {
-      throw new Error(`${setupError instanceof Error ? setupError.message : String(setupError)}\nsteps done: ${steps.join(' → ')}\nhelix log (tail):\n${tailOfLog()}`);
+      throw new Error(
+        `${setupError instanceof Error ? setupError.message : String(setupError)}\nsteps done: ${steps.join(' → ')}\nhelix log (tail):\n${tailOfLog()}`,
+      );
     }
   };
-  const tailOfLog = () => (log && fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter((l) => /cgo-ls|gopls|ERROR|WARN/.test(l)).slice(-25).map((l) => l.slice(0, 400)).join('\n') : '(no log)');
+  const tailOfLog = () =>
+    log && fs.existsSync(log)
+      ? fs
+          .readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((l) => /cgo-ls|gopls|ERROR|WARN/.test(l))
+          .slice(-25)
+          .map((l) => l.slice(0, 400))
+          .join('\n')
+      : '(no log)';
 
   async function setup(): Promise<void> {
     if (!fs.existsSync(serverMain)) throw new Error(`${serverMain} is missing: run \`npm run build\` first`);
@@ -226,7 +242,13 @@ describeWith([HX, TMUX, GOPLS], 'Helix 25.07 (real, in tmux) with clients/helix/
     screen.command('w');
     await screen.waitFor(() => fs.readFileSync(path.join(workdir, 'detached.go'), 'utf8').includes('{ puts("hello"); }\nimport "C"'), 'detached.go written');
     // The edit (didChange) and the save (didSave) each make cgo-ls republish; either may come first in the log.
-    await screen.waitFor(() => publishes(log).slice(beforeFix).some((p) => p.server === 'cgo-ls' && p.uri === detachedUri && !p.codes.includes('cgo/preamble-detached')), 'cgo-ls republishing without cgo/preamble-detached');
+    await screen.waitFor(
+      () =>
+        publishes(log)
+          .slice(beforeFix)
+          .some((p) => p.server === 'cgo-ls' && p.uri === detachedUri && !p.codes.includes('cgo/preamble-detached')),
+      'cgo-ls republishing without cgo/preamble-detached',
+    );
     seen.saved = await screen.waitFor((s) => !/^●\s+3\s/m.test(s), 'the gutter mark on line 3 gone');
     steps.push('code action');
 
@@ -237,7 +259,10 @@ describeWith([HX, TMUX, GOPLS], 'Helix 25.07 (real, in tmux) with clients/helix/
     //     items a moment later (seen on a loaded machine while cgo-ls's startup scan of the workspace still ran). So
     //     the keys are typed once the scan has ended and the fixed preamble's index exists (Helix asks for document
     //     links after the edit; cgo-ls answers them from that index): `C.` is then served from memory.
-    await screen.waitFor(() => scanDone(log) && linkAnswered(log, fixAt), 'cgo-ls done with the workspace scan and answering document links for the fixed file');
+    await screen.waitFor(
+      () => scanDone(log) && linkAnswered(log, fixAt),
+      'cgo-ls done with the workspace scan and answering document links for the fixed file',
+    );
     screen.command('goto 7');
     screen.keys('o', 'func Put() { C.putcha');
     // If gopls's empty answer still came first, ask again the way a user does: C-x, Helix's completion key.
@@ -253,13 +278,22 @@ describeWith([HX, TMUX, GOPLS], 'Helix 25.07 (real, in tmux) with clients/helix/
     screen.keys('{Tab}');
     seen.completionDoc = await screen.waitFor((s) => s.includes('func C.putchar(') && s.includes('stdio.h:'), 'the documentation of putchar beside the menu');
     screen.keys('{Enter}');
-    seen.completed = await screen.waitFor((s) => /8\s+func Put\(\) \{ C\.putchar(?![\w(])/.test(s) && !/putchar_unlocked\s+function/.test(s), 'putchar accepted into the buffer, the menu closed');
+    seen.completed = await screen.waitFor(
+      (s) => /8\s+func Put\(\) \{ C\.putchar(?![\w(])/.test(s) && !/putchar_unlocked\s+function/.test(s),
+      'putchar accepted into the buffer, the menu closed',
+    );
     const beforeSave = publishes(log).length;
     screen.keys("('x') }", '{Escape}');
     screen.command('w');
     const detachedPath = path.join(workdir, 'detached.go');
     await screen.waitFor(() => /C\.putchar\('x'\) \}/.test(fs.readFileSync(detachedPath, 'utf8')), 'detached.go written with the completed call');
-    await screen.waitFor(() => publishes(log).slice(beforeSave).some((p) => p.server === 'cgo-ls' && p.uri === detachedUri && p.codes.length === 0), 'cgo-ls republishing detached.go with nothing to say');
+    await screen.waitFor(
+      () =>
+        publishes(log)
+          .slice(beforeSave)
+          .some((p) => p.server === 'cgo-ls' && p.uri === detachedUri && p.codes.length === 0),
+      'cgo-ls republishing detached.go with nothing to say',
+    );
     steps.push('completion');
 
     // 3. :lsp-workspace-command cgo.showToolchainReport opens the report as a document.
@@ -309,7 +343,7 @@ describeWith([HX, TMUX, GOPLS], 'Helix 25.07 (real, in tmux) with clients/helix/
     expect(seen.completionDoc).toMatch(/func\(\w+ C\.int\) C\.int/);
     expect(seen.completionDoc).toMatch(/extern int putchar \(int \w+\);/);
     const { items, resolved } = loggedCompletion(log);
-    expect(items.get('putchar')?.detail, 'the putchar item in cgo-ls\'s completion response').toMatch(/^func\(\w+ C\.int\) C\.int$/);
+    expect(items.get('putchar')?.detail, "the putchar item in cgo-ls's completion response").toMatch(/^func\(\w+ C\.int\) C\.int$/);
     expect(items.get('putchar')?.kind).toBe(3); // Function
     const doc = resolved.get('putchar')?.documentation;
     expect(typeof doc === 'string' ? doc : doc?.value, 'completionItem/resolve of putchar').toContain('func C.putchar(');

@@ -48,7 +48,15 @@ interface DriverResult {
   header?: { waited_ok: boolean; diagnostics: NvimDiagnostic[]; same_client: boolean };
   header_after_save?: { waited_ok: boolean; diagnostics: NvimDiagnostic[]; client_alive: boolean };
   gomod?: { filetype: string; attached: boolean; same_client: boolean };
-  create_fix?: { waited_ok: boolean; titles: string[]; chosen?: string; gone?: boolean; c_file?: string | null; go_file?: string; diagnostics?: NvimDiagnostic[] };
+  create_fix?: {
+    waited_ok: boolean;
+    titles: string[];
+    chosen?: string;
+    gone?: boolean;
+    c_file?: string | null;
+    go_file?: string;
+    diagnostics?: NvimDiagnostic[];
+  };
   gopls?: { published: boolean; clients: string[] };
   completion?: {
     line: number;
@@ -71,7 +79,12 @@ function expectedMethod(version: string): string {
   return 'start_client';
 }
 
-function runNvim(nvim: string, workdir: string, home: string, out: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }> {
+function runNvim(
+  nvim: string,
+  workdir: string,
+  home: string,
+  out: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(nvim, ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${driver.replace(/ /g, '\\ ')}`], {
       cwd: workdir,
@@ -152,12 +165,28 @@ function neovimSuite(nvim: Tool): void {
     removeTree(tmp);
   });
 
-  const context = () => `driver steps: ${res().steps.join(' → ')}\nerror: ${res().error ?? '-'}\nserver log:\n${res().logs.map((l) => `  [${l.type}] ${l.message}`).join('\n')}`;
+  const context = () =>
+    `driver steps: ${res().steps.join(' → ')}\nerror: ${res().error ?? '-'}\nserver log:\n${res()
+      .logs.map((l) => `  [${l.type}] ${l.message}`)
+      .join('\n')}`;
 
   it('runs the driver to the end and exits cleanly', () => {
     const r = res();
     expect(r.error, context()).toBeUndefined();
-    expect(r.steps).toEqual(['rtp', 'setup', 'detached', 'hover', 'report', 'code_action', 'completion', 'header', 'header_after_save', 'gomod', 'create_fix', 'final']);
+    expect(r.steps).toEqual([
+      'rtp',
+      'setup',
+      'detached',
+      'hover',
+      'report',
+      'code_action',
+      'completion',
+      'header',
+      'header_after_save',
+      'gomod',
+      'create_fix',
+      'final',
+    ]);
     expect(run.code, run.stderr).toBe(0);
   });
 
@@ -273,7 +302,7 @@ function neovimSuite(nvim: Tool): void {
     expect((cf?.diagnostics ?? []).map((d) => d.code)).not.toContain('cgo/export-preamble-definition');
   });
 
-  itWith(GOPLS, 'runs beside gopls: both servers publish, and cgo-ls\'s diagnostics are unaffected', () => {
+  itWith(GOPLS, "runs beside gopls: both servers publish, and cgo-ls's diagnostics are unaffected", () => {
     const r = res();
     expect(r.gopls?.published, `publishes: ${JSON.stringify(r.publishes.map((p) => [p.client, p.uri, p.count]))}`).toBe(true);
     expect(r.gopls?.clients).toEqual(expect.arrayContaining(['gopls', 'cgo_ls']));
@@ -284,11 +313,17 @@ function neovimSuite(nvim: Tool): void {
     for (const [file, list] of Object.entries(r.final ?? {})) {
       for (const a of list.filter((d) => d.source === 'cgo')) {
         for (const b of list.filter((d) => d.source !== 'cgo' && d.lnum === a.lnum)) {
-          if (first(a.message).includes(first(b.message)) || first(b.message).includes(first(a.message))) twice.push(`${file}:${a.lnum + 1}: ${first(a.message)}`);
+          if (first(a.message).includes(first(b.message)) || first(b.message).includes(first(a.message)))
+            twice.push(`${file}:${a.lnum + 1}: ${first(a.message)}`);
         }
       }
     }
-    expect(Object.values(r.final ?? {}).flat().some((d) => d.source !== 'cgo'), 'gopls diagnostics are among what Neovim shows').toBe(true);
+    expect(
+      Object.values(r.final ?? {})
+        .flat()
+        .some((d) => d.source !== 'cgo'),
+      'gopls diagnostics are among what Neovim shows',
+    ).toBe(true);
     expect(twice).toEqual([]);
   });
 }

@@ -53,7 +53,10 @@ function newEngine(): Engine {
 
 async function ours(engine: Engine, dir: string): Promise<{ file: string; d: CgoDiagnostic }[]> {
   const out: { file: string; d: CgoDiagnostic }[] = [];
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.go')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.go'))
+    .sort()) {
     const a = await engine.analyze(path.join(dir, f), { compile: 'run' });
     for (const d of a.diagnostics) if (d.code === CODE) out.push({ file: f, d });
   }
@@ -71,30 +74,34 @@ const PACKAGES: { pkg: string; builds: boolean }[] = [
 describe('cgo/c-field-unknown agrees with go build', () => {
   const engine = newEngine();
   for (const { pkg, builds } of PACKAGES) {
-    it(`${pkg}: ${builds ? 'go build passes and cgo-ls says nothing' : 'cgo-ls flags exactly the selectors go build rejects, in its words'}`, { timeout: 240_000 }, async () => {
-      const dir = path.join(fixture, pkg);
-      const go = goBuild(dir);
-      expect(go.ok, go.output).toBe(builds);
-      const mine = await ours(engine, dir);
-      const summary = JSON.stringify({ go: go.output, ours: mine.map((m) => [m.file, m.d.range.start, m.d.message]) }, null, 1);
-      if (builds) {
-        expect(mine, summary).toEqual([]);
-        return;
-      }
-      // Every error of these packages is a field error (the packages hold nothing else that fails).
-      expect(go.fieldErrors.length, summary).toBeGreaterThan(0);
-      const goAt = go.fieldErrors.map((e) => `${e.file}:${e.line}:${e.col}`).sort();
-      const ourAt = mine.map((m) => `${m.file}:${m.d.range.start.line + 1}:${m.d.range.start.character + 1}`).sort();
-      expect(ourAt, summary).toEqual(goAt);
-      for (const e of go.fieldErrors) {
-        const m = mine.find((x) => x.file === e.file && x.d.range.start.line + 1 === e.line && x.d.range.start.character + 1 === e.col)!;
-        const { cause, fix, details } = splitMessage(m.d.message);
-        expect(details[0], summary).toBe(`go build: ${e.text}`);
-        expect(cause.length).toBeLessThanOrEqual(100);
-        expect(fix, summary).toBeTruthy();
-        expect(m.d.severity).toBe('error');
-      }
-    });
+    it(
+      `${pkg}: ${builds ? 'go build passes and cgo-ls says nothing' : 'cgo-ls flags exactly the selectors go build rejects, in its words'}`,
+      { timeout: 240_000 },
+      async () => {
+        const dir = path.join(fixture, pkg);
+        const go = goBuild(dir);
+        expect(go.ok, go.output).toBe(builds);
+        const mine = await ours(engine, dir);
+        const summary = JSON.stringify({ go: go.output, ours: mine.map((m) => [m.file, m.d.range.start, m.d.message]) }, null, 1);
+        if (builds) {
+          expect(mine, summary).toEqual([]);
+          return;
+        }
+        // Every error of these packages is a field error (the packages hold nothing else that fails).
+        expect(go.fieldErrors.length, summary).toBeGreaterThan(0);
+        const goAt = go.fieldErrors.map((e) => `${e.file}:${e.line}:${e.col}`).sort();
+        const ourAt = mine.map((m) => `${m.file}:${m.d.range.start.line + 1}:${m.d.range.start.character + 1}`).sort();
+        expect(ourAt, summary).toEqual(goAt);
+        for (const e of go.fieldErrors) {
+          const m = mine.find((x) => x.file === e.file && x.d.range.start.line + 1 === e.line && x.d.range.start.character + 1 === e.col)!;
+          const { cause, fix, details } = splitMessage(m.d.message);
+          expect(details[0], summary).toBe(`go build: ${e.text}`);
+          expect(cause.length).toBeLessThanOrEqual(100);
+          expect(fix, summary).toBeTruthy();
+          expect(m.d.severity).toBe('error');
+        }
+      },
+    );
   }
 
   it('names the reason and the way out for each kind of missing field', { timeout: 120_000 }, async () => {
@@ -115,7 +122,8 @@ describe('cgo/c-field-unknown agrees with go build', () => {
 
 describe('cgo-ls check', () => {
   it('reports the issue 11 reproduction and exits 1; with the header it exits 0', { timeout: 180_000 }, () => {
-    const run = (pkg: string) => spawnSync(process.execPath, [serverMain, 'check', '.'], { cwd: path.join(fixture, pkg), env: goEnv(), encoding: 'utf8', timeout: 150_000 });
+    const run = (pkg: string) =>
+      spawnSync(process.execPath, [serverMain, 'check', '.'], { cwd: path.join(fixture, pkg), env: goEnv(), encoding: 'utf8', timeout: 150_000 });
     const missing = run('tpacket/missing');
     expect(missing.status, missing.stdout + missing.stderr).toBe(1);
     expect(missing.stdout).toMatch(/missing\.go:12:18: error cgo\/c-field-unknown: s\.tp_packets undefined/);
@@ -130,36 +138,47 @@ describe('cgo-ls check', () => {
 // read with their version must give their words. Each toolchain is one GOTOOLCHAIN download already in the module
 // cache, as test/cgorules uses.
 const modcache = (spawnSync('go', ['env', 'GOMODCACHE'], { env: goEnv(), encoding: 'utf8' }).stdout ?? '').trim();
-for (const [version, minor] of [['go1.22.12', 22], ['go1.20.14', 20]] as const) {
+for (const [version, minor] of [
+  ['go1.22.12', 22],
+  ['go1.20.14', 20],
+] as const) {
   const goBin = findExecutable(path.join(modcache, 'golang.org', `toolchain@v0.0.1-${version}.linux-amd64`, 'bin', 'go'));
   const t = tool(version, goBin, `GOTOOLCHAIN=${version} go version (downloads it into the module cache)`);
-  itWith(t, `${version}: the details carry that go command's words`, async () => {
-    const copy = path.join(work, version);
-    fs.cpSync(fixture, copy, { recursive: true });
-    fs.writeFileSync(path.join(copy, 'go.mod'), 'module example.com/cfields\n\ngo 1.20\n');
-    const engine = newEngine();
-    for (const pkg of ['members', 'locals', 'tpacket/missing']) {
-      const dir = path.join(copy, pkg);
-      const go = goBuild(dir, version);
-      expect(go.ok).toBe(false);
-      expect(go.fieldErrors.length, go.output).toBeGreaterThan(0);
-      for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.go'))) {
-        const file = path.join(dir, f);
-        await engine.analyze(file, { compile: 'run' });
-        const idx = engine.cIndexes.lastFor(file);
-        expect(idx).not.toBeNull();
-        const text = fs.readFileSync(file, 'utf8');
-        const model = await parseGoFile(file, text);
-        const ds = cFieldDiagnostics(file, await cFieldAccesses(model, text), idx!, minor, { soleCgoFile: true });
-        const got = ds.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}: ${splitMessage(d.message).details[0]}`).sort();
-        const want = go.fieldErrors.filter((e) => e.file === f).map((e) => `${e.line}:${e.col}: go build: ${e.text}`).sort();
-        expect(got.length, go.output).toBe(want.length);
-        // Word for word, except where cgo-ls writes "…" for what it cannot know (a union's size: `[8]byte`).
-        got.forEach((g, i) => expect(want[i], go.output).toMatch(new RegExp(`^${g.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/…/g, '.+')}$`)));
-        expect(got.filter((g) => g.includes('…')).length, 'only the union of members.go is not known word for word').toBeLessThanOrEqual(1);
+  itWith(
+    t,
+    `${version}: the details carry that go command's words`,
+    async () => {
+      const copy = path.join(work, version);
+      fs.cpSync(fixture, copy, { recursive: true });
+      fs.writeFileSync(path.join(copy, 'go.mod'), 'module example.com/cfields\n\ngo 1.20\n');
+      const engine = newEngine();
+      for (const pkg of ['members', 'locals', 'tpacket/missing']) {
+        const dir = path.join(copy, pkg);
+        const go = goBuild(dir, version);
+        expect(go.ok).toBe(false);
+        expect(go.fieldErrors.length, go.output).toBeGreaterThan(0);
+        for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.go'))) {
+          const file = path.join(dir, f);
+          await engine.analyze(file, { compile: 'run' });
+          const idx = engine.cIndexes.lastFor(file);
+          expect(idx).not.toBeNull();
+          const text = fs.readFileSync(file, 'utf8');
+          const model = await parseGoFile(file, text);
+          const ds = cFieldDiagnostics(file, await cFieldAccesses(model, text), idx!, minor, { soleCgoFile: true });
+          const got = ds.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}: ${splitMessage(d.message).details[0]}`).sort();
+          const want = go.fieldErrors
+            .filter((e) => e.file === f)
+            .map((e) => `${e.line}:${e.col}: go build: ${e.text}`)
+            .sort();
+          expect(got.length, go.output).toBe(want.length);
+          // Word for word, except where cgo-ls writes "…" for what it cannot know (a union's size: `[8]byte`).
+          got.forEach((g, i) => expect(want[i], go.output).toMatch(new RegExp(`^${g.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/…/g, '.+')}$`)));
+          expect(got.filter((g) => g.includes('…')).length, 'only the union of members.go is not known word for word').toBeLessThanOrEqual(1);
+        }
       }
-    }
-  }, 300_000);
+    },
+    300_000,
+  );
 }
 
 describe('which names have a certain C type (the Go side)', () => {
@@ -171,7 +190,9 @@ describe('which names have a certain C type (the Go side)', () => {
 
   it('parameters, results, var declarations and C composite literals', async () => {
     expect(await accesses('func f(x C.struct_s, y *C.struct_s) (r C.struct_s) { _ = x.a; _ = y.a; _ = r.a; return }')).toEqual(['x.a', 'y.a', 'r.a']);
-    expect(await accesses('func f() { var v C.struct_s; w := C.struct_s{}; p := &C.struct_s{}; a, q := 1, C.struct_s{}; _, _, _, _, _ = v.a, w.a, p.a, q.a, a }')).toEqual(['v.a', 'w.a', 'p.a', 'q.a']);
+    expect(
+      await accesses('func f() { var v C.struct_s; w := C.struct_s{}; p := &C.struct_s{}; a, q := 1, C.struct_s{}; _, _, _, _, _ = v.a, w.a, p.a, q.a, a }'),
+    ).toEqual(['v.a', 'w.a', 'p.a', 'q.a']);
     expect(await accesses('var g C.struct_s\n\nfunc f() int { return int(g.a) }')).toEqual(['g.a']);
   });
 
@@ -227,9 +248,12 @@ describe('the session owns the C name index', () => {
     expect(await fieldErrors(engine, m.file, 'cached')).toEqual(['c']);
   });
 
-  it('a struct only declared in one preamble but defined in another file\'s is complete for the build: silence', { timeout: 120_000 }, async () => {
+  it("a struct only declared in one preamble but defined in another file's is complete for the build: silence", { timeout: 120_000 }, async () => {
     const m = module('struct rec;\n');
-    fs.writeFileSync(path.join(m.dir, 'def.go'), 'package hdr\n\n// struct rec { int a; int b; };\nimport "C"\n\nfunc G(r *C.struct_rec) int { return int(r.a) }\n');
+    fs.writeFileSync(
+      path.join(m.dir, 'def.go'),
+      'package hdr\n\n// struct rec { int a; int b; };\nimport "C"\n\nfunc G(r *C.struct_rec) int { return int(r.a) }\n',
+    );
     expect(goBuild(m.dir).ok).toBe(true);
     const engine = newEngine();
     expect(await fieldErrors(engine, m.file)).toEqual([]);

@@ -48,10 +48,20 @@ const user = 'package main\n\nimport "example.com/m/p"\n\nfunc main() { p.F() }\
 describe.skipIf(!hasGo() || !hasGcc())('CGO_ENABLED=0: check fails exactly when the build (or a program using the package) fails', () => {
   const env = { ...baseEnv, CGO_ENABLED: '0' };
   const cases: { name: string; files: Record<string, string>; pkgBuilds: boolean; programBuilds: boolean; errorLine?: { file: string; line: number } }[] = [
-    { name: 'all-cgo', files: { 'p/a.go': cgoFile('func F() { C.free(nil) }'), 'cmd/main.go': user }, pkgBuilds: false, programBuilds: false, errorLine: { file: 'a.go', line: 4 } },
+    {
+      name: 'all-cgo',
+      files: { 'p/a.go': cgoFile('func F() { C.free(nil) }'), 'cmd/main.go': user },
+      pkgBuilds: false,
+      programBuilds: false,
+      errorLine: { file: 'a.go', line: 4 },
+    },
     {
       name: 'undefined',
-      files: { 'p/a.go': cgoFile('func helper() int { return int(C.int(1)) }'), 'p/b.go': 'package p\n\nfunc F() int {\n\treturn helper()\n}\n', 'cmd/main.go': user },
+      files: {
+        'p/a.go': cgoFile('func helper() int { return int(C.int(1)) }'),
+        'p/b.go': 'package p\n\nfunc F() int {\n\treturn helper()\n}\n',
+        'cmd/main.go': user,
+      },
       pkgBuilds: false,
       programBuilds: false,
       errorLine: { file: 'a.go', line: 6 },
@@ -84,13 +94,22 @@ describe.skipIf(!hasGo() || !hasGcc())('CGO_ENABLED=0: check fails exactly when 
     },
     {
       name: 'local-shadow',
-      files: { 'p/a.go': cgoFile('func size() int { return int(C.int(1)) }'), 'p/b.go': 'package p\n\nfunc F() int {\n\tsize := 3\n\treturn size\n}\n', 'p/a_nocgo.go': '//go:build !cgo\n\npackage p\n', 'cmd/main.go': user },
+      files: {
+        'p/a.go': cgoFile('func size() int { return int(C.int(1)) }'),
+        'p/b.go': 'package p\n\nfunc F() int {\n\tsize := 3\n\treturn size\n}\n',
+        'p/a_nocgo.go': '//go:build !cgo\n\npackage p\n',
+        'cmd/main.go': user,
+      },
       pkgBuilds: true,
       programBuilds: true,
     },
     {
       name: 'main-lost',
-      files: { 'p/a.go': 'package p\n\nfunc F() {}\n', 'cmd/main.go': 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc main() { C.free(nil); helper() }\n', 'cmd/b.go': 'package main\n\nfunc helper() {}\n' },
+      files: {
+        'p/a.go': 'package p\n\nfunc F() {}\n',
+        'cmd/main.go': 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc main() { C.free(nil); helper() }\n',
+        'cmd/b.go': 'package main\n\nfunc helper() {}\n',
+      },
       pkgBuilds: true,
       programBuilds: false,
       errorLine: { file: 'main.go', line: 6 },
@@ -116,7 +135,8 @@ describe.skipIf(!hasGo() || !hasGcc())('CGO_ENABLED=0: check fails exactly when 
         expect(errors).toEqual([]);
       }
       // The go command's own words are in the message.
-      if (c.name === 'partial-exports') expect(r.diags.find((d) => d.code === 'cgo/disabled')?.message).toMatch(/loses F\nFix: .*\nA program that uses it fails/);
+      if (c.name === 'partial-exports')
+        expect(r.diags.find((d) => d.code === 'cgo/disabled')?.message).toMatch(/loses F\nFix: .*\nA program that uses it fails/);
       if (c.name === 'all-cgo') expect(errors[0]!.message).toContain('build constraints exclude all Go files in');
       if (c.name === 'undefined') {
         expect(pkg.out).toContain('undefined: helper');
@@ -139,7 +159,14 @@ describe.skipIf(!hasGo() || !hasGcc())('target verdicts are what GOOS=<t> GOARCH
   };
   const cases: { name: string; files: Record<string, string>; target: string; extraEnv?: Record<string, string>; builds: boolean; says: RegExp }[] = [
     { name: 'excluded-all', files: linuxOnly, target: 'windows/amd64', builds: false, says: /build constraints exclude all Go files/ },
-    { name: 'c-files', files: { ...linuxOnly, 'p/doc.go': 'package p\n' }, target: 'windows/amd64', extraEnv: { CGO_ENABLED: '1' }, builds: false, says: /C source files not allowed when not using cgo or SWIG: one\.c/ },
+    {
+      name: 'c-files',
+      files: { ...linuxOnly, 'p/doc.go': 'package p\n' },
+      target: 'windows/amd64',
+      extraEnv: { CGO_ENABLED: '1' },
+      builds: false,
+      says: /C source files not allowed when not using cgo or SWIG: one\.c/,
+    },
     { name: 'c-files-ignored', files: { ...linuxOnly, 'p/doc.go': 'package p\n' }, target: 'windows/amd64', builds: true, says: /no cgo files/ },
     { name: 'host', files: linuxOnly, target: 'linux/amd64', builds: true, says: /compiler ✓/ },
     {

@@ -57,7 +57,9 @@ const UNUSABLE: { name: string; use: string }[] = [
 ];
 
 function goFile(uses: string): string {
-  const pre = PREAMBLE.split('\n').map((l) => `// ${l}`.trimEnd()).join('\n');
+  const pre = PREAMBLE.split('\n')
+    .map((l) => `// ${l}`.trimEnd())
+    .join('\n');
   // Every use function is referenced from a package variable, so the linker keeps it and resolves its symbols.
   const funcs = [...uses.matchAll(/^func (use\w*)\(/gm)].map((m) => m[1]);
   return `package main\n\n${pre}\nimport "C"\n\nimport (\n\t"os"\n\t"unsafe"\n)\n\nvar _ unsafe.Pointer\n\nvar uses = []func(){${funcs.join(', ')}}\n\nfunc main() {\n\tif len(os.Args) > 1000 {\n\t\tfor _, f := range uses {\n\t\t\tf()\n\t\t}\n\t}\n}\n\n${uses}\n`;
@@ -148,7 +150,30 @@ function useOf(item: CCompletionItem, i: number): string {
 describe('completion after C. against the real go build', () => {
   it('offers the preamble, sqlite3 and libc names, and leaves out what cgo cannot use', () => {
     const labels = new Set(items.map((i) => i.label));
-    for (const n of ['add', 'identity', 'make_point', 'struct_point', 'point_t', 'enum_color', 'RED', 'MYINT', 'MYSTR', 'MYF', 'sqlite3_open', 'SQLITE_OK', 'puts', 'malloc', 'CString', 'GoString', 'int', 'ulonglong', 'sizeof_struct_point', 'sizeof_point_t', 'sizeof_int', 'sizeof_anon_t']) {
+    for (const n of [
+      'add',
+      'identity',
+      'make_point',
+      'struct_point',
+      'point_t',
+      'enum_color',
+      'RED',
+      'MYINT',
+      'MYSTR',
+      'MYF',
+      'sqlite3_open',
+      'SQLITE_OK',
+      'puts',
+      'malloc',
+      'CString',
+      'GoString',
+      'int',
+      'ulonglong',
+      'sizeof_struct_point',
+      'sizeof_point_t',
+      'sizeof_int',
+      'sizeof_anon_t',
+    ]) {
       expect(labels, n).toContain(n);
     }
     for (const u of [...UNUSABLE.map((x) => x.name), 'MYPTR', 'sizeof_void', 'sizeof_sqlite3']) expect(labels, u).not.toContain(u);
@@ -198,12 +223,18 @@ describe('completion after C. against the real go build', () => {
       const undef = [...build.out.matchAll(/undefined reference to `(\w+)'/g)].map((m) => m[1]!);
       expect(undef.length, build.out.slice(0, 4000)).toBeGreaterThan(0);
       const lib = execFileSync('gcc', ['-print-file-name=libsqlite3.so'], { encoding: 'utf8' }).trim();
-      const exported = new Set(execFileSync('nm', ['-D', '--defined-only', lib], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\n').map((l) => l.split(' ').pop()!));
+      const exported = new Set(
+        execFileSync('nm', ['-D', '--defined-only', lib], { encoding: 'utf8', maxBuffer: 64 << 20 })
+          .split('\n')
+          .map((l) => l.split(' ').pop()!),
+      );
       for (const u of undef) {
         expect(u.startsWith('sqlite3_'), `${u}: undefined at link time\n${build.out.slice(0, 2000)}`).toBe(true);
         expect(exported.has(u), `${u} is in ${lib}, yet did not link`).toBe(false);
       }
-      const other = build.out.split('\n').filter((l) => /error|cannot|undefined:/.test(l) && !/undefined reference|ld returned|running gcc failed|collect2/.test(l));
+      const other = build.out
+        .split('\n')
+        .filter((l) => /error|cannot|undefined:/.test(l) && !/undefined reference|ld returned|running gcc failed|collect2/.test(l));
       expect(other, build.out.slice(0, 4000)).toEqual([]);
     }
   }, 300_000);
@@ -228,4 +259,3 @@ describe('completion after C. against the real go build', () => {
     expect(idx.skipped.get('counter')).toMatch(/static variable/);
   }, 300_000);
 });
-

@@ -3,19 +3,42 @@
 import { describe, expect, it } from 'vitest';
 import { parseGoFile } from '../../server/src/gomodel/model.js';
 import type { CIndex, CEntity } from '../../server/src/compiler/cindex.js';
-import { callAt, completeCNames, completeFields, completionContext, definitionAt, goTypeOfName, hoverAt, includeLinks, signatureAt } from '../../server/src/engine/cintel.js';
+import {
+  callAt,
+  completeCNames,
+  completeFields,
+  completionContext,
+  definitionAt,
+  goTypeOfName,
+  hoverAt,
+  includeLinks,
+  signatureAt,
+} from '../../server/src/engine/cintel.js';
 
 const GO = '/work/p/main.go';
 const pos = (line: number, character: number) => ({ line, character });
 
 function index(): CIndex {
-  const e = (x: Partial<CEntity> & { name: string }): [string, CEntity] => [x.name, { kind: 'func', cDecl: '', goType: '', file: GO, line: 1, tier: 'preamble', ...x } as CEntity];
+  const e = (x: Partial<CEntity> & { name: string }): [string, CEntity] => [
+    x.name,
+    { kind: 'func', cDecl: '', goType: '', file: GO, line: 1, tier: 'preamble', ...x } as CEntity,
+  ];
   return {
     key: 'k',
     preambleSig: '',
     goFile: GO,
     entities: new Map([
-      e({ name: 'add', goType: 'func(a C.int, b C.int) C.int', cDecl: 'static inline int add(int a, int b);', params: [{ name: 'a', cText: 'int a', goType: 'C.int' }, { name: 'b', cText: 'int b', goType: 'C.int' }], result: { cText: 'int', goType: 'C.int' }, line: 5 }),
+      e({
+        name: 'add',
+        goType: 'func(a C.int, b C.int) C.int',
+        cDecl: 'static inline int add(int a, int b);',
+        params: [
+          { name: 'a', cText: 'int a', goType: 'C.int' },
+          { name: 'b', cText: 'int b', goType: 'C.int' },
+        ],
+        result: { cText: 'int', goType: 'C.int' },
+        line: 5,
+      }),
       e({ name: 'mk', goType: 'func() *C.struct_rec', params: [], result: { cText: 'struct rec *', goType: '*C.struct_rec' } }),
       e({ name: 'puts', goType: 'func(s *C.char) C.int', tier: 'direct', file: '/nonexistent/stdio.h', line: 661 }),
       e({ name: 'struct_rec', kind: 'type', goType: 'struct { … }', tagKey: 'struct rec' }),
@@ -23,14 +46,44 @@ function index(): CIndex {
       e({ name: 'struct_in', kind: 'type', goType: 'struct { … }', tagKey: 'struct in' }),
     ]),
     tags: new Map([
-      ['struct rec', { tag: 'struct', name: 'rec', complete: true, droppedFields: [], enumValues: [], file: GO, line: 4, fields: [
-        { cName: 'id', goName: 'id', type: { k: 'base', name: 'int' }, goType: 'C.int', text: 'int id;', file: GO, line: 4 },
-        { cName: 'type', goName: '_type', type: { k: 'base', name: 'int' }, goType: 'C.int', text: 'int type;', file: GO, line: 4 },
-        { cName: 'inner', goName: 'inner', type: { k: 'tag', tag: 'struct', name: 'in', key: 'struct in' }, goType: 'C.struct_in', text: 'struct in inner;', file: GO, line: 4 },
-      ] }],
-      ['struct in', { tag: 'struct', name: 'in', complete: true, droppedFields: [], enumValues: [], file: GO, line: 3, fields: [
-        { cName: 'depth', goName: 'depth', type: { k: 'base', name: 'int' }, goType: 'C.int', text: 'int depth;', file: GO, line: 3 },
-      ] }],
+      [
+        'struct rec',
+        {
+          tag: 'struct',
+          name: 'rec',
+          complete: true,
+          droppedFields: [],
+          enumValues: [],
+          file: GO,
+          line: 4,
+          fields: [
+            { cName: 'id', goName: 'id', type: { k: 'base', name: 'int' }, goType: 'C.int', text: 'int id;', file: GO, line: 4 },
+            { cName: 'type', goName: '_type', type: { k: 'base', name: 'int' }, goType: 'C.int', text: 'int type;', file: GO, line: 4 },
+            {
+              cName: 'inner',
+              goName: 'inner',
+              type: { k: 'tag', tag: 'struct', name: 'in', key: 'struct in' },
+              goType: 'C.struct_in',
+              text: 'struct in inner;',
+              file: GO,
+              line: 4,
+            },
+          ],
+        },
+      ],
+      [
+        'struct in',
+        {
+          tag: 'struct',
+          name: 'in',
+          complete: true,
+          droppedFields: [],
+          enumValues: [],
+          file: GO,
+          line: 3,
+          fields: [{ cName: 'depth', goName: 'depth', type: { k: 'base', name: 'int' }, goType: 'C.int', text: 'int depth;', file: GO, line: 3 }],
+        },
+      ],
     ]),
     typedefs: new Map(),
     includes: new Map([[2, '/usr/include/stdio.h']]),
@@ -48,7 +101,12 @@ describe('completionContext', () => {
     expect(completionContext('\t// C.', pos(0, 6))).toBeNull();
     expect(completionContext('\ts := "C.', pos(0, 9))).toBeNull();
     expect(completionContext('\tx.C.', pos(0, 5))).toMatchObject({ kind: 'field', chain: ['x', 'C'] });
-    expect(completionContext('\tv.inner.de', pos(0, 11))).toEqual({ kind: 'field', chain: ['v', 'inner'], prefix: 'de', range: { start: pos(0, 9), end: pos(0, 11) } });
+    expect(completionContext('\tv.inner.de', pos(0, 11))).toEqual({
+      kind: 'field',
+      chain: ['v', 'inner'],
+      prefix: 'de',
+      range: { start: pos(0, 9), end: pos(0, 11) },
+    });
   });
 });
 
@@ -67,13 +125,17 @@ describe('values of C struct types', () => {
     expect(goTypeOfName(text, 'v', text.length, idx)).toBe(type);
   });
 
-  it('completes fields through a chain, with cgo\'s names', () => {
+  it("completes fields through a chain, with cgo's names", () => {
     const text = 'var v C.struct_rec\n_ = v.inner.';
     const ctx = completionContext(text, pos(1, 12))!;
     const items = completeFields(idx, text, pos(1, 12), ctx as Extract<typeof ctx, { kind: 'field' }>)!;
     expect(items.map((i) => i.label)).toEqual(['depth']);
     const top = completeFields(idx, 'var v C.rec_t\nv.', pos(1, 2), { kind: 'field', chain: ['v'], prefix: '', range: { start: pos(1, 2), end: pos(1, 2) } })!;
-    expect(top.map((i) => [i.label, i.detail])).toEqual([['id', 'C.int'], ['_type', 'C.int'], ['inner', 'C.struct_in']]);
+    expect(top.map((i) => [i.label, i.detail])).toEqual([
+      ['id', 'C.int'],
+      ['_type', 'C.int'],
+      ['inner', 'C.struct_in'],
+    ]);
     expect(completeFields(idx, 'x := 3\nx.', pos(1, 2), { kind: 'field', chain: ['x'], prefix: '', range: { start: pos(1, 2), end: pos(1, 2) } })).toBeNull();
   });
 });

@@ -93,23 +93,48 @@ describe.skipIf(!hasGo() || !hasGcc())('environment actions for a code-loading f
   });
 });
 
-describe.skipIf(!hasGo() || !hasGcc())('a forged diagnostic gets no action (fixes come from the server\'s own diagnostics)', () => {
+describe.skipIf(!hasGo() || !hasGcc())("a forged diagnostic gets no action (fixes come from the server's own diagnostics)", () => {
   it('data asking for go env -w GOFLAGS=-toolexec=… or a file outside the workspace yields nothing', async () => {
-    const root = workspace({ 'go.mod': 'module example.com/p\n\ngo 1.21\n', 'a.go': 'package p\n\n// #include <stdlib.h>\nimport "C"\n\nfunc F() { C.free(nil) }\n' });
+    const root = workspace({
+      'go.mod': 'module example.com/p\n\ngo 1.21\n',
+      'a.go': 'package p\n\n// #include <stdlib.h>\nimport "C"\n\nfunc F() { C.free(nil) }\n',
+    });
     const engine = engineFor(root);
     const file = path.join(root, 'a.go');
     await engine.analyze(file, { compile: 'cached' });
     const range = { start: { line: 3, character: 7 }, end: { line: 3, character: 10 } };
     const forged: CgoDiagnostic[] = [
-      { file, range, severity: 'error', code: 'cgo/flag-not-allowed', message: 'x', data: { code: 'cgo/flag-not-allowed', envVar: 'GOFLAGS', allowRegexp: '-toolexec=/tmp/evil' } },
-      { file, range, severity: 'error', code: 'cgo/export-preamble-definition', message: 'x', data: { code: 'cgo/export-preamble-definition', name: '../../../evil', kind: 'function', definitionRange: { start: { line: 2, character: 3 }, end: { line: 2, character: 22 } } } },
+      {
+        file,
+        range,
+        severity: 'error',
+        code: 'cgo/flag-not-allowed',
+        message: 'x',
+        data: { code: 'cgo/flag-not-allowed', envVar: 'GOFLAGS', allowRegexp: '-toolexec=/tmp/evil' },
+      },
+      {
+        file,
+        range,
+        severity: 'error',
+        code: 'cgo/export-preamble-definition',
+        message: 'x',
+        data: {
+          code: 'cgo/export-preamble-definition',
+          name: '../../../evil',
+          kind: 'function',
+          definitionRange: { start: { line: 2, character: 3 }, end: { line: 2, character: 22 } },
+        },
+      },
       { file, range, severity: 'error', code: 'cgo/go-version-too-old', message: 'x', data: { code: 'cgo/go-version-too-old' } },
     ];
     expect(await engine.fixes(file, forged, { canCreateFiles: true, fixAll: false })).toEqual([]);
   });
 
-  it('a real diagnostic sent back with altered data gets the server\'s action, not the altered one', async () => {
-    const root = workspace({ 'go.mod': 'module example.com/p\n\ngo 1.21\n', 'a.go': 'package p\n\n// #cgo CFLAGS: -fno-math-errno\n// #include <stdlib.h>\nimport "C"\n' });
+  it("a real diagnostic sent back with altered data gets the server's action, not the altered one", async () => {
+    const root = workspace({
+      'go.mod': 'module example.com/p\n\ngo 1.21\n',
+      'a.go': 'package p\n\n// #cgo CFLAGS: -fno-math-errno\n// #include <stdlib.h>\nimport "C"\n',
+    });
     const engine = engineFor(root);
     const file = path.join(root, 'a.go');
     const real = (await engine.analyze(file, { compile: 'cached' })).diagnostics.find((x) => x.code === 'cgo/flag-not-allowed')!;
@@ -122,13 +147,17 @@ describe.skipIf(!hasGo() || !hasGcc())('a forged diagnostic gets no action (fixe
 
 describe.skipIf(!hasGo() || !hasGcc())('cgo.applyEnvFix runs only a change the server offered', () => {
   it('refuses a key, value or folder it did not offer, and runs the one it did', async () => {
-    const d = workspace({ 'go.mod': 'module example.com/ca\n\ngo 1.21\n', 'a.go': 'package ca\n\n// #cgo CFLAGS: -fno-math-errno\n// #include <stdlib.h>\nimport "C"\n' });
+    const d = workspace({
+      'go.mod': 'module example.com/ca\n\ngo 1.21\n',
+      'a.go': 'package ca\n\n// #cgo CFLAGS: -fno-math-errno\n// #include <stdlib.h>\nimport "C"\n',
+    });
     const goenv = path.join(d, 'goenv');
     fs.writeFileSync(goenv, 'GOPRIVATE=example.com\n');
     const c = new LspClient({ env: { ...process.env, HOME: d, GOENV: goenv, GOTOOLCHAIN: 'local' } });
     try {
       await c.initialize(d, { initializationOptions: { diagnosticsScope: 'openFiles', checkShellEnv: false, debounceMs: 50 } });
-      const exec = (args: unknown[]) => c.request('workspace/executeCommand', { command: 'cgo.applyEnvFix', arguments: args }) as Promise<{ ok: boolean; message?: string }>;
+      const exec = (args: unknown[]) =>
+        c.request('workspace/executeCommand', { command: 'cgo.applyEnvFix', arguments: args }) as Promise<{ ok: boolean; message?: string }>;
       for (const forged of [
         { key: 'GOFLAGS', value: '-toolexec=/tmp/evil', folder: d },
         { key: 'CGO_CFLAGS_ALLOW', value: '-fno-math-errno', folder: os.tmpdir() },
@@ -142,7 +171,11 @@ describe.skipIf(!hasGo() || !hasGcc())('cgo.applyEnvFix runs only a change the s
       const uri = c.open(path.join(d, 'a.go'));
       const pub = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((x: { code: string }) => x.code === 'cgo/flag-not-allowed'));
       const diagnostic = pub.diagnostics.find((x: { code: string }) => x.code === 'cgo/flag-not-allowed');
-      const list = (await c.request('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as any[];
+      const list = (await c.request('textDocument/codeAction', {
+        textDocument: { uri },
+        range: diagnostic.range,
+        context: { diagnostics: [diagnostic] },
+      })) as any[];
       const offered = list.find((a) => a.command?.command === 'cgo.applyEnvFix');
       const create = list.find((a) => a.edit?.documentChanges?.some((x: any) => x.kind === 'create'));
       // A file that appears between offering and applying makes the client fail the edit (no second JSON object).

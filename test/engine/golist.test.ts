@@ -28,7 +28,11 @@ interface ListedPackage {
 }
 
 function goList(dir: string): ListedPackage[] {
-  const out = execFileSync('go', ['list', '-e', '-json', './...'], { cwd: dir, env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' }, encoding: 'utf8' });
+  const out = execFileSync('go', ['list', '-e', '-json', './...'], {
+    cwd: dir,
+    env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' },
+    encoding: 'utf8',
+  });
   return JSON.parse(`[${out.replace(/}\n{/g, '},{')}]`) as ListedPackage[];
 }
 
@@ -40,12 +44,23 @@ describe('model vs go list -json', () => {
         if (pkg.Error) continue; // a package-load error (e.g. an invalid #cgo verb) stops go list's own flag collection
         // The engine's package model (what every preamble of the package is compiled with) is the one under test.
         const cgoFiles = (pkg.CgoFiles ?? []).map((f) => path.join(pkg.Dir, f));
-        const probe = cgoFiles[0] ?? fs.readdirSync(pkg.Dir).filter((f) => f.endsWith('.go')).map((f) => path.join(pkg.Dir, f))[0];
+        const probe =
+          cgoFiles[0] ??
+          fs
+            .readdirSync(pkg.Dir)
+            .filter((f) => f.endsWith('.go'))
+            .map((f) => path.join(pkg.Dir, f))[0];
         if (!probe) continue;
         const model = await engine.packageFlags(probe);
         expect(model?.cgoFiles ?? [], pkg.Dir).toEqual(cgoFiles);
         if (!model) continue;
-        expect({ dir: pkg.Dir, CFLAGS: flagsOf(model, 'CFLAGS'), CPPFLAGS: flagsOf(model, 'CPPFLAGS'), LDFLAGS: flagsOf(model, 'LDFLAGS'), pkgConfig: flagsOf(model, 'pkgConfig') }).toEqual({
+        expect({
+          dir: pkg.Dir,
+          CFLAGS: flagsOf(model, 'CFLAGS'),
+          CPPFLAGS: flagsOf(model, 'CPPFLAGS'),
+          LDFLAGS: flagsOf(model, 'LDFLAGS'),
+          pkgConfig: flagsOf(model, 'pkgConfig'),
+        }).toEqual({
           dir: pkg.Dir,
           CFLAGS: pkg.CgoCFLAGS ?? [],
           CPPFLAGS: pkg.CgoCPPFLAGS ?? [],

@@ -6,8 +6,11 @@ import { describe, expect, it } from 'vitest';
 
 const src = path.resolve(import.meta.dirname, '..', '..', 'server', 'src');
 const filesIn = (dir: string): string[] =>
-  fs.readdirSync(path.join(src, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesIn(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
-const importsOf = (file: string) => [...fs.readFileSync(path.join(src, file), 'utf8').matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
+  fs
+    .readdirSync(path.join(src, dir), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesIn(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+const importsOf = (file: string) =>
+  [...fs.readFileSync(path.join(src, file), 'utf8').matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
 
 describe('imports', () => {
   it('the adapters (lsp/, cli/) import the stages only through engine/index.ts', () => {
@@ -34,7 +37,9 @@ describe('imports', () => {
   });
 
   it('only core/host.ts reads process.platform / process.arch (the reaper script, which imports only node:fs, excepted)', () => {
-    const readers = filesIn('.').filter((f) => /\bprocess\.(platform|arch)\b/.test(fs.readFileSync(path.join(src, f), 'utf8').replace(/^\s*(\/\/|\/?\*).*$/gm, '')));
+    const readers = filesIn('.').filter((f) =>
+      /\bprocess\.(platform|arch)\b/.test(fs.readFileSync(path.join(src, f), 'utf8').replace(/^\s*(\/\/|\/?\*).*$/gm, '')),
+    );
     expect(readers.sort()).toEqual(['core/host.ts', 'util/reaper.ts']);
   });
 

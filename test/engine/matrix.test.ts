@@ -54,9 +54,11 @@ function go(args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
 
 async function pool(jobs: (() => Promise<void>)[], n: number): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < jobs.length) await jobs[next++]!();
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < jobs.length) await jobs[next++]!();
+    }),
+  );
 }
 
 interface Listed {
@@ -85,7 +87,11 @@ describeWith([GO, GCC, MINGW], 'command matrix vs the real go build / go test / 
   beforeAll(async () => {
     const started = Date.now();
     const engine = new Engine({ env: baseEnv(), settings: { ...defaultSettings, checkShellEnv: false } });
-    matrix = await commandMatrix(engine, PACKAGES.map((p) => path.join(mod, p)), { targets: TARGETS });
+    matrix = await commandMatrix(
+      engine,
+      PACKAGES.map((p) => path.join(mod, p)),
+      { targets: TARGETS },
+    );
     const jobs: (() => Promise<void>)[] = [];
     const lists = new Map<string, Promise<Map<string, Listed>>>();
     for (const p of matrix.packages) {
@@ -132,16 +138,22 @@ describeWith([GO, GCC, MINGW], 'command matrix vs the real go build / go test / 
 
   it('covers every package and cell (2 targets × CGO_ENABLED 0/1), naming MinGW-w64 for windows with cgo', () => {
     expect(matrix.packages.map((p) => path.basename(p.dir)).sort()).toEqual(PACKAGES);
-    for (const p of matrix.packages) expect(p.cells.map((c) => `${c.target}/${c.cgo}`)).toEqual(['linux/amd64/0', 'linux/amd64/1', 'windows/amd64/0', 'windows/amd64/1']);
+    for (const p of matrix.packages)
+      expect(p.cells.map((c) => `${c.target}/${c.cgo}`)).toEqual(['linux/amd64/0', 'linux/amd64/1', 'windows/amd64/0', 'windows/amd64/1']);
     const win = matrix.packages[0]!.cells.find((c) => c.goos === 'windows' && c.cgo === 1)!;
     expect(win.cc).toEqual(['x86_64-w64-mingw32-gcc']);
     process.stdout.write(`command matrix: ${real.size} cells checked against the go command in ${(elapsed / 1000).toFixed(1)} s\n`);
   });
 
   it('predicts the cases the fixtures were written for', () => {
-    const cell = (pkg: string, target: string, cgo: 0 | 1) => matrix.packages.find((p) => path.basename(p.dir) === pkg)!.cells.find((c) => c.target === target && c.cgo === cgo)!;
+    const cell = (pkg: string, target: string, cgo: 0 | 1) =>
+      matrix.packages.find((p) => path.basename(p.dir) === pkg)!.cells.find((c) => c.target === target && c.cgo === cgo)!;
     // The pseudo-success: go test passes with CGO_ENABLED=0 because the cgo test file is left out.
-    expect(cell('fallback', 'linux/amd64', 0).test).toMatchObject({ status: 'excludes-tests', testFiles: ['sum_test.go'], excluded: [{ file: 'sum_cgo_test.go', constraint: '//go:build cgo', line: 1 }] });
+    expect(cell('fallback', 'linux/amd64', 0).test).toMatchObject({
+      status: 'excludes-tests',
+      testFiles: ['sum_test.go'],
+      excluded: [{ file: 'sum_cgo_test.go', constraint: '//go:build cgo', line: 1 }],
+    });
     expect(cell('fallback', 'linux/amd64', 1).test).toMatchObject({ status: 'ok', testFiles: ['sum_cgo_test.go', 'sum_test.go'], excluded: [] });
     expect(cell('nofallback', 'windows/amd64', 0).build.status).toBe('fails');
     expect(cell('nofallback', 'linux/amd64', 0).test).toMatchObject({ status: 'fails', reason: 'undefined: Twice', at: { line: 6, column: 5 } });
@@ -169,7 +181,8 @@ describeWith([GO, GCC, MINGW], 'command matrix vs the real go build / go test / 
         const r = real.get(label)!;
         // go build (for a linux main package: the build `go run` did — it built when the program started)
         if (c.build.status === 'fails') expectFailure(`${label} go build`, c.build, r.build);
-        else if (p.main && c.goos === 'linux') expect(r.build.out, `${label} go run's build\n${r.build.out}`).not.toMatch(/^# |build constraints exclude|undefined:/m);
+        else if (p.main && c.goos === 'linux')
+          expect(r.build.out, `${label} go run's build\n${r.build.out}`).not.toMatch(/^# |build constraints exclude|undefined:/m);
         else expect(r.build.code, `${label} go build\n${r.build.out}`).toBe(0);
         if (c.build.status === 'stub') for (const f of c.build.stubFiles ?? []) expect(r.list?.GoFiles, label).toContain(f);
         // the test files go test compiles, and the ones the cell leaves out
@@ -227,7 +240,9 @@ describeWith([GO, GCC], 'command matrix: errors check found fail the cell of the
     // Without the errors (another configuration's cell), nothing in the files says it fails.
     expect((await commandMatrix(engine, [dir], { targets: host, cgo: [1] })).packages[0]!.cells[0]!.build.status).toBe('ok');
     const real = await new Promise<Ran>((resolve) =>
-      execFile('go', ['build', '-o', os.devNull, '.'], { cwd: dir, env: { ...baseEnv(), CGO_ENABLED: '1' } }, (err, stdout, stderr) => resolve({ code: err ? 1 : 0, out: stdout + stderr })),
+      execFile('go', ['build', '-o', os.devNull, '.'], { cwd: dir, env: { ...baseEnv(), CGO_ENABLED: '1' } }, (err, stdout, stderr) =>
+        resolve({ code: err ? 1 : 0, out: stdout + stderr }),
+      ),
     );
     expect(real.code).toBe(1);
     expect(real.out).toMatch(/header\.go:5:\d+: fatal error: no_such_header\.h/);

@@ -30,10 +30,28 @@ const ELSEWHERE: Record<string, string> = {
   'cgo/pkg-config-failed': 'test/compiler/pkgconfig.test.ts (pkg-config missing, an unsplittable output)',
   ...Object.fromEntries(
     [
-      'go-not-found', 'go-env-failed', 'go-shadowed', 'goroot-mismatch', 'go-version-too-old', 'toolchain-switch', 'cc-invalid-env',
-      'cc-wrong-target', 'cc-probe-failed', 'msvc-compiler', 'cygwin-compiler', 'mingw32-for-amd64', 'cgocheck-off', 'cgocheck2-removed',
-      'godebug-cgocheck-gomod', 'env-drift', 'gopath-mode', 'pkg-config-missing', 'wsl-windows-toolchain', 'goenv-unreadable',
-      'windows-runtime-dll', 'windows-big-obj',
+      'go-not-found',
+      'go-env-failed',
+      'go-shadowed',
+      'goroot-mismatch',
+      'go-version-too-old',
+      'toolchain-switch',
+      'cc-invalid-env',
+      'cc-wrong-target',
+      'cc-probe-failed',
+      'msvc-compiler',
+      'cygwin-compiler',
+      'mingw32-for-amd64',
+      'cgocheck-off',
+      'cgocheck2-removed',
+      'godebug-cgocheck-gomod',
+      'env-drift',
+      'gopath-mode',
+      'pkg-config-missing',
+      'wsl-windows-toolchain',
+      'goenv-unreadable',
+      'windows-runtime-dll',
+      'windows-big-obj',
     ].map((c) => [`cgo/${c}`, TC]),
   ),
 };
@@ -54,7 +72,13 @@ function corpusDirs(): string[] {
 }
 
 function check(env: NodeJS.ProcessEnv): Seen[] {
-  const r = spawnSync(process.execPath, [serverMain, 'check', '--format', 'json', ...corpusDirs()], { cwd: root, env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 300_000 });
+  const r = spawnSync(process.execPath, [serverMain, 'check', '--format', 'json', ...corpusDirs()], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    timeout: 300_000,
+  });
   if (r.stdout.trim() === '') throw new Error(`cgo-ls check printed nothing: ${r.stderr}`);
   const diags = JSON.parse(r.stdout) as { file: string; code: string; message: string }[];
   return diags.map((d) => ({ code: d.code, file: path.relative(root, d.file), message: d.message }));

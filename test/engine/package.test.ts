@@ -57,7 +57,7 @@ describe('flags written in one file apply to the preambles of the others', () =>
   });
 });
 
-describe('a broken flag in one file that breaks another file\'s preamble', () => {
+describe("a broken flag in one file that breaks another file's preamble", () => {
   it('the oracle: go build fails in use.go on the header the mistyped -I of flags.go does not find', () => {
     const b = go(['build', './broken']);
     expect(b.status).not.toBe(0);
@@ -186,7 +186,9 @@ describe('package-level compiler answers agree with go build (issue 11 items 3 a
   it('a missing -l is reported on the #cgo line that applies on this target, not on an earlier line for another GOOS', async () => {
     const other = process.platform === 'win32' ? 'linux' : 'windows';
     // A program, so that go build links (a library package's -l is only used when a program links it).
-    const d = mkpkg({ 'a.go': `package main\n\n// #cgo ${other} LDFLAGS: -lcgolsnosuch\n// #cgo ${process.platform === 'win32' ? 'windows' : process.platform} LDFLAGS: -lcgolsnosuch\nimport "C"\n\nfunc main() {}\n` });
+    const d = mkpkg({
+      'a.go': `package main\n\n// #cgo ${other} LDFLAGS: -lcgolsnosuch\n// #cgo ${process.platform === 'win32' ? 'windows' : process.platform} LDFLAGS: -lcgolsnosuch\nimport "C"\n\nfunc main() {}\n`,
+    });
     try {
       const b = build(d);
       expect(b.status).not.toBe(0);

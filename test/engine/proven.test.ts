@@ -22,7 +22,12 @@ import { hasGcc, hasGo } from '../gomodel/helpers.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, '..', 'fixtures');
 const roots = [path.join(fixtures, 'modules'), path.join(fixtures, 'compiler')];
-const modules = roots.flatMap((r) => fs.readdirSync(r).map((d) => path.join(r, d)).filter((d) => fs.existsSync(path.join(d, 'go.mod'))));
+const modules = roots.flatMap((r) =>
+  fs
+    .readdirSync(r)
+    .map((d) => path.join(r, d))
+    .filter((d) => fs.existsSync(path.join(d, 'go.mod'))),
+);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-proven-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const settings = { ...defaultSettings, checkShellEnv: false };
@@ -31,7 +36,10 @@ let seq = 0;
 /** The module copied with one .go file kept (`keep`, relative to the module): the others are separate problems. */
 function copyPackage(moduleDir: string, keep: string): { dir: string; goenv: string } {
   const dir = path.join(work, `p${seq++}`);
-  fs.cpSync(moduleDir, dir, { recursive: true, filter: (src) => !(src.endsWith('.go') && fs.statSync(src).isFile() && path.relative(moduleDir, src) !== keep) });
+  fs.cpSync(moduleDir, dir, {
+    recursive: true,
+    filter: (src) => !(src.endsWith('.go') && fs.statSync(src).isFile() && path.relative(moduleDir, src) !== keep),
+  });
   const goenv = path.join(dir, '..', `${path.basename(dir)}.goenv`);
   fs.writeFileSync(goenv, '');
   return { dir, goenv };
@@ -76,7 +84,13 @@ function goBuild(root: string, goenv: string, pkgRel = '.'): Set<string> {
   for (const line of text.split('\n')) {
     if (line.startsWith('#') || line.trim() === '' || /^\s/.test(line)) continue;
     if (/: (warning|note): /.test(line)) continue;
-    out.add(line.replace(/^(\.\/)?[^\s:]*:\d+(:\d+)?: /, '').replace(/\/tmp\/[^\s:'"]+/g, '<tmp>').replace(/\s+/g, ' ').trim());
+    out.add(
+      line
+        .replace(/^(\.\/)?[^\s:]*:\d+(:\d+)?: /, '')
+        .replace(/\/tmp\/[^\s:'"]+/g, '<tmp>')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
   }
   if (out.size === 0) out.add(`exit ${status}`);
   return out;
@@ -140,12 +154,15 @@ describe.skipIf(!hasGo() || !hasGcc())('every code action cgo-ls offers on the f
         const diags = (await engine.analyze(abs, { compile: 'run', libraries: true })).diagnostics;
         const all = (await engine.fixes(abs, [], { canCreateFiles: true, fixAll: true, workspaceFolders: [dir] })).filter((x) => x.kind === 'source.fixAll');
         const offered: { d: CgoDiagnostic; f: Fix }[] = [];
-        for (const d of diags) for (const f of await engine.fixes(abs, [d], { canCreateFiles: true, fixAll: false, workspaceFolders: [dir] })) offered.push({ d, f });
+        for (const d of diags)
+          for (const f of await engine.fixes(abs, [d], { canCreateFiles: true, fixAll: false, workspaceFolders: [dir] })) offered.push({ d, f });
         for (const f of all) offered.push({ d: f.diagnostic ?? diags[0]!, f });
         const provable = offered.filter(({ f }) => {
           if (f.show && !f.edits && !f.create && !f.env) return false; // instructions only: nothing to prove
           // Project files that hold environment settings (.envrc, .vscode/settings.json) do not change go build.
-          return !((f.create ?? []).some((c) => /(\.envrc|cgo-env\.ps1|settings\.json)$/.test(c.file)) || (f.edits ?? []).some((e) => e.file.endsWith('settings.json')));
+          return !(
+            (f.create ?? []).some((c) => /(\.envrc|cgo-env\.ps1|settings\.json)$/.test(c.file)) || (f.edits ?? []).some((e) => e.file.endsWith('settings.json'))
+          );
         });
         // go build runs only where there is something to prove (it is most of this test's time).
         const before = provable.length > 0 ? goBuild(dir, goenv, path.dirname(file)) : new Set<string>();
@@ -166,9 +183,14 @@ describe.skipIf(!hasGo() || !hasGcc())('every code action cgo-ls offers on the f
           engine.invalidateDir(dir);
           const again = (await engine.analyze(abs, { compile: 'run', libraries: true })).diagnostics;
           const target = f.kind === 'source.fixAll' ? [] : sameProblem(d, again);
-          expect(target.length, `${file}: "${f.title}" leaves ${d.code}: ${target.map((x) => x.message).join(' | ')}`).toBeLessThan(sameProblem(d, diags).length);
+          expect(target.length, `${file}: "${f.title}" leaves ${d.code}: ${target.map((x) => x.message).join(' | ')}`).toBeLessThan(
+            sameProblem(d, diags).length,
+          );
           const newErrors = again.filter((x) => x.severity === 'error' && !diags.some((o) => o.code === x.code && o.message === x.message));
-          expect(newErrors.map((x) => `${x.code}: ${x.message}`), `${file}: "${f.title}" adds cgo-ls errors`).toEqual([]);
+          expect(
+            newErrors.map((x) => `${x.code}: ${x.message}`),
+            `${file}: "${f.title}" adds cgo-ls errors`,
+          ).toEqual([]);
           proven.push({ module: path.relative(fixtures, mod), file, code: d.code, title: f.title });
         }
       }, 900_000);
@@ -177,7 +199,18 @@ describe.skipIf(!hasGo() || !hasGcc())('every code action cgo-ls offers on the f
 
   it('proved at least one action for every code that documents source or go-env actions on the fixtures', () => {
     const codes = new Set(proven.map((p) => p.code));
-    for (const c of ['cgo/preamble-detached', 'cgo/preamble-split', 'cgo/renamed-import', 'cgo/export-name', 'cgo/export-ignored', 'cgo/export-preamble-definition', 'cgo/directive-verb', 'cgo/unsafe-argument', 'cgo/unresolved-name', 'cgo/flag-not-allowed']) {
+    for (const c of [
+      'cgo/preamble-detached',
+      'cgo/preamble-split',
+      'cgo/renamed-import',
+      'cgo/export-name',
+      'cgo/export-ignored',
+      'cgo/export-preamble-definition',
+      'cgo/directive-verb',
+      'cgo/unsafe-argument',
+      'cgo/unresolved-name',
+      'cgo/flag-not-allowed',
+    ]) {
       expect(codes, `no action proven for ${c}`).toContain(c);
     }
   });
@@ -195,7 +228,8 @@ describe.skipIf(!hasGo() || !hasGcc())('the two fixes of issue 11 item 8 are no 
   };
 
   it('no "Change the comment to //export bump" when the preamble defines a C bump (go build: redefinition)', async () => {
-    const src = 'package i8\n\n// static inline int bump(int v) { return v + 1; }\nimport "C"\n\n//export Bump\nfunc bump(v C.int) C.int { return C.bump(v) }\n';
+    const src =
+      'package i8\n\n// static inline int bump(int v) { return v + 1; }\nimport "C"\n\n//export Bump\nfunc bump(v C.int) C.int { return C.bump(v) }\n';
     const { dir, goenv } = mk({ 'a.go': src });
     // The fix the old version offered, applied by hand: go build really fails.
     const broken = mk({ 'a.go': src.replace('//export Bump', '//export bump') });
@@ -208,7 +242,8 @@ describe.skipIf(!hasGo() || !hasGcc())('the two fixes of issue 11 item 8 are no 
   });
 
   it('no "Move bump to a .c file" when bump uses a global of the preamble (go build: undeclared)', async () => {
-    const src = 'package i8\n\n/*\nint counter;\nint bump(void) { return ++counter; }\n*/\nimport "C"\n\n//export Bump\nfunc Bump() C.int { return C.bump() }\n';
+    const src =
+      'package i8\n\n/*\nint counter;\nint bump(void) { return ++counter; }\n*/\nimport "C"\n\n//export Bump\nfunc Bump() C.int { return C.bump() }\n';
     const { dir, goenv } = mk({ 'a.go': src });
     const { engine, diags } = await analyze(dir, goenv, 'a.go');
     const d = diags.find((x) => x.code === 'cgo/export-preamble-definition' && x.data?.['name'] === 'bump')!;
@@ -225,7 +260,10 @@ describe.skipIf(!hasGo() || !hasGcc())('the two fixes of issue 11 item 8 are no 
     const d = diags.find((x) => x.code === 'cgo/export-preamble-definition')!;
     const titles = (await engine.fixes(path.join(dir, 'a.go'), [d], { canCreateFiles: true, fixAll: false })).map((f) => f.title);
     expect(titles.some((t) => /static inline/.test(t))).toBe(false);
-    const moved = mk({ 'a.go': src.replace('int helper(int v) { return v * 3; }', 'static inline int helper(int v) { return v * 3; }'), 'use.c': 'int helper(int v);\nint twice_helper(int v) { return 2 * helper(v); }\n' });
+    const moved = mk({
+      'a.go': src.replace('int helper(int v) { return v * 3; }', 'static inline int helper(int v) { return v * 3; }'),
+      'use.c': 'int helper(int v);\nint twice_helper(int v) { return 2 * helper(v); }\n',
+    });
     expect([...goBuild(moved.dir, moved.goenv)].join('\n')).toMatch(/undefined reference to `helper'/); // linked into a program
   });
 });

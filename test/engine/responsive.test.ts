@@ -25,13 +25,18 @@ describe('a hover answers without waiting when there is nothing to say', () => {
     expect(realGo, 'go on PATH').not.toBe('');
     const bin = path.join(tmp, 'bin');
     fs.mkdirSync(bin, { recursive: true });
-    fs.writeFileSync(path.join(bin, 'go'), `#!/bin/sh\n# FAULT-INJECTION FAKE go: "go env" hangs.\n[ "$1" = env ] && exec sleep 30\nexec '${realGo}' "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'go'), `#!/bin/sh\n# FAULT-INJECTION FAKE go: "go env" hangs.\n[ "$1" = env ] && exec sleep 30\nexec '${realGo}' "$@"\n`, {
+      mode: 0o755,
+    });
     const mod = path.join(tmp, 'mod');
     fs.mkdirSync(path.join(mod, 'p'), { recursive: true });
     fs.writeFileSync(path.join(mod, 'go.mod'), 'module example.com/m\n\ngo 1.22\n');
     const file = path.join(mod, 'p', 'a.go');
     fs.writeFileSync(file, SRC);
-    const engine = new Engine({ env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` }, settings: { ...defaultSettings, checkShellEnv: false } });
+    const engine = new Engine({
+      env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` },
+      settings: { ...defaultSettings, checkShellEnv: false },
+    });
     engine.setDocument(file, SRC, 1);
     let probed = false;
     void engine.toolchain(file).finally(() => (probed = true));

@@ -40,15 +40,56 @@ function walk(dir: string): string[] {
 
 /** The seed corpus: every .go fixture (modules first), as text. */
 export const corpus: { file: string; text: string }[] = (() => {
-  const files = walk(path.join(repoRoot, 'test', 'fixtures')).sort((a, b) => Number(!a.includes('/modules/')) - Number(!b.includes('/modules/')) || a.localeCompare(b));
+  const files = walk(path.join(repoRoot, 'test', 'fixtures')).sort(
+    (a, b) => Number(!a.includes('/modules/')) - Number(!b.includes('/modules/')) || a.localeCompare(b),
+  );
   return files.map((f) => ({ file: f, text: fs.readFileSync(f, 'utf8') }));
 })();
 
 /** Fragments that stress the Go and cgo grammars. */
 const FRAGMENTS = [
-  '/*', '*/', '//', '// ', '#cgo', '#cgo CFLAGS: ', '#cgo LDFLAGS: -l', '#cgo pkg-config: ', '#cgo linux && amd64 CFLAGS: -DX', '#include <', '"', '`', "'", '\\',
-  'import "C"', 'import (\n"C"\n)', 'import c "C"', '//export ', '//go:build ', '// +build ', 'C.', 'C.CString(', 'C.errno', 'func (', 'package ', '\n\n',
-  '\r\n', '\t', '\u00a0', '\u2028', '\ufeff', '\ud83d\ude00', '\ufffd', '${SRCDIR}', '${HOME}', '-fplugin=x.so', '@file', ')', '(', '{', '}', '\0',
+  '/*',
+  '*/',
+  '//',
+  '// ',
+  '#cgo',
+  '#cgo CFLAGS: ',
+  '#cgo LDFLAGS: -l',
+  '#cgo pkg-config: ',
+  '#cgo linux && amd64 CFLAGS: -DX',
+  '#include <',
+  '"',
+  '`',
+  "'",
+  '\\',
+  'import "C"',
+  'import (\n"C"\n)',
+  'import c "C"',
+  '//export ',
+  '//go:build ',
+  '// +build ',
+  'C.',
+  'C.CString(',
+  'C.errno',
+  'func (',
+  'package ',
+  '\n\n',
+  '\r\n',
+  '\t',
+  '\u00a0',
+  '\u2028',
+  '\ufeff',
+  '\ud83d\ude00',
+  '\ufffd',
+  '${SRCDIR}',
+  '${HOME}',
+  '-fplugin=x.so',
+  '@file',
+  ')',
+  '(',
+  '{',
+  '}',
+  '\0',
 ];
 
 /** Builds text from a byte array decoded as UTF-8 with replacement characters (invalid UTF-8). */

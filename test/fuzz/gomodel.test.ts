@@ -11,7 +11,19 @@ import { parseDirectives } from '../../server/src/cgorules/directives.js';
 import { checkDirectives } from '../../server/src/checks/directives.js';
 import { checkSource } from '../../server/src/checks/source.js';
 import type { GoFile } from '../../server/src/gomodel/types.js';
-import { corpus, expectDiagnosticWellFormed, expectRangeInside, go122, go126, lineLengths, linuxBuild, mutatedGoFile, params, randomGoText, timeoutFor } from './common.js';
+import {
+  corpus,
+  expectDiagnosticWellFormed,
+  expectRangeInside,
+  go122,
+  go126,
+  lineLengths,
+  linuxBuild,
+  mutatedGoFile,
+  params,
+  randomGoText,
+  timeoutFor,
+} from './common.js';
 
 const SRC_DIR = '/tmp/fuzz/pkg';
 
@@ -39,7 +51,10 @@ async function analyzeAndCheck(name: string, text: string): Promise<GoFile> {
     expect(r.name).toMatch(/^[\p{L}_][\p{L}\p{Nd}_]*$/u);
   }
   for (const e of model.exports) expectRangeInside(e.range, lens, 'export');
-  for (const [goVersion, text2] of [[go126, text], [go122, text]] as const) {
+  for (const [goVersion, text2] of [
+    [go126, text],
+    [go122, text],
+  ] as const) {
     const src = checkSource(model, { goVersion, text: text2 });
     for (const d of src) expectDiagnosticWellFormed(d, file, lens);
     const preambles = model.cImports.flatMap((i) => (i.preamble ? [i.preamble] : []));
@@ -48,7 +63,16 @@ async function analyzeAndCheck(name: string, text: string): Promise<GoFile> {
       for (const d of parsed.directives) expectRangeInside(d.range, lens, 'directive');
       for (const e of parsed.errors) expectRangeInside(e.range, lens, `directive error ${e.kind}`);
     }
-    const dres = checkDirectives({ file, preambles, build: linuxBuild, srcDir: SRC_DIR, goVersion, env: {}, pathStyle: 'posix', cFunctionRefs: model.cRefs.map((r) => r.name) });
+    const dres = checkDirectives({
+      file,
+      preambles,
+      build: linuxBuild,
+      srcDir: SRC_DIR,
+      goVersion,
+      env: {},
+      pathStyle: 'posix',
+      cFunctionRefs: model.cRefs.map((r) => r.name),
+    });
     for (const d of dres.diagnostics) expectDiagnosticWellFormed(d, file, lens);
     // Security invariant: flags of a file that is not rejected never include a code-loading flag.
     if (!dres.rejected) {
@@ -98,8 +122,45 @@ describe('fuzz: Go model, #cgo parser and static checks', () => {
     'random #cgo lines in a real preamble: the directive checks never throw and stay well-formed',
     async () => {
       const word = fc.oneof(
-        fc.constantFrom('CFLAGS:', 'LDFLAGS:', 'CPPFLAGS:', 'pkg-config:', 'noescape', 'nocallback', 'linux', '!windows', 'linux,amd64', '&&', '||', '(linux', 'cgo', 'CFLAG:'),
-        fc.constantFrom('-DX=1', '-D', '-I', '-I${SRCDIR}/inc', '-L/x', '-lm', '-fplugin=x.so', '@rsp', '-include', '-foo', '"a b"', "'c'", '\\', '"', '${HOME}', '-Wl,--push-state,--as-needed', 'x.obj', 'libz.so.1', '--static', 'zlib', '-lfoo'),
+        fc.constantFrom(
+          'CFLAGS:',
+          'LDFLAGS:',
+          'CPPFLAGS:',
+          'pkg-config:',
+          'noescape',
+          'nocallback',
+          'linux',
+          '!windows',
+          'linux,amd64',
+          '&&',
+          '||',
+          '(linux',
+          'cgo',
+          'CFLAG:',
+        ),
+        fc.constantFrom(
+          '-DX=1',
+          '-D',
+          '-I',
+          '-I${SRCDIR}/inc',
+          '-L/x',
+          '-lm',
+          '-fplugin=x.so',
+          '@rsp',
+          '-include',
+          '-foo',
+          '"a b"',
+          "'c'",
+          '\\',
+          '"',
+          '${HOME}',
+          '-Wl,--push-state,--as-needed',
+          'x.obj',
+          'libz.so.1',
+          '--static',
+          'zlib',
+          '-lfoo',
+        ),
         fc.string({ maxLength: 10 }),
       );
       const line = fc.array(word, { maxLength: 8 }).map((ws) => `#cgo ${ws.join(' ')}`);
@@ -123,9 +184,18 @@ describe('fuzz: Go model, #cgo parser and static checks', () => {
       const lf = await parseGoFile('/tmp/fuzz/a.go', c.text.replace(/\r\n/g, '\n'));
       const crlf = await parseGoFile('/tmp/fuzz/a.go', c.text.replace(/\r\n/g, '\n').replace(/\n/g, '\r\n'));
       expect(crlf.importsC, c.file).toBe(lf.importsC);
-      expect(crlf.cRefs.map((r) => r.name), c.file).toEqual(lf.cRefs.map((r) => r.name));
-      expect(crlf.cImports.map((i) => i.preamble?.lines.length ?? -1), c.file).toEqual(lf.cImports.map((i) => i.preamble?.lines.length ?? -1));
-      expect(crlf.exports.map((e) => e.name), c.file).toEqual(lf.exports.map((e) => e.name));
+      expect(
+        crlf.cRefs.map((r) => r.name),
+        c.file,
+      ).toEqual(lf.cRefs.map((r) => r.name));
+      expect(
+        crlf.cImports.map((i) => i.preamble?.lines.length ?? -1),
+        c.file,
+      ).toEqual(lf.cImports.map((i) => i.preamble?.lines.length ?? -1));
+      expect(
+        crlf.exports.map((e) => e.name),
+        c.file,
+      ).toEqual(lf.exports.map((e) => e.name));
     }
   });
 

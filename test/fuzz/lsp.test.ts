@@ -15,14 +15,38 @@ const RSS_LIMIT_KB = 1.5 * 1024 * 1024;
 /** A JSON value of arbitrary shape (what a confused client might send as params). */
 const anyJson = fc.jsonValue({ maxDepth: 4 });
 const uriArb = fc.oneof(
-  fc.constantFrom('file:///nonexistent/x.go', 'untitled:Untitled-1', 'http://example.com/a.go', 'file:///', 'file://host/share/a.go', 'git:/a.go?%7B%7D', '', 'file:///%00.go', 'file:///tmp/../../etc/passwd', 'file:///tmp/a%2Fb.go'),
+  fc.constantFrom(
+    'file:///nonexistent/x.go',
+    'untitled:Untitled-1',
+    'http://example.com/a.go',
+    'file:///',
+    'file://host/share/a.go',
+    'git:/a.go?%7B%7D',
+    '',
+    'file:///%00.go',
+    'file:///tmp/../../etc/passwd',
+    'file:///tmp/a%2Fb.go',
+  ),
   fc.webUrl(),
   fc.string({ maxLength: 20 }),
 );
 const position = fc.record({ line: fc.oneof(fc.nat(), fc.integer(), fc.constant(2 ** 31)), character: fc.oneof(fc.nat(), fc.integer()) });
 const methods = [
-  'textDocument/didOpen', 'textDocument/didChange', 'textDocument/didClose', 'textDocument/didSave', 'textDocument/hover', 'textDocument/codeAction',
-  'workspace/executeCommand', 'workspace/didChangeConfiguration', 'workspace/didChangeWatchedFiles', 'cgo/toolchain', '$/cancelRequest', '$/setTrace', 'nope/unknown', 'initialize', 'shutdownx',
+  'textDocument/didOpen',
+  'textDocument/didChange',
+  'textDocument/didClose',
+  'textDocument/didSave',
+  'textDocument/hover',
+  'textDocument/codeAction',
+  'workspace/executeCommand',
+  'workspace/didChangeConfiguration',
+  'workspace/didChangeWatchedFiles',
+  'cgo/toolchain',
+  '$/cancelRequest',
+  '$/setTrace',
+  'nope/unknown',
+  'initialize',
+  'shutdownx',
 ];
 
 /** One hostile message: a wrong-shape request/notification, or raw bytes. */
@@ -34,7 +58,12 @@ const hostile = fc.oneof(
     kind: fc.constant('json' as const),
     method: fc.constantFrom('textDocument/didOpen', 'textDocument/didChange', 'textDocument/didClose', 'textDocument/hover', 'textDocument/codeAction'),
     params: fc.record({
-      textDocument: fc.record({ uri: uriArb, version: fc.oneof(fc.integer(), fc.constant(null)), text: fc.string({ maxLength: 200 }), languageId: fc.constant('go') }),
+      textDocument: fc.record({
+        uri: uriArb,
+        version: fc.oneof(fc.integer(), fc.constant(null)),
+        text: fc.string({ maxLength: 200 }),
+        languageId: fc.constant('go'),
+      }),
       position,
       contentChanges: fc.array(fc.record({ text: fc.string({ maxLength: 100 }) }), { maxLength: 2 }),
       range: fc.record({ start: position, end: position }),
@@ -42,11 +71,18 @@ const hostile = fc.oneof(
     }),
     request: fc.boolean(),
   }),
-  fc.record({ kind: fc.constant('json' as const), method: fc.constant('workspace/executeCommand'), params: fc.record({ command: fc.constantFrom('cgo.refresh', 'cgo.showToolchainReport', 'cgo.applyEnvFix', 'cgo.showFixInstructions', 'x'), arguments: fc.array(anyJson, { maxLength: 2 }) }), request: fc.constant(true) }),
+  fc.record({
+    kind: fc.constant('json' as const),
+    method: fc.constant('workspace/executeCommand'),
+    params: fc.record({
+      command: fc.constantFrom('cgo.refresh', 'cgo.showToolchainReport', 'cgo.applyEnvFix', 'cgo.showFixInstructions', 'x'),
+      arguments: fc.array(anyJson, { maxLength: 2 }),
+    }),
+    request: fc.constant(true),
+  }),
 );
 
 type Hostile = { kind: 'json'; method: string; params: unknown; request: boolean };
-
 
 describe('fuzz: hostile LSP input to the real server', () => {
   let c: LspClient;

@@ -296,7 +296,20 @@ describe('//export comments (cgo-rules.md §7.1)', () => {
 
   it('marks "// export X" (space), /*export X*/, not-adjacent, second //export and no-import-c', async () => {
     const f = await parse(
-      lines('package p', 'import "C"', '// export A', 'func A() {}', '/*export B*/', 'func B() {}', '//export C2', '', 'func C2() {}', '//export D', '//export D', 'func D() {}'),
+      lines(
+        'package p',
+        'import "C"',
+        '// export A',
+        'func A() {}',
+        '/*export B*/',
+        'func B() {}',
+        '//export C2',
+        '',
+        'func C2() {}',
+        '//export D',
+        '//export D',
+        'func D() {}',
+      ),
     );
     expect(f.exports.map((e) => [e.name, e.ignored ?? 'ok', !!e.func])).toEqual([
       ['A', 'space-after-slashes', true],

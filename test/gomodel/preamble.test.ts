@@ -71,7 +71,9 @@ describe('buildCgoSource', () => {
     const f = await parseGoFile('/m/a.go', lines('package p', '// one', 'import "C"', '// two', 'import "C"'));
     const s = buildCgoSource(f, { withProlog: true });
     expect(s.text.startsWith('\n#line 1 "cgo-builtin-prolog"\n')).toBe(true);
-    expect(s.text.endsWith('#line 2 "/m/a.go"\n one\n\n#line 1 "cgo-generated-wrapper"\n#line 4 "/m/a.go"\n two\n\n#line 1 "cgo-generated-wrapper"\n')).toBe(true);
+    expect(s.text.endsWith('#line 2 "/m/a.go"\n one\n\n#line 1 "cgo-generated-wrapper"\n#line 4 "/m/a.go"\n two\n\n#line 1 "cgo-generated-wrapper"\n')).toBe(
+      true,
+    );
     expect(s.lineMap.length).toBe(s.text.split('\n').length);
   });
 

@@ -37,7 +37,10 @@ describe.skipIf(!hasGo())('isFileIncluded agrees with go list', () => {
       const ctx: BuildContext = { goos, goarch, cgoEnabled: cgo, goMinor: goMinor(), compiler: 'gc', buildTags: [], toolTags: [] };
       const included: string[] = [];
       const ignored: string[] = [];
-      for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.go')).sort()) {
+      for (const name of fs
+        .readdirSync(dir)
+        .filter((n) => n.endsWith('.go'))
+        .sort()) {
         const f = await parseGoFile(path.join(dir, name), fs.readFileSync(path.join(dir, name), 'utf8'));
         const r = isFileIncluded(f, ctx);
         if (r.included) included.push(name);

@@ -8,7 +8,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { baseEnv, cleanupTemps, descendants, killPids, realGcc, realGo, rssKb, startServer, tempDir, waitUntil, writeScript, writeTree, type LspClient } from './helpers.js';
+import {
+  baseEnv,
+  cleanupTemps,
+  descendants,
+  killPids,
+  realGcc,
+  realGo,
+  rssKb,
+  startServer,
+  tempDir,
+  waitUntil,
+  writeScript,
+  writeTree,
+  type LspClient,
+} from './helpers.js';
 import { CAUSE_MAX, splitMessage } from '../../server/src/core/message.js';
 
 // Real servers and compilers on a shared 2-core machine: generous per-test time (no timing asserts here).
@@ -115,8 +129,14 @@ describe.skipIf(!haveTools)('no process outlives the server (process table; FAUL
       const cc = hungCC(tempDir('hungcc'));
       const s = await startWithHungCompile(cc, /sleep 30[0-2]/);
       try {
-        expect(s.before.some((d) => /sleep 301/.test(d.cmd)), 'the setsid grandchild did not start').toBe(true);
-        expect(s.before.some((d) => /reaper\.js/.test(d.cmd)), 'the reaper is not running').toBe(true);
+        expect(
+          s.before.some((d) => /sleep 301/.test(d.cmd)),
+          'the setsid grandchild did not start',
+        ).toBe(true);
+        expect(
+          s.before.some((d) => /reaper\.js/.test(d.cmd)),
+          'the reaper is not running',
+        ).toBe(true);
         await p.act(s.c);
         const how = await exited(s.c);
         if (p.signal) expect(how.signal).toBe(p.signal);

@@ -124,7 +124,10 @@ describe.skipIf(!haveTools)('a C compiler that hangs', () => {
     }
     // Each hover was answered while the compiler still ran (its timeout is 8 s): the server did not wait for it.
     // Latency figures belong to `npm run stress`, not to a threshold here.
-    expect(processesMatching(marker).length, `the hovers (${times.map((t) => t.toFixed(0)).join(', ')} ms) were answered only after the compiler stopped`).toBeGreaterThan(0);
+    expect(
+      processesMatching(marker).length,
+      `the hovers (${times.map((t) => t.toFixed(0)).join(', ')} ms) were answered only after the compiler stopped`,
+    ).toBeGreaterThan(0);
     const pub = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/compiler-timeout'), 20_000);
     const d = pub.diagnostics.find((x) => x.code === 'cgo/compiler-timeout');
     expect(d.message).toMatch(/faulty-cc|8000|time/i);
@@ -132,7 +135,10 @@ describe.skipIf(!haveTools)('a C compiler that hangs', () => {
     const m = splitMessage(d.message);
     expect(m.cause).toBe('The C compiler did not finish within 8000 ms, so this preamble was not checked');
     expect(d.message.split('\n')[1]).toMatch(new RegExp(`^${FIX_PREFIX}.*cgo\\.compilerTimeoutMs`));
-    expect(m.details.some((l) => l.startsWith('Command: ') && l.includes('faulty-cc')), d.message).toBe(true);
+    expect(
+      m.details.some((l) => l.startsWith('Command: ') && l.includes('faulty-cc')),
+      d.message,
+    ).toBe(true);
     // Every process of the run is gone: the fake, its grandchild, and nothing else of the server's is left.
     expect(await waitUntil(() => processesMatching(marker).length === 0, 5_000), `left running: ${JSON.stringify(processesMatching(marker))}`).toBe(true);
     await assertNoChildren(c);
@@ -190,7 +196,10 @@ describe.skipIf(!haveTools)('broken tools and configuration', () => {
 
   it('a C compiler that prints 40 MB is cut off: the server reports it, stays responsive and its memory stays bounded', async () => {
     const root = module('spew');
-    const cc = faultyCC(tempDir('spew-cc'), `      head -c 20000000 /dev/zero | tr '\\0' 'x'\n      yes '<stdin>:1:1: error: spam spam spam' | head -c 20000000 >&2\n      exit 1`);
+    const cc = faultyCC(
+      tempDir('spew-cc'),
+      `      head -c 20000000 /dev/zero | tr '\\0' 'x'\n      yes '<stdin>:1:1: error: spam spam spam' | head -c 20000000 >&2\n      exit 1`,
+    );
     const { c, uri } = await open(root, baseEnv({ CC: cc }));
     try {
       await c.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0, 60_000);
@@ -213,7 +222,11 @@ describe.skipIf(!haveTools)('broken tools and configuration', () => {
     const dir = pathWith({ go: realGo, gcc: realGcc });
     const { c, uri } = await open(root, baseEnv({ PATH: dir, PKG_CONFIG: undefined }));
     try {
-      const pub = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/pkg-config-missing' || d.code === 'cgo/pkg-config-failed'), 30_000);
+      const pub = await c.waitForDiagnostics(
+        uri,
+        (p) => p.diagnostics.some((d) => d.code === 'cgo/pkg-config-missing' || d.code === 'cgo/pkg-config-failed'),
+        30_000,
+      );
       const d = pub.diagnostics.find((x) => x.code === 'cgo/pkg-config-missing' || x.code === 'cgo/pkg-config-failed');
       expect(d.message).toMatch(/pkg-config/);
       await settleBounded(c, 500);
@@ -247,7 +260,10 @@ describe.skipIf(!haveTools)('broken tools and configuration', () => {
   it('a go that fails (FAKE: exits 1 with a message): cgo/go-env-failed quotes it, and the server stays up', async () => {
     const root = module('badgo');
     const fakeDir = tempDir('badgo-bin');
-    writeScript(path.join(fakeDir, 'go'), '#!/bin/sh\n# FAULT-INJECTION FAKE go (faults.test.ts): always fails.\necho "go: simulated failure: corrupted installation" >&2\nexit 1\n');
+    writeScript(
+      path.join(fakeDir, 'go'),
+      '#!/bin/sh\n# FAULT-INJECTION FAKE go (faults.test.ts): always fails.\necho "go: simulated failure: corrupted installation" >&2\nexit 1\n',
+    );
     const dir = pathWith({ gcc: realGcc, 'pkg-config': realPkgConfig });
     const { c, uri } = await open(root, baseEnv({ PATH: `${fakeDir}:${dir}`, GOROOT: undefined }));
     try {
@@ -285,7 +301,12 @@ describe.skipIf(!haveTools)('broken tools and configuration', () => {
         ...logMessages(c),
         String(hover.result?.contents?.value ?? ''),
       ].join('\n');
-      expect(text, 'nothing says the GOENV file could not be read').toMatch(new RegExp(`${goenv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\n]*(cannot|could not|not be read|not a readable|unreadable|is a directory|permission)|(cannot|could not|not be read|not a readable|unreadable|is a directory|permission)[^\n]*${goenv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i'));
+      expect(text, 'nothing says the GOENV file could not be read').toMatch(
+        new RegExp(
+          `${goenv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\n]*(cannot|could not|not be read|not a readable|unreadable|is a directory|permission)|(cannot|could not|not be read|not a readable|unreadable|is a directory|permission)[^\n]*${goenv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+          'i',
+        ),
+      );
       await assertNoChildren(c);
       await assertResponsive(c, uri);
     } finally {
@@ -311,7 +332,10 @@ describe.skipIf(!haveTools)('the file system changes under the server', () => {
       await settleBounded(c, 1000);
       const codes = c.published(uri).flatMap((p) => p.diagnostics.map((d: any) => d.code));
       expect(pub.version).toBe(1);
-      expect(codes.filter((x) => x === 'cgo/cc-not-found' || x === 'cgo/cc-broken'), 'a vanished directory is misreported as a broken compiler').toEqual([]);
+      expect(
+        codes.filter((x) => x === 'cgo/cc-not-found' || x === 'cgo/cc-broken'),
+        'a vanished directory is misreported as a broken compiler',
+      ).toEqual([]);
       await assertNoChildren(c);
       expect(c.proc.exitCode).toBeNull();
       await hoverAt(c, uri, 4, 8);
@@ -333,7 +357,12 @@ describe.skipIf(!haveTools)('the file system changes under the server', () => {
       // What an editor sends after a rename: close the old document, open the new one, report the file events.
       c.notify('textDocument/didClose', { textDocument: { uri: oldUri } });
       const newUri = c.open(newFile);
-      c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: oldUri, type: 3 }, { uri: newUri, type: 1 }] });
+      c.notify('workspace/didChangeWatchedFiles', {
+        changes: [
+          { uri: oldUri, type: 3 },
+          { uri: newUri, type: 1 },
+        ],
+      });
       await c.waitForDiagnostics(newUri, (p) => p.diagnostics.some((d) => d.code === 'cgo/preamble-detached'), 30_000);
       await settleBounded(c, 1500);
       const last = c.published(oldUri).at(-1);
@@ -355,7 +384,12 @@ describe.skipIf(!haveTools)('the file system changes under the server', () => {
       await c.waitForDiagnostics(other, () => true, 30_000); // the workspace scan reached the closed file
       await settleBounded(c, 500);
       fs.rmSync(root, { recursive: true, force: true });
-      c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: other, type: 3 }, { uri: uriOf(path.join(root, 'go.mod')), type: 3 }] });
+      c.notify('workspace/didChangeWatchedFiles', {
+        changes: [
+          { uri: other, type: 3 },
+          { uri: uriOf(path.join(root, 'go.mod')), type: 3 },
+        ],
+      });
       await settleBounded(c, 1500);
       const res = await c.request('workspace/executeCommand', { command: 'cgo.refresh', arguments: [] }, 30_000);
       expect(res.ok).toBe(true);

@@ -51,7 +51,17 @@ const mark = (n: string) => `-DCGO_LS_MARK_${n.replace(/-/g, '_')}=1`;
 function fileText(c: Case): string {
   if (c.text) return c.text;
   const pkg = c.name.replace(/-/g, '');
-  return [`package ${pkg}`, '', `// #cgo CFLAGS: ${mark(c.name)}`, ...c.lines.map((l) => `// ${l}`), '// #include <stdlib.h>', 'import "C"', '', 'func F() { C.free(nil) }', ''].join('\n');
+  return [
+    `package ${pkg}`,
+    '',
+    `// #cgo CFLAGS: ${mark(c.name)}`,
+    ...c.lines.map((l) => `// ${l}`),
+    '// #include <stdlib.h>',
+    'import "C"',
+    '',
+    'func F() { C.free(nil) }',
+    '',
+  ].join('\n');
 }
 
 const CASES: Case[] = [
@@ -67,7 +77,13 @@ const CASES: Case[] = [
   { name: 'specs', lines: ['#cgo CFLAGS: -specs=/tmp/cgo-ls-EVIL.specs'], rejected: true, code: 'cgo/flag-not-allowed' },
   { name: 'include', lines: ['#cgo CFLAGS: -include -foo'], rejected: true, code: 'cgo/flag-missing-arg', forbiddenArgs: ['-foo'] },
   { name: 'dend', lines: ['#cgo CFLAGS: -DCGO_LS_OK=1 -D'], rejected: true, code: 'cgo/flag-missing-arg', forbiddenArgs: ['-D'] },
-  { name: 'xpre', lines: ['#cgo CFLAGS: -Xpreprocessor -fplugin=/tmp/cgo-ls-EVIL-xp.so'], rejected: true, code: 'cgo/flag-not-allowed', forbiddenArgs: ['-Xpreprocessor'] },
+  {
+    name: 'xpre',
+    lines: ['#cgo CFLAGS: -Xpreprocessor -fplugin=/tmp/cgo-ls-EVIL-xp.so'],
+    rejected: true,
+    code: 'cgo/flag-not-allowed',
+    forbiddenArgs: ['-Xpreprocessor'],
+  },
   // the rejected flag is in the second `import "C"` of the file
   {
     name: 'twoimports',
@@ -95,13 +111,35 @@ const CASES: Case[] = [
     rejected: false,
     lines: [],
     ccMustSee: [mark('split')],
-    text: ['package split', '', '// #cgo CFLAGS: -fplugin=/tmp/cgo-ls-EVIL-split.so', '', `// #cgo CFLAGS: ${mark('split')}`, '// #include <stdlib.h>', 'import "C"', '', 'func F() { C.free(nil) }', ''].join('\n'),
+    text: [
+      'package split',
+      '',
+      '// #cgo CFLAGS: -fplugin=/tmp/cgo-ls-EVIL-split.so',
+      '',
+      `// #cgo CFLAGS: ${mark('split')}`,
+      '// #include <stdlib.h>',
+      'import "C"',
+      '',
+      'func F() { C.free(nil) }',
+      '',
+    ].join('\n'),
   },
   {
     name: 'notbuilt',
     rejected: false,
     lines: [],
-    text: ['//go:build windows', '', 'package notbuilt', '', '// #cgo CFLAGS: -fplugin=/tmp/cgo-ls-EVIL-notbuilt.so', '// #include <stdlib.h>', 'import "C"', '', 'func F() { C.free(nil) }', ''].join('\n'),
+    text: [
+      '//go:build windows',
+      '',
+      'package notbuilt',
+      '',
+      '// #cgo CFLAGS: -fplugin=/tmp/cgo-ls-EVIL-notbuilt.so',
+      '// #include <stdlib.h>',
+      'import "C"',
+      '',
+      'func F() { C.free(nil) }',
+      '',
+    ].join('\n'),
   },
   // pkg-config: crafted output (see pc-table.txt) and bad arguments
   { name: 'pc-evil-cflags', lines: ['#cgo pkg-config: evilcflags'], rejected: true, code: 'cgo/flag-not-allowed' },
@@ -110,7 +148,13 @@ const CASES: Case[] = [
   { name: 'pc-evil-lto', lines: ['#cgo pkg-config: evillto'], rejected: true, code: 'cgo/flag-not-allowed', forbiddenArgs: ['-lto_library'] },
   { name: 'pc-name', lines: ['#cgo pkg-config: -lfoo goodpc'], rejected: true, code: 'cgo/pkg-config-name', forbiddenArgs: ['-lfoo'] },
   { name: 'pc-option', lines: ['#cgo pkg-config: --foo-bar goodpc'], rejected: true, code: 'cgo/pkg-config-option', forbiddenArgs: ['--foo-bar'] },
-  { name: 'pc-defvar', lines: ['#cgo pkg-config: --define-variable=prefix=@x goodpc'], rejected: true, code: 'cgo/pkg-config-option', forbiddenArgs: ['--define-variable=prefix=@x'] },
+  {
+    name: 'pc-defvar',
+    lines: ['#cgo pkg-config: --define-variable=prefix=@x goodpc'],
+    rejected: true,
+    code: 'cgo/pkg-config-option',
+    forbiddenArgs: ['--define-variable=prefix=@x'],
+  },
   // positive controls: the spies are really in use and good flags do get through
   { name: 'pc-good', lines: ['#cgo pkg-config: goodpc'], rejected: false, ccMustSee: ['-DCGO_LS_GOOD_PC=1', mark('pc-good')], pkgConfigMustSee: ['goodpc'] },
   { name: 'pc-static', lines: ['#cgo pkg-config: --static goodpc'], rejected: false, pkgConfigMustSee: ['--static'], ccMustSee: ['-DCGO_LS_GOOD_PC=1'] },
@@ -119,15 +163,56 @@ const CASES: Case[] = [
 
 /** cmd/go's validPkgConfigFlags (go1.26, security.go), plus the verbs cmd/go itself passes. */
 const PKG_CONFIG_OPTIONS = [
-  /--atleast-pkgconfig-version=\d+\.\d+\.\d+/, /--atleast-version=\d+\.\d+\.\d+/, /--cflags-only-I/, /--cflags/, /--define-prefix/,
-  /--define-variable=[A-Za-z_][A-Za-z0-9_]*=[^@-]*/, /--digraph/, /--dont-define-prefix/, /--dont-relocate-paths/, /--dump-personality/,
-  /--env-only/, /--errors-to-stdout/, /--exact-version=\d+\.\d+\.\d+/, /--exists/, /--fragment-filter=[A-Za-z_][a-zA-Z0-9_]*/,
-  /--ignore-conflicts/, /--internal-cflags/, /--keep-system-cflags/, /--keep-system-libs/, /--libs-only-l/, /--libs-only-L/, /--libs/,
-  /--list-all/, /--list-package-names/, /--max-version=\d+\.\d+\.\d+/, /--maximum-traverse-depth=[0-9]+/, /--modversion/, /--msvc-syntax/,
-  /--no-cache/, /--no-provides/, /--no-uninstalled/, /--path/, /--personality=(triplet|filename)/, /--prefix-variable=[A-Za-z_][a-zA-Z0-9_]*/,
-  /--print-errors/, /--print-provides/, /--print-requires-private/, /--print-requires/, /--print-variables/, /--pure/, /--shared/,
-  /--short-errors/, /--silence-errors/, /--simulate/, /--static/, /--uninstalled/, /--validate/, /--variable=[A-Za-z_][a-zA-Z0-9_]*/,
-  /--with-path=[^@-].*/, /--version/,
+  /--atleast-pkgconfig-version=\d+\.\d+\.\d+/,
+  /--atleast-version=\d+\.\d+\.\d+/,
+  /--cflags-only-I/,
+  /--cflags/,
+  /--define-prefix/,
+  /--define-variable=[A-Za-z_][A-Za-z0-9_]*=[^@-]*/,
+  /--digraph/,
+  /--dont-define-prefix/,
+  /--dont-relocate-paths/,
+  /--dump-personality/,
+  /--env-only/,
+  /--errors-to-stdout/,
+  /--exact-version=\d+\.\d+\.\d+/,
+  /--exists/,
+  /--fragment-filter=[A-Za-z_][a-zA-Z0-9_]*/,
+  /--ignore-conflicts/,
+  /--internal-cflags/,
+  /--keep-system-cflags/,
+  /--keep-system-libs/,
+  /--libs-only-l/,
+  /--libs-only-L/,
+  /--libs/,
+  /--list-all/,
+  /--list-package-names/,
+  /--max-version=\d+\.\d+\.\d+/,
+  /--maximum-traverse-depth=[0-9]+/,
+  /--modversion/,
+  /--msvc-syntax/,
+  /--no-cache/,
+  /--no-provides/,
+  /--no-uninstalled/,
+  /--path/,
+  /--personality=(triplet|filename)/,
+  /--prefix-variable=[A-Za-z_][a-zA-Z0-9_]*/,
+  /--print-errors/,
+  /--print-provides/,
+  /--print-requires-private/,
+  /--print-requires/,
+  /--print-variables/,
+  /--pure/,
+  /--shared/,
+  /--short-errors/,
+  /--silence-errors/,
+  /--simulate/,
+  /--static/,
+  /--uninstalled/,
+  /--validate/,
+  /--variable=[A-Za-z_][a-zA-Z0-9_]*/,
+  /--with-path=[^@-].*/,
+  /--version/,
 ];
 /** Go's leftmost-first "full match": FindString(arg) == arg. */
 const fullMatch = (re: RegExp, s: string) => {
@@ -164,10 +249,16 @@ function assertNoRejectedFlagReachedTools(spies: Spies, moduleDir: string): void
       expect(compiled.map(callText), `${k.name}: a file Go refuses to build was compiled`).toEqual([]);
     }
     for (const s of k.ccMustSee ?? []) {
-      expect(here.some((c) => c.args.includes(s)), `${k.name}: positive control ${s} never reached the spy compiler (calls here: ${here.length})`).toBe(true);
+      expect(
+        here.some((c) => c.args.includes(s)),
+        `${k.name}: positive control ${s} never reached the spy compiler (calls here: ${here.length})`,
+      ).toBe(true);
     }
     for (const s of k.pkgConfigMustSee ?? []) {
-      expect(pc.some((c) => c.cwd === dir && c.args.includes(s)), `${k.name}: ${s} never reached the spy pkg-config`).toBe(true);
+      expect(
+        pc.some((c) => c.cwd === dir && c.args.includes(s)),
+        `${k.name}: ${s} never reached the spy pkg-config`,
+      ).toBe(true);
     }
   }
   // pkg-config is only ever run with allow-listed options and SafeArg package names.
@@ -175,7 +266,11 @@ function assertNoRejectedFlagReachedTools(spies: Spies, moduleDir: string): void
     const sep = c.args.indexOf('--');
     const opts = sep < 0 ? c.args : c.args.slice(0, sep);
     const pkgs = sep < 0 ? [] : c.args.slice(sep + 1);
-    for (const o of opts) expect(PKG_CONFIG_OPTIONS.some((re) => fullMatch(re, o)), `pkg-config option not in Go's list: ${callText(c)}`).toBe(true);
+    for (const o of opts)
+      expect(
+        PKG_CONFIG_OPTIONS.some((re) => fullMatch(re, o)),
+        `pkg-config option not in Go's list: ${callText(c)}`,
+      ).toBe(true);
     for (const p of pkgs) expect(safeArg(p), `pkg-config package name fails SafeArg: ${callText(c)}`).toBe(true);
   }
 }
@@ -210,12 +305,18 @@ describe.skipIf(!haveTools)('untrusted #cgo flags and pkg-config output never re
     assertNoRejectedFlagReachedTools(spies, moduleDir);
     for (const k of CASES.filter((c) => c.rejected)) {
       const ds = r.diagnostics.filter((d) => d.file === `${k.name}/a.go` || d.file === path.join(moduleDir, k.name, 'a.go'));
-      expect(ds.map((d) => d.code), `${k.name}: ${JSON.stringify(ds)}`).toContain(k.code);
+      expect(
+        ds.map((d) => d.code),
+        `${k.name}: ${JSON.stringify(ds)}`,
+      ).toContain(k.code);
     }
     // The conditional / detached / excluded flags are not reported as if they applied.
     for (const name of ['cond', 'split', 'notbuilt', 'good', 'pc-good', 'pc-static']) {
       const ds = r.diagnostics.filter((d) => d.file === `${name}/a.go`);
-      expect(ds.filter((d) => d.code === 'cgo/flag-not-allowed'), name).toEqual([]);
+      expect(
+        ds.filter((d) => d.code === 'cgo/flag-not-allowed'),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -268,7 +369,17 @@ describe.skipIf(!haveTools)('flags from the environment are trusted exactly as t
     moduleDir = tempDir('envflags');
     const files: Record<string, string> = { 'go.mod': 'module example.com/envflags\n\ngo 1.22\n' };
     for (const [name, lines] of Object.entries(cases)) {
-      files[`${name}/a.go`] = [`package ${name.toLowerCase()}`, '', `// #cgo CFLAGS: ${mark(name)}`, ...lines, '// #include <stdlib.h>', 'import "C"', '', 'func F() { C.free(nil) }', ''].join('\n');
+      files[`${name}/a.go`] = [
+        `package ${name.toLowerCase()}`,
+        '',
+        `// #cgo CFLAGS: ${mark(name)}`,
+        ...lines,
+        '// #include <stdlib.h>',
+        'import "C"',
+        '',
+        'func F() { C.free(nil) }',
+        '',
+      ].join('\n');
     }
     writeTree(moduleDir, files);
   });
@@ -338,7 +449,12 @@ describe.skipIf(!haveTools)('flags from the environment are trusted exactly as t
       expect(compile.every((c) => c.args.includes('-fno-ident'))).toBe(true);
       const pub = client.published(uri).at(-1)!;
       expect(pub.diagnostics.filter((d) => d.code === 'cgo/flag-not-allowed')).toEqual([]);
-      expect(spies.ccCalls().filter((c) => c.args.some((a) => a.includes(EVIL))).map(callText)).toEqual([]);
+      expect(
+        spies
+          .ccCalls()
+          .filter((c) => c.args.some((a) => a.includes(EVIL)))
+          .map(callText),
+      ).toEqual([]);
     } finally {
       await stopServer(client);
     }

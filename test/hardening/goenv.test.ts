@@ -18,7 +18,8 @@ vi.setConfig({ testTimeout: 120000 });
 if (process.env['CI'] === 'true' && !realGo) throw new Error('CI: goenv.test.ts needs go');
 
 const ORIGINAL =
-  'GOFLAGS=-mod=mod\nGOPRIVATE=example.com/*\nGOPROXY=https://proxy.golang.org,direct\n' + Array.from({ length: 80 }, (_, i) => `GOX${i}=${'v'.repeat(60)}\n`).join('');
+  'GOFLAGS=-mod=mod\nGOPRIVATE=example.com/*\nGOPROXY=https://proxy.golang.org,direct\n' +
+  Array.from({ length: 80 }, (_, i) => `GOX${i}=${'v'.repeat(60)}\n`).join('');
 
 const mounts: string[] = [];
 afterAll(() => {
@@ -119,7 +120,10 @@ describe.skipIf(!realGo)('go env -w on a full disk', () => {
     const d = tempDir('goenv-liar');
     const goenv = path.join(d, 'env');
     fs.writeFileSync(goenv, ORIGINAL);
-    writeScript(path.join(d, 'bin', 'go'), `#!/bin/sh\n# FAULT-INJECTION FAKE go (goenv.test.ts): env -w cuts the file and says nothing.\nif [ "$1" = env ] && [ "$2" = -w ]; then truncate -s 100 "$GOENV"; exit 0; fi\nexec '${realGo}' "$@"\n`);
+    writeScript(
+      path.join(d, 'bin', 'go'),
+      `#!/bin/sh\n# FAULT-INJECTION FAKE go (goenv.test.ts): env -w cuts the file and says nothing.\nif [ "$1" = env ] && [ "$2" = -w ]; then truncate -s 100 "$GOENV"; exit 0; fi\nexec '${realGo}' "$@"\n`,
+    );
     const folder = tempDir('goenv-liar-mod');
     writeTree(folder, { 'go.mod': 'module example.com/g\n\ngo 1.22\n' });
     const engine = engineFor(folder, baseEnv({ GOENV: goenv, PATH: `${path.join(d, 'bin')}:${process.env['PATH']}` }));

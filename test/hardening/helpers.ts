@@ -118,7 +118,13 @@ export interface CheckResult {
 
 /** Runs `node dist/main.js check --format json <paths>` and parses its output. */
 export function runCheck(paths: string[], env: NodeJS.ProcessEnv, cwd = repoRoot, timeoutMs = 60_000): CheckResult {
-  const r = spawnSync(process.execPath, [serverMain, 'check', '--format', 'json', ...paths], { env, cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [serverMain, 'check', '--format', 'json', ...paths], {
+    env,
+    cwd,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 << 20,
+  });
   let diagnostics: any[] = [];
   try {
     const parsed = JSON.parse(r.stdout);
@@ -225,7 +231,12 @@ export async function waitUntil(pred: () => boolean, timeoutMs: number, stepMs =
 // ---- LSP -------------------------------------------------------------------------------------------------
 
 /** Starts the built server with `env`, initialises it on `root` and returns the client. */
-export async function startServer(root: string, env: NodeJS.ProcessEnv, initializationOptions: Record<string, unknown> = {}, client: 'vscode' | 'helix' | 'neovim' = 'vscode'): Promise<LspClient> {
+export async function startServer(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  initializationOptions: Record<string, unknown> = {},
+  client: 'vscode' | 'helix' | 'neovim' = 'vscode',
+): Promise<LspClient> {
   const c = new LspClient({ env });
   await c.initialize(root, { client, initializationOptions: { checkShellEnv: false, ...initializationOptions } });
   return c;

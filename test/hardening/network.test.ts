@@ -48,7 +48,15 @@ describe.skipIf(realGo === null)('a go.mod needing an unavailable Go release nev
   afterAll(() => cleanupTemps());
 
   const env = (gotoolchain: string) =>
-    baseEnv({ PATH: `${spyDir}:${process.env['PATH']}`, GOTOOLCHAIN: gotoolchain, GOPROXY: 'off', GOPATH: gopath, GOMODCACHE: modcache, GOENV: goenvFile, GOFLAGS: undefined });
+    baseEnv({
+      PATH: `${spyDir}:${process.env['PATH']}`,
+      GOTOOLCHAIN: gotoolchain,
+      GOPROXY: 'off',
+      GOPATH: gopath,
+      GOMODCACHE: modcache,
+      GOENV: goenvFile,
+      GOFLAGS: undefined,
+    });
 
   function assertNoDownload(): void {
     const calls = fs.existsSync(spyLog) ? fs.readFileSync(spyLog, 'utf8').trim().split('\n') : [];
@@ -74,7 +82,10 @@ describe.skipIf(realGo === null)('a go.mod needing an unavailable Go release nev
     fs.rmSync(spyLog, { force: true });
     const r = runCheck(['gonew', 'toolchainnew'], env('auto'), root);
     const sw = r.diagnostics.filter((x) => x.code === 'cgo/toolchain-switch' || x.code === 'cgo/go-version-too-old');
-    expect(sw.map((x) => x.file).sort(), r.stdout + r.stderr).toEqual([expect.stringMatching(/gonew[/\\]go\.mod$/), expect.stringMatching(/toolchainnew[/\\]go\.mod$/)]);
+    expect(sw.map((x) => x.file).sort(), r.stdout + r.stderr).toEqual([
+      expect.stringMatching(/gonew[/\\]go\.mod$/),
+      expect.stringMatching(/toolchainnew[/\\]go\.mod$/),
+    ]);
     expect(sw.find((x) => /toolchainnew/.test(x.file)).message).toMatch(/go1\.99\.1/);
     assertNoDownload();
   });

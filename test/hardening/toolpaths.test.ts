@@ -6,7 +6,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readCompilerFileLine } from '../../server/src/compiler/preamble.js';
-import { baseEnv, cleanupTemps, hoverAt, realGcc, realGo, runCheck, serverMain, spawn, startServer, stopServer, tempDir, writeScript, writeTree } from './helpers.js';
+import {
+  baseEnv,
+  cleanupTemps,
+  hoverAt,
+  realGcc,
+  realGo,
+  runCheck,
+  serverMain,
+  spawn,
+  startServer,
+  stopServer,
+  tempDir,
+  writeScript,
+  writeTree,
+} from './helpers.js';
 import { CAUSE_MAX, splitMessage } from '../../server/src/core/message.js';
 
 // Real servers and compilers on a shared 2-core machine: generous per-test time (no timing asserts here).
@@ -68,7 +82,11 @@ describe.skipIf(!haveTools)('a header whose #line names a device (real gcc)', ()
     it(`#line 1 "${target}": cgo-ls check (stdin an open pipe nobody writes to) ends and reports the C error`, async () => {
       const root = tempDir('evil-check');
       writeTree(root, { 'go.mod': 'module example.com/evil\n\ngo 1.22\n', 'p/a.go': EVIL_GO, 'p/evil.h': `#line 1 "${target}"\nint x = ;\n` });
-      const child = spawn(process.execPath, [serverMain, 'check', '--format', 'json', path.join(root, 'p')], { env: baseEnv(), cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [serverMain, 'check', '--format', 'json', path.join(root, 'p')], {
+        env: baseEnv(),
+        cwd: root,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       const code = await new Promise<number | null>((resolve) => {
@@ -110,7 +128,10 @@ describe.skipIf(!haveTools)('a header whose #line names a device (real gcc)', ()
 describe.skipIf(!haveTools)('a compile killed by a signal (FAULT-INJECTION FAKE compiler: SIGKILLs itself for the preamble run)', () => {
   it('is reported as cgo/cc-broken naming the signal, not as a clean file', () => {
     const root = tempDir('killed');
-    writeTree(root, { 'go.mod': 'module example.com/killed\n\ngo 1.22\n', 'p/a.go': 'package p\n\n// #include <stdlib.h>\nimport "C"\n\nfunc F() { C.free(nil) }\n' });
+    writeTree(root, {
+      'go.mod': 'module example.com/killed\n\ngo 1.22\n',
+      'p/a.go': 'package p\n\n// #include <stdlib.h>\nimport "C"\n\nfunc F() { C.free(nil) }\n',
+    });
     const cc = writeScript(
       path.join(tempDir('killcc'), 'killed-cc'),
       `#!/bin/sh
@@ -134,7 +155,10 @@ exec '${realGcc}' "$@"
 describe.skipIf(!haveTools || !fs.existsSync('/usr/include/stdio.h'))('hover on an absolute #include', () => {
   it('#include "/usr/include/stdio.h" resolves to that file', async () => {
     const root = tempDir('abs');
-    writeTree(root, { 'go.mod': 'module example.com/abs\n\ngo 1.22\n', 'p/a.go': 'package p\n\n// #include "/usr/include/stdio.h"\nimport "C"\n\nfunc F() { C.puts(nil) }\n' });
+    writeTree(root, {
+      'go.mod': 'module example.com/abs\n\ngo 1.22\n',
+      'p/a.go': 'package p\n\n// #include "/usr/include/stdio.h"\nimport "C"\n\nfunc F() { C.puts(nil) }\n',
+    });
     const c = await startServer(root, baseEnv(), { diagnosticsScope: 'openFiles' });
     try {
       const uri = c.open(path.join(root, 'p', 'a.go'));

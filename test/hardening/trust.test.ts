@@ -34,7 +34,10 @@ const haveTools = realGcc !== null && realGo !== null && realPkgConfig !== null;
 
 /** A FAKE tool planted in the workspace by an attacker: it records that it ran, then behaves like the real one. */
 function plant(file: string, real: string, marker: string): void {
-  writeScript(file, `#!/bin/sh\n# FAKE planted by an untrusted repository (trust tests): it must never be run.\necho "$0 $*" >> '${marker}'\nexec '${real}' "$@"\n`);
+  writeScript(
+    file,
+    `#!/bin/sh\n# FAKE planted by an untrusted repository (trust tests): it must never be run.\necho "$0 $*" >> '${marker}'\nexec '${real}' "$@"\n`,
+  );
 }
 
 function module(prefix: string): { root: string; file: string; marker: string } {
@@ -124,7 +127,12 @@ describe.skipIf(!haveTools)('executable settings from workspace configuration ar
     plant(plantedCC, realGcc!, m.marker);
     plant(plantedGo, realGo!, m.marker);
     const spies = new Spies('wscfg-user');
-    const subst = (v: unknown) => JSON.parse(JSON.stringify(v ?? null).replaceAll('$CC', plantedCC).replaceAll('$GO', plantedGo));
+    const subst = (v: unknown) =>
+      JSON.parse(
+        JSON.stringify(v ?? null)
+          .replaceAll('$CC', plantedCC)
+          .replaceAll('$GO', plantedGo),
+      );
     const c = await startServer(m.root, baseEnv({ CC: spies.cc }), { diagnosticsScope: 'openFiles', ...subst(opts.init) });
     c.configuration = subst(opts.workspaceSettings ?? {});
     // Give the server time to pull workspace/configuration before the file is opened.
@@ -193,7 +201,7 @@ describe.skipIf(!haveTools)('executable settings from workspace configuration ar
   it("the user's own settings (initializationOptions) apply without workspace trust", async () => {
     const r = await run({ init: { env: { CC: '$CC' } } });
     try {
-      expect(r.ran, 'the CC from the user\'s own settings was not used').not.toBe('');
+      expect(r.ran, "the CC from the user's own settings was not used").not.toBe('');
     } finally {
       await stopServer(r.c);
     }

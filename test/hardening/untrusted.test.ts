@@ -77,7 +77,9 @@ describe.skipIf(!haveTools)('the server with workspaceTrusted: false (FAULT-INJE
     const c = new LspClient({ env: baseEnv({ CC: cc }) });
     c.configuration = { compilerTimeoutMs: 600_000 };
     try {
-      await c.initialize(root, { initializationOptions: { checkShellEnv: false, workspaceTrusted: false, compilerTimeoutMs: 3_000, diagnosticsScope: 'openFiles' } });
+      await c.initialize(root, {
+        initializationOptions: { checkShellEnv: false, workspaceTrusted: false, compilerTimeoutMs: 3_000, diagnosticsScope: 'openFiles' },
+      });
       await c.waitFor(() => logMessages(c).some((m) => /compilerTimeoutMs/.test(m)), 30_000, 'the clamp warning');
       const uri = c.open(path.join(root, 'p', 'a.go'));
       const pub = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((d: any) => d.code === 'cgo/compiler-timeout'), 60_000);
@@ -91,7 +93,10 @@ describe.skipIf(!haveTools)('the server with workspaceTrusted: false (FAULT-INJE
   it('every other setting a workspace asks for beyond its rule is refused or clamped, named in the log, and not used', async () => {
     const root = tempDir('untrusted-all');
     writeTree(root, { 'go.mod': 'module example.com/u\n\ngo 1.22\n', 'p/a.go': 'package p\n\n// #include <stdlib.h>\nimport "C"\n' });
-    const evil = writeScript(path.join(tempDir('untrusted-evil'), 'evil-cc'), '#!/bin/sh\n# FAULT-INJECTION FAKE: a compiler the workspace must not choose.\nexit 1\n');
+    const evil = writeScript(
+      path.join(tempDir('untrusted-evil'), 'evil-cc'),
+      '#!/bin/sh\n# FAULT-INJECTION FAKE: a compiler the workspace must not choose.\nexit 1\n',
+    );
     const c = new LspClient({ env: baseEnv() });
     c.configuration = {
       env: { CC: evil },
@@ -103,7 +108,9 @@ describe.skipIf(!haveTools)('the server with workspaceTrusted: false (FAULT-INJE
       targets: Array.from({ length: 12 }, (_, i) => (i % 2 ? 'windows/amd64' : 'linux/arm64')),
     };
     try {
-      await c.initialize(root, { initializationOptions: { checkShellEnv: false, workspaceTrusted: false, compileOnChange: false, diagnosticsScope: 'openFiles' } });
+      await c.initialize(root, {
+        initializationOptions: { checkShellEnv: false, workspaceTrusted: false, compileOnChange: false, diagnosticsScope: 'openFiles' },
+      });
       for (const key of ['env', 'goCommand', 'debounceMs', 'compileOnChange', 'diagnosticsScope', 'checkShellEnv', 'targets']) {
         await c.waitFor(() => logMessages(c).some((m) => m.includes(`cgo.${key} `) && /untrusted/.test(m)), 30_000, `the warning for cgo.${key}`);
       }

@@ -21,4 +21,3 @@ export function applyEdits(text: string, edits: Edit[]): string {
   for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
   return out;
 }
-

@@ -161,7 +161,9 @@ export class LspClient {
 
   /** Every publishDiagnostics for a URI, oldest first. */
   published(uri: string): PublishedDiagnostics[] {
-    return this.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === uri).map((n) => n.params as PublishedDiagnostics);
+    return this.notifications
+      .filter((n) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === uri)
+      .map((n) => n.params as PublishedDiagnostics);
   }
 
   /** Waits until `pred` holds (checked on every incoming message and every 50 ms). */

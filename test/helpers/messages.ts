@@ -21,6 +21,9 @@ export function expectShape(message: string): { cause: string; fix: string; deta
   expect(cause, 'cause opens with a file name').not.toMatch(/^[\w.-]+\.(go|c|h|mod)(:\d+)*:\s/);
   expect(fix, `line 2 is not "${FIX_PREFIX}…": ${message}`).toBeDefined();
   expect(fix!.trim().length).toBeGreaterThan(3);
-  expect(details.some((d) => d.startsWith(FIX_PREFIX)), 'a second Fix: line in the details').toBe(false);
+  expect(
+    details.some((d) => d.startsWith(FIX_PREFIX)),
+    'a second Fix: line in the details',
+  ).toBe(false);
   return { cause, fix: fix!, details, detailText: details.join('\n') };
 }

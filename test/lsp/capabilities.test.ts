@@ -29,13 +29,18 @@ async function start(caps: keyof typeof clientCapabilities | 'minimal') {
     await client.initialize(dir, { client: caps });
   }
   // The workspace scan publishes the closed cgo file.
-  await client.waitFor(() => client!.notifications.find((n) => n.method === 'textDocument/publishDiagnostics' && n.params.diagnostics.length > 0), 20_000, 'a publish');
+  await client.waitFor(
+    () => client!.notifications.find((n) => n.method === 'textDocument/publishDiagnostics' && n.params.diagnostics.length > 0),
+    20_000,
+    'a publish',
+  );
   await client.settle(300);
   return client;
 }
 
 const requested = (c: LspClient, method: string) => c.serverRequests.filter((r) => r.method === method);
-const registered = (c: LspClient, method: string) => requested(c, 'client/registerCapability').some((r) => r.params.registrations.some((x: { method: string }) => x.method === method));
+const registered = (c: LspClient, method: string) =>
+  requested(c, 'client/registerCapability').some((r) => r.params.registrations.some((x: { method: string }) => x.method === method));
 
 describe('client capabilities', () => {
   it('VS Code: registers file watching and configuration dynamically, reports progress, sends codeDescription', async () => {

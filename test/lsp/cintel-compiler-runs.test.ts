@@ -83,7 +83,11 @@ describe('compiler runs of the C name index', () => {
     const lines = fs.readFileSync(path.join(dir, 'other.go'), 'utf8').split('\n');
     const line = lines.findIndex((l) => l.trimEnd().endsWith('C.'));
     const before = indexRuns();
-    const res = await client.request('textDocument/completion', { textDocument: { uri: otherUri }, position: { line, character: lines[line]!.trimEnd().length } }, 60_000);
+    const res = await client.request(
+      'textDocument/completion',
+      { textDocument: { uri: otherUri }, position: { line, character: lines[line]!.trimEnd().length } },
+      60_000,
+    );
     expect(((res.items ?? res) as { label: string }[]).map((i) => i.label)).toContain('OTHER_ONLY');
     expect(indexRuns()).toBe(before + 1);
     fs.rmSync(path.join(dir, 'other.go'));

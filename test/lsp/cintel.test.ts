@@ -79,7 +79,11 @@ for (const clientName of ['vscode', 'helix', 'neovim'] as const) {
       const typed = '\tC.pu';
       const text = lines.map((l, i) => (i === line ? typed : l)).join('\n');
       client.change(uri, text, 2);
-      const res = await client.request('textDocument/completion', { textDocument: { uri }, position: { line, character: typed.length }, context: { triggerKind: 1 } }, 60_000);
+      const res = await client.request(
+        'textDocument/completion',
+        { textDocument: { uri }, position: { line, character: typed.length }, context: { triggerKind: 1 } },
+        60_000,
+      );
       const items: any[] = res.items ?? res;
       const puts = items.find((i) => i.label === 'puts');
       expect(puts, 'puts offered').toBeDefined();
@@ -107,7 +111,7 @@ for (const clientName of ['vscode', 'helix', 'neovim'] as const) {
       client.change(uri, MAIN, 3);
     }, 90_000);
 
-    it('completes the fields of a C struct value with cgo\'s Go names', async () => {
+    it("completes the fields of a C struct value with cgo's Go names", async () => {
       const line = lineOf('_ = p.x');
       const res = await client.request('textDocument/completion', { textDocument: { uri }, position: { line, character: lines[line]!.indexOf('p.') + 2 } });
       const items: any[] = res.items ?? res;
@@ -132,7 +136,9 @@ for (const clientName of ['vscode', 'helix', 'neovim'] as const) {
         return client.request(method, { textDocument: { uri }, position: { line, character: lines[line]!.indexOf(needle) + offset } });
       };
       const add = await def('C.add', 3);
-      expect(add).toEqual([{ uri, range: { start: { line: lineOf('static inline int add'), character: 18 }, end: { line: lineOf('static inline int add'), character: 21 } } }]);
+      expect(add).toEqual([
+        { uri, range: { start: { line: lineOf('static inline int add'), character: 18 }, end: { line: lineOf('static inline int add'), character: 21 } } },
+      ]);
       const puts = await def('C.puts', 3, 'textDocument/declaration');
       expect(puts[0].uri).toMatch(/stdio\.h$/);
       const hdr = fs.readFileSync(new URL(puts[0].uri), 'utf8').split('\n')[puts[0].range.start.line]!;

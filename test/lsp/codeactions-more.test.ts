@@ -21,8 +21,9 @@ async function session(files: Record<string, string>, env: Record<string, string
   const h = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-home-'));
   const e: NodeJS.ProcessEnv = { ...process.env, HOME: h, GOENV: path.join(h, 'goenv') };
   delete e['CC'];
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete e[k];
-  else e[k] = v;
+  for (const [k, v] of Object.entries(env))
+    if (v === undefined) delete e[k];
+    else e[k] = v;
   const c = new LspClient({ env: e });
   await c.initialize(d, { initializationOptions: { diagnosticsScope: 'openFiles', checkShellEnv: false, debounceMs: 50 } });
   sessions.push({ c, dirs: [d, h] });
@@ -32,7 +33,11 @@ async function session(files: Record<string, string>, env: Record<string, string
 async function actions(c: LspClient, uri: string, code: string) {
   const pub = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((x) => x.code === code));
   const diagnostic = pub.diagnostics.find((x) => x.code === code);
-  const list = (await c.request('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as any[];
+  const list = (await c.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic] },
+  })) as any[];
   return { diagnostic, list, version: pub.version as number | undefined };
 }
 

@@ -11,7 +11,6 @@ import { applyEdits, type Edit } from '../helpers/edits.js';
 
 const fixture = path.join(repoRoot, 'test', 'fixtures', 'modules', 'fixes');
 
-
 /** Applies a WorkspaceEdit on disk (changes or documentChanges with create), returns the touched files. */
 function applyWorkspaceEdit(edit: any): string[] {
   const touched: string[] = [];
@@ -215,7 +214,10 @@ describe('environment fixes', () => {
     expect(res.ok).toBe(true);
     const goenv = fs.readFileSync(path.join(home, 'goenv'), 'utf8');
     expect(goenv).toMatch(/^CGO_CFLAGS_ALLOW=-fno-math-errno/m);
-    const shown = execFileSync('go', ['env', 'CGO_CFLAGS_ALLOW'], { env: { ...process.env, HOME: home, GOENV: path.join(home, 'goenv'), GOTOOLCHAIN: 'local' }, encoding: 'utf8' });
+    const shown = execFileSync('go', ['env', 'CGO_CFLAGS_ALLOW'], {
+      env: { ...process.env, HOME: home, GOENV: path.join(home, 'goenv'), GOTOOLCHAIN: 'local' },
+      encoding: 'utf8',
+    });
     expect(shown.trim()).toMatch(/^-fno-math-errno/);
     await client.waitForDiagnostics(uri, (p) => !p.diagnostics.some((d) => d.code === 'cgo/flag-not-allowed'));
     const messages = client.notifications.filter((n) => n.method === 'window/showMessage').map((n) => n.params.message as string);
@@ -226,14 +228,14 @@ describe('environment fixes', () => {
 describe('fix all', () => {
   it('applies every safe source fix of a file in one source.fixAll.cgo action', async () => {
     const file = path.join(dir, 'many.go');
-    fs.writeFileSync(
-      file,
-      'package fixes\n\n// #include <stdio.h>\n\nimport "C"\n\n// export Many\nfunc Many() { C.puts(nil) }\n',
-    );
+    fs.writeFileSync(file, 'package fixes\n\n// #include <stdio.h>\n\nimport "C"\n\n// export Many\nfunc Many() { C.puts(nil) }\n');
     const uri = pathToFileURL(file).toString();
     client.open(file, undefined, 1);
     versions.set(uri, 1);
-    await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/preamble-detached') && p.diagnostics.some((d) => d.code === 'cgo/export-ignored'));
+    await client.waitForDiagnostics(
+      uri,
+      (p) => p.diagnostics.some((d) => d.code === 'cgo/preamble-detached') && p.diagnostics.some((d) => d.code === 'cgo/export-ignored'),
+    );
     const actions = (await client.request('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -256,7 +258,10 @@ describe('toolchain environment fixes', () => {
   beforeAll(async () => {
     xdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-cross-'));
     fs.writeFileSync(path.join(xdir, 'go.mod'), 'module example.com/cross\n\ngo 1.21\n');
-    fs.writeFileSync(path.join(xdir, 'w.go'), 'package cross\n\n// #include <windows.h>\nimport "C"\n\nfunc Tick() uint32 { return uint32(C.GetTickCount()) }\n');
+    fs.writeFileSync(
+      path.join(xdir, 'w.go'),
+      'package cross\n\n// #include <windows.h>\nimport "C"\n\nfunc Tick() uint32 { return uint32(C.GetTickCount()) }\n',
+    );
     xhome = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-home-'));
     // Cross-compiling for windows from linux: cgo is off by default, and the host gcc is the wrong compiler.
     const env = { ...process.env, HOME: xhome, GOENV: path.join(xhome, 'goenv'), GOOS: 'windows', GOARCH: 'amd64' };
@@ -276,7 +281,11 @@ describe('toolchain environment fixes', () => {
     const uri = x.open(file);
     const pub = await x.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/disabled'));
     const disabled = pub.diagnostics.find((d) => d.code === 'cgo/disabled');
-    const actions = (await x.request('textDocument/codeAction', { textDocument: { uri }, range: disabled.range, context: { diagnostics: [disabled] } })) as any[];
+    const actions = (await x.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: disabled.range,
+      context: { diagnostics: [disabled] },
+    })) as any[];
     const enable = actions.find((a) => a.command?.arguments?.[0]?.key === 'CGO_ENABLED');
     const cc = actions.find((a) => a.command?.arguments?.[0]?.key === 'CC');
     expect(cc.command.arguments[0].value).toBe('x86_64-w64-mingw32-gcc');
@@ -321,14 +330,22 @@ describe('more environment fixes', () => {
   async function pick(c: LspClient, uri: string, code: string, match: (a: any) => boolean) {
     const pub = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((x) => x.code === code));
     const diagnostic = pub.diagnostics.find((x) => x.code === code);
-    const actions = (await c.request('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as any[];
+    const actions = (await c.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    })) as any[];
     const action = actions.find(match);
     expect(action, JSON.stringify(actions.map((a) => a.title))).toBeDefined();
     return action;
   }
 
   it('removes a CC written by go env -w that does not exist (go env -u CC)', async () => {
-    const { c, d, h } = await session({ 'go.mod': 'module example.com/e\n\ngo 1.21\n', 'a.go': 'package e\n\n// #include <stdlib.h>\nimport "C"\n\nfunc F() { C.free(nil) }\n' }, {}, 'CC=zz-no-such-cc\n');
+    const { c, d, h } = await session(
+      { 'go.mod': 'module example.com/e\n\ngo 1.21\n', 'a.go': 'package e\n\n// #include <stdlib.h>\nimport "C"\n\nfunc F() { C.free(nil) }\n' },
+      {},
+      'CC=zz-no-such-cc\n',
+    );
     const uri = c.open(path.join(d, 'a.go'));
     const action = await pick(c, uri, 'cgo/cc-not-found', (a) => a.command?.arguments?.[0]?.key === 'CC' && a.command.arguments[0].value === null);
     expect(action.isPreferred).toBe(true);
@@ -339,7 +356,10 @@ describe('more environment fixes', () => {
   });
 
   it('lets the go command fetch the Go release go.mod asks for (go env -w GOTOOLCHAIN=auto), without downloading anything itself', async () => {
-    const { c, d, h } = await session({ 'go.mod': 'module example.com/e\n\ngo 1.99\n', 'a.go': 'package e\n\n// #include <stdlib.h>\nimport "C"\n' }, { GOTOOLCHAIN: '', GOPROXY: 'off' });
+    const { c, d, h } = await session(
+      { 'go.mod': 'module example.com/e\n\ngo 1.99\n', 'a.go': 'package e\n\n// #include <stdlib.h>\nimport "C"\n' },
+      { GOTOOLCHAIN: '', GOPROXY: 'off' },
+    );
     const mod = c.open(path.join(d, 'go.mod'));
     const action = await pick(c, mod, 'cgo/go-version-too-old', (a) => a.command?.arguments?.[0]?.key === 'GOTOOLCHAIN');
     const res = await c.request('workspace/executeCommand', { command: action.command.command, arguments: action.command.arguments });

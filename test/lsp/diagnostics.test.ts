@@ -45,7 +45,12 @@ describe('published diagnostics for static problems', () => {
     // editor gets only gopls's `cannot rename import "C"`.
     const pub = await client.waitForDiagnostics(uri, () => true);
     await client.settle(300);
-    expect(client.published(uri).flatMap((p) => p.diagnostics).filter((d) => d.code === 'cgo/renamed-import')).toEqual([]);
+    expect(
+      client
+        .published(uri)
+        .flatMap((p) => p.diagnostics)
+        .filter((d) => d.code === 'cgo/renamed-import'),
+    ).toEqual([]);
     expect(pub.uri).toBe(uri);
     const range = { start: { line: 3, character: 7 }, end: { line: 3, character: 8 } };
     const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [] } });
@@ -70,7 +75,10 @@ describe('published diagnostics for static problems', () => {
     const uri = client.open(path.join(fixtures, 'static', 'flags.go'));
     const pub = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/flag-not-allowed'));
     const d = pub.diagnostics.find((x) => x.code === 'cgo/flag-not-allowed');
-    const h = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: d.range.start.line, character: d.range.start.character + 1 } });
+    const h = await client.request('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: d.range.start.line, character: d.range.start.character + 1 },
+    });
     const md = String(h?.contents?.value ?? '');
     const [cause, fix] = d.message.split('\n');
     expect(md).toContain(`**${cause}** (\`cgo/flag-not-allowed\`)`);
@@ -106,7 +114,10 @@ describe('published diagnostics for static problems', () => {
     const name = pub.diagnostics.find((x) => x.code === 'cgo/export-name');
     expect(name.range.start.line).toBe(9);
     expect(name.message).toContain('export comment has wrong name "bumpFromC", want "Bump"');
-    const defs = pub.diagnostics.filter((x) => x.code === 'cgo/export-preamble-definition').map((x) => x.range.start.line).sort();
+    const defs = pub.diagnostics
+      .filter((x) => x.code === 'cgo/export-preamble-definition')
+      .map((x) => x.range.start.line)
+      .sort();
     expect(defs).toEqual([4, 5]);
   });
 

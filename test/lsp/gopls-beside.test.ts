@@ -42,19 +42,32 @@ describeWith([GOPLS], 'cgo-ls beside the real gopls', () => {
     await gp.initialize(dir);
     for (const f of files) {
       const abs = path.join(dir, f);
-      for (const [name, c] of [['cgo-ls', cgo], ['gopls', gp]] as const) {
+      for (const [name, c] of [
+        ['cgo-ls', cgo],
+        ['gopls', gp],
+      ] as const) {
         const uri = c.open(abs);
         // cgo-ls publishes first statically, then with the compiler's results; gopls after its go list.
-        await c.waitForDiagnostics(uri, (p) => name === 'gopls' ? p.diagnostics.length > 0 : true, 120_000);
+        await c.waitForDiagnostics(uri, (p) => (name === 'gopls' ? p.diagnostics.length > 0 : true), 120_000);
       }
     }
     await Promise.all(servers.map((c) => c.settle(2500)));
     for (const f of files) {
       const list: D[] = [];
-      for (const [name, c] of [['cgo-ls', cgo], ['gopls', gp]] as const) {
+      for (const [name, c] of [
+        ['cgo-ls', cgo],
+        ['gopls', gp],
+      ] as const) {
         const last = c.published(pathToFileURL(path.join(dir, f)).toString()).at(-1);
         for (const d of last?.diagnostics ?? []) {
-          list.push({ server: name, code: typeof d.code === 'string' ? d.code : undefined, line: d.range.start.line, start: d.range.start.character, end: d.range.end.character, first: String(d.message).split('\n')[0]! });
+          list.push({
+            server: name,
+            code: typeof d.code === 'string' ? d.code : undefined,
+            line: d.range.start.line,
+            start: d.range.start.character,
+            end: d.range.end.character,
+            first: String(d.message).split('\n')[0]!,
+          });
         }
       }
       got.set(f, list);
@@ -67,7 +80,11 @@ describeWith([GOPLS], 'cgo-ls beside the real gopls', () => {
   });
 
   it('gopls publishes on every file (the test sees what an editor with both servers sees)', () => {
-    for (const f of files) expect(got.get(f)!.some((d) => d.server === 'gopls'), `${f}: ${JSON.stringify(got.get(f))}`).toBe(true);
+    for (const f of files)
+      expect(
+        got.get(f)!.some((d) => d.server === 'gopls'),
+        `${f}: ${JSON.stringify(got.get(f))}`,
+      ).toBe(true);
   });
 
   it('no line gets the same words from both servers', () => {
@@ -77,7 +94,8 @@ describeWith([GOPLS], 'cgo-ls beside the real gopls', () => {
         for (const b of list.filter((d) => d.server === 'gopls')) {
           // Same line: what an editor shows together (Neovim's float and virtual text, Helix's line diagnostics);
           // gopls puts `cannot rename import "C"` on the name, cgo-ls on the path — one line apart by a space.
-          if (a.line === b.line && (norm(a.first).includes(norm(b.first)) || norm(b.first).includes(norm(a.first)))) twice.push(`${f}:${a.line + 1}: "${a.first}" / gopls "${b.first}"`);
+          if (a.line === b.line && (norm(a.first).includes(norm(b.first)) || norm(b.first).includes(norm(a.first))))
+            twice.push(`${f}:${a.line + 1}: "${a.first}" / gopls "${b.first}"`);
         }
       }
     }
@@ -91,7 +109,7 @@ describeWith([GOPLS], 'cgo-ls beside the real gopls', () => {
     expect(Engine.codes().find((c) => c.code === 'cgo/renamed-import')?.gopls?.sameWords).toBe(true);
   });
 
-  it('on the same range as gopls\'s `undefined: C.free`, cgo-ls says the cause and the fix', () => {
+  it("on the same range as gopls's `undefined: C.free`, cgo-ls says the cause and the fix", () => {
     const u = got.get('unknown/unknown.go')!;
     const g = u.find((d) => d.server === 'gopls' && /undefined: C\.free/.test(d.first));
     const c = u.find((d) => d.server === 'cgo-ls' && d.code === 'cgo/unresolved-name');

@@ -134,10 +134,19 @@ describe.skipIf(!haveTools)('the server over stdio', () => {
     const root = module('refresh');
     const spyDir = tempDir('spygo');
     const log = path.join(spyDir, 'calls.log');
-    writeScript(path.join(spyDir, 'go'), `#!/bin/sh\n# SPY go (lifecycle.test.ts): logs the call, then runs the real go.\necho "$*" >> '${log}'\nexec '${realGo}' "$@"\n`);
+    writeScript(
+      path.join(spyDir, 'go'),
+      `#!/bin/sh\n# SPY go (lifecycle.test.ts): logs the call, then runs the real go.\necho "$*" >> '${log}'\nexec '${realGo}' "$@"\n`,
+    );
     const env = baseEnv({ PATH: `${spyDir}:${process.env['PATH']}` });
     const c = await startServer(root, env, { diagnosticsScope: 'openFiles' });
-    const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('env')).length : 0);
+    const calls = () =>
+      fs.existsSync(log)
+        ? fs
+            .readFileSync(log, 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith('env')).length
+        : 0;
     try {
       const uri = c.open(path.join(root, 'p0', 'a.go'));
       await c.waitForDiagnostics(uri, () => true, 60_000);

@@ -91,10 +91,25 @@ function startServer(folders: string[]): Promise<LspClient> {
 
 beforeAll(async () => {
   // cgo-ls check over every file at once (the same files the server sees).
-  const r = spawnSync(process.execPath, [serverMain, 'check', '--format', 'json', ...files], { cwd: repoRoot, env, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [serverMain, 'check', '--format', 'json', ...files], {
+    cwd: repoRoot,
+    env,
+    encoding: 'utf8',
+    timeout: 600_000,
+    maxBuffer: 64 << 20,
+  });
   if (!r.stdout) throw new Error(`cgo-ls check printed nothing (exit ${r.status}): ${r.stderr}`);
   for (const f of [...files, ...goMods]) fromCheck.set(f, []);
-  for (const d of JSON.parse(r.stdout) as { file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; code: string; message: string }[]) {
+  for (const d of JSON.parse(r.stdout) as {
+    file: string;
+    line: number;
+    column: number;
+    endLine: number;
+    endColumn: number;
+    severity: string;
+    code: string;
+    message: string;
+  }[]) {
     const file = path.resolve(repoRoot, d.file);
     if (!fromCheck.has(file)) throw new Error(`cgo-ls check reported a file it was not given: ${d.file}`);
     fromCheck.get(file)!.push({ code: d.code, severity: d.severity, range: `${d.line}:${d.column}-${d.endLine}:${d.endColumn}`, message: d.message });
@@ -156,7 +171,15 @@ describe('the server publishes what cgo-ls check reports, for every fixture modu
     const all = [...fromCheck.values()].flat();
     expect(all.length).toBeGreaterThanOrEqual(50);
     const codes = new Set(all.map((d) => d.code));
-    for (const c of ['cgo/preamble-detached', 'cgo/flag-not-allowed', 'cgo/header-not-found', 'cgo/c-error', 'cgo/unresolved-name', 'cgo/library-not-found', 'cgo/pkg-config-package-not-found']) {
+    for (const c of [
+      'cgo/preamble-detached',
+      'cgo/flag-not-allowed',
+      'cgo/header-not-found',
+      'cgo/c-error',
+      'cgo/unresolved-name',
+      'cgo/library-not-found',
+      'cgo/pkg-config-package-not-found',
+    ]) {
       expect([...codes]).toContain(c);
     }
     for (const k of KNOWN_PARITY_DIFFERENCES) expect([...files, ...goMods].map((f) => path.relative(repoRoot, f))).toContain(k.file);

@@ -56,7 +56,12 @@ describe('per editor', () => {
     const bare = new LspClient();
     clients.push(bare);
     const rootUri = `file://${d}`;
-    await bare.request('initialize', { processId: null, rootUri, capabilities: { workspace: { workspaceEdit: { documentChanges: true } } }, initializationOptions: { checkShellEnv: false, diagnosticsScope: 'openFiles' } });
+    await bare.request('initialize', {
+      processId: null,
+      rootUri,
+      capabilities: { workspace: { workspaceEdit: { documentChanges: true } } },
+      initializationOptions: { checkShellEnv: false, diagnosticsScope: 'openFiles' },
+    });
     bare.notify('initialized', {});
     const uri = bare.open(path.join(d, 'a.go'));
     const actions = await titlesFor(bare, uri, 'cgo/export-preamble-definition');
@@ -73,8 +78,14 @@ describe('per editor', () => {
     }
     expect(seen.vscode!.some((t) => t.includes('.vscode/settings.json'))).toBe(true);
     for (const client of ['helix', 'neovim']) {
-      expect(seen[client]!.some((t) => t.includes('.vscode')), client).toBe(false);
-      expect(seen[client]!.some((t) => t.includes('create .envrc')), client).toBe(true);
+      expect(
+        seen[client]!.some((t) => t.includes('.vscode')),
+        client,
+      ).toBe(false);
+      expect(
+        seen[client]!.some((t) => t.includes('create .envrc')),
+        client,
+      ).toBe(true);
     }
   });
 

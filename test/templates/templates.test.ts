@@ -22,7 +22,16 @@ const GITLAB = path.join(repoRoot, 'templates', 'gitlab', 'cgo-ls.gitlab-ci.yml'
 const PRECOMMIT = path.join(repoRoot, '.pre-commit-hooks.yaml');
 const matrixFixture = path.join(repoRoot, 'test', 'fixtures', 'modules', 'matrix');
 
-type Step = { name?: string; id?: string; if?: string; uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; 'continue-on-error'?: boolean };
+type Step = {
+  name?: string;
+  id?: string;
+  if?: string;
+  uses?: string;
+  run?: string;
+  shell?: string;
+  with?: Record<string, unknown>;
+  'continue-on-error'?: boolean;
+};
 interface Workflow {
   permissions: Record<string, string>;
   jobs: Record<string, { 'runs-on': string; strategy: { matrix: { include: { target: string; os: string }[] } }; env: Record<string, string>; steps: Step[] }>;
@@ -39,7 +48,12 @@ describe('GitHub Actions workflow template', () => {
   });
 
   it('has a job per target, MinGW-w64 on the Windows runner, SARIF to code scanning, doctor markdown in the summary', () => {
-    expect(job.strategy.matrix.include).toEqual(expect.arrayContaining([{ target: 'linux/amd64', os: 'ubuntu-latest' }, { target: 'windows/amd64', os: 'windows-latest' }]));
+    expect(job.strategy.matrix.include).toEqual(
+      expect.arrayContaining([
+        { target: 'linux/amd64', os: 'ubuntu-latest' },
+        { target: 'windows/amd64', os: 'windows-latest' },
+      ]),
+    );
     expect(job['runs-on']).toBe('${{ matrix.os }}');
     const mingw = job.steps.find((s) => s.uses?.startsWith('msys2/setup-msys2@'))!;
     expect(mingw.if).toBe("runner.os == 'Windows'");
@@ -58,14 +72,61 @@ describe('GitHub Actions workflow template', () => {
 });
 
 /** GitLab CI rules (docs.gitlab.com/ci/yaml) that the template relies on, checked one by one. */
-const GITLAB_GLOBAL_KEYWORDS = new Set(['default', 'include', 'stages', 'variables', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script']);
-const GITLAB_JOB_KEYWORDS = new Set(['after_script', 'allow_failure', 'artifacts', 'before_script', 'cache', 'coverage', 'dependencies', 'environment', 'extends', 'image', 'interruptible', 'needs', 'parallel', 'release', 'retry', 'rules', 'script', 'services', 'stage', 'tags', 'timeout', 'trigger', 'variables', 'when']);
-type GitlabJob = { extends?: string; script?: string[]; before_script?: string[]; variables?: Record<string, unknown>; stage?: string; image?: unknown; artifacts?: { when?: string; reports?: { codequality?: unknown }; paths?: string[] } };
+const GITLAB_GLOBAL_KEYWORDS = new Set([
+  'default',
+  'include',
+  'stages',
+  'variables',
+  'workflow',
+  'image',
+  'services',
+  'cache',
+  'before_script',
+  'after_script',
+]);
+const GITLAB_JOB_KEYWORDS = new Set([
+  'after_script',
+  'allow_failure',
+  'artifacts',
+  'before_script',
+  'cache',
+  'coverage',
+  'dependencies',
+  'environment',
+  'extends',
+  'image',
+  'interruptible',
+  'needs',
+  'parallel',
+  'release',
+  'retry',
+  'rules',
+  'script',
+  'services',
+  'stage',
+  'tags',
+  'timeout',
+  'trigger',
+  'variables',
+  'when',
+]);
+type GitlabJob = {
+  extends?: string;
+  script?: string[];
+  before_script?: string[];
+  variables?: Record<string, unknown>;
+  stage?: string;
+  image?: unknown;
+  artifacts?: { when?: string; reports?: { codequality?: unknown }; paths?: string[] };
+};
 
 describe('GitLab CI template', () => {
   const doc = yaml.load(fs.readFileSync(GITLAB, 'utf8')) as Record<string, unknown>;
   const jobs = Object.entries(doc).filter(([k]) => !GITLAB_GLOBAL_KEYWORDS.has(k)) as [string, GitlabJob][];
-  const resolve = (j: GitlabJob): GitlabJob => (j.extends ? { ...resolve(doc[j.extends] as GitlabJob), ...j, variables: { ...(resolve(doc[j.extends] as GitlabJob).variables ?? {}), ...(j.variables ?? {}) } } : j);
+  const resolve = (j: GitlabJob): GitlabJob =>
+    j.extends
+      ? { ...resolve(doc[j.extends] as GitlabJob), ...j, variables: { ...(resolve(doc[j.extends] as GitlabJob).variables ?? {}), ...(j.variables ?? {}) } }
+      : j;
 
   it('follows the .gitlab-ci.yml rules it relies on', () => {
     for (const [name, j] of jobs) {
@@ -73,7 +134,12 @@ describe('GitLab CI template', () => {
       for (const k of Object.keys(j)) expect(GITLAB_JOB_KEYWORDS.has(k), `${name}: unknown job keyword ${k}`).toBe(true);
       if (j.extends) expect(doc[j.extends], `${name}: extends ${j.extends}`).toBeTypeOf('object');
       const r = resolve(j);
-      for (const list of [r.script, r.before_script]) if (list) expect(list.every((l) => typeof l === 'string'), name).toBe(true);
+      for (const list of [r.script, r.before_script])
+        if (list)
+          expect(
+            list.every((l) => typeof l === 'string'),
+            name,
+          ).toBe(true);
       for (const [k, v] of Object.entries(r.variables ?? {})) expect(typeof v, `${name}: variable ${k} must be a string`).toBe('string');
       if (!name.startsWith('.')) {
         expect(r.script?.length, `${name} has a script`).toBeGreaterThan(0);
@@ -99,9 +165,56 @@ describe('GitLab CI template', () => {
   });
 });
 
-const PRECOMMIT_LANGUAGES = new Set(['conda', 'coursier', 'dart', 'docker', 'docker_image', 'dotnet', 'fail', 'golang', 'haskell', 'julia', 'lua', 'node', 'perl', 'pygrep', 'python', 'r', 'ruby', 'rust', 'swift', 'script', 'system', 'unsupported', 'unsupported_script']);
-const PRECOMMIT_STAGES = new Set(['commit-msg', 'post-checkout', 'post-commit', 'post-merge', 'post-rewrite', 'pre-commit', 'pre-merge-commit', 'pre-push', 'pre-rebase', 'prepare-commit-msg', 'manual']);
-type Hook = { id: string; name: string; entry: string; language: string; files?: string; pass_filenames?: boolean; require_serial?: boolean; stages?: string[]; minimum_pre_commit_version?: string; description?: string };
+const PRECOMMIT_LANGUAGES = new Set([
+  'conda',
+  'coursier',
+  'dart',
+  'docker',
+  'docker_image',
+  'dotnet',
+  'fail',
+  'golang',
+  'haskell',
+  'julia',
+  'lua',
+  'node',
+  'perl',
+  'pygrep',
+  'python',
+  'r',
+  'ruby',
+  'rust',
+  'swift',
+  'script',
+  'system',
+  'unsupported',
+  'unsupported_script',
+]);
+const PRECOMMIT_STAGES = new Set([
+  'commit-msg',
+  'post-checkout',
+  'post-commit',
+  'post-merge',
+  'post-rewrite',
+  'pre-commit',
+  'pre-merge-commit',
+  'pre-push',
+  'pre-rebase',
+  'prepare-commit-msg',
+  'manual',
+]);
+type Hook = {
+  id: string;
+  name: string;
+  entry: string;
+  language: string;
+  files?: string;
+  pass_filenames?: boolean;
+  require_serial?: boolean;
+  stages?: string[];
+  minimum_pre_commit_version?: string;
+  description?: string;
+};
 
 describe('pre-commit hook manifest', () => {
   const hooks = yaml.load(fs.readFileSync(PRECOMMIT, 'utf8')) as Hook[];
@@ -181,7 +294,12 @@ describeWith([GO, GCC, MINGW, BASH], "the templates' commands on fixture modules
     for (const k of ['SHELL', 'CGO_ENABLED', 'GOOS', 'GOARCH', 'CC', 'CI']) delete env[k];
     // The scenarios run side by side (each is a few cgo-ls runs, mostly waiting on go and gcc); the tests read them.
     const hooks = yaml.load(fs.readFileSync(PRECOMMIT, 'utf8')) as Hook[];
-    const goFiles = (root: string) => fs.readdirSync(root, { recursive: true }).map(String).filter((f) => new RegExp(hooks[0]!.files!).test(f)).sort();
+    const goFiles = (root: string) =>
+      fs
+        .readdirSync(root, { recursive: true })
+        .map(String)
+        .filter((f) => new RegExp(hooks[0]!.files!).test(f))
+        .sort();
     const entry = (h: Hook, root: string) => (h.pass_filenames === false ? h.entry : `${h.entry} ${goFiles(root).join(' ')}`);
     const [check, matrix] = hooks as [Hook, Hook];
     // The red runs of GitHub and pre-commit write nothing into the fixture; GitLab's red run works on a copy.
@@ -193,7 +311,11 @@ describeWith([GO, GCC, MINGW, BASH], "the templates' commands on fixture modules
       githubRed: githubJob(matrixFixture, ['Command matrix (job summary)', 'Verdict']),
       gitlabWindowsGreen: gitlabJob('cgo-ls:windows-amd64', green),
       gitlabRed: gitlabJob('cgo-ls:linux-amd64', red, { CGO_ENABLED: '0' }),
-      preCommit: Promise.all([bash(entry(check, green), green, env), bash(entry(matrix, green), green, env), bash(entry(check, matrixFixture), matrixFixture, { ...env, CGO_ENABLED: '0' })]),
+      preCommit: Promise.all([
+        bash(entry(check, green), green, env),
+        bash(entry(matrix, green), green, env),
+        bash(entry(check, matrixFixture), matrixFixture, { ...env, CGO_ENABLED: '0' }),
+      ]),
     };
     for (const p of Object.values(scenarios)) p.catch(() => undefined);
   });
@@ -229,7 +351,12 @@ describeWith([GO, GCC, MINGW, BASH], "the templates' commands on fixture modules
     const doc = yaml.load(fs.readFileSync(GITLAB, 'utf8')) as Record<string, GitlabJob>;
     const job = doc[name]!;
     const base = doc[job.extends!]!;
-    const vars = { ...(doc['variables'] as unknown as Record<string, string>), ...(base.variables as Record<string, string>), ...(job.variables as Record<string, string>), ...extra };
+    const vars = {
+      ...(doc['variables'] as unknown as Record<string, string>),
+      ...(base.variables as Record<string, string>),
+      ...(job.variables as Record<string, string>),
+      ...extra,
+    };
     const run = await bash(base.script!.join('\n'), cwd, { ...env, ...vars });
     const file = path.join(cwd, base.artifacts!.reports!.codequality as string);
     return { run, report: JSON.parse(fs.readFileSync(file, 'utf8')) };
@@ -272,7 +399,13 @@ describeWith([GO, GCC, MINGW, BASH], "the templates' commands on fixture modules
   it('GitLab: with CGO_ENABLED=0 on the matrix fixture the job fails and the report holds Code Quality issues', async () => {
     const { run, report } = await scenarios.gitlabRed;
     expect(run.code, run.out).toBe(1);
-    const issues = report as { description: string; check_name: string; fingerprint: string; severity: string; location: { path: string; lines: { begin: number } } }[];
+    const issues = report as {
+      description: string;
+      check_name: string;
+      fingerprint: string;
+      severity: string;
+      location: { path: string; lines: { begin: number } };
+    }[];
     expect(issues.length).toBeGreaterThan(0);
     for (const i of issues) {
       expect(i.description.length).toBeGreaterThan(0);
@@ -284,10 +417,13 @@ describeWith([GO, GCC, MINGW, BASH], "the templates' commands on fixture modules
       expect(i.location.lines.begin).toBeGreaterThan(0);
     }
     expect(new Set(issues.map((i) => i.fingerprint)).size).toBe(issues.length);
-    expect(issues.find((i) => i.check_name === 'cgo/tests-excluded')).toMatchObject({ severity: 'minor', location: { path: 'fallback/sum_cgo_test.go', lines: { begin: 1 } } });
+    expect(issues.find((i) => i.check_name === 'cgo/tests-excluded')).toMatchObject({
+      severity: 'minor',
+      location: { path: 'fallback/sum_cgo_test.go', lines: { begin: 1 } },
+    });
   }, 120_000);
 
-  it('pre-commit: the hooks\' entries pass on a green module and fail on a broken one', async () => {
+  it("pre-commit: the hooks' entries pass on a green module and fail on a broken one", async () => {
     const [a, b, c] = await scenarios.preCommit;
     expect(a.code, a.out).toBe(0);
     expect(b.code, b.out).toBe(0);

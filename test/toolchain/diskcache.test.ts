@@ -6,13 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  binaryStamp,
-  cacheDirFromEnv,
-  FACTS_FORMAT,
-  FactCache,
-  toolKey,
-} from '../../server/src/toolchain/diskcache.js';
+import { binaryStamp, cacheDirFromEnv, FACTS_FORMAT, FactCache, toolKey } from '../../server/src/toolchain/diskcache.js';
 import { probeToolchain } from '../../server/src/toolchain/probe.js';
 import { sandboxesPerTest } from './helpers.js';
 
@@ -275,7 +269,10 @@ describe('probeToolchain with the disk cache', () => {
     const b = box();
     const shimDir = mkdtempSync(path.join(b.root, 'shim-'));
     const log = path.join(shimDir, 'go.log');
-    writeFileSync(path.join(shimDir, 'go'), `#!/bin/sh\n# GO SHIM (test fake): logs, then runs the real go.\necho "$*" >> '${log}'\nexec /usr/local/go/bin/go "$@"\n`);
+    writeFileSync(
+      path.join(shimDir, 'go'),
+      `#!/bin/sh\n# GO SHIM (test fake): logs, then runs the real go.\necho "$*" >> '${log}'\nexec /usr/local/go/bin/go "$@"\n`,
+    );
     chmodSync(path.join(shimDir, 'go'), 0o755);
     const cache = new FactCache(temp('probe'));
     const env = { ...b.env, PATH: `${shimDir}:${b.env['PATH']}` };

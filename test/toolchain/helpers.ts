@@ -76,12 +76,7 @@ export function binDir(root: string, name: string, links: Record<string, string>
 }
 
 /** Runs the real go (or another) and returns {code, stdout, stderr} — to compare our messages with the tool's. */
-export function runGo(
-  goBin: string,
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): { code: number; stdout: string; stderr: string } {
+export function runGo(goBin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): { code: number; stdout: string; stderr: string } {
   try {
     const stdout = execFileSync(goBin, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return { code: 0, stdout, stderr: '' };

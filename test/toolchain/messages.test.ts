@@ -13,7 +13,21 @@ import { range } from '../../server/src/core/types.js';
 import { codes as toolchainCodes, probeToolchain, type ProbeOptions } from '../../server/src/toolchain/probe.js';
 import type { CompilerInfo, ToolchainModel } from '../../server/src/toolchain/types.js';
 import { codes as windowsCodes, runtimeDllDiagnostics } from '../../server/src/windows/check.js';
-import { binDir, FIXTURES, GO122, GO122_ROOT, HAVE_GO122, HAVE_MINGW, REAL_GO, runGo, SYSTEM_PATH, writeCgoMain, type Sandbox, sandboxesPerTest, brokenPlatform } from './helpers.js';
+import {
+  binDir,
+  FIXTURES,
+  GO122,
+  GO122_ROOT,
+  HAVE_GO122,
+  HAVE_MINGW,
+  REAL_GO,
+  runGo,
+  SYSTEM_PATH,
+  writeCgoMain,
+  type Sandbox,
+  sandboxesPerTest,
+  brokenPlatform,
+} from './helpers.js';
 
 const box = sandboxesPerTest();
 
@@ -45,7 +59,8 @@ const isCXX = (p: { data?: Record<string, unknown> }) => p.data?.['variable'] ==
 function fakeWinBin(root: string, names: string[]): string {
   const dir = path.join(root, 'winbin');
   fs.mkdirSync(dir, { recursive: true });
-  for (const n of names) fs.writeFileSync(path.join(dir, n), '#!/bin/sh\necho "gcc.exe (x86_64-posix-seh-rev0, Built by MinGW-W64 project) 13.2.0"\n', { mode: 0o755 });
+  for (const n of names)
+    fs.writeFileSync(path.join(dir, n), '#!/bin/sh\necho "gcc.exe (x86_64-posix-seh-rev0, Built by MinGW-W64 project) 13.2.0"\n', { mode: 0o755 });
   return dir;
 }
 
@@ -137,7 +152,10 @@ const cases: Case[] = [
     produce: (b) => probe(b.ws, { env: { ...b.env, GOROOT: GO122_ROOT } }),
     cause: 'GOROOT holds go1.22.12, but the go command on PATH is go1.26.8: builds fail',
     fix: `unset GOROOT or put ${path.join(GO122_ROOT, 'bin')} first on PATH`,
-    details: ['go build: `compile: version "go1.22.12" does not match go tool version "go1.26.8"`', `GOROOT=${GO122_ROOT} (from the environment) holds go1.22.12; the go command on PATH is ${REAL_GO}.`],
+    details: [
+      'go build: `compile: version "go1.22.12" does not match go tool version "go1.26.8"`',
+      `GOROOT=${GO122_ROOT} (from the environment) holds go1.22.12; the go command on PATH is ${REAL_GO}.`,
+    ],
   },
   {
     name: 'go 1.99 with GOTOOLCHAIN=local',
@@ -145,11 +163,18 @@ const cases: Case[] = [
     produce: async (b) => {
       fs.writeFileSync(path.join(b.ws, 'go.mod'), 'module example.com/m\n\n// needs the future\ngo 1.99\n');
       const r = await probe(b.ws, { env: b.env });
-      return { ...r, also: () => expect(runGo(REAL_GO, ['list', '-m'], b.ws, b.env).stderr).toContain('go: go.mod requires go >= 1.99 (running go 1.26.8; GOTOOLCHAIN=local)') };
+      return {
+        ...r,
+        also: () =>
+          expect(runGo(REAL_GO, ['list', '-m'], b.ws, b.env).stderr).toContain('go: go.mod requires go >= 1.99 (running go 1.26.8; GOTOOLCHAIN=local)'),
+      };
     },
     cause: 'go.mod line 4 requires go >= 1.99, but the go command runs go1.26.8',
     fix: /^install Go 1\.99 or newer and put it first on PATH, or set GOTOOLCHAIN=auto .* to let the go command download it, or lower the go line$/,
-    details: ['go build: `go: go.mod requires go >= 1.99 (running go 1.26.8; GOTOOLCHAIN=local)`', 'go.mod line 4 requires go >= 1.99, but GOTOOLCHAIN=local (from /usr/local/go/go.env) runs go1.26.8.'],
+    details: [
+      'go build: `go: go.mod requires go >= 1.99 (running go 1.26.8; GOTOOLCHAIN=local)`',
+      'go.mod line 4 requires go >= 1.99, but GOTOOLCHAIN=local (from /usr/local/go/go.env) runs go1.26.8.',
+    ],
   },
   {
     name: 'go 1.99 with GOTOOLCHAIN=auto: a download',
@@ -185,7 +210,10 @@ const cases: Case[] = [
     produce: (b) => probe(b.ws, { env: { ...b.env, GOTOOLCHAIN: 'go1.22.12', GOMODCACHE: path.dirname(path.dirname(GO122_ROOT)) } }),
     cause: 'GOTOOLCHAIN makes the go command run go1.22.12, not the local go1.26.8 cgo-ls probed',
     fix: /^install go1\.22\.12 and put it first on PATH, or set GOTOOLCHAIN=local .* to build with go1\.26\.8$/,
-    details: ['GOTOOLCHAIN=go1.22.12 (from the environment) makes the go command run go1.22.12 instead of the local go1.26.8.', HAVE_GO122 ? `It is already downloaded (${GO122}).` : /^The go command downloads it first/],
+    details: [
+      'GOTOOLCHAIN=go1.22.12 (from the environment) makes the go command run go1.22.12 instead of the local go1.26.8.',
+      HAVE_GO122 ? `It is already downloaded (${GO122}).` : /^The go command downloads it first/,
+    ],
   },
   {
     name: 'godebug cgocheck in go.mod',
@@ -197,7 +225,10 @@ const cases: Case[] = [
     },
     cause: 'go.mod line 5: the go command rejects `godebug cgocheck` (a runtime GODEBUG only)',
     fix: "remove the line; set GODEBUG=cgocheck=0 in the program's environment if you really need it",
-    details: ['go build: `go: errors parsing go.mod:` / `go.mod:5: unknown godebug "cgocheck"`', 'go.mod line 5 says `godebug cgocheck=0`; cgocheck is a runtime GODEBUG, not a go.mod setting.'],
+    details: [
+      'go build: `go: errors parsing go.mod:` / `go.mod:5: unknown godebug "cgocheck"`',
+      'go.mod line 5 says `godebug cgocheck=0`; cgocheck is a runtime GODEBUG, not a go.mod setting.',
+    ],
   },
   {
     name: 'GODEBUG=cgocheck=0',
@@ -255,7 +286,10 @@ const cases: Case[] = [
     produce: (b) => probe(b.ws, { env: { ...b.env, GO111MODULE: 'off' } }),
     cause: 'GO111MODULE=off: the go command works in GOPATH mode and ignores go.mod; imports will not resolve',
     fix: /^set GO111MODULE=on in the environment the editor is started from \(or in the cgo\.env setting\) or unset it$/,
-    details: [/^GO111MODULE=off \(from the environment\): the go command works in GOPATH mode and ignores \/tmp\/\S+\/ws\/go\.mod\.$/, /^\/tmp\/\S+\/ws is not under GOPATH\/src \(\/tmp\/\S+\/gopath\), so its imports will not resolve\.$/],
+    details: [
+      /^GO111MODULE=off \(from the environment\): the go command works in GOPATH mode and ignores \/tmp\/\S+\/ws\/go\.mod\.$/,
+      /^\/tmp\/\S+\/ws is not under GOPATH\/src \(\/tmp\/\S+\/gopath\), so its imports will not resolve\.$/,
+    ],
   },
   {
     name: 'no gcc on PATH: Go 1.20+ turns cgo off',
@@ -264,7 +298,13 @@ const cases: Case[] = [
       const env = { ...b.env, PATH: binDir(b.root, 'onlygo', { go: REAL_GO }) };
       const r = await probe(b.ws, { env });
       writeCgoMain(b.ws);
-      return { ...r, also: () => expect(runGo(REAL_GO, ['build', '-o', '/dev/null', '.'], b.ws, { ...env, CGO_ENABLED: '1' }).stderr).toContain('cgo: C compiler "gcc" not found: exec: "gcc": executable file not found in $PATH') };
+      return {
+        ...r,
+        also: () =>
+          expect(runGo(REAL_GO, ['build', '-o', '/dev/null', '.'], b.ws, { ...env, CGO_ENABLED: '1' }).stderr).toContain(
+            'cgo: C compiler "gcc" not found: exec: "gcc": executable file not found in $PATH',
+          ),
+      };
     },
     cause: 'cgo is off: no C compiler "gcc" on PATH',
     fix: 'install gcc and put it on PATH, or set CC in the environment (not only with go env -w) together with CGO_ENABLED=1',
@@ -280,7 +320,10 @@ const cases: Case[] = [
     produce: (b) => probe(b.ws, { env: b.env, editorEnv: { CGO_ENABLED: '0' } }),
     cause: 'cgo is off: CGO_ENABLED=0 is set explicitly',
     fix: "if you want cgo, change CGO_ENABLED in the editor's cgo.env setting to 1",
-    details: ['cgo is disabled (CGO_ENABLED=0): CGO_ENABLED=0 is set explicitly (from the editor settings (cgo.env)).', 'Files that import "C" will be excluded from the build.'],
+    details: [
+      'cgo is disabled (CGO_ENABLED=0): CGO_ENABLED=0 is set explicitly (from the editor settings (cgo.env)).',
+      'Files that import "C" will be excluded from the build.',
+    ],
   },
   {
     name: 'GOOS=windows without CGO_ENABLED',
@@ -297,12 +340,21 @@ const cases: Case[] = [
       const env = { ...b.env, CC: 'nosuchcc' };
       const r = await probe(b.ws, { env });
       writeCgoMain(b.ws);
-      return { ...r, also: () => expect(runGo(REAL_GO, ['build', '-o', '/dev/null', '.'], b.ws, env).stderr).toContain('cgo: C compiler "nosuchcc" not found: exec: "nosuchcc": executable file not found in $PATH') };
+      return {
+        ...r,
+        also: () =>
+          expect(runGo(REAL_GO, ['build', '-o', '/dev/null', '.'], b.ws, env).stderr).toContain(
+            'cgo: C compiler "nosuchcc" not found: exec: "nosuchcc": executable file not found in $PATH',
+          ),
+      };
     },
     pick: isCC,
     cause: 'C compiler "nosuchcc" not found: cgo builds fail',
     fix: 'install it or set CC=<compiler on PATH or absolute path> in the environment the editor is started from (or in the cgo.env setting)',
-    details: ['go build: `cgo: C compiler "nosuchcc" not found: exec: "nosuchcc": executable file not found in $PATH` (after `# runtime/cgo`)', 'CC=nosuchcc (from the environment).'],
+    details: [
+      'go build: `cgo: C compiler "nosuchcc" not found: exec: "nosuchcc": executable file not found in $PATH` (after `# runtime/cgo`)',
+      'CC=nosuchcc (from the environment).',
+    ],
   },
   {
     name: 'CXX that does not exist',
@@ -320,7 +372,13 @@ const cases: Case[] = [
       const env = { ...b.env, CC: '"gcc' };
       const r = await probe(b.ws, { env });
       writeCgoMain(b.ws);
-      return { ...r, also: () => expect(runGo(REAL_GO, ['build', '-o', '/dev/null', '.'], b.ws, env).stderr).toContain('go: CC environment variable could not be parsed: unterminated " string') };
+      return {
+        ...r,
+        also: () =>
+          expect(runGo(REAL_GO, ['build', '-o', '/dev/null', '.'], b.ws, env).stderr).toContain(
+            'go: CC environment variable could not be parsed: unterminated " string',
+          ),
+      };
     },
     cause: 'the go command rejects CC before any build: its quotes cannot be parsed (unterminated " string)',
     fix: /^set CC="\/absolute\/path\/to\/cc --option" .*; quotes are only recognised around whole words and have no escapes$/,
@@ -341,11 +399,18 @@ const cases: Case[] = [
       const env = { ...b.env, CC: '   ' };
       const r = await probe(b.ws, { env });
       writeCgoMain(b.ws);
-      return { ...r, also: () => expect(runGo(REAL_GO, ['build', '-o', '/dev/null', '.'], b.ws, env).stderr).toContain('panic: runtime error: index out of range [0] with length 0') };
+      return {
+        ...r,
+        also: () =>
+          expect(runGo(REAL_GO, ['build', '-o', '/dev/null', '.'], b.ws, env).stderr).toContain('panic: runtime error: index out of range [0] with length 0'),
+      };
     },
     cause: 'CC contains only spaces: the go command has no CC program to run',
     fix: /^set CC=/,
-    details: ['CC="   " contains only spaces, so the go command has no CC program to run.', 'go build of a cgo package (Go 1.26.8) panics: `panic: runtime error: index out of range [0] with length 0`'],
+    details: [
+      'CC="   " contains only spaces, so the go command has no CC program to run.',
+      'go build of a cgo package (Go 1.26.8) panics: `panic: runtime error: index out of range [0] with length 0`',
+    ],
   },
   {
     name: 'CGO_CFLAGS that cannot be split',
@@ -367,7 +432,10 @@ const cases: Case[] = [
     pick: isCC,
     cause: 'CC gcc targets linux/amd64, not windows/amd64: builds fail',
     fix: 'set CC=x86_64-w64-mingw32-gcc (environment, cgo.env setting, or `go env -w CC=x86_64-w64-mingw32-gcc`) and CXX=x86_64-w64-mingw32-g++',
-    details: [/^CC=gcc \(toolchain default\) is \/usr\/bin\/gcc \(".*"\), which targets x86_64-linux-gnu \(linux\/amd64\), but GOOS\/GOARCH is windows\/amd64 with cgo enabled\.$/, "go build: `gcc: error: unrecognized command-line option '-mthreads'; did you mean '-pthread'?`"],
+    details: [
+      /^CC=gcc \(toolchain default\) is \/usr\/bin\/gcc \(".*"\), which targets x86_64-linux-gnu \(linux\/amd64\), but GOOS\/GOARCH is windows\/amd64 with cgo enabled\.$/,
+      "go build: `gcc: error: unrecognized command-line option '-mthreads'; did you mean '-pthread'?`",
+    ],
   },
   {
     name: 'Apple clang (fake) for linux',
@@ -376,7 +444,10 @@ const cases: Case[] = [
     pick: isCC,
     cause: 'CC clang targets darwin/arm64, not linux/amd64: builds fail',
     fix: /^set CC=<cross compiler> .* \(a linux\/amd64 cross compiler\)$/,
-    details: [/which targets arm64-apple-darwin23\.4\.0 \(darwin\/arm64\), but GOOS\/GOARCH is linux\/amd64 with cgo enabled\.$/, 'The build fails with compile or link errors from the wrong C library and object format.'],
+    details: [
+      /which targets arm64-apple-darwin23\.4\.0 \(darwin\/arm64\), but GOOS\/GOARCH is linux\/amd64 with cgo enabled\.$/,
+      'The build fails with compile or link errors from the wrong C library and object format.',
+    ],
   },
   {
     name: 'host gcc for GOARCH=arm64',
@@ -395,7 +466,10 @@ const cases: Case[] = [
     pick: isCXX,
     cause: 'CXX x86_64-w64-mingw32-g++ targets amd64, but GOARCH=386: -m32 needs its multilib support',
     fix: /^set CXX=<windows\/386 compiler> .* or install the compiler's multilib support \(e\.g\. gcc-multilib\)$/,
-    details: [/which targets x86_64-w64-mingw32 \(amd64\), but GOARCH=386: the go command passes -m32, which works only if the compiler's multilib support \(e\.g\. gcc-multilib\) is installed\.$/, 'Only packages with C++ files use CXX.'],
+    details: [
+      /which targets x86_64-w64-mingw32 \(amd64\), but GOARCH=386: the go command passes -m32, which works only if the compiler's multilib support \(e\.g\. gcc-multilib\) is installed\.$/,
+      'Only packages with C++ files use CXX.',
+    ],
   },
   {
     name: 'MSVC cl (fake)',
@@ -403,7 +477,10 @@ const cases: Case[] = [
     produce: (b) => win(b, path.join(FIXTURES, 'fake-bin-msvc/cl')),
     cause: 'CC cl is an MSVC-style compiler; cgo needs a MinGW GCC or clang',
     fix: /^install MinGW-w64 gcc \(MSYS2 ucrt64, winlibs\) or llvm-mingw clang and set CC=gcc /,
-    details: [/, an MSVC-style compiler targeting x86_64-pc-windows-msvc\.$/, "cgo only works with GCC-compatible drivers that target MinGW; builds fail with errors like `cl : Command line error D8021 : invalid numeric argument '/Werror'`."],
+    details: [
+      /, an MSVC-style compiler targeting x86_64-pc-windows-msvc\.$/,
+      "cgo only works with GCC-compatible drivers that target MinGW; builds fail with errors like `cl : Command line error D8021 : invalid numeric argument '/Werror'`.",
+    ],
   },
   {
     name: 'clang-cl (fake)',
@@ -419,7 +496,10 @@ const cases: Case[] = [
     produce: (b) => win(b, path.join(FIXTURES, 'fake-bin-cygwin/gcc')),
     cause: 'CC gcc targets the Cygwin runtime, not native Windows: runtime/cgo fails',
     fix: /^use a MinGW-w64 compiler \(target x86_64-w64-mingw32, e\.g\. MSYS2's \/ucrt64\/bin\/gcc\) first on PATH, or set CC=x86_64-w64-mingw32-gcc /,
-    details: [/, which targets x86_64-pc-cygwin \(the Cygwin runtime\), not native Windows\.$/, "go build: runtime/cgo fails with `error: implicit declaration of function '_beginthread'`"],
+    details: [
+      /, which targets x86_64-pc-cygwin \(the Cygwin runtime\), not native Windows\.$/,
+      "go build: runtime/cgo fails with `error: implicit declaration of function '_beginthread'`",
+    ],
   },
   {
     name: '32-bit MinGW for amd64 (fake)',
@@ -449,12 +529,16 @@ const cases: Case[] = [
     produce: (b) => probe(b.ws, { env: { ...b.env, PKG_CONFIG: 'nosuchpc --static' } }),
     cause: 'pkg-config program "nosuchpc" not found: `#cgo pkg-config:` lines fail',
     fix: /^install pkg-config \(pkgconf\) and put it on PATH, or set PKG_CONFIG=\/absolute\/path\/to\/pkg-config /,
-    details: ['PKG_CONFIG=nosuchpc --static (from the environment): exec: "nosuchpc": executable file not found in $PATH.', 'A `#cgo pkg-config:` directive fails with `<package>: exec: "nosuchpc": executable file not found in $PATH`.'],
+    details: [
+      'PKG_CONFIG=nosuchpc --static (from the environment): exec: "nosuchpc": executable file not found in $PATH.',
+      'A `#cgo pkg-config:` directive fails with `<package>: exec: "nosuchpc": executable file not found in $PATH`.',
+    ],
   },
   {
     name: 'editor vs login shell',
     code: 'cgo/env-drift',
-    produce: (b) => probe(b.ws, { env: { ...b.env, PATH: binDir(b.root, 'onlygo', { go: REAL_GO }) }, shellEnv: { ...b.env, PATH: SYSTEM_PATH } as Record<string, string> }),
+    produce: (b) =>
+      probe(b.ws, { env: { ...b.env, PATH: binDir(b.root, 'onlygo', { go: REAL_GO }) }, shellEnv: { ...b.env, PATH: SYSTEM_PATH } as Record<string, string> }),
     cause: "the editor's environment and your login shell differ for cgo (PATH)",
     fix: "start the editor from the login shell, or copy PATH into the editor's cgo.env setting",
     details: [
@@ -467,10 +551,14 @@ const cases: Case[] = [
   {
     name: 'editor vs the registry (Windows)',
     code: 'cgo/env-drift',
-    produce: (b) => probe(b.ws, { env: b.env, shellEnv: { ...b.env, CC: 'zz-newly-installed-cc' } as Record<string, string>, shellEnvSource: 'windows-registry' }),
+    produce: (b) =>
+      probe(b.ws, { env: b.env, shellEnv: { ...b.env, CC: 'zz-newly-installed-cc' } as Record<string, string>, shellEnvSource: 'windows-registry' }),
     cause: 'the environment changed since the editor started: cgo differs (CC)',
     fix: "restart the editor (and the terminal or launcher it was started from) so it picks up the new environment, or set CC in the editor's cgo.env setting",
-    details: [/^The user\/system environment in the registry/, 'C compiler: the editor runs CC=gcc → /usr/bin/gcc; a newly started program runs CC=zz-newly-installed-cc → not found'],
+    details: [
+      /^The user\/system environment in the registry/,
+      'C compiler: the editor runs CC=gcc → /usr/bin/gcc; a newly started program runs CC=zz-newly-installed-cc → not found',
+    ],
   },
   {
     name: 'WSL: CC is a Windows gcc.exe (fake)',
@@ -479,7 +567,10 @@ const cases: Case[] = [
     pick: (p) => p.data?.['program'] === 'CC',
     cause: "CC is a Windows compiler (gcc.exe) reached through WSL's PATH",
     fix: 'install the Linux toolchain inside WSL (e.g. `sudo apt install golang gcc`, or Go from go.dev/dl with /usr/local/go/bin first on PATH)',
-    details: [/^CC resolves to \/tmp\/\S+\/winbin\/gcc\.exe, a Windows compiler: it cannot build Linux objects for cgo\.$/, 'To keep Windows programs off the Linux PATH, set `appendWindowsPath = false` under [interop] in /etc/wsl.conf.'],
+    details: [
+      /^CC resolves to \/tmp\/\S+\/winbin\/gcc\.exe, a Windows compiler: it cannot build Linux objects for cgo\.$/,
+      'To keep Windows programs off the Linux PATH, set `appendWindowsPath = false` under [interop] in /etc/wsl.conf.',
+    ],
   },
   {
     name: 'WSL: CXX is a Windows g++.exe (fake)',
@@ -536,7 +627,13 @@ const cases: Case[] = [
         version: '12-win32',
         banner: 'x86_64-w64-mingw32-gcc (GCC) 12-win32',
       };
-      const d = runtimeDllDiagnostics({ file: '/ws/main.go', importRange: range(4, 0, 4, 10), toolchain: { goos: 'windows', goarch: 'amd64', cc, childEnv: {}, values: {} }, hasCxx: true, ldflags: [] });
+      const d = runtimeDllDiagnostics({
+        file: '/ws/main.go',
+        importRange: range(4, 0, 4, 10),
+        toolchain: { goos: 'windows', goarch: 'amd64', cc, childEnv: {}, values: {} },
+        hasCxx: true,
+        ldflags: [],
+      });
       return { messages: d.map((x) => ({ code: x.code, message: x.message, data: x.data })) };
     },
     cause: 'the windows/amd64 .exe needs libstdc++-6.dll, libgcc_s_seh-1.dll to start (MinGW-w64 runtime)',
@@ -551,7 +648,13 @@ const cases: Case[] = [
     name: '-Wa,-mbig-obj from CGO_CFLAGS',
     code: 'cgo/windows-big-obj',
     produce: async () => {
-      const d = objectFormatDiagnostics({ file: '/x/a.go', importRange: range(4, 7, 4, 10), flags: [{ flag: '-Wa,-mbig-obj' }], goos: 'windows', cc: { path: '/usr/bin/x86_64-w64-mingw32-gcc' } });
+      const d = objectFormatDiagnostics({
+        file: '/x/a.go',
+        importRange: range(4, 7, 4, 10),
+        flags: [{ flag: '-Wa,-mbig-obj' }],
+        goos: 'windows',
+        cc: { path: '/usr/bin/x86_64-w64-mingw32-gcc' },
+      });
       return { messages: d.map((x) => ({ code: x.code, message: x.message, data: x.data })) };
     },
     cause: '-Wa,-mbig-obj in CGO_CFLAGS makes big-obj COFF objects, which cgo cannot read',
@@ -562,7 +665,13 @@ const cases: Case[] = [
     name: "w64devkit's big-obj default",
     code: 'cgo/windows-big-obj',
     produce: async () => {
-      const d = objectFormatDiagnostics({ file: '/x/a.go', importRange: range(4, 7, 4, 10), flags: [], goos: 'windows', cc: { path: 'C:/w64devkit/bin/gcc.exe' } });
+      const d = objectFormatDiagnostics({
+        file: '/x/a.go',
+        importRange: range(4, 7, 4, 10),
+        flags: [],
+        goos: 'windows',
+        cc: { path: 'C:/w64devkit/bin/gcc.exe' },
+      });
       return { messages: d.map((x) => ({ code: x.code, message: x.message, data: x.data })) };
     },
     cause: "w64devkit's C compiler writes big-obj COFF by default, which cgo cannot read",
@@ -577,20 +686,28 @@ function matches(line: string, want: Line): boolean {
 
 describe('toolchain, Windows and object-format messages: cause ≤ 100 characters, "Fix: …", details', () => {
   for (const c of cases) {
-    it.skipIf(c.skip ?? false)(`${c.code}: ${c.name}`, async () => {
-      const b = box();
-      const { messages, also } = await c.produce(b);
-      // Every message the set-up produced has the shape, not only the one under test.
-      expect(messages.flatMap((m) => shapeProblems(m.message).map((p) => `${m.code}: ${p}\n${m.message}`))).toEqual([]);
-      const mine = messages.filter((m) => m.code === c.code && (c.pick ? c.pick(m) : true));
-      expect(mine.length, `no ${c.code} among ${messages.map((m) => m.code).join(', ')}`).toBeGreaterThan(0);
-      const { cause, fix, details } = splitMessage(mine[0]!.message);
-      expect(cause).toBe(c.cause);
-      if (typeof c.fix === 'string') expect(fix).toBe(c.fix);
-      else expect(fix).toMatch(c.fix);
-      for (const want of c.details) expect(details.some((d) => matches(d, want)), `no detail line ${String(want)} in:\n${details.join('\n')}`).toBe(true);
-      also?.();
-    }, 60_000);
+    it.skipIf(c.skip ?? false)(
+      `${c.code}: ${c.name}`,
+      async () => {
+        const b = box();
+        const { messages, also } = await c.produce(b);
+        // Every message the set-up produced has the shape, not only the one under test.
+        expect(messages.flatMap((m) => shapeProblems(m.message).map((p) => `${m.code}: ${p}\n${m.message}`))).toEqual([]);
+        const mine = messages.filter((m) => m.code === c.code && (c.pick ? c.pick(m) : true));
+        expect(mine.length, `no ${c.code} among ${messages.map((m) => m.code).join(', ')}`).toBeGreaterThan(0);
+        const { cause, fix, details } = splitMessage(mine[0]!.message);
+        expect(cause).toBe(c.cause);
+        if (typeof c.fix === 'string') expect(fix).toBe(c.fix);
+        else expect(fix).toMatch(c.fix);
+        for (const want of c.details)
+          expect(
+            details.some((d) => matches(d, want)),
+            `no detail line ${String(want)} in:\n${details.join('\n')}`,
+          ).toBe(true);
+        also?.();
+      },
+      60_000,
+    );
   }
 
   it('the table covers every toolchain, Windows and object-format code', () => {

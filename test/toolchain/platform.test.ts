@@ -49,7 +49,8 @@ function fakePlatform(os: GoOS, env: Env, files: Record<string, FakeFile>, cwd: 
   const stat = async (f: string): Promise<StatResult> => {
     const n = norm(f);
     const e = table.get(n);
-    if (e) return { ok: true, isFile: e.kind === 'file', isDirectory: e.kind === 'dir', mode: e.exec ? 0o755 : 0o644, mtimeMs: e.mtimeMs ?? 1, dev: 1, ino: e.ino };
+    if (e)
+      return { ok: true, isFile: e.kind === 'file', isDirectory: e.kind === 'dir', mode: e.exec ? 0o755 : 0o644, mtimeMs: e.mtimeMs ?? 1, dev: 1, ino: e.ino };
     if (dirs.has(n)) return { ok: true, isFile: false, isDirectory: true, mode: 0o755, mtimeMs: 1, dev: 1, ino: 0 };
     return { ok: false, code: 'ENOENT' };
   };
@@ -227,7 +228,11 @@ describe('GOENV file location (os.UserConfigDir)', () => {
     expect(goEnvFileLocation({ GOENV: '/etc/goenv', HOME: '/h' }, 'linux')).toEqual({ path: '/etc/goenv', explicit: true });
     expect(goEnvFileLocation({ GOENV: 'off', HOME: '/h' }, 'linux')).toEqual({ path: null, explicit: true, reason: 'GOENV=off' });
     expect(goEnvFileLocation({ XDG_CONFIG_HOME: '/x', HOME: '/h' }, 'linux').path).toBe('/x/go/env');
-    expect(goEnvFileLocation({ XDG_CONFIG_HOME: 'rel', HOME: '/h' }, 'linux')).toEqual({ path: null, explicit: false, reason: 'path in $XDG_CONFIG_HOME is relative' });
+    expect(goEnvFileLocation({ XDG_CONFIG_HOME: 'rel', HOME: '/h' }, 'linux')).toEqual({
+      path: null,
+      explicit: false,
+      reason: 'path in $XDG_CONFIG_HOME is relative',
+    });
     expect(goEnvFileLocation({ HOME: '/h' }, 'linux').path).toBe('/h/.config/go/env');
     expect(goEnvFileLocation({}, 'linux').reason).toBe('neither $XDG_CONFIG_HOME nor $HOME are defined');
   });
@@ -260,9 +265,17 @@ describe('go env file parsing and provenance', () => {
     const pl = fakePlatform('windows', {}, files, 'C:\\');
     const env = mergeEnv({ AppData: 'C:\\Users\\u\\AppData\\Roaming', cgo_cflags: '-O1', CGO_LDFLAGS: '' }, { CXX: 'clang++' }, 'windows');
     const layers: EnvLayers = await loadEnvLayers(pl, env, { CXX: 'clang++' }, 'C:\\Program Files\\Go');
-    expect(resolveValue(layers, 'CC')).toEqual({ value: 'C:\\llvm-mingw\\bin\\clang.exe', source: 'goenv-file', file: 'C:\\Users\\u\\AppData\\Roaming\\go\\env' });
+    expect(resolveValue(layers, 'CC')).toEqual({
+      value: 'C:\\llvm-mingw\\bin\\clang.exe',
+      source: 'goenv-file',
+      file: 'C:\\Users\\u\\AppData\\Roaming\\go\\env',
+    });
     expect(resolveValue(layers, 'GOTOOLCHAIN')?.source).toBe('goenv-file');
-    expect(resolveValue(layers, 'GOPROXY')).toEqual({ value: 'https://proxy.golang.org,direct', source: 'goroot-go.env', file: 'C:\\Program Files\\Go\\go.env' });
+    expect(resolveValue(layers, 'GOPROXY')).toEqual({
+      value: 'https://proxy.golang.org,direct',
+      source: 'goroot-go.env',
+      file: 'C:\\Program Files\\Go\\go.env',
+    });
     expect(resolveValue(layers, 'CGO_CFLAGS')).toEqual({ value: '-O1', source: 'process-env' });
     expect(resolveValue(layers, 'CXX')).toEqual({ value: 'clang++', source: 'editor-settings' });
     expect(resolveValue(layers, 'CGO_LDFLAGS', '-O2 -g')).toEqual({ value: '-O2 -g', source: 'default' });

@@ -7,7 +7,22 @@ import { describe, expect, it } from 'vitest';
 import { probeToolchain } from '../../server/src/toolchain/probe.js';
 import { exitCodeFor, renderReport } from '../../server/src/toolchain/report.js';
 import type { ToolchainModel } from '../../server/src/toolchain/types.js';
-import { binDir, FIXTURES, GO122, GO122_ROOT, HAVE_GO122, HAVE_MINGW, REAL_GO, REAL_GOROOT, runGo, SYSTEM_PATH, writeCgoMain, type Sandbox, sandboxesPerTest, brokenPlatform } from './helpers.js';
+import {
+  binDir,
+  FIXTURES,
+  GO122,
+  GO122_ROOT,
+  HAVE_GO122,
+  HAVE_MINGW,
+  REAL_GO,
+  REAL_GOROOT,
+  runGo,
+  SYSTEM_PATH,
+  writeCgoMain,
+  type Sandbox,
+  sandboxesPerTest,
+  brokenPlatform,
+} from './helpers.js';
 
 const box = sandboxesPerTest();
 
@@ -182,7 +197,7 @@ describe('CC resolution', () => {
     expect(find(unquoted, 'cgo/cc-not-found').message).toContain(`exec: "${first}": stat ${first}: no such file or directory`);
   });
 
-  it('unparsable and relative CC are rejected with the go command\'s messages', async () => {
+  it("unparsable and relative CC are rejected with the go command's messages", async () => {
     const b = box();
     writeCgoMain(b.ws);
     for (const [cc, msg] of [
@@ -284,7 +299,7 @@ describe('compilers that cannot run here (FAKE executables printing the real ban
     const b = box();
     const m = await win(b, path.join(FIXTURES, 'fake-bin-cygwin/gcc'));
     expect(m.cc).toMatchObject({ family: 'gcc', flavor: 'cygwin', target: 'x86_64-pc-cygwin', version: '11.4.0' });
-    expect(find(m, 'cgo/cygwin-compiler').message).toContain("_beginthread");
+    expect(find(m, 'cgo/cygwin-compiler').message).toContain('_beginthread');
     expect(codesOf(m)).not.toContain('cgo/cc-wrong-target');
   });
 
@@ -373,7 +388,7 @@ describe('which go runs', () => {
 });
 
 describe('go.mod and GOTOOLCHAIN', () => {
-  it('go 1.99 with GOTOOLCHAIN=local → too-old with the line, the go command\'s message, and no download', async () => {
+  it("go 1.99 with GOTOOLCHAIN=local → too-old with the line, the go command's message, and no download", async () => {
     const b = box({ goMod: 'module example.com/m\n\n// needs the future\ngo 1.99\n' });
     const m = await probeToolchain(b.ws, { env: b.env });
     const p = find(m, 'cgo/go-version-too-old');
@@ -484,7 +499,7 @@ describe('pkg-config', () => {
 });
 
 describe('editor vs login shell', () => {
-  it('reports drift only when it changes cgo\'s outcome', async () => {
+  it("reports drift only when it changes cgo's outcome", async () => {
     const b = box();
     const onlyGo = binDir(b.root, 'onlygo', { go: REAL_GO });
     // The editor was started with a minimal PATH (no gcc); the login shell has the full one.
@@ -494,7 +509,10 @@ describe('editor vs login shell', () => {
     expect(p.message).toContain('the login shell runs CC=gcc → /usr/bin/gcc');
     expect(p.data).toMatchObject({ variables: ['PATH'] });
     // A different but irrelevant variable is not drift.
-    const same = await probeToolchain(b.ws, { env: b.env, shellEnv: { ...b.env, EDITOR: 'vim', PATH: `${SYSTEM_PATH}:/nonexistent` } as Record<string, string> });
+    const same = await probeToolchain(b.ws, {
+      env: b.env,
+      shellEnv: { ...b.env, EDITOR: 'vim', PATH: `${SYSTEM_PATH}:/nonexistent` } as Record<string, string>,
+    });
     expect(codesOf(same)).not.toContain('cgo/env-drift');
   });
 });

@@ -41,9 +41,13 @@ describe('renderReport', () => {
     const m = await probeToolchain(b.ws, { env: { ...b.env, WSL_DISTRO_NAME: 'Ubuntu', CC: path.join(winbin, 'gcc.exe') } });
     const text = renderReport(m, 'text');
     const goSection = text.slice(text.indexOf('[!] Go toolchain'), text.indexOf('] Module'));
-    expect(goSection).toContain('    ! the go env file is not a readable file: values set with `go env -w` are not in effect [cgo/goenv-unreadable]\n      Fix: point GOENV at a file');
+    expect(goSection).toContain(
+      '    ! the go env file is not a readable file: values set with `go env -w` are not in effect [cgo/goenv-unreadable]\n      Fix: point GOENV at a file',
+    );
     expect(text).toMatch(/^\[✗\] Environment — WSL$/m);
-    expect(text.slice(text.indexOf('] Environment'))).toContain("    ✗ CC is a Windows compiler (gcc.exe) reached through WSL's PATH [cgo/wsl-windows-toolchain]\n      Fix: install the Linux toolchain inside WSL");
+    expect(text.slice(text.indexOf('] Environment'))).toContain(
+      "    ✗ CC is a Windows compiler (gcc.exe) reached through WSL's PATH [cgo/wsl-windows-toolchain]\n      Fix: install the Linux toolchain inside WSL",
+    );
     // Every problem counted in the summary is printed.
     for (const p of m.problems) expect(text).toContain(`[${p.code}]`);
   });
@@ -83,13 +87,17 @@ describe('renderReport', () => {
     expect(md).toContain('\\<compiler on PATH or absolute path\\>');
     // The cause in bold, then the fix and the details on lines of their own (a trailing backslash breaks the line).
     expect(md).toContain('✗ **C compiler "nosuchcc" not found: cgo builds fail** (`cgo/cc-not-found`)\\\nFix: install it or set CC=\\<compiler on PATH');
-    expect(md).toMatch(/\(or in the cgo\.env setting\)\\\ngo build: `cgo: C compiler "nosuchcc" not found: [^`]*` \(after `# runtime\/cgo`\)\\\nCC=nosuchcc \(from the environment\)\.$/);
+    expect(md).toMatch(
+      /\(or in the cgo\.env setting\)\\\ngo build: `cgo: C compiler "nosuchcc" not found: [^`]*` \(after `# runtime\/cgo`\)\\\nCC=nosuchcc \(from the environment\)\.$/,
+    );
     expect(md).toContain('- CC `nosuchcc` (from the environment) → **not found**');
   });
 
   it('json: the model, with the child environment cut down to relevant keys', async () => {
     const b = box();
-    const m = await probeToolchain(b.ws, { env: { ...b.env, AWS_SECRET_ACCESS_KEY: 'hunter2', GOPRIVATE: 'corp.example', PKG_CONFIG_PATH: '/opt/pc', GOPROXY: 'https://me:s3cret@proxy.corp,off' } });
+    const m = await probeToolchain(b.ws, {
+      env: { ...b.env, AWS_SECRET_ACCESS_KEY: 'hunter2', GOPRIVATE: 'corp.example', PKG_CONFIG_PATH: '/opt/pc', GOPROXY: 'https://me:s3cret@proxy.corp,off' },
+    });
     const json = renderReport(m, 'json');
     expect(json).not.toContain('hunter2');
     expect(json).not.toContain('corp.example');
@@ -105,7 +113,7 @@ describe('renderReport', () => {
 });
 
 describe('readLoginShellEnv', () => {
-  it('reads a bash login shell\'s environment (multi-line values intact, start-up noise ignored)', async () => {
+  it("reads a bash login shell's environment (multi-line values intact, start-up noise ignored)", async () => {
     const b = box();
     writeFileSync(
       path.join(b.home, '.bash_profile'),

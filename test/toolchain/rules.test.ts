@@ -38,13 +38,15 @@ describe('quoted.Split and the BuildInit CC checks', () => {
     expect(quotedSplit('  ')).toEqual({ ok: true, args: [] });
   });
 
-  it('validateCompilerEnv gives the go command\'s messages (unix and windows path rules)', () => {
+  it("validateCompilerEnv gives the go command's messages (unix and windows path rules)", () => {
     expect(validateCompilerEnv('CC', '"gcc', 'linux')).toBe('go: CC environment variable could not be parsed: unterminated " string');
     expect(validateCompilerEnv('CXX', './x/g++', 'linux')).toBe('go: CXX environment variable is relative; must be absolute path: ./x/g++');
     expect(validateCompilerEnv('CC', 'gcc -m64', 'linux')).toBeNull();
     expect(validateCompilerEnv('CC', '/usr/bin/gcc', 'linux')).toBeNull();
     expect(validateCompilerEnv('CC', '"C:\\Program Files\\LLVM\\bin\\clang.exe" --target=x', 'windows')).toBeNull();
-    expect(validateCompilerEnv('CC', 'mingw\\bin\\gcc.exe', 'windows')).toBe('go: CC environment variable is relative; must be absolute path: mingw\\bin\\gcc.exe');
+    expect(validateCompilerEnv('CC', 'mingw\\bin\\gcc.exe', 'windows')).toBe(
+      'go: CC environment variable is relative; must be absolute path: mingw\\bin\\gcc.exe',
+    );
     // Unquoted, the first word is C:\Program: absolute, so BuildInit accepts it and LookPath fails later (go#41400).
     expect(validateCompilerEnv('CC', 'C:\\Program Files\\LLVM\\bin\\clang.exe', 'windows')).toBeNull();
   });
@@ -69,7 +71,9 @@ describe('compiler identification', () => {
   const d = (stdout: string, exitCode = 0) => ({ stdout, stderr: '', exitCode });
 
   it('Debian gcc', () => {
-    expect(classifyCompiler(['gcc'], v('gcc (Debian 12.2.0-14+deb12u1) 12.2.0\nCopyright (C) 2022 Free Software Foundation, Inc.\n'), d('x86_64-linux-gnu\n'))).toEqual({
+    expect(
+      classifyCompiler(['gcc'], v('gcc (Debian 12.2.0-14+deb12u1) 12.2.0\nCopyright (C) 2022 Free Software Foundation, Inc.\n'), d('x86_64-linux-gnu\n')),
+    ).toEqual({
       family: 'gcc',
       flavor: 'debian',
       version: '12.2.0',
@@ -93,7 +97,10 @@ describe('compiler identification', () => {
   });
 
   it('MSVC cl: banner on stderr, no -dumpmachine', () => {
-    const cl = v('cl : Command line error D8003 : missing source filename\n', 'Microsoft (R) C/C++ Optimizing Compiler Version 19.38.33130 for x86\nCopyright (C) Microsoft Corporation.  All rights reserved.\n');
+    const cl = v(
+      'cl : Command line error D8003 : missing source filename\n',
+      'Microsoft (R) C/C++ Optimizing Compiler Version 19.38.33130 for x86\nCopyright (C) Microsoft Corporation.  All rights reserved.\n',
+    );
     expect(classifyCompiler(['cl'], cl, d('', 2))).toMatchObject({ family: 'msvc-cl', version: '19.38.33130', target: 'i686-pc-windows-msvc' });
   });
 
@@ -101,17 +108,27 @@ describe('compiler identification', () => {
     const msvcClang = v('clang version 17.0.3\nTarget: x86_64-pc-windows-msvc\nThread model: posix\n');
     expect(classifyCompiler(['clang-cl.exe'], msvcClang, d('', 1))).toMatchObject({ family: 'clang-cl', target: 'x86_64-pc-windows-msvc' });
     expect(classifyCompiler(['clang'], msvcClang, d('x86_64-pc-windows-msvc'))).toMatchObject({ family: 'clang', flavor: 'msvc-target' });
-    expect(classifyCompiler(['aarch64-w64-mingw32-clang'], v('clang version 18.1.8 (https://github.com/llvm/llvm-project.git 3b5b5c1e)\nTarget: aarch64-w64-windows-gnu\n'), d('aarch64-w64-windows-gnu'))).toMatchObject({
+    expect(
+      classifyCompiler(
+        ['aarch64-w64-mingw32-clang'],
+        v('clang version 18.1.8 (https://github.com/llvm/llvm-project.git 3b5b5c1e)\nTarget: aarch64-w64-windows-gnu\n'),
+        d('aarch64-w64-windows-gnu'),
+      ),
+    ).toMatchObject({
       family: 'clang',
       flavor: 'llvm-mingw',
       version: '18.1.8',
     });
-    expect(classifyCompiler(['clang'], v('Apple clang version 15.0.0 (clang-1500.3.9.4)\nTarget: arm64-apple-darwin23.4.0\n'), d('arm64-apple-darwin23.4.0'))).toMatchObject({
+    expect(
+      classifyCompiler(['clang'], v('Apple clang version 15.0.0 (clang-1500.3.9.4)\nTarget: arm64-apple-darwin23.4.0\n'), d('arm64-apple-darwin23.4.0')),
+    ).toMatchObject({
       family: 'clang',
       flavor: 'apple',
       version: '15.0.0',
     });
-    expect(classifyCompiler(['zig', 'cc', '-target', 'aarch64-linux-musl'], v('clang version 18.1.6 (https://github.com/ziglang/zig-bootstrap 98bc6bf)\n'), null)).toMatchObject({
+    expect(
+      classifyCompiler(['zig', 'cc', '-target', 'aarch64-linux-musl'], v('clang version 18.1.6 (https://github.com/ziglang/zig-bootstrap 98bc6bf)\n'), null),
+    ).toMatchObject({
       family: 'zig',
       target: 'aarch64-linux-musl',
     });
@@ -204,7 +221,7 @@ describe('GOTOOLCHAIN selection', () => {
     expect(parseGoToolchain('go1.22.12')).toEqual({ name: 'go1.22.12', mode: 'pinned' });
   });
 
-  it('local: a newer go line is an error with the go command\'s message; the toolchain line is ignored', () => {
+  it("local: a newer go line is an error with the go command's message; the toolchain line is ignored", () => {
     expect(selectToolchain({ running, gotoolchain: gt('local'), goLine: go('1.99'), fileName: 'go.mod' })).toMatchObject({
       action: 'error',
       line: 2,
@@ -245,7 +262,11 @@ describe('GOTOOLCHAIN selection', () => {
     expect(selectToolchain({ running, gotoolchain: gt('go1.22.12'), goLine: go('1.24'), fileName: 'go.mod' }).message).toBe(
       'go: go.mod requires go >= 1.24 (running go 1.22.12; GOTOOLCHAIN=go1.22.12)',
     );
-    expect(selectToolchain({ running, gotoolchain: gt('go1.24.0+auto'), goLine: go('1.22'), fileName: 'go.mod' })).toMatchObject({ action: 'switch', how: 'pinned', toolchain: 'go1.24.0' });
+    expect(selectToolchain({ running, gotoolchain: gt('go1.24.0+auto'), goLine: go('1.22'), fileName: 'go.mod' })).toMatchObject({
+      action: 'switch',
+      how: 'pinned',
+      toolchain: 'go1.24.0',
+    });
   });
 
   it('before Go 1.21 there is no switching; 1.20.8+ refuse go >= 1.22', () => {
@@ -256,7 +277,9 @@ describe('GOTOOLCHAIN selection', () => {
 
 describe('go.mod directives and GODEBUG', () => {
   it('finds go, toolchain and godebug lines (0-based), in blocks too, ignoring comments', () => {
-    const d = parseModDirectives('// c\nmodule example.com/m // x\n\ngo 1.22.0\ntoolchain go1.24.1\n\ngodebug (\n\tpanicnil=1 // why\n\tcgocheck=0\n)\ngodebug asynctimerchan=1\n');
+    const d = parseModDirectives(
+      '// c\nmodule example.com/m // x\n\ngo 1.22.0\ntoolchain go1.24.1\n\ngodebug (\n\tpanicnil=1 // why\n\tcgocheck=0\n)\ngodebug asynctimerchan=1\n',
+    );
     expect(d.module).toBe('example.com/m');
     expect(d.go).toEqual({ value: '1.22.0', line: 3 });
     expect(d.toolchain).toEqual({ value: 'go1.24.1', line: 4 });

@@ -42,7 +42,9 @@ describe('WSL', () => {
   });
 
   it('says nothing outside WSL, or with a Linux toolchain inside WSL', async () => {
-    const outside = await probeToolchain(module(), { env: { ...process.env, WSL_DISTRO_NAME: undefined, WSL_INTEROP: undefined, PATH: `${goBin}:/usr/bin:/bin` } });
+    const outside = await probeToolchain(module(), {
+      env: { ...process.env, WSL_DISTRO_NAME: undefined, WSL_INTEROP: undefined, PATH: `${goBin}:/usr/bin:/bin` },
+    });
     expect(outside.problems.filter((x) => x.code === 'cgo/wsl-windows-toolchain')).toEqual([]);
     const inside = await probeToolchain(module(), { env: { ...process.env, WSL_DISTRO_NAME: 'Ubuntu', PATH: `${goBin}:/usr/bin:/bin` } });
     expect(inside.problems.filter((x) => x.code === 'cgo/wsl-windows-toolchain')).toEqual([]);

@@ -5,7 +5,14 @@ import { describeWith } from '../helpers/tools.js';
 import { CAUSE_MAX, splitMessage } from '../../server/src/core/message.js';
 import { range } from '../../server/src/core/types.js';
 import type { CompilerInfo, ToolchainModel } from '../../server/src/toolchain/types.js';
-import { codes, doctorBinaryReport, effectiveLdflags, runtimeDllDiagnostics, staticFlagsDirective, WINDOWS_RUNTIME_DLL } from '../../server/src/windows/check.js';
+import {
+  codes,
+  doctorBinaryReport,
+  effectiveLdflags,
+  runtimeDllDiagnostics,
+  staticFlagsDirective,
+  WINDOWS_RUNTIME_DLL,
+} from '../../server/src/windows/check.js';
 import { copyDir, fixtures, mingw, requireTool, tmpDir, cleanupTmp, MINGW } from './helpers.js';
 
 afterAll(cleanupTmp);
@@ -71,10 +78,18 @@ describeWith([MINGW], 'runtimeDllDiagnostics', () => {
     expect(d[0]!.data).toMatchObject({ staticFlags: ['-static'], transitive: ['libwinpthread-1.dll'], threadModel: 'posix' });
     const posix = splitMessage(d[0]!.message);
     expect(posix.fix).toMatch(/^add `#cgo windows LDFLAGS: -static` to link the runtime into the \.exe, or ship .*libwinpthread-1\.dll next to the \.exe$/);
-    expect(posix.details).toContain('The toolchain uses the posix thread model, so -static-libgcc -static-libstdc++ alone would still leave libwinpthread-1.dll.');
+    expect(posix.details).toContain(
+      'The toolchain uses the posix thread model, so -static-libgcc -static-libstdc++ alone would still leave libwinpthread-1.dll.',
+    );
     expect(posix.details.join('\n')).toContain('/usr/x86_64-w64-mingw32/lib');
     // Already -static-libgcc -static-libstdc++: still warns, for libwinpthread-1.dll.
-    const d2 = runtimeDllDiagnostics({ file, importRange, toolchain: toolchain(mingwCc('posix')), hasCxx: true, ldflags: ['-static-libgcc', '-static-libstdc++'] });
+    const d2 = runtimeDllDiagnostics({
+      file,
+      importRange,
+      toolchain: toolchain(mingwCc('posix')),
+      hasCxx: true,
+      ldflags: ['-static-libgcc', '-static-libstdc++'],
+    });
     expect(d2[0]!.data).toMatchObject({ dlls: ['libwinpthread-1.dll'], staticFlags: ['-static'] });
   });
 
@@ -87,7 +102,8 @@ describeWith([MINGW], 'runtimeDllDiagnostics', () => {
 
   it('is silent when nothing is needed or the model does not apply', () => {
     const cc = mingwCc('default');
-    const none = (tc: TC, hasCxx: boolean, ldflags: string[]) => expect(runtimeDllDiagnostics({ file, importRange, toolchain: tc, hasCxx, ldflags })).toEqual([]);
+    const none = (tc: TC, hasCxx: boolean, ldflags: string[]) =>
+      expect(runtimeDllDiagnostics({ file, importRange, toolchain: tc, hasCxx, ldflags })).toEqual([]);
     none(toolchain(cc), false, []);
     none(toolchain(cc), true, ['-static-libgcc', '-static-libstdc++']);
     none(toolchain(cc), true, ['-static']);
@@ -109,8 +125,16 @@ describeWith([MINGW], 'runtimeDllDiagnostics', () => {
 
   it('never throws on junk input', () => {
     expect(runtimeDllDiagnostics(null as never)).toEqual([]);
-    expect(runtimeDllDiagnostics({ file, importRange, toolchain: toolchain({ path: '/nonexistent/x86_64-w64-mingw32-gcc' } as never), hasCxx: true, ldflags: [] })).toEqual([]);
-    const d = runtimeDllDiagnostics({ file, importRange, toolchain: toolchain({ ...mingwCc('default'), path: '/nonexistent/bin/x86_64-w64-mingw32-gcc' }), hasCxx: true, ldflags: [] });
+    expect(
+      runtimeDllDiagnostics({ file, importRange, toolchain: toolchain({ path: '/nonexistent/x86_64-w64-mingw32-gcc' } as never), hasCxx: true, ldflags: [] }),
+    ).toEqual([]);
+    const d = runtimeDllDiagnostics({
+      file,
+      importRange,
+      toolchain: toolchain({ ...mingwCc('default'), path: '/nonexistent/bin/x86_64-w64-mingw32-gcc' }),
+      hasCxx: true,
+      ldflags: [],
+    });
     expect(d[0]!.data).toMatchObject({ dlls: ['libstdc++-6.dll', 'libgcc_s_seh-1.dll'], dllPaths: {} });
     expect(splitMessage(d[0]!.message).details).toContain("Ship the DLLs from the toolchain's bin folder.");
   });
@@ -161,7 +185,9 @@ describeWith([MINGW], 'doctorBinaryReport', () => {
     expect(r.text).toMatch(/✗ libstdc\+\+-6\.dll — NOT FOUND by Windows; it is in the toolchain folder \/usr\/lib\/gcc\/x86_64-w64-mingw32\/12-posix/);
     expect(r.text).toContain('0xc0000135');
     // The verdict, then the fix on a line of its own.
-    expect(r.text).toMatch(/^✗ \d+ DLLs? will not be found: the program fails to start with 0xc0000135 \(STATUS_DLL_NOT_FOUND\)\.\n {2}Fix: ship them next to the \.exe, or relink with /m);
+    expect(r.text).toMatch(
+      /^✗ \d+ DLLs? will not be found: the program fails to start with 0xc0000135 \(STATUS_DLL_NOT_FOUND\)\.\n {2}Fix: ship them next to the \.exe, or relink with /m,
+    );
     // Without any toolchain folder: plain NOT FOUND.
     const bare = doctorBinaryReport(path.join(work, 'app.exe'), { PATH: '' });
     expect(bare.exitCode).toBe(1);

@@ -120,7 +120,9 @@ describeWith([MINGW], 'predictRuntimeDlls against real g++ links (x86_64-w64-min
     expect(pp.transitive).toEqual(['libwinpthread-1.dll']);
     await check(p, 'cxx', pp.staticFlags, []);
     // Only the missing flags are proposed.
-    expect(predictRuntimeDlls({ hasCxx: true, ldflags: ['-static-libgcc'], cc, goarch: 'amd64', runtime: w.runtime }).staticFlags).toEqual(['-static-libstdc++']);
+    expect(predictRuntimeDlls({ hasCxx: true, ldflags: ['-static-libgcc'], cc, goarch: 'amd64', runtime: w.runtime }).staticFlags).toEqual([
+      '-static-libstdc++',
+    ]);
   });
 
   it('-lfoo against an import library adds its DLL (found through -L), system import libraries add nothing', async () => {
@@ -172,20 +174,37 @@ describeWith([MINGW], 'predictRuntimeDlls against real g++ links (x86_64-w64-min
   }, 240_000);
 
   it('does not apply to other compilers or architectures it has no model for', () => {
-    expect(predictRuntimeDlls({ hasCxx: true, ldflags: [], cc: { family: 'clang', flavor: 'llvm-mingw', target: 'x86_64-w64-windows-gnu' }, goarch: 'amd64' }).applies).toBe(false);
-    expect(predictRuntimeDlls({ hasCxx: true, ldflags: [], cc: { family: 'gcc', flavor: 'debian', target: 'x86_64-linux-gnu' }, goarch: 'amd64' }).applies).toBe(false);
+    expect(
+      predictRuntimeDlls({ hasCxx: true, ldflags: [], cc: { family: 'clang', flavor: 'llvm-mingw', target: 'x86_64-w64-windows-gnu' }, goarch: 'amd64' })
+        .applies,
+    ).toBe(false);
+    expect(
+      predictRuntimeDlls({ hasCxx: true, ldflags: [], cc: { family: 'gcc', flavor: 'debian', target: 'x86_64-linux-gnu' }, goarch: 'amd64' }).applies,
+    ).toBe(false);
     expect(predictRuntimeDlls({ hasCxx: true, ldflags: [], cc: { ...cc, banner: 'gcc.exe (tdm64-1) 10.3.0' }, goarch: 'amd64' }).applies).toBe(false);
     expect(predictRuntimeDlls({ hasCxx: true, ldflags: [], cc, goarch: 'arm64' }).applies).toBe(false);
     const i686 = predictRuntimeDlls({ hasCxx: true, ldflags: [], cc: { ...cc, target: 'i686-w64-mingw32' }, goarch: '386' });
     expect(i686.dlls).toEqual(['libstdc++-6.dll', 'libgcc_s_dw2-1.dll']);
     // Junk input does not throw.
-    expect(predictRuntimeDlls({ hasCxx: true, ldflags: null as unknown as string[], cc, goarch: 'amd64' }).dlls).toEqual(['libstdc++-6.dll', 'libgcc_s_seh-1.dll']);
+    expect(predictRuntimeDlls({ hasCxx: true, ldflags: null as unknown as string[], cc, goarch: 'amd64' }).dlls).toEqual([
+      'libstdc++-6.dll',
+      'libgcc_s_seh-1.dll',
+    ]);
   });
 });
 
 describeWith([MINGW], 'Windows DLL lookup helpers', () => {
   it('isSystemDll knows the common system DLLs and API sets, case-insensitively', () => {
-    for (const d of ['KERNEL32.dll', 'msvcrt.dll', 'ucrtbase.dll', 'api-ms-win-crt-runtime-l1-1-0.dll', 'WS2_32.dll', 'ADVAPI32.dll', 'USER32.dll', 'ntdll.dll'])
+    for (const d of [
+      'KERNEL32.dll',
+      'msvcrt.dll',
+      'ucrtbase.dll',
+      'api-ms-win-crt-runtime-l1-1-0.dll',
+      'WS2_32.dll',
+      'ADVAPI32.dll',
+      'USER32.dll',
+      'ntdll.dll',
+    ])
       expect(isSystemDll(d), d).toBe(true);
     for (const d of ['libstdc++-6.dll', 'libgcc_s_seh-1.dll', 'libwinpthread-1.dll', 'foo.dll']) expect(isSystemDll(d), d).toBe(false);
   });

@@ -47,7 +47,11 @@ export const WINE: Tool = tool(
   which('wine64') ?? which('wine') ?? (fs.existsSync('/usr/lib/wine/wine64') ? '/usr/lib/wine/wine64' : null),
   'apt-get install -y --no-install-recommends wine wine64',
 );
-export const GO119: Tool = tool('Go 1.19 (Debian golang-1.19-go)', fs.existsSync(GO_119) ? GO_119 : null, 'apt-get install -y --no-install-recommends golang-1.19-go');
+export const GO119: Tool = tool(
+  'Go 1.19 (Debian golang-1.19-go)',
+  fs.existsSync(GO_119) ? GO_119 : null,
+  'apt-get install -y --no-install-recommends golang-1.19-go',
+);
 
 /** Fail (not skip) with the install line when a required tool is missing (the files gate on MINGW/WINE/GO119 first). */
 export function requireTool(name: string): string {
@@ -82,7 +86,10 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.
 
 export async function must(r: Promise<RunResult>): Promise<RunResult> {
   const res = await r;
-  if (res.exitCode !== 0) throw new Error(`${res.command} ${res.args.join(' ')} failed (${res.exitCode}${res.timedOut ? ', timed out' : ''}):\n${res.stderr}${res.stdout}${res.spawnError ?? ''}`);
+  if (res.exitCode !== 0)
+    throw new Error(
+      `${res.command} ${res.args.join(' ')} failed (${res.exitCode}${res.timedOut ? ', timed out' : ''}):\n${res.stderr}${res.stdout}${res.spawnError ?? ''}`,
+    );
   return res;
 }
 
@@ -144,7 +151,14 @@ export function importCLine(file: string): number {
 }
 
 /** A synthetic PE image with an import table and a delay-import table (for PE32 and PE32+). */
-export function buildSyntheticPe(opts: { is64: boolean; imports: string[]; delayImports: string[]; delayVaBased?: boolean; machine?: number; subsystem?: number }): Buffer {
+export function buildSyntheticPe(opts: {
+  is64: boolean;
+  imports: string[];
+  delayImports: string[];
+  delayVaBased?: boolean;
+  machine?: number;
+  subsystem?: number;
+}): Buffer {
   const fileAlign = 0x200;
   const sectionRva = 0x1000;
   const optSize = opts.is64 ? 240 : 224;

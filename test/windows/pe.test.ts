@@ -4,7 +4,20 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith } from '../helpers/tools.js';
 import { importLibraryDlls, isPeError, parsePeImports, readPeImportsFile, type PeImports } from '../../server/src/windows/pe.js';
-import { buildSyntheticPe, copyDir, fixtures, GO_NEW, goBuildWindows, mingw, MINGW_GCC, MINGW_GXX, objdumpImports, tmpDir, cleanupTmp, MINGW } from './helpers.js';
+import {
+  buildSyntheticPe,
+  copyDir,
+  fixtures,
+  GO_NEW,
+  goBuildWindows,
+  mingw,
+  MINGW_GCC,
+  MINGW_GXX,
+  objdumpImports,
+  tmpDir,
+  cleanupTmp,
+  MINGW,
+} from './helpers.js';
 
 afterAll(cleanupTmp);
 
@@ -186,7 +199,10 @@ describeWith(MINGW, 'importLibraryDlls', () => {
 
   it('reads short-format (MSVC / llvm-dlltool) import members', () => {
     const member = Buffer.concat([Buffer.from([0, 0, 0xff, 0xff]), Buffer.alloc(16), Buffer.from('sym_a\0short.dll\0', 'latin1')]);
-    const header = Buffer.from('x.obj/'.padEnd(16) + '0'.padEnd(12) + '0'.padEnd(6) + '0'.padEnd(6) + '644'.padEnd(8) + String(member.length).padEnd(10) + '`\n', 'latin1');
+    const header = Buffer.from(
+      'x.obj/'.padEnd(16) + '0'.padEnd(12) + '0'.padEnd(6) + '0'.padEnd(6) + '644'.padEnd(8) + String(member.length).padEnd(10) + '`\n',
+      'latin1',
+    );
     const ar = Buffer.concat([Buffer.from('!<arch>\n', 'latin1'), header, member]);
     expect(importLibraryDlls(ar)).toMatchObject({ dlls: ['short.dll'], members: 1 });
   });

@@ -116,7 +116,12 @@ export function wineEnv(windowsEnv: Record<string, string | undefined> = {}, win
  * to files, not pipes: the first wine process of a prefix starts wine's services (services.exe, rpcss.exe …), which
  * inherit its stdout/stderr and outlive it, so a reader waiting for the pipes to close would wait forever.
  */
-export async function underWine(w: RealWindows, exe: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): Promise<RunResult> {
+export async function underWine(
+  w: RealWindows,
+  exe: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number },
+): Promise<RunResult> {
   const started = Date.now();
   const dir = fs.mkdtempSync(path.join(w.root, 'run-'));
   const outFile = path.join(dir, 'out');

@@ -82,7 +82,24 @@ export function findWineserver(env = process.env) {
 /** The environment for running wine in the cached prefix (no display, quiet). */
 export function wineEnv(extra = {}, env = process.env) {
   const out = { ...env, WINEPREFIX: layout(env).prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', LANG: 'C', LC_ALL: 'C' };
-  for (const k of ['DISPLAY', 'WAYLAND_DISPLAY', 'GOROOT', 'GOFLAGS', 'GOOS', 'GOARCH', 'CC', 'CXX', 'CGO_ENABLED', 'GOTOOLCHAIN', 'GOENV', 'GOPATH', 'GOBIN', 'GOCACHE', 'GOMODCACHE']) delete out[k];
+  for (const k of [
+    'DISPLAY',
+    'WAYLAND_DISPLAY',
+    'GOROOT',
+    'GOFLAGS',
+    'GOOS',
+    'GOARCH',
+    'CC',
+    'CXX',
+    'CGO_ENABLED',
+    'GOTOOLCHAIN',
+    'GOENV',
+    'GOPATH',
+    'GOBIN',
+    'GOCACHE',
+    'GOMODCACHE',
+  ])
+    delete out[k];
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete out[k];
     else out[k] = v;
@@ -93,9 +110,19 @@ export function wineEnv(extra = {}, env = process.env) {
 function sh(cmd, args, opts = {}) {
   // Wine commands get no pipes: wine's services (started by the first wine process) inherit them and outlive it.
   const stdio = opts.noPipes ? 'ignore' : 'pipe';
-  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio, timeout: opts.timeoutMs ?? 600_000, env: opts.env ?? process.env, cwd: opts.cwd, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' });
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    stdio,
+    timeout: opts.timeoutMs ?? 600_000,
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+    maxBuffer: 64 * 1024 * 1024,
+    killSignal: 'SIGKILL',
+  });
   if (r.error || r.status !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} failed (${r.error ? r.error.message : `exit ${r.status}${r.signal ? `, ${r.signal}` : ''}`}):\n${(r.stderr ?? '').slice(-4000)}${(r.stdout ?? '').slice(-2000)}`);
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed (${r.error ? r.error.message : `exit ${r.status}${r.signal ? `, ${r.signal}` : ''}`}):\n${(r.stderr ?? '').slice(-4000)}${(r.stdout ?? '').slice(-2000)}`,
+    );
   }
   return r.stdout;
 }
@@ -186,7 +213,11 @@ export function ensure() {
     fs.mkdirSync(path.dirname(L.go119Exe), { recursive: true });
     const env = goBuildEnv({ GOROOT_FINAL: L.goroot119Win });
     delete env.GOTOOLCHAIN;
-    sh(GO119_LINUX, ['build', '-o', L.go119Exe, 'cmd/go'], { env, cwd: path.join(path.dirname(path.dirname(fs.realpathSync(GO119_LINUX))), 'src'), timeoutMs: 1_200_000 });
+    sh(GO119_LINUX, ['build', '-o', L.go119Exe, 'cmd/go'], {
+      env,
+      cwd: path.join(path.dirname(path.dirname(fs.realpathSync(GO119_LINUX))), 'src'),
+      timeoutMs: 1_200_000,
+    });
   });
 
   fs.rmSync(work, { recursive: true, force: true });

@@ -12,18 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../server/src/util/proc.js';
 import { baseEnv, copyDir, fixtures, GO_119, goBuildWindows } from './helpers.js';
-import {
-  cliUnderWine,
-  realWindows,
-  SKIP,
-  underWine,
-  vscodeUri,
-  wineEnv,
-  WineLspClient,
-  winPath,
-  wineUser,
-  type RealWindows,
-} from './real-helpers.js';
+import { cliUnderWine, realWindows, SKIP, underWine, vscodeUri, wineEnv, WineLspClient, winPath, wineUser, type RealWindows } from './real-helpers.js';
 // @ts-expect-error plain .mjs
 import { findWineserver } from './real-setup.mjs';
 import { toolchainWords } from '../helpers/messages.js';
@@ -296,7 +285,10 @@ describeReal('cgo-ls as a Windows process (node.exe under wine) with a real Wind
         // A change the server did not offer (CC=tools\gcc, which go.exe would refuse too: CC must not be a relative
         // path) is not run at all (a client cannot choose what cgo-ls writes), and the file is untouched.
         const before = fs.readFileSync(envFile);
-        const bad = await c.request('workspace/executeCommand', { command: 'cgo.applyEnvFix', arguments: [{ key: 'CC', value: 'tools\\gcc', folder: change.folder }] });
+        const bad = await c.request('workspace/executeCommand', {
+          command: 'cgo.applyEnvFix',
+          arguments: [{ key: 'CC', value: 'tools\\gcc', folder: change.folder }],
+        });
         expect(bad.ok).toBe(false);
         expect(bad.message).toMatch(/not offered/);
         expect(fs.readFileSync(envFile).equals(before)).toBe(true);
@@ -343,7 +335,9 @@ describeReal('cgo-ls as a Windows process (node.exe under wine) with a real Wind
       expect(r1.stderr).toMatch(/Library (libstdc\+\+-6|libgcc_s_seh-1)\.dll \(which is needed by .*app\.exe.*\) not found/);
 
       // 2. The MinGW runtime folder on PATH: doctor finds both there ("on PATH"), and the .exe runs.
-      const runtimeDir = path.dirname((await run('x86_64-w64-mingw32-g++', ['-print-file-name=libstdc++-6.dll'], { env: baseEnv(), timeoutMs: 60_000 })).stdout.trim());
+      const runtimeDir = path.dirname(
+        (await run('x86_64-w64-mingw32-g++', ['-print-file-name=libstdc++-6.dll'], { env: baseEnv(), timeoutMs: 60_000 })).stdout.trim(),
+      );
       const runtimeWin = winPath(w, runtimeDir);
       const env2 = wineEnv({}, [goBin, runtimeWin]);
       const d2 = await doctor(env2);
@@ -388,7 +382,10 @@ describeReal('cgo-ls as a Windows process (node.exe under wine) with a real Wind
       const tools = await standInGcc();
       const env = wineEnv({}, [goBin, tools]);
       // The oracle for the #cgo lines: go.exe list with cgo on (no compiler runs).
-      const list = await underWine(w, goExe, ['list', '-e', '-f', '{{.ImportPath}}|{{if .Error}}{{.Error}}{{end}}|{{join .CgoCFLAGS " "}}', './...'], { env: { ...env, CGO_ENABLED: '1' }, cwd: p.dir });
+      const list = await underWine(w, goExe, ['list', '-e', '-f', '{{.ImportPath}}|{{if .Error}}{{.Error}}{{end}}|{{join .CgoCFLAGS " "}}', './...'], {
+        env: { ...env, CGO_ENABLED: '1' },
+        cwd: p.dir,
+      });
       const oracle = new Map(
         list.stdout
           .replace(/\r/g, '')
@@ -440,7 +437,19 @@ describeReal('cgo-ls as a Windows process (node.exe under wine) with a real Wind
       // `Path` in cgo.env (Windows' own spelling) replaces the process's PATH: GOBIN's go.exe now comes first, as in
       // cmd with the same Path. And a PATHEXT without .EXE hides gcc.exe from go.exe's LookPath: cgo is off.
       const userPath = `${gobinWin};${goBin};${tools};C:\\windows\\system32;C:\\windows`;
-      const out = (await batch([`set "Path=${userPath}"`, 'for %%I in (go.exe) do @echo %%~$PATH:I', 'go.exe version', `"${goBin}\\go.exe" env CGO_ENABLED`, 'set "PATHEXT=.COM;.BAT"', `"${goBin}\\go.exe" env CGO_ENABLED`], env))
+      const out = (
+        await batch(
+          [
+            `set "Path=${userPath}"`,
+            'for %%I in (go.exe) do @echo %%~$PATH:I',
+            'go.exe version',
+            `"${goBin}\\go.exe" env CGO_ENABLED`,
+            'set "PATHEXT=.COM;.BAT"',
+            `"${goBin}\\go.exe" env CGO_ENABLED`,
+          ],
+          env,
+        )
+      )
         .trim()
         .split('\n');
       expect(out[0]!.toLowerCase()).toBe(`${gobinWin}\\go.exe`.toLowerCase());

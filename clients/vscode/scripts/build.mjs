@@ -48,10 +48,7 @@ await esbuild.build({
 
 // The server is ESM and relies on import.meta.url (package root, grammar and runtime wasm); its CommonJS
 // dependencies (vscode-languageserver, …) need a real `require` inside an ESM bundle.
-const banner = [
-  "import { createRequire as __cgoCreateRequire } from 'node:module';",
-  'const require = __cgoCreateRequire(import.meta.url);',
-].join('\n');
+const banner = ["import { createRequire as __cgoCreateRequire } from 'node:module';", 'const require = __cgoCreateRequire(import.meta.url);'].join('\n');
 const result = await esbuild.build({
   entryPoints: [serverEntry],
   outfile: path.join(serverDir, 'dist', 'main.js'),
@@ -87,7 +84,11 @@ fs.mkdirSync(path.join(serverDir, 'dist', 'wasm'), { recursive: true });
 for (const g of grammars) fs.copyFileSync(path.join(repo, 'dist', 'wasm', g), path.join(serverDir, 'dist', 'wasm', g));
 fs.writeFileSync(
   path.join(serverDir, 'package.json'),
-  JSON.stringify({ name: 'cgo-ls', version: rootPkg.version, private: true, type: 'module', description: 'cgo-ls server, bundled for the VS Code extension' }, null, 2) + '\n',
+  JSON.stringify(
+    { name: 'cgo-ls', version: rootPkg.version, private: true, type: 'module', description: 'cgo-ls server, bundled for the VS Code extension' },
+    null,
+    2,
+  ) + '\n',
 );
 for (const dest of [path.join(serverDir, 'protocol.md'), path.join(ext, 'protocol.md')]) fs.copyFileSync(path.join(repo, 'protocol.md'), dest);
 

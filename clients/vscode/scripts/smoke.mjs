@@ -100,7 +100,10 @@ try {
       processId: process.pid,
       rootUri: pathToFileURL(mod).toString(),
       workspaceFolders: [{ uri: pathToFileURL(mod).toString(), name: 'mod' }],
-      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { codeDescriptionSupport: true }, hover: { contentFormat: ['markdown'] } } },
+      capabilities: {
+        workspace: { configuration: true },
+        textDocument: { publishDiagnostics: { codeDescriptionSupport: true }, hover: { contentFormat: ['markdown'] } },
+      },
       initializationOptions: { checkShellEnv: false },
     }),
     new Promise((_, reject) => child.on('exit', (code) => reject(new Error(`server exited with ${code}`)))),
@@ -125,7 +128,9 @@ try {
   const value = hover?.contents?.value;
   if (typeof value !== 'string' || !value.includes('CGO_ENABLED')) throw new Error(`hover on import "C" has no CGO_ENABLED: ${JSON.stringify(hover)}`);
   const href = d.codeDescription?.href;
-  process.stdout.write(`smoke: bundled server (${init.serverInfo.name} ${init.serverInfo.version}) OK: ${d.code} on line 3, hover has CGO_ENABLED${href ? `, href ${href}` : ''}\n`);
+  process.stdout.write(
+    `smoke: bundled server (${init.serverInfo.name} ${init.serverInfo.version}) OK: ${d.code} on line 3, hover has CGO_ENABLED${href ? `, href ${href}` : ''}\n`,
+  );
   await request('shutdown', null);
   send({ method: 'exit' });
 } catch (e) {

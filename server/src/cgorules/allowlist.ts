@@ -301,11 +301,10 @@ const LOONG_ETC = [
   String.raw`-m(no-)?(lsx|lasx|frecipe|div32|lam-bh|lamcas|ld-seq-sa)`,
 ];
 
-const COMPILER_1_24 = edit(
-  COMPILER_FLAGS_1_26,
-  [String.raw`-fsanitize-undefined-strip-path-components=(-)?[0-9]+`, String.raw`--static`, ...LOONG_ETC],
-  { [M126]: M124, [String.raw`-mcmodel=[0-9a-z-]+`]: [String.raw`-m(no-)?avx[0-9a-z]*`, String.raw`-mcmodel=[0-9a-z-]+`] },
-);
+const COMPILER_1_24 = edit(COMPILER_FLAGS_1_26, [String.raw`-fsanitize-undefined-strip-path-components=(-)?[0-9]+`, String.raw`--static`, ...LOONG_ETC], {
+  [M126]: M124,
+  [String.raw`-mcmodel=[0-9a-z-]+`]: [String.raw`-m(no-)?avx[0-9a-z]*`, String.raw`-mcmodel=[0-9a-z-]+`],
+});
 const LINKER_1_24 = edit(LINKER_FLAGS_1_26, [String.raw`-mcmodel=[0-9a-z-]+`, ...LOONG_ETC], { [M126]: M124 });
 
 const COMPILER_1_23 = edit(COMPILER_1_24, [String.raw`-ftls-model=(global-dynamic|local-dynamic|initial-exec|local-exec)`]);
@@ -416,9 +415,7 @@ function builtin(p: string): GoRegexp {
 export function safeArg(s: string): boolean {
   if (s === '') return false;
   const c = s.charCodeAt(0);
-  return (
-    (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2e || c === 0x5f || c === 0x2f || c >= 0x80
-  );
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2e || c === 0x5f || c === 0x2f || c >= 0x80;
 }
 
 function anyFull(patterns: readonly string[], s: string): boolean {

@@ -343,9 +343,11 @@ export function parseDirectives(preamble: Preamble, ctx: ParseContext): { direct
     const onTarget = d.applies;
 
     const split = splitQuoted(argstr);
-    d.args = split.args.map(
-      (a): DirectiveArg => ({ value: a.value, raw: argstr.slice(a.start, a.end), range: rangeOf(tl, argBase + a.start, argBase + a.end) }),
-    );
+    d.args = split.args.map((a): DirectiveArg => ({
+      value: a.value,
+      raw: argstr.slice(a.start, a.end),
+      range: rangeOf(tl, argBase + a.start, argBase + a.end),
+    }));
     if (split.error !== null) {
       const at = argBase + (split.errorOffset ?? 0);
       fail('syntax', split.error, `invalid #cgo line: ${orig}`, rangeOf(tl, at, argBase + argstr.length), onTarget);
@@ -367,7 +369,13 @@ export function parseDirectives(preamble: Preamble, ctx: ParseContext): { direct
       fail('verb', 'bad-verb', `invalid #cgo verb: ${orig}`, d.verbRange, onTarget);
       continue;
     }
-    const flags = FLAG_VERBS.has(verb) ? makePathsAbsolute(d.args.map((a) => a.value), ctx.srcDir, style) : d.args.map((a) => a.value);
+    const flags = FLAG_VERBS.has(verb)
+      ? makePathsAbsolute(
+          d.args.map((a) => a.value),
+          ctx.srcDir,
+          style,
+        )
+      : d.args.map((a) => a.value);
     d.args.forEach((a, i) => {
       a.flag = flags[i]!;
     });

@@ -28,7 +28,7 @@ interface Features {
 function features(re: string): Features {
   const out: Features = { angleGroup: false, unicodeNames: [] };
   let inClass = false;
-  for (let i = 0; i < re.length; ) {
+  for (let i = 0; i < re.length;) {
     const c = re[i];
     if (c === '\\') {
       const nx = re[i + 1];

@@ -48,7 +48,7 @@ export interface DirectiveFlags {
   pkgConfig: string[];
 }
 
-export type { GoVersion } from "../core/goversion.js";
+export type { GoVersion } from '../core/goversion.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Additions (cgorules owner). Everything below is additive; the shapes above are unchanged.

@@ -69,14 +69,23 @@ function installFixes({ d, data }: FixInput<'cgo/pkg-config-package-not-found' |
 export const check = defineCheck<CompilerCode>({
   name: 'compiler',
   codes,
-  runner: { needs: 'stage', producedBy: 'compiler/preamble.ts, compiler/csource.ts, compiler/pkgconfig.ts, compiler/libs.ts (through engine/compileservice.ts)' },
+  runner: {
+    needs: 'stage',
+    producedBy: 'compiler/preamble.ts, compiler/csource.ts, compiler/pkgconfig.ts, compiler/libs.ts (through engine/compileservice.ts)',
+  },
   fixes: {
     'cgo/unresolved-name': {
-      docs: ['Add the `#include` of the header that declares a well-known symbol (in fix-all)', 'Correct a misspelt name to the suggestion (e.g. `C.Cstring` → `C.CString`)'],
+      docs: [
+        'Add the `#include` of the header that declares a well-known symbol (in fix-all)',
+        'Correct a misspelt name to the suggestion (e.g. `C.Cstring` → `C.CString`)',
+      ],
       fix: includeFixes,
     },
     'cgo/c-warning': { docs: ['Add the `#include` for an implicitly declared well-known function'], fix: includeFixes },
-    'cgo/pkg-config-package-not-found': { docs: ['Show the command that installs the package (apt/dnf/pacman/apk/brew/MSYS2) when it can be named reliably'], fix: installFixes },
+    'cgo/pkg-config-package-not-found': {
+      docs: ['Show the command that installs the package (apt/dnf/pacman/apk/brew/MSYS2) when it can be named reliably'],
+      fix: installFixes,
+    },
     'cgo/library-not-found': { docs: ['Show the command that installs the library (when it can be named reliably)'], fix: installFixes },
   },
 });

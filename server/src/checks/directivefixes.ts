@@ -8,7 +8,8 @@ export function conditionFixes({ d, data, edit }: FixInput<'cgo/condition-spacin
   const fixes: Fix[] = [];
   const replacement = data.replacement;
   const r: Range = data.range ?? d.range;
-  if (replacement !== undefined) fixes.push(edit(`Write the condition as ${replacement}`, [{ range: r, newText: replacement }], { preferred: true, safe: true }));
+  if (replacement !== undefined)
+    fixes.push(edit(`Write the condition as ${replacement}`, [{ range: r, newText: replacement }], { preferred: true, safe: true }));
   const alternative = 'alternative' in data ? data.alternative : undefined;
   if (alternative && alternative !== replacement) fixes.push(edit(`Write the condition as ${alternative}`, [{ range: r, newText: alternative }]));
   return fixes;
@@ -54,5 +55,11 @@ export function flagNotAllowedFixes({ d, data, ctx }: FixInput<'cgo/flag-not-all
   const missingFile = loadsCode(flag) && !codeFileExists(String(flag), path.dirname(ctx.file.path));
   if (!envVar || !re || !/^CGO_(CFLAGS|CPPFLAGS|CXXFLAGS|FFLAGS|LDFLAGS)_ALLOW$/.test(envVar) || missingFile) return [];
   const fromOsEnv = tc?.values[envVar]?.source === 'process-env';
-  return [goEnvW(envVar, re, `Allow this flag: go env -w ${envVar}='${re}' (${trustNote(flag)})${fromOsEnv ? ` — note ${envVar} is also set in the environment, which wins over go env -w` : ''}`)];
+  return [
+    goEnvW(
+      envVar,
+      re,
+      `Allow this flag: go env -w ${envVar}='${re}' (${trustNote(flag)})${fromOsEnv ? ` — note ${envVar} is also set in the environment, which wins over go env -w` : ''}`,
+    ),
+  ];
 }

@@ -10,16 +10,7 @@ import type { CgoDiagnostic, DiagnosticPayloads, Range, Severity } from '../core
 import type { BuildContext, Preamble } from '../gomodel/types.js';
 import { conditionParses, evalExpr, parseGoBuildExpr, type Expr } from '../gomodel/constraint.js';
 import { allowRegexpFor, checkFlagsAll, checkPkgConfigArgs, rulesFor, type FlagName } from '../cgorules/allowlist.js';
-import {
-  directiveFlags,
-  expandSrcDir,
-  mergeFlags,
-  parseDirectives,
-  unsafeChars,
-  unsafeReason,
-  VERBS,
-  type PathStyle,
-} from '../cgorules/directives.js';
+import { directiveFlags, expandSrcDir, mergeFlags, parseDirectives, unsafeChars, unsafeReason, VERBS, type PathStyle } from '../cgorules/directives.js';
 import type { CgoDirective, DirectiveArg, DirectiveError, DirectiveFlags } from '../cgorules/types.js';
 import { hostIsWindows } from '../core/host.js';
 
@@ -133,10 +124,10 @@ export const codes: CodeRow<DirectiveCode>[] = [
   {
     code: 'cgo/flag-not-allowed',
     severity: 'error',
-    title: '#cgo flag rejected by the go command\'s security allow-list',
+    title: "#cgo flag rejected by the go command's security allow-list",
     cause:
       'cmd/go only passes #cgo CFLAGS/CPPFLAGS/CXXFLAGS/FFLAGS/LDFLAGS that fully match its allow-list (leftmost-first full match, so e.g. `x.obj` and `libx.so.1` fail): `<pkg>: invalid flag in #cgo CFLAGS: <arg>` (Go ≤1.24.11), `… (see https://go.dev/s/invalidflag)` (1.24.12+/1.25.6+/1.26+); Go 1.19 prints `go build <pkg>: …`.',
-    fix: 'Allow it with CGO_<VERB>_ALLOW=\'<regexp matching the whole flag>\' (environment or `go env -w`), or pass it through the CGO_<VERB> environment variable, which is not checked.',
+    fix: "Allow it with CGO_<VERB>_ALLOW='<regexp matching the whole flag>' (environment or `go env -w`), or pass it through the CGO_<VERB> environment variable, which is not checked.",
     example: '// #cgo CFLAGS: -fplugin=evil.so\nimport "C"',
     gopls: { says: '`invalid flag in #cgo …` as a go list error on the package clause, and `undefined: C.x` at every use', sameRange: false, sameWords: false },
   },
@@ -161,7 +152,8 @@ export const codes: CodeRow<DirectiveCode>[] = [
     code: 'cgo/pkg-config-name',
     severity: 'error',
     title: 'Invalid pkg-config package name',
-    cause: 'Arguments of `#cgo pkg-config:` that do not start with `--` are package names and must start with a letter, digit, `.`, `_` or `/`: `<pkg>: invalid pkg-config package name: <arg>`.',
+    cause:
+      'Arguments of `#cgo pkg-config:` that do not start with `--` are package names and must start with a letter, digit, `.`, `_` or `/`: `<pkg>: invalid pkg-config package name: <arg>`.',
     fix: 'Only list package names and `--options`; put linker flags such as -lfoo in `#cgo LDFLAGS`.',
     example: '// #cgo pkg-config: -lfoo\nimport "C"',
   },
@@ -170,7 +162,7 @@ export const codes: CodeRow<DirectiveCode>[] = [
     severity: 'error',
     title: 'pkg-config option rejected by the go command',
     cause:
-      'Since Go 1.24.12/1.25.6 (CVE-2025-61731) `--options` in `#cgo pkg-config:` must match cmd/go\'s list of pkg-config options (no CGO_*_ALLOW override): `<pkg>: invalid flag in pkg-config: <opt> (see https://go.dev/s/invalidflag)`. `--define-variable=NAME=VALUE` with `-` or `@` in VALUE is rejected too (golang/go#79330).',
+      "Since Go 1.24.12/1.25.6 (CVE-2025-61731) `--options` in `#cgo pkg-config:` must match cmd/go's list of pkg-config options (no CGO_*_ALLOW override): `<pkg>: invalid flag in pkg-config: <opt> (see https://go.dev/s/invalidflag)`. `--define-variable=NAME=VALUE` with `-` or `@` in VALUE is rejected too (golang/go#79330).",
     fix: 'Remove the option, or set PKG_CONFIG to a wrapper script that adds it.',
     example: '// #cgo pkg-config: --foo-bar zlib\nimport "C"',
   },
@@ -292,13 +284,19 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
   // as in `go build` / `go list` output for indexed packages).
   const shortFile = input.file.split(/[\\/]/).pop() ?? input.file;
   let rejected = false;
-  const parsed = input.preambles.map((p) =>
-    parseDirectives(p, { build: input.build, srcDir: input.srcDir, goVersion: input.goVersion, pathStyle: style }),
-  );
+  const parsed = input.preambles.map((p) => parseDirectives(p, { build: input.build, srcDir: input.srcDir, goVersion: input.goVersion, pathStyle: style }));
   const flags = mergeFlags(parsed.map((p) => directiveFlags(p.directives)));
   const all: CgoDirective[] = parsed.flatMap((p) => p.directives);
 
-  const push = <C extends DirectiveCode>(range: Range, severity: Severity, code: C, cause: string, fix: string, details: (string | undefined | false)[], data: DiagnosticPayloads[C]) => {
+  const push = <C extends DirectiveCode>(
+    range: Range,
+    severity: Severity,
+    code: C,
+    cause: string,
+    fix: string,
+    details: (string | undefined | false)[],
+    data: DiagnosticPayloads[C],
+  ) => {
     diagnostics.push(makeDiagnostic({ file: input.file, range, severity, code, cause, fix, details, data }));
   };
   const condText = (d: CgoDirective) => d.conditions.map((c) => c.text).join(' ');
@@ -360,7 +358,14 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
       default:
         fix = 'remove the trailing backslash (a backslash escapes the next character in #cgo arguments)';
     }
-    const what = e.reason === 'no-colon' ? 'no colon after the verb' : e.reason === 'no-verb' ? 'no verb before the colon' : e.reason === 'unclosed quote' ? 'unclosed quote' : 'trailing backslash';
+    const what =
+      e.reason === 'no-colon'
+        ? 'no colon after the verb'
+        : e.reason === 'no-verb'
+          ? 'no verb before the colon'
+          : e.reason === 'unclosed quote'
+            ? 'unclosed quote'
+            : 'trailing backslash';
     push(e.range, sev, 'cgo/directive-syntax', `invalid #cgo line: ${what}`, fix, details, data);
   }
 
@@ -368,11 +373,19 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
     const verbField = d.verbText ?? '';
     const suggestion = suggestVerb(verbField);
     const fix = suggestion ? `write ${suggestion} (did you mean it?)` : 'use one of CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config';
-    push(e.range, sev, 'cgo/directive-verb', `invalid #cgo verb: ${short(verbField, 40)}`, fix, ['Verbs are case-sensitive: CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config.', ...details], {
-      verb: verbField,
-      suggestion,
-      range: d.verbRange,
-    });
+    push(
+      e.range,
+      sev,
+      'cgo/directive-verb',
+      `invalid #cgo verb: ${short(verbField, 40)}`,
+      fix,
+      ['Verbs are case-sensitive: CFLAGS, CPPFLAGS, CXXFLAGS, FFLAGS, LDFLAGS, pkg-config.', ...details],
+      {
+        verb: verbField,
+        suggestion,
+        range: d.verbRange,
+      },
+    );
   }
 
   function unsafeDiagnostics(e: DirectiveError, d: CgoDirective, sev: Severity) {
@@ -385,11 +398,19 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
       const shown = i === first ? e.message.replace(/^malformed #cgo argument: /, '') : x!.value;
       const reason = i === first ? e.reason : unsafeReason(a.value, input.srcDir, style);
       const { fix, why, data } = unsafeFix(a, shown, reason, d);
-      push(a.range, sev, 'cgo/unsafe-argument', `malformed #cgo argument: ${short(shown, 60)}`, fix, [why, sev === 'error' ? undefined : notHere(d), goSays(`${shortFile}: malformed #cgo argument: ${shown}`)], {
-        reason,
-        arg: shown,
-        ...data,
-      });
+      push(
+        a.range,
+        sev,
+        'cgo/unsafe-argument',
+        `malformed #cgo argument: ${short(shown, 60)}`,
+        fix,
+        [why, sev === 'error' ? undefined : notHere(d), goSays(`${shortFile}: malformed #cgo argument: ${shown}`)],
+        {
+          reason,
+          arg: shown,
+          ...data,
+        },
+      );
     }
   }
 
@@ -406,7 +427,7 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
     }
     switch (reason) {
       case 'empty-arg':
-        return { fix: 'remove the empty argument', why: "Empty arguments ('' or \"\") are not allowed in #cgo lines.", data: {} };
+        return { fix: 'remove the empty argument', why: 'Empty arguments (\'\' or "") are not allowed in #cgo lines.', data: {} };
       case 'braced-var': {
         const vars = [...a.value.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[0]).filter((v) => v !== '${SRCDIR}');
         return {
@@ -531,13 +552,21 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
     const d = all[0];
     if (d) return d.range;
     const l = input.preambles[0]?.lines[0];
-    return l ? { start: { line: l.goLine, character: l.goCol }, end: { line: l.goLine, character: l.goCol + l.text.length } } : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return l
+      ? { start: { line: l.goLine, character: l.goCol }, end: { line: l.goLine, character: l.goCol + l.text.length } }
+      : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   };
   const hasCgoLines = input.preambles.length > 0;
   for (const name of FLAG_ORDER) {
     const list = byVerb.get(name) ?? [];
     const kind = name === 'LDFLAGS' ? 'linker' : 'compiler';
-    const res = checkFlagsAll(kind, name, `#cgo ${name}`, list.map((x) => x.flag), { goVersion: input.goVersion, env: input.env });
+    const res = checkFlagsAll(
+      kind,
+      name,
+      `#cgo ${name}`,
+      list.map((x) => x.flag),
+      { goVersion: input.goVersion, env: input.env },
+    );
     for (const p of res.problems) {
       rejected = true;
       if (p.kind === 'bad-override') {
@@ -573,7 +602,8 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
         const next = p.kind === 'bad-next-arg' ? list[p.index + 1] : undefined;
         const range: Range =
           next && next.arg.range.end.line === item.arg.range.start.line ? { start: item.arg.range.start, end: next.arg.range.end } : item.arg.range;
-        const fix = p.kind === 'missing-arg' ? `attach the value (e.g. \`${p.arg}VALUE\`) or add it after ${p.arg}` : 'fix the argument, or attach the value to the flag';
+        const fix =
+          p.kind === 'missing-arg' ? `attach the value (e.g. \`${p.arg}VALUE\`) or add it after ${p.arg}` : 'fix the argument, or attach the value to the flag';
         const why =
           p.kind === 'missing-arg'
             ? `\`${p.arg}\` takes the next argument as its value, but it is the last #cgo ${name} argument.`
@@ -591,7 +621,10 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
 
   // ----- pkg-config (rows 11, 12) -----
   const pc = byVerb.get('pkg-config') ?? [];
-  for (const p of checkPkgConfigArgs(pc.map((x) => x.flag), input.goVersion)) {
+  for (const p of checkPkgConfigArgs(
+    pc.map((x) => x.flag),
+    input.goVersion,
+  )) {
     rejected = true;
     const item = pc[p.index]!;
     if (p.kind === 'name') {
@@ -601,7 +634,9 @@ export function checkDirectives(input: DirectiveCheckInput): DirectiveCheckResul
         'error',
         'cgo/pkg-config-name',
         causeOf(p.message),
-        looksLikeFlag ? `move \`${p.arg}\` to a \`#cgo ${p.arg.startsWith('-I') ? 'CFLAGS' : 'LDFLAGS'}:\` line` : 'write a package name as `pkg-config --list-all` shows it, or a --option',
+        looksLikeFlag
+          ? `move \`${p.arg}\` to a \`#cgo ${p.arg.startsWith('-I') ? 'CFLAGS' : 'LDFLAGS'}:\` line`
+          : 'write a package name as `pkg-config --list-all` shows it, or a --option',
         ['`#cgo pkg-config:` takes package names and --options only.', goSays(p.message)],
         { arg: p.arg, suggestedVerb: looksLikeFlag ? (p.arg.startsWith('-I') ? 'CFLAGS' : 'LDFLAGS') : undefined },
       );
@@ -661,7 +696,10 @@ export const check = defineCheck<DirectiveCode>({
     'cgo/condition-spacing': { docs: ['Rewrite the condition without spaces (`linux&&arm64`, preferred) or as `linux,arm64`'], fix: conditionFixes },
     'cgo/condition-invalid': { docs: ['Rewrite `goos/goarch` as `goos,goarch`'], fix: conditionFixes },
     'cgo/directive-verb': { docs: ['Change the verb to the suggested one (in fix-all)'], fix: directiveVerbFixes },
-    'cgo/unsafe-argument': { docs: ['For a quoted `-DNAME=\\"v\\"`: replace the flag by `#define NAME "v"` in the preamble (in fix-all)'], fix: unsafeArgumentFixes },
+    'cgo/unsafe-argument': {
+      docs: ['For a quoted `-DNAME=\\"v\\"`: replace the flag by `#define NAME "v"` in the preamble (in fix-all)'],
+      fix: unsafeArgumentFixes,
+    },
     'cgo/flag-not-allowed': {
       docs: [
         'Run `go env -w CGO_<VERB>_ALLOW=<regexp matching exactly this flag>` (only when picked)',

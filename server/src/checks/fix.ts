@@ -82,7 +82,10 @@ export function fixInput<C extends DiagnosticCode>(d: CgoDiagnostic, ctx: FixCon
 }
 
 /** Environment changes for a diagnostic: `go env -w` in the folder of the file's toolchain. */
-export function envTools(d: CgoDiagnostic, ctx: FixContext): { tc: ToolchainModel | null; folder: string; goEnvW(key: string, value: string, title?: string, preferred?: boolean): Fix } {
+export function envTools(
+  d: CgoDiagnostic,
+  ctx: FixContext,
+): { tc: ToolchainModel | null; folder: string; goEnvW(key: string, value: string, title?: string, preferred?: boolean): Fix } {
   const tc = ctx.toolchain;
   const folder = tc?.folder ?? path.dirname(ctx.file.path);
   return {
@@ -170,7 +173,7 @@ function includeInsertionIndex(p: Preamble): number {
 export function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
   const pathVar = Object.keys(env).find((k) => k.toUpperCase() === 'PATH');
   const exts = hostIsWindows() ? (env['PATHEXT'] ?? '.EXE;.CMD;.BAT').split(';') : [''];
-  for (const dir of (pathVar ? env[pathVar] ?? '' : '').split(path.delimiter).filter(Boolean)) {
+  for (const dir of (pathVar ? (env[pathVar] ?? '') : '').split(path.delimiter).filter(Boolean)) {
     for (const ext of exts) {
       try {
         if (fs.statSync(path.join(dir, name + ext)).isFile()) return true;
@@ -183,11 +186,22 @@ export function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
 }
 
 export function goEnvU(key: string, d: CgoDiagnostic, folder: string, preferred = false): Fix {
-  return { title: `Remove ${key} from the go env file: go env -u ${key}`, kind: 'quickfix', diagnostic: d, env: { key, value: null, folder }, ...(preferred ? { isPreferred: true } : {}) };
+  return {
+    title: `Remove ${key} from the go env file: go env -u ${key}`,
+    kind: 'quickfix',
+    diagnostic: d,
+    env: { key, value: null, folder },
+    ...(preferred ? { isPreferred: true } : {}),
+  };
 }
 
 export function showInstall(command: string, d: CgoDiagnostic): Fix {
-  return { title: `Install: ${command}`, kind: 'quickfix', diagnostic: d, show: `To fix this, run:\n\n  ${command}\n\ncgo-ls never runs package managers itself.` };
+  return {
+    title: `Install: ${command}`,
+    kind: 'quickfix',
+    diagnostic: d,
+    show: `To fix this, run:\n\n  ${command}\n\ncgo-ls never runs package managers itself.`,
+  };
 }
 
 /** The C (or C++) compiler to use for a target, by its usual cross-compiler name. */
@@ -197,7 +211,15 @@ export function crossCompilerFor(goos: string, goarch: string, variable: string)
     const base = goarch === '386' ? 'i686-w64-mingw32' : goarch === 'arm64' ? 'aarch64-w64-mingw32' : 'x86_64-w64-mingw32';
     return goarch === 'arm64' ? `${base}-${cxx ? 'clang++' : 'clang'}` : `${base}-${cxx ? 'g++' : 'gcc'}`;
   }
-  const linux: Record<string, string> = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', arm: 'arm-linux-gnueabihf', '386': 'i686-linux-gnu', riscv64: 'riscv64-linux-gnu', ppc64le: 'powerpc64le-linux-gnu', s390x: 's390x-linux-gnu' };
+  const linux: Record<string, string> = {
+    amd64: 'x86_64-linux-gnu',
+    arm64: 'aarch64-linux-gnu',
+    arm: 'arm-linux-gnueabihf',
+    '386': 'i686-linux-gnu',
+    riscv64: 'riscv64-linux-gnu',
+    ppc64le: 'powerpc64le-linux-gnu',
+    s390x: 's390x-linux-gnu',
+  };
   if (goos === 'linux' && linux[goarch]) return `${linux[goarch]}-${cxx ? 'g++' : 'gcc'}`;
   return null;
 }
@@ -205,7 +227,8 @@ export function crossCompilerFor(goos: string, goarch: string, variable: string)
 /** The command that installs a C compiler for a target on this machine, when it can be said reliably. */
 export function installCompilerCommand(goos: string, goarch: string, os: OsInfo = detectOs()): string | null {
   const pm = packageManagerFor(os);
-  const native = (os.platform === 'linux' && goos === 'linux') || (os.platform === 'darwin' && goos === 'darwin') || (os.platform === 'win32' && goos === 'windows');
+  const native =
+    (os.platform === 'linux' && goos === 'linux') || (os.platform === 'darwin' && goos === 'darwin') || (os.platform === 'win32' && goos === 'windows');
   if (native && goarch === (host().arch === 'x64' ? 'amd64' : host().arch)) {
     if (pm === 'apt') return 'sudo apt install gcc';
     if (pm === 'dnf') return 'sudo dnf install gcc';
@@ -230,7 +253,9 @@ export function installCompilerCommand(goos: string, goarch: string, os: OsInfo 
 
 /** Flags that make the compiler or linker load and run code chosen by the flag's value. */
 export function loadsCode(flag: unknown): boolean {
-  return typeof flag === 'string' && /^(-fplugin\b|-fplugin-arg|-Xclang$|-load$|-B|--?specs|-wrapper|-Wl,.*-?-plugin|--?plugin|-fuse-ld=\/|--?ld-path)/.test(flag);
+  return (
+    typeof flag === 'string' && /^(-fplugin\b|-fplugin-arg|-Xclang$|-load$|-B|--?specs|-wrapper|-Wl,.*-?-plugin|--?plugin|-fuse-ld=\/|--?ld-path)/.test(flag)
+  );
 }
 
 /** Whether the file or directory a code-loading flag names exists (relative names: from the package directory). */
@@ -279,7 +304,11 @@ function settingsEdit(file: string, key: string, value: string): TextEdit[] | nu
   const indent = /^([ \t]+)"/m.exec(text)?.[1] ?? '  ';
   const formattingOptions = { insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol };
   let next = text.trim() === '' ? '{}' : text;
-  for (const p of [['cgo.env', key], ['go.toolsEnvVars', key], ['gopls', 'env', key]]) {
+  for (const p of [
+    ['cgo.env', key],
+    ['go.toolsEnvVars', key],
+    ['gopls', 'env', key],
+  ]) {
     next = jsonc.applyEdits(next, jsonc.modify(next, p, value, { formattingOptions }));
   }
   if (next === text) return [];
@@ -304,8 +333,15 @@ export function snippetFixes(d: CgoDiagnostic, change: EnvChange, folder: string
   };
   const envrc = path.join(folder, hostIsWindows() ? 'cgo-env.ps1' : '.envrc');
   if (ctx.canCreateFiles && !fs.existsSync(envrc)) {
-    const text = hostIsWindows() ? `# cgo settings for this project (dot-source: . .\\cgo-env.ps1)\n${snippets.ps1}\n` : `# cgo settings for this project (direnv: run \`direnv allow\`)\n${snippets.sh}\n`;
-    out.push({ title: `Set ${change.key} for this project only: create ${path.basename(envrc)}${trust}`, kind: 'quickfix', diagnostic: d, create: [{ file: envrc, text }] });
+    const text = hostIsWindows()
+      ? `# cgo settings for this project (dot-source: . .\\cgo-env.ps1)\n${snippets.ps1}\n`
+      : `# cgo settings for this project (direnv: run \`direnv allow\`)\n${snippets.sh}\n`;
+    out.push({
+      title: `Set ${change.key} for this project only: create ${path.basename(envrc)}${trust}`,
+      kind: 'quickfix',
+      diagnostic: d,
+      create: [{ file: envrc, text }],
+    });
   }
   // VS Code reads .vscode/settings.json of the workspace folder, not of a module below it.
   const vscodeSettings = path.join(workspaceFolderOf(folder, ctx.workspaceFolders), '.vscode', 'settings.json');
@@ -316,7 +352,7 @@ export function snippetFixes(d: CgoDiagnostic, change: EnvChange, folder: string
     const edits = settingsEdit(vscodeSettings, change.key, value);
     if (edits && edits.length > 0) out.push({ title, kind: 'quickfix', diagnostic: d, edits: [{ file: vscodeSettings, edits }] });
   } else if (ctx.canCreateFiles) {
-    const json = { 'cgo.env': { [change.key]: value }, 'go.toolsEnvVars': { [change.key]: value }, 'gopls': { env: { [change.key]: value } } };
+    const json = { 'cgo.env': { [change.key]: value }, 'go.toolsEnvVars': { [change.key]: value }, gopls: { env: { [change.key]: value } } };
     out.push({ title, kind: 'quickfix', diagnostic: d, create: [{ file: vscodeSettings, text: JSON.stringify(json, null, 2) + '\n' }] });
   }
   out.push({

@@ -20,7 +20,7 @@ export const codes: CodeRow<ObjectFormatCode>[] = [
     severity: 'warning',
     title: 'Big-obj COFF objects: cgo cannot parse them',
     cause:
-      'The Windows toolchain writes big-obj COFF (`-Wa,-mbig-obj`, the default of w64devkit), which cmd/cgo\'s PE reader does not understand: `cgo: cannot parse $WORK\\b001\\_cgo_.o as ELF, Mach-O, PE or XCOFF` (skeeto/w64devkit#290).',
+      "The Windows toolchain writes big-obj COFF (`-Wa,-mbig-obj`, the default of w64devkit), which cmd/cgo's PE reader does not understand: `cgo: cannot parse $WORK\\b001\\_cgo_.o as ELF, Mach-O, PE or XCOFF` (skeeto/w64devkit#290).",
     fix: 'Drop -Wa,-mbig-obj from the cgo flags, or use a MinGW-w64 toolchain that does not default to big-obj (MSYS2 UCRT64, WinLibs, llvm-mingw); with w64devkit pass -Wa,-mno-big-obj in CGO_CFLAGS.',
     example: '// #cgo windows CFLAGS: -Wa,-mbig-obj\nimport "C"',
   },
@@ -53,10 +53,14 @@ export function objectFormatDiagnostics(input: ObjectFormatInput): CgoDiagnostic
           cause: big
             ? `${short(big.flag, 24)}${big.range ? '' : ' in CGO_CFLAGS'} makes big-obj COFF objects, which cgo cannot read`
             : "w64devkit's C compiler writes big-obj COFF by default, which cgo cannot read",
-          fix: big ? `drop -Wa,-mbig-obj from the cgo flags${big.range ? '' : ' (CGO_CFLAGS)'}` : 'add -Wa,-mno-big-obj to CGO_CFLAGS, or use MSYS2 UCRT64, WinLibs or llvm-mingw',
+          fix: big
+            ? `drop -Wa,-mbig-obj from the cgo flags${big.range ? '' : ' (CGO_CFLAGS)'}`
+            : 'add -Wa,-mno-big-obj to CGO_CFLAGS, or use MSYS2 UCRT64, WinLibs or llvm-mingw',
           details: [
             'go build: "cgo: cannot parse …_cgo_.o as ELF, Mach-O, PE or XCOFF"',
-            big ? `${big.flag}${big.range ? '' : ' (from CGO_CFLAGS)'} makes the assembler write big-obj COFF.` : `The C compiler ${input.cc!.path} is w64devkit's, which writes big-obj COFF by default.`,
+            big
+              ? `${big.flag}${big.range ? '' : ' (from CGO_CFLAGS)'} makes the assembler write big-obj COFF.`
+              : `The C compiler ${input.cc!.path} is w64devkit's, which writes big-obj COFF by default.`,
           ],
           data: { flag: big?.flag ?? null, toolchain: w64devkit ? 'w64devkit' : null },
         }),
@@ -73,7 +77,9 @@ function run(input: PackageInput): CgoDiagnostic[] {
   if (!imp) return [];
   // This file's flags at their own ranges; another file's flags count only as a counter-flag (they are
   // reported in their own file).
-  const fromDirectives = [...pkg.CPPFLAGS, ...pkg.CFLAGS].filter((o) => o.file === file.path || o.flag === '-Wa,-mno-big-obj').map((o) => ({ flag: o.flag, range: o.range }));
+  const fromDirectives = [...pkg.CPPFLAGS, ...pkg.CFLAGS]
+    .filter((o) => o.file === file.path || o.flag === '-Wa,-mno-big-obj')
+    .map((o) => ({ flag: o.flag, range: o.range }));
   const env = [...tc.envFlags.CPPFLAGS, ...tc.envFlags.CFLAGS].map((flag) => ({ flag }));
   return objectFormatDiagnostics({
     file: file.path,

@@ -68,12 +68,16 @@ export function runFileChecks(input: FileInput, guard: Guard): CgoDiagnostic[] {
 
 /** The checks that need the package's merged flags and link flags: files whose package can be compiled. */
 export function runPackageChecks(input: PackageInput, guard: Guard): CgoDiagnostic[] {
-  return all.flatMap((c) => (c.runner.needs === 'package' ? guard(`${c.name} check`, () => (c.runner as Extract<Check['runner'], { needs: 'package' }>).run(input)) : []));
+  return all.flatMap((c) =>
+    c.runner.needs === 'package' ? guard(`${c.name} check`, () => (c.runner as Extract<Check['runner'], { needs: 'package' }>).run(input)) : [],
+  );
 }
 
 /** The checks that need the target matrix's verdicts. */
 export function runTargetChecks(input: TargetsInput, guard: Guard): CgoDiagnostic[] {
-  return all.flatMap((c) => (c.runner.needs === 'targets' ? guard(`${c.name} check`, () => (c.runner as Extract<Check['runner'], { needs: 'targets' }>).run(input)) : []));
+  return all.flatMap((c) =>
+    c.runner.needs === 'targets' ? guard(`${c.name} check`, () => (c.runner as Extract<Check['runner'], { needs: 'targets' }>).run(input)) : [],
+  );
 }
 
 /** Whether some test-file check wants this file (a cheap pre-filter on the path and the text). */

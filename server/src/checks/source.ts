@@ -7,7 +7,14 @@ import { atLeast, type GoVersion } from '../core/goversion.js';
 import type { CgoDiagnostic, DiagnosticPayloads, Range } from '../core/types.js';
 import type { CgoImport, CommentGroupInfo, ExportComment, GoFile, PreambleCDecl } from '../gomodel/types.js';
 import { defineCheck, type CodeRow } from './check.js';
-import { exportIgnoredFixes, exportNameFixes, exportPreambleDefinitionFixes, preambleDetachedFixes, preambleSplitFixes, renamedImportFixes } from './sourcefixes.js';
+import {
+  exportIgnoredFixes,
+  exportNameFixes,
+  exportPreambleDefinitionFixes,
+  preambleDetachedFixes,
+  preambleSplitFixes,
+  renamedImportFixes,
+} from './sourcefixes.js';
 
 export type SourceCode =
   | 'cgo/preamble-detached'
@@ -35,7 +42,12 @@ declare module '../core/types.js' {
     'cgo/renamed-import': { nameRange: Range; name: string; pathRange: Range };
     'cgo/export-preamble-definition': { name: string; kind: string; definitionRange: Range; nameRange?: Range; exportRange: Range };
     'cgo/export-name': { wantName: string; nameRange: Range; commentRange: Range; replacement: string };
-    'cgo/export-ignored': { reason: 'space-after-slashes' | 'block-comment' | 'not-adjacent' | 'no-import-c' | 'not-first'; commentRange: Range; replacement?: string; blankLines?: Range };
+    'cgo/export-ignored': {
+      reason: 'space-after-slashes' | 'block-comment' | 'not-adjacent' | 'no-import-c' | 'not-first';
+      commentRange: Range;
+      replacement?: string;
+      blankLines?: Range;
+    };
     'cgo/test-file': { pathRange: Range };
     'cgo/misuse': { kind: string; name?: string; declarationRange?: Range; replacement?: string; typeName?: string };
     'cgo/file-too-large': NonNullable<GoFile['limited']>;
@@ -76,7 +88,7 @@ export const codes: CodeRow<SourceCode>[] = [
     severity: 'error',
     title: 'Definition in the preamble of a file that uses //export',
     cause:
-      'A file with //export has its preamble copied into both _cgo_export.c and <file>.cgo2.c, so a non-static function definition or a non-extern global variable definition in it is defined twice and the link fails: ``multiple definition of `<sym>\'; …_cgo_export.c:<n>: first defined here``.',
+      "A file with //export has its preamble copied into both _cgo_export.c and <file>.cgo2.c, so a non-static function definition or a non-extern global variable definition in it is defined twice and the link fails: ``multiple definition of `<sym>'; …_cgo_export.c:<n>: first defined here``.",
     fix: 'Move the definition into a .c file or the preamble of a file without //export and keep only a declaration here, or make it `static` (`static inline` for small helpers).',
     example: '// int helper(void) { return 1; }\nimport "C"\n\n//export GoCb\nfunc GoCb() {}',
   },
@@ -84,9 +96,8 @@ export const codes: CodeRow<SourceCode>[] = [
     code: 'cgo/export-name',
     severity: 'error',
     title: '//export name does not match the function',
-    cause:
-      'cmd/cgo exports a function under its Go name: `export comment has wrong name "<X>", want "<Y>"`; an empty name gives `export missing name`.',
-    fix: 'Write `//export <FunctionName>` with the function\'s exact name.',
+    cause: 'cmd/cgo exports a function under its Go name: `export comment has wrong name "<X>", want "<Y>"`; an empty name gives `export missing name`.',
+    fix: "Write `//export <FunctionName>` with the function's exact name.",
     example: '//export Other\nfunc GoCallback() {}',
   },
   {
@@ -111,7 +122,7 @@ export const codes: CodeRow<SourceCode>[] = [
     severity: 'error',
     title: 'C name used in a way cgo rejects',
     cause:
-      'cmd/cgo errors: `cannot refer to errno directly; see documentation` (C.errno), `cannot refer to C._CMalloc; use C.malloc`, `cannot define new methods on non-local type <T>` (receiver C.T / *C.T, Go ≥1.21), `cannot embed C type` (embedded C.T field), `unexpected type: ...` when calling a variadic C function such as printf, and the link error ``undefined reference to `x\'`` when Go names a `static` variable of the preamble.',
+      "cmd/cgo errors: `cannot refer to errno directly; see documentation` (C.errno), `cannot refer to C._CMalloc; use C.malloc`, `cannot define new methods on non-local type <T>` (receiver C.T / *C.T, Go ≥1.21), `cannot embed C type` (embedded C.T field), `unexpected type: ...` when calling a variadic C function such as printf, and the link error ``undefined reference to `x'`` when Go names a `static` variable of the preamble.",
     fix: 'Use `n, err := C.f()` to read errno; use C.malloc; declare a local type (`type T C.T`) for methods and use a named field instead of embedding; call variadic C functions through a non-variadic C wrapper in the preamble; define shared variables without `static` in a .c file (extern in the preamble) or read them through an accessor function.',
     example: '_ = C.errno\nC.printf(C.CString("%d"), 1)',
   },
@@ -172,14 +183,20 @@ function checkLimits(file: GoFile, text: string, out: CgoDiagnostic[]): void {
         : l.reason === 'time'
           ? 'not analysed: parsing took too long'
           : `analysed in part: only the first ${kib(l.analysedBytes)} of ${kib(l.totalBytes)}${l.endLine !== undefined ? ` (to line ${l.endLine})` : ''}`;
-  out.push(diag({
-    file: file.path,
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: first } },
-    severity: 'information',
-    code: 'cgo/file-too-large',
-    message: msg(`file ${cause}`, 'nothing, if the file is generated; split a hand-written file', 'cgo-ls reports no cgo problem past that point; `go build` still checks the whole file.'),
-    data: { ...l },
-  }));
+  out.push(
+    diag({
+      file: file.path,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: first } },
+      severity: 'information',
+      code: 'cgo/file-too-large',
+      message: msg(
+        `file ${cause}`,
+        'nothing, if the file is generated; split a hand-written file',
+        'cgo-ls reports no cgo problem past that point; `go build` still checks the whole file.',
+      ),
+      data: { ...l },
+    }),
+  );
 }
 
 function msg(cause: string, fix: string, ...details: (string | undefined | false)[]): MessageParts {
@@ -187,7 +204,9 @@ function msg(cause: string, fix: string, ...details: (string | undefined | false
 }
 
 /** Every source diagnostic goes through `makeDiagnostic`, its payload checked against its code's. */
-function diag<C extends SourceCode>(d: Omit<DiagnosticInit<C>, keyof MessageParts | 'data'> & { message: MessageParts; data: DiagnosticPayloads[C] }): CgoDiagnostic {
+function diag<C extends SourceCode>(
+  d: Omit<DiagnosticInit<C>, keyof MessageParts | 'data'> & { message: MessageParts; data: DiagnosticPayloads[C] },
+): CgoDiagnostic {
   const { message, ...rest } = d;
   return makeDiagnostic<C>({ ...rest, ...message });
 }
@@ -223,14 +242,20 @@ export function checkSource(file: GoFile, opts: SourceCheckOptions): CgoDiagnost
 function checkImports(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[]): void {
   for (const imp of file.cImports) {
     if (imp.renamedTo !== undefined && imp.nameRange) {
-      out.push(diag({
-        file: file.path,
-        range: imp.pathRange,
-        severity: 'error',
-        code: 'cgo/renamed-import',
-        message: msg('cannot rename import "C"', `delete "${imp.renamedTo}" and write a plain import "C" (refer to C names as C.x)`, goSays('cannot rename import "C"')),
-        data: { nameRange: imp.nameRange, name: imp.renamedTo, pathRange: imp.pathRange },
-      }));
+      out.push(
+        diag({
+          file: file.path,
+          range: imp.pathRange,
+          severity: 'error',
+          code: 'cgo/renamed-import',
+          message: msg(
+            'cannot rename import "C"',
+            `delete "${imp.renamedTo}" and write a plain import "C" (refer to C names as C.x)`,
+            goSays('cannot rename import "C"'),
+          ),
+          data: { nameRange: imp.nameRange, name: imp.renamedTo, pathRange: imp.pathRange },
+        }),
+      );
     }
     if (imp.detached) detached(file, imp, opts, out);
     if (imp.splitAbove && imp.preamble) {
@@ -238,19 +263,21 @@ function checkImports(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic
         start: { line: imp.splitAbove.range.end.line + 1, character: 0 },
         end: { line: imp.preamble.group.range.start.line, character: 0 },
       };
-      out.push(diag({
-        file: file.path,
-        range: imp.splitAbove.range,
-        severity: 'warning',
-        code: 'cgo/preamble-split',
-        message: msg(
-          'this comment is ignored: a blank line cuts it off from the cgo preamble below',
-          'replace the blank line with an empty // line so both parts form one preamble',
-          'cmd/cgo uses only the comment group directly above import "C", so the #cgo, #include and #define lines above the blank line are silently dropped.',
-        ),
-        data: { blankLines: blank, replaceWith: '//', groupRange: imp.splitAbove.range },
-        related: [{ file: file.path, range: imp.preamble.group.range, message: 'the preamble cmd/cgo uses starts here' }],
-      }));
+      out.push(
+        diag({
+          file: file.path,
+          range: imp.splitAbove.range,
+          severity: 'warning',
+          code: 'cgo/preamble-split',
+          message: msg(
+            'this comment is ignored: a blank line cuts it off from the cgo preamble below',
+            'replace the blank line with an empty // line so both parts form one preamble',
+            'cmd/cgo uses only the comment group directly above import "C", so the #cgo, #include and #define lines above the blank line are silently dropped.',
+          ),
+          data: { blankLines: blank, replaceWith: '//', groupRange: imp.splitAbove.range },
+          related: [{ file: file.path, range: imp.preamble.group.range, message: 'the preamble cmd/cgo uses starts here' }],
+        }),
+      );
     }
   }
 }
@@ -263,8 +290,29 @@ function checkImports(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic
  * `C.max_align_t`, `C.enum_x` and `C.sizeof_struct_x` do not.
  */
 const BUILTIN_TYPES = new Set([
-  'char', 'schar', 'uchar', 'short', 'ushort', 'int', 'uint', 'long', 'ulong', 'longlong', 'ulonglong', 'float', 'double',
-  'complexfloat', 'complexdouble', 'void', '_Bool', 'size_t', 'ptrdiff_t', 'wchar_t', 'intgo', '_GoString_', '_GoBytes_',
+  'char',
+  'schar',
+  'uchar',
+  'short',
+  'ushort',
+  'int',
+  'uint',
+  'long',
+  'ulong',
+  'longlong',
+  'ulonglong',
+  'float',
+  'double',
+  'complexfloat',
+  'complexdouble',
+  'void',
+  '_Bool',
+  'size_t',
+  'ptrdiff_t',
+  'wchar_t',
+  'intgo',
+  '_GoString_',
+  '_GoBytes_',
 ]);
 const BUILTIN_FUNCS = new Set(['CString', 'CBytes', 'GoString', 'GoStringN', 'GoBytes', 'malloc']);
 
@@ -304,12 +352,7 @@ function hasCText(group: CommentGroupInfo): boolean {
   return false;
 }
 
-function detached(
-  file: GoFile,
-  imp: CgoImport,
-  opts: SourceCheckOptions,
-  out: CgoDiagnostic[],
-): void {
+function detached(file: GoFile, imp: CgoImport, opts: SourceCheckOptions, out: CgoDiagnostic[]): void {
   const d = imp.detached!;
   // What really happens without this comment: each C name that resolves only through it fails at its first use
   // (cmd/cgo reports there); #cgo flags in it are silently dropped; names cgo defines itself still resolve.
@@ -349,9 +392,7 @@ function detached(
     consequence = 'it has no effect';
   }
   const severity: CgoDiagnostic['severity'] = broken.length > 0 ? 'error' : 'warning';
-  const related: NonNullable<CgoDiagnostic['related']> = [
-    { file: file.path, range: imp.pathRange, message: 'this import "C" has no preamble' },
-  ];
+  const related: NonNullable<CgoDiagnostic['related']> = [{ file: file.path, range: imp.pathRange, message: 'this import "C" has no preamble' }];
   for (const b of broken) related.push({ file: file.path, range: b.range, message: `cmd/cgo will report "${couldNotDetermine(opts.goVersion, b.name)}" here` });
   const common = { lostFlags, unresolvable: broken.map((b) => b.name), commentRange: d.group.range, pathRange: imp.pathRange };
   if (d.reason === 'blank-line') {
@@ -359,29 +400,33 @@ function detached(
       start: { line: d.group.range.end.line + 1, character: 0 },
       end: { line: imp.specRange.start.line, character: 0 },
     };
-    out.push(diag({
-      file: file.path,
-      range: d.group.range,
-      severity,
-      code: 'cgo/preamble-detached',
-      message: msg(`${consequence}: ${why}`, 'delete the blank line so the comment ends directly above import "C"', ...details),
-      data: { reason: 'blank-line', blankLines: blank, ...common },
-      related,
-    }));
+    out.push(
+      diag({
+        file: file.path,
+        range: d.group.range,
+        severity,
+        code: 'cgo/preamble-detached',
+        message: msg(`${consequence}: ${why}`, 'delete the blank line so the comment ends directly above import "C"', ...details),
+        data: { reason: 'blank-line', blankLines: blank, ...common },
+        related,
+      }),
+    );
   } else {
-    out.push(diag({
-      file: file.path,
-      range: d.group.range,
-      severity,
-      code: 'cgo/preamble-detached',
-      message: msg(
-        `${consequence}: ${why}`,
-        'move the comment directly above "C" inside the parentheses, or put `import "C"` in its own import declaration right below it',
-        ...details,
-      ),
-      data: { reason: 'group-doc', specRange: imp.specRange, ...common },
-      related,
-    }));
+    out.push(
+      diag({
+        file: file.path,
+        range: d.group.range,
+        severity,
+        code: 'cgo/preamble-detached',
+        message: msg(
+          `${consequence}: ${why}`,
+          'move the comment directly above "C" inside the parentheses, or put `import "C"` in its own import declaration right below it',
+          ...details,
+        ),
+        data: { reason: 'group-doc', specRange: imp.specRange, ...common },
+        related,
+      }),
+    );
   }
 }
 
@@ -403,101 +448,120 @@ function exportDiag(file: GoFile, e: ExportComment, out: CgoDiagnostic[]): void 
   const shown = e.name || '<name>';
   switch (e.ignored) {
     case 'space-after-slashes':
-      out.push(diag({
-        file: file.path,
-        range: e.range,
-        severity: 'warning',
-        code: 'cgo/export-ignored',
-        message: msg(
-          `${short(shown, 30)} is not exported: "// export" with a space is not an export directive`,
-          `write //export ${shown}`,
-          'cmd/cgo only recognizes "//export " with no space after the slashes; it ignores this comment without a word.',
-        ),
-        data: { reason: 'space-after-slashes', commentRange: e.range, replacement: `//export ${shown}` },
-      }));
+      out.push(
+        diag({
+          file: file.path,
+          range: e.range,
+          severity: 'warning',
+          code: 'cgo/export-ignored',
+          message: msg(
+            `${short(shown, 30)} is not exported: "// export" with a space is not an export directive`,
+            `write //export ${shown}`,
+            'cmd/cgo only recognizes "//export " with no space after the slashes; it ignores this comment without a word.',
+          ),
+          data: { reason: 'space-after-slashes', commentRange: e.range, replacement: `//export ${shown}` },
+        }),
+      );
       return;
     case 'block-comment':
-      out.push(diag({
-        file: file.path,
-        range: e.range,
-        severity: 'warning',
-        code: 'cgo/export-ignored',
-        message: msg(
-          `${short(shown, 30)} is not exported: /*export*/ is not an export directive`,
-          `write //export ${shown}`,
-          'cmd/cgo only recognizes a //export line comment; it ignores this comment without a word.',
-        ),
-        data: { reason: 'block-comment', commentRange: e.range, replacement: `//export ${shown}` },
-      }));
+      out.push(
+        diag({
+          file: file.path,
+          range: e.range,
+          severity: 'warning',
+          code: 'cgo/export-ignored',
+          message: msg(
+            `${short(shown, 30)} is not exported: /*export*/ is not an export directive`,
+            `write //export ${shown}`,
+            'cmd/cgo only recognizes a //export line comment; it ignores this comment without a word.',
+          ),
+          data: { reason: 'block-comment', commentRange: e.range, replacement: `//export ${shown}` },
+        }),
+      );
       return;
     case 'not-adjacent':
-      out.push(diag({
-        file: file.path,
-        range: e.range,
-        severity: 'warning',
-        code: 'cgo/export-ignored',
-        message: msg(
-          `${short(shown, 30)} is not exported: this //export is not in the function's doc comment`,
-          e.blankLines ? 'delete the blank line so the comment ends directly above the func' : 'move //export directly above the func',
-          'A blank line or another comment separates it from the func; cmd/cgo ignores it without a word.',
-        ),
-        data: { reason: 'not-adjacent', commentRange: e.range, ...(e.blankLines ? { blankLines: e.blankLines } : {}) },
-      }));
+      out.push(
+        diag({
+          file: file.path,
+          range: e.range,
+          severity: 'warning',
+          code: 'cgo/export-ignored',
+          message: msg(
+            `${short(shown, 30)} is not exported: this //export is not in the function's doc comment`,
+            e.blankLines ? 'delete the blank line so the comment ends directly above the func' : 'move //export directly above the func',
+            'A blank line or another comment separates it from the func; cmd/cgo ignores it without a word.',
+          ),
+          data: { reason: 'not-adjacent', commentRange: e.range, ...(e.blankLines ? { blankLines: e.blankLines } : {}) },
+        }),
+      );
       return;
     case 'no-import-c':
-      out.push(diag({
-        file: file.path,
-        range: e.range,
-        severity: 'warning',
-        code: 'cgo/export-ignored',
-        message: msg(
-          `${short(shown, 30)} is not exported: this file does not import "C"`,
-          'add import "C" to this file, or move the function into a file that imports "C"',
-          'cmd/cgo never processes a file without import "C", so its //export lines have no effect.',
-        ),
-        data: { reason: 'no-import-c', commentRange: e.range },
-      }));
+      out.push(
+        diag({
+          file: file.path,
+          range: e.range,
+          severity: 'warning',
+          code: 'cgo/export-ignored',
+          message: msg(
+            `${short(shown, 30)} is not exported: this file does not import "C"`,
+            'add import "C" to this file, or move the function into a file that imports "C"',
+            'cmd/cgo never processes a file without import "C", so its //export lines have no effect.',
+          ),
+          data: { reason: 'no-import-c', commentRange: e.range },
+        }),
+      );
       return;
     case 'not-first':
-      out.push(diag({
-        file: file.path,
-        range: e.range,
-        severity: 'warning',
-        code: 'cgo/export-ignored',
-        message: msg(
-          `//export ${short(shown, 30)} is ignored: only the first //export of a doc comment counts`,
-          'delete this line (a function is exported once, under its own name)',
-        ),
-        data: { reason: 'not-first', commentRange: e.range },
-      }));
+      out.push(
+        diag({
+          file: file.path,
+          range: e.range,
+          severity: 'warning',
+          code: 'cgo/export-ignored',
+          message: msg(
+            `//export ${short(shown, 30)} is ignored: only the first //export of a doc comment counts`,
+            'delete this line (a function is exported once, under its own name)',
+          ),
+          data: { reason: 'not-first', commentRange: e.range },
+        }),
+      );
       return;
     case undefined:
       break;
   }
   if (!fn) return;
   if (e.name === '') {
-    out.push(diag({
-      file: file.path,
-      range: e.range,
-      severity: 'error',
-      code: 'cgo/export-name',
-      message: msg('//export without a name', `write //export ${fn}`, goSays('export missing name'), goSays(`export comment has wrong name "", want "${fn}"`)),
-      data: { wantName: fn, nameRange: e.nameRange, commentRange: e.range, replacement: `//export ${fn}` },
-    }));
+    out.push(
+      diag({
+        file: file.path,
+        range: e.range,
+        severity: 'error',
+        code: 'cgo/export-name',
+        message: msg(
+          '//export without a name',
+          `write //export ${fn}`,
+          goSays('export missing name'),
+          goSays(`export comment has wrong name "", want "${fn}"`),
+        ),
+        data: { wantName: fn, nameRange: e.nameRange, commentRange: e.range, replacement: `//export ${fn}` },
+      }),
+    );
   } else if (e.name !== fn) {
-    out.push(diag({
-      file: file.path,
-      range: e.range,
-      severity: 'error',
-      code: 'cgo/export-name',
-      message: msg(
-        `export comment has wrong name "${short(e.name, 30)}", want "${short(fn, 30)}"`,
-        `write //export ${fn}, or rename the function to ${e.name} if C must call it that`,
-        'The C symbol is always the Go function name.',
-        goSays(`export comment has wrong name "${e.name}", want "${fn}"`),
-      ),
-      data: { wantName: fn, nameRange: e.nameRange, commentRange: e.range, replacement: `//export ${fn}` },
-    }));
+    out.push(
+      diag({
+        file: file.path,
+        range: e.range,
+        severity: 'error',
+        code: 'cgo/export-name',
+        message: msg(
+          `export comment has wrong name "${short(e.name, 30)}", want "${short(fn, 30)}"`,
+          `write //export ${fn}, or rename the function to ${e.name} if C must call it that`,
+          'The C symbol is always the Go function name.',
+          goSays(`export comment has wrong name "${e.name}", want "${fn}"`),
+        ),
+        data: { wantName: fn, nameRange: e.nameRange, commentRange: e.range, replacement: `//export ${fn}` },
+      }),
+    );
   }
 }
 
@@ -522,20 +586,22 @@ function checkExportDefinitions(file: GoFile, out: CgoDiagnostic[]): void {
       d.kind === 'function'
         ? `move the definition of ${d.name} into a .c file (or the preamble of a file without //export) and keep only the prototype here, or make it static`
         : `define ${d.name} in a .c file and declare it here as extern, or make it static`;
-    out.push(diag({
-      file: file.path,
-      range: d.nameRange,
-      severity: 'error',
-      code: 'cgo/export-preamble-definition',
-      message: msg(
-        `${short(d.name, 30)} is defined twice at link time: this file uses //export`,
-        fix,
-        `cmd/cgo copies the preamble of a file with //export into both _cgo_export.c and ${base}.cgo2.c, so ${what} is defined in both.`,
-        goSays(`multiple definition of \`${d.name}'`),
-      ),
-      data: { name: d.name, kind: d.kind, definitionRange: d.range, nameRange: d.nameRange, exportRange: exps[0]!.range },
-      related: [{ file: file.path, range: exps[0]!.range, message: 'this //export makes cmd/cgo copy the preamble into _cgo_export.c' }],
-    }));
+    out.push(
+      diag({
+        file: file.path,
+        range: d.nameRange,
+        severity: 'error',
+        code: 'cgo/export-preamble-definition',
+        message: msg(
+          `${short(d.name, 30)} is defined twice at link time: this file uses //export`,
+          fix,
+          `cmd/cgo copies the preamble of a file with //export into both _cgo_export.c and ${base}.cgo2.c, so ${what} is defined in both.`,
+          goSays(`multiple definition of \`${d.name}'`),
+        ),
+        data: { name: d.name, kind: d.kind, definitionRange: d.range, nameRange: d.nameRange, exportRange: exps[0]!.range },
+        related: [{ file: file.path, range: exps[0]!.range, message: 'this //export makes cmd/cgo copy the preamble into _cgo_export.c' }],
+      }),
+    );
   }
 }
 
@@ -544,18 +610,20 @@ function checkTestFile(file: GoFile, out: CgoDiagnostic[]): void {
   const ranges = file.cImports.map((i) => i.pathRange);
   if (file.backquotedCImport) ranges.push(file.backquotedCImport);
   for (const r of ranges) {
-    out.push(diag({
-      file: file.path,
-      range: r,
-      severity: 'error',
-      code: 'cgo/test-file',
-      message: msg(
-        'a _test.go file cannot import "C"',
-        'move the cgo code into a non-test file of the package and call it from the test',
-        goSays(`use of cgo in test ${file.path} not supported`, 'go test'),
-      ),
-      data: { pathRange: r },
-    }));
+    out.push(
+      diag({
+        file: file.path,
+        range: r,
+        severity: 'error',
+        code: 'cgo/test-file',
+        message: msg(
+          'a _test.go file cannot import "C"',
+          'move the cgo code into a non-test file of the package and call it from the test',
+          goSays(`use of cgo in test ${file.path} not supported`, 'go test'),
+        ),
+        data: { pathRange: r },
+      }),
+    );
   }
 }
 
@@ -589,7 +657,10 @@ function checkMisuse(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic[
     if (r.name === 'errno') {
       misuse(
         r.range,
-        msg('cannot refer to errno directly; see documentation', 'use the two-result form `n, err := C.f(...)`: err is the errno set by the call (a syscall.Errno)'),
+        msg(
+          'cannot refer to errno directly; see documentation',
+          'use the two-result form `n, err := C.f(...)`: err is the errno set by the call (a syscall.Errno)',
+        ),
         'errno',
       );
     } else if (r.name === '_CMalloc') {
@@ -639,10 +710,16 @@ export const check = defineCheck<SourceCode>({
   runner: { needs: 'model', run: ({ file, goVersion, text }) => checkSource(file, { goVersion, text }) },
   fixes: {
     'cgo/preamble-detached': {
-      docs: ['Remove the blank line between the preamble and `import "C"` (preferred, in fix-all)', 'For a comment on an import group: move "C" into its own `import "C"` below the comment'],
+      docs: [
+        'Remove the blank line between the preamble and `import "C"` (preferred, in fix-all)',
+        'For a comment on an import group: move "C" into its own `import "C"` below the comment',
+      ],
       fix: preambleDetachedFixes,
     },
-    'cgo/preamble-split': { docs: ['Join the comment groups with `//` lines so the lost `#cgo`/`#include` lines reach cgo (in fix-all)'], fix: preambleSplitFixes },
+    'cgo/preamble-split': {
+      docs: ['Join the comment groups with `//` lines so the lost `#cgo`/`#include` lines reach cgo (in fix-all)'],
+      fix: preambleSplitFixes,
+    },
     'cgo/renamed-import': { docs: ['Use plain `import "C"` and rewrite `c.X` as `C.X` (in fix-all)'], fix: renamedImportFixes },
     'cgo/export-name': {
       docs: [
@@ -653,7 +730,11 @@ export const check = defineCheck<SourceCode>({
       fix: exportNameFixes,
     },
     'cgo/export-ignored': {
-      docs: ['Write `// export X` as `//export X` (in fix-all)', 'Remove the blank line between `//export` and the function', 'Not offered when exporting would break the build: C already defines the name, or the preamble has definitions that an //export would compile twice'],
+      docs: [
+        'Write `// export X` as `//export X` (in fix-all)',
+        'Remove the blank line between `//export` and the function',
+        'Not offered when exporting would break the build: C already defines the name, or the preamble has definitions that an //export would compile twice',
+      ],
       fix: exportIgnoredFixes,
     },
     'cgo/export-preamble-definition': {

@@ -20,7 +20,9 @@ export function preambleDetachedFixes({ d, ctx, lines, edit }: FixInput<'cgo/pre
     let to = from;
     while (to < imp.specRange.start.line && isBlank(lines, to)) to++;
     if (to === from) return [];
-    return [edit('Remove the blank line between the preamble and import "C"', [{ range: lineRange(lines, from, to), newText: '' }], { preferred: true, safe: true })];
+    return [
+      edit('Remove the blank line between the preamble and import "C"', [{ range: lineRange(lines, from, to), newText: '' }], { preferred: true, safe: true }),
+    ];
   }
   // Comment on a parenthesised group with several specs: give "C" its own import declaration.
   const cLine = imp.specRange.start.line;
@@ -51,7 +53,13 @@ export function preambleSplitFixes({ d, ctx, lines, edit }: FixInput<'cgo/preamb
   const indent = lines.lineText(gapTo).match(/^\s*/)![0];
   const joiner = useSlashes ? `${indent}//\n` : '';
   if (!useSlashes) return [];
-  return [edit('Join the comment groups with "//" so the lost #cgo/#include lines reach cgo', [{ range: lineRange(lines, gapFrom, gapTo), newText: joiner.repeat(gapTo - gapFrom) }], { preferred: true, safe: true })];
+  return [
+    edit(
+      'Join the comment groups with "//" so the lost #cgo/#include lines reach cgo',
+      [{ range: lineRange(lines, gapFrom, gapTo), newText: joiner.repeat(gapTo - gapFrom) }],
+      { preferred: true, safe: true },
+    ),
+  ];
 }
 
 export async function renamedImportFixes({ ctx, edit }: FixInput<'cgo/renamed-import'>): Promise<Fix[]> {
@@ -68,7 +76,9 @@ export async function renamedImportFixes({ ctx, edit }: FixInput<'cgo/renamed-im
 export function exportNameFixes({ d, ctx, lines, edit }: FixInput<'cgo/export-name'>): Fix[] {
   const { file } = ctx;
   const fixes: Fix[] = [];
-  const exp = file.exports.find((e) => comparePositions(e.range.start, d.range.start) <= 0 && comparePositions(d.range.start, e.range.end) <= 0) ?? file.exports.find((e) => e.func && e.name !== e.func.name);
+  const exp =
+    file.exports.find((e) => comparePositions(e.range.start, d.range.start) <= 0 && comparePositions(d.range.start, e.range.end) <= 0) ??
+    file.exports.find((e) => e.func && e.name !== e.func.name);
   if (!exp?.func) return fixes;
   const fnName = exp.func.name;
   // Exporting a name that C already defines (a static inline helper, a .c file) fails: "redefinition of 'x'"
@@ -79,11 +89,30 @@ export function exportNameFixes({ d, ctx, lines, edit }: FixInput<'cgo/export-na
   // ("multiple definition"), so nothing is offered until those are fixed.
   if ((file.preambleDecls ?? []).some((x) => x.externalDefinition)) return fixes;
   if (exp.name === '') {
-    if (!collides(fnName)) fixes.push(edit(`Export it as ${fnName}`, [{ range: { start: exp.nameRange.start, end: exp.nameRange.end }, newText: (lines.lineText(exp.range.start.line).endsWith(' ') ? '' : ' ') + fnName }], { preferred: true, safe: true }));
+    if (!collides(fnName))
+      fixes.push(
+        edit(
+          `Export it as ${fnName}`,
+          [
+            {
+              range: { start: exp.nameRange.start, end: exp.nameRange.end },
+              newText: (lines.lineText(exp.range.start.line).endsWith(' ') ? '' : ' ') + fnName,
+            },
+          ],
+          { preferred: true, safe: true },
+        ),
+      );
   } else {
-    if (!collides(fnName)) fixes.push(edit(`Change the comment to //export ${fnName}`, [{ range: exp.nameRange, newText: fnName }], { preferred: true, safe: true }));
+    if (!collides(fnName))
+      fixes.push(edit(`Change the comment to //export ${fnName}`, [{ range: exp.nameRange, newText: fnName }], { preferred: true, safe: true }));
     // Renaming the Go function breaks its Go callers: offered only when nothing else in the package names it.
-    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(exp.name) && !collides(exp.name) && !exp.func.receiver && !goNameUsedElsewhere(file, ctx.text, fnName, exp.func.nameRange) && !goNameUsedElsewhere(file, ctx.text, exp.name, null)) {
+    if (
+      /^[A-Za-z_][A-Za-z0-9_]*$/.test(exp.name) &&
+      !collides(exp.name) &&
+      !exp.func.receiver &&
+      !goNameUsedElsewhere(file, ctx.text, fnName, exp.func.nameRange) &&
+      !goNameUsedElsewhere(file, ctx.text, exp.name, null)
+    ) {
       fixes.push(edit(`Rename the function to ${exp.name}`, [{ range: exp.func.nameRange, newText: exp.name }]));
     }
   }
@@ -119,7 +148,11 @@ export function exportPreambleDefinitionFixes({ d, data, ctx, lines, edit }: Fix
   // `static` hides the function from other C files of the package (and other preambles): offered only when
   // none of them names it, else their link fails with "undefined reference".
   if ((kind === 'function' || kind === undefined) && name && !mentionedInOtherSources(ctx.file.path, name)) {
-    fixes.push(edit('Make the definition static inline (each C file then gets its own copy)', [{ range: { start, end: start }, newText: 'static inline ' }], { preferred: true }));
+    fixes.push(
+      edit('Make the definition static inline (each C file then gets its own copy)', [{ range: { start, end: start }, newText: 'static inline ' }], {
+        preferred: true,
+      }),
+    );
   }
   if (ctx.canCreateFiles) {
     const moved = moveDefinitionFix(d, data, ctx, lines);
@@ -209,7 +242,12 @@ function moveDefinitionFix(d: CgoDiagnostic, data: FixInput<'cgo/export-preamble
     edits: [
       {
         file: ctx.file.path,
-        edits: [{ range: { start: { line: startLine, character: r.start.character }, end: { line: endLine, character: lines.lineText(endLine).length } }, newText: declaration }],
+        edits: [
+          {
+            range: { start: { line: startLine, character: r.start.character }, end: { line: endLine, character: lines.lineText(endLine).length } },
+            newText: declaration,
+          },
+        ],
       },
     ],
     create: [{ file: target, text: `${includes.join('\n')}${includes.length ? '\n\n' : ''}${defText.trim()}\n` }],

@@ -43,7 +43,9 @@ function run({ file, verdicts }: TargetsInput): CgoDiagnostic[] {
         severity: 'warning',
         code: 'cgo/target-unbuildable',
         cause: fits ? whole : `cannot build for ${v.target}`,
-        fix: v.compiler.ok ? 'add a //go:build !cgo fallback' : `install a C compiler for ${v.target} and set CC${v.nocgo.verdict === 'fallback' ? '' : ', or add a //go:build !cgo fallback'}`,
+        fix: v.compiler.ok
+          ? 'add a //go:build !cgo fallback'
+          : `install a C compiler for ${v.target} and set CC${v.nocgo.verdict === 'fallback' ? '' : ', or add a //go:build !cgo fallback'}`,
         details: [fits ? undefined : v.summary],
         data: { target: v.target, compiler: v.compiler.argv, nocgo: v.nocgo.verdict },
       }),

@@ -26,7 +26,7 @@ export const codes: CodeRow<TestsExcludedCode>[] = [
     severity: 'warning',
     title: 'CGO_ENABLED=0 silently leaves this test file out of go test and go vet',
     cause:
-      'The file is a `_test.go` file whose build constraint needs cgo (`//go:build cgo`, or `// +build cgo`), and the workspace\'s configuration has CGO_ENABLED=0 (set explicitly, cross-compiling, or no C compiler on PATH). go/build then lists it in `IgnoredGoFiles`: `go test` compiles and passes without it, so the tests that exercise the C implementation never run (`go list -test -json` shows it missing from `TestGoFiles`). The toolchain prints nothing about it. Reported on the constraint line; `cgo-ls check --matrix` shows the same per target and CGO_ENABLED value.',
+      "The file is a `_test.go` file whose build constraint needs cgo (`//go:build cgo`, or `// +build cgo`), and the workspace's configuration has CGO_ENABLED=0 (set explicitly, cross-compiling, or no C compiler on PATH). go/build then lists it in `IgnoredGoFiles`: `go test` compiles and passes without it, so the tests that exercise the C implementation never run (`go list -test -json` shows it missing from `TestGoFiles`). The toolchain prints nothing about it. Reported on the constraint line; `cgo-ls check --matrix` shows the same per target and CGO_ENABLED value.",
     fix: 'Run the tests with cgo on (CGO_ENABLED=1 and a C compiler; in CI, a job with CGO_ENABLED=1 next to the CGO_ENABLED=0 one), or drop the constraint if the test does not need cgo.',
     example: '//go:build cgo\n\npackage foo // foo_cgo_test.go, with CGO_ENABLED=0',
   },

@@ -143,16 +143,27 @@ export const check = defineCheck<ToolchainCode>({
   codes,
   runner: { needs: 'toolchain', run },
   fixes: {
-    'cgo/cc-not-found': { docs: ['Run `go env -u CC` when CC comes from the GOENV file', 'Show the command that installs a C compiler for this OS'], fix: ccNotFoundFixes },
+    'cgo/cc-not-found': {
+      docs: ['Run `go env -u CC` when CC comes from the GOENV file', 'Show the command that installs a C compiler for this OS'],
+      fix: ccNotFoundFixes,
+    },
     'cgo/cc-wrong-target': {
-      docs: ['Run `go env -w CC=<cross compiler>` (e.g. `x86_64-w64-mingw32-gcc`)', 'Project-local `.envrc` / `.vscode/settings.json` with CC', 'Show the install command for the cross compiler'],
+      docs: [
+        'Run `go env -w CC=<cross compiler>` (e.g. `x86_64-w64-mingw32-gcc`)',
+        'Project-local `.envrc` / `.vscode/settings.json` with CC',
+        'Show the install command for the cross compiler',
+      ],
       fix: wrongCompilerFixes,
     },
     'cgo/msvc-compiler': { docs: useMingw, fix: wrongCompilerFixes },
     'cgo/cygwin-compiler': { docs: useMingw, fix: wrongCompilerFixes },
     'cgo/mingw32-for-amd64': { docs: ['Run `go env -w CC=x86_64-w64-mingw32-gcc`', 'Show the install command for 64-bit MinGW-w64'], fix: wrongCompilerFixes },
     'cgo/disabled': {
-      docs: ['Cross-compiling: `go env -w CGO_ENABLED=1` and `go env -w CC=<cross compiler>`', 'CGO_ENABLED=0 from the GOENV file: `go env -u CGO_ENABLED`', 'Show the install command for a C compiler'],
+      docs: [
+        'Cross-compiling: `go env -w CGO_ENABLED=1` and `go env -w CC=<cross compiler>`',
+        'CGO_ENABLED=0 from the GOENV file: `go env -u CGO_ENABLED`',
+        'Show the install command for a C compiler',
+      ],
       fix: disabledFixes,
     },
     'cgo/go-version-too-old': { docs: ['Run `go env -w GOTOOLCHAIN=auto` so the go command fetches the Go release go.mod asks for'], fix: goVersionFixes },

@@ -46,7 +46,9 @@ function fix({ d, data, ctx, lines, edit }: FixInput<WindowsDllCode>): Fix[] {
   if (flags && flags.length > 0 && imp) {
     const line = `#cgo windows LDFLAGS: ${flags.join(' ')}`;
     const p = imp.preamble;
-    const e = p ? insertPreambleLine(lines, p, p.lines.length - 1, line) : { range: { start: { line: imp.specRange.start.line, character: 0 }, end: { line: imp.specRange.start.line, character: 0 } }, newText: `// ${line}\n` };
+    const e = p
+      ? insertPreambleLine(lines, p, p.lines.length - 1, line)
+      : { range: { start: { line: imp.specRange.start.line, character: 0 }, end: { line: imp.specRange.start.line, character: 0 } }, newText: `// ${line}\n` };
     fixes.push(edit(`Link the MinGW runtime statically: ${line}`, [e], { preferred: true, safe: true }));
   }
   const dir = data.toolchainBinDir;
@@ -68,9 +70,11 @@ export const check = defineCheck<WindowsDllCode>({
   runner: { needs: 'package', run },
   fixes: {
     'cgo/windows-runtime-dll': {
-      docs: ['Insert `#cgo windows LDFLAGS: -static-libgcc -static-libstdc++` (or `-static`) into the preamble (preferred)', 'Show which DLLs to ship next to the .exe, or the folder to put on PATH'],
+      docs: [
+        'Insert `#cgo windows LDFLAGS: -static-libgcc -static-libstdc++` (or `-static`) into the preamble (preferred)',
+        'Show which DLLs to ship next to the .exe, or the folder to put on PATH',
+      ],
       fix,
     },
   },
 });
-

@@ -9,7 +9,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CgoDiagnostic, Logger } from '../core/types.js';
-import { commandMatrix, defaultSettings, Engine, findModuleRoot, isCgoCandidate, packageCSources, parseCgoValues, parseTargets, walkGoFiles, type CommandMatrix, type TargetVerdict } from '../engine/index.js';
+import {
+  commandMatrix,
+  defaultSettings,
+  Engine,
+  findModuleRoot,
+  isCgoCandidate,
+  packageCSources,
+  parseCgoValues,
+  parseTargets,
+  walkGoFiles,
+  type CommandMatrix,
+  type TargetVerdict,
+} from '../engine/index.js';
 import { formatCodeQuality, formatJson, formatMarkdown, formatSarif, formatText, type Format } from './format.js';
 import { matrixJson, matrixMarkdown, matrixText } from './matrixformat.js';
 
@@ -119,7 +131,10 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   let commands: CommandMatrix | null = null;
   if (opts.matrix) {
     const dirs = [...wanted].sort();
-    commands = dirs.length > 0 ? await commandMatrix(engine, dirs, { targets: opts.targets, ...(cgoValues ? { cgo: cgoValues } : {}), errors: diagnostics }) : { targets: [], cgo: cgoValues ?? [0, 1], packages: [], unaffected: 0, failing: 0 };
+    commands =
+      dirs.length > 0
+        ? await commandMatrix(engine, dirs, { targets: opts.targets, ...(cgoValues ? { cgo: cgoValues } : {}), errors: diagnostics })
+        : { targets: [], cgo: cgoValues ?? [0, 1], packages: [], unaffected: 0, failing: 0 };
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
@@ -127,9 +142,15 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
     const json = formatJson(diagnostics, opts.cwd);
     if (commands) opts.write(JSON.stringify({ diagnostics: JSON.parse(json), matrix: matrixJson(commands, opts.cwd) }, null, 2) + '\n');
     else if (opts.targets === undefined) opts.write(json + '\n');
-    else opts.write(JSON.stringify({ diagnostics: JSON.parse(json), targets: matrix.map((m) => ({ dir: path.relative(opts.cwd, m.dir) || '.', verdicts: m.verdicts })) }, null, 2) + '\n');
-  }
-  else if (opts.format === 'sarif') opts.write(formatSarif(diagnostics, Engine.codes(), opts.cwd) + '\n');
+    else
+      opts.write(
+        JSON.stringify(
+          { diagnostics: JSON.parse(json), targets: matrix.map((m) => ({ dir: path.relative(opts.cwd, m.dir) || '.', verdicts: m.verdicts })) },
+          null,
+          2,
+        ) + '\n',
+      );
+  } else if (opts.format === 'sarif') opts.write(formatSarif(diagnostics, Engine.codes(), opts.cwd) + '\n');
   else if (opts.format === 'codequality') opts.write(formatCodeQuality(diagnostics, opts.cwd) + '\n');
   else if (opts.format === 'markdown') {
     opts.write(formatMarkdown(diagnostics, opts.cwd, { files: candidates.length, errors, warnings }) + '\n');
@@ -138,8 +159,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
       for (const v of m.verdicts) opts.write(`- ${v.ok ? '✅' : '❌'} \`${v.target}\` ${v.summary.replace(/([|*_<>])/g, '\\$1')}\n`);
     }
     if (commands) opts.write('\n' + matrixMarkdown(commands, opts.cwd) + '\n');
-  }
-  else {
+  } else {
     const text = formatText(diagnostics, opts.cwd);
     if (text) opts.write(text + '\n');
     if (commands) opts.write(matrixText(commands, opts.cwd));

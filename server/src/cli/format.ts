@@ -17,9 +17,7 @@ function rel(file: string, cwd: string): string {
 }
 
 export function formatText(diags: CgoDiagnostic[], cwd: string): string {
-  return diags
-    .map((d) => `${rel(d.file, cwd)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`)
-    .join('\n');
+  return diags.map((d) => `${rel(d.file, cwd)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`).join('\n');
 }
 
 export function formatJson(diags: CgoDiagnostic[], cwd: string): string {
@@ -111,7 +109,10 @@ export function formatCodeQuality(diags: CgoDiagnostic[], cwd: string): string {
         description: first,
         content: { body: d.message },
         categories: ['Bug Risk'],
-        fingerprint: createHash('sha256').update(`${d.code}\0${file}\0${d.range.start.line + 1}\0${first}`).digest('hex').slice(0, 32),
+        fingerprint: createHash('sha256')
+          .update(`${d.code}\0${file}\0${d.range.start.line + 1}\0${first}`)
+          .digest('hex')
+          .slice(0, 32),
         severity: sev(d.severity),
         location: { path: file, lines: { begin: d.range.start.line + 1, end: d.range.end.line + 1 } },
       };
@@ -127,7 +128,14 @@ export function mdCell(s: string): string {
   return s
     .replace(/\n/g, ' ')
     .split(/(`[^`]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/([\\*_[\]])/g, '\\$1').replace(/</g, '&lt;').replace(/>/g, '&gt;')))
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part
+            .replace(/([\\*_[\]])/g, '\\$1')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;'),
+    )
     .join('')
     .replace(/\|/g, '\\|');
 }

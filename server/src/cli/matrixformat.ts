@@ -87,7 +87,9 @@ export function matrixMarkdown(m: CommandMatrix, cwd: string): string {
   );
   for (const p of m.packages) {
     out.push('', `### \`${p.importPath}\`${p.main ? ' (main)' : ''}`, '');
-    out.push(p.main ? '| Target | Environment | `go build` | `go vet` / `go test` | `go run` |' : '| Target | Environment | `go build` | `go vet` / `go test` |');
+    out.push(
+      p.main ? '| Target | Environment | `go build` | `go vet` / `go test` | `go run` |' : '| Target | Environment | `go build` | `go vet` / `go test` |',
+    );
     out.push(p.main ? '|---|---|---|---|---|' : '|---|---|---|---|');
     for (const c of p.cells) {
       const row = [`\`${c.target}\``, `\`${cellEnv(c)}\``, mdVerdict(c.build, cwd), mdVerdict(c.test, cwd)];

@@ -321,7 +321,6 @@ export function parseLibrarySearchDirs(stdout: string): string[] | null {
   return out;
 }
 
-
 /** os.devNull, exported so tests and callers agree. */
 export const DEV_NULL = os.devNull;
 

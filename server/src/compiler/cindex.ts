@@ -263,7 +263,11 @@ function isReserved(name: string): boolean {
   return /^__|^_[A-Z]/.test(name);
 }
 
-export function parsePreprocessed(out: string, parser: Parser, opts: { goFile: string; goos: string; goarch?: string; preambleText?: string; cwd?: string }): CIndex {
+export function parsePreprocessed(
+  out: string,
+  parser: Parser,
+  opts: { goFile: string; goos: string; goarch?: string; preambleText?: string; cwd?: string },
+): CIndex {
   const lines = out.split('\n');
   const n = lines.length;
   const rows: RowMap = { fileIds: new Int32Array(n), lines: new Int32Array(n), files: [] };
@@ -395,7 +399,9 @@ export function parsePreprocessed(out: string, parser: Parser, opts: { goFile: s
 // ---- the tree walk ----------------------------------------------------------------------------------------------
 
 const GO_KEYWORDS = new Set(
-  'break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var'.split(' '),
+  'break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var'.split(
+    ' ',
+  ),
 );
 
 interface PendingDecl {
@@ -445,7 +451,11 @@ function cleanDecl(text: string): string {
   }
   t = t.replace(/\b__extension__\b|\b__inline__\b|\b__inline\b|\b__extern_inline\b/g, (m) => (m.startsWith('__inline') ? 'inline' : ''));
   t = t.replace(/\b__restrict__\b|\b__restrict\b/g, 'restrict');
-  t = t.replace(/\s+/g, ' ').replace(/\s+([,;)\]])/g, '$1').replace(/\(\s+/g, '(').trim();
+  t = t
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([,;)\]])/g, '$1')
+    .replace(/\(\s+/g, '(')
+    .trim();
   return t;
 }
 
@@ -484,7 +494,16 @@ class Walker {
   collectTags(root: Node): void {
     // Only where a tag definition can be: declaration specifiers and struct members (never expressions or
     // function bodies). Walking every node of a big header set costs more than parsing it.
-    const INTO = new Set(['translation_unit', 'declaration', 'type_definition', 'function_definition', 'field_declaration_list', 'field_declaration', 'linkage_specification', 'declaration_list']);
+    const INTO = new Set([
+      'translation_unit',
+      'declaration',
+      'type_definition',
+      'function_definition',
+      'field_declaration_list',
+      'field_declaration',
+      'linkage_specification',
+      'declaration_list',
+    ]);
     const stack: Node[] = [root];
     while (stack.length > 0) {
       const node = stack.pop()!;
@@ -583,7 +602,15 @@ class Walker {
             continue;
           }
           const fw = this.where(d);
-          def.fields.push({ cName: r.name, goName: r.name, type: r.type, goType: null, text: cleanDecl(f.text), file: this.fileName(fw.fileId), line: fw.line });
+          def.fields.push({
+            cName: r.name,
+            goName: r.name,
+            type: r.type,
+            goType: null,
+            text: cleanDecl(f.text),
+            file: this.fileName(fw.fileId),
+            line: fw.line,
+          });
         }
       }
       // cmd/cgo Struct(): Go keywords get a `_` prefix, repeated while the result is already a field name.
@@ -811,7 +838,16 @@ class Walker {
     }
   }
 
-  private push(node: Node, name: string, nameNode: Node, kind: PendingDecl['kind'], type: CType, isStatic: boolean, isDefinition: boolean, threadLocal: boolean): void {
+  private push(
+    node: Node,
+    name: string,
+    nameNode: Node,
+    kind: PendingDecl['kind'],
+    type: CType,
+    isStatic: boolean,
+    isDefinition: boolean,
+    threadLocal: boolean,
+  ): void {
     if (kind === 'func' && isDefinition) this.definedFuncs.add(name);
     const w = this.where(nameNode);
     // A reserved name of a system header is never offered (finish() would drop it): no text to keep.
@@ -972,7 +1008,11 @@ class Walker {
         const target = this.resolve(d.type);
         const tagKey = target.k === 'tag' && target.tag !== 'enum' ? target.key : undefined;
         const tag = tagKey ? idx.tags.get(tagKey) : undefined;
-        const under = d.type.k === 'tag' && d.type.tag === 'enum' ? this.enumGoType(d.type.key) : (this.goType(d.type) ?? (d.type.k === 'tag' && !d.type.name ? (d.type.tag === 'union' ? 'union (opaque bytes)' : 'struct {…}') : d.type.k === 'func' ? '[0]byte' : '?'));
+        const under =
+          d.type.k === 'tag' && d.type.tag === 'enum'
+            ? this.enumGoType(d.type.key)
+            : (this.goType(d.type) ??
+              (d.type.k === 'tag' && !d.type.name ? (d.type.tag === 'union' ? 'union (opaque bytes)' : 'struct {…}') : d.type.k === 'func' ? '[0]byte' : '?'));
         idx.entities.set(d.name, {
           name: d.name,
           kind: 'type',
@@ -1043,7 +1083,9 @@ class Walker {
       for (const p of params) p.cText = cleanDecl(p.cText);
       const sig = `func(${params.map((p) => `${p.name} ${p.goType}`).join(', ')})${rg ? ' ' + rg : ''}`;
       const at = new RegExp(`\\b${d.name}\\s*\\(`).exec(text)?.index ?? text.indexOf(d.name);
-      const resultText = cleanDecl(text.slice(0, Math.max(0, at)).replace(/\b(extern|static|inline)\b/g, '')).replace(/\s*\*\s*$/, ' *').trim();
+      const resultText = cleanDecl(text.slice(0, Math.max(0, at)).replace(/\b(extern|static|inline)\b/g, ''))
+        .replace(/\s*\*\s*$/, ' *')
+        .trim();
       idx.entities.set(d.name, {
         name: d.name,
         kind: 'func',
@@ -1073,7 +1115,14 @@ class Walker {
         name,
         kind: 'type',
         cDecl: `${def.tag} ${def.name}${def.complete ? ' { … }' : ''};`,
-        goType: def.tag === 'enum' ? this.enumGoType(key) : def.tag === 'union' ? `[N]byte (cgo represents a union as bytes)` : def.complete ? 'struct { … }' : 'incomplete struct (use through pointers)',
+        goType:
+          def.tag === 'enum'
+            ? this.enumGoType(key)
+            : def.tag === 'union'
+              ? `[N]byte (cgo represents a union as bytes)`
+              : def.complete
+                ? 'struct { … }'
+                : 'incomplete struct (use through pointers)',
         ...(def.tag === 'struct' ? { tagKey: key } : {}),
         ...(def.tag !== 'enum' && !def.complete ? { incomplete: true } : {}),
         file: def.file,
@@ -1269,7 +1318,21 @@ function unescapeC(body: string): string | null {
     }
     const n = body[++i];
     if (n === undefined) return null;
-    const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '?': '?', e: '\x1b' };
+    const simple: Record<string, string> = {
+      n: '\n',
+      t: '\t',
+      r: '\r',
+      '0': '\0',
+      '\\': '\\',
+      "'": "'",
+      '"': '"',
+      a: '\x07',
+      b: '\b',
+      f: '\f',
+      v: '\v',
+      '?': '?',
+      e: '\x1b',
+    };
     if (/[0-7]/.test(n)) {
       const m = /^[0-7]{1,3}/.exec(body.slice(i))!;
       out += String.fromCharCode(parseInt(m[0], 8));
@@ -1328,7 +1391,8 @@ export function evalConst(text: string, env: ConstEnv, active: Set<string> = new
   let pos = 0;
   const longBits = env.longBits;
   const peek = () => toks[pos];
-  const isTypeWord = (s: string) => ['unsigned', 'signed', 'int', 'long', 'short', 'char', 'float', 'double', '_Bool', 'const', 'volatile', '__signed__'].includes(s);
+  const isTypeWord = (s: string) =>
+    ['unsigned', 'signed', 'int', 'long', 'short', 'char', 'float', 'double', '_Bool', 'const', 'volatile', '__signed__'].includes(s);
   const castType = (): { base: string } | null => {
     // at '(' : is this a cast to an arithmetic type?
     const save = pos;
@@ -1424,7 +1488,26 @@ export function evalConst(text: string, env: ConstEnv, active: Set<string> = new
     }
     return c;
   };
-  const PREC: Record<string, number> = { '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10 };
+  const PREC: Record<string, number> = {
+    '||': 1,
+    '&&': 2,
+    '|': 3,
+    '^': 4,
+    '&': 5,
+    '==': 6,
+    '!=': 6,
+    '<': 7,
+    '>': 7,
+    '<=': 7,
+    '>=': 7,
+    '<<': 8,
+    '>>': 8,
+    '+': 9,
+    '-': 9,
+    '*': 10,
+    '/': 10,
+    '%': 10,
+  };
   const binary = (min: number): ConstValue | null => {
     let left = unary();
     if (!left) return null;
@@ -1588,7 +1671,22 @@ export function evalConst(text: string, env: ConstEnv, active: Set<string> = new
       let base = baseName(ws);
       if (!base && ws.length === 1) base = env.typedefBase(ws[0]!);
       if (base === 'ptr') return ptrBytes ? mkInt(BigInt(ptrBytes), 64, true) : null;
-      const size: Record<string, number> = { char: 1, schar: 1, uchar: 1, _Bool: 1, short: 2, ushort: 2, int: 4, uint: 4, long: longBits / 8, ulong: longBits / 8, longlong: 8, ulonglong: 8, float: 4, double: 8 };
+      const size: Record<string, number> = {
+        char: 1,
+        schar: 1,
+        uchar: 1,
+        _Bool: 1,
+        short: 2,
+        ushort: 2,
+        int: 4,
+        uint: 4,
+        long: longBits / 8,
+        ulong: longBits / 8,
+        longlong: 8,
+        ulonglong: 8,
+        float: 4,
+        double: 8,
+      };
       const n = base ? size[base] : undefined;
       return n ? mkInt(BigInt(n), 64, true) : null;
     }
@@ -1692,7 +1790,13 @@ export class CIndexStore {
     this.prefetches++;
     const t0 = Date.now();
     void this.build(input, key)
-      .then((idx) => idx && this.opts.log?.(`C index for ${input.goFile}: built in the background in ${Date.now() - t0} ms (cc -E ${idx.ccMs} ms, parse ${idx.parseMs} ms, ${idx.entities.size} names)`))
+      .then(
+        (idx) =>
+          idx &&
+          this.opts.log?.(
+            `C index for ${input.goFile}: built in the background in ${Date.now() - t0} ms (cc -E ${idx.ccMs} ms, parse ${idx.parseMs} ms, ${idx.entities.size} names)`,
+          ),
+      )
       .catch(() => undefined);
     return true;
   }
@@ -1710,21 +1814,23 @@ export class CIndexStore {
       const done = () => {
         if (this.flights.get(key) === flight) this.flights.delete(key);
       };
-      const promise = buildCIndex(input, { timeoutMs: this.opts.timeoutMs(), signal: abort.signal }).catch((e: unknown) => {
-        done();
-        throw e;
-      }).then((idx) => {
-        done();
-        if (gen !== this.generation) return idx; // cleared meanwhile: answer the waiters, keep nothing
-        if (!idx.error || idx.entities.size > 0) {
-          this.byKey.set(key, idx);
-          const old = this.latestByFile.get(input.goFile);
-          if (old && old !== key) this.byKey.delete(old);
-          this.latestByFile.set(input.goFile, key);
-          if (this.byKey.size > 16) this.byKey.delete(this.byKey.keys().next().value!); // an index of a big header set is megabytes
-        } else this.opts.log?.(`C index for ${input.goFile}: ${idx.error}`);
-        return idx;
-      });
+      const promise = buildCIndex(input, { timeoutMs: this.opts.timeoutMs(), signal: abort.signal })
+        .catch((e: unknown) => {
+          done();
+          throw e;
+        })
+        .then((idx) => {
+          done();
+          if (gen !== this.generation) return idx; // cleared meanwhile: answer the waiters, keep nothing
+          if (!idx.error || idx.entities.size > 0) {
+            this.byKey.set(key, idx);
+            const old = this.latestByFile.get(input.goFile);
+            if (old && old !== key) this.byKey.delete(old);
+            this.latestByFile.set(input.goFile, key);
+            if (this.byKey.size > 16) this.byKey.delete(this.byKey.keys().next().value!); // an index of a big header set is megabytes
+          } else this.opts.log?.(`C index for ${input.goFile}: ${idx.error}`);
+          return idx;
+        });
       const flight: Flight = { promise, abort, waiters: 0 };
       f = flight;
       this.flights.set(key, f);

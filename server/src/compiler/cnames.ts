@@ -14,8 +14,21 @@ export const BUILTIN_FUNCS = ['CString', 'CBytes', 'GoString', 'GoStringN', 'GoB
  * "could not determine what C.int8_t refers to". Those are probed like any other name.
  */
 export const BUILTIN_TYPES = [
-  'char', 'schar', 'uchar', 'short', 'ushort', 'int', 'uint', 'long', 'ulong', 'longlong', 'ulonglong',
-  'float', 'double', 'complexfloat', 'complexdouble',
+  'char',
+  'schar',
+  'uchar',
+  'short',
+  'ushort',
+  'int',
+  'uint',
+  'long',
+  'ulong',
+  'longlong',
+  'ulonglong',
+  'float',
+  'double',
+  'complexfloat',
+  'complexdouble',
 ] as const;
 
 const BUILTIN_FUNC_SET = new Set<string>(BUILTIN_FUNCS);

@@ -78,11 +78,29 @@ export async function compileCSource(input: CSourceInput, opts: { timeoutMs: num
   const machine = gccMachine(input.goarch, input.goos, input.env);
   const dir = path.dirname(input.file);
   // cmd/go adds -I <objdir> (for _cgo_export.h) and compiles in the package directory.
-  const args = [...pre, ...input.cppflags, ...input.flags, ...machine, '-I', dir, '-fdiagnostics-color=never', '-fmessage-length=0', '-H', ...(lang === 'asm' ? ['-E', '-o', DEV_NULL] : ['-fsyntax-only']), input.file];
+  const args = [
+    ...pre,
+    ...input.cppflags,
+    ...input.flags,
+    ...machine,
+    '-I',
+    dir,
+    '-fdiagnostics-color=never',
+    '-fmessage-length=0',
+    '-H',
+    ...(lang === 'asm' ? ['-E', '-o', DEV_NULL] : ['-fsyntax-only']),
+    input.file,
+  ];
   const result: CSourceResult = { diagnostics: [], includedFiles: [], timedOut: false, canceled: false, commandLine: [prog ?? '', ...args] };
   // Objective-C needs an Objective-C front end (gobjc / Apple clang); not checked.
   if (!prog || lang === 'objc') return result;
-  const r = await run(prog, args, { env: compilerEnv(input.env), cwd: dir, timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}), maxOutput: 1 << 20 });
+  const r = await run(prog, args, {
+    env: compilerEnv(input.env),
+    cwd: dir,
+    timeoutMs: opts.timeoutMs,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    maxOutput: 1 << 20,
+  });
   result.timedOut = r.timedOut;
   result.canceled = r.canceled;
   if (r.canceled || r.timedOut || r.spawnError) return result;
@@ -93,7 +111,7 @@ export async function compileCSource(input: CSourceInput, opts: { timeoutMs: num
   for (const d of parsed.diagnostics) {
     if (d.severity === 'note' || d.severity === 'remark' || d.programLevel) continue;
     // A finding inside a header goes on the #include line of this file that led there.
-    const site = same(d.file) ? { line: d.line, col: d.col } : d.includeChain.find((s) => same(s.file)) ?? null;
+    const site = same(d.file) ? { line: d.line, col: d.col } : (d.includeChain.find((s) => same(s.file)) ?? null);
     if (!site || site.line <= 0) continue;
     const line = site.line - 1;
     const range: Range = { start: { line, character: Math.max(0, site.col - 1) }, end: { line, character: Math.max(0, site.col - 1) + 1 } };

@@ -85,12 +85,14 @@ const RE_CARET = /^\s*\d*\s*\|/;
 
 /** Normalise ‘’ “” to ASCII quotes, strip ANSI colour codes and trailing \r. */
 export function normalizeMessage(s: string): string {
-  return s
-    // eslint-disable-next-line no-control-regex
-    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/\r$/, '');
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+      .replace(/[\u2018\u2019]/g, "'")
+      .replace(/[\u201c\u201d]/g, '"')
+      .replace(/\r$/, '')
+  );
 }
 
 function toInt(s: string | undefined): number {
@@ -133,7 +135,8 @@ export function parseTextDiagnostics(stderr: string): ParsedDiagnostics {
     let m = RE_INCL_FIRST.exec(line);
     if (m) {
       const site = { file: m[1]!, line: toInt(m[2]), col: toInt(m[3]) };
-      if (pending && !pending.gccStyle) pending.sites.push(site); // clang: one line per level, outermost first
+      if (pending && !pending.gccStyle)
+        pending.sites.push(site); // clang: one line per level, outermost first
       else pending = { sites: [site], gccStyle: false };
       continue;
     }

@@ -59,7 +59,8 @@ const BY_HEADER: Record<string, { std: HeaderInfo['std']; names: string }> = {
   'assert.h': { std: 'c', names: 'assert static_assert' },
   'signal.h': {
     std: 'c',
-    names: 'signal raise kill sigaction sigemptyset sigfillset sigaddset sigdelset sigprocmask SIGINT SIGTERM SIGKILL SIGSEGV SIGPIPE SIGHUP SIGUSR1 SIGUSR2 SIGCHLD SIGALRM sig_atomic_t sigset_t SIG_IGN SIG_DFL',
+    names:
+      'signal raise kill sigaction sigemptyset sigfillset sigaddset sigdelset sigprocmask SIGINT SIGTERM SIGKILL SIGSEGV SIGPIPE SIGHUP SIGUSR1 SIGUSR2 SIGCHLD SIGALRM sig_atomic_t sigset_t SIG_IGN SIG_DFL',
   },
   'setjmp.h': { std: 'c', names: 'setjmp longjmp jmp_buf' },
   'stdarg.h': { std: 'c', names: 'va_list va_start va_end va_arg va_copy' },
@@ -85,7 +86,11 @@ const BY_HEADER: Record<string, { std: HeaderInfo['std']; names: string }> = {
   'sys/stat.h': { std: 'posix', names: 'stat fstat lstat mkdir chmod fchmod umask S_ISDIR S_ISREG S_IRUSR S_IWUSR mode_t' },
   'sys/types.h': { std: 'posix', names: 'pid_t uid_t gid_t off_t ino_t dev_t' },
   'sys/mman.h': { std: 'posix', names: 'mmap munmap mprotect msync PROT_READ PROT_WRITE MAP_SHARED MAP_PRIVATE MAP_ANONYMOUS MAP_FAILED' },
-  'sys/socket.h': { std: 'posix', names: 'socket bind listen accept connect send recv sendto recvfrom setsockopt getsockopt shutdown AF_INET AF_INET6 AF_UNIX SOCK_STREAM SOCK_DGRAM sockaddr socklen_t' },
+  'sys/socket.h': {
+    std: 'posix',
+    names:
+      'socket bind listen accept connect send recv sendto recvfrom setsockopt getsockopt shutdown AF_INET AF_INET6 AF_UNIX SOCK_STREAM SOCK_DGRAM sockaddr socklen_t',
+  },
   'sys/time.h': { std: 'posix', names: 'gettimeofday timeval' },
   'sys/wait.h': { std: 'posix', names: 'wait waitpid WIFEXITED WEXITSTATUS' },
   'sys/ioctl.h': { std: 'posix', names: 'ioctl' },
@@ -145,9 +150,7 @@ export const CXX_HEADERS = new Set(
 
 /** Whether a missing header is the C standard library (libc development files not installed). */
 export const LIBC_HEADERS = new Set(
-  'stdio.h stdlib.h string.h stddef.h stdint.h errno.h math.h time.h signal.h limits.h ctype.h assert.h stdarg.h unistd.h pthread.h fcntl.h'.split(
-    ' ',
-  ),
+  'stdio.h stdlib.h string.h stddef.h stdint.h errno.h math.h time.h signal.h limits.h ctype.h assert.h stdarg.h unistd.h pthread.h fcntl.h'.split(' '),
 );
 
 /** Headers whose pkg-config module / package is well known (for install hints on a missing header). */

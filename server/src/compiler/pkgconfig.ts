@@ -252,7 +252,12 @@ export interface OsInfo {
 export function parseOsRelease(text: string): { id?: string; idLike?: string[] } {
   const get = (k: string) => {
     const m = new RegExp(`^${k}=(.*)$`, 'm').exec(text);
-    return m ? m[1]!.trim().replace(/^["']|["']$/g, '').toLowerCase() : undefined;
+    return m
+      ? m[1]!
+          .trim()
+          .replace(/^["']|["']$/g, '')
+          .toLowerCase()
+      : undefined;
   };
   const id = get('ID');
   const like = get('ID_LIKE');

@@ -169,7 +169,8 @@ export function includeDirsFromFlags(flags: string[], cwd: string): { quote: str
   return { quote, angle: [...angle, ...after] };
 }
 
-const CXX_LINE = /^\s*(?:class\s+\w|namespace\b|template\s*<|using\s+namespace\b|(?:public|private|protected)\s*:)|extern\s+"C"|\bstd::|#\s*include\s*<(?:iostream|string|vector|map|memory|cstdio|cstdlib|cstring|cstdint|algorithm)>/;
+const CXX_LINE =
+  /^\s*(?:class\s+\w|namespace\b|template\s*<|using\s+namespace\b|(?:public|private|protected)\s*:)|extern\s+"C"|\bstd::|#\s*include\s*<(?:iostream|string|vector|map|memory|cstdio|cstdlib|cstring|cstdint|algorithm)>/;
 
 function samePath(a: string, b: string): boolean {
   if (a === b) return true;
@@ -229,8 +230,7 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
   // Where file-level problems go: the import "C" line.
   const lastPre = preambles[preambles.length - 1];
   const lastLine = lastPre?.lines[lastPre.lines.length - 1];
-  const importLine =
-    input.importLine ?? (lastLine ? lastLine.goLine + 1 : lastPre ? lastPre.firstLine + 1 : (cNames[0]?.range.start.line ?? 0));
+  const importLine = input.importLine ?? (lastLine ? lastLine.goLine + 1 : lastPre ? lastPre.firstLine + 1 : (cNames[0]?.range.start.line ?? 0));
   const importRange: Range = { start: { line: importLine, character: 0 }, end: { line: importLine, character: Math.max(1, lineText(importLine).length) } };
   const diag = (range: Range, severity: CgoDiagnostic['severity'], code: string, message: MessageParts, data: Record<string, unknown> = {}): CgoDiagnostic => ({
     file: goFile,
@@ -242,7 +242,9 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
   });
 
   if (cc.length === 0) {
-    result.diagnostics.push(diag(importRange, 'error', 'cgo/cc-broken', { cause: 'No C compiler is set, so the preamble cannot be checked', fix: 'install gcc or clang, or set CC' }));
+    result.diagnostics.push(
+      diag(importRange, 'error', 'cgo/cc-broken', { cause: 'No C compiler is set, so the preamble cannot be checked', fix: 'install gcc or clang, or set CC' }),
+    );
     return;
   }
   const [prog, ...pre] = cc as [string, ...string[]];
@@ -326,7 +328,13 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
     probeNames.length > 0 ? run(prog, probeArgsFor(true), runOpts(probeSource)) : Promise.resolve(null),
   ]);
   let probeRun = probeRun0;
-  if (probeRun && !probeRun.timedOut && !probeRun.canceled && probeRun.stderr.includes('unrecognized command line option') && /fdiagnostics-color/.test(probeRun.stderr)) {
+  if (
+    probeRun &&
+    !probeRun.timedOut &&
+    !probeRun.canceled &&
+    probeRun.stderr.includes('unrecognized command line option') &&
+    /fdiagnostics-color/.test(probeRun.stderr)
+  ) {
     result.probeCommandLine = [prog, ...probeArgsFor(false)];
     probeRun = await run(prog, probeArgsFor(false), runOpts(probeSource));
   }
@@ -420,7 +428,10 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
         {
           cause: `The C compiler ${baseName(prog)} was killed by ${preRun.signal}, so the preamble was not checked`,
           fix: `check that \`${prog}\` works (a crash, or something on this machine killing it: the OOM killer, a sandbox)`,
-          details: [`The C compiler ${prog} was killed by ${preRun.signal} while compiling the preamble.`, out && `The compiler's output:\n${truncate(out, 2000)}`],
+          details: [
+            `The C compiler ${prog} was killed by ${preRun.signal} while compiling the preamble.`,
+            out && `The compiler's output:\n${truncate(out, 2000)}`,
+          ],
         },
         { commandLine: result.commandLine, signal: preRun.signal },
       ),
@@ -455,7 +466,9 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
         const what = (cc: string) =>
           crashed
             ? `${cc} crashed (killed by ${crashed}) while compiling the preamble`
-            : probeRun.stderr.trim() === '' ? `${cc} produced no output` : `${cc} did not produce error at completed:1`;
+            : probeRun.stderr.trim() === ''
+              ? `${cc} produced no output`
+              : `${cc} did not produce error at completed:1`;
         result.diagnostics.push(
           diag(
             importRange,
@@ -483,13 +496,17 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
         if (k !== 'unknown') resolved.push(n);
       });
       for (const n of [...probeNames.filter((n) => result.kinds[n] === 'unknown'), ...invalidNames]) {
-        result.diagnostics.push(unresolvedDiagnostic(n, firstUse.get(n)!, { goMinor, preambleText, declared, resolved, preambleHasErrors, goos: input.goos, diag }));
+        result.diagnostics.push(
+          unresolvedDiagnostic(n, firstUse.get(n)!, { goMinor, preambleText, declared, resolved, preambleHasErrors, goos: input.goos, diag }),
+        );
       }
     }
   } else {
     for (const n of invalidNames) {
       const declared = preambleIdentifiers(preambleText);
-      result.diagnostics.push(unresolvedDiagnostic(n, firstUse.get(n)!, { goMinor, preambleText, declared, resolved: [], preambleHasErrors, goos: input.goos, diag }));
+      result.diagnostics.push(
+        unresolvedDiagnostic(n, firstUse.get(n)!, { goMinor, preambleText, declared, resolved: [], preambleHasErrors, goos: input.goos, diag }),
+      );
     }
   }
 }
@@ -692,7 +709,9 @@ async function makeDiagnostic(d: CcDiagnostic, ctx: MakeCtx): Promise<CgoDiagnos
 
   // Rejected command-line flags (program-level): e.g. `gcc: error: unrecognized command-line option '-m64'`.
   if (d.programLevel || d.file === '<command-line>' || d.file === 'cgo-builtin-prolog' || d.file === 'cgo-generated-wrapper' || !range) {
-    const flagM = /unrecognized command[- ]line option '([^']+)'|unknown argument:? '([^']+)'|unsupported option '([^']+)'|unrecognized option '([^']+)'/.exec(d.message);
+    const flagM = /unrecognized command[- ]line option '([^']+)'|unknown argument:? '([^']+)'|unsupported option '([^']+)'|unrecognized option '([^']+)'/.exec(
+      d.message,
+    );
     const verbatim = `${d.file}${d.line ? ':' + d.line : ''}${d.col ? ':' + d.col : ''}: ${sevWord}: ${d.message}`;
     if (flagM && isErr) {
       const flag = flagM[1] ?? flagM[2] ?? flagM[3] ?? flagM[4] ?? '';
@@ -738,7 +757,9 @@ async function makeDiagnostic(d: CcDiagnostic, ctx: MakeCtx): Promise<CgoDiagnos
     }
     const parts: MessageParts = {
       cause: compilerCause(`C ${sevWord}: `, d.message, `in ${baseName(d.file)}`),
-      fix: isErr ? 'fix the C code or the flags the compiler names (go build fails the same way)' : 'fix the C code or the flags the compiler names (go build prints this warning)',
+      fix: isErr
+        ? 'fix the C code or the flags the compiler names (go build fails the same way)'
+        : 'fix the C code or the flags the compiler names (go build prints this warning)',
       details: verbatim,
     };
     return diag(importRange, severity, code, parts, data);
@@ -764,7 +785,10 @@ async function makeDiagnostic(d: CcDiagnostic, ctx: MakeCtx): Promise<CgoDiagnos
       : 'fix the C code; go build prints this warning when it compiles the preamble';
   const details: string[] = [compilerText];
   let hdr: string | undefined;
-  const impl = /implicit declaration of (?:built-in )?function '([^']+)'|call to undeclared (?:library )?function '([^']+)'|'([^']+)' undeclared|use of undeclared identifier '([^']+)'/.exec(d.message);
+  const impl =
+    /implicit declaration of (?:built-in )?function '([^']+)'|call to undeclared (?:library )?function '([^']+)'|'([^']+)' undeclared|use of undeclared identifier '([^']+)'/.exec(
+      d.message,
+    );
   if (impl) {
     const sym = impl[1] ?? impl[2] ?? impl[3] ?? impl[4] ?? '';
     const h = headerForSymbol(sym);
@@ -864,7 +888,12 @@ async function headerNotFound(
   const { diag } = ctx;
   const base = header.split('/').pop() ?? header;
   if (CXX_HEADERS.has(header) || /\.(hpp|hh|hxx)$/.test(header)) return cxxDiagnostic(range, compilerText, diag, header);
-  const sys = await systemIncludeDirs(ctx.input.cc, ctx.machine, { env: ctx.input.env ?? {}, cwd: ctx.cwd, timeoutMs: Math.min(ctx.remaining(), 5000), signal: ctx.opts.signal });
+  const sys = await systemIncludeDirs(ctx.input.cc, ctx.machine, {
+    env: ctx.input.env ?? {},
+    cwd: ctx.cwd,
+    timeoutMs: Math.min(ctx.remaining(), 5000),
+    signal: ctx.opts.signal,
+  });
   const searched = [...(quoted ? [ctx.cwd, ...ctx.flagDirs.quote] : []), ...ctx.flagDirs.angle, ...sys];
   const uniq = [...new Set(searched)];
   for (const d of uniq) ctx.result.missingHeaderCandidates.push(path.join(d, header));
@@ -889,14 +918,23 @@ async function headerNotFound(
   } else {
     fix = `install the development package that provides ${header}, or add its directory with \`#cgo CFLAGS: -I\${SRCDIR}/<dir>\` (or CGO_CFLAGS)`;
   }
-  const searchedText = userDirs.length > 0 ? `-I directories searched: ${userDirs.join(', ')}` : 'No -I directories are set (only the compiler default directories were searched).';
-  return diag(range, 'error', 'cgo/header-not-found', { cause, fix, details: [compilerText, why, searchedText] }, {
-    header,
-    quoted,
-    includeDirs: userDirs,
-    searchedDirs: uniq,
-    includedFrom: includingHeader,
-  });
+  const searchedText =
+    userDirs.length > 0
+      ? `-I directories searched: ${userDirs.join(', ')}`
+      : 'No -I directories are set (only the compiler default directories were searched).';
+  return diag(
+    range,
+    'error',
+    'cgo/header-not-found',
+    { cause, fix, details: [compilerText, why, searchedText] },
+    {
+      header,
+      quoted,
+      includeDirs: userDirs,
+      searchedDirs: uniq,
+      includedFrom: includingHeader,
+    },
+  );
 }
 
 function unresolvedDiagnostic(
@@ -926,7 +964,9 @@ function unresolvedDiagnostic(
     } else if (includes) {
       cause = `${shown} is not declared, although the preamble includes <${h.header}>`;
       fix = `look for a feature macro or #ifdef in <${h.header}> that hides it (define the macro before the #include), or for its absence on GOOS=${c.goos}`;
-      details.push(`${name} should come from <${h.header}>, which the preamble includes; it may be hidden by a feature macro or #ifdef, or be missing on GOOS=${c.goos}.`);
+      details.push(
+        `${name} should come from <${h.header}>, which the preamble includes; it may be hidden by a feature macro or #ifdef, or be missing on GOOS=${c.goos}.`,
+      );
     } else {
       fix = `add \`#include <${h.header}>\` to the preamble`;
       details.push(`${name} is declared in <${h.header}>.`);
@@ -971,7 +1011,10 @@ export function preambleCacheKey(input: PreambleInput): string {
  * A scheduler job for compilePreamble: cached by content/flags/compiler, invalidated when a header it read
  * changes or a missing header appears; timed-out and canceled results are never cached.
  */
-export function preambleJob(input: PreambleInput, timeoutMs: number): {
+export function preambleJob(
+  input: PreambleInput,
+  timeoutMs: number,
+): {
   cacheKey: string;
   run: (signal: AbortSignal) => Promise<PreambleResult>;
   dependsOn: (r: PreambleResult) => string[];

@@ -34,8 +34,10 @@ export function goQuote(s: string): string {
         continue;
     }
     if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += '\uFFFD'; // lone surrogate = invalid UTF-8 → U+FFFD
-    else if (cp >= 0x80 && /[\p{C}\p{Zl}\p{Zp}]/u.test(ch)) out += cp > 0xffff ? '\\U' + cp.toString(16).padStart(8, '0') : '\\u' + cp.toString(16).padStart(4, '0');
+    else if (cp >= 0xd800 && cp <= 0xdfff)
+      out += '\uFFFD'; // lone surrogate = invalid UTF-8 → U+FFFD
+    else if (cp >= 0x80 && /[\p{C}\p{Zl}\p{Zp}]/u.test(ch))
+      out += cp > 0xffff ? '\\U' + cp.toString(16).padStart(8, '0') : '\\u' + cp.toString(16).padStart(4, '0');
     else out += ch;
   }
   return out + '"';

@@ -16,7 +16,6 @@ import type { CIndex, CIndexInput, CTagDef, CType } from '../compiler/cindex.js'
 import type { PreambleInput } from '../compiler/preamble.js';
 import type { CIndexes } from './cindexes.js';
 
-
 // ---- the Go side: selectors whose root certainly has a C type ------------------------------------------------
 
 /** A C type as written on the Go side: `C.<name>` behind `ptr` stars. */
@@ -63,7 +62,8 @@ function collect(root: Node): FieldAccess[] {
   for (const q of root.descendantsOfType('qualified_type')) {
     if (q?.childForFieldName('package')?.text !== 'C') continue;
     let d: Node | null = q.parent;
-    while (d && !['parameter_declaration', 'var_spec', 'short_var_declaration'].includes(d.type) && d.type !== 'block' && d.type !== 'source_file') d = d.parent;
+    while (d && !['parameter_declaration', 'var_spec', 'short_var_declaration'].includes(d.type) && d.type !== 'block' && d.type !== 'source_file')
+      d = d.parent;
     if (!d || (d.type !== 'parameter_declaration' && d.type !== 'var_spec' && d.type !== 'short_var_declaration')) continue;
     const names = d.type === 'short_var_declaration' ? (d.childForFieldName('left')?.namedChildren ?? []) : d.childrenForFieldName('name');
     for (const n of names) if (n) candidates.add(n.text);
@@ -82,7 +82,10 @@ function collect(root: Node): FieldAccess[] {
       expr: sel.text,
       root: type,
       path: chain.path,
-      range: { start: { line: field.startPosition.row, character: field.startPosition.column }, end: { line: field.endPosition.row, character: field.endPosition.column } },
+      range: {
+        start: { line: field.startPosition.row, character: field.startPosition.column },
+        end: { line: field.endPosition.row, character: field.endPosition.column },
+      },
     });
   }
   return out;
@@ -159,7 +162,11 @@ function typeOfName(use: Node, memo: Memo): GoCType | null {
   if (!top.parent) return null;
   const key = `${top.id}:${name}`;
   let local = memo.decls.get(key);
-  if (!local) memo.decls.set(key, (local = top.type === 'function_declaration' || top.type === 'method_declaration' ? declarationsIn(top, name).filter((d) => d !== top) : []));
+  if (!local)
+    memo.decls.set(
+      key,
+      (local = top.type === 'function_declaration' || top.type === 'method_declaration' ? declarationsIn(top, name).filter((d) => d !== top) : []),
+    );
   if (local.length > 1) return null;
   if (local.length === 1) {
     const d = local[0]!;
@@ -178,7 +185,15 @@ function typeOfName(use: Node, memo: Memo): GoCType | null {
 function isPackageLevel(d: Node): boolean {
   for (let p = d.parent; p; p = p.parent) {
     if (p.type === 'source_file') return true;
-    if (p.type === 'block' || p.type === 'parameter_list' || p.type === 'func_literal' || p.type === 'type_parameter_list' || p.type === 'field_declaration_list' || p.type === 'interface_type') return false;
+    if (
+      p.type === 'block' ||
+      p.type === 'parameter_list' ||
+      p.type === 'func_literal' ||
+      p.type === 'type_parameter_list' ||
+      p.type === 'field_declaration_list' ||
+      p.type === 'interface_type'
+    )
+      return false;
   }
   return false;
 }
@@ -200,7 +215,8 @@ function inScope(d: Node, use: Node): boolean {
   let scope = stmt.parent;
   if (!scope) return false;
   if (scope.type === 'for_clause') scope = scope.parent;
-  if (!scope || !['statement_list', 'block', 'if_statement', 'expression_switch_statement', 'type_switch_statement', 'for_statement'].includes(scope.type)) return false;
+  if (!scope || !['statement_list', 'block', 'if_statement', 'expression_switch_statement', 'type_switch_statement', 'for_statement'].includes(scope.type))
+    return false;
   return use.startIndex >= d.endIndex && within(use, scope);
 }
 
@@ -211,7 +227,8 @@ function within(n: Node, outer: Node): boolean {
 /** The C type a declaration gives `name`, when it is written (`C.T`, `*C.T`) or a C composite literal. */
 function typeOfDecl(d: Node, name: string): GoCType | null {
   const typeNode = d.type === 'short_var_declaration' ? null : d.childForFieldName('type');
-  if (d.type === 'parameter_declaration' || d.type === 'variadic_parameter_declaration') return d.type === 'parameter_declaration' && typeNode ? cTypeOf(typeNode) : null;
+  if (d.type === 'parameter_declaration' || d.type === 'variadic_parameter_declaration')
+    return d.type === 'parameter_declaration' && typeNode ? cTypeOf(typeNode) : null;
   if (d.type === 'var_spec') {
     if (typeNode) return cTypeOf(typeNode);
     const names = d.childrenForFieldName('name').filter((n): n is Node => !!n);
@@ -291,7 +308,15 @@ function caseHint(name: string, goMinor: number): string {
   return `, but does have … ${name}`;
 }
 
-function fromTag(idx: CIndex, tag: 'struct' | 'union', tagName: string | null, key: string, display: string, goName: string | null, ptr: number): Reached | null {
+function fromTag(
+  idx: CIndex,
+  tag: 'struct' | 'union',
+  tagName: string | null,
+  key: string,
+  display: string,
+  goName: string | null,
+  ptr: number,
+): Reached | null {
   const def = idx.tags.get(key) ?? null;
   if (tagName && idx.skipped.has(`${tag}_${tagName}`)) return null;
   if (!def || !def.complete) {
@@ -396,7 +421,10 @@ function diagnostic(file: string, a: FieldAccess, r: Reached, why: Extract<Verdi
   const f = a.path[a.path.length - 1]!;
   const owner = a.expr.slice(0, a.expr.length - f.length - 1);
   const typeText = r.goName ? `${r.ptr ? '*' : ''}${r.goName}` : '…';
-  const sameButCase = r.kind === 'struct' ? r.def.fields.find((x) => x.goName !== f && x.goName.toLowerCase() === f.toLowerCase() && !trailingZero(r.def).has(x.goName)) : undefined;
+  const sameButCase =
+    r.kind === 'struct'
+      ? r.def.fields.find((x) => x.goName !== f && x.goName.toLowerCase() === f.toLowerCase() && !trailingZero(r.def).has(x.goName))
+      : undefined;
   const goBuild = `go build: ${a.expr} undefined (type ${typeText} has no field or method ${f}${sameButCase ? caseHint(sameButCase.goName, goMinor) : ''})`;
   const spelled = tagSpelling(r);
   let cause: string;
@@ -427,7 +455,11 @@ function diagnostic(file: string, a: FieldAccess, r: Reached, why: Extract<Verdi
       const def = (r as Extract<Reached, { kind: 'struct' }>).def;
       const near = nearName(def, f);
       const names = def.fields.filter((x) => !trailingZero(def).has(x.goName)).map((x) => x.goName);
-      fix = near ? `write ${owner}.${near}${/^_/.test(near) ? ' (cgo prefixes a Go keyword with _)' : ''}` : names.length > 0 ? `use a field cgo gives ${spelled}: ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}` : `${spelled} has no fields cgo exposes`;
+      fix = near
+        ? `write ${owner}.${near}${/^_/.test(near) ? ' (cgo prefixes a Go keyword with _)' : ''}`
+        : names.length > 0
+          ? `use a field cgo gives ${spelled}: ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`
+          : `${spelled} has no fields cgo exposes`;
       if (def.file) details.push(`${spelled} is defined at ${def.file}:${def.line}.`);
       break;
     }
@@ -514,5 +546,10 @@ export async function checkCFields(input: CFieldCheckInput): Promise<{ diagnosti
   const indexInput = indexInputOf(input.preambleInput, input.goVersion, input.fingerprint);
   const idx = await input.indexes.forInput(indexInput, input.mode === 'run' ? 'build' : 'peek', input.signal);
   if (!idx) return { diagnostics: [], stale: input.mode === 'cached' && !input.indexes.hasFailed(indexInput) };
-  return { diagnostics: cFieldDiagnostics(input.model.path, accesses, idx, input.goVersion.minor, { soleCgoFile: input.cgoFiles.every((f) => f === input.model.path) }), stale: false };
+  return {
+    diagnostics: cFieldDiagnostics(input.model.path, accesses, idx, input.goVersion.minor, {
+      soleCgoFile: input.cgoFiles.every((f) => f === input.model.path),
+    }),
+    stale: false,
+  };
 }

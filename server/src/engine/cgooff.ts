@@ -142,7 +142,15 @@ async function declsOf(text: string): Promise<Decls> {
       const locals = new Set<string>();
       const collect = (n: import('web-tree-sitter').Node, top: boolean) => {
         const t = n.type;
-        if (!top && (t === 'var_spec' || t === 'const_spec' || t === 'type_spec' || t === 'type_alias' || t === 'parameter_declaration' || t === 'variadic_parameter_declaration')) {
+        if (
+          !top &&
+          (t === 'var_spec' ||
+            t === 'const_spec' ||
+            t === 'type_spec' ||
+            t === 'type_alias' ||
+            t === 'parameter_declaration' ||
+            t === 'variadic_parameter_declaration')
+        ) {
           for (const c of n.childrenForFieldName('name')) if (c) locals.add(c.text);
         }
         if (t === 'short_var_declaration' || t === 'range_clause') {
@@ -232,7 +240,11 @@ export async function packageBuild(dir: string, models: PackageFile[], ctx: Buil
     // cmd/go drops these files when cgo is disabled; with cgo enabled and no cgo file they are an error.
     const bad = cgoOnlySources(dir, ctx)[0];
     if (bad) {
-      res.loadError = { kind: 'c-files-without-cgo', message: `${bad.what} source files not allowed when not using cgo or SWIG: ${bad.files.join(' ')}`, files: bad.files };
+      res.loadError = {
+        kind: 'c-files-without-cgo',
+        message: `${bad.what} source files not allowed when not using cgo or SWIG: ${bad.files.join(' ')}`,
+        files: bad.files,
+      };
       res.builds = false;
       return res;
     }
@@ -285,12 +297,16 @@ export function describeBuild(b: PackageBuild): string {
   if (b.undefined.length > 0) {
     const first = b.undefined[0]!;
     const more = new Set(b.undefined.map((u) => u.name)).size - 1;
-    parts.push(`${path.basename(first.file)}:${first.range.start.line + 1}:${first.range.start.character + 1}: undefined: ${first.name}${more > 0 ? ` (and ${more} more name${more > 1 ? 's' : ''})` : ''}`);
+    parts.push(
+      `${path.basename(first.file)}:${first.range.start.line + 1}:${first.range.start.character + 1}: undefined: ${first.name}${more > 0 ? ` (and ${more} more name${more > 1 ? 's' : ''})` : ''}`,
+    );
   }
   if (b.mainLost) parts.push('function main is undeclared in the main package');
   if (parts.length === 0 && b.exportsLost.length > 0) {
     const names = b.exportsLost.map((e) => e.name);
-    parts.push(`builds, but ${names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more are` : `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'}`} missing: every program that uses ${names.length > 1 ? 'them' : 'it'} fails with "undefined"`);
+    parts.push(
+      `builds, but ${names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more are` : `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'}`} missing: every program that uses ${names.length > 1 ? 'them' : 'it'} fails with "undefined"`,
+    );
   }
   return parts.join('; ');
 }
@@ -340,7 +356,11 @@ export async function cgoOffDiagnostics(input: CgoOffInput): Promise<CgoDiagnost
       range: imp.pathRange,
       severity: 'error',
       code: 'cgo/disabled',
-      message: diagnosticMessage({ cause: `with ${off} every file of the package is excluded`, fix: wayOut, details: [offWhy, `go build: ${b.loadError.message}`] }),
+      message: diagnosticMessage({
+        cause: `with ${off} every file of the package is excluded`,
+        fix: wayOut,
+        details: [offWhy, `go build: ${b.loadError.message}`],
+      }),
       data: data('excluded-all'),
     });
     return out;
@@ -441,7 +461,13 @@ export async function applyCgoOff(diagnostics: CgoDiagnostic[], o: ApplyCgoOffOp
     const current = [...models.filter((m) => m.file.path !== o.file.path), { file: o.file, text: o.text }];
     const i = diagnostics.findIndex((d) => d.code === 'cgo/disabled' && d.file === o.file.path);
     const disabled = i >= 0 ? diagnostics[i] : undefined;
-    const found = await cgoOffDiagnostics({ file: o.file, models: current, ctx: o.ctx, ...(o.rule ? { rule: o.rule } : {}), ...(disabled ? { disabled } : {}) });
+    const found = await cgoOffDiagnostics({
+      file: o.file,
+      models: current,
+      ctx: o.ctx,
+      ...(o.rule ? { rule: o.rule } : {}),
+      ...(disabled ? { disabled } : {}),
+    });
     if (!found) return;
     // Why cgo is off, in the toolchain's own words (e.g. the go command's LookPath error), stays with the verdict.
     if (disabled) {

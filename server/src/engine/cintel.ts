@@ -40,9 +40,7 @@ export interface CSignatureHelp {
   activeParameter: number;
 }
 
-export type CCompletionContext =
-  | { kind: 'cname'; prefix: string; range: Range }
-  | { kind: 'field'; chain: string[]; prefix: string; range: Range };
+export type CCompletionContext = { kind: 'cname'; prefix: string; range: Range } | { kind: 'field'; chain: string[]; prefix: string; range: Range };
 
 // ---- text helpers ---------------------------------------------------------------------------------------------
 
@@ -191,7 +189,11 @@ const BUILTIN_FUNCS: { name: string; goType: string; doc: string }[] = [
   { name: 'GoBytes', goType: 'func(unsafe.Pointer, C.int) []byte', doc: 'copies n bytes of C memory into a Go byte slice' },
 ];
 
-const BUILTIN_MALLOC = { name: 'malloc', goType: 'func(C.size_t) unsafe.Pointer', doc: 'cgo calls C malloc through _CMalloc, which crashes instead of returning nil when memory runs out' };
+const BUILTIN_MALLOC = {
+  name: 'malloc',
+  goType: 'func(C.size_t) unsafe.Pointer',
+  doc: 'cgo calls C malloc through _CMalloc, which crashes instead of returning nil when memory runs out',
+};
 
 /** The numeric types cgo always provides (cmd/cgo nameToC and the C keywords), with their Go representation. */
 const BUILTIN_TYPES: { name: string; c: string; go: string }[] = [
@@ -219,7 +221,15 @@ export function builtinEntities(idx: CIndex | null): CEntity[] {
   }
   for (const t of BUILTIN_TYPES) {
     if (idx?.entities.has(t.name)) continue;
-    out.push({ name: t.name, kind: 'builtin-type', cDecl: t.c === t.name ? '' : `/* C.${t.name} is */ ${t.c}`, goType: t.go, file: '', line: 0, tier: 'builtin' });
+    out.push({
+      name: t.name,
+      kind: 'builtin-type',
+      cDecl: t.c === t.name ? '' : `/* C.${t.name} is */ ${t.c}`,
+      goType: t.go,
+      file: '',
+      line: 0,
+      tier: 'builtin',
+    });
   }
   return out;
 }
@@ -355,7 +365,15 @@ export function structOfChain(text: string, chain: string[], offset: number, idx
 
 function fieldMarkdown(f: CField, def: CTagDef, goFile: string): string {
   const rename = f.goName !== f.cName ? `\n\ncgo renames the C field \`${f.cName}\` to \`${f.goName}\` (a Go keyword).` : '';
-  return '```go\n' + `${f.goName} ${f.goType ?? '?'} // field of C.struct_${def.name ?? '(anonymous)'}` + '\n```\n\n```c\n' + f.text + '\n```' + rename + `\n\n${location(f, goFile) ? '`' + location(f, goFile) + '`' : ''}`;
+  return (
+    '```go\n' +
+    `${f.goName} ${f.goType ?? '?'} // field of C.struct_${def.name ?? '(anonymous)'}` +
+    '\n```\n\n```c\n' +
+    f.text +
+    '\n```' +
+    rename +
+    `\n\n${location(f, goFile) ? '`' + location(f, goFile) + '`' : ''}`
+  );
 }
 
 export function completeFields(idx: CIndex, text: string, pos: Position, ctx: Extract<CCompletionContext, { kind: 'field' }>): CCompletionItem[] | null {
@@ -488,8 +506,12 @@ export function hoverAt(model: GoFile, text: string, pos: Position, idx: CIndex)
   const ref = model.cRefs.find((r) => containsPosition(r.range, pos));
   if (ref) {
     const e = idx.entities.get(ref.name) ?? builtinEntities(idx).find((b) => b.name === ref.name);
-    const sizeOf = !e && ref.name.startsWith('sizeof_') ? (idx.entities.get(ref.name.slice(7)) ?? builtinEntities(idx).find((b) => b.name === ref.name.slice(7))) : undefined;
-    if (sizeOf && (sizeOf.kind === 'type' || sizeOf.kind === 'builtin-type') && !sizeOf.incomplete) return `**C.${ref.name}** — size of a C type\n\n` + sizeofMarkdown(sizeOf);
+    const sizeOf =
+      !e && ref.name.startsWith('sizeof_')
+        ? (idx.entities.get(ref.name.slice(7)) ?? builtinEntities(idx).find((b) => b.name === ref.name.slice(7)))
+        : undefined;
+    if (sizeOf && (sizeOf.kind === 'type' || sizeOf.kind === 'builtin-type') && !sizeOf.incomplete)
+      return `**C.${ref.name}** — size of a C type\n\n` + sizeofMarkdown(sizeOf);
     if (!e) {
       const why = idx.skipped.get(ref.name);
       return why ? `**C.${ref.name}** — not usable from Go: ${why}.` : null;

@@ -140,7 +140,13 @@ export class CompileService {
   }
 
   /** Compiles one of the package's C sources (cached by its text, flags and toolchain). */
-  async compileC(input: CSourceInput, text: string, tc: ToolchainModel, run: boolean, signal?: AbortSignal): Promise<{ diagnostics: CgoDiagnostic[]; stale: boolean }> {
+  async compileC(
+    input: CSourceInput,
+    text: string,
+    tc: ToolchainModel,
+    run: boolean,
+    signal?: AbortSignal,
+  ): Promise<{ diagnostics: CgoDiagnostic[]; stale: boolean }> {
     const key = hashOf(text, input.cc, input.cppflags, input.flags, tc.fingerprint);
     const hit = this.cached(input.file, key, run);
     if (hit) return { diagnostics: hit.diagnostics, stale: false };
@@ -173,20 +179,23 @@ export class CompileService {
       out.blocked = true;
       return out;
     }
-    const res = await probePkgConfig(args.filter((a) => !a.startsWith('--')), {
-      argv: tc.pkgConfig.argv,
-      env: tc.childEnv,
-      cwd: pkg.dir,
-      timeoutMs: this.opts.timeoutMs(),
-      ...(signal ? { signal } : {}),
-      options: args.filter((a) => a.startsWith('--')),
-      split: (outText: string) => {
-        const r = splitPkgConfigOutput(outText);
-        if (r.error) throw new Error(r.error);
-        return r.flags;
+    const res = await probePkgConfig(
+      args.filter((a) => !a.startsWith('--')),
+      {
+        argv: tc.pkgConfig.argv,
+        env: tc.childEnv,
+        cwd: pkg.dir,
+        timeoutMs: this.opts.timeoutMs(),
+        ...(signal ? { signal } : {}),
+        options: args.filter((a) => a.startsWith('--')),
+        split: (outText: string) => {
+          const r = splitPkgConfigOutput(outText);
+          if (r.error) throw new Error(r.error);
+          return r.flags;
+        },
+        goVersion: { minor: goVersion.minor, patch: goVersion.patch },
       },
-      goVersion: { minor: goVersion.minor, patch: goVersion.patch },
-    });
+    );
     const originOf = (name: string): FlagOrigin => pkg.pkgConfig.find((o) => o.flag === name) ?? first;
     // Each diagnostic goes to the file and argument of the package it is about.
     for (const d of pkgConfigDiagnostic({ file: first.file, probe: res, rangeOf: () => undefined, fallbackRange: first.directiveRange })) {
@@ -214,7 +223,10 @@ export class CompileService {
           // The go command's own words (without its link) when they fit; its full text stays in the details.
           cause: plain.length <= CAUSE_MAX ? plain : `invalid flag in ${source}: ${short(bad.arg, 50)}`,
           fix: `if you trust the .pc file, allow the flag with ${envVar}`,
-          details: [plain === bad.message && plain.length <= CAUSE_MAX ? undefined : bad.message, 'The flag comes from pkg-config output and the go command refuses it.'],
+          details: [
+            plain === bad.message && plain.length <= CAUSE_MAX ? undefined : bad.message,
+            'The flag comes from pkg-config output and the go command refuses it.',
+          ],
           data: { arg: bad.arg, envVar, fromPkgConfig: true },
         }),
       );
@@ -233,7 +245,13 @@ export class CompileService {
    * Looks up every `-l` of the package's link flags (once per package and flag list); a missing one is reported
    * on the `#cgo` argument that asked for it, in its own file (or on `fallback` for CGO_LDFLAGS / pkg-config).
    */
-  async libraries(pkg: PackageFlags, tc: ToolchainModel, ldflags: LinkFlag[], fallback: { file: string; range: Range }, signal?: AbortSignal): Promise<CgoDiagnostic[]> {
+  async libraries(
+    pkg: PackageFlags,
+    tc: ToolchainModel,
+    ldflags: LinkFlag[],
+    fallback: { file: string; range: Range },
+    signal?: AbortSignal,
+  ): Promise<CgoDiagnostic[]> {
     const flags = ldflags.map((l) => l.flag);
     const key = hashOf(flags, tc.fingerprint);
     const cached = this.libs.get(pkg.dir);
@@ -265,7 +283,14 @@ export class CompileService {
   /** Last library diagnostics of a package if they were computed for these flags (the keystroke path). */
   cachedLibraries(dir: string, ldflags: LinkFlag[], tc: ToolchainModel): CgoDiagnostic[] | undefined {
     const e = this.libs.get(dir);
-    return e && e.key === hashOf(ldflags.map((l) => l.flag), tc.fingerprint) ? e.diagnostics : undefined;
+    return e &&
+      e.key ===
+        hashOf(
+          ldflags.map((l) => l.flag),
+          tc.fingerprint,
+        )
+      ? e.diagnostics
+      : undefined;
   }
 }
 

@@ -240,7 +240,6 @@ export class Engine {
     return this.compiler.dropDependents(file);
   }
 
-
   /** Starts reading the login shell's environment now, so the first toolchain probe does not wait for it. */
   prefetchShellEnv(): void {
     this.toolchains.prefetchShellEnv();
@@ -353,27 +352,50 @@ export class Engine {
     const host = hostTarget();
     const goos = this.env['GOOS'] || host.goos;
     const goarch = this.env['GOARCH'] || host.goarch;
-    const ctx: BuildContext = { goos, goarch, cgoEnabled: this.env['CGO_ENABLED'] !== '0', goMinor: NEWEST_KNOWN.minor, compiler: 'gc', buildTags: [], toolTags: [] };
+    const ctx: BuildContext = {
+      goos,
+      goarch,
+      cgoEnabled: this.env['CGO_ENABLED'] !== '0',
+      goMinor: NEWEST_KNOWN.minor,
+      compiler: 'gc',
+      buildTags: [],
+      toolTags: [],
+    };
     return { ctx, goVersion: NEWEST_KNOWN, env: this.env };
   }
 
   /** The `#cgo` checks of one file, cached by its model and the build context (siblings reuse them). */
-  private directivesOf(file: GoFile, ctx: BuildContext, goVersion: GoVersion, env: Record<string, string | undefined>, calls: readonly string[] | undefined): DirectiveCheckResult | null {
-    const key = hashOf(ctx, goVersion.raw, calls ?? null, Object.entries(env).filter(([k]) => k.startsWith('CGO_')).sort());
+  private directivesOf(
+    file: GoFile,
+    ctx: BuildContext,
+    goVersion: GoVersion,
+    env: Record<string, string | undefined>,
+    calls: readonly string[] | undefined,
+  ): DirectiveCheckResult | null {
+    const key = hashOf(
+      ctx,
+      goVersion.raw,
+      calls ?? null,
+      Object.entries(env)
+        .filter(([k]) => k.startsWith('CGO_'))
+        .sort(),
+    );
     const cached = this.contributions.get(file.path);
     if (cached && cached.model === file && cached.key === key) return cached.res;
     const preambles = file.cImports.flatMap((i) => (i.preamble ? [i.preamble] : []));
-    const res = this.safely('directive checks', () =>
-      checkDirectives({
-        file: file.path,
-        preambles,
-        build: ctx,
-        srcDir: path.dirname(file.path),
-        goVersion,
-        env,
-        pathStyle: path.sep === '\\' ? 'win32' : 'posix',
-        ...(calls ? { cFunctionRefs: calls } : {}),
-      }),
+    const res = this.safely(
+      'directive checks',
+      () =>
+        checkDirectives({
+          file: file.path,
+          preambles,
+          build: ctx,
+          srcDir: path.dirname(file.path),
+          goVersion,
+          env,
+          pathStyle: path.sep === '\\' ? 'win32' : 'posix',
+          ...(calls ? { cFunctionRefs: calls } : {}),
+        }),
       null,
     );
     if (res) this.contributions.set(file.path, { model: file, key, res });
@@ -431,7 +453,9 @@ export class Engine {
     const inclusion = isFileIncluded(file, ctx);
     // `#cgo noescape/nocallback f` must name a C function called from Go anywhere in the package (cmd/cgo checks
     // package-wide), and every file's `#cgo` flags apply to every preamble: the package is the unit.
-    const { models, calls } = inclusion.included ? await this.packageOf(file, ctx) : { models: [file], calls: file.cRefs.filter((r) => r.context === 'call').map((r) => r.name) };
+    const { models, calls } = inclusion.included
+      ? await this.packageOf(file, ctx)
+      : { models: [file], calls: file.cRefs.filter((r) => r.context === 'call').map((r) => r.name) };
     const dres = this.directivesOf(file, ctx, goVersion, env, calls);
     let pkg: PackageFlags | null = null;
     if (inclusion.included) {
@@ -502,10 +526,28 @@ export class Engine {
         if (last && !input.blocked) diagnostics.push(...annotate(reposition(last, prep.file)));
       }
       // `cgo/c-field-unknown` (engine/cfields.ts): field selectors on C structs, once the preamble compiled.
-      const fields = await checkCFields({ model: prep.file, text: prep.text, goVersion: prep.goVersion, fingerprint: tc.fingerprint, preambleInput: input.preambleInput, compiled, cgoFiles: prep.pkg.cgoFiles, mode: opts.compile === 'run' ? 'run' : 'cached', indexes: this.cIndexes, signal: opts.signal });
+      const fields = await checkCFields({
+        model: prep.file,
+        text: prep.text,
+        goVersion: prep.goVersion,
+        fingerprint: tc.fingerprint,
+        preambleInput: input.preambleInput,
+        compiled,
+        cgoFiles: prep.pkg.cgoFiles,
+        mode: opts.compile === 'run' ? 'run' : 'cached',
+        indexes: this.cIndexes,
+        signal: opts.signal,
+      });
       diagnostics.push(...fields.diagnostics);
       if (fields.stale) compileStale = true;
-      diagnostics.push(...this.packageChecks(prep, prep.pkg, tc, input.ldflags.map((l) => l.flag)));
+      diagnostics.push(
+        ...this.packageChecks(
+          prep,
+          prep.pkg,
+          tc,
+          input.ldflags.map((l) => l.flag),
+        ),
+      );
       // Library lookups run on open/save and on compiler runs (debounced, so after a directive edit); the
       // result is cached per package by the link flags, so an unchanged LDFLAGS line costs nothing.
       if (!input.blocked) {
@@ -539,7 +581,14 @@ export class Engine {
         }
         return out;
       };
-      await applyCgoOff(diagnostics, { file: prep.file, text: prep.text, ctx: prep.ctx, ...(tc.cgo.rule ? { rule: tc.cgo.rule } : {}), refresh: opts.compile === 'run' || !!opts.libraries, loadPackage });
+      await applyCgoOff(diagnostics, {
+        file: prep.file,
+        text: prep.text,
+        ctx: prep.ctx,
+        ...(tc.cgo.rule ? { rule: tc.cgo.rule } : {}),
+        refresh: opts.compile === 'run' || !!opts.libraries,
+        loadPackage,
+      });
     }
     // ---- end cgo off ----
     return { file: abs, diagnostics: dedupe(diagnostics), importsC: prep.file.importsC, compileStale, ...(dependents ? { dependents } : {}) };
@@ -629,7 +678,11 @@ export class Engine {
   // ---- fixes ----------------------------------------------------------------------------------------------
 
   /** Fixes for the given diagnostics of a file (those the client sent back with a code-action request). */
-  async fixes(file: string, diagnostics: CgoDiagnostic[], opts: { canCreateFiles: boolean; fixAll: boolean; workspaceFolders?: string[]; vscodeSettings?: boolean }): Promise<Fix[]> {
+  async fixes(
+    file: string,
+    diagnostics: CgoDiagnostic[],
+    opts: { canCreateFiles: boolean; fixAll: boolean; workspaceFolders?: string[]; vscodeSettings?: boolean },
+  ): Promise<Fix[]> {
     const abs = path.resolve(file);
     const text = await this.getText(abs);
     if (text === null || (!abs.endsWith('.go') && path.basename(abs) !== 'go.mod')) return [];
@@ -637,7 +690,14 @@ export class Engine {
     const model = abs.endsWith('.go') ? await this.model(abs, text) : emptyModel(abs, false);
     if (!model) return [];
     const toolchain = await this.toolchain(abs).catch(() => null);
-    const ctx = { file: model, text, toolchain, canCreateFiles: opts.canCreateFiles, vscodeSettings: opts.vscodeSettings === true, ...(opts.workspaceFolders ? { workspaceFolders: opts.workspaceFolders } : {}) };
+    const ctx = {
+      file: model,
+      text,
+      toolchain,
+      canCreateFiles: opts.canCreateFiles,
+      vscodeSettings: opts.vscodeSettings === true,
+      ...(opts.workspaceFolders ? { workspaceFolders: opts.workspaceFolders } : {}),
+    };
     const out: Fix[] = [];
     // The client's copy of a diagnostic (its data above all) is not trusted: each fix is derived from the
     // server's own diagnostic with the same code and range (issue 12 item 11); unknown ones get no fix.
@@ -684,7 +744,10 @@ export class Engine {
         if (tc === PENDING) return PENDING_TOOLCHAIN;
         let md = renderReport(tc, 'markdown');
         if (this.settings.targets.length > 0) {
-          const verdicts = await withDeadline(this.targetMatrix(path.dirname(abs), this.settings.targets).catch(() => []), left());
+          const verdicts = await withDeadline(
+            this.targetMatrix(path.dirname(abs), this.settings.targets).catch(() => []),
+            left(),
+          );
           if (verdicts === PENDING) md += '\n\n_The target matrix (a compiler probe per target) has not answered yet; hover again in a moment._';
           else if (verdicts.length > 0) md += '\n\n**Targets**\n\n' + verdicts.map((v) => `- ${v.ok ? '✓' : '✗'} \`${v.target}\` ${v.summary}`).join('\n');
         }
@@ -704,32 +767,35 @@ export class Engine {
     let cflags: string[] = [];
     if (prep.included && prep.pkg && prep.pkg.rejectedFiles.length === 0 && tc.cc?.path) {
       const input = await withDeadline(this.compileInput(prep, prep.pkg, tc, {}), left());
-      if (input === PENDING) return '_pkg-config has not answered yet; the package\'s flags are pending — hover again in a moment._';
+      if (input === PENDING) return "_pkg-config has not answered yet; the package's flags are pending — hover again in a moment._";
       cppflags = input.preambleInput.cppflags;
       cflags = input.preambleInput.cflags;
     }
     const entry = this.compiler.last(abs);
     const pkg = prep.pkg;
-    const md = await withDeadline(hoverAt(pos, {
-      file: prep.file,
-      tc,
-      build: prep.ctx,
-      goVersion: prep.goVersion,
-      cppflags,
-      cflags,
-      kinds: entry?.kinds,
-      timeoutMs: this.settings.compilerTimeoutMs,
-      pkgConfig: async (args) => {
-        // The package's pkg-config answer when these are its arguments (as the build runs it), else these alone.
-        const same = pkg && JSON.stringify(flagsOf(pkg, 'pkgConfig')) === JSON.stringify(args);
-        const origin = { flag: '', file: abs, range: prep.file.cImports[0]!.pathRange, directiveRange: prep.file.cImports[0]!.pathRange };
-        const probePkg = same ? pkg : assemblePackage(path.dirname(abs), []);
-        if (!same) probePkg.pkgConfig = args.map((flag) => ({ ...origin, flag }));
-        const r = await this.compiler.pkgConfig(probePkg, tc, prep.goVersion);
-        const err = r.diagnostics.find((d) => d.severity === 'error');
-        return { cflags: r.cflags, libs: r.libs, ...(err ? { error: err.message.split('\n')[0]! } : {}) };
-      },
-    }), left());
+    const md = await withDeadline(
+      hoverAt(pos, {
+        file: prep.file,
+        tc,
+        build: prep.ctx,
+        goVersion: prep.goVersion,
+        cppflags,
+        cflags,
+        kinds: entry?.kinds,
+        timeoutMs: this.settings.compilerTimeoutMs,
+        pkgConfig: async (args) => {
+          // The package's pkg-config answer when these are its arguments (as the build runs it), else these alone.
+          const same = pkg && JSON.stringify(flagsOf(pkg, 'pkgConfig')) === JSON.stringify(args);
+          const origin = { flag: '', file: abs, range: prep.file.cImports[0]!.pathRange, directiveRange: prep.file.cImports[0]!.pathRange };
+          const probePkg = same ? pkg : assemblePackage(path.dirname(abs), []);
+          if (!same) probePkg.pkgConfig = args.map((flag) => ({ ...origin, flag }));
+          const r = await this.compiler.pkgConfig(probePkg, tc, prep.goVersion);
+          const err = r.diagnostics.find((d) => d.severity === 'error');
+          return { cflags: r.cflags, libs: r.libs, ...(err ? { error: err.message.split('\n')[0]! } : {}) };
+        },
+      }),
+      left(),
+    );
     return md === PENDING ? '_The C compiler has not answered in time (a large header, or a hung compiler); hover again in a moment._' : md;
   }
 
@@ -778,7 +844,6 @@ async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | typeof PE
   } finally {
     clearTimeout(timer);
   }
-
 }
 
 /** The input of the C name index for one .go file (see Engine.cCompileContext). */
@@ -798,12 +863,14 @@ export interface CCompileContext {
 
 function builtinHover(name: string): string {
   const docs: Record<string, string> = {
-    CString: '```go\nfunc C.CString(string) *C.char\n```\ncgo builtin: copies a Go string into C memory allocated with malloc. The caller must `C.free` it (include `<stdlib.h>`).',
+    CString:
+      '```go\nfunc C.CString(string) *C.char\n```\ncgo builtin: copies a Go string into C memory allocated with malloc. The caller must `C.free` it (include `<stdlib.h>`).',
     CBytes: '```go\nfunc C.CBytes([]byte) unsafe.Pointer\n```\ncgo builtin: copies a Go byte slice into C memory allocated with malloc; free it with `C.free`.',
     GoString: '```go\nfunc C.GoString(*C.char) string\n```\ncgo builtin: copies a NUL-terminated C string into a Go string.',
     GoStringN: '```go\nfunc C.GoStringN(*C.char, C.int) string\n```\ncgo builtin: copies n bytes of C memory into a Go string.',
     GoBytes: '```go\nfunc C.GoBytes(unsafe.Pointer, C.int) []byte\n```\ncgo builtin: copies n bytes of C memory into a Go byte slice.',
-    malloc: '```go\nfunc C.malloc(C.size_t) unsafe.Pointer\n```\ncgo builtin: calls C malloc via `_CMalloc`, which crashes the program instead of returning nil when memory is exhausted.',
+    malloc:
+      '```go\nfunc C.malloc(C.size_t) unsafe.Pointer\n```\ncgo builtin: calls C malloc via `_CMalloc`, which crashes the program instead of returning nil when memory is exhausted.',
   };
   return docs[name] ?? '';
 }

@@ -157,7 +157,11 @@ export async function applyEnvChange(change: EnvChange, tc: ToolchainModel, deps
     if (failure !== null && !unchanged) {
       const r = await restore(file, before);
       if (r.ok) {
-        return { ok: false, restored: true, output: `${failure}\nThe GOENV file ${file} was restored to its previous content${before ? ` (${before.length} bytes)` : ' (it did not exist)'}; nothing changed.` };
+        return {
+          ok: false,
+          restored: true,
+          output: `${failure}\nThe GOENV file ${file} was restored to its previous content${before ? ` (${before.length} bytes)` : ' (it did not exist)'}; nothing changed.`,
+        };
       }
       deps.log?.error(`GOENV file ${file} could not be restored (${r.error}); its previous content was:\n${before?.toString('utf8') ?? '(no file)'}`);
       return {

@@ -30,11 +30,11 @@ export interface HoverContext {
 }
 
 const VERB_MEANING: Record<string, string> = {
-  CFLAGS: 'C compiler flags, after `CGO_CFLAGS` (default `-O2 -g`), for the preamble and the package\'s `.c` files',
+  CFLAGS: "C compiler flags, after `CGO_CFLAGS` (default `-O2 -g`), for the preamble and the package's `.c` files",
   CPPFLAGS: 'preprocessor flags, after `CGO_CPPFLAGS`, for C, C++ and Fortran files and the preamble',
-  CXXFLAGS: 'C++ compiler flags, after `CGO_CXXFLAGS`, for the package\'s `.cc/.cpp/.cxx` files',
+  CXXFLAGS: "C++ compiler flags, after `CGO_CXXFLAGS`, for the package's `.cc/.cpp/.cxx` files",
   FFLAGS: 'Fortran compiler flags, after `CGO_FFLAGS`',
-  LDFLAGS: 'linker flags, after `CGO_LDFLAGS`; all packages\' LDFLAGS are joined at link time',
+  LDFLAGS: "linker flags, after `CGO_LDFLAGS`; all packages' LDFLAGS are joined at link time",
   'pkg-config': 'packages whose `pkg-config --cflags` go after CPPFLAGS and whose `--libs` go after LDFLAGS (one pkg-config call for all)',
 };
 
@@ -90,7 +90,9 @@ async function directiveHover(d: CgoDirective, hc: HoverContext): Promise<string
   if (d.conditions.length === 0) out.push(`Applies to every target (no condition).`);
   else {
     const conds = d.conditions.map((c) => `\`${c.text}\``).join(' OR ');
-    out.push(`${d.applies ? '✓ Applies' : '✗ Does not apply'} to ${target} (CGO_ENABLED=${hc.build.cgoEnabled ? 1 : 0}): the conditions ${conds} are tested one by one and the line applies if any matches.`);
+    out.push(
+      `${d.applies ? '✓ Applies' : '✗ Does not apply'} to ${target} (CGO_ENABLED=${hc.build.cgoEnabled ? 1 : 0}): the conditions ${conds} are tested one by one and the line applies if any matches.`,
+    );
   }
   if (d.verb === 'pkg-config') {
     const pkgs = d.args.map((a) => a.value);
@@ -124,17 +126,18 @@ async function includeHover(header: string, quoted: boolean, hc: HoverContext): 
   if (!entry) {
     // The compiler's own search path needs none of the user's flags, so it is asked even when a rejected
     // #cgo flag keeps cgo-ls from compiling the preamble: a standard header still resolves.
-    const system =
-      cc?.path
-        ? await systemIncludeDirs(cc.argv, gccMachine(hc.tc.goarch, hc.tc.goos, hc.tc.childEnv), { env: hc.tc.childEnv, cwd: dir, timeoutMs: hc.timeoutMs })
-        : [];
+    const system = cc?.path
+      ? await systemIncludeDirs(cc.argv, gccMachine(hc.tc.goarch, hc.tc.goos, hc.tc.childEnv), { env: hc.tc.childEnv, cwd: dir, timeoutMs: hc.timeoutMs })
+      : [];
     // An absolute name is opened as it is: no search path applies.
-    const order: { dir: string; via: string }[] = path.isAbsolute(header) ? [{ dir: path.parse(header).root, via: 'its absolute path (no search)' }] : [
-      ...(quoted ? [{ dir, via: 'the directory of the .go file (quoted include)' }] : []),
-      ...(quoted ? user.quote.map((d) => ({ dir: d, via: `-iquote ${d}` })) : []),
-      ...user.angle.map((d) => ({ dir: d, via: `-I ${d}` })),
-      ...system.map((d) => ({ dir: d, via: 'the compiler\'s default search path' })),
-    ];
+    const order: { dir: string; via: string }[] = path.isAbsolute(header)
+      ? [{ dir: path.parse(header).root, via: 'its absolute path (no search)' }]
+      : [
+          ...(quoted ? [{ dir, via: 'the directory of the .go file (quoted include)' }] : []),
+          ...(quoted ? user.quote.map((d) => ({ dir: d, via: `-iquote ${d}` })) : []),
+          ...user.angle.map((d) => ({ dir: d, via: `-I ${d}` })),
+          ...system.map((d) => ({ dir: d, via: "the compiler's default search path" })),
+        ];
     entry = { found: null, via: '', searched: order.map((o) => o.dir) };
     for (const o of order) {
       const candidate = path.isAbsolute(header) ? header : path.join(o.dir, header);
@@ -152,7 +155,10 @@ async function includeHover(header: string, quoted: boolean, hc: HoverContext): 
   }
   const name = quoted ? `"${header}"` : `<${header}>`;
   if (entry.found) return `**#include ${name}**\n\nResolves to \`${entry.found}\`, found through ${entry.via}.`;
-  const shown = entry.searched.slice(0, 10).map((d) => `- \`${d}\``).join('\n');
+  const shown = entry.searched
+    .slice(0, 10)
+    .map((d) => `- \`${d}\``)
+    .join('\n');
   const none = cc?.path ? '- (no directories: the compiler did not list its search path)' : '- (no directories: no C compiler found to ask)';
   return `**#include ${name}** — ✗ not found.\n\nSearched:\n${shown || none}${entry.searched.length > 10 ? `\n- … ${entry.searched.length - 10} more` : ''}\n\nAdd its directory with \`#cgo CFLAGS: -I\${SRCDIR}/<dir>\`, or install the package that provides it.`;
 }
@@ -167,9 +173,22 @@ const KIND_TEXT: Record<string, string> = {
 };
 
 const BUILTIN_TYPES: Record<string, string> = {
-  char: 'char', schar: 'signed char', uchar: 'unsigned char', short: 'short', ushort: 'unsigned short', int: 'int', uint: 'unsigned int',
-  long: 'long', ulong: 'unsigned long', longlong: 'long long', ulonglong: 'unsigned long long', float: 'float', double: 'double',
-  complexfloat: 'float _Complex', complexdouble: 'double _Complex', size_t: 'size_t',
+  char: 'char',
+  schar: 'signed char',
+  uchar: 'unsigned char',
+  short: 'short',
+  ushort: 'unsigned short',
+  int: 'int',
+  uint: 'unsigned int',
+  long: 'long',
+  ulong: 'unsigned long',
+  longlong: 'long long',
+  ulonglong: 'unsigned long long',
+  float: 'float',
+  double: 'double',
+  complexfloat: 'float _Complex',
+  complexdouble: 'double _Complex',
+  size_t: 'size_t',
 };
 
 interface DeclInfo {
@@ -182,13 +201,23 @@ const declCache = new Map<string, DeclInfo | null>();
 async function nameHover(name: string, hc: HoverContext): Promise<string> {
   const builtin = BUILTIN_TYPES[name];
   if (builtin) return `**C.${name}** — cgo's name for the C type \`${builtin}\`.`;
-  const cName = name.startsWith('struct_') ? `struct ${name.slice(7)}` : name.startsWith('union_') ? `union ${name.slice(6)}` : name.startsWith('enum_') ? `enum ${name.slice(5)}` : name.startsWith('sizeof_') ? `sizeof(${name.slice(7)})` : name;
+  const cName = name.startsWith('struct_')
+    ? `struct ${name.slice(7)}`
+    : name.startsWith('union_')
+      ? `union ${name.slice(6)}`
+      : name.startsWith('enum_')
+        ? `enum ${name.slice(5)}`
+        : name.startsWith('sizeof_')
+          ? `sizeof(${name.slice(7)})`
+          : name;
   const out: string[] = [];
   const kind = hc.kinds?.[name];
   out.push(`**C.${name}**${cName !== name ? ` (\`${cName}\`)` : ''}${kind ? ` — ${KIND_TEXT[kind] ?? kind}` : ''}`);
   const local = hc.file.preambleDecls?.find((d) => d.name === name);
   if (local) {
-    out.push(`Declared in the preamble at line ${local.range.start.line + 1}${local.definition ? ` (${local.storage === 'static' ? 'static ' : ''}${local.kind} definition)` : ''}.`);
+    out.push(
+      `Declared in the preamble at line ${local.range.start.line + 1}${local.definition ? ` (${local.storage === 'static' ? 'static ' : ''}${local.kind} definition)` : ''}.`,
+    );
   }
   const decl = name.startsWith('sizeof_') ? null : await findDeclaration(name.replace(/^(struct|union|enum)_/, ''), hc);
   if (decl) {
@@ -208,13 +237,26 @@ async function findDeclaration(name: string, hc: HoverContext): Promise<DeclInfo
   const key = hashOf(name, text, hc.cppflags, hc.cflags, hc.tc.fingerprint);
   if (declCache.has(key)) return declCache.get(key)!;
   const [prog, ...pre] = cc.argv;
-  const res = await run(prog!, [...pre, ...gccMachine(hc.tc.goarch, hc.tc.goos, hc.tc.childEnv), ...hc.cppflags, ...hc.cflags.filter((f) => !f.startsWith('-g') && !f.startsWith('-O')), '-E', '-dD', '-xc', '-'], {
-    env: compilerEnv(hc.tc.childEnv),
-    cwd: path.dirname(hc.file.path),
-    timeoutMs: hc.timeoutMs,
-    input: text,
-    maxOutput: 16 * 1024 * 1024,
-  });
+  const res = await run(
+    prog!,
+    [
+      ...pre,
+      ...gccMachine(hc.tc.goarch, hc.tc.goos, hc.tc.childEnv),
+      ...hc.cppflags,
+      ...hc.cflags.filter((f) => !f.startsWith('-g') && !f.startsWith('-O')),
+      '-E',
+      '-dD',
+      '-xc',
+      '-',
+    ],
+    {
+      env: compilerEnv(hc.tc.childEnv),
+      cwd: path.dirname(hc.file.path),
+      timeoutMs: hc.timeoutMs,
+      input: text,
+      maxOutput: 16 * 1024 * 1024,
+    },
+  );
   let found: DeclInfo | null = null;
   if (!res.timedOut && !res.spawnError) found = scanDeclaration(res.stdout, name);
   if (declCache.size > 500) declCache.clear();
@@ -260,9 +302,27 @@ export function scanDeclaration(out: string, name: string): DeclInfo | null {
 }
 
 const GO_TO_C: Record<string, string> = {
-  int8: 'GoInt8', uint8: 'GoUint8', byte: 'GoUint8', int16: 'GoInt16', uint16: 'GoUint16', int32: 'GoInt32', rune: 'GoInt32', uint32: 'GoUint32',
-  int64: 'GoInt64', uint64: 'GoUint64', int: 'GoInt', uint: 'GoUint', uintptr: 'GoUintptr', float32: 'GoFloat32', float64: 'GoFloat64',
-  complex64: 'GoComplex64', complex128: 'GoComplex128', bool: 'GoUint8', string: 'GoString', error: 'GoInterface', any: 'GoInterface',
+  int8: 'GoInt8',
+  uint8: 'GoUint8',
+  byte: 'GoUint8',
+  int16: 'GoInt16',
+  uint16: 'GoUint16',
+  int32: 'GoInt32',
+  rune: 'GoInt32',
+  uint32: 'GoUint32',
+  int64: 'GoInt64',
+  uint64: 'GoUint64',
+  int: 'GoInt',
+  uint: 'GoUint',
+  uintptr: 'GoUintptr',
+  float32: 'GoFloat32',
+  float64: 'GoFloat64',
+  complex64: 'GoComplex64',
+  complex128: 'GoComplex128',
+  bool: 'GoUint8',
+  string: 'GoString',
+  error: 'GoInterface',
+  any: 'GoInterface',
   'unsafe.Pointer': 'void*',
 };
 
@@ -324,7 +384,8 @@ export function goParamTypes(list: string): string[] {
 }
 
 export function exportHover(exp: ExportComment): string {
-  if (exp.ignored) return `**${exp.name ? `export ${exp.name}` : 'export'}** — cgo ignores this comment (${exp.ignored.replace(/-/g, ' ')}), so nothing is exported.`;
+  if (exp.ignored)
+    return `**${exp.name ? `export ${exp.name}` : 'export'}** — cgo ignores this comment (${exp.ignored.replace(/-/g, ' ')}), so nothing is exported.`;
   if (!exp.func) return `**//export ${exp.name}** — not attached to a function.`;
   const params = goParamTypes(exp.func.paramsText).map(goTypeToC);
   if (exp.func.receiver) params.unshift(goTypeToC(goParamTypes(`(${exp.func.receiver})`)[0] ?? 'void*'));

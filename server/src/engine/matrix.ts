@@ -224,7 +224,10 @@ class MatrixBuilder {
 
   private async read(dir: string): Promise<Pkg | null> {
     const sources: Pkg['sources'] = [];
-    for (const [list, test] of [[this.engine.files.packageFiles(dir), false], [testFilesOf(dir), true]] as const) {
+    for (const [list, test] of [
+      [this.engine.files.packageFiles(dir), false],
+      [testFilesOf(dir), true],
+    ] as const) {
       for (const f of list) {
         const text = await this.engine.getText(f);
         if (text !== null) sources.push({ path: f, text, test });
@@ -328,7 +331,12 @@ class MatrixBuilder {
         if (!dep) continue;
         const v = await this.build(dep, t, cgo);
         if (v.status === 'fails') {
-          return { status: 'fails', summary: `fails: imports ${dep.importPath}: ${v.summary.replace(/^fails: /, '')}`, ...(v.reason ? { reason: v.reason } : {}), ...(v.at ? { at: v.at } : {}) };
+          return {
+            status: 'fails',
+            summary: `fails: imports ${dep.importPath}: ${v.summary.replace(/^fails: /, '')}`,
+            ...(v.reason ? { reason: v.reason } : {}),
+            ...(v.at ? { at: v.at } : {}),
+          };
         }
         if (v.pb) {
           const use = this.lostUses(p, files, dep, v.pb);
@@ -369,11 +377,23 @@ class MatrixBuilder {
     }
     if (pb.mainLost) {
       const reason = 'function main is undeclared in the main package';
-      return { status: 'fails', summary: `fails: ${reason} (func main is in ${path.basename(pb.mainLost.declaredIn)})`, reason, at: where(pb.mainLost.declaredIn, pb.mainLost.declRange), pb };
+      return {
+        status: 'fails',
+        summary: `fails: ${reason} (func main is in ${path.basename(pb.mainLost.declaredIn)})`,
+        reason,
+        at: where(pb.mainLost.declaredIn, pb.mainLost.declRange),
+        pb,
+      };
     }
     const usesCgo = included.some((f) => f.file.importsC || f.file.backquotedCImport !== undefined);
     if (cgo === 1 && usesCgo) {
-      if (!cgoSupported(t.goos, t.goarch)) return { status: 'fails', summary: `fails: cgo is not supported on ${t.goos}/${t.goarch}`, reason: `cgo is not supported on ${t.goos}/${t.goarch}`, pb };
+      if (!cgoSupported(t.goos, t.goarch))
+        return {
+          status: 'fails',
+          summary: `fails: cgo is not supported on ${t.goos}/${t.goarch}`,
+          reason: `cgo is not supported on ${t.goos}/${t.goarch}`,
+          pb,
+        };
       const cc = await this.compiler(t);
       if (!cc.ok) return { status: 'fails', summary: `fails: ${cc.note}`, reason: cc.note, pb };
     }
@@ -382,7 +402,9 @@ class MatrixBuilder {
     if (this.isCurrent(t, cgo)) {
       const skip = new Set(['cgo/disabled', 'cgo/target-unbuildable', 'cgo/tests-excluded']);
       const builtFiles = new Set(included.map((f) => f.file.path));
-      const err = this.errors.find((d) => d.severity === 'error' && !skip.has(d.code) && path.dirname(d.file) === p.dir && (builtFiles.has(d.file) || !d.file.endsWith('.go')));
+      const err = this.errors.find(
+        (d) => d.severity === 'error' && !skip.has(d.code) && path.dirname(d.file) === p.dir && (builtFiles.has(d.file) || !d.file.endsWith('.go')),
+      );
       if (err) {
         const at = where(err.file, err.range);
         const reason = err.message.split('\n')[0]!;
@@ -394,8 +416,15 @@ class MatrixBuilder {
     if (allStubs.length > 0) return { status: 'stub', summary: `builds a stub that fails at run time (${allStubs.join(', ')})`, stubFiles: allStubs, pb };
     const fallbacks = cgo === 0 ? included.filter((f) => isNoCgoFile(f.file)).map((f) => path.basename(f.file.path)) : [];
     const on = this.ctx(t, 1);
-    const dropped = cgo === 0 ? p.files.filter((f) => f.file.importsC && !included.includes(f) && isFileIncluded(f.file, on).included).map((f) => path.basename(f.file.path)) : [];
-    return { status: 'ok', summary: dropped.length > 0 ? `builds without ${dropped.join(', ')}${fallbacks.length > 0 ? ` (fallback ${fallbacks.join(', ')})` : ''}` : 'builds', pb };
+    const dropped =
+      cgo === 0
+        ? p.files.filter((f) => f.file.importsC && !included.includes(f) && isFileIncluded(f.file, on).included).map((f) => path.basename(f.file.path))
+        : [];
+    return {
+      status: 'ok',
+      summary: dropped.length > 0 ? `builds without ${dropped.join(', ')}${fallbacks.length > 0 ? ` (fallback ${fallbacks.join(', ')})` : ''}` : 'builds',
+      pb,
+    };
   }
 
   /** What `go vet` / `go test` of the package does in this cell. */
@@ -418,14 +447,26 @@ class MatrixBuilder {
       const r = isFileIncluded(f.file, ctx);
       if (!r.included && r.reason?.startsWith('use of cgo in test')) {
         const imp = f.file.cImports[0];
-        return fail({ status: 'fails', summary: `fails: use of cgo in test ${path.basename(f.file.path)} not supported`, reason: `use of cgo in test ${f.file.path} not supported`, ...(imp ? { at: where(f.file.path, imp.pathRange) } : {}) });
+        return fail({
+          status: 'fails',
+          summary: `fails: use of cgo in test ${path.basename(f.file.path)} not supported`,
+          reason: `use of cgo in test ${f.file.path} not supported`,
+          ...(imp ? { at: where(f.file.path, imp.pathRange) } : {}),
+        });
       }
     }
     // A build that fails for another reason than "every non-test file excluded" fails go vet / go test the same way.
     if (build.status === 'fails' && build.pb?.loadError?.kind !== 'excluded-all') return fail(build);
     if (p.tests.length === 0 || included.length === 0) {
       if (build.status === 'fails') return fail(build);
-      return { status: 'no-test-files', summary: p.tests.length === 0 ? 'no test files' : `no test files for this cell (${excluded.map((e) => `${e.file}: ${e.constraint}`).join(', ') || 'all excluded'})`, ...base };
+      return {
+        status: 'no-test-files',
+        summary:
+          p.tests.length === 0
+            ? 'no test files'
+            : `no test files for this cell (${excluded.map((e) => `${e.file}: ${e.constraint}`).join(', ') || 'all excluded'})`,
+        ...base,
+      };
     }
     const inPkg = included.filter((f) => f.file.packageName === p.name || !f.file.packageName?.endsWith('_test'));
     const xtest = included.filter((f) => !inPkg.includes(f));
@@ -443,7 +484,13 @@ class MatrixBuilder {
     const dep = await this.depVerdict(p, included, t, cgo);
     if (dep?.status === 'fails') return fail(dep);
     const stubs = [...(build.stubFiles ?? []), ...(dep?.stubFiles ?? [])];
-    if (stubs.length > 0) return { status: 'stub', summary: `compiles ${testFiles.join(', ')}; the tests run against a stub that fails at run time (${stubs.join(', ')})`, stubFiles: stubs, ...base };
+    if (stubs.length > 0)
+      return {
+        status: 'stub',
+        summary: `compiles ${testFiles.join(', ')}; the tests run against a stub that fails at run time (${stubs.join(', ')})`,
+        stubFiles: stubs,
+        ...base,
+      };
     // With cgo off, the excluded files are the ones that need cgo: the pseudo-success of issue 18.
     const cgoOnly = cgo === 0 ? excluded : [];
     if (cgoOnly.length > 0) {
@@ -453,13 +500,22 @@ class MatrixBuilder {
         ...base,
       };
     }
-    return { status: 'ok', summary: `compiles ${testFiles.join(', ')}${excluded.length > 0 ? ` (not ${excluded.map((e) => `${e.file}: ${e.constraint}`).join(', ')})` : ''}`, ...base };
+    return {
+      status: 'ok',
+      summary: `compiles ${testFiles.join(', ')}${excluded.length > 0 ? ` (not ${excluded.map((e) => `${e.file}: ${e.constraint}`).join(', ')})` : ''}`,
+      ...base,
+    };
   }
 
   run(p: Pkg, build: CommandVerdict): CommandVerdict | null {
     if (!p.main) return null;
     if (build.status === 'fails') return { ...build };
-    if (build.status === 'stub') return { status: 'stub', summary: `builds a stub that fails at run time (${(build.stubFiles ?? []).join(', ')})`, ...(build.stubFiles ? { stubFiles: build.stubFiles } : {}) };
+    if (build.status === 'stub')
+      return {
+        status: 'stub',
+        summary: `builds a stub that fails at run time (${(build.stubFiles ?? []).join(', ')})`,
+        ...(build.stubFiles ? { stubFiles: build.stubFiles } : {}),
+      };
     return { status: 'ok', summary: 'builds and starts' };
   }
 }

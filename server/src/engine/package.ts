@@ -53,7 +53,19 @@ const VERBS: PackageVerb[] = ['CPPFLAGS', 'CFLAGS', 'CXXFLAGS', 'FFLAGS', 'LDFLA
 
 /** Merges the contributions of a package's built cgo files (already in go/build order). */
 export function assemblePackage(dir: string, files: readonly FileContribution[]): PackageFlags {
-  const out: PackageFlags = { dir, cgoFiles: [], CPPFLAGS: [], CFLAGS: [], CXXFLAGS: [], FFLAGS: [], LDFLAGS: [], pkgConfig: [], rejectedFiles: [], calls: [], hash: '' };
+  const out: PackageFlags = {
+    dir,
+    cgoFiles: [],
+    CPPFLAGS: [],
+    CFLAGS: [],
+    CXXFLAGS: [],
+    FFLAGS: [],
+    LDFLAGS: [],
+    pkgConfig: [],
+    rejectedFiles: [],
+    calls: [],
+    hash: '',
+  };
   const calls = new Set<string>();
   for (const f of files) {
     out.cgoFiles.push(f.file);
@@ -67,7 +79,10 @@ export function assemblePackage(dir: string, files: readonly FileContribution[])
     }
   }
   out.calls = [...calls].sort();
-  out.hash = hashOf(VERBS.map((v) => out[v].map((o) => o.flag)), out.rejectedFiles);
+  out.hash = hashOf(
+    VERBS.map((v) => out[v].map((o) => o.flag)),
+    out.rejectedFiles,
+  );
   return out;
 }
 
@@ -77,7 +92,11 @@ export function flagsOf(pkg: PackageFlags, verb: PackageVerb): string[] {
 }
 
 /** The flags of the package written in files other than `file`, grouped by `#cgo` line (for messages). */
-export function foreignFlags(pkg: PackageFlags, file: string, verbs: PackageVerb[] = ['CPPFLAGS', 'CFLAGS', 'pkgConfig']): { file: string; line: number; flags: string[] }[] {
+export function foreignFlags(
+  pkg: PackageFlags,
+  file: string,
+  verbs: PackageVerb[] = ['CPPFLAGS', 'CFLAGS', 'pkgConfig'],
+): { file: string; line: number; flags: string[] }[] {
   const byLine = new Map<string, { file: string; line: number; flags: string[] }>();
   for (const v of verbs) {
     for (const o of pkg[v]) {
@@ -110,7 +129,14 @@ export function annotateForeign(ds: CgoDiagnostic[], foreign: ReturnType<typeof 
           ...d,
           message: withDetails(d.message, `Flags from other files of the package apply here too: ${text}`),
           data: { ...(d.data ?? { code: d.code }), foreignFlags: foreign.map((f) => ({ file: f.file, line: f.line, flags: f.flags })) },
-          related: [...(d.related ?? []), ...foreign.map((f) => ({ file: f.file, range: { start: { line: f.line, character: 0 }, end: { line: f.line, character: 0 } }, message: `#cgo flags applied to this preamble: ${f.flags.join(' ')}` }))],
+          related: [
+            ...(d.related ?? []),
+            ...foreign.map((f) => ({
+              file: f.file,
+              range: { start: { line: f.line, character: 0 }, end: { line: f.line, character: 0 } },
+              message: `#cgo flags applied to this preamble: ${f.flags.join(' ')}`,
+            })),
+          ],
         }
       : d,
   );

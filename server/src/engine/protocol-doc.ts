@@ -10,14 +10,18 @@ export function renderCodesSection(): string {
   for (const c of codes) {
     out.push('', `### \`${c.code}\``, '', `**${c.severity}** — ${c.title}`, '', `- **Cause:** ${c.cause}`, `- **Fix:** ${c.fix}`);
     const actions = FIX_DOCS[c.code];
-    out.push(actions ? `- **Code actions:** ${actions.join('; ')}.` : '- **Code actions:** none (the fix needs a decision only the user can make; the message says what to do).');
+    out.push(
+      actions
+        ? `- **Code actions:** ${actions.join('; ')}.`
+        : '- **Code actions:** none (the fix needs a decision only the user can make; the message says what to do).',
+    );
     if (c.gopls) {
       out.push(
         `- **Beside gopls:** gopls reports ${c.gopls.says}. ${
           c.gopls.sameWords
-            ? 'Same range, same words: with `besideGopls` (the default) the editor gets only gopls\'s diagnostic, and cgo-ls\'s code actions are still offered on that range; `cgo-ls check` reports it.'
+            ? "Same range, same words: with `besideGopls` (the default) the editor gets only gopls's diagnostic, and cgo-ls's code actions are still offered on that range; `cgo-ls check` reports it."
             : c.gopls.sameRange
-              ? 'Same range, other words: cgo-ls\'s first line names the cause, not the symptom gopls shows.'
+              ? "Same range, other words: cgo-ls's first line names the cause, not the symptom gopls shows."
               : 'Not at the same range: cgo-ls reports it where the cause is written.'
         }`,
       );
@@ -29,7 +33,10 @@ export function renderCodesSection(): string {
 
 /** GitHub's heading anchor for a heading that is just the code in backticks. */
 export function anchor(code: string): string {
-  return code.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return code
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
 }
 
 function escapeCell(s: string): string {

@@ -87,7 +87,9 @@ export class FileStore {
       list = packageSiblings(abs, ['.go']).filter((f) => !f.endsWith('_test.go'));
       this.listings.set(abs, list);
     }
-    const open = [...this.docs.keys()].filter((f) => path.dirname(f) === abs && f.endsWith('.go') && !f.endsWith('_test.go') && !path.basename(f).startsWith('.') && !path.basename(f).startsWith('_'));
+    const open = [...this.docs.keys()].filter(
+      (f) => path.dirname(f) === abs && f.endsWith('.go') && !f.endsWith('_test.go') && !path.basename(f).startsWith('.') && !path.basename(f).startsWith('_'),
+    );
     if (open.every((f) => list.includes(f))) return list;
     return [...new Set([...list, ...open])].sort((a, b) => (path.basename(a) < path.basename(b) ? -1 : path.basename(a) > path.basename(b) ? 1 : 0));
   }

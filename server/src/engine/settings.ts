@@ -169,7 +169,13 @@ export const settingsSchema = v.object({
   }),
   targets: setting(
     v.pipe(
-      v.union([v.pipe(v.string(), v.transform((s) => s.split(/[\s,]+/).filter(Boolean))), v.array(v.string())]),
+      v.union([
+        v.pipe(
+          v.string(),
+          v.transform((s) => s.split(/[\s,]+/).filter(Boolean)),
+        ),
+        v.array(v.string()),
+      ]),
       v.array(v.pipe(v.string(), v.regex(TARGET))),
     ),
     {
@@ -199,7 +205,7 @@ export const settingsSchema = v.object({
     want: 'true or false',
     type: 'boolean',
     meaning:
-      'gopls runs beside cgo-ls: a diagnostic gopls publishes on the same line in the same words (`cgo/renamed-import`) is left to gopls; its code actions are still offered there. See *Beside gopls* in each code\'s section',
+      "gopls runs beside cgo-ls: a diagnostic gopls publishes on the same line in the same words (`cgo/renamed-import`) is left to gopls; its code actions are still offered there. See *Beside gopls* in each code's section",
     vscode: {
       schema: { type: 'boolean' },
       markdownDescription:

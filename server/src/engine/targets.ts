@@ -87,19 +87,34 @@ export async function compilerFor(tc: ToolchainModel, t: Target): Promise<Compil
   const explicit = ccValue && ccValue.source !== 'default' && ccValue.source !== 'computed';
   if (explicit || isHost) {
     const cc = tc.cc;
-    if (!cc || !cc.path) return { argv: cc?.argv ?? [ccValue?.value ?? 'gcc'], path: null, note: `CC ${cc?.argv.join(' ') ?? ccValue?.value ?? ''} is not installed`, ok: false };
+    if (!cc || !cc.path)
+      return { argv: cc?.argv ?? [ccValue?.value ?? 'gcc'], path: null, note: `CC ${cc?.argv.join(' ') ?? ccValue?.value ?? ''} is not installed`, ok: false };
     if (cc.target) {
       const tg = tripleToGo(cc.target);
-      if ((tg.os && tg.os !== t.goos && !(t.goos === 'ios' && tg.os === 'darwin')) || (tg.arch && tg.arch !== t.goarch && !(cc.family === 'clang' && t.goos === 'darwin'))) {
+      if (
+        (tg.os && tg.os !== t.goos && !(t.goos === 'ios' && tg.os === 'darwin')) ||
+        (tg.arch && tg.arch !== t.goarch && !(cc.family === 'clang' && t.goos === 'darwin'))
+      ) {
         const suggest = crossCandidates(t)[0];
-        return { argv: cc.argv, path: cc.path, note: `CC ${cc.argv.join(' ')} targets ${cc.target}, not ${t.goos}/${t.goarch}${suggest ? `; use CC=${suggest}` : ''}`, ok: false };
+        return {
+          argv: cc.argv,
+          path: cc.path,
+          note: `CC ${cc.argv.join(' ')} targets ${cc.target}, not ${t.goos}/${t.goarch}${suggest ? `; use CC=${suggest}` : ''}`,
+          ok: false,
+        };
       }
     }
     return { argv: cc.argv, path: cc.path, note: `${cc.argv.join(' ')}${cc.target ? ` (${cc.target})` : ''}`, ok: true };
   }
   if (t.goos === 'darwin' || t.goos === 'ios') {
     const zig = await lookPath('zig', platform);
-    if (zig.ok) return { argv: ['zig', 'cc', '-target', `${t.goarch === 'arm64' ? 'aarch64' : 'x86_64'}-macos`], path: zig.path, note: 'zig cc can target macOS (frameworks need the macOS SDK)', ok: true };
+    if (zig.ok)
+      return {
+        argv: ['zig', 'cc', '-target', `${t.goarch === 'arm64' ? 'aarch64' : 'x86_64'}-macos`],
+        path: zig.path,
+        note: 'zig cc can target macOS (frameworks need the macOS SDK)',
+        ok: true,
+      };
     return { argv: ['clang'], path: null, note: 'cgo for darwin needs Apple clang on a Mac (or zig cc with the macOS SDK); none here', ok: false };
   }
   const candidates = crossCandidates(t);
@@ -112,7 +127,10 @@ export async function compilerFor(tc: ToolchainModel, t: Target): Promise<Compil
   return {
     argv: [candidates[0] ?? 'gcc'],
     path: null,
-    note: candidates.length > 0 ? `no C compiler for ${t.goos}/${t.goarch}: install ${candidates[0]}${t.goos === 'windows' ? ' (Debian/Ubuntu: gcc-mingw-w64-x86-64; Homebrew: mingw-w64)' : ''}` : `no known cross compiler for ${t.goos}/${t.goarch} (zig cc can target most)`,
+    note:
+      candidates.length > 0
+        ? `no C compiler for ${t.goos}/${t.goarch}: install ${candidates[0]}${t.goos === 'windows' ? ' (Debian/Ubuntu: gcc-mingw-w64-x86-64; Homebrew: mingw-w64)' : ''}`
+        : `no known cross compiler for ${t.goos}/${t.goarch} (zig cc can target most)`,
     ok: false,
   };
 }
@@ -133,7 +151,8 @@ function effectiveCgo(tc: ToolchainModel, t: Target): { enabled: boolean; why: s
   if (v && v.source !== 'default' && v.source !== 'computed' && (v.value === '0' || v.value === '1')) {
     return { enabled: v.value === '1', why: `CGO_ENABLED=${v.value} is set explicitly` };
   }
-  if (t.goos === tc.hostGoos && t.goarch === tc.hostGoarch) return { enabled: tc.cgo.enabled, why: tc.cgo.enabled ? 'cgo is on' : `CGO_ENABLED=0 (${tc.cgo.reason})` };
+  if (t.goos === tc.hostGoos && t.goarch === tc.hostGoarch)
+    return { enabled: tc.cgo.enabled, why: tc.cgo.enabled ? 'cgo is on' : `CGO_ENABLED=0 (${tc.cgo.reason})` };
   return { enabled: false, why: 'cross-compiling, so CGO_ENABLED defaults to 0' };
 }
 
@@ -159,25 +178,41 @@ export async function evaluateTargets(dir: string, models: { file: GoFile; text:
       for (const imp of file.cImports) {
         if (!imp.preamble) continue;
         const { directives } = parseDirectives(imp.preamble, { build: on, srcDir: dir, goVersion });
-        for (const d of directives) if (d.applies && d.conditions.length > 0) conditional.push({ file: path.basename(file.path), line: d.range.start.line + 1, text: d.orig });
+        for (const d of directives)
+          if (d.applies && d.conditions.length > 0) conditional.push({ file: path.basename(file.path), line: d.range.start.line + 1, text: d.orig });
       }
     }
     const onBuild = await packageBuild(dir, models, on);
     const offBuild = await packageBuild(dir, models, off);
-    const fallbacks = models.filter(({ file }) => isFileIncluded(file, off).included && (/!\s*cgo\b/.test(file.build.goBuild?.expr ?? '') || file.build.plusBuild.some((p) => /!cgo\b/.test(p.expr))));
+    const fallbacks = models.filter(
+      ({ file }) =>
+        isFileIncluded(file, off).included && (/!\s*cgo\b/.test(file.build.goBuild?.expr ?? '') || file.build.plusBuild.some((p) => /!cgo\b/.test(p.expr))),
+    );
     let nocgo: TargetVerdict['nocgo'];
     if (offBuild.loadError) nocgo = { verdict: 'excluded-all', detail: `CGO_ENABLED=0 fails: "${offBuild.loadError.message}"` };
     else if (cgoFiles.length === 0 && offBuild.builds) nocgo = { verdict: 'no-cgo-needed', detail: 'no cgo files for this target' };
     else if (offBuild.builds && fallbacks.some(({ text }) => looksLikeStub(text)))
-      nocgo = { verdict: 'stub', detail: `CGO_ENABLED=0 builds with ${fallbacks.map((f) => path.basename(f.file.path)).join(', ')}, a stub that fails at run time` };
+      nocgo = {
+        verdict: 'stub',
+        detail: `CGO_ENABLED=0 builds with ${fallbacks.map((f) => path.basename(f.file.path)).join(', ')}, a stub that fails at run time`,
+      };
     else if (!offBuild.builds || offBuild.exportsLost.length > 0)
-      nocgo = { verdict: 'undefined-symbols', detail: `CGO_ENABLED=0 drops ${cgoFiles.join(', ') || offBuild.excluded.join(', ')}: ${describeBuild(offBuild)}` };
+      nocgo = {
+        verdict: 'undefined-symbols',
+        detail: `CGO_ENABLED=0 drops ${cgoFiles.join(', ') || offBuild.excluded.join(', ')}: ${describeBuild(offBuild)}`,
+      };
     else
       nocgo = {
         verdict: 'fallback',
-        detail: fallbacks.length > 0 ? `CGO_ENABLED=0 builds with the pure-Go fallback ${fallbacks.map((f) => path.basename(f.file.path)).join(', ')}` : `CGO_ENABLED=0 builds without ${cgoFiles.join(', ')} (nothing else uses what ${cgoFiles.length > 1 ? 'they define' : 'it defines'})`,
+        detail:
+          fallbacks.length > 0
+            ? `CGO_ENABLED=0 builds with the pure-Go fallback ${fallbacks.map((f) => path.basename(f.file.path)).join(', ')}`
+            : `CGO_ENABLED=0 builds without ${cgoFiles.join(', ')} (nothing else uses what ${cgoFiles.length > 1 ? 'they define' : 'it defines'})`,
       };
-    const compiler: CompilerForTarget = supported && cgoFiles.length > 0 ? await compilerFor(tc, t) : { argv: [], path: null, note: supported ? 'no cgo files' : 'cgo is not supported on this platform', ok: supported };
+    const compiler: CompilerForTarget =
+      supported && cgoFiles.length > 0
+        ? await compilerFor(tc, t)
+        : { argv: [], path: null, note: supported ? 'no cgo files' : 'cgo is not supported on this platform', ok: supported };
     const eff = effectiveCgo(tc, t);
     // What cgo on would do: a load error or undefined names for this target, else the compiler decides.
     const onOk = onBuild.loadError === null && onBuild.builds && (cgoFiles.length === 0 || (supported && compiler.ok));
@@ -188,7 +223,9 @@ export async function evaluateTargets(dir: string, models: { file: GoFile; text:
       : onBuild.loadError
         ? `with cgo: "${onBuild.loadError.message}"`
         : cgoFiles.length === 0
-          ? onBuild.builds ? 'no cgo files' : `with cgo: ${describeBuild(onBuild)}`
+          ? onBuild.builds
+            ? 'no cgo files'
+            : `with cgo: ${describeBuild(onBuild)}`
           : `cgo: ${cgoFiles.length} file(s), compiler ${compiler.ok ? '✓ ' : '✗ '}${compiler.note}${onBuild.builds ? '' : `; ${describeBuild(onBuild)}`}`;
     const parts: string[] = [];
     if (eff.enabled) {
@@ -198,9 +235,21 @@ export async function evaluateTargets(dir: string, models: { file: GoFile; text:
       // go build runs with cgo off for this target: that result first, then what turning cgo on would do.
       if (cgoFiles.length > 0 || !offBuild.builds || offBuild.loadError) parts.push(`go build uses CGO_ENABLED=0 (${eff.why})`, nocgo.detail);
       else parts.push(cgoFiles.length === 0 && supported ? 'no cgo files' : cgoPart);
-      if (!ok && supported && cgoFiles.length > 0) parts.push(onOk ? `with CGO_ENABLED=1${compiler.path && compiler.argv[0] ? ` CC=${compiler.argv.join(' ')}` : ''} it builds` : cgoPart);
+      if (!ok && supported && cgoFiles.length > 0)
+        parts.push(onOk ? `with CGO_ENABLED=1${compiler.path && compiler.argv[0] ? ` CC=${compiler.argv.join(' ')}` : ''} it builds` : cgoPart);
     }
-    out.push({ target: name, goos: t.goos, goarch: t.goarch, cgoSupported: supported, cgoFiles, conditionalDirectives: conditional, compiler, nocgo, summary: parts.filter(Boolean).join('; '), ok });
+    out.push({
+      target: name,
+      goos: t.goos,
+      goarch: t.goarch,
+      cgoSupported: supported,
+      cgoFiles,
+      conditionalDirectives: conditional,
+      compiler,
+      nocgo,
+      summary: parts.filter(Boolean).join('; '),
+      ok,
+    });
   }
   return out;
 }

@@ -98,7 +98,10 @@ export class Watcher {
       const err = e as NodeJS.ErrnoException;
       if (!this.degraded) {
         this.degraded = true;
-        const why = err.code === 'ENOSPC' || err.code === 'EMFILE' ? 'the OS limit on file watches was reached (raise fs.inotify.max_user_watches)' : String(err.message ?? err);
+        const why =
+          err.code === 'ENOSPC' || err.code === 'EMFILE'
+            ? 'the OS limit on file watches was reached (raise fs.inotify.max_user_watches)'
+            : String(err.message ?? err);
         this.opts.log.warn(`file watching degraded: ${why}; cgo-ls now relies on the editor's file events and on save`);
       }
     });

@@ -2,11 +2,7 @@
 // `#cgo` condition fields (matchAuto) and GOOS/GOARCH file-name suffixes (goodOSArchFile).
 import type { BuildContext } from './types.js';
 
-export type Expr =
-  | { kind: 'tag'; tag: string }
-  | { kind: 'not'; x: Expr }
-  | { kind: 'and'; x: Expr; y: Expr }
-  | { kind: 'or'; x: Expr; y: Expr };
+export type Expr = { kind: 'tag'; tag: string } | { kind: 'not'; x: Expr } | { kind: 'and'; x: Expr; y: Expr } | { kind: 'or'; x: Expr; y: Expr };
 
 export class ConstraintSyntaxError extends Error {}
 

@@ -8,17 +8,7 @@ import { fileNameConstraint } from './constraint.js';
 import { findCDeclarations, goTrimSpace } from './cdecls.js';
 import { getCParser, getGoParser, type Node, type Parser, type Tree } from './parser.js';
 import { scanGo, type CommentGroup, type GoComment, type ScanResult } from './scanner.js';
-import type {
-  BuildInfo,
-  CgoImport,
-  CommentGroupInfo,
-  CRef,
-  ExportComment,
-  GoFile,
-  Preamble,
-  PreambleCDecl,
-  PreambleLine,
-} from './types.js';
+import type { BuildInfo, CgoImport, CommentGroupInfo, CRef, ExportComment, GoFile, Preamble, PreambleCDecl, PreambleLine } from './types.js';
 
 /** Parses a Go file (loads the grammars on first use). Never throws: junk input gives a model with hasSyntaxErrors. */
 export async function parseGoFile(filePath: string, text: string): Promise<GoFile> {
@@ -49,7 +39,8 @@ export function parseGoFileSync(goParser: Parser | undefined, filePath: string, 
     const cut = analysisCut(fullText);
     const text = cut < fullText.length ? fullText.slice(0, cut) : fullText;
     const m = buildModel(goParser, filePath, text, cParser);
-    if (cut < fullText.length && m.limited?.reason !== 'time') m.limited = { reason: 'size', analysedBytes: cut, totalBytes: fullText.length, endLine: lineCountOf(text) };
+    if (cut < fullText.length && m.limited?.reason !== 'time')
+      m.limited = { reason: 'size', analysedBytes: cut, totalBytes: fullText.length, endLine: lineCountOf(text) };
     return m;
   } catch {
     return emptyModel(filePath, true);
@@ -215,9 +206,7 @@ export function buildPreamble(idx: LineIndex, comments: GoComment[]): Preamble {
 
 /** commentText of a group, for content tests. */
 function groupText(g: CommentGroup): string {
-  return g.comments
-    .map((c) => (c.text[1] === '/' ? c.text.slice(2) + '\n' : c.text.slice(2, Math.max(2, c.text.length - 2))))
-    .join('');
+  return g.comments.map((c) => (c.text[1] === '/' ? c.text.slice(2) + '\n' : c.text.slice(2, Math.max(2, c.text.length - 2)))).join('');
 }
 
 /** A comment that was evidently meant as C preamble text (conservative: a licence header is not). */
@@ -456,7 +445,12 @@ function readImports(ctx: Ctx, decl: Node, file: GoFile, tokIndex: (n: Node) => 
         imp.detached = { group: groupInfo(ctx, declDoc), reason: 'group-doc' };
       } else {
         // the closest comment group before "C" (inside the parens) or before `import`, not touching it
-        const candidates: [number | undefined, 'spec' | 'decl'][] = parenthesized ? [[specTok, 'spec'], [declTok, 'decl']] : [[declTok, 'decl']];
+        const candidates: [number | undefined, 'spec' | 'decl'][] = parenthesized
+          ? [
+              [specTok, 'spec'],
+              [declTok, 'decl'],
+            ]
+          : [[declTok, 'decl']];
         for (const [tok, where] of candidates) {
           if (tok === undefined) continue;
           const groups = ctx.groupsBeforeToken.get(tok);
@@ -624,16 +618,25 @@ function readCRefs(ctx: Ctx, root: Node, file: GoFile): void {
       let up: Node | null = parent;
       while (up?.parent && (up.parent.type === 'pointer_type' || up.parent.type === 'parenthesized_type')) up = up.parent;
       const holder = up?.parent ?? null;
-      if (holder && ((holder.type === 'field_declaration' && !holder.childForFieldName('name')) || (holder.type === 'type_elem' && holder.parent?.type === 'interface_type'))) {
+      if (
+        holder &&
+        ((holder.type === 'field_declaration' && !holder.childForFieldName('name')) ||
+          (holder.type === 'type_elem' && holder.parent?.type === 'interface_type'))
+      ) {
         file.cEmbeddedFields.push({ typeName: `C.${nt.text}`, range: ref.range });
       }
     } else if (parent && parent.type === 'selector_expression' && parent.childForFieldName('operand')?.startIndex === ct.start) {
       const outer = parent.parent;
-      if (outer?.type === 'selector_expression' && outer.childForFieldName('operand')?.startIndex === parent.startIndex && outer.childForFieldName('operand')?.endIndex === parent.endIndex) {
+      if (
+        outer?.type === 'selector_expression' &&
+        outer.childForFieldName('operand')?.startIndex === parent.startIndex &&
+        outer.childForFieldName('operand')?.endIndex === parent.endIndex
+      ) {
         ref.context = 'selector-operand';
       } else {
         let up: Node = parent;
-        while (up.parent && (TRANSPARENT_EXPR.has(up.parent.type) || (up.parent.type === 'unary_expression' && up.parent.child(0)?.type === '*'))) up = up.parent;
+        while (up.parent && (TRANSPARENT_EXPR.has(up.parent.type) || (up.parent.type === 'unary_expression' && up.parent.child(0)?.type === '*')))
+          up = up.parent;
         const holder = up.parent;
         if (holder?.type === 'call_expression' && holder.childForFieldName('function')?.startIndex === up.startIndex) {
           ref.context = 'call';

@@ -13,7 +13,7 @@ let packageRootCache: string | undefined;
 /** The directory holding the `cgo-ls` package.json, found by walking up from `start` (default: this module). */
 export function findPackageRoot(start: string = moduleDir): string {
   if (start === moduleDir && packageRootCache !== undefined) return packageRootCache;
-  for (let dir = start; ; ) {
+  for (let dir = start; ;) {
     try {
       const json = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown };
       if (json.name === 'cgo-ls') {

@@ -44,7 +44,6 @@ export function preambleContaining(file: GoFile, pos: Position): { cImport: CgoI
   return null;
 }
 
-
 /** cmd/cgo builtinProlog (cmd/cgo/out.go, go1.26): prepended to the preamble for every compiler run. */
 export { goQuote };
 

@@ -65,10 +65,22 @@ export function registerActions(ctx: ServerContext, analyses: Analyses, shower: 
       const canCreateFiles = (caps.workspace?.workspaceEdit?.resourceOperations ?? []).includes('create');
       // Only VS Code and its forks read .vscode/settings.json.
       const vscodeSettings = /visual studio code|vscode|vscodium|code - oss|cursor|windsurf/i.test(ctx.clientName());
-      const fixes = await engine.fixes(file, wantQuick ? engineDiags : [], { canCreateFiles, fixAll: wantFixAll && !!only, vscodeSettings, workspaceFolders: ctx.folders() });
+      const fixes = await engine.fixes(file, wantQuick ? engineDiags : [], {
+        canCreateFiles,
+        fixAll: wantFixAll && !!only,
+        vscodeSettings,
+        workspaceFolders: ctx.folders(),
+      });
       const actions: CodeAction[] = [];
       for (const f of fixes) {
-        const lspDiag = f.diagnostic ? ours.find((d) => d.code === f.diagnostic!.code && d.range.start.line === f.diagnostic!.range.start.line && d.range.start.character === f.diagnostic!.range.start.character) : undefined;
+        const lspDiag = f.diagnostic
+          ? ours.find(
+              (d) =>
+                d.code === f.diagnostic!.code &&
+                d.range.start.line === f.diagnostic!.range.start.line &&
+                d.range.start.character === f.diagnostic!.range.start.character,
+            )
+          : undefined;
         const action: CodeAction = { title: f.title, kind: f.kind === 'source.fixAll' ? CodeActionKind.SourceFixAll + '.cgo' : CodeActionKind.QuickFix };
         if (lspDiag) action.diagnostics = [lspDiag];
         if (f.isPreferred) action.isPreferred = true;
@@ -91,7 +103,13 @@ export function registerActions(ctx: ServerContext, analyses: Analyses, shower: 
     switch (params.command) {
       case 'cgo.applyEnvFix': {
         const change = params.arguments?.[0] as EnvChange | undefined;
-        if (!change || typeof change.key !== 'string' || !/^[A-Z_][A-Z0-9_]*$/.test(change.key) || typeof change.folder !== 'string' || (change.value !== null && typeof change.value !== 'string')) {
+        if (
+          !change ||
+          typeof change.key !== 'string' ||
+          !/^[A-Z_][A-Z0-9_]*$/.test(change.key) ||
+          typeof change.folder !== 'string' ||
+          (change.value !== null && typeof change.value !== 'string')
+        ) {
           return { ok: false, message: 'cgo.applyEnvFix needs { key, value, folder }' };
         }
         // Only a change this server offered in a code action (same key, value and folder) is run: a client

@@ -48,7 +48,10 @@ const KIND: Record<CItemKind, CompletionItemKind> = {
   field: CompletionItemKind.Field,
 };
 
-export const CINTEL_CAPABILITIES: Pick<ServerCapabilities, 'completionProvider' | 'signatureHelpProvider' | 'definitionProvider' | 'declarationProvider' | 'documentLinkProvider'> = {
+export const CINTEL_CAPABILITIES: Pick<
+  ServerCapabilities,
+  'completionProvider' | 'signatureHelpProvider' | 'definitionProvider' | 'declarationProvider' | 'documentLinkProvider'
+> = {
   completionProvider: { triggerCharacters: ['.'], resolveProvider: true },
   signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
   definitionProvider: true,
@@ -166,7 +169,9 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
       const e = idx?.entities.get(item.label) ?? builtinEntities(idx).find((b) => b.name === item.label);
       if (!e) return item;
       const md = markdown();
-      const one = completeCNames(idx, { prefix: '', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }).find((i) => i.label === item.label);
+      const one = completeCNames(idx, { prefix: '', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }).find(
+        (i) => i.label === item.label,
+      );
       const value = one ? (md ? one.documentation : one.documentationPlain) : md ? entityMarkdown(e, lastListFile) : entityPlain(e, lastListFile);
       return { ...item, documentation: md ? { kind: MarkupKind.Markdown, value } : value };
     } catch (e) {
@@ -185,7 +190,9 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
       if (!idx) return null;
       const sh = signatureAt(text, params.position, idx);
       if (!sh) return null;
-      const md = (opts.capabilities().textDocument?.signatureHelp?.signatureInformation?.documentationFormat ?? [MarkupKind.Markdown]).includes(MarkupKind.Markdown);
+      const md = (opts.capabilities().textDocument?.signatureHelp?.signatureInformation?.documentationFormat ?? [MarkupKind.Markdown]).includes(
+        MarkupKind.Markdown,
+      );
       const doc = (s: string) => (md ? { kind: MarkupKind.Markdown, value: s } : s.replace(/```\w*\n?/g, '').replace(/`/g, ''));
       return {
         signatures: sh.signatures.map((s) => ({

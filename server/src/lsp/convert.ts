@@ -26,7 +26,11 @@ export function codeHref(code: string): string {
 const CATALOGUE = new Map(Engine.codes().map((c) => [c.code, c]));
 
 /** Codes gopls publishes at the same range in the same words (the catalogue's `gopls.sameWords`). */
-export const SAID_BY_GOPLS: ReadonlySet<string> = new Set(Engine.codes().filter((c) => c.gopls?.sameWords).map((c) => c.code));
+export const SAID_BY_GOPLS: ReadonlySet<string> = new Set(
+  Engine.codes()
+    .filter((c) => c.gopls?.sameWords)
+    .map((c) => c.code),
+);
 
 /**
  * The hover part for the diagnostics under the cursor (issue 13: long explanations go to the hover on the
@@ -39,7 +43,9 @@ export function diagnosticHover(diags: CgoDiagnostic[]): string | null {
     .map((d) => {
       const [cause, ...rest] = d.message.split('\n');
       const info = CATALOGUE.get(d.code);
-      return [`**${cause}** (\`${d.code}\`)`, ...rest.map((l) => `- ${l}`), info ? `\n${info.cause}` : '', `\n[${d.code} in protocol.md](${codeHref(d.code)})`].filter(Boolean).join('\n');
+      return [`**${cause}** (\`${d.code}\`)`, ...rest.map((l) => `- ${l}`), info ? `\n${info.cause}` : '', `\n[${d.code} in protocol.md](${codeHref(d.code)})`]
+        .filter(Boolean)
+        .join('\n');
     })
     .join('\n\n---\n\n');
 }
@@ -112,7 +118,10 @@ export function toWorkspaceEdit(f: Fix, caps: ClientCapabilities, versionOf: (ur
       // Neither overwrite nor ignoreIfExists: if the file appeared since the action was offered, the client fails
       // the whole edit instead of inserting a second copy (a second JSON object) at the top of the user's file.
       documentChanges.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } });
-      documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: c.text }] });
+      documentChanges.push({
+        textDocument: { uri, version: null },
+        edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: c.text }],
+      });
     }
     for (const e of f.edits ?? []) {
       const uri = pathToUri(e.file);

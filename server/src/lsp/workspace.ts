@@ -68,7 +68,8 @@ export class Workspace {
         }
       }
       done++;
-      if (done % 200 === 0 || done === all.length) progress?.report(Math.round((done / Math.max(1, all.length)) * 100), `${done}/${all.length} files, ${candidates} cgo`);
+      if (done % 200 === 0 || done === all.length)
+        progress?.report(Math.round((done / Math.max(1, all.length)) * 100), `${done}/${all.length} files, ${candidates} cgo`);
     });
     progress?.done();
     log.info(`workspace: ${candidates} cgo file(s) in ${modules.size} module(s) checked in ${Date.now() - started} ms`);

@@ -41,53 +41,51 @@ export function defaultCXX(goos: string): string {
 }
 
 /** internal/platform.CgoSupported (Go 1.26 zosarch.go). */
-const CGO_SUPPORTED = new Set(
-  [
-    'aix/ppc64',
-    'android/386',
-    'android/amd64',
-    'android/arm',
-    'android/arm64',
-    'darwin/amd64',
-    'darwin/arm64',
-    'dragonfly/amd64',
-    'freebsd/386',
-    'freebsd/amd64',
-    'freebsd/arm',
-    'freebsd/arm64',
-    'freebsd/riscv64',
-    'illumos/amd64',
-    'ios/amd64',
-    'ios/arm64',
-    'linux/386',
-    'linux/amd64',
-    'linux/arm',
-    'linux/arm64',
-    'linux/loong64',
-    'linux/mips',
-    'linux/mips64',
-    'linux/mips64le',
-    'linux/mipsle',
-    'linux/ppc64le',
-    'linux/riscv64',
-    'linux/s390x',
-    'linux/sparc64',
-    'netbsd/386',
-    'netbsd/amd64',
-    'netbsd/arm',
-    'netbsd/arm64',
-    'openbsd/386',
-    'openbsd/amd64',
-    'openbsd/arm',
-    'openbsd/arm64',
-    'openbsd/mips64',
-    'openbsd/riscv64',
-    'solaris/amd64',
-    'windows/386',
-    'windows/amd64',
-    'windows/arm64',
-  ],
-);
+const CGO_SUPPORTED = new Set([
+  'aix/ppc64',
+  'android/386',
+  'android/amd64',
+  'android/arm',
+  'android/arm64',
+  'darwin/amd64',
+  'darwin/arm64',
+  'dragonfly/amd64',
+  'freebsd/386',
+  'freebsd/amd64',
+  'freebsd/arm',
+  'freebsd/arm64',
+  'freebsd/riscv64',
+  'illumos/amd64',
+  'ios/amd64',
+  'ios/arm64',
+  'linux/386',
+  'linux/amd64',
+  'linux/arm',
+  'linux/arm64',
+  'linux/loong64',
+  'linux/mips',
+  'linux/mips64',
+  'linux/mips64le',
+  'linux/mipsle',
+  'linux/ppc64le',
+  'linux/riscv64',
+  'linux/s390x',
+  'linux/sparc64',
+  'netbsd/386',
+  'netbsd/amd64',
+  'netbsd/arm',
+  'netbsd/arm64',
+  'openbsd/386',
+  'openbsd/amd64',
+  'openbsd/arm',
+  'openbsd/arm64',
+  'openbsd/mips64',
+  'openbsd/riscv64',
+  'solaris/amd64',
+  'windows/386',
+  'windows/amd64',
+  'windows/arm64',
+]);
 
 export function cgoSupported(goos: string, goarch: string): boolean {
   return CGO_SUPPORTED.has(`${goos}/${goarch}`);
@@ -152,14 +150,23 @@ export function classifyCompiler(
   versionOut: { stdout: string; stderr: string },
   dumpmachineOut: { stdout: string; stderr: string; exitCode: number | null } | null,
 ): CompilerIdentity {
-  const exe = (argv[0] ?? '').replace(/^.*[\\/]/, '').toLowerCase().replace(/\.exe$/, '');
+  const exe = (argv[0] ?? '')
+    .replace(/^.*[\\/]/, '')
+    .toLowerCase()
+    .replace(/\.exe$/, '');
   const text = `${versionOut.stdout}\n${versionOut.stderr}`;
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const banner = lines[0];
   const targetLine = /^Target:\s*(\S+)/m.exec(text)?.[1];
   let dumped: string | undefined;
   if (dumpmachineOut && dumpmachineOut.exitCode === 0) {
-    const first = dumpmachineOut.stdout.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '');
+    const first = dumpmachineOut.stdout
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l !== '');
     if (first && /^[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)*$/.test(first)) dumped = first;
   }
   const argTarget = targetFromArgs(argv.slice(1));
@@ -169,7 +176,13 @@ export function classifyCompiler(
   if (msvc) {
     const hostArch = (msvc[2] ?? '').toLowerCase();
     const msvcTarget =
-      hostArch === 'x86' ? 'i686-pc-windows-msvc' : hostArch === 'arm64' ? 'aarch64-pc-windows-msvc' : hostArch === 'arm' ? 'armv7-pc-windows-msvc' : 'x86_64-pc-windows-msvc';
+      hostArch === 'x86'
+        ? 'i686-pc-windows-msvc'
+        : hostArch === 'arm64'
+          ? 'aarch64-pc-windows-msvc'
+          : hostArch === 'arm'
+            ? 'armv7-pc-windows-msvc'
+            : 'x86_64-pc-windows-msvc';
     return { family: 'msvc-cl', flavor: 'msvc', version: msvc[1], target: msvcTarget, banner: lines.find((l) => l.startsWith('Microsoft')) ?? banner };
   }
 

@@ -71,23 +71,31 @@ export async function binaryStamp(file: string): Promise<BinaryStamp | null> {
 export async function contentStamp(file: string | null | undefined): Promise<{ path: string; sha256: string | null } | null> {
   if (!file) return null;
   try {
-    return { path: file, sha256: createHash('sha256').update(await fsp.readFile(file)).digest('hex') };
+    return {
+      path: file,
+      sha256: createHash('sha256')
+        .update(await fsp.readFile(file))
+        .digest('hex'),
+    };
   } catch {
     return { path: file, sha256: null };
   }
 }
 
 /** Variables a C compiler driver reads (search paths, SDKs, wrappers such as ccache and zig). */
-const COMPILER_VARS = /^(PATH|PATHEXT|COMPILER_PATH|GCC_EXEC_PREFIX|CPATH|C_INCLUDE_PATH|CPLUS_INCLUDE_PATH|OBJC_INCLUDE_PATH|LIBRARY_PATH|SDKROOT|DEVELOPER_DIR|MACOSX_DEPLOYMENT_TARGET|IPHONEOS_DEPLOYMENT_TARGET|LANG|LC_[A-Z]+|CCACHE_[A-Z_]+|ZIG_[A-Z_]+|INCLUDE|LIB|TMPDIR|TEMP|TMP)$/i;
+const COMPILER_VARS =
+  /^(PATH|PATHEXT|COMPILER_PATH|GCC_EXEC_PREFIX|CPATH|C_INCLUDE_PATH|CPLUS_INCLUDE_PATH|OBJC_INCLUDE_PATH|LIBRARY_PATH|SDKROOT|DEVELOPER_DIR|MACOSX_DEPLOYMENT_TARGET|IPHONEOS_DEPLOYMENT_TARGET|LANG|LC_[A-Z]+|CCACHE_[A-Z_]+|ZIG_[A-Z_]+|INCLUDE|LIB|TMPDIR|TEMP|TMP)$/i;
 /** Variables the go command's configuration reads (cmd/go/internal/cfg and the CC/CGO_ENABLED defaults). */
-const GO_VARS = /^(GO[A-Z0-9_]*|CGO_[A-Z_]+|CC|CXX|FC|AR|PKG_CONFIG|GCCGO|PATH|PATHEXT|HOME|USERPROFILE|XDG_CONFIG_HOME|XDG_CACHE_HOME|APPDATA|LOCALAPPDATA|HOME|home)$/i;
+const GO_VARS =
+  /^(GO[A-Z0-9_]*|CGO_[A-Z_]+|CC|CXX|FC|AR|PKG_CONFIG|GCCGO|PATH|PATHEXT|HOME|USERPROFILE|XDG_CONFIG_HOME|XDG_CACHE_HOME|APPDATA|LOCALAPPDATA|HOME|home)$/i;
 
 export type EnvScope = 'compiler' | 'go' | 'all';
 
 /** The variables of `env` that can change a tool's answer, sorted (names upper-cased on Windows). */
 export function envKey(env: Env, scope: EnvScope, os: GoOS): Array<[string, string]> {
   // `go env` runs the C compiler too (GOGCCFLAGS), so what a compiler reads counts for it as well.
-  const keep = scope === 'compiler' ? (k: string) => COMPILER_VARS.test(k) : scope === 'go' ? (k: string) => GO_VARS.test(k) || COMPILER_VARS.test(k) : () => true;
+  const keep =
+    scope === 'compiler' ? (k: string) => COMPILER_VARS.test(k) : scope === 'go' ? (k: string) => GO_VARS.test(k) || COMPILER_VARS.test(k) : () => true;
   const out: Array<[string, string]> = [];
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) continue;
@@ -251,7 +259,13 @@ export class FactCache {
       const names = (await fsp.readdir(this.dir!)).filter((n) => n.endsWith('.json'));
       if (names.length <= this.maxEntries) return;
       const dated = await Promise.all(
-        names.map(async (n) => ({ n, t: await fsp.stat(path.join(this.dir!, n)).then((s) => s.mtimeMs, () => 0) })),
+        names.map(async (n) => ({
+          n,
+          t: await fsp.stat(path.join(this.dir!, n)).then(
+            (s) => s.mtimeMs,
+            () => 0,
+          ),
+        })),
       );
       dated.sort((a, b) => a.t - b.t);
       for (const { n } of dated.slice(0, names.length - Math.floor(this.maxEntries / 2))) await fsp.rm(path.join(this.dir!, n), { force: true });

@@ -123,10 +123,7 @@ export async function loadEnvLayers(
     const text = await platform.readFile(p);
     return text === null ? null : { path: p, values: parseGoEnvFile(text) };
   };
-  const [userFile, gorootFile] = await Promise.all([
-    read(loc.path),
-    read(goroot ? pathFor(platform.os).join(goroot, 'go.env') : null),
-  ]);
+  const [userFile, gorootFile] = await Promise.all([read(loc.path), read(goroot ? pathFor(platform.os).join(goroot, 'go.env') : null)]);
   return { os: platform.os, env, editorEnv, userFile, userFileLocation: loc, gorootFile };
 }
 

@@ -9,27 +9,13 @@ import { host } from '../core/host.js';
 
 /** GOOS names (what `go env GOHOSTOS` prints). */
 export type GoOS =
-  | 'linux'
-  | 'darwin'
-  | 'windows'
-  | 'freebsd'
-  | 'openbsd'
-  | 'netbsd'
-  | 'dragonfly'
-  | 'solaris'
-  | 'illumos'
-  | 'aix'
-  | 'android'
-  | 'ios'
-  | 'plan9'
-  | (string & {});
+  'linux' | 'darwin' | 'windows' | 'freebsd' | 'openbsd' | 'netbsd' | 'dragonfly' | 'solaris' | 'illumos' | 'aix' | 'android' | 'ios' | 'plan9' | (string & {});
 
 export type Env = Record<string, string | undefined>;
 
 /** Result of a stat: either the facts LookPath needs, or the errno of the failure (`ENOENT`, `ENOTDIR` …). */
 export type StatResult =
-  | { ok: true; isFile: boolean; isDirectory: boolean; mode: number; mtimeMs: number; dev: number; ino: number }
-  | { ok: false; code: string };
+  { ok: true; isFile: boolean; isDirectory: boolean; mode: number; mtimeMs: number; dev: number; ino: number } | { ok: false; code: string };
 
 export interface Platform {
   os: GoOS;
@@ -242,7 +228,6 @@ export function withEnv(platform: Platform, env: Env): Platform {
 // LookPath, as os/exec implements it (lp_unix.go / lp_windows.go, Go 1.19+ with the ErrDot rule and the 1.25
 // validateLookPath check).
 
-
 export type LookPathResult =
   | { ok: true; path: string }
   | {
@@ -267,7 +252,11 @@ const ERRNO_TEXT: Record<string, string> = {
 };
 
 function notFoundText(os: GoOS): string {
-  return os === 'windows' ? 'executable file not found in %PATH%' : os === 'plan9' ? 'executable file not found in $path' : 'executable file not found in $PATH';
+  return os === 'windows'
+    ? 'executable file not found in %PATH%'
+    : os === 'plan9'
+      ? 'executable file not found in $path'
+      : 'executable file not found in $PATH';
 }
 
 function execError(name: string, msg: string): string {
@@ -317,9 +306,7 @@ async function unixFindExecutable(p: string, platform: Platform): Promise<string
 async function winChkStat(p: string, platform: Platform): Promise<string | null> {
   const st = await platform.stat(p);
   if (!st.ok) {
-    return st.code === 'ENOENT'
-      ? `CreateFile ${p}: The system cannot find the file specified.`
-      : `CreateFile ${p}: ${ERRNO_TEXT[st.code] ?? st.code}`;
+    return st.code === 'ENOENT' ? `CreateFile ${p}: The system cannot find the file specified.` : `CreateFile ${p}: ${ERRNO_TEXT[st.code] ?? st.code}`;
   }
   if (st.isDirectory) return 'permission denied';
   return null;
@@ -333,11 +320,7 @@ function winHasExt(file: string): boolean {
   return j < i;
 }
 
-async function winFindExecutable(
-  file: string,
-  exts: string[],
-  platform: Platform,
-): Promise<{ path: string } | { err: string; notFound: boolean }> {
+async function winFindExecutable(file: string, exts: string[], platform: Platform): Promise<{ path: string } | { err: string; notFound: boolean }> {
   if (exts.length === 0) {
     const e = await winChkStat(file, platform);
     return e === null ? { path: file } : { err: e, notFound: false };

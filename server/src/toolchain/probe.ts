@@ -25,15 +25,7 @@ import {
 } from './platform.js';
 import { describeSource, goEnvFileLocation, loadEnvLayers, parseGoEnvFile, resolveValue, type EnvLayers } from './goenv.js';
 import { binaryStamp, contentStamp, factCache, toolKey, type FactCache } from './diskcache.js';
-import {
-  classifyCompiler,
-  defaultCC,
-  defaultCXX,
-  mingwCCFor,
-  quotedSplit,
-  tripleToGo,
-  validateCompilerEnv,
-} from './compiler.js';
+import { classifyCompiler, defaultCC, defaultCXX, mingwCCFor, quotedSplit, tripleToGo, validateCompilerEnv } from './compiler.js';
 import { cgocheckFromGodebug, decideCgoEnabled, parseModDirectives, selectToolchain, type CgoDecision } from './rules.js';
 
 export { codes } from './codes.js';
@@ -143,7 +135,10 @@ async function wslProblems(
       );
     }
   }
-  for (const [key, info] of [['CC', t.cc], ['CXX', t.cxx]] as const) {
+  for (const [key, info] of [
+    ['CC', t.cc],
+    ['CXX', t.cxx],
+  ] as const) {
     if (!info) continue;
     if (info.path && isWindowsSide(info.path)) {
       problem(
@@ -167,7 +162,10 @@ async function wslProblems(
           {
             cause: `${key} ${goQuote(short(info.argv[0], 24))} is not installed in WSL; only a Windows .exe of it is on PATH`,
             fix,
-            details: [`${key} ${info.argv[0]} is not installed in WSL; only the Windows ${info.argv[0]}.exe (${win.path}) is on PATH, which cannot build Linux objects.`, keepOff],
+            details: [
+              `${key} ${info.argv[0]} is not installed in WSL; only the Windows ${info.argv[0]}.exe (${win.path}) is on PATH, which cannot build Linux objects.`,
+              keepOff,
+            ],
           },
           { data: { program: key, path: win.path, ...(key === 'CXX' ? { onlyIfCxxUsed: true } : {}) } },
         );
@@ -190,7 +188,13 @@ async function existingDir(ctx: Ctx, dir: string): Promise<string> {
 
 async function runSafe(command: string, args: string[], ctx: Ctx, env: NodeJS.ProcessEnv, cwd?: string): Promise<RunResult> {
   try {
-    return await run(command, args, { cwd: await existingDir(ctx, cwd ?? ctx.folder), env, timeoutMs: ctx.timeoutMs, signal: ctx.signal, maxOutput: 1024 * 1024 });
+    return await run(command, args, {
+      cwd: await existingDir(ctx, cwd ?? ctx.folder),
+      env,
+      timeoutMs: ctx.timeoutMs,
+      signal: ctx.signal,
+      maxOutput: 1024 * 1024,
+    });
   } catch (e) {
     return spawnFailure(command, args, e instanceof Error ? e.message : String(e));
   }
@@ -251,12 +255,7 @@ interface CompilerProbe {
   invalid?: string;
 }
 
-async function probeCompiler(
-  key: 'CC' | 'CXX',
-  value: EnvValue,
-  ctx: Ctx,
-  childEnv: NodeJS.ProcessEnv,
-): Promise<CompilerProbe> {
+async function probeCompiler(key: 'CC' | 'CXX', value: EnvValue, ctx: Ctx, childEnv: NodeJS.ProcessEnv): Promise<CompilerProbe> {
   const invalid = validateCompilerEnv(key, value.value, ctx.platform.os) ?? undefined;
   const split = quotedSplit(value.value);
   const argv = split.ok ? split.args : [];
@@ -279,10 +278,7 @@ async function probeCompiler(
     ]);
     return { value: { version: answerOf(v), dump: answerOf(d) }, store: settled(v) && settled(d) };
   };
-  const [answers, mtime] = await Promise.all([
-    cachedAnswers(ctx, 'cc-identity', abs, childEnv, 'compiler', argv, identify),
-    ctx.platform.mtimeMs(abs),
-  ]);
+  const [answers, mtime] = await Promise.all([cachedAnswers(ctx, 'cc-identity', abs, childEnv, 'compiler', argv, identify), ctx.platform.mtimeMs(abs)]);
   const versionRun = answers.version;
   const dumpRun = answers.dump;
   if (mtime !== null) info.mtimeMs = mtime;
@@ -442,7 +438,10 @@ async function candidateVersion(candidate: string, ctx: Ctx): Promise<string | n
     const r = await runSafe(candidate, ['version'], ctx, env);
     return { value: answerOf(r), store: ok(r) };
   };
-  const r = (ctx.cache?.enabled && (await goIsCacheable(candidate, ctx.platform.os)) ? await cachedAnswers(ctx, 'go-version', candidate, env, 'go', ['version'], compute) : (await compute()).value);
+  const r =
+    ctx.cache?.enabled && (await goIsCacheable(candidate, ctx.platform.os))
+      ? await cachedAnswers(ctx, 'go-version', candidate, env, 'go', ['version'], compute)
+      : (await compute()).value;
   if (!ok(r)) return null;
   const m = /go version (\S+)/.exec(r.stdout);
   return m ? m[1]! : null;
@@ -524,7 +523,20 @@ async function outcomeFor(
   return { cgo, ccValue: cc.value, ccPath, cxxPath, pkgConfigPath, goPath };
 }
 
-const DRIFT_KEYS = ['PATH', 'CC', 'CXX', 'CGO_ENABLED', 'CGO_CFLAGS', 'CGO_CPPFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS', 'PKG_CONFIG', 'PKG_CONFIG_PATH', 'GOOS', 'GOARCH'];
+const DRIFT_KEYS = [
+  'PATH',
+  'CC',
+  'CXX',
+  'CGO_ENABLED',
+  'CGO_CFLAGS',
+  'CGO_CPPFLAGS',
+  'CGO_CXXFLAGS',
+  'CGO_LDFLAGS',
+  'PKG_CONFIG',
+  'PKG_CONFIG_PATH',
+  'GOOS',
+  'GOARCH',
+];
 
 /** How to put `dir` first on PATH, per shell; on Windows also for new programs (the user environment). */
 export interface PathOrderFix {
@@ -630,7 +642,10 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
       {
         cause: 'no go command on PATH',
         fix: 'install Go and add its bin directory to PATH, or start the editor from a shell that has it, or set PATH in the cgo.env setting',
-        details: [`No go command found: ${winnerLp.error}`, `PATH (${editorSet ? 'from the editor settings (cgo.env)' : 'from the environment'}) is ${pathVal ? JSON.stringify(pathVal) : 'empty'}.`],
+        details: [
+          `No go command found: ${winnerLp.error}`,
+          `PATH (${editorSet ? 'from the editor settings (cgo.env)' : 'from the environment'}) is ${pathVal ? JSON.stringify(pathVal) : 'empty'}.`,
+        ],
       },
       { data: { error: winnerLp.error } },
     );
@@ -710,7 +725,8 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
   values.CC = ccSet ?? { value: toolchainDefaultCC, source: 'default' };
   values.CXX = cxxSet ?? { value: toolchainDefaultCXX, source: 'default' };
   values.CGO_CPPFLAGS = reportedOrComputed('CGO_CPPFLAGS', '');
-  for (const k of ['CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS']) values[k] = resolveValue(layers, k) ?? { value: DEFAULT_FLAGS, source: 'default' };
+  for (const k of ['CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS'])
+    values[k] = resolveValue(layers, k) ?? { value: DEFAULT_FLAGS, source: 'default' };
   values.PKG_CONFIG = resolveValue(layers, 'PKG_CONFIG') ?? { value: goEnv?.PKG_CONFIG || 'pkg-config', source: 'default' };
   values.GOTOOLCHAIN = resolveValue(layers, 'GOTOOLCHAIN') ?? { value: 'local', source: 'default' };
   for (const k of ['GOFLAGS', 'GO111MODULE', 'GOEXPERIMENT', 'GOPATH']) {
@@ -755,7 +771,17 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
 
   // 5. childEnv: what compilers and pkg-config run with.
   const childEnv = plainEnv(env);
-  for (const k of ['CC', 'CXX', 'CGO_CPPFLAGS', 'CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_FFLAGS', 'CGO_LDFLAGS', 'PKG_CONFIG', ...Object.keys(values).filter((x) => /^CGO_[A-Z]+_(DIS)?ALLOW$/.test(x))]) {
+  for (const k of [
+    'CC',
+    'CXX',
+    'CGO_CPPFLAGS',
+    'CGO_CFLAGS',
+    'CGO_CXXFLAGS',
+    'CGO_FFLAGS',
+    'CGO_LDFLAGS',
+    'PKG_CONFIG',
+    ...Object.keys(values).filter((x) => /^CGO_[A-Z]+_(DIS)?ALLOW$/.test(x)),
+  ]) {
     const v = values[k];
     if (v && (v.source === 'goenv-file' || v.source === 'goroot-go.env')) childEnv[k] = v.value;
   }
@@ -777,10 +803,10 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
     }
     info.path = p.isAbsolute(lp.path) ? lp.path : p.resolve(folder, lp.path);
     const pcPath = info.path;
-    const r = (await cachedAnswers(ctx, 'pkg-config-version', pcPath, childEnv, 'compiler', ['--version'], async () => {
+    const r = await cachedAnswers(ctx, 'pkg-config-version', pcPath, childEnv, 'compiler', ['--version'], async () => {
       const run = await runSafe(pcPath, ['--version'], ctx, childEnv);
       return { value: answerOf(run), store: settled(run) };
-    }));
+    });
     if (ok(r)) info.version = r.stdout.trim().split('\n')[0];
     return info;
   })();
@@ -788,11 +814,7 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
     probeCompiler('CC', values.CC, ctx, childEnv),
     probeCompiler('CXX', values.CXX, ctx, childEnv),
     pkgProbe,
-    Promise.all(
-      candidates
-        .slice(0, 8)
-        .map(async (c) => ({ path: c, real: (await platform.realpath(c)) ?? c, version: await candidateVersion(c, ctx) })),
-    ),
+    Promise.all(candidates.slice(0, 8).map(async (c) => ({ path: c, real: (await platform.realpath(c)) ?? c, version: await candidateVersion(c, ctx) }))),
   ]);
 
   // 7. GOROOT: explicit GOROOT that is missing or another version; winner vs $GOROOT/bin/go; shadowing.
@@ -847,7 +869,9 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
   if (goPath) {
     const winnerReal = (await platform.realpath(goPath)) ?? goPath;
     const distinct = others.filter((o) => o.real !== winnerReal);
-    const differentVersions = distinct.filter((o) => o.version !== null && version !== null && parseGoVersion(o.version) !== null && shortVersion(parseGoVersion(o.version)) !== shortVersion(version));
+    const differentVersions = distinct.filter(
+      (o) => o.version !== null && version !== null && parseGoVersion(o.version) !== null && shortVersion(parseGoVersion(o.version)) !== shortVersion(version),
+    );
     const list = others.map((o) => `${o.path}${o.real !== o.path ? ` -> ${o.real}` : ''} (${o.version ?? 'version unknown'})`).join(', ');
     const gorootFix = goroot ? pathOrderFix(p.join(goroot, 'bin'), os) : null;
     const shadowed = differentVersions[0];
@@ -909,7 +933,8 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
       case 'no-default-cc':
         cause = `cgo is off: no C compiler ${goQuote(short(toolchainDefaultCC, 40))} on PATH`;
         // The go command's own words for the missing compiler (what `go build` says once CGO_ENABLED=1 is forced).
-        if (!defaultCCLp.ok) goSays = `With CGO_ENABLED=1 the build fails with \`cgo: C compiler ${goQuote(toolchainDefaultCC)} not found: ${defaultCCLp.error}\`.`;
+        if (!defaultCCLp.ok)
+          goSays = `With CGO_ENABLED=1 the build fails with \`cgo: C compiler ${goQuote(toolchainDefaultCC)} not found: ${defaultCCLp.error}\`.`;
         fix = `install ${toolchainDefaultCC}${goos === 'windows' ? ' (MinGW-w64 or llvm-mingw)' : ''} and put it on PATH, or set CC in the environment (not only with go env -w) together with CGO_ENABLED=1`;
         break;
       case 'unsupported':
@@ -974,7 +999,10 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
         {
           cause: `CGO_${k} cannot be split into flags (${short(s.error, 30)}): the go command panics`,
           fix: `${fixFor(`CGO_${k}`, v, '<flags>')}; quote only whole words`,
-          details: [`go build: \`panic: could not parse environment variable CGO_${k} with value ${JSON.stringify(v.value)}: ${s.error}\``, `${describeValue(`CGO_${k}`, v)}.`],
+          details: [
+            `go build: \`panic: could not parse environment variable CGO_${k} with value ${JSON.stringify(v.value)}: ${s.error}\``,
+            `${describeValue(`CGO_${k}`, v)}.`,
+          ],
         },
         { data: { variable: `CGO_${k}`, value: v.value, source: v.source } },
       );
@@ -1091,7 +1119,11 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
       pkgConfig: [pkgConfig.path, pkgConfig.version ?? null, pkgConfig.pkgConfigPath ?? null],
     }),
     problems: ctx.problems,
-    envFile: { path: layers.userFileLocation.path, exists: envFileExists, ...(layers.userFileLocation.reason ? { reason: layers.userFileLocation.reason } : {}) },
+    envFile: {
+      path: layers.userFileLocation.path,
+      exists: envFileExists,
+      ...(layers.userFileLocation.reason ? { reason: layers.userFileLocation.reason } : {}),
+    },
     module,
   };
   return model;
@@ -1197,14 +1229,27 @@ function compilerProblems(
       {
         cause: `${key} ${name} is a 32-bit MinGW compiler, but GOARCH=amd64: builds fail`,
         fix: `install 64-bit MinGW-w64 (x86_64-w64-mingw32) and ${fixFor(key, value, key === 'CC' ? 'x86_64-w64-mingw32-gcc' : 'x86_64-w64-mingw32-g++')}, or build with GOARCH=386`,
-        details: [`${who}, a 32-bit MinGW compiler (target ${info.target}).`, 'go build: `cc1.exe: sorry, unimplemented: 64-bit mode not compiled in`', cxxNote],
+        details: [
+          `${who}, a 32-bit MinGW compiler (target ${info.target}).`,
+          'go build: `cc1.exe: sorry, unimplemented: 64-bit mode not compiled in`',
+          cxxNote,
+        ],
       },
       { data: { ...data, target: info.target } },
     );
     return;
   }
   if (tgt.os !== null && tgt.os !== t.goos && !(tgt.os === 'darwin' && t.goos === 'ios') && !(tgt.os === 'linux' && t.goos === 'android')) {
-    const cross = key === 'CC' ? (t.goos === 'windows' ? mingwCCFor(t.goarch) : `a ${t.goos}/${t.goarch} cross compiler`) : t.goos === 'windows' ? mingwCCFor(t.goarch).replace(/-gcc$/, '-g++').replace(/-clang$/, '-clang++') : `a ${t.goos}/${t.goarch} C++ cross compiler`;
+    const cross =
+      key === 'CC'
+        ? t.goos === 'windows'
+          ? mingwCCFor(t.goarch)
+          : `a ${t.goos}/${t.goarch} cross compiler`
+        : t.goos === 'windows'
+          ? mingwCCFor(t.goarch)
+              .replace(/-gcc$/, '-g++')
+              .replace(/-clang$/, '-clang++')
+          : `a ${t.goos}/${t.goarch} C++ cross compiler`;
     let symptom: string;
     if (t.goos === 'windows' && info.family === 'gcc' && (t.version === null || t.version.minor < 27)) {
       // GCC names itself by the basename it was run as.
@@ -1222,7 +1267,13 @@ function compilerProblems(
       severityFor('error'),
       {
         cause: `${key} ${name} targets ${short(compilerTarget, 18)}, not ${t.goos}/${t.goarch}: builds fail`,
-        fix: `${fixFor(key, value, cross.includes(' ') ? '<cross compiler>' : cross)}${cross.includes(' ') ? ` (${cross})` : ''}${key === 'CC' && t.goos === 'windows' ? ` and CXX=${mingwCCFor(t.goarch).replace(/-gcc$/, '-g++').replace(/-clang$/, '-clang++')}` : ''}`,
+        fix: `${fixFor(key, value, cross.includes(' ') ? '<cross compiler>' : cross)}${cross.includes(' ') ? ` (${cross})` : ''}${
+          key === 'CC' && t.goos === 'windows'
+            ? ` and CXX=${mingwCCFor(t.goarch)
+                .replace(/-gcc$/, '-g++')
+                .replace(/-clang$/, '-clang++')}`
+            : ''
+        }`,
         details: [`${who}, which targets ${info.target} (${compilerTarget}), but GOOS/GOARCH is ${t.goos}/${t.goarch} with cgo enabled.`, symptom, cxxNote],
       },
       { data: { ...data, target: info.target, compilerOs: tgt.os, compilerArch: tgt.arch } },
@@ -1267,7 +1318,8 @@ async function moduleContext(
     const found = goMod ?? (await findUp(ctx.folder, 'go.mod', platform));
     const v = resolveValue(layers, 'GO111MODULE')!;
     const gopath = values.GOPATH?.value ?? '';
-    const inGopath = gopath !== '' && p.resolve(ctx.folder).startsWith(p.join(p.resolve(gopath.split(platform.os === 'windows' ? ';' : ':')[0]!), 'src') + p.sep);
+    const inGopath =
+      gopath !== '' && p.resolve(ctx.folder).startsWith(p.join(p.resolve(gopath.split(platform.os === 'windows' ? ';' : ':')[0]!), 'src') + p.sep);
     problem(
       ctx,
       'cgo/gopath-mode',
@@ -1357,7 +1409,12 @@ async function moduleContext(
       toolchainLine: src.dirs.toolchain,
       fileName,
     });
-    out.selection = { action: sel.action, ...(sel.how ? { how: sel.how } : {}), ...(sel.toolchain ? { toolchain: sel.toolchain } : {}), ...(sel.message ? { message: sel.message } : {}) };
+    out.selection = {
+      action: sel.action,
+      ...(sel.how ? { how: sel.how } : {}),
+      ...(sel.toolchain ? { toolchain: sel.toolchain } : {}),
+      ...(sel.message ? { message: sel.message } : {}),
+    };
     const gt = values.GOTOOLCHAIN!;
     if (sel.action === 'error') {
       problem(
@@ -1367,15 +1424,24 @@ async function moduleContext(
         {
           cause: `${short(baseName(fileName), 20)} line ${sel.line! + 1} requires go >= ${short(src.dirs.go!.value, 16)}, but the go command runs ${short(sel.toolchain ?? '?', 20)}`,
           fix: `install Go ${src.dirs.go!.value} or newer and put it first on PATH, or ${fixFor('GOTOOLCHAIN', gt, 'auto')} to let the go command download it, or lower the go line`,
-          details: [`go build: \`${sel.message}\``, `${fileName} line ${sel.line! + 1} requires go >= ${src.dirs.go!.value}, but ${describeValue('GOTOOLCHAIN', gt)} runs ${sel.toolchain}.`],
+          details: [
+            `go build: \`${sel.message}\``,
+            `${fileName} line ${sel.line! + 1} requires go >= ${src.dirs.go!.value}, but ${describeValue('GOTOOLCHAIN', gt)} runs ${sel.toolchain}.`,
+          ],
         },
-        { target: 'go.mod', goModLine: sel.line, goModFile: src.file, data: { required: src.dirs.go!.value, running: shortVersion(version), gotoolchain: gt.value } },
+        {
+          target: 'go.mod',
+          goModLine: sel.line,
+          goModFile: src.file,
+          data: { required: src.dirs.go!.value, running: shortVersion(version), gotoolchain: gt.value },
+        },
       );
     } else if (sel.action === 'switch') {
       const goModcache = await modcacheToolchain(ctx, values, sel.toolchain!);
       const gomodLine = sel.line;
       let what: string;
-      if (sel.how === 'pinned') what = `${describeValue('GOTOOLCHAIN', gt)} makes the go command run ${sel.toolchain} instead of the local ${shortVersion(version)}`;
+      if (sel.how === 'pinned')
+        what = `${describeValue('GOTOOLCHAIN', gt)} makes the go command run ${sel.toolchain} instead of the local ${shortVersion(version)}`;
       else
         what = `${fileName} line ${gomodLine! + 1} (${sel.cause === 'toolchain-line' ? `toolchain ${src.dirs.toolchain!.value}` : `go ${src.dirs.go!.value}`}) is newer than the local ${shortVersion(version)}, and ${describeValue('GOTOOLCHAIN', gt)} lets the go command switch to ${sel.toolchain}`;
       let availability: string;
@@ -1397,7 +1463,11 @@ async function moduleContext(
               ? `GOTOOLCHAIN makes the go command run ${tc}, not the local ${shortVersion(version)} cgo-ls probed`
               : `${short(baseName(fileName), 20)} line ${gomodLine! + 1} makes the go command switch to ${tc} (local: ${shortVersion(version)})`,
           fix: `install ${sel.toolchain} and put it first on PATH, or ${fixFor('GOTOOLCHAIN', gt, 'local')} to build with ${shortVersion(version)}`,
-          details: [`${what}.`, `${availability.charAt(0).toUpperCase()}${availability.slice(1)}.`, `cgo-ls probed the local toolchain; the rules of ${sel.toolchain} apply to builds.`],
+          details: [
+            `${what}.`,
+            `${availability.charAt(0).toUpperCase()}${availability.slice(1)}.`,
+            `cgo-ls probed the local toolchain; the rules of ${sel.toolchain} apply to builds.`,
+          ],
         },
         {
           target: gomodLine !== undefined ? 'go.mod' : 'import-c',
@@ -1450,7 +1520,8 @@ async function driftProblems(
     diffs.push(`C compiler: the editor runs CC=${ed.ccValue} → ${ed.ccPath ?? 'not found'}; ${other} runs CC=${sh.ccValue} → ${sh.ccPath ?? 'not found'}`);
   }
   if (ed.cxxPath !== sh.cxxPath) diffs.push(`C++ compiler: editor → ${ed.cxxPath ?? 'not found'}; ${shortName} → ${sh.cxxPath ?? 'not found'}`);
-  if (ed.pkgConfigPath !== sh.pkgConfigPath) diffs.push(`pkg-config: editor → ${ed.pkgConfigPath ?? 'not found'}; ${shortName} → ${sh.pkgConfigPath ?? 'not found'}`);
+  if (ed.pkgConfigPath !== sh.pkgConfigPath)
+    diffs.push(`pkg-config: editor → ${ed.pkgConfigPath ?? 'not found'}; ${shortName} → ${sh.pkgConfigPath ?? 'not found'}`);
   const pcpE = envGet(ctx.env, 'PKG_CONFIG_PATH', os) ?? '';
   const pcpS = envGet(shell, 'PKG_CONFIG_PATH', os) ?? '';
   if (pcpE !== pcpS && (ed.pkgConfigPath !== null || sh.pkgConfigPath !== null)) {

@@ -10,7 +10,8 @@ import { describeSource } from './goenv.js';
 export type ReportFormat = 'text' | 'markdown' | 'summary' | 'json';
 
 /** Environment keys kept in the JSON report's childEnv (the rest can hold secrets and is irrelevant to cgo). */
-const CHILD_ENV_KEYS = /^(PATH|Path|PATHEXT|CC|CXX|FC|CGO_[A-Z_]+|PKG_CONFIG(_PATH|_LIBDIR|_SYSROOT_DIR)?|GO[A-Z0-9_]*|TERM|LC_ALL|LANG|SDKROOT|DEVELOPER_DIR|MACOSX_DEPLOYMENT_TARGET|C_INCLUDE_PATH|CPATH|CPLUS_INCLUDE_PATH|LIBRARY_PATH|LD_LIBRARY_PATH|DYLD_LIBRARY_PATH|MSYSTEM|HOME|XDG_CONFIG_HOME|AppData|APPDATA)$/;
+const CHILD_ENV_KEYS =
+  /^(PATH|Path|PATHEXT|CC|CXX|FC|CGO_[A-Z_]+|PKG_CONFIG(_PATH|_LIBDIR|_SYSROOT_DIR)?|GO[A-Z0-9_]*|TERM|LC_ALL|LANG|SDKROOT|DEVELOPER_DIR|MACOSX_DEPLOYMENT_TARGET|C_INCLUDE_PATH|CPATH|CPLUS_INCLUDE_PATH|LIBRARY_PATH|LD_LIBRARY_PATH|DYLD_LIBRARY_PATH|MSYSTEM|HOME|XDG_CONFIG_HOME|AppData|APPDATA)$/;
 const SECRET_GO_KEYS = new Set(['GOAUTH', 'GONOSUMDB', 'GOPRIVATE', 'GONOPROXY', 'GOINSECURE']);
 
 function redactUrls(s: string): string {
@@ -105,7 +106,8 @@ function textReport(m: ToolchainModel): string {
   if (m.go.candidates.length > 1) detail(`all go on PATH: ${m.go.candidates.join(', ')}`);
   if (m.go.goroot) detail(val('GOROOT', m.values.GOROOT ?? { value: m.go.goroot, source: 'computed' }));
   detail(val('GOTOOLCHAIN', m.values.GOTOOLCHAIN));
-  if (m.envFile) detail(`go env file: ${m.envFile.path ?? `none (${m.envFile.reason ?? 'unknown'})`}${m.envFile.path ? (m.envFile.exists ? '' : ' (does not exist)') : ''}`);
+  if (m.envFile)
+    detail(`go env file: ${m.envFile.path ?? `none (${m.envFile.reason ?? 'unknown'})`}${m.envFile.path ? (m.envFile.exists ? '' : ' (does not exist)') : ''}`);
   if (m.go.error) detail(`error: ${m.go.error}`);
   lines.push(...problemLines(sectionProblems(m, 'Go toolchain')));
 
@@ -140,7 +142,10 @@ function textReport(m: ToolchainModel): string {
 
   const envProblems = sectionProblems(m, 'Environment');
   if (envProblems.length > 0) {
-    const parts = [envProblems.some((p) => p.code === 'cgo/env-drift') ? 'editor vs login shell' : '', envProblems.some((p) => p.code === 'cgo/wsl-windows-toolchain') ? 'WSL' : ''];
+    const parts = [
+      envProblems.some((p) => p.code === 'cgo/env-drift') ? 'editor vs login shell' : '',
+      envProblems.some((p) => p.code === 'cgo/wsl-windows-toolchain') ? 'WSL' : '',
+    ];
     head('Environment', parts.filter(Boolean).join(', '));
     lines.push(...problemLines(envProblems));
   }
@@ -215,7 +220,10 @@ function markdownReport(m: ToolchainModel): string {
  * `cause Fix: …`.
  */
 function messageParts(message: string): { cause: string; fix?: string; details: string[] } {
-  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const i = lines.findIndex((l) => l.startsWith('Fix: '));
   if (i > 0) return { cause: lines.slice(0, i).join(' '), fix: lines[i]!.slice(5), details: lines.slice(i + 1) };
   const [cause, ...fix] = lines.join(' ').split(/ Fix: /);
@@ -246,11 +254,35 @@ function summaryReport(m: ToolchainModel): string {
     '',
   );
   const rows: [string, string][] = [];
-  rows.push(['Go toolchain', m.go.version ? `${formatGoVersion(m.go.version)} at ${code(m.go.path ?? '?')}${m.go.candidates.length > 1 ? `; also on PATH: ${m.go.candidates.filter((c) => c !== m.go.path).map(code).join(', ')}` : ''}` : `not found${m.go.error ? `: ${mdEscape(m.go.error)}` : ''}`]);
+  rows.push([
+    'Go toolchain',
+    m.go.version
+      ? `${formatGoVersion(m.go.version)} at ${code(m.go.path ?? '?')}${
+          m.go.candidates.length > 1
+            ? `; also on PATH: ${m.go.candidates
+                .filter((c) => c !== m.go.path)
+                .map(code)
+                .join(', ')}`
+            : ''
+        }`
+      : `not found${m.go.error ? `: ${mdEscape(m.go.error)}` : ''}`,
+  ]);
   const mod = m.module;
-  rows.push(['Module', mod ? (mod.mode === 'none' ? 'no go.mod' : `${mod.mode}${mod.goMod ? ` ${code(mod.goMod)}` : ''}${mod.goLine ? ` · go ${mod.goLine.value}` : ''}${mod.toolchainLine ? ` · toolchain ${mod.toolchainLine.value}` : ''}`) : '—']);
+  rows.push([
+    'Module',
+    mod
+      ? mod.mode === 'none'
+        ? 'no go.mod'
+        : `${mod.mode}${mod.goMod ? ` ${code(mod.goMod)}` : ''}${mod.goLine ? ` · go ${mod.goLine.value}` : ''}${mod.toolchainLine ? ` · toolchain ${mod.toolchainLine.value}` : ''}`
+      : '—',
+  ]);
   rows.push(['cgo', `${code(`CGO_ENABLED=${m.cgo.enabled ? 1 : 0}`)} for ${code(`${m.goos}/${m.goarch}`)}: ${mdEscape(m.cgo.reason)}`]);
-  rows.push(['C compiler', m.cc ? `${m.cc.path ? code(m.cc.path) : '**not found**'}${[m.cc.family !== 'unknown' ? m.cc.family : null, m.cc.flavor, m.cc.version].filter(Boolean).length > 0 ? `, ${mdEscape([m.cc.family !== 'unknown' ? m.cc.family : null, m.cc.flavor, m.cc.version].filter(Boolean).join(' '))}` : ''}${m.cc.target ? `, target ${code(m.cc.target)}` : ''}` : 'unknown']);
+  rows.push([
+    'C compiler',
+    m.cc
+      ? `${m.cc.path ? code(m.cc.path) : '**not found**'}${[m.cc.family !== 'unknown' ? m.cc.family : null, m.cc.flavor, m.cc.version].filter(Boolean).length > 0 ? `, ${mdEscape([m.cc.family !== 'unknown' ? m.cc.family : null, m.cc.flavor, m.cc.version].filter(Boolean).join(' '))}` : ''}${m.cc.target ? `, target ${code(m.cc.target)}` : ''}`
+      : 'unknown',
+  ]);
   rows.push(['pkg-config', m.pkgConfig.path ? `${code(m.pkgConfig.path)}${m.pkgConfig.version ? ` ${m.pkgConfig.version}` : ''}` : 'not found']);
   const envProblems = sectionProblems(m, 'Environment');
   if (envProblems.length > 0) rows.push(['Environment', 'editor vs login shell']);
@@ -266,8 +298,29 @@ function summaryReport(m: ToolchainModel): string {
       for (const d of details) out.push(`  - ${mdEscape(d)}`);
     }
   }
-  const keys = ['GOROOT', 'GOTOOLCHAIN', 'GOOS', 'GOARCH', 'CGO_ENABLED', 'CC', 'CXX', 'CGO_CPPFLAGS', 'CGO_CFLAGS', 'CGO_CXXFLAGS', 'CGO_LDFLAGS', 'PKG_CONFIG', 'GOFLAGS', 'GODEBUG'];
-  const vals = keys.filter((k) => m.values[k]).map((k) => `| ${code(k)} | ${m.values[k]!.value === '' ? '""' : cell(code(redactUrls(m.values[k]!.value)))} | ${cell(mdEscape(describeSource(m.values[k]!)))} |`);
-  if (vals.length > 0) out.push('', '<details><summary>Values and where they come from</summary>', '', '| Variable | Value | From |', '|---|---|---|', ...vals, '', '</details>');
+  const keys = [
+    'GOROOT',
+    'GOTOOLCHAIN',
+    'GOOS',
+    'GOARCH',
+    'CGO_ENABLED',
+    'CC',
+    'CXX',
+    'CGO_CPPFLAGS',
+    'CGO_CFLAGS',
+    'CGO_CXXFLAGS',
+    'CGO_LDFLAGS',
+    'PKG_CONFIG',
+    'GOFLAGS',
+    'GODEBUG',
+  ];
+  const vals = keys
+    .filter((k) => m.values[k])
+    .map(
+      (k) =>
+        `| ${code(k)} | ${m.values[k]!.value === '' ? '""' : cell(code(redactUrls(m.values[k]!.value)))} | ${cell(mdEscape(describeSource(m.values[k]!)))} |`,
+    );
+  if (vals.length > 0)
+    out.push('', '<details><summary>Values and where they come from</summary>', '', '| Variable | Value | From |', '|---|---|---|', ...vals, '', '</details>');
   return out.join('\n');
 }

@@ -266,8 +266,7 @@ export function selectToolchain(i: ToolchainSelectionInput): ToolchainSelection 
     }
   }
   const goLine = i.goLine ? parseToolchainVersion(i.goLine.value) : null;
-  const tcLine =
-    i.toolchainLine && i.toolchainLine.value !== 'default' ? parseToolchainVersion(i.toolchainLine.value) : null;
+  const tcLine = i.toolchainLine && i.toolchainLine.value !== 'default' ? parseToolchainVersion(i.toolchainLine.value) : null;
 
   if (setting.mode === 'pinned') {
     const switched = baseName !== 'local' && cmpTV(base, { minor: running.minor, patch: running.patch, hasPatch: true, prerelease: false, text: '' }) !== 0;

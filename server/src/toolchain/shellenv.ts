@@ -101,7 +101,11 @@ export function expandWindowsVars(value: string, env: Record<string, string | un
  * except Path, which is system Path followed by user Path (as Windows builds it). REG_EXPAND_SZ values are expanded
  * against the process environment (SystemRoot, USERPROFILE …) and the variables read.
  */
-export function composeRegistryEnv(system: Record<string, RegValue>, user: Record<string, RegValue>, base: Record<string, string | undefined>): Record<string, string> {
+export function composeRegistryEnv(
+  system: Record<string, RegValue>,
+  user: Record<string, RegValue>,
+  base: Record<string, string | undefined>,
+): Record<string, string> {
   const raw: Record<string, RegValue> = { ...system };
   for (const [k, v] of Object.entries(user)) {
     const existing = Object.keys(raw).find((x) => x.toUpperCase() === k.toUpperCase());
@@ -120,7 +124,10 @@ export function composeRegistryEnv(system: Record<string, RegValue>, user: Recor
 }
 
 /** Reads the registry environment with `reg query` (argument arrays, a timeout); null when it cannot be read. */
-export async function readWindowsRegistryEnv(timeoutMs: number, opts: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): Promise<Record<string, string> | null> {
+export async function readWindowsRegistryEnv(
+  timeoutMs: number,
+  opts: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
+): Promise<Record<string, string> | null> {
   const env = opts.env ?? process.env;
   const q = (key: string) => run('reg', ['query', key], { env, timeoutMs, signal: opts.signal, maxOutput: 1024 * 1024 }).catch(() => null);
   const [sys, usr] = await Promise.all([q(REG_SYSTEM_ENV), q(REG_USER_ENV)]);

@@ -264,7 +264,6 @@ export function installExitGuards(onSignal?: (signal: NodeJS.Signals) => void): 
   }
 }
 
-
 /**
  * Resolves a bare command name through PATH the way Go's os/exec does since Go 1.19: entries that are empty or
  * relative (".", "bin") are never used, so a `gcc` or `pkg-config` shipped inside an untrusted package
@@ -393,14 +392,19 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
     const stdout = typeof r.stdout === 'string' ? r.stdout : '';
     const stderr = typeof r.stderr === 'string' ? r.stderr : '';
     // A wrapper that could not exec the program (exec format error …) reports it as exit 126/127.
-    const wrapperExec = w.file !== resolved && (r.exitCode === 126 || r.exitCode === 127) ? /^(?:setpriv|prlimit): failed to execute [^\n]*/m.exec(stderr) : null;
+    const wrapperExec =
+      w.file !== resolved && (r.exitCode === 126 || r.exitCode === 127) ? /^(?:setpriv|prlimit): failed to execute [^\n]*/m.exec(stderr) : null;
     const spawnError = wrapperExec
       ? wrapperExec[0]
       : r.failed && r.exitCode === undefined && !timedOut && !canceled && r.signal === undefined
-        ? (r.cause instanceof Error ? r.cause.message : r.shortMessage)
+        ? r.cause instanceof Error
+          ? r.cause.message
+          : r.shortMessage
         : undefined;
     const memoryLimited =
-      w.memoryLimit !== undefined && r.exitCode !== 0 && /out of memory|virtual memory exhausted|Cannot allocate memory|std::bad_alloc/.test(stderr.slice(-4096));
+      w.memoryLimit !== undefined &&
+      r.exitCode !== 0 &&
+      /out of memory|virtual memory exhausted|Cannot allocate memory|std::bad_alloc/.test(stderr.slice(-4096));
     return {
       command,
       args,

@@ -8,16 +8,7 @@ import type { CodeInfo } from '../core/codes.js';
 import { makeDiagnostic } from '../core/message.js';
 import type { CgoDiagnostic, Range } from '../core/types.js';
 import type { ToolchainModel } from '../toolchain/types.js';
-import {
-  dllSearchDirs,
-  findDllPath,
-  isMingwGcc,
-  isSystemDll,
-  locateMingwRuntime,
-  predictRuntimeDlls,
-  type MingwRuntime,
-  type SearchDirKind,
-} from './dlls.js';
+import { dllSearchDirs, findDllPath, isMingwGcc, isSystemDll, locateMingwRuntime, predictRuntimeDlls, type MingwRuntime, type SearchDirKind } from './dlls.js';
 import { isPeError, readPeImportsFile } from './pe.js';
 import { quotedSplit as splitEnvValue } from '../cgorules/split.js';
 import { hostIsWindows } from '../core/host.js';

@@ -20,15 +20,77 @@ import { hostIsWindows } from '../core/host.js';
 
 /** DLLs every Windows installation has (and KnownDLLs); a binary importing only these starts anywhere. */
 export const KNOWN_SYSTEM_DLLS: readonly string[] = [
-  'kernel32.dll', 'kernelbase.dll', 'ntdll.dll', 'msvcrt.dll', 'ucrtbase.dll', 'user32.dll', 'gdi32.dll', 'gdiplus.dll',
-  'advapi32.dll', 'shell32.dll', 'shlwapi.dll', 'ole32.dll', 'oleaut32.dll', 'comctl32.dll', 'comdlg32.dll',
-  'ws2_32.dll', 'wsock32.dll', 'mswsock.dll', 'iphlpapi.dll', 'dnsapi.dll', 'winhttp.dll', 'wininet.dll', 'crypt32.dll',
-  'bcrypt.dll', 'bcryptprimitives.dll', 'ncrypt.dll', 'secur32.dll', 'sspicli.dll', 'rpcrt4.dll', 'setupapi.dll',
-  'cfgmgr32.dll', 'version.dll', 'winmm.dll', 'imm32.dll', 'uxtheme.dll', 'dwmapi.dll', 'opengl32.dll', 'glu32.dll',
-  'd3d9.dll', 'd3d11.dll', 'd3d12.dll', 'dxgi.dll', 'd2d1.dll', 'dwrite.dll', 'psapi.dll', 'userenv.dll', 'netapi32.dll',
-  'powrprof.dll', 'dbghelp.dll', 'wintrust.dll', 'winspool.drv', 'hid.dll', 'mpr.dll', 'shcore.dll', 'msimg32.dll',
-  'usp10.dll', 'wtsapi32.dll', 'credui.dll', 'normaliz.dll', 'msvcp_win.dll', 'combase.dll', 'avrt.dll', 'mfplat.dll',
-  'ntdsapi.dll', 'wldap32.dll', 'dbgeng.dll', 'oleacc.dll', 'propsys.dll', 'virtdisk.dll', 'fwpuclnt.dll', 'mscoree.dll',
+  'kernel32.dll',
+  'kernelbase.dll',
+  'ntdll.dll',
+  'msvcrt.dll',
+  'ucrtbase.dll',
+  'user32.dll',
+  'gdi32.dll',
+  'gdiplus.dll',
+  'advapi32.dll',
+  'shell32.dll',
+  'shlwapi.dll',
+  'ole32.dll',
+  'oleaut32.dll',
+  'comctl32.dll',
+  'comdlg32.dll',
+  'ws2_32.dll',
+  'wsock32.dll',
+  'mswsock.dll',
+  'iphlpapi.dll',
+  'dnsapi.dll',
+  'winhttp.dll',
+  'wininet.dll',
+  'crypt32.dll',
+  'bcrypt.dll',
+  'bcryptprimitives.dll',
+  'ncrypt.dll',
+  'secur32.dll',
+  'sspicli.dll',
+  'rpcrt4.dll',
+  'setupapi.dll',
+  'cfgmgr32.dll',
+  'version.dll',
+  'winmm.dll',
+  'imm32.dll',
+  'uxtheme.dll',
+  'dwmapi.dll',
+  'opengl32.dll',
+  'glu32.dll',
+  'd3d9.dll',
+  'd3d11.dll',
+  'd3d12.dll',
+  'dxgi.dll',
+  'd2d1.dll',
+  'dwrite.dll',
+  'psapi.dll',
+  'userenv.dll',
+  'netapi32.dll',
+  'powrprof.dll',
+  'dbghelp.dll',
+  'wintrust.dll',
+  'winspool.drv',
+  'hid.dll',
+  'mpr.dll',
+  'shcore.dll',
+  'msimg32.dll',
+  'usp10.dll',
+  'wtsapi32.dll',
+  'credui.dll',
+  'normaliz.dll',
+  'msvcp_win.dll',
+  'combase.dll',
+  'avrt.dll',
+  'mfplat.dll',
+  'ntdsapi.dll',
+  'wldap32.dll',
+  'dbgeng.dll',
+  'oleacc.dll',
+  'propsys.dll',
+  'virtdisk.dll',
+  'fwpuclnt.dll',
+  'mscoree.dll',
 ];
 const SYSTEM_SET = new Set(KNOWN_SYSTEM_DLLS);
 
@@ -144,10 +206,7 @@ export function predictRuntimeDlls(input: PredictInput): RuntimeDllPrediction {
       if (!staticLibstdcxx) add('libstdc++-6.dll');
       if (!staticLibgcc) add(libgcc);
       if (staticLibstdcxx && !fullStatic && posix) add('libwinpthread-1.dll');
-      reason =
-        dlls.length === 0
-          ? 'C++ with the runtime linked statically'
-          : `C++: g++ links ${dlls.join(', ')} dynamically (thread model ${threadModel})`;
+      reason = dlls.length === 0 ? 'C++ with the runtime linked statically' : `C++: g++ links ${dlls.join(', ')} dynamically (thread model ${threadModel})`;
     }
     const runtimeCount = dlls.length;
 
@@ -244,7 +303,9 @@ export function resolveLibraryImports(flags: string[], extraDirs: string[], stat
       file = fs.existsSync(f) ? f : null;
     }
     if (!file) continue;
-    const dlls = libraryFileDlls(file).map((d) => d.toLowerCase()).filter((d) => !isSystemDll(d));
+    const dlls = libraryFileDlls(file)
+      .map((d) => d.toLowerCase())
+      .filter((d) => !isSystemDll(d));
     if (dlls.length > 0) out.push({ flag, file, dlls });
   }
   return out;
@@ -329,7 +390,10 @@ export function splitWindowsPath(value: string): string[] {
 }
 
 function normDir(d: string): string {
-  return d.replace(/[\\/]+$/, '').replace(/\//g, '\\').toLowerCase();
+  return d
+    .replace(/[\\/]+$/, '')
+    .replace(/\//g, '\\')
+    .toLowerCase();
 }
 
 function defaultSystemDirs(): string[] {
@@ -478,7 +542,15 @@ export async function probeMingwRuntime(
     const sd = await run(exe, [...pre, '-print-search-dirs'], o);
     const libLine = /^libraries:\s*=?(.*)$/m.exec(sd.stdout)?.[1] ?? '';
     const sep = libLine.includes(';') ? ';' : path.delimiter;
-    const libraryDirs = [...new Set(libLine.split(sep).filter((d) => d !== '').map((d) => path.resolve(d)).filter(isDir))];
+    const libraryDirs = [
+      ...new Set(
+        libLine
+          .split(sep)
+          .filter((d) => d !== '')
+          .map((d) => path.resolve(d))
+          .filter(isDir),
+      ),
+    ];
     // MSYS2 / winlibs keep the runtime DLLs next to gcc.exe; Debian keeps them in the gcc library folders.
     const dllDirs: string[] = cc.path ? [path.dirname(realpath(cc.path)), path.dirname(cc.path)] : [];
     for (const name of RUNTIME_DLLS) {
