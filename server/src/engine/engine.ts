@@ -831,7 +831,7 @@ export class Engine {
 }
 
 /** How long a hover waits in all for the toolchain probe, pkg-config, the C index and the C compiler. */
-export const HOVER_DEADLINE_MS = 1_000;
+export const HOVER_DEADLINE_MS = 800;
 const PENDING: unique symbol = Symbol('pending');
 const PENDING_TOOLCHAIN = '_The toolchain probe (`go env`, the C compiler) has not answered yet; the report is pending — hover again in a moment._';
 
