@@ -6,6 +6,7 @@ import { makeDiagnostic, short, type DiagnosticInit, type MessageParts } from '.
 import { atLeast, type GoVersion } from '../core/goversion.js';
 import type { CgoDiagnostic, DiagnosticPayloads, Range } from '../core/types.js';
 import type { CgoImport, CommentGroupInfo, ExportComment, GoFile, PreambleCDecl } from '../gomodel/types.js';
+import { BUILTIN_TYPES as CGO_NUMERIC_TYPES } from '../compiler/cnames.js';
 import { defineCheck, type CodeRow } from './check.js';
 import {
   exportIgnoredFixes,
@@ -289,22 +290,8 @@ function checkImports(file: GoFile, opts: SourceCheckOptions, out: CgoDiagnostic
  * `C.malloc(n)`, `C.NULL`, `C.sizeof_int` build without any preamble; `C.int32_t`, `C.bool`, `C.free`,
  * `C.max_align_t`, `C.enum_x` and `C.sizeof_struct_x` do not.
  */
-const BUILTIN_TYPES = new Set([
-  'char',
-  'schar',
-  'uchar',
-  'short',
-  'ushort',
-  'int',
-  'uint',
-  'long',
-  'ulong',
-  'longlong',
-  'ulonglong',
-  'float',
-  'double',
-  'complexfloat',
-  'complexdouble',
+const BUILTIN_TYPES = new Set<string>([
+  ...CGO_NUMERIC_TYPES, // cgo's own numeric spellings (compiler/cnames.ts)
   'void',
   '_Bool',
   'size_t',

@@ -6,7 +6,8 @@ import type { CgoDiagnostic, Logger, Position, Range } from '../core/types.js';
 import { containsPosition, nullLogger } from '../core/types.js';
 import type { CodeInfo } from '../core/codes.js';
 import { NEWEST_KNOWN, type GoVersion } from '../core/goversion.js';
-import type { BuildContext, GoFile, PreambleLine } from '../gomodel/types.js';
+import type { BuildContext, GoFile } from '../gomodel/types.js';
+import type { CIndexInput } from '../compiler/cindex.js';
 import { emptyModel } from '../gomodel/model.js';
 import { isFileIncluded } from '../gomodel/preamble.js';
 import { hostTarget } from '../toolchain/platform.js';
@@ -29,7 +30,7 @@ import { fixAll, fixesFor, trustedDiagnostics, type EnvChange, type Fix } from '
 import { evaluateTargets, parseTargets, type TargetVerdict } from './targets.js';
 import { applyCgoOff } from './cgooff.js';
 import { CIndexes } from './cindexes.js';
-import { checkCFields } from './cfields.js';
+import { checkCFields, indexInputOf } from './cfields.js';
 
 export interface EngineOptions {
   /** The environment cgo-ls was started with. */
@@ -813,20 +814,7 @@ export class Engine {
     // The index sees what the preamble compile sees: the package's merged flags.
     const input = await this.compileInput(prep, prep.pkg, tc, {});
     if (input.blocked) return null;
-    const pi = input.preambleInput;
-    return {
-      goFile: abs,
-      cc: pi.cc,
-      cppflags: pi.cppflags,
-      cflags: pi.cflags,
-      preambles: pi.preambles,
-      env: pi.env ?? {},
-      cwd: pi.cwd,
-      goos: pi.goos,
-      goarch: pi.goarch,
-      goVersion: prep.goVersion.raw,
-      fingerprint: tc.fingerprint,
-    };
+    return { ...indexInputOf(input.preambleInput, prep.goVersion, tc.fingerprint), goFile: abs };
   }
 }
 
@@ -847,19 +835,7 @@ async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | typeof PE
 }
 
 /** The input of the C name index for one .go file (see Engine.cCompileContext). */
-export interface CCompileContext {
-  goFile: string;
-  cc: string[];
-  cppflags: string[];
-  cflags: string[];
-  preambles: { lines: PreambleLine[]; firstLine: number }[];
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  goos: string;
-  goarch: string;
-  goVersion: string;
-  fingerprint: string;
-}
+export type CCompileContext = CIndexInput;
 
 function builtinHover(name: string): string {
   const docs: Record<string, string> = {
