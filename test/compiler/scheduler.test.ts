@@ -1,12 +1,12 @@
-// The job scheduler: concurrency, supersession (kills the process group), the cache.
+// The job scheduler: concurrency and supersession (kills the process group). It caches nothing: the compile
+// service's cache is tested in test/engine (keystrokes start no subprocess, headers invalidate).
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { preambleJob } from '../../server/src/compiler/preamble.js';
 import { CompileScheduler } from '../../server/src/compiler/scheduler.js';
-import { processStats } from '../../server/src/util/proc.js';
-import { fakeCC, hasProgram, inputFromGo } from './helpers.js';
+import { fakeCC, inputFromGo } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cgols-sched-'));
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -60,7 +60,7 @@ test('a queued job superseded before it starts never runs', async () => {
     },
   });
   expect(await first).toEqual({ status: 'superseded' });
-  expect(await second).toEqual({ status: 'done', result: 2, cached: false });
+  expect(await second).toEqual({ status: 'done', result: 2 });
   await blocker;
   expect(ran).toBe(1);
 });
@@ -83,14 +83,6 @@ test('a failing job resolves as failed (never rejects)', async () => {
   ).toEqual({ status: 'failed', error: 'sync' });
 });
 
-test('LRU bound', async () => {
-  const s = new CompileScheduler({ cacheSize: 2 });
-  for (const k of ['a', 'b', 'c']) await s.schedule(k, { cacheKey: k, run: async () => k });
-  expect(s.cachedCount).toBe(2);
-  expect(s.lookup('a')).toBeUndefined();
-  expect(s.lookup('c')).toBe('c');
-});
-
 describe.skipIf(process.platform === 'win32')('with compiler processes', () => {
   test('superseding a running compile aborts it and kills its process group', async () => {
     const pidfile = path.join(tmp, 'pids');
@@ -110,47 +102,5 @@ describe.skipIf(process.platform === 'win32')('with compiler processes', () => {
     expect((await second).status).toBe('done');
     for (let i = 0; i < 60 && pids.some(alive); i++) await delay(50);
     expect(pids.filter(alive)).toEqual([]);
-  });
-
-  test.skipIf(!hasProgram('gcc'))('a cache hit starts no subprocess; changing an included header invalidates it', async () => {
-    const dir = mkdtempSync(path.join(tmp, 'cache-'));
-    writeFileSync(path.join(dir, 'local.h'), 'static int local_one(void) { return 1; }\n');
-    const src = 'package main\n\n// #include "local.h"\nimport "C"\n\nfunc main() { _ = C.local_one() }\n';
-    const file = path.join(dir, 'main.go');
-    writeFileSync(file, src);
-    const s = new CompileScheduler();
-    const input = inputFromGo(file, src, { cflags: ['-I' + dir] });
-    const a = await s.schedule(file, preambleJob(input, 20_000));
-    expect(a.status).toBe('done');
-    if (a.status !== 'done') return;
-    expect(a.cached).toBe(false);
-    expect(a.result.kinds.local_one).toBe('var-or-func');
-    expect(a.result.includedFiles).toContain(path.join(dir, 'local.h'));
-    const before = processStats.started;
-    const b = await s.schedule(file, preambleJob(input, 20_000));
-    expect(b).toMatchObject({ status: 'done', cached: true });
-    expect(processStats.started).toBe(before);
-    // Edit the header (size changes): the cached result is stale.
-    writeFileSync(path.join(dir, 'local.h'), 'static int local_two(void) { return 2; }\n');
-    const c = await s.schedule(file, preambleJob(input, 20_000));
-    expect(c).toMatchObject({ status: 'done', cached: false });
-    if (c.status === 'done') expect(c.result.kinds.local_one).toBe('unknown');
-    expect(processStats.started).toBeGreaterThan(before);
-  });
-
-  test.skipIf(!hasProgram('gcc'))('a missing header that appears invalidates the cached failure', async () => {
-    const dir = mkdtempSync(path.join(tmp, 'appear-'));
-    const src = 'package main\n\n// #include "later.h"\nimport "C"\n\nfunc main() {}\n';
-    const file = path.join(dir, 'main.go');
-    writeFileSync(file, src);
-    const s = new CompileScheduler();
-    const input = inputFromGo(file, src, { cflags: ['-I' + dir] });
-    const a = await s.schedule(file, preambleJob(input, 20_000));
-    expect(a.status === 'done' && a.result.diagnostics.map((d) => d.code)).toEqual(['cgo/header-not-found']);
-    expect((await s.schedule(file, preambleJob(input, 20_000))) as { cached: boolean }).toMatchObject({ cached: true });
-    writeFileSync(path.join(dir, 'later.h'), '/* now here */\n');
-    const c = await s.schedule(file, preambleJob(input, 20_000));
-    expect(c).toMatchObject({ status: 'done', cached: false });
-    expect(c.status === 'done' && c.result.diagnostics).toEqual([]);
   });
 });

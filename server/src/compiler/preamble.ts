@@ -20,7 +20,7 @@ import type { CgoDiagnostic, Range } from '../core/types.js';
 import { baseName, compilerCause } from './ccmessage.js';
 import { byteColumnToUtf16 } from '../core/text.js';
 import { run, type RunResult } from '../util/proc.js';
-import { compilerEnv, compilerFeatures, compilerFingerprint, DEV_NULL, gccMachine, goQuote, systemIncludeDirs } from './ccinfo.js';
+import { compilerEnv, compilerFeatures, DEV_NULL, gccMachine, goQuote, systemIncludeDirs } from './ccinfo.js';
 import {
   BUILTIN_FUNCS,
   BUILTIN_TYPES,
@@ -36,7 +36,6 @@ import {
 import { parseDiagnostics, type CcDiagnostic } from './diagparse.js';
 import { CXX_HEADERS, HEADER_PACKAGES, headerForSymbol, knownSymbols, LIBC_HEADERS } from './headers.js';
 import { packageManagerHint, type OsInfo } from './pkgconfig.js';
-import { createHash } from 'node:crypto';
 import { promises as fsp, constants as fsc, statSync } from 'node:fs';
 import * as os from 'node:os';
 import { CGO_BUILTIN_PROLOG } from '../gomodel/preamble.js';
@@ -989,41 +988,7 @@ function unresolvedDiagnostic(
   return c.diag(range, 'error', 'cgo/unresolved-name', { cause, fix, details }, data);
 }
 
-/** Cache key for a compilePreamble input (content + flags + compiler identity). */
-export function preambleCacheKey(input: PreambleInput): string {
-  const h = createHash('sha256');
-  h.update(
-    JSON.stringify({
-      f: input.goFile,
-      p: input.preambles,
-      n: input.cNames.map((n) => [n.name, n.range.start.line, n.range.start.character, n.range.end.line, n.range.end.character]),
-      cc: input.cc,
-      cpp: input.cppflags,
-      c: input.cflags,
-      t: [input.goos, input.goarch, input.goVersion.minor, input.goVersion.patch, input.family, input.cwd, input.importLine ?? null],
-      fp: compilerFingerprint(input.cc, input.env ?? {}),
-    }),
-  );
-  return h.digest('hex');
-}
-
-/**
- * A scheduler job for compilePreamble: cached by content/flags/compiler, invalidated when a header it read
- * changes or a missing header appears; timed-out and canceled results are never cached.
- */
-export function preambleJob(
-  input: PreambleInput,
-  timeoutMs: number,
-): {
-  cacheKey: string;
-  run: (signal: AbortSignal) => Promise<PreambleResult>;
-  dependsOn: (r: PreambleResult) => string[];
-  cacheable: (r: PreambleResult) => boolean;
-} {
-  return {
-    cacheKey: preambleCacheKey(input),
-    run: (signal) => compilePreamble(input, { timeoutMs, signal }),
-    dependsOn: (r) => [...r.includedFiles, ...r.missingHeaderCandidates],
-    cacheable: (r) => !r.timedOut && !r.canceled,
-  };
+/** A scheduler job for compilePreamble (the results are cached by the compile service, not here). */
+export function preambleJob(input: PreambleInput, timeoutMs: number): { run: (signal: AbortSignal) => Promise<PreambleResult> } {
+  return { run: (signal) => compilePreamble(input, { timeoutMs, signal }) };
 }

@@ -1,37 +1,18 @@
-// A small job scheduler for compiler runs: bounded concurrency, per-key supersession (a new job for a key
-// aborts the previous one, whose process group util/proc.ts then kills), and an LRU result cache whose
-// entries are only valid while the files they depend on (headers read by the compile, paths where a
-// missing header would appear) keep the same size/mtime/existence. Debouncing is the engine's job.
-import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+// A small job scheduler for compiler runs: bounded concurrency and per-key supersession (a new job for a key
+// aborts the previous one, whose process group util/proc.ts then kills). It caches nothing: the results' one cache
+// is the compile service's (engine/compileservice.ts), keyed by content and moved with the text. Debouncing is the
+// engine's job.
 
 export interface JobSpec<T> {
-  /** Cache key (content hash of inputs); omit to never cache. */
-  cacheKey?: string;
   /** The work. Must honour the signal (pass it to run()). */
   run: (signal: AbortSignal) => Promise<T>;
-  /** Files whose change invalidates a cached result (stamped right after the job finished). */
-  dependsOn?: (result: T) => string[];
-  /** Whether a result may be cached (e.g. not when it timed out or was canceled). Default: always. */
-  cacheable?: (result: T) => boolean;
 }
 
 export type JobOutcome<T> =
-  | { status: 'done'; result: T; cached: boolean }
+  | { status: 'done'; result: T }
   /** A newer job for the same key replaced this one (or the scheduler was disposed). */
   | { status: 'superseded' }
   | { status: 'failed'; error: string };
-
-interface Stamp {
-  path: string;
-  /** `${size}:${mtimeMs}` or 'missing'. */
-  stamp: string;
-}
-
-interface CacheEntry {
-  value: unknown;
-  stamps: Stamp[];
-}
 
 interface Pending {
   key: string;
@@ -42,54 +23,19 @@ interface Pending {
 export interface SchedulerOptions {
   /** Maximum jobs running at once (default 2). */
   concurrency?: number;
-  /** Maximum cached results (default 200). */
-  cacheSize?: number;
-}
-
-function stampOf(p: string): string {
-  try {
-    const st = statSync(p);
-    return `${st.size}:${st.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
-}
-
-/** sha256 over the JSON of the given parts: a convenience for cache keys. */
-export function hashKey(...parts: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 export class CompileScheduler {
   readonly concurrency: number;
-  readonly cacheSize: number;
   private running = 0;
   private queue: Pending[] = [];
   private current = new Map<string, AbortController>();
-  private cache = new Map<string, CacheEntry>();
   private disposed = false;
   /** Counters for tests and the bench. */
-  readonly stats = { started: 0, cacheHits: 0, superseded: 0, maxRunning: 0 };
+  readonly stats = { started: 0, superseded: 0, maxRunning: 0 };
 
   constructor(opts: SchedulerOptions = {}) {
     this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? 2));
-    this.cacheSize = Math.max(0, Math.floor(opts.cacheSize ?? 200));
-  }
-
-  /** A cached result that is still valid, or undefined. */
-  lookup<T>(cacheKey: string): T | undefined {
-    const e = this.cache.get(cacheKey);
-    if (!e) return undefined;
-    for (const s of e.stamps) {
-      if (stampOf(s.path) !== s.stamp) {
-        this.cache.delete(cacheKey);
-        return undefined;
-      }
-    }
-    // LRU: move to the back.
-    this.cache.delete(cacheKey);
-    this.cache.set(cacheKey, e);
-    return e.value as T;
   }
 
   /**
@@ -102,14 +48,6 @@ export class CompileScheduler {
     if (prev) {
       prev.abort();
       this.stats.superseded++;
-    }
-    if (job.cacheKey !== undefined) {
-      const hit = this.lookup<T>(job.cacheKey);
-      if (hit !== undefined) {
-        this.stats.cacheHits++;
-        if (prev) this.current.delete(key);
-        return Promise.resolve({ status: 'done', result: hit, cached: true });
-      }
     }
     const controller = new AbortController();
     this.current.set(key, controller);
@@ -136,16 +74,7 @@ export class CompileScheduler {
         p.then(
           (result) => {
             if (controller.signal.aborted) return finish({ status: 'superseded' });
-            if (job.cacheKey !== undefined && this.cacheSize > 0 && (job.cacheable?.(result) ?? true)) {
-              let files: string[] = [];
-              try {
-                files = job.dependsOn?.(result) ?? [];
-              } catch {
-                files = [];
-              }
-              this.store(job.cacheKey, result, files);
-            }
-            finish({ status: 'done', result, cached: false });
+            finish({ status: 'done', result });
           },
           (e: unknown) => {
             if (controller.signal.aborted) return finish({ status: 'superseded' });
@@ -190,27 +119,8 @@ export class CompileScheduler {
     this.queue = [];
   }
 
-  clearCache(): void {
-    this.cache.clear();
-  }
-
-  get cachedCount(): number {
-    return this.cache.size;
-  }
-
   get runningCount(): number {
     return this.running;
-  }
-
-  private store(cacheKey: string, value: unknown, files: string[]): void {
-    const stamps = [...new Set(files)].map((p) => ({ path: p, stamp: stampOf(p) }));
-    this.cache.delete(cacheKey);
-    this.cache.set(cacheKey, { value, stamps });
-    while (this.cache.size > this.cacheSize) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest === undefined) break;
-      this.cache.delete(oldest);
-    }
   }
 
   private pump(): void {

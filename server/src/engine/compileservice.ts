@@ -57,7 +57,7 @@ export class CompileService {
   private readonly libs = new Map<string, { key: string; diagnostics: CgoDiagnostic[] }>();
   private readonly pkgConfigs = new Map<string, PkgConfigResult>();
   /** At most two compiler jobs at once (the machine may have two cores); supersession per file. */
-  private readonly scheduler = new CompileScheduler({ concurrency: 2, cacheSize: 0 });
+  private readonly scheduler = new CompileScheduler({ concurrency: 2 });
 
   constructor(private readonly opts: CompileServiceOptions) {}
 
