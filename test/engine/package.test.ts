@@ -26,6 +26,7 @@ beforeAll(() => {
   execFileSync('ar', ['rcs', path.join(dir, 'ldflags', 'lib', 'libcgolsfoo.a'), obj]);
   fs.rmSync(obj);
   env = { ...process.env, PKG_CONFIG_PATH: path.join(dir, 'pkgcfg', 'pc'), GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' };
+  delete env['SHELL']; // cgo-ls check reads no login shell: the machine's login PATH (cgo/env-drift) is not under test
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
