@@ -8,8 +8,15 @@ import { repoRoot, serverMain } from '../helpers/lsp-client.js';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'modules');
 
+/** The CLI without SHELL: the machine's login shell (a fresh HOME's PATH may lack Go: cgo/env-drift) is not under test. */
+const noShell = (() => {
+  const e = { ...process.env };
+  delete e['SHELL'];
+  return e;
+})();
+
 function cli(args: string[], cwd = repoRoot) {
-  const r = spawnSync(process.execPath, [serverMain, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [serverMain, ...args], { cwd, env: noShell, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

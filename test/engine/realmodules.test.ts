@@ -21,7 +21,10 @@ beforeAll(() => {
   sqliteDir = JSON.parse(out).Dir;
 }, 300_000);
 
-function check(args: string[], env: NodeJS.ProcessEnv) {
+function check(args: string[], withShell: NodeJS.ProcessEnv) {
+  // Without SHELL: the machine's login shell (a fresh HOME's PATH may lack Go: cgo/env-drift) is not under test.
+  const env = { ...withShell };
+  delete env['SHELL'];
   const r = spawnSync(process.execPath, [serverMain, 'check', '--format', 'json', ...args], { cwd: app, env, encoding: 'utf8', timeout: 180_000 });
   return { code: r.status, diags: JSON.parse(r.stdout || '[]') as { file: string; code: string; severity: string; message: string }[], stderr: r.stderr };
 }
