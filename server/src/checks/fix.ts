@@ -10,6 +10,7 @@ import type { CgoDiagnostic, DiagnosticCode, PayloadOf, Range, TextEdit } from '
 import { LineIndex } from '../core/text.js';
 import type { GoFile, Preamble } from '../gomodel/types.js';
 import type { ToolchainModel } from '../toolchain/types.js';
+import { linuxGnuTriple } from '../toolchain/compiler.js';
 import { host, hostIsWindows } from '../core/host.js';
 
 export interface EnvChange {
@@ -211,16 +212,8 @@ export function crossCompilerFor(goos: string, goarch: string, variable: string)
     const base = goarch === '386' ? 'i686-w64-mingw32' : goarch === 'arm64' ? 'aarch64-w64-mingw32' : 'x86_64-w64-mingw32';
     return goarch === 'arm64' ? `${base}-${cxx ? 'clang++' : 'clang'}` : `${base}-${cxx ? 'g++' : 'gcc'}`;
   }
-  const linux: Record<string, string> = {
-    amd64: 'x86_64-linux-gnu',
-    arm64: 'aarch64-linux-gnu',
-    arm: 'arm-linux-gnueabihf',
-    '386': 'i686-linux-gnu',
-    riscv64: 'riscv64-linux-gnu',
-    ppc64le: 'powerpc64le-linux-gnu',
-    s390x: 's390x-linux-gnu',
-  };
-  if (goos === 'linux' && linux[goarch]) return `${linux[goarch]}-${cxx ? 'g++' : 'gcc'}`;
+  const triple = goos === 'linux' ? linuxGnuTriple(goarch) : null;
+  if (triple) return `${triple}-${cxx ? 'g++' : 'gcc'}`;
   return null;
 }
 

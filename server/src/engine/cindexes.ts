@@ -97,7 +97,17 @@ export class CIndexes {
     void this.opts
       .input(file)
       .then((input) => {
-        if (input && !this.failed.has(indexKey(input))) this.store.prefetch(input);
+        if (!input) return;
+        const key = indexKey(input);
+        if (this.failed.has(key) || !this.store.prefetch(input)) return;
+        // A build that fails (a missing header stops `cc -E`) is remembered like a failed request, so the next
+        // compiled analysis of the file does not start the preprocessor again until a header changes.
+        void this.store
+          .get(input)
+          .then((idx) => {
+            if (!idx || idx.error) this.failed.add(key);
+          })
+          .catch(() => this.failed.add(key));
       })
       .catch(() => undefined);
   }

@@ -7,7 +7,7 @@ import type { BuildContext, GoFile } from '../gomodel/types.js';
 import { isFileIncluded } from '../gomodel/preamble.js';
 import { parseDirectives } from '../cgorules/directives.js';
 import type { ToolchainModel } from '../toolchain/types.js';
-import { cgoSupported, mingwCCFor, tripleToGo } from '../toolchain/compiler.js';
+import { cgoSupported, linuxGnuTriple, mingwCCFor, tripleToGo } from '../toolchain/compiler.js';
 import { lookPath, nodePlatform } from '../toolchain/platform.js';
 import { NEWEST_KNOWN } from '../core/goversion.js';
 import { describeBuild, packageBuild } from './cgooff.js';
@@ -58,18 +58,7 @@ export interface TargetVerdict {
 function crossCandidates(t: Target): string[] {
   if (t.goos === 'windows') return [mingwCCFor(t.goarch), `${t.goarch === '386' ? 'i686' : t.goarch === 'arm64' ? 'aarch64' : 'x86_64'}-w64-mingw32-clang`];
   if (t.goos === 'linux') {
-    const triple: Record<string, string> = {
-      amd64: 'x86_64-linux-gnu',
-      arm64: 'aarch64-linux-gnu',
-      arm: 'arm-linux-gnueabihf',
-      '386': 'i686-linux-gnu',
-      riscv64: 'riscv64-linux-gnu',
-      ppc64le: 'powerpc64le-linux-gnu',
-      s390x: 's390x-linux-gnu',
-      loong64: 'loongarch64-linux-gnu',
-      mips64le: 'mips64el-linux-gnuabi64',
-    };
-    const tr = triple[t.goarch];
+    const tr = linuxGnuTriple(t.goarch);
     return tr ? [`${tr}-gcc`] : [];
   }
   return [];

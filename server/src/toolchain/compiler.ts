@@ -221,6 +221,22 @@ export function classifyCompiler(
   return { family: 'unknown', version: undefined, target, banner };
 }
 
+/** The Debian GNU triple of a Linux GOARCH (`x86_64-linux-gnu`): the prefix of its cross gcc and g++. */
+export function linuxGnuTriple(goarch: string): string | null {
+  const triples: Record<string, string> = {
+    amd64: 'x86_64-linux-gnu',
+    arm64: 'aarch64-linux-gnu',
+    arm: 'arm-linux-gnueabihf',
+    '386': 'i686-linux-gnu',
+    riscv64: 'riscv64-linux-gnu',
+    ppc64le: 'powerpc64le-linux-gnu',
+    s390x: 's390x-linux-gnu',
+    loong64: 'loongarch64-linux-gnu',
+    mips64le: 'mips64el-linux-gnuabi64',
+  };
+  return triples[goarch] ?? null;
+}
+
 /** The MinGW-w64 compiler name for a Windows GOARCH (what to suggest for cross builds). */
 export function mingwCCFor(goarch: string): string {
   switch (goarch) {
