@@ -515,6 +515,36 @@ describe('editor vs login shell', () => {
     });
     expect(codesOf(same)).not.toContain('cgo/env-drift');
   });
+
+  it('answers without waiting for a login shell that has not answered, and hands the drift over later', async () => {
+    const b = box();
+    const onlyGo = binDir(b.root, 'onlygo', { go: REAL_GO });
+    let answer!: (env: Record<string, string>) => void;
+    const shellEnv = new Promise<Record<string, string>>((r) => (answer = r));
+    let late: Promise<ToolchainModel['problems']> | null = null;
+    // The shell never answers until the model is back: with the old await, this would never resolve.
+    const m = await probeToolchain(b.ws, { env: { ...b.env, PATH: onlyGo }, shellEnv, onLateProblems: (p) => (late = p) });
+    expect(codesOf(m)).not.toContain('cgo/env-drift');
+    expect(late).not.toBeNull();
+    answer({ ...b.env, PATH: SYSTEM_PATH } as Record<string, string>);
+    const problems = await late!;
+    expect(problems.map((p) => p.code)).toEqual(['cgo/env-drift']);
+    expect(problems[0]!.message).toContain('CGO_ENABLED: the editor gets 0');
+    expect(codesOf(m)).not.toContain('cgo/env-drift'); // the model itself is not mutated
+  });
+
+  it('checks drift inline when the login shell has already answered, even with a late-problems callback', async () => {
+    const b = box();
+    const onlyGo = binDir(b.root, 'onlygo', { go: REAL_GO });
+    let called = false;
+    const m = await probeToolchain(b.ws, {
+      env: { ...b.env, PATH: onlyGo },
+      shellEnv: Promise.resolve({ ...b.env, PATH: SYSTEM_PATH } as Record<string, string>),
+      onLateProblems: () => (called = true),
+    });
+    expect(codesOf(m)).toContain('cgo/env-drift');
+    expect(called).toBe(false);
+  });
 });
 
 describe('robustness', () => {

@@ -37,6 +37,12 @@ export interface EngineOptions {
   env: NodeJS.ProcessEnv;
   settings?: Settings;
   log?: Logger;
+  /**
+   * Set (the editor): a toolchain probe answers without waiting for the login shell, and this is called with the
+   * folder when the drift check, run once the shell answers, added problems to its model (analyse its files
+   * again). Unset (`check`, `doctor`): every probe waits for the shell, so one report holds everything.
+   */
+  onToolchainUpdate?: (dir: string) => void;
 }
 
 export interface AnalyzeOptions {
@@ -106,7 +112,13 @@ export class Engine {
     this.settings = opts.settings ?? defaultSettings;
     this.log = opts.log ?? nullLogger;
     this.compiler = new CompileService({ log: this.log, timeoutMs: () => this.settings.compilerTimeoutMs });
-    this.toolchains = new ToolchainStore({ env: this.env, settings: () => this.settings, log: this.log, moduleRoot: (d) => this.files.moduleRoot(d) });
+    this.toolchains = new ToolchainStore({
+      env: this.env,
+      settings: () => this.settings,
+      log: this.log,
+      moduleRoot: (d) => this.files.moduleRoot(d),
+      ...(opts.onToolchainUpdate ? { onUpdate: opts.onToolchainUpdate } : {}),
+    });
     this.cIndexes = new CIndexes({
       timeoutMs: () => this.settings.compilerTimeoutMs,
       log: (m) => this.log.info(m),

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Logger } from '../core/types.js';
 import { NEWEST_KNOWN } from '../core/goversion.js';
 import type { BuildContext } from '../gomodel/types.js';
-import type { ToolchainModel } from '../toolchain/types.js';
+import type { ToolchainModel, ToolchainProblem } from '../toolchain/types.js';
 import { probeToolchain, readLoginShellEnv } from '../toolchain/probe.js';
 import { readWindowsRegistryEnv } from '../toolchain/shellenv.js';
 import { hostTarget } from '../toolchain/platform.js';
@@ -21,6 +21,13 @@ export interface ToolchainStoreOptions {
   moduleRoot: (dir: string) => string;
   /** The host OS (injectable for tests); default: the machine's. */
   hostOs?: string;
+  /**
+   * Set: a probe answers without waiting for the login shell, and this is called when the drift check, run once
+   * the shell answers, added problems to the folder's model. Unset (the CLI): the probe waits for the shell.
+   */
+  onUpdate?: (dir: string) => void;
+  /** How long the login shell (or the registry) may take; default 5 s, 10 s with onUpdate (nothing waits for it). */
+  shellTimeoutMs?: number;
 }
 
 export class ToolchainStore {
@@ -136,17 +143,33 @@ export class ToolchainStore {
     // Not awaited here: the probe runs every tool while the shell is read, and waits for it only for the drift check.
     const shellEnv = settings.checkShellEnv ? this.loginShellEnv() : null;
     const started = Date.now();
+    let late: Promise<ToolchainProblem[]> | null = null;
     const model = await probeToolchain(dir, {
       env,
       editorEnv: settings.env,
       timeoutMs: Math.min(settings.compilerTimeoutMs, 30_000),
       shellEnv,
       shellEnvSource: this.hostOs === 'windows' ? 'windows-registry' : 'login-shell',
+      ...(this.opts.onUpdate ? { onLateProblems: (p: Promise<ToolchainProblem[]>) => (late = p) } : {}),
     });
+    if (late) void this.addLate(dir, model, late);
     this.opts.log.info(
       `toolchain for ${dir}: ${model.go.version?.raw ?? 'no go'} ${model.goos}/${model.goarch} CGO_ENABLED=${model.cgo.enabled ? 1 : 0} CC=${model.cc?.argv.join(' ') ?? '-'} (${Date.now() - started} ms)`,
     );
     return model;
+  }
+
+  /** The drift check's problems, found after the model answered, join it (unless the model was replaced meanwhile). */
+  private async addLate(dir: string, model: ToolchainModel, late: Promise<ToolchainProblem[]>): Promise<void> {
+    const problems = await late;
+    if (problems.length === 0) return;
+    const entry = this.models.get(dir);
+    if (!entry || (await entry.catch(() => null)) !== model || this.models.get(dir) !== entry) return;
+    const updated: ToolchainModel = { ...model, problems: [...model.problems, ...problems] };
+    this.models.set(dir, Promise.resolve(updated));
+    this.ready.set(dir, updated);
+    this.opts.log.info(`toolchain for ${dir}: the login shell answered; ${problems.length} more problem(s)`);
+    this.opts.onUpdate?.(dir);
   }
 
   private loginShellEnv(): Promise<Record<string, string> | null> {
@@ -156,12 +179,13 @@ export class ToolchainStore {
       this.opts.log.warn(`reference environment not read: ${String(e)}`);
       return null;
     };
+    const timeoutMs = this.opts.shellTimeoutMs ?? (this.opts.onUpdate ? 10_000 : 5_000);
     // Unix: the login shell (what a terminal has). Windows: the registry (what a newly started program gets).
     const p: Promise<Record<string, string> | null> =
       this.hostOs === 'windows'
-        ? readWindowsRegistryEnv(5_000, { env: this.opts.env }).catch(warn)
+        ? readWindowsRegistryEnv(timeoutMs, { env: this.opts.env }).catch(warn)
         : shell
-          ? readLoginShellEnv(shell, 5_000).catch(warn)
+          ? readLoginShellEnv(shell, timeoutMs).catch(warn)
           : Promise.resolve(null);
     this.shellEnv = p;
     return p;

@@ -129,9 +129,23 @@ export class Analyses {
 
   /** Re-analyses every open and tracked file; the promises settle when each analysis has finished. */
   reanalyzeAll(): Promise<void>[] {
+    return this.reanalyzeWhere(null);
+  }
+
+  /** Every open or tracked file in `dir` or below is analysed again (its toolchain model gained problems). */
+  reanalyzeBelow(dir: string): Promise<void>[] {
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    return this.reanalyzeWhere((f) => f.startsWith(prefix));
+  }
+
+  /** wanted null: every file. */
+  private reanalyzeWhere(wanted: ((file: string) => boolean) | null): Promise<void>[] {
     const runs: Promise<void>[] = [];
-    for (const doc of this.ctx.documents.all()) runs.push(this.run(doc.uri, 'run', true));
-    for (const f of this.tracked) if (!this.ctx.engine.isOpen(f)) runs.push(this.run(pathToUri(f), 'run', true));
+    for (const doc of this.ctx.documents.all()) {
+      const f = wanted && uriToPath(doc.uri);
+      if (!wanted || (f && wanted(f))) runs.push(this.run(doc.uri, 'run', true));
+    }
+    for (const f of this.tracked) if (!this.ctx.engine.isOpen(f) && (!wanted || wanted(f))) runs.push(this.run(pathToUri(f), 'run', true));
     return runs;
   }
 

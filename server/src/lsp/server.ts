@@ -43,7 +43,8 @@ export function startServer(connection: Connection): void {
     info: (m) => (levelAllows('info') ? connection.console.info(m) : undefined),
     debug: (m) => (levelAllows('debug') ? connection.console.log(m) : undefined),
   };
-  const engine = new Engine({ env: process.env, settings, log });
+  // The login shell can take seconds: a probe answers without it, and its drift findings re-analyse the folder.
+  const engine = new Engine({ env: process.env, settings, log, onToolchainUpdate: (dir) => analyses.reanalyzeBelow(dir) });
   const ctx: ServerContext = {
     connection,
     documents,

@@ -46,6 +46,12 @@ export interface ProbeOptions {
    * promise is awaited only for the drift check, at the end: every tool runs while the shell is being read.
    */
   shellEnv?: Record<string, string> | null | Promise<Record<string, string> | null>;
+  /**
+   * Set: when the shell has not answered by the time every tool has, the model is returned without waiting for it,
+   * and the drift check's problems come later through the promise handed to this callback (the editor publishes
+   * the compiled diagnostics first; a login shell can take seconds). Unset: the model waits for the shell.
+   */
+  onLateProblems?: (late: Promise<ToolchainProblem[]>) => void;
   /** What shellEnv is: a login shell's environment (Unix) or the registry environment a new program gets (Windows). */
   shellEnvSource?: 'login-shell' | 'windows-registry';
   /** The persistent cache of tool answers (default: the process's, see diskcache.ts; null: none). */
@@ -75,6 +81,14 @@ function problem(
   extra: Partial<Pick<ToolchainProblem, 'target' | 'goModLine' | 'goModFile' | 'data'>> = {},
 ): void {
   ctx.problems.push({ code, severity, message: diagnosticMessage(parts), target: extra.target ?? 'import-c', ...extra });
+}
+
+const PENDING = Symbol('pending');
+
+/** The promise's value if it has already settled (fulfilled), else PENDING; never waits. */
+async function settledYet<T>(p: Promise<T>): Promise<T | typeof PENDING> {
+  // An already settled promise wins the race: it is first in the list and both are resolved.
+  return Promise.race([p, Promise.resolve(PENDING)]);
 }
 
 /** A tool's output as detail lines: every line kept verbatim, blank ones dropped (a blank line would end the message's details). */
@@ -1069,17 +1083,18 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
   }
 
   // 11. Editor vs login shell.
-  const shellEnv = await opts.shellEnv;
-  if (shellEnv) {
-    await driftProblems(ctx, shellEnv, opts.shellEnvSource ?? 'login-shell', layers, {
-      goos,
-      goarch,
-      hostGoos,
-      hostGoarch,
-      version,
-      defaultCC: toolchainDefaultCC,
-      defaultCXX: toolchainDefaultCXX,
-    });
+  const driftBase = { goos, goarch, hostGoos, hostGoarch, version, defaultCC: toolchainDefaultCC, defaultCXX: toolchainDefaultCXX };
+  const drift = async (into: Ctx, shellEnv: Record<string, string> | null): Promise<ToolchainProblem[]> => {
+    if (shellEnv) await driftProblems(into, shellEnv, opts.shellEnvSource ?? 'login-shell', layers, driftBase);
+    return into.problems;
+  };
+  const shellPending = opts.onLateProblems && opts.shellEnv instanceof Promise && (await settledYet(opts.shellEnv)) === PENDING;
+  if (shellPending && opts.shellEnv instanceof Promise) {
+    // The model answers now; the drift check runs when the shell does, into a list of its own.
+    const lateCtx: Ctx = { ...ctx, problems: [] };
+    opts.onLateProblems!(opts.shellEnv.then((env) => drift(lateCtx, env)).catch(() => []));
+  } else {
+    await drift(ctx, (await opts.shellEnv) ?? null);
   }
 
   const envFileExists = layers.userFileLocation.path ? await platform.exists(layers.userFileLocation.path) : false;

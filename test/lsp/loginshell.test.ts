@@ -1,0 +1,63 @@
+// The login shell is read for one check only (cgo/env-drift), and a login shell can take seconds (nvm, conda, a
+// slow .bashrc). The editor must not wait for it: the compiled diagnostics are published first, and the drift
+// finding is published when the shell answers.
+// Fault injection: SHELL is a script that stands in for a slow login shell. It answers only once the test opens
+// its gate (or after 9 s, below the server's 10 s limit), and its environment has a CGO_CFLAGS the editor lacks.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LspClient } from '../helpers/lsp-client.js';
+
+const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-loginshell-')));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function slowShell(gate: string, answered: string): string {
+  const file = path.join(dir, 'slow-login-shell');
+  fs.writeFileSync(
+    file,
+    [
+      '#!/bin/sh',
+      '# fault injection: a login shell that answers only when the test says so (called as: SHELL -lic SCRIPT)',
+      'i=0',
+      `while [ ! -e '${gate}' ] && [ $i -lt 90 ]; do sleep 0.1; i=$((i+1)); done`,
+      `: > '${answered}'`,
+      'CGO_CFLAGS=-DFROM_LOGIN_SHELL; export CGO_CFLAGS',
+      'exec /bin/sh -c "$2"',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  return file;
+}
+
+describe('a slow login shell', () => {
+  it('does not hold back the compiled diagnostics; its drift finding is published when it answers', async () => {
+    const mod = path.join(dir, 'mod');
+    fs.mkdirSync(mod);
+    fs.writeFileSync(path.join(mod, 'go.mod'), 'module example.com/loginshell\n\ngo 1.21\n');
+    const file = path.join(mod, 'a.go');
+    fs.writeFileSync(file, 'package loginshell\n\n// #include "cgo_ls_no_such_header.h"\nimport "C"\n\nfunc F() {}\n');
+    const gate = path.join(dir, 'gate');
+    const answered = path.join(dir, 'answered');
+    const env: NodeJS.ProcessEnv = { ...process.env, SHELL: slowShell(gate, answered), CGO_LS_CACHE_DIR: 'off' };
+    delete env['CGO_CFLAGS'];
+    const client = new LspClient({ env });
+    try {
+      await client.initialize(mod, { initializationOptions: { debounceMs: 0 } });
+      const uri = client.open(file);
+      const first = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/header-not-found'), 60_000);
+      expect(fs.existsSync(answered), 'the shell had not answered when the compiled diagnostic was published').toBe(false);
+      expect(first.diagnostics.map((d) => d.code)).not.toContain('cgo/env-drift');
+
+      fs.writeFileSync(gate, '');
+      const later = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/env-drift'), 60_000);
+      expect(later.diagnostics.map((d) => d.code)).toContain('cgo/header-not-found');
+      const drift = later.diagnostics.find((d) => d.code === 'cgo/env-drift')!;
+      expect(drift.message).toContain('CGO_CFLAGS: editor ""; login shell "-DFROM_LOGIN_SHELL"');
+      expect(drift.range.start.line).toBe(3); // on import "C"
+    } finally {
+      await client.shutdown();
+    }
+  });
+});
