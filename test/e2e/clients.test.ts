@@ -215,6 +215,7 @@ describe('VS Code .vsix (bundled server)', () => {
   it('builds, and the bundled server passes the smoke test outside the repo', () => {
     ready();
     expect(buildOut).toMatch(/^smoke: bundled server .* OK/m);
+    expect(buildOut).toMatch(/completion after C\. offers puts \(func\(\w+ \*C\.char\) C\.int\) → "func G\(\) { C\.puts\(nil\) }"/);
   });
 
   itWith(PYTHON, 'contains the client, the bundled server, its wasm files and package root marker', () => {

@@ -2,7 +2,9 @@
 // repo's node_modules or dist/), starts it the way vscode-languageclient does
 // (`node server/dist/main.js --stdio --clientProcessId=<pid>`), opens a Go file whose preamble is detached by a
 // blank line, and waits for cgo/preamble-detached (that needs the tree-sitter wasm files) and for the hover on
-// `import "C"` (the toolchain report). Exit 0 on success; prints what went wrong otherwise.
+// `import "C"` (the toolchain report); then, in a second file whose preamble includes stdio.h, asks for completion
+// after a typed `C.pu` with VS Code's completion capabilities, resolves the `puts` item (its C declaration) and
+// applies it as VS Code would. Exit 0 on success; prints what went wrong otherwise.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,11 @@ const goFile = path.join(mod, 'detached.go');
 const goText = 'package smoke\n\n// #include <stdio.h>\n\nimport "C"\n\nfunc F() { C.puts(nil) }\n';
 fs.writeFileSync(goFile, goText);
 const uri = pathToFileURL(goFile).toString();
+// A healthy file for completion: the detached preamble above declares nothing.
+const cFile = path.join(mod, 'attached.go');
+const cText = 'package smoke\n\n// #include <stdio.h>\nimport "C"\n\nfunc G() { C.pu(nil) }\n';
+fs.writeFileSync(cFile, cText);
+const cUri = pathToFileURL(cFile).toString();
 
 const child = spawn(process.execPath, [path.join(serverCopy, 'dist', 'main.js'), '--stdio', `--clientProcessId=${process.pid}`], {
   cwd: tmp,
@@ -102,7 +109,21 @@ try {
       workspaceFolders: [{ uri: pathToFileURL(mod).toString(), name: 'mod' }],
       capabilities: {
         workspace: { configuration: true },
-        textDocument: { publishDiagnostics: { codeDescriptionSupport: true }, hover: { contentFormat: ['markdown'] } },
+        textDocument: {
+          publishDiagnostics: { codeDescriptionSupport: true },
+          hover: { contentFormat: ['markdown'] },
+          // What VS Code 1.82 says of its completion.
+          completion: {
+            completionItem: {
+              snippetSupport: true,
+              documentationFormat: ['markdown', 'plaintext'],
+              labelDetailsSupport: true,
+              insertReplaceSupport: true,
+              resolveSupport: { properties: ['documentation', 'detail', 'additionalTextEdits'] },
+            },
+            contextSupport: true,
+          },
+        },
       },
       initializationOptions: { checkShellEnv: false },
     }),
@@ -127,9 +148,27 @@ try {
   }
   const value = hover?.contents?.value;
   if (typeof value !== 'string' || !value.includes('CGO_ENABLED')) throw new Error(`hover on import "C" has no CGO_ENABLED: ${JSON.stringify(hover)}`);
+  // Completion after `C.` (the C name index needs the tree-sitter-c grammar from the bundle): the puts item, with
+  // its Go signature as detail and the C declaration once resolved, applied the way VS Code applies it.
+  send({ method: 'textDocument/didOpen', params: { textDocument: { uri: cUri, languageId: 'go', version: 1, text: cText } } });
+  const line = cText.split('\n')[5];
+  const at = { line: 5, character: line.indexOf('C.pu') + 4 }; // the user has typed `C.pu`
+  const list = await request('textDocument/completion', { textDocument: { uri: cUri }, position: at, context: { triggerKind: 1 } });
+  const items = Array.isArray(list) ? list : (list?.items ?? []);
+  const puts = items.find((i) => i.label === 'puts');
+  if (!puts) throw new Error(`no puts among ${items.length} completion items after C.`);
+  if (!/^func\(\w+ \*C\.char\) C\.int$/.test(puts.detail ?? '')) throw new Error(`puts detail ${JSON.stringify(puts.detail)}`);
+  const resolved = await request('completionItem/resolve', puts);
+  const doc = typeof resolved.documentation === 'string' ? resolved.documentation : resolved.documentation?.value;
+  if (!doc?.includes('stdio.h')) throw new Error(`resolved puts has no stdio.h declaration: ${JSON.stringify(resolved.documentation)}`);
+  const edit = puts.textEdit;
+  // Without a textEdit VS Code replaces the word typed before the cursor.
+  const range = edit ? (edit.replace ?? edit.range) : { start: { line: 5, character: at.character - 2 }, end: at };
+  const applied = line.slice(0, range.start.character) + (edit?.newText ?? puts.insertText ?? puts.label) + line.slice(range.end.character);
+  if (!applied.includes('C.puts(nil)')) throw new Error(`applying the puts item gives ${JSON.stringify(applied)}`);
   const href = d.codeDescription?.href;
   process.stdout.write(
-    `smoke: bundled server (${init.serverInfo.name} ${init.serverInfo.version}) OK: ${d.code} on line 3, hover has CGO_ENABLED${href ? `, href ${href}` : ''}\n`,
+    `smoke: bundled server (${init.serverInfo.name} ${init.serverInfo.version}) OK: ${d.code} on line 3, hover has CGO_ENABLED, completion after C. offers puts (${puts.detail}) → ${JSON.stringify(applied.trim())}${href ? `, href ${href}` : ''}\n`,
   );
   await request('shutdown', null);
   send({ method: 'exit' });
