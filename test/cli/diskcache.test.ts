@@ -1,5 +1,6 @@
-// The second `cgo-ls check` on the same machine runs fewer subprocesses: the toolchain facts come from the disk cache
-// (CGO_LS_CACHE_DIR, a temp dir here). Counted two ways, never timed: the SPY C compiler of the hardening tests (a
+// The second `cgo-ls check` on the same machine runs fewer subprocesses: the toolchain facts and the preamble's
+// compile result come from the disk cache (CGO_LS_CACHE_DIR, a temp dir here), the result only while every header
+// it read, and every place a missing header was looked for, is unchanged. Counted two ways, never timed: the SPY C compiler of the hardening tests (a
 // test fake that logs each call and runs the real gcc), and the bench's spawn trace (scripts/bench/spawn-trace.mjs,
 // preloaded with --import), which records every subprocess the CLI starts, go included.
 import { spawnSync } from 'node:child_process';
@@ -80,13 +81,33 @@ describe.skipIf(!have && process.env['CI'] !== 'true')('cgo-ls check with the di
     expect(warm.spawned.length).toBeLessThan(cold.spawned.length);
     expect(coldCC).toEqual(expect.arrayContaining(['--version', '-dumpmachine']));
     expect(warmCC.filter((a) => a === '--version' || a === '-dumpmachine' || / -E -v /.test(` ${a} `))).toEqual([]);
-    // What is left is the compile of the preamble itself.
-    expect(warmCC.length).toBeGreaterThan(0);
-    expect(warmCC.length).toBeLessThan(coldCC.length);
+    // The preamble's compile result is stored too (its headers unchanged): the warm run starts no compiler at all.
+    expect(coldCC.filter((a) => / -fsyntax-only | -c /.test(` ${a} `)).length).toBeGreaterThan(0);
+    expect(warmCC).toEqual([]);
 
-    // Control: with the cache off, the identity probes are back (the counts above are not an accident of the set-up).
+    // Control: with the cache off, the identity probes and the compile are back (the counts above are not an accident
+    // of the set-up).
     const off = check(mod, { ...env, CGO_LS_CACHE_DIR: 'off' }, path.join(traceDir, 'off.jsonl'));
     expect(off.spawned.filter(isProbe).length).toBe(cold.spawned.filter(isProbe).length);
+    expect(spies.ccCalls().filter((c) => / -fsyntax-only | -c /.test(` ${c.args.join(' ')} `)).length).toBeGreaterThan(0);
     expect(spies.ccCalls().map((c) => c.args.join(' '))).toEqual(expect.arrayContaining(['--version', '-dumpmachine']));
+    spies.reset();
+
+    // The missing header appears: the stored result looked for it there, so it is not reused, and the new one says so.
+    writeTree(mod, { 'missing-header.h': '#define MISSING_HEADER 1\n' });
+    const appeared = check(mod, env, path.join(traceDir, 'appeared.jsonl'));
+    const appearedCC = spies.ccCalls().map((c) => c.args.join(' '));
+    spies.reset();
+    expect(appeared.status).toBe(0);
+    expect(appearedCC.length).toBeGreaterThan(0);
+    // … and that result is stored in turn; a change of an included header invalidates it the same way.
+    expect(check(mod, env, path.join(traceDir, 'again.jsonl')).status).toBe(0);
+    expect(spies.ccCalls()).toEqual([]);
+    writeTree(mod, { 'missing-header.h': '#define MISSING_HEADER 1\nint broken = ;\n' });
+    const edited = check(mod, env, path.join(traceDir, 'edited.jsonl'));
+    expect(spies.ccCalls().length).toBeGreaterThan(0);
+    spies.reset();
+    expect(edited.status).toBe(1);
+    expect(JSON.parse(edited.stdout).map((d: { code: string }) => d.code)).toContain('cgo/c-error');
   });
 });

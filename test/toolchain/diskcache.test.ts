@@ -125,7 +125,7 @@ describe('FactCache', () => {
     expect(runs).toBe(3);
     expect(c.enabled).toBe(false);
     expect(l.warn).toHaveLength(1);
-    expect(l.warn[0]).toMatch(/toolchain cache off for this run: .* is not writable/);
+    expect(l.warn[0]).toMatch(/disk cache off for this run: .* is not writable/);
   });
 
   it('stays bounded: past its maximum, the first store of a process removes the oldest entries', async () => {

@@ -169,6 +169,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
     }
     opts.write(`cgo-ls: ${candidates.length} cgo file(s) checked, ${errors} error(s), ${warnings} warning(s)\n`);
   }
+  await engine.flush(); // the compiler results go to the disk cache before the process exits
   if (opts.demo) return 0;
   const unbuildable = matrix.some((m) => m.verdicts.some((v) => !v.ok)) || (commands !== null && commands.failing > 0);
   return errors > 0 || unbuildable ? 1 : 0;

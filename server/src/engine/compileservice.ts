@@ -3,7 +3,9 @@
 // run at once and lets a newer run for a file abort the older one. Results are keyed by content (preamble text,
 // the package's merged flags, C names, toolchain fingerprint); a cached preamble result is moved with the text
 // when the preamble shifts. It works on packages: pkg-config and library lookup run once per package.
+import { statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CgoDiagnostic, Logger, Range } from '../core/types.js';
 import { LineIndex } from '../core/text.js';
 import { CAUSE_MAX, makeDiagnostic, short } from '../core/message.js';
@@ -20,6 +22,8 @@ import { probePkgConfig, pkgConfigDiagnostic } from '../compiler/pkgconfig.js';
 import { checkLibraries, libraryDiagnostic } from '../compiler/libs.js';
 import { flagsOf, type FlagOrigin, type PackageFlags } from './package.js';
 import { hashOf } from './hash.js';
+import { compileCache } from '../toolchain/diskcache.js';
+import { VERSION } from '../version.js';
 
 export interface CompileEntry {
   key: string;
@@ -59,7 +63,39 @@ export class CompileService {
   /** At most two compiler jobs at once (the machine may have two cores); supersession per file. */
   private readonly scheduler = new CompileScheduler({ concurrency: 2 });
 
+  /** Writes to the disk cache not finished yet (the CLI waits for them before it exits). */
+  private readonly writes = new Set<Promise<void>>();
+
   constructor(private readonly opts: CompileServiceOptions) {}
+
+  // ---- the disk cache: results of earlier runs (another editor session, the last `cgo-ls check`) -------------
+
+  /**
+   * The result an earlier process stored for this file and key, made the cached one; undefined when there is none
+   * or a header it read (or a place a missing header would appear) changed since.
+   */
+  async stored(file: string, key: string): Promise<CompileEntry | undefined> {
+    const e = await compileCache().get<CompileEntry>('preamble', storedKey(file, key));
+    if (!isEntry(e) || e.key !== key || !headersUnchanged(e)) return undefined;
+    if (!this.compiled.has(file) || this.compiled.get(file)!.key !== key) this.compiled.set(file, e);
+    return e;
+  }
+
+  private store(kind: 'preamble' | 'csource', file: string, entry: CompileEntry): void {
+    const w = compileCache().set(kind, storedKey(file, entry.key), entry);
+    this.writes.add(w);
+    void w.finally(() => this.writes.delete(w));
+  }
+
+  /** Waits for the disk cache writes in flight (never throws). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.writes]);
+  }
+
+  /** `cgo.refresh`: results stored before now are not reused. */
+  distrustStored(): void {
+    compileCache().distrustOlderEntries();
+  }
 
   // ---- the cache ---------------------------------------------------------------------------------------------
 
@@ -127,14 +163,16 @@ export class CompileService {
     }
     const result = outcome.result;
     if (!result.timedOut) {
-      this.compiled.set(file, {
+      const entry: CompileEntry = {
         key,
         diagnostics: result.diagnostics,
         firstLines,
         // Headers read, and the places a missing header would appear: a change to either invalidates.
         includedFiles: statAll([...result.includedFiles, ...result.missingHeaderCandidates]),
         kinds: result.kinds,
-      });
+      };
+      this.compiled.set(file, entry);
+      this.store('preamble', file, entry);
     }
     return result;
   }
@@ -148,7 +186,7 @@ export class CompileService {
     signal?: AbortSignal,
   ): Promise<{ diagnostics: CgoDiagnostic[]; stale: boolean }> {
     const key = hashOf(text, input.cc, input.cppflags, input.flags, tc.fingerprint);
-    const hit = this.cached(input.file, key, run);
+    const hit = this.cached(input.file, key, run) ?? (run ? await this.storedC(input.file, key) : undefined);
     if (hit) return { diagnostics: hit.diagnostics, stale: false };
     if (!run) return { diagnostics: this.compiled.get(input.file)?.diagnostics ?? [], stale: true };
     const outcome = await this.scheduler.schedule(input.file, {
@@ -156,8 +194,19 @@ export class CompileService {
     });
     if (outcome.status !== 'done' || outcome.result.canceled || signal?.aborted) return { diagnostics: [], stale: true };
     const r = outcome.result;
-    if (!r.timedOut) this.compiled.set(input.file, { key, diagnostics: r.diagnostics, firstLines: [], includedFiles: statAll(r.includedFiles), kinds: {} });
+    if (!r.timedOut) {
+      const entry: CompileEntry = { key, diagnostics: r.diagnostics, firstLines: [], includedFiles: statAll(r.includedFiles), kinds: {} };
+      this.compiled.set(input.file, entry);
+      this.store('csource', input.file, entry);
+    }
     return { diagnostics: r.diagnostics, stale: false };
+  }
+
+  private async storedC(file: string, key: string): Promise<CompileEntry | undefined> {
+    const e = await compileCache().get<CompileEntry>('csource', storedKey(file, key));
+    if (!isEntry(e) || e.key !== key || !headersUnchanged(e)) return undefined;
+    this.compiled.set(file, e);
+    return e;
   }
 
   // ---- pkg-config --------------------------------------------------------------------------------------------
@@ -384,6 +433,43 @@ export function reposition(entry: CompileEntry, file: GoFile): CgoDiagnostic[] {
     out.push(shifted);
   }
   return out;
+}
+
+/**
+ * What a stored result is valid for besides its content key: the file (diagnostics name it) and the cgo-ls that
+ * produced it — the release and this build of it (the size and mtime of this module's file), so a rebuilt or
+ * upgraded cgo-ls never shows an older one's messages.
+ */
+function storedKey(file: string, key: string): unknown {
+  return { file, key, code: codeStamp() };
+}
+
+let stamp: unknown[] | null = null;
+function codeStamp(): unknown[] {
+  if (!stamp) {
+    try {
+      const st = statSync(fileURLToPath(import.meta.url));
+      stamp = [VERSION, st.size, st.mtimeMs];
+    } catch {
+      stamp = [VERSION, 'unknown build', process.pid]; // never matches another process: nothing is reused
+    }
+  }
+  return stamp;
+}
+
+/** A stored value has the entry's shape (a corrupt or foreign file is a miss). */
+function isEntry(e: unknown): e is CompileEntry {
+  const x = e as Partial<CompileEntry> | undefined;
+  return (
+    !!x &&
+    typeof x.key === 'string' &&
+    Array.isArray(x.diagnostics) &&
+    Array.isArray(x.firstLines) &&
+    Array.isArray(x.includedFiles) &&
+    x.includedFiles.every((h) => h && typeof h.file === 'string' && typeof h.mtimeMs === 'number' && typeof h.size === 'number') &&
+    typeof x.kinds === 'object' &&
+    x.kinds !== null
+  );
 }
 
 function headersUnchanged(entry: CompileEntry): boolean {

@@ -228,6 +228,7 @@ export class Engine {
   refresh(): void {
     this.toolchains.resetShellEnv();
     this.toolchains.distrustStoredFacts();
+    this.compiler.distrustStored();
     this.invalidateToolchains();
     this.files.clear();
     this.packageHashes.clear();
@@ -251,6 +252,11 @@ export class Engine {
    */
   dropDependents(file: string): string[] {
     return this.compiler.dropDependents(file);
+  }
+
+  /** Waits for what is being written to the disk cache (a CLI run calls it before it exits). */
+  flush(): Promise<void> {
+    return this.compiler.flush();
   }
 
   /** Starts reading the login shell's environment now, so the first toolchain probe does not wait for it. */
@@ -524,7 +530,10 @@ export class Engine {
       // Flags written in other files of the package, named in the messages of compiler findings they may cause.
       const foreign = foreignFlags(prep.pkg, abs);
       const annotate = (ds: CgoDiagnostic[]) => annotateForeign(ds, foreign);
-      const entry = this.compiler.cached(abs, input.key, opts.compile === 'run');
+      // A result of this run's key from memory, else (on a run, not on a keystroke) from the disk cache.
+      const entry =
+        this.compiler.cached(abs, input.key, opts.compile === 'run') ??
+        (opts.compile === 'run' && !input.blocked ? await this.compiler.stored(abs, input.key) : undefined);
       let compiled: CgoDiagnostic[] | null = null;
       if (entry) {
         diagnostics.push(...annotate((compiled = reposition(entry, prep.file))));

@@ -145,8 +145,8 @@ export class FactCache {
    * `dir` null: a cache that never hits and never writes. Past `maxEntries` files (every PATH or compiler ever
    * used adds some), the first store of a process removes the least recently written half.
    */
-  constructor(dir: string | null, log?: Pick<Logger, 'warn' | 'info'>, maxEntries = 2000) {
-    this.dir = dir === null ? null : path.join(dir, SUBDIR);
+  constructor(dir: string | null, log?: Pick<Logger, 'warn' | 'info'>, maxEntries = 2000, subdir = SUBDIR) {
+    this.dir = dir === null ? null : path.join(dir, subdir);
     this.log = log;
     this.maxEntries = maxEntries;
   }
@@ -195,7 +195,7 @@ export class FactCache {
     } catch (err) {
       this.stats.corrupt++;
       this.stats.misses++;
-      this.log?.info(`toolchain cache: ignoring ${file} (${err instanceof Error ? err.message : String(err)}); it will be rewritten`);
+      this.log?.info(`disk cache: ignoring ${file} (${err instanceof Error ? err.message : String(err)}); it will be rewritten`);
       return undefined;
     }
   }
@@ -277,7 +277,7 @@ export class FactCache {
   private disable(why: string): void {
     if (this.disabledWhy !== null) return;
     this.disabledWhy = why;
-    this.log?.warn(`toolchain cache off for this run: ${why}`);
+    this.log?.warn(`disk cache off for this run: ${why}`);
   }
 }
 
@@ -295,13 +295,33 @@ export function factCache(): FactCache {
   return shared;
 }
 
-/** Where the shared cache logs (the server's log; the CLI's stderr). */
+let sharedCompile: FactCache | null = null;
+
+/** The format of stored compiler results (engine/compileservice.ts); a change of shape bumps it. */
+export const COMPILE_RESULTS_FORMAT = 1;
+
+/**
+ * The process's cache of compiler results (beside the facts, in a directory of its own so that many results never
+ * push the tool facts out): each preamble or C source result by file, content key and the cgo-ls build, reused only
+ * while every header it read is unchanged.
+ */
+export function compileCache(): FactCache {
+  if (!sharedCompile) {
+    const os: GoOS = hostIsWindows() ? 'windows' : 'linux';
+    sharedCompile = new FactCache(cacheDirFromEnv(process.env, os), sharedLog, 4000, `compile-v${COMPILE_RESULTS_FORMAT}`);
+  }
+  return sharedCompile;
+}
+
+/** Where the shared caches log (the server's log; the CLI's stderr). */
 export function setFactCacheLogger(log: Pick<Logger, 'warn' | 'info'>): void {
   sharedLog = log;
   shared?.setLogger(log);
+  sharedCompile?.setLogger(log);
 }
 
 /** Tests: replace the shared cache (null: build it again from the environment on next use). */
-export function setFactCacheForTests(c: FactCache | null): void {
+export function setFactCacheForTests(c: FactCache | null, compile: FactCache | null = null): void {
   shared = c;
+  sharedCompile = compile;
 }
