@@ -101,8 +101,9 @@ export function testProfile(w: RealWindows, tag: string): { dir: string; win: st
  */
 export function wineEnv(windowsEnv: Record<string, string | undefined> = {}, winePath: string[] = []): NodeJS.ProcessEnv {
   const env = setup.wineEnv({ WINEPATH: winePath.length ? winePath.join(';') : undefined }) as NodeJS.ProcessEnv;
-  // Keep the Linux user's tool variables out of the Windows process.
-  for (const k of Object.keys(env)) if (/^(GO|CGO_|PKG_CONFIG)/.test(k) && k !== 'GOCACHE') delete env[k];
+  // Keep the Linux user's tool variables out of the Windows process (not cgo-ls's own: CGO_LS_CACHE_DIR=off keeps the
+  // Windows server's disk caches off, as every test's are).
+  for (const k of Object.keys(env)) if (/^(GO|CGO_|PKG_CONFIG)/.test(k) && k !== 'GOCACHE' && !k.startsWith('CGO_LS_')) delete env[k];
   delete env.GOCACHE;
   for (const [k, v] of Object.entries(windowsEnv)) {
     if (v === undefined) delete env[k];
