@@ -14,7 +14,8 @@
 //   (f) scale: a generated workspace (20 000 .go files, 200 cgo files): scan + publish time, peak RSS, and
 //       a change to a shared header reaching every file that includes it;
 //   (h) `cgo-ls check` from a terminal on a package with no cgo file and on the cgo package, empty vs warm disk
-//       cache, against `node -e 0` and a warm `go build`;
+//       cache, against `node -e 0` and a warm `go build`; module loading: `cgo-ls --version`, spawn → initialize
+//       result, and how many files a start reads (strace, if installed);
 //   (g) C inside Go files on github.com/mattn/go-sqlite3 (fetched through the Go module proxy): the first
 //       completion after `C.` (a fresh server: the index is built in the background once the file's first
 //       analysis is published) against one `cc -E -dD` run of the same preamble with the same flags; the first
@@ -406,7 +407,7 @@ async function benchCold(mod) {
   row('(a) floor', '`node -e 0`', res.floor.nodeStartup);
   row(
     '(a) parts',
-    '`node` + import dist/lsp/server.js',
+    '`node` + import dist/lsp/server.js (tsc output, not the bundle)',
     res.breakdown.nodeImportServer,
     `+${fmtMs(res.breakdown.nodeImportServer.median - res.floor.nodeStartup.median)} over node -e 0`,
   );
@@ -748,7 +749,62 @@ async function benchCheck(mod, cold) {
     row('(h) check', `\`cgo-ls check\`, ${c.what}, warm disk cache`, res[c.key].warm, vs(res[c.key].warm.median));
   }
   row('(h) check', '`node -e 0`', res.node);
+
+  // Module loading alone: `--version` (the bundle's entry, no work) and spawn → initialize result over stdio
+  // (the language server's modules; warm disk cache), with the files each start reads (strace, if installed).
+  say(`  module loading: cgo-ls --version, spawn → initialize result (${N.goBuild} each)…`);
+  const loadCache = freshCacheDir('load');
+  await checkRun(plain, noShell, loadCache);
+  const version = [];
+  const init = [];
+  for (let i = 0; i < N.goBuild; i++) {
+    version.push((await timeRun(process.execPath, [serverMain, '--version'], { env: noShell })).ms);
+    const { client, initMs } = await startServer(plain, { cacheDir: loadCache, label: 'load' });
+    init.push(initMs);
+    await client.close();
+  }
+  res.version = summary(version);
+  res.spawnToInit = summary(init);
+  res.filesRead = {
+    version: filesRead([serverMain, '--version'], plain, noShell),
+    checkNoCgo: filesRead([serverMain, 'check', plain], plain, { ...noShell, CGO_LS_CACHE_DIR: loadCache }),
+  };
+  const files = (n) => (n === null ? '' : `; ${n} files read`);
+  row(
+    '(h) load',
+    '`cgo-ls --version` (node + the entry, no work)',
+    res.version,
+    `${fmtRatio(ratio(res.version.median, res.node.median))} node -e 0${files(res.filesRead.version)}`,
+  );
+  row(
+    '(h) load',
+    'import the server: spawn → initialize result (warm disk cache)',
+    res.spawnToInit,
+    `${fmtRatio(ratio(res.spawnToInit.median, res.node.median))} node -e 0`,
+  );
+  if (res.filesRead.checkNoCgo !== null)
+    rows.push(['(h) load', '`cgo-ls check`, no cgo file, warm disk cache: files read', '1', String(res.filesRead.checkNoCgo), '', '.js/.json/.wasm (strace)']);
   return res;
+}
+
+/** How many .js/.mjs/.cjs/.json/.wasm files `node args` opens (strace -f), or null without strace. */
+function filesRead(args, cwd, env) {
+  const which = tryCmd('sh', ['-c', 'command -v strace || true']);
+  if (!which || which.startsWith('unavailable')) return null;
+  const out = path.join(benchDir, 'traces', `files-${process.pid}-${Date.now()}.txt`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  try {
+    execFileSync(which, ['-f', '-qq', '-e', 'trace=openat', '-o', out, process.execPath, ...args], { cwd, env, stdio: 'ignore', timeout: 120_000 });
+  } catch {
+    // check exits 1 on an error diagnostic; the trace is still written
+  }
+  if (!fs.existsSync(out)) return null;
+  const opened = new Set();
+  for (const l of fs.readFileSync(out, 'utf8').split('\n')) {
+    const m = /openat\([^"]*"([^"]+\.(?:[cm]?js|json|wasm))"/.exec(l);
+    if (m && !/= -1 /.test(l) && !m[1].includes(`${path.sep}.bench${path.sep}`)) opened.add(m[1]);
+  }
+  return opened.size;
 }
 
 // ---- (f) scale -------------------------------------------------------------------------------------------

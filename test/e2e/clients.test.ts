@@ -225,6 +225,7 @@ describe('VS Code .vsix (bundled server)', () => {
       'extension/out/extension.js',
       'extension/server/package.json',
       'extension/server/dist/main.js',
+      'extension/server/dist/reaper.js',
       'extension/server/dist/tree-sitter.wasm',
       'extension/server/dist/wasm/tree-sitter-go.wasm',
       'extension/server/dist/wasm/tree-sitter-c.wasm',
@@ -235,6 +236,7 @@ describe('VS Code .vsix (bundled server)', () => {
         f,
       ).toContain(f.toLowerCase());
     }
+    expect(files.some((f) => /^extension\/server\/dist\/chunk-[A-Za-z0-9]+\.js$/.test(f))).toBe(true); // the bundle's split chunks
   });
 
   itWith(PYTHON, 'leaves out sources, maps and node_modules', () => {

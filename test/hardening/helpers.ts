@@ -156,8 +156,8 @@ function ppidTable(): Map<number, number> {
 
 /**
  * Every live descendant of `pid` (children, grandchildren …), with its command line. The server's reaper
- * (dist/util/reaper.js: started once, it lives as long as the server to kill leftovers if the server dies) is not
- * a leftover and is left out unless `includeReaper`.
+ * (dist/reaper.js beside the bundle, dist/util/reaper.js beside tsc's output: started once, it lives as long as
+ * the server to kill leftovers if the server dies) is not a leftover and is left out unless `includeReaper`.
  */
 export function descendants(pid: number, opts: { includeReaper?: boolean } = {}): { pid: number; cmd: string }[] {
   const table = ppidTable();
@@ -176,7 +176,7 @@ export function descendants(pid: number, opts: { includeReaper?: boolean } = {})
         continue;
       }
       queue.push(child);
-      if (!opts.includeReaper && /[\\/]util[\\/]reaper\.js\b/.test(cmd)) continue;
+      if (!opts.includeReaper && /[\\/](?:util[\\/])?reaper\.js\b/.test(cmd)) continue;
       out.push({ pid: child, cmd });
     }
   }

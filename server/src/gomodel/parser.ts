@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Language, Parser } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
 
 export type { Parser, Tree, Node } from 'web-tree-sitter';
 
@@ -38,13 +38,20 @@ export function grammarWasmPath(file: 'tree-sitter-go.wasm' | 'tree-sitter-c.was
   return p;
 }
 
-let initPromise: Promise<void> | undefined;
-function initTreeSitter(): Promise<void> {
+// web-tree-sitter is loaded by the first parse, not at start-up (a check of a package without cgo files parses nothing).
+type TreeSitter = typeof import('web-tree-sitter');
+let initPromise: Promise<TreeSitter> | undefined;
+function initTreeSitter(): Promise<TreeSitter> {
   if (!initPromise) {
-    initPromise = Parser.init().catch((e: unknown) => {
-      initPromise = undefined;
-      throw e;
-    });
+    initPromise = import('web-tree-sitter')
+      .then(async (ts) => {
+        await ts.Parser.init();
+        return ts;
+      })
+      .catch((e: unknown) => {
+        initPromise = undefined;
+        throw e;
+      });
   }
   return initPromise;
 }
@@ -56,7 +63,7 @@ function lazyParser(file: 'tree-sitter-go.wasm' | 'tree-sitter-c.wasm') {
     if (!pending) {
       pending = (async () => {
         const wasm = grammarWasmPath(file);
-        await initTreeSitter();
+        const { Language, Parser } = await initTreeSitter();
         const lang = await Language.load(wasm);
         const parser = new Parser();
         parser.setLanguage(lang);

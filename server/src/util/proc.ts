@@ -17,7 +17,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { host, hostIsWindows } from '../core/host.js';
 
 export interface RunOptions {
@@ -123,7 +122,10 @@ function wrap(resolved: string, args: string[], maxMemory: number | null): { fil
 // ---- the reaper ---------------------------------------------------------------------------------------------
 
 let reaper: ChildProcess | null | undefined;
-/** The reaper's script: dist/util/reaper.js next to this file. */
+/**
+ * The reaper's script, next to the file holding this code: dist/reaper.js beside the bundle's chunks (an entry
+ * point of scripts/build-bundle.mjs), dist/util/reaper.js beside tsc's proc.js.
+ */
 export const REAPER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'reaper.js');
 
 function reaperSend(line: string): void {
@@ -312,7 +314,12 @@ export function refuseNewRuns(): void {
   closed = true;
 }
 
+// execa (about 100 modules, the costliest to load) is loaded by the first run, not at start-up: `cgo-ls --version`
+// and a check served from the disk cache start no process.
+let execaModule: typeof import('execa') | undefined;
+
 export async function run(command: string, args: string[], opts: RunOptions): Promise<RunResult> {
+  const { execa } = execaModule ?? (execaModule = await import('execa'));
   const started = Date.now();
   if (closed) return { command, args, exitCode: null, stdout: '', stderr: '', timedOut: false, canceled: true, durationMs: 0 };
   const resolved = resolveCommand(command, opts.env);
