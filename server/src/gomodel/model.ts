@@ -12,6 +12,10 @@ import type { BuildInfo, CgoImport, CommentGroupInfo, CRef, ExportComment, GoFil
 
 /** Parses a Go file (loads the grammars on first use). Never throws: junk input gives a model with hasSyntaxErrors. */
 export async function parseGoFile(filePath: string, text: string): Promise<GoFile> {
+  // A big file arrives in a big message whose decoding has just held the event loop: let the requests queued
+  // behind it be read and served before the (synchronous) model build holds it again (the second turn comes after
+  // an I/O poll, so the requests that poll reads are dispatched before it).
+  if (text.length > MAX_ANALYSED_CHARS) for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
   let goParser: Parser;
   let cParser: Parser | undefined;
   try {
