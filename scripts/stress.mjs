@@ -8,7 +8,7 @@
 //   RSS                the server (VmHWM) and the compiler (sampled VmRSS) under /dev/zero, a 20 MB .go file, an
 //                      8 MB binary .go, 100 000 import "C"
 //   hover latency      while go env / pkg-config / cc --version / the compile hangs (FAULT-INJECTION fakes), and
-//                      on the big inputs
+//                      on the big inputs (with the longest the event loop was held: a ping every 50 ms)
 //   keystroke cost     ms per keystroke at 500 / 5 000 / 50 000 #cgo lines (edit outside the preamble → republish)
 //   GOENV              byte-identical after `go env -w` fails on a full disk (real go, 64 KiB tmpfs; root only)
 //   cgo.refresh ×300   wall time and `go env` runs (SPY go)
@@ -103,6 +103,28 @@ const hover = (c, uri, line, character, timeoutMs = 60_000) =>
     (r) => r.ms,
     () => null,
   );
+/**
+ * Pings the server (a request it answers at once: an unknown method) every 50 ms until stop(), which resolves the
+ * longest round trip: how long the server's event loop was held at most (the 20 MB didOpen's own transfer included).
+ */
+function pinger(c) {
+  let stopped = false;
+  let max = 0;
+  const loop = (async () => {
+    while (!stopped) {
+      const r = await c.request('cgo-ls/stress-ping', null, 120_000).catch(() => null);
+      if (r) max = Math.max(max, r.ms);
+      await sleep(50);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return max;
+    },
+  };
+}
 function hwmKb(pid) {
   const s = procStatus(pid);
   return s?.VmHWM ?? null;
@@ -269,10 +291,13 @@ async function badInputs() {
     const before = at < 0 ? '' : text.slice(0, at + 2);
     const pos = at < 0 ? { line: 1, character: 8 } : { line: before.split('\n').length - 1, character: before.length - before.lastIndexOf('\n') - 1 };
     const where = at < 0 ? 'line 2' : 'C.int';
+    const pings = pinger(c);
     const h1 = await hover(c, uri, pos.line, pos.character, 120_000);
     await c.settle(1000, 60_000);
     const h2 = await hover(c, uri, pos.line, pos.character, 120_000);
+    const stall = await pings.stop();
     record('bad input', `${name}: first hover (on ${where}) after didOpen`, ms(h1), `then ${ms(h2)}; server VmHWM ${mib(hwmKb(c.pid))}`);
+    record('bad input', `${name}: longest wait for a ping (event loop held)`, ms(stall), 'a request every 50 ms from didOpen until the second hover');
     await c.close();
   }
   // /dev/zero with the real gcc: the compiler's peak RSS and the server's.

@@ -179,7 +179,22 @@ export function indexKey(input: CIndexInput): string {
   return h.digest('hex').slice(0, 40);
 }
 
-export async function buildCIndex(input: CIndexInput, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<CIndex> {
+/** What parsePreprocessed needs besides the preprocessor's output (plain data: it crosses to a worker thread). */
+export interface ParseOptions {
+  goFile: string;
+  goos: string;
+  goarch?: string;
+  preambleText?: string;
+  cwd?: string;
+}
+
+/**
+ * Parses the preprocessor's output into an index somewhere else than on the calling thread (engine/cindexes.ts
+ * runs parsePreprocessed in a worker thread); rejects when that parse failed, crashed or took too long.
+ */
+export type CIndexParser = (out: string, opts: ParseOptions) => Promise<CIndex>;
+
+export async function buildCIndex(input: CIndexInput, opts: { timeoutMs: number; signal?: AbortSignal; parse?: CIndexParser }): Promise<CIndex> {
   const key = indexKey(input);
   const { text } = buildPreambleText(input.goFile, input.preambles);
   const argv = preprocessArgv(input);
@@ -211,17 +226,17 @@ export async function buildCIndex(input: CIndexInput, opts: { timeoutMs: number;
   if (res.timedOut) return empty(`${argv[0]} -E timed out after ${opts.timeoutMs} ms`);
   if (res.spawnError) return empty(res.spawnError);
   // A failing #include still leaves the rest of the output usable (gcc stops at a fatal error, though).
-  const parser = await getCParser();
+  const parseOpts: ParseOptions = {
+    goFile: input.goFile,
+    goos: input.goos,
+    goarch: input.goarch,
+    cwd: input.cwd,
+    preambleText: input.preambles.map((p) => p.lines.map((l) => l.text).join('\n')).join('\n'),
+  };
   const t0 = Date.now();
   let idx: CIndex;
   try {
-    idx = parsePreprocessed(res.stdout, parser, {
-      goFile: input.goFile,
-      goos: input.goos,
-      goarch: input.goarch,
-      cwd: input.cwd,
-      preambleText: input.preambles.map((p) => p.lines.map((l) => l.text).join('\n')).join('\n'),
-    });
+    idx = opts.parse ? await opts.parse(res.stdout, parseOpts) : parsePreprocessed(res.stdout, await getCParser(), parseOpts);
   } catch (e) {
     return empty(`parsing the preprocessor output failed: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -263,11 +278,7 @@ function isReserved(name: string): boolean {
   return /^__|^_[A-Z]/.test(name);
 }
 
-export function parsePreprocessed(
-  out: string,
-  parser: Parser,
-  opts: { goFile: string; goos: string; goarch?: string; preambleText?: string; cwd?: string },
-): CIndex {
+export function parsePreprocessed(out: string, parser: Parser, opts: ParseOptions): CIndex {
   const lines = out.split('\n');
   const n = lines.length;
   const rows: RowMap = { fileIds: new Int32Array(n), lines: new Int32Array(n), files: [] };
@@ -1712,6 +1723,8 @@ export function evalConst(text: string, env: ConstEnv, active: Set<string> = new
 export interface CIndexStoreOptions {
   timeoutMs: () => number;
   log?: (msg: string) => void;
+  /** Where the preprocessor's output is parsed (default: on this thread). */
+  parse?: CIndexParser;
 }
 
 interface Flight {
@@ -1814,7 +1827,7 @@ export class CIndexStore {
       const done = () => {
         if (this.flights.get(key) === flight) this.flights.delete(key);
       };
-      const promise = buildCIndex(input, { timeoutMs: this.opts.timeoutMs(), signal: abort.signal })
+      const promise = buildCIndex(input, { timeoutMs: this.opts.timeoutMs(), signal: abort.signal, ...(this.opts.parse ? { parse: this.opts.parse } : {}) })
         .catch((e: unknown) => {
           done();
           throw e;

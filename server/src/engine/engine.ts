@@ -8,7 +8,7 @@ import type { CodeInfo } from '../core/codes.js';
 import { NEWEST_KNOWN, type GoVersion } from '../core/goversion.js';
 import type { BuildContext, GoFile } from '../gomodel/types.js';
 import type { CIndexInput } from '../compiler/cindex.js';
-import { emptyModel } from '../gomodel/model.js';
+import { emptyModel, warmModel } from '../gomodel/model.js';
 import { isFileIncluded } from '../gomodel/preamble.js';
 import { hostTarget } from '../toolchain/platform.js';
 import { cSourceIncluded, cSourceLanguage } from '../compiler/csource.js';
@@ -267,6 +267,7 @@ export class Engine {
   /** Starts probing the toolchain of the workspace folders (modules) before any file opens. */
   prewarm(folders: string[]): void {
     this.toolchains.prewarm(folders);
+    void warmModel().catch(() => undefined); // the grammars and the parser's first run, before the first file comes
   }
 
   /** Drops compiler results of files below `dir` (a header or C file there changed, or appeared). */

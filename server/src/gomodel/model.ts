@@ -12,6 +12,10 @@ import type { BuildInfo, CgoImport, CommentGroupInfo, CRef, ExportComment, GoFil
 
 /** Parses a Go file (loads the grammars on first use). Never throws: junk input gives a model with hasSyntaxErrors. */
 export async function parseGoFile(filePath: string, text: string): Promise<GoFile> {
+  // A big file arrives in a big message whose decoding has just held the event loop: let the requests queued
+  // behind it be read and served before the (synchronous) model build holds it again (the second turn comes after
+  // an I/O poll, so the requests that poll reads are dispatched before it).
+  if (text.length > MAX_ANALYSED_CHARS) for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
   let goParser: Parser;
   let cParser: Parser | undefined;
   try {
@@ -26,6 +30,17 @@ export async function parseGoFile(filePath: string, text: string): Promise<GoFil
     cParser = undefined;
   }
   return parseGoFileSync(goParser, filePath, text, cParser);
+}
+
+/**
+ * Loads the grammars and runs a first small parse of each (the first parse of a process pays for compiling the
+ * parser's code: about as much as modelling a big file), so that the first file opened is modelled at full speed.
+ */
+export async function warmModel(): Promise<void> {
+  await parseGoFile(
+    'warm.go',
+    'package p\n\n// #include <stdlib.h>\n// static int add(int a, int b) { return a + b; }\nimport "C"\n\nfunc F() { C.free(nil) }\n',
+  );
 }
 
 /** Synchronous variant for callers that already hold the parsers (see getGoParser/getCParser). Never throws. */

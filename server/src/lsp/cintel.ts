@@ -14,7 +14,7 @@ import {
   type ServerCapabilities,
   type SignatureHelp,
 } from 'vscode-languageserver/node.js';
-import type { Position } from '../core/types.js';
+import { containsPosition, type Position } from '../core/types.js';
 import type { Logger } from '../core/types.js';
 import { pathToUri, uriToPath } from '../core/uri.js';
 import {
@@ -57,6 +57,27 @@ export const CINTEL_CAPABILITIES: Pick<
   definitionProvider: true,
   declarationProvider: true,
   documentLinkProvider: { resolveProvider: false },
+};
+
+/**
+ * The `C.` names whose hover no preamble can change: cgo's builtin functions other than `malloc` (a header may
+ * declare `malloc`) and the builtin types spelled as C keywords (builtinEntities in engine/cintel.ts).
+ */
+const FIXED_BUILTINS = new Set(['CString', 'CBytes', 'GoString', 'GoStringN', 'GoBytes', 'char', 'short', 'int', 'long', 'float', 'double']);
+
+/** An index with nothing in it: the builtins alone (for the names in FIXED_BUILTINS). */
+const EMPTY_INDEX: CIndex = {
+  key: '',
+  preambleSig: '',
+  goFile: '',
+  entities: new Map(),
+  tags: new Map(),
+  typedefs: new Map(),
+  includes: new Map(),
+  files: [],
+  ccMs: 0,
+  parseMs: 0,
+  skipped: new Map(),
 };
 
 /** The value of `p`, or null when it has not settled by `until` (a `performance.now()` time); `p` goes on. */
@@ -265,6 +286,13 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
         if (model?.importsC && wantsIndex(model, text, params.position)) {
           const onInclude = model.cImports.some((i) => i.preamble?.lines.some((l) => l.goLine === params.position.line && /^\s*#\s*include/.test(l.text)));
           if (!onInclude) {
+            // cgo's builtin functions and the types named by C keywords mean the same whatever the preamble: their
+            // hover never waits for the index (a huge file's first hover would otherwise wait for `cc -E` and the parse).
+            const ref = model.cRefs.find((r) => containsPosition(r.range, params.position));
+            if (ref && FIXED_BUILTINS.has(ref.name)) {
+              const md = hoverAt(model, text, params.position, EMPTY_INDEX);
+              if (md) return withDiag(md);
+            }
             const idx = await within(indexFor(file, 'build'), until);
             const md = idx ? hoverAt(model, text, params.position, idx) : null;
             if (md) return withDiag(md);

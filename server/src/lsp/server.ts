@@ -97,7 +97,7 @@ export function startServer(connection: Connection): void {
     // Nothing may outlive the server: no new subprocess from here on, and every running one is killed now.
     refuseNewRuns();
     analyses.stopAll();
-    await Promise.all([workspace.close(), killAllRunsAndWait()]);
+    await Promise.all([workspace.close(), killAllRunsAndWait(), engine.cIndexes.close()]);
   });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {

@@ -1,0 +1,188 @@
+// The C index parse in a worker thread (engine/cindexworker.ts, driven by CIndexWorker in engine/cindexes.ts):
+// the index it returns is the one the main thread builds; a worker that crashes, hangs or runs out of memory
+// fails that one index (remembered like any failed index) and never the server, and the next parse gets a fresh
+// worker; close() ends the thread. The crash, hang and memory cases use FAULT-INJECTION worker scripts.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildCIndex, type CIndex, type CIndexInput } from '../../server/src/compiler/cindex.js';
+import { CIndexes, CIndexWorker } from '../../server/src/engine/cindexes.js';
+import { killAllRunsAndWait } from '../../server/src/util/proc.js';
+import { findExecutable, itWith, tool } from '../helpers/tools.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const builtWorker = path.join(repo, 'dist', 'engine', 'cindexworker.js');
+const gcc = tool('gcc', findExecutable('gcc'), 'apt-get install gcc');
+const built = tool('dist/engine/cindexworker.js', fs.existsSync(builtWorker) ? builtWorker : null, 'npm run build');
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-cindexworker-'));
+const workers: CIndexWorker[] = [];
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.close()));
+  await killAllRunsAndWait();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A FAULT-INJECTION worker script: `body` runs for every job posted to it. */
+function fakeWorker(name: string, body: string): URL {
+  const file = path.join(tmp, `${name}.mjs`);
+  fs.writeFileSync(
+    file,
+    `// FAULT-INJECTION FAKE of engine/cindexworker.ts\nimport { parentPort } from 'node:worker_threads';\nparentPort.on('message', (job) => {\n${body}\n});\n`,
+  );
+  return pathToFileURL(file);
+}
+
+function worker(opts: ConstructorParameters<typeof CIndexWorker>[0] = {}): CIndexWorker {
+  const w = new CIndexWorker({ url: pathToFileURL(builtWorker), ...opts });
+  workers.push(w);
+  return w;
+}
+
+const PREAMBLE = [
+  '#include <stdio.h>',
+  '#include <stdlib.h>',
+  '#include <stdint.h>',
+  'struct point { int x, y; char name[16]; unsigned flags:3; };',
+  'enum color { RED = 1, GREEN = RED << 2, BLUE };',
+  'typedef struct point point_t;',
+  'static int area(point_t *p) { return p->x * p->y; }',
+  '#define LIMIT (1ULL << 40)',
+  '#define NAME "cgo-ls"',
+];
+const input = (goFile: string): CIndexInput => ({
+  goFile,
+  cc: ['gcc'],
+  cppflags: [],
+  cflags: [],
+  preambles: [{ firstLine: 2, lines: PREAMBLE.map((text, i) => ({ text, goLine: 2 + i, goCol: 3 })) }],
+  env: { ...process.env },
+  cwd: tmp,
+  goos: 'linux',
+  goarch: 'amd64',
+  fingerprint: 'test',
+});
+/** The index without the timings (they differ from run to run). */
+const comparable = (idx: CIndex) => ({ ...idx, ccMs: 0, parseMs: 0 });
+
+describe('the C index parse in a worker thread', () => {
+  itWith(
+    [gcc, built],
+    'gives the same index as the parse on the main thread',
+    async () => {
+      const w = worker();
+      const goFile = path.join(tmp, 'same.go');
+      const onMain = await buildCIndex(input(goFile), { timeoutMs: 30_000 });
+      const inWorker = await buildCIndex(input(goFile), { timeoutMs: 30_000, parse: (out, o) => w.parse(out, o) });
+      expect(onMain.error).toBeUndefined();
+      expect(onMain.entities.size).toBeGreaterThan(100); // stdio.h and stdlib.h: a real index, not an empty one
+      expect(onMain.entities.get('area')?.goType).toBe('func(p *C.point_t) C.int');
+      expect(comparable(inWorker)).toEqual(comparable(onMain));
+      expect(w.started).toBe(1);
+    },
+    60_000,
+  );
+
+  itWith(
+    [gcc, built],
+    'a worker that crashes fails that index, which is remembered as failed; the next parse starts a new worker',
+    async () => {
+      const crash = new CIndexWorker({ url: fakeWorker('crash', 'process.exit(3);') });
+      workers.push(crash);
+      const goFile = path.join(tmp, 'crash.go');
+      const logs: string[] = [];
+      const indexes = new CIndexes({
+        timeoutMs: () => 30_000,
+        log: (m) => logs.push(m),
+        text: () => Promise.resolve(null),
+        model: () => Promise.resolve(null),
+        input: () => Promise.resolve(input(goFile)),
+        worker: crash,
+      });
+      expect(await indexes.forInput(input(goFile), 'build')).toBeNull();
+      expect(indexes.hasFailed(input(goFile))).toBe(true);
+      expect(logs.join('\n')).toMatch(/parsing the preprocessor output failed: the C index worker exited \(code 3\)/);
+      // Remembered: asking again starts neither the preprocessor nor a worker.
+      const builds = indexes.store.builds;
+      expect(await indexes.forInput(input(goFile), 'build')).toBeNull();
+      expect(indexes.store.builds).toBe(builds);
+      expect(crash.started).toBe(1);
+      // Another input is parsed by a new worker (which crashes too: this one always does).
+      const other = { ...input(path.join(tmp, 'crash2.go')) };
+      expect(await indexes.forInput(other, 'build')).toBeNull();
+      expect(crash.started).toBe(2);
+      expect(crash.running).toBe(false);
+    },
+    60_000,
+  );
+
+  it('a parse that outlives the timeout is rejected and its worker ended', async () => {
+    const hang = new CIndexWorker({ url: fakeWorker('hang', 'for (;;) {}'), timeoutMs: 300 });
+    workers.push(hang);
+    await expect(hang.parse('int x;\n', { goFile: '/x/a.go', goos: 'linux' })).rejects.toThrow(/took over 300 ms/);
+    expect(hang.running).toBe(false);
+    // A job queued behind the hung one gets a worker of its own (and the same fate).
+    const a = hang.parse('int a;\n', { goFile: '/x/a.go', goos: 'linux' }).catch((e: Error) => e.message);
+    const b = hang.parse('int b;\n', { goFile: '/x/b.go', goos: 'linux' }).catch((e: Error) => e.message);
+    expect(await a).toMatch(/took over 300 ms/);
+    expect(await b).toMatch(/took over 300 ms/);
+    expect(hang.started).toBe(3);
+  }, 30_000);
+
+  it('a worker past its memory limit is ended and the parse rejected', async () => {
+    const hog = new CIndexWorker({
+      url: fakeWorker('hog', 'const keep = []; for (;;) keep.push(new Array(1e5).fill(keep.length));'),
+      resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
+    });
+    workers.push(hog);
+    await expect(hog.parse('int x;\n', { goFile: '/x/a.go', goos: 'linux' })).rejects.toThrow(/memory/i);
+    expect(hog.running).toBe(false);
+  }, 60_000);
+
+  it('a parse that throws in the worker is rejected with its message; the worker stays for the next job', async () => {
+    const fails = new CIndexWorker({ url: fakeWorker('throws', "parentPort.postMessage({ id: job.id, error: 'no grammar' });") });
+    workers.push(fails);
+    await expect(fails.parse('int x;\n', { goFile: '/x/a.go', goos: 'linux' })).rejects.toThrow('no grammar');
+    await expect(fails.parse('int y;\n', { goFile: '/x/a.go', goos: 'linux' })).rejects.toThrow('no grammar');
+    expect(fails.started).toBe(1);
+    expect(fails.running).toBe(true);
+  });
+
+  it('close() ends the thread and fails what was waiting; later parses are refused', async () => {
+    const slow = new CIndexWorker({ url: fakeWorker('slow', 'setTimeout(() => parentPort.postMessage({ id: job.id, error: "late" }), 60_000);') });
+    workers.push(slow);
+    const waiting = slow.parse('int x;\n', { goFile: '/x/a.go', goos: 'linux' }).catch((e: Error) => e.message);
+    const queued = slow.parse('int y;\n', { goFile: '/x/a.go', goos: 'linux' }).catch((e: Error) => e.message);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slow.running).toBe(true);
+    await slow.close();
+    expect(slow.running).toBe(false);
+    expect(await waiting).toMatch(/closed/);
+    expect(await queued).toMatch(/closed/);
+    await expect(slow.parse('int z;\n', { goFile: '/x/a.go', goos: 'linux' })).rejects.toThrow(/closed/);
+  });
+
+  it('an idle worker ends by itself', async () => {
+    const ok = new CIndexWorker({ url: fakeWorker('ok', "parentPort.postMessage({ id: job.id, error: 'done' });"), idleMs: 100 });
+    workers.push(ok);
+    await expect(ok.parse('int x;\n', { goFile: '/x/a.go', goos: 'linux' })).rejects.toThrow('done');
+    expect(ok.running).toBe(true);
+    for (let i = 0; i < 50 && ok.running; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(ok.running).toBe(false);
+  });
+
+  itWith(built, 'the worker is used only when its script exists (from the TypeScript sources the parse stays on the main thread)', () => {
+    expect(CIndexWorker.available(pathToFileURL(path.join(tmp, 'missing.js')))).toBe(false);
+    expect(CIndexWorker.available(pathToFileURL(builtWorker))).toBe(true);
+    const indexes = new CIndexes({
+      timeoutMs: () => 1000,
+      text: () => Promise.resolve(null),
+      model: () => Promise.resolve(null),
+      input: () => Promise.resolve(null),
+      worker: null,
+    });
+    expect(indexes.worker).toBeNull();
+  });
+});
