@@ -42,6 +42,7 @@ export class Workspace {
     // as they come, so the first diagnostics arrive while the rest of the tree is still being read, and reading
     // goes on while the toolchain probe or a compiler runs. Compiles are bounded by the compile service.
     const queue: string[] = [];
+    let head = 0; // queue[head] is the next candidate (no shift: a large workspace queues thousands)
     let reading = true;
     let wake: (() => void) | null = null;
     const notify = () => {
@@ -79,7 +80,7 @@ export class Workspace {
     };
     const analyser = async () => {
       for (;;) {
-        const f = queue.shift();
+        const f = head < queue.length ? queue[head++] : undefined;
         if (f === undefined) {
           if (!reading) return;
           await new Promise<void>((resolve) => {
