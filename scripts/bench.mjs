@@ -20,12 +20,15 @@
 //       completion after `C.` (a fresh server: the index is built in the background once the file's first
 //       analysis is published) against one `cc -E -dD` run of the same preamble with the same flags; the first
 //       completion in a file whose index is built on the request (a copy of the preamble in a file that is not
-//       open); then completion and definition p95 served from the index.
+//       open); then completion and definition p95 served from the index;
+//   (i) one big generated cgo file (go-gl's gl package, through the Go module proxy; skipped, saying why, when it
+//       cannot be fetched): spawn → first publish and → the compiled result, against a cold `go build` (empty
+//       GOCACHE), and hover latency on a C.name sent every 50 ms while the file is analysed.
 //
 // Every server and CLI the bench starts gets an empty toolchain disk cache (CGO_LS_CACHE_DIR under .bench/cache)
 // unless the row says "warm disk cache" (a second start on the same machine).
 //
-// Usage: node scripts/bench.mjs [--quick] [--only=a,b,c,d,e,f,g,h] [--no-gopls] [--reinstall-gopls]
+// Usage: node scripts/bench.mjs [--quick] [--only=a,b,c,d,e,f,g,h,i] [--no-gopls] [--reinstall-gopls]
 // (`npm run bench` builds first). No thresholds: this measures, it does not test. Every process it starts is
 // killed (whole process tree) on exit, error or Ctrl-C.
 import { execFileSync } from 'node:child_process';
@@ -34,7 +37,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LspClient, uriOf } from './bench/lsp.mjs';
-import { DescendantSampler, cpuSeconds, installExitHooks, killAll, procStatus, startProcess, timeRun } from './bench/procs.mjs';
+import { DescendantSampler, cpuSeconds, descendantsOf, installExitHooks, killAll, procStatus, startProcess, timeRun } from './bench/procs.mjs';
 import { MISSING_HEADER, brokenCommonH, commonH, missingHeaderSource, preambleForGcc, writeMissingModule, writeScaleWorkspace } from './bench/fixtures.mjs';
 import { fmtMs, fmtRatio, markdownTable, median, ratio, summary, textTable } from './bench/stats.mjs';
 
@@ -129,6 +132,9 @@ async function startServer(root, { initOptions = {}, trace = false, label = 'ser
     env.CGO_LS_BENCH_TRACE = traceFile;
     args.push('--import', traceHook);
   }
+  // CGO_LS_BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it exits (open it in Chrome's
+  // DevTools); the figures then include the profiler's overhead.
+  if (process.env.CGO_LS_BENCH_CPU_PROF) args.push('--cpu-prof', `--cpu-prof-dir=${process.env.CGO_LS_BENCH_CPU_PROF}`);
   args.push(serverMain, '--stdio');
   const client = new LspClient(process.execPath, args, { env, cwd: root });
   const init = await client.initialize(root, initOptions);
@@ -1145,6 +1151,197 @@ async function benchCIntel() {
   return res;
 }
 
+const cmdline = (pid) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+};
+
+// ---- (i) one big generated cgo file: go-gl's gl package ----------------------------------------------------
+// go-gl/gl has no tagged release; this is the version the module proxy serves as latest. v3.2-core is its smallest
+// profile: package.go is about 1.1 MB, with a preamble of about 5 000 lines of GL declarations.
+const GOGL = { module: 'github.com/go-gl/gl', version: 'v0.0.0-20231021071112-07e5d0ea2e71', pkg: 'v3.2-core/gl' };
+
+async function benchBigFile() {
+  const res = { module: `${GOGL.module}@${GOGL.version}`, pkg: GOGL.pkg };
+  const work = path.join(benchDir, 'gogl');
+  fs.mkdirSync(work, { recursive: true });
+  // Through the Go module proxy (like section g's go-sqlite3); without it the section is skipped, saying why.
+  let dl;
+  try {
+    dl = JSON.parse(
+      execFileSync('go', ['mod', 'download', '-json', `${GOGL.module}@${GOGL.version}`], {
+        cwd: work,
+        env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 300_000,
+      }),
+    );
+  } catch (e) {
+    dl = { Error: firstLine(e.stdout ? (JSON.parse(e.stdout).Error ?? e.message) : e.message) };
+  }
+  if (dl.Error || !dl.Dir) {
+    const why = `${GOGL.module}@${GOGL.version} is not available (${firstLine(dl.Error ?? 'no directory')})`;
+    say(`  skipped: ${why}`);
+    rows.push(['(i) big file', `skipped: ${why}`.slice(0, 150), '', '', '', '']);
+    return { skipped: why };
+  }
+  const mod = path.join(work, 'gl');
+  const dir = path.join(mod, GOGL.pkg);
+  if (!fs.existsSync(path.join(dir, 'package.go'))) {
+    fs.rmSync(mod, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    fs.cpSync(path.join(dl.Dir, 'go.mod'), path.join(mod, 'go.mod'));
+    fs.cpSync(path.join(dl.Dir, GOGL.pkg), dir, { recursive: true });
+    execFileSync('chmod', ['-R', 'u+w', mod]);
+  }
+  const file = path.join(dir, 'package.go');
+  const text = fs.readFileSync(file, 'utf8');
+  res.fileBytes = Buffer.byteLength(text);
+  res.preambleLines = text.slice(0, text.indexOf('import "C"')).split('\n').length;
+  // The GL headers come from libgl-dev (pkg-config gl); without them every figure below is still measured, and the
+  // first diagnostic is the missing header.
+  const pc = await timeRun('pkg-config', ['--cflags', 'gl'], { env: offlineEnv });
+  res.glHeaders = pc.code === 0;
+  if (!res.glHeaders) notes.push('(i): pkg-config gl failed (no GL headers: apt-get install libgl-dev); the first diagnostic is then the missing header');
+  say(
+    `  ${GOGL.pkg}/package.go: ${(res.fileBytes / 1024).toFixed(0)} KiB, preamble ${res.preambleLines} lines; GL headers ${res.glHeaders ? 'found' : 'MISSING'}`,
+  );
+
+  // go build with an empty build cache (the standard library and runtime/cgo are built too), then with that cache
+  // warm and only the package changed (a comment appended: its cgo step and compile run again).
+  const nBuild = quick ? 1 : 2;
+  const cold = [];
+  const pkgOnly = [];
+  let says = '';
+  for (let i = 0; i < nBuild; i++) {
+    const cache = path.join(benchDir, 'gocache', `gogl-${process.pid}-${i}`);
+    fs.rmSync(cache, { recursive: true, force: true });
+    const env = { ...offlineEnv, GOCACHE: cache, GOFLAGS: '-mod=mod', CGO_ENABLED: '1' };
+    say(`  go build, empty GOCACHE (${i + 1}/${nBuild})…`);
+    const r = await timeRun('go', ['build', '-o', os.devNull, `./${GOGL.pkg}`], { cwd: mod, env, timeoutMs: 15 * 60_000 });
+    cold.push(r.code === 0 ? r.ms : NaN);
+    says = r.code === 0 ? 'builds' : `fails: ${firstLine(r.stderr)}`;
+    try {
+      fs.writeFileSync(file, `${text}\n// bench ${Date.now()}\n`);
+      const w = await timeRun('go', ['build', '-o', os.devNull, `./${GOGL.pkg}`], { cwd: mod, env, timeoutMs: 15 * 60_000 });
+      pkgOnly.push(w.code === 0 ? w.ms : NaN);
+    } finally {
+      fs.writeFileSync(file, text);
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  }
+  res.goBuildCold = summary(cold);
+  res.goBuildPackageOnly = summary(pkgOnly);
+  res.goBuildSays = says;
+
+  // The server: spawn, open package.go, hover on a C.name every ~50 ms from didOpen until the server is idle again
+  // (the analysis and the background C index of the open file), each hover timed from send to answer.
+  const lines = text.split('\n');
+  const refLine = lines.findIndex((l) => /^\tC\.glow\w+\(/.test(l));
+  const hoverPos = { line: refLine, character: lines[refLine].indexOf('C.') + 4 };
+  res.hoverOn = lines[refLine].trim().split('(')[0];
+  const runs = [];
+  const nServer = quick ? 1 : 3;
+  for (let i = 0; i < nServer; i++) {
+    say(`  server run ${i + 1}/${nServer}: didOpen, hover every 50 ms until idle…`);
+    const { client } = await startServer(mod, { initOptions: { diagnosticsScope: 'openFiles' }, label: `gogl-${i}` });
+    try {
+      const uri = uriOf(file);
+      const opened = client.open(file, text).t;
+      const hovers = [];
+      let stop = false;
+      const loop = (async () => {
+        while (!stop) {
+          hovers.push(
+            client
+              .request('textDocument/hover', { textDocument: { uri }, position: hoverPos }, 10 * 60_000)
+              .then((r) => ({ sent: r.t - r.ms, ms: r.ms, ok: !r.error && !!r.result }))
+              .catch(() => ({ sent: NaN, ms: NaN, ok: false })),
+          );
+          await sleep(50);
+        }
+      })();
+      const first = await client.waitFor(() => client.published(uri)[0], 15 * 60_000, 'first publish');
+      // The hovers keep the server's own CPU busy, so "idle" here is: no subprocess of the server (other than the
+      // reaper) and no new publish for 2 s, and the open file's background C index build has logged (bounded).
+      const bgBuilt = () => client.logMessages().some((l) => /C index for .*package\.go/.test(l.params?.message ?? ''));
+      const busyChild = () => descendantsOf(client.pid).some((p) => !/reaper/.test(cmdline(p)));
+      let quietSince = performance.now();
+      let seen = client.published(uri).length;
+      const end = performance.now() + 15 * 60_000;
+      while (performance.now() < end) {
+        await sleep(100);
+        const n = client.published(uri).length;
+        if (n !== seen || busyChild()) {
+          seen = n;
+          quietSince = performance.now();
+        } else if (performance.now() - quietSince >= 2_000 && (bgBuilt() || performance.now() - quietSince >= 30_000)) break;
+      }
+      stop = true;
+      await loop;
+      const hs = await Promise.all(hovers);
+      const pubs = client.published(uri);
+      const last = pubs[pubs.length - 1];
+      const until = (t) => hs.filter((h) => h.sent <= t).map((h) => h.ms);
+      runs.push({
+        openToFirstPublish: Math.round(first.t - opened),
+        spawnToFirstPublish: Math.round(first.t - client.spawnedAt),
+        openToLastPublish: Math.round(last.t - opened),
+        spawnToLastPublish: Math.round(last.t - client.spawnedAt),
+        publishes: pubs.length,
+        firstCodes: [...new Set(first.params.diagnostics.map((d) => d.code))],
+        lastCodes: [...new Set(last.params.diagnostics.map((d) => d.code))],
+        hoversUntilFirst: until(first.t),
+        hoversUntilLast: until(last.t),
+        hoversAll: hs.map((h) => h.ms),
+        hoverAnswered: hs.filter((h) => h.ok).length,
+      });
+    } finally {
+      await client.close();
+    }
+  }
+  res.runs = runs.map((r) => {
+    const { hoversAll } = r;
+    const out = { ...r, hovers: { n: hoversAll.length, p50: median(hoversAll), p95: p95(hoversAll), max: Math.max(...hoversAll) } };
+    for (const k of ['hoversAll', 'hoversUntilFirst', 'hoversUntilLast']) delete out[k];
+    return out;
+  });
+  const all = (k) => runs.flatMap((r) => r[k]);
+  res.firstPublish = summary(runs.map((r) => r.spawnToFirstPublish));
+  res.lastPublish = summary(runs.map((r) => r.spawnToLastPublish));
+  const hs = (k) => {
+    const v = all(k);
+    return { ...summary(v), p50: median(v.filter(Number.isFinite)), p95: p95(v) };
+  };
+  res.hoverUntilFirst = hs('hoversUntilFirst');
+  res.hoverUntilLast = hs('hoversUntilLast');
+  res.hoverAll = hs('hoversAll');
+  const base = res.goBuildCold.median;
+  row('(i) big file', `cold \`go build\` of ${GOGL.pkg} (empty GOCACHE: std and runtime/cgo too)`, res.goBuildCold, `it ${says}`);
+  row('(i) big file', '`go build` of it with std cached (the package changed)', res.goBuildPackageOnly, '');
+  row(
+    '(i) big file',
+    `spawn → first publish for package.go (${(res.fileBytes / 1024).toFixed(0)} KiB)`,
+    res.firstPublish,
+    `${fmtRatio(ratio(res.firstPublish.median, base))} cold go build; codes: ${runs[0]?.firstCodes.join(', ') || 'none'}`,
+  );
+  row(
+    '(i) big file',
+    'spawn → last publish (the compiled result)',
+    res.lastPublish,
+    `${fmtRatio(ratio(res.lastPublish.median, base))} cold go build; codes: ${runs[0]?.lastCodes.join(', ') || 'none'}`,
+  );
+  const hrow = (what, s) => row('(i) big file', what, { n: s.n, median: s.p50, min: s.min, max: s.max }, `p95 ${fmtMs(s.p95)}`);
+  hrow(`hover on ${res.hoverOn} every 50 ms, didOpen → first publish`, res.hoverUntilFirst);
+  hrow('… didOpen → last publish', res.hoverUntilLast);
+  hrow('… didOpen → analysis over (no subprocess, C index built)', res.hoverAll);
+  return res;
+}
+
 // ---- main ------------------------------------------------------------------------------------------------
 async function main() {
   installExitHooks();
@@ -1210,6 +1407,7 @@ async function main() {
   if (wants('h')) await section('h', '(h) cgo-ls check from a terminal', () => benchCheck(mod, results.sections.a));
   await section('f', `(f) scale: ${SCALE.files} .go files, ${SCALE.cgoFiles} cgo files`, benchScale);
   await section('g', '(g) C inside Go files: completion and definition on go-sqlite3', benchCIntel);
+  if (wants('i')) await section('i', '(i) one big generated cgo file: go-gl', benchBigFile);
 
   results.durationMs = Math.round(performance.now() - benchStart);
   results.table = rows;

@@ -60,6 +60,9 @@ export class CompileService {
   /** Library lookups per package directory. */
   private readonly libs = new Map<string, { key: string; diagnostics: CgoDiagnostic[] }>();
   private readonly pkgConfigs = new Map<string, PkgConfigResult>();
+  private readonly pkgConfigFlights = new Map<string, Promise<PkgConfigResult>>();
+  /** Bumped when pkg-config answers are forgotten: a run started before does not store its (stale) result. */
+  private pkgConfigGeneration = 0;
   /** At most two compiler jobs at once (the machine may have two cores); supersession per file. */
   private readonly scheduler = new CompileScheduler({ concurrency: 2 });
 
@@ -121,7 +124,7 @@ export class CompileService {
   dropBelow(dir: string): void {
     const prefix = path.resolve(dir) + path.sep;
     for (const m of [this.compiled, this.libs]) for (const f of [...m.keys()]) if (f.startsWith(prefix) || f + path.sep === prefix) m.delete(f);
-    this.pkgConfigs.clear();
+    this.forgetPkgConfig();
   }
 
   /** Drops the results that read (or looked for) `file`; returns the .go files affected. */
@@ -136,14 +139,20 @@ export class CompileService {
       }
     }
     // A .pc file changed: pkg-config answers may differ.
-    if (abs.endsWith('.pc')) this.pkgConfigs.clear();
+    if (abs.endsWith('.pc')) this.forgetPkgConfig();
     return out;
+  }
+
+  private forgetPkgConfig(): void {
+    this.pkgConfigs.clear();
+    this.pkgConfigFlights.clear();
+    this.pkgConfigGeneration++;
   }
 
   clear(): void {
     this.compiled.clear();
     this.libs.clear();
-    this.pkgConfigs.clear();
+    this.forgetPkgConfig();
   }
 
   // ---- preamble compile --------------------------------------------------------------------------------------
@@ -220,6 +229,26 @@ export class CompileService {
     const key = hashOf(pkg.dir, args, tc.fingerprint, tc.pkgConfig.pkgConfigPath ?? '');
     const cached = this.pkgConfigs.get(key);
     if (cached) return cached;
+    // One pkg-config run per key at a time: callers that arrive while it runs (hovers every few ms on a file whose
+    // analysis is slow) share it instead of each starting their own. The run belongs to no caller, so one caller's
+    // abort does not fail the others; the timeout still bounds it, and its result is cached for everyone.
+    let flight = this.pkgConfigFlights.get(key);
+    if (!flight) {
+      const run = this.runPkgConfig(pkg, tc, goVersion, args, key).finally(() => {
+        if (this.pkgConfigFlights.get(key) === run) this.pkgConfigFlights.delete(key);
+      });
+      flight = run;
+      this.pkgConfigFlights.set(key, flight);
+    }
+    if (!signal) return flight;
+    // An aborted caller stops waiting (its result is dropped anyway); the shared run goes on.
+    const aborted: PkgConfigResult = { cflags: [], libs: [], diagnostics: [], blocked: true };
+    if (signal.aborted) return aborted;
+    return Promise.race([flight, new Promise<PkgConfigResult>((resolve) => signal.addEventListener('abort', () => resolve(aborted), { once: true }))]);
+  }
+
+  private async runPkgConfig(pkg: PackageFlags, tc: ToolchainModel, goVersion: GoVersion, args: string[], key: string): Promise<PkgConfigResult> {
+    const generation = this.pkgConfigGeneration;
     const out: PkgConfigResult = { cflags: [], libs: [], diagnostics: [], blocked: false };
     const first = pkg.pkgConfig[0];
     if (!first || args.every((a) => a.startsWith('--'))) return out;
@@ -235,7 +264,6 @@ export class CompileService {
         env: tc.childEnv,
         cwd: pkg.dir,
         timeoutMs: this.opts.timeoutMs(),
-        ...(signal ? { signal } : {}),
         options: args.filter((a) => a.startsWith('--')),
         split: (outText: string) => {
           const r = splitPkgConfigOutput(outText);
@@ -284,7 +312,7 @@ export class CompileService {
       out.cflags = res.cflags;
       out.libs = res.libs;
     }
-    if (!signal?.aborted) this.pkgConfigs.set(key, out);
+    if (generation === this.pkgConfigGeneration) this.pkgConfigs.set(key, out);
     return out;
   }
 

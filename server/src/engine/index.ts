@@ -4,7 +4,7 @@ export { Engine, HOVER_DEADLINE_MS, type Analysis, type AnalyzeOptions, type Eng
 export { defaultSettings, EXECUTABLE_SETTINGS, parseSettings, restrictUntrusted, type Settings } from './settings.js';
 // The server's lifecycle guards: no subprocess outlives it (util/proc.ts).
 export { installExitGuards, killAllRuns, killAllRunsAndWait, refuseNewRuns } from '../util/proc.js';
-export { findModuleRoot, isCgoCandidate, packageCSources, readTextFile, walkGoFiles } from './workspace.js';
+export { findCgoCandidates, findModuleRoot, isCgoCandidate, packageCSources, readTextFile, walkGoFiles, walkGoFilesSliced } from './workspace.js';
 export { Watcher, type FileChange } from './watcher.js';
 export type { EnvChange, Fix } from './fixes.js';
 export { anchor } from './protocol-doc.js';

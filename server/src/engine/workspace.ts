@@ -40,9 +40,11 @@ export interface WalkOptions {
   maxFiles?: number;
 }
 
-/** Every .go file below `root` (sorted), skipping ignored folders and anything starting with `.` or `_`. */
-export function walkGoFiles(root: string, opts: WalkOptions): string[] {
-  const out: string[] = [];
+/**
+ * The walk one directory at a time: each step reads one directory and pushes its .go files to `out`, so the
+ * synchronous walk and the sliced one (`walkGoFilesSliced`) are the same code.
+ */
+function* walkSteps(root: string, opts: WalkOptions, out: string[]): Generator<void> {
   const max = opts.maxFiles ?? 500_000;
   const ignore = new Set(opts.ignoreDirs);
   const stack = [path.resolve(root)];
@@ -64,8 +66,80 @@ export function walkGoFiles(root: string, opts: WalkOptions): string[] {
         out.push(p);
       }
     }
+    yield;
+  }
+}
+
+/** Every .go file below `root` (sorted), skipping ignored folders and anything starting with `.` or `_`. */
+export function walkGoFiles(root: string, opts: WalkOptions): string[] {
+  const out: string[] = [];
+  for (const _ of walkSteps(root, opts, out)) {
+    /* one directory per step */
   }
   return out.sort();
+}
+
+/** Lets timers, I/O and JSON-RPC requests run between two slices of synchronous work. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** How long one slice of the scan's synchronous work may hold the event loop (ms). */
+export const SCAN_SLICE_MS = 10;
+
+/**
+ * `walkGoFiles` for a server: the same list, with the directory reads done in slices of about `sliceMs` and the
+ * event loop free between them (a 20 000-file tree takes about half a second to walk).
+ */
+export async function walkGoFilesSliced(root: string, opts: WalkOptions & { sliceMs?: number }): Promise<string[]> {
+  const out: string[] = [];
+  const slice = opts.sliceMs ?? SCAN_SLICE_MS;
+  let start = performance.now();
+  for (const _ of walkSteps(root, opts, out)) {
+    if (performance.now() - start < slice) continue;
+    await yieldToEventLoop();
+    start = performance.now();
+  }
+  return out.sort();
+}
+
+/**
+ * The scan's pre-filter over many files: reads each file (synchronously: for thousands of small files one
+ * `readFileSync` is several times cheaper than the promise API's open/stat/read/close round trips through the
+ * thread pool) in slices of about `sliceMs`, yielding to the event loop between slices, and hands each
+ * `isCgoCandidate` to `onCandidate` as soon as it is found. No text is kept. `onProgress` gets the count read.
+ */
+export async function findCgoCandidates(
+  files: readonly string[],
+  onCandidate: (file: string) => void,
+  opts: { sliceMs?: number; onProgress?: (read: number) => void; maxBytes?: number } = {},
+): Promise<number> {
+  const slice = opts.sliceMs ?? SCAN_SLICE_MS;
+  let found = 0;
+  let start = performance.now();
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i]!;
+    const text = readTextFileSync(f, opts.maxBytes);
+    if (text !== null && isCgoCandidate(text, f)) {
+      found++;
+      onCandidate(f);
+    }
+    if (performance.now() - start >= slice || i === files.length - 1) {
+      opts.onProgress?.(i + 1);
+      await yieldToEventLoop();
+      start = performance.now();
+    }
+  }
+  return found;
+}
+
+/** `readTextFile` without the thread pool: the text, or null when it vanished / is unreadable / is too large. */
+export function readTextFileSync(file: string, maxBytes = 64 * 1024 * 1024): string | null {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > maxBytes) return null;
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 /** Reads a file as UTF-8 text, or null when it vanished / is unreadable / is a directory. */

@@ -114,8 +114,34 @@ function pos(p: { row: number; column: number }) {
   return { line: p.row, character: p.column };
 }
 
-/** Top-level C function/variable declarations of `text` (a preamble, #cgo lines are blanked here). Never throws. */
-export function findCDeclarations(parser: Parser, text: string): RawCDecl[] {
+/**
+ * Preambles at least this long keep their declarations in a small memo (the last MEMO_SIZE texts): a keystroke
+ * outside a generated file's 5 000-line preamble models the file again, and the tree-sitter-c parse of that preamble
+ * (hundreds of ms) would run on every one. Shorter preambles parse in well under a millisecond and are not kept.
+ */
+const MEMO_MIN_CHARS = 8 * 1024;
+const MEMO_SIZE = 4;
+const memo = new Map<string, readonly RawCDecl[]>();
+
+/**
+ * Top-level C function/variable declarations of `text` (a preamble, #cgo lines are blanked here). Never throws.
+ * The result depends on `text` alone (positions are preamble-relative); callers must not modify it.
+ */
+export function findCDeclarations(parser: Parser, text: string): readonly RawCDecl[] {
+  if (text.length < MEMO_MIN_CHARS) return parseCDeclarations(parser, text);
+  const hit = memo.get(text);
+  if (hit) {
+    memo.delete(text); // most recently used last
+    memo.set(text, hit);
+    return hit;
+  }
+  const out = parseCDeclarations(parser, text);
+  memo.set(text, out);
+  if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value!);
+  return out;
+}
+
+function parseCDeclarations(parser: Parser, text: string): RawCDecl[] {
   const out: RawCDecl[] = [];
   let tree;
   try {

@@ -1,10 +1,20 @@
 // The workspace: the scan that publishes every cgo file (with `$/progress` when the client supports it), the file
 // watcher (server side; the client's `didChangeWatchedFiles` feeds the same batch) and what each file change makes
 // stale. The engine decides which of its caches a change invalidates; this decides what to analyse again.
+import os from 'node:os';
 import path from 'node:path';
 import { DidChangeWatchedFilesNotification, FileChangeType, type FileEvent } from 'vscode-languageserver/node.js';
 import { pathToUri, uriToPath } from '../core/uri.js';
-import { findModuleRoot, isCgoCandidate, packageCSources, readTextFile, walkGoFiles, Watcher, type FileChange } from '../engine/index.js';
+import {
+  findCgoCandidates,
+  findModuleRoot,
+  isCgoCandidate,
+  packageCSources,
+  readTextFile,
+  walkGoFilesSliced,
+  Watcher,
+  type FileChange,
+} from '../engine/index.js';
 import type { Analyses } from './analyses.js';
 import type { ServerContext } from './context.js';
 
@@ -18,18 +28,6 @@ export class Workspace {
     analyses.afterAnalysis = () => void this.updateWatchedToolchainFiles().catch(() => undefined);
   }
 
-  /** Runs `work` over items, at most two at a time (compilers are the slow part; the machine may have 2 cores). */
-  private async bounded<T>(items: T[], work: (t: T, i: number) => Promise<void>): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < items.length) {
-        const i = next++;
-        await work(items[i]!, i).catch((e) => this.ctx.log.error(`workspace analysis: ${String(e)}`));
-      }
-    };
-    await Promise.all([worker(), worker()]);
-  }
-
   async scan(): Promise<void> {
     const { connection, engine, log } = this.ctx;
     const folders = this.ctx.folders();
@@ -39,38 +37,94 @@ export class Workspace {
     const started = Date.now();
     const progress = this.ctx.caps().window?.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => null) : null;
     progress?.begin('cgo-ls', 0, 'finding cgo files', false);
-    // Walking is cheap; reading 20 000 files is not. Read, pre-filter and analyse in the same bounded pass,
-    // so the first diagnostics arrive while the rest of the tree is still being read.
-    const all = folders.flatMap((folder) => walkGoFiles(folder, { ignoreDirs: settings.ignoreDirs }));
+    // Two pipelines: the walk and the pre-filter read every file in short synchronous slices (the event loop
+    // stays free for requests between them) and queue each candidate; analysers take candidates off the queue
+    // as they come, so the first diagnostics arrive while the rest of the tree is still being read, and reading
+    // goes on while the toolchain probe or a compiler runs. Compiles are bounded by the compile service.
+    const queue: string[] = [];
+    let head = 0; // queue[head] is the next candidate (no shift: a large workspace queues thousands)
+    let reading = true;
+    let wake: (() => void) | null = null;
+    const notify = () => {
+      wake?.();
+      wake = null;
+    };
     const modules = new Set<string>();
     let candidates = 0;
-    let done = 0;
-    await this.bounded(all, async (f) => {
-      const text = await readTextFile(f);
-      if (text !== null && isCgoCandidate(text, f)) {
-        candidates++;
-        const root = findModuleRoot(path.dirname(f));
-        if (root && !modules.has(root)) {
-          modules.add(root);
-          const mod = path.join(root, 'go.mod');
-          tracked.add(mod);
-          await this.analyses.analyze(pathToUri(mod), 'run');
-        }
-        if (!engine.isOpen(f)) {
-          tracked.add(f);
-          await this.analyses.analyze(pathToUri(f), 'run', true);
-        }
-        // The package's own C sources (compiled with the package's flags, as go build does).
-        for (const c of packageCSources(path.dirname(f))) {
-          if (tracked.has(c) || engine.isOpen(c)) continue;
-          tracked.add(c);
-          await this.analyses.analyze(pathToUri(c), 'run');
-        }
+    let analysed = 0;
+    let read = 0;
+    let total = 0;
+    const report = () =>
+      progress?.report(
+        Math.round(((read + analysed) / Math.max(1, total + candidates)) * 100),
+        reading ? `${read}/${total} files read, ${candidates} cgo` : `${analysed}/${candidates} cgo files checked`,
+      );
+    const analyseOne = async (f: string) => {
+      const root = findModuleRoot(path.dirname(f));
+      if (root && !modules.has(root)) {
+        modules.add(root);
+        const mod = path.join(root, 'go.mod');
+        tracked.add(mod);
+        await this.analyses.analyze(pathToUri(mod), 'run');
       }
-      done++;
-      if (done % 200 === 0 || done === all.length)
-        progress?.report(Math.round((done / Math.max(1, all.length)) * 100), `${done}/${all.length} files, ${candidates} cgo`);
-    });
+      if (!engine.isOpen(f)) {
+        tracked.add(f);
+        await this.analyses.analyze(pathToUri(f), 'run', true);
+      }
+      // The package's own C sources (compiled with the package's flags, as go build does).
+      for (const c of packageCSources(path.dirname(f))) {
+        if (tracked.has(c) || engine.isOpen(c)) continue;
+        tracked.add(c);
+        await this.analyses.analyze(pathToUri(c), 'run');
+      }
+    };
+    const analyser = async () => {
+      for (;;) {
+        const f = head < queue.length ? queue[head++] : undefined;
+        if (f === undefined) {
+          if (!reading) return;
+          await new Promise<void>((resolve) => {
+            const prev = wake;
+            wake = () => {
+              prev?.();
+              resolve();
+            };
+          });
+          continue;
+        }
+        await analyseOne(f).catch((e) => this.ctx.log.error(`workspace analysis: ${String(e)}`));
+        analysed++;
+        if (analysed % 20 === 0) report();
+      }
+    };
+    const reader = async () => {
+      try {
+        const all: string[] = [];
+        for (const folder of folders) all.push(...(await walkGoFilesSliced(folder, { ignoreDirs: settings.ignoreDirs })));
+        total = all.length;
+        await findCgoCandidates(
+          all,
+          (f) => {
+            candidates++;
+            queue.push(f);
+            notify();
+          },
+          {
+            onProgress: (n) => {
+              if (Math.floor(n / 1000) !== Math.floor(read / 1000)) report();
+              read = n;
+            },
+          },
+        );
+      } finally {
+        reading = false;
+        notify();
+      }
+    };
+    // Compiles are the slow part and the compile service bounds them (two at once); the static part of an
+    // analysis is short, so as many analysers as cores keep the compile slots busy.
+    const analysers = Math.max(2, Math.min(4, os.availableParallelism()));
+    await Promise.all([reader().catch((e) => log.error(`workspace scan: ${String(e)}`)), ...Array.from({ length: analysers }, analyser)]);
     progress?.done();
     log.info(`workspace: ${candidates} cgo file(s) in ${modules.size} module(s) checked in ${Date.now() - started} ms`);
     await this.updateWatchedToolchainFiles();
