@@ -121,7 +121,8 @@ describe.skipIf(!linux)('run: timeouts and escaped descendants (FAULT-INJECTION:
   it('killAllRuns kills the process group of a run in flight (what shutdown, exit and signals call)', async () => {
     const marker = `cgo-ls-live-${process.pid}`;
     const p = run('sh', ['-c', `sh -c 'sleep 60; : ${marker}' & wait`], { env: process.env, timeoutMs: 60_000 });
-    for (let i = 0; i < 100 && withMarker(marker).length === 0; i++) await new Promise((res) => setTimeout(res, 20));
+    // Under load the first run of a test process (loading execa, starting setpriv/prlimit) can take seconds: wait up to 20 s.
+    for (let i = 0; i < 1000 && withMarker(marker).length === 0; i++) await new Promise((res) => setTimeout(res, 20));
     expect(withMarker(marker).length).toBeGreaterThan(0);
     expect(killAllRuns()).toBeGreaterThan(0);
     const r = await p;
