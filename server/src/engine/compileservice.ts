@@ -77,10 +77,14 @@ export class CompileService {
    * The result an earlier process stored for this file and key, made the cached one; undefined when there is none
    * or a header it read (or a place a missing header would appear) changed since.
    */
-  async stored(file: string, key: string): Promise<CompileEntry | undefined> {
-    const e = await compileCache().get<CompileEntry>('preamble', storedKey(file, key));
+  stored(file: string, key: string): Promise<CompileEntry | undefined> {
+    return this.load('preamble', file, key);
+  }
+
+  private async load(kind: 'preamble' | 'csource', file: string, key: string): Promise<CompileEntry | undefined> {
+    const e = await compileCache().get<CompileEntry>(kind, storedKey(file, key));
     if (!isEntry(e) || e.key !== key || !headersUnchanged(e)) return undefined;
-    if (!this.compiled.has(file) || this.compiled.get(file)!.key !== key) this.compiled.set(file, e);
+    this.compiled.set(file, e);
     return e;
   }
 
@@ -195,7 +199,7 @@ export class CompileService {
     signal?: AbortSignal,
   ): Promise<{ diagnostics: CgoDiagnostic[]; stale: boolean }> {
     const key = hashOf(text, input.cc, input.cppflags, input.flags, tc.fingerprint);
-    const hit = this.cached(input.file, key, run) ?? (run ? await this.storedC(input.file, key) : undefined);
+    const hit = this.cached(input.file, key, run) ?? (run ? await this.load('csource', input.file, key) : undefined);
     if (hit) return { diagnostics: hit.diagnostics, stale: false };
     if (!run) return { diagnostics: this.compiled.get(input.file)?.diagnostics ?? [], stale: true };
     const outcome = await this.scheduler.schedule(input.file, {
@@ -209,13 +213,6 @@ export class CompileService {
       this.store('csource', input.file, entry);
     }
     return { diagnostics: r.diagnostics, stale: false };
-  }
-
-  private async storedC(file: string, key: string): Promise<CompileEntry | undefined> {
-    const e = await compileCache().get<CompileEntry>('csource', storedKey(file, key));
-    if (!isEntry(e) || e.key !== key || !headersUnchanged(e)) return undefined;
-    this.compiled.set(file, e);
-    return e;
   }
 
   // ---- pkg-config --------------------------------------------------------------------------------------------
