@@ -120,6 +120,7 @@ export class CIndexWorker {
     });
     this.started++;
     w.stdout.resume();
+    w.stderr.resume(); // read and dropped, so a chatty worker never buffers without bound
     w.unref();
     w.on('message', (m: { id: number; idx?: CIndex; error?: string }) => {
       if (!this.current || m.id !== this.current.id) return;
