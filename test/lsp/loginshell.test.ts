@@ -12,13 +12,14 @@ import { LspClient } from '../helpers/lsp-client.js';
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-loginshell-')));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function slowShell(gate: string, answered: string): string {
+function slowShell(gate: string, answered: string, started: string): string {
   const file = path.join(dir, 'slow-login-shell');
   fs.writeFileSync(
     file,
     [
       '#!/bin/sh',
       '# fault injection: a login shell that answers only when the test says so (called as: SHELL -lic SCRIPT)',
+      `nice > '${started}'`,
       'i=0',
       `while [ ! -e '${gate}' ] && [ $i -lt 90 ]; do sleep 0.1; i=$((i+1)); done`,
       `: > '${answered}'`,
@@ -40,7 +41,8 @@ describe('a slow login shell', () => {
     fs.writeFileSync(file, 'package loginshell\n\n// #include "cgo_ls_no_such_header.h"\nimport "C"\n\nfunc F() {}\n');
     const gate = path.join(dir, 'gate');
     const answered = path.join(dir, 'answered');
-    const env: NodeJS.ProcessEnv = { ...process.env, SHELL: slowShell(gate, answered), CGO_LS_CACHE_DIR: 'off' };
+    const started = path.join(dir, 'started');
+    const env: NodeJS.ProcessEnv = { ...process.env, SHELL: slowShell(gate, answered, started), CGO_LS_CACHE_DIR: 'off' };
     delete env['CGO_CFLAGS'];
     const client = new LspClient({ env });
     try {
@@ -50,6 +52,10 @@ describe('a slow login shell', () => {
       expect(fs.existsSync(answered), 'the shell had not answered when the compiled diagnostic was published').toBe(false);
       expect(first.diagnostics.map((d) => d.code)).not.toContain('cgo/env-drift');
 
+      // Nothing waits for it, so it runs below normal CPU priority (a nice value of 10, inherited by what it runs).
+      const niceness = () => (fs.existsSync(started) ? fs.readFileSync(started, 'utf8').trim() : '');
+      await expect.poll(niceness, { timeout: 30_000 }).not.toBe('');
+      expect(niceness()).toBe('10');
       fs.writeFileSync(gate, '');
       const later = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'cgo/env-drift'), 60_000);
       expect(later.diagnostics.map((d) => d.code)).toContain('cgo/header-not-found');

@@ -50,6 +50,13 @@ describe('run', () => {
     expect(r.timedOut).toBe(true);
     expect(r.durationMs).toBeLessThan(5_000);
   });
+
+  it.skipIf(process.platform !== 'linux')('runs background work below normal CPU priority when asked, and its children inherit it', async () => {
+    const r = await run('sh', ['-c', 'nice; sh -c nice'], { env: process.env, timeoutMs: 5_000, priority: 10 });
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual(['10', '10']);
+    const normal = await run('sh', ['-c', 'nice'], { env: process.env, timeoutMs: 5_000 });
+    expect(normal.stdout.trim()).toBe(String(os.getPriority()));
+  });
 });
 
 // ---- issue 12: nothing a child does may outlive the run or hold up the wait ----------------------------------

@@ -259,11 +259,6 @@ export class Engine {
     return this.compiler.flush();
   }
 
-  /** Starts reading the login shell's environment now, so the first toolchain probe does not wait for it. */
-  prefetchShellEnv(): void {
-    this.toolchains.prefetchShellEnv();
-  }
-
   /** Starts probing the toolchain of the workspace folders (modules) before any file opens. */
   prewarm(folders: string[]): void {
     this.toolchains.prewarm(folders);

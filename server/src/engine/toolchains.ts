@@ -30,6 +30,9 @@ export interface ToolchainStoreOptions {
   shellTimeoutMs?: number;
 }
 
+/** How long after a model answered the editor starts reading the login shell (for the drift check only). */
+const SHELL_DELAY_MS = 1000;
+
 export class ToolchainStore {
   private readonly models = new Map<string, Promise<ToolchainModel>>();
   /** Models that have answered (so the keystroke path can tell without waiting). */
@@ -105,11 +108,6 @@ export class ToolchainStore {
     }
   }
 
-  /** Starts reading the login shell's environment now, so the first probe does not wait for it. */
-  prefetchShellEnv(): void {
-    if (this.opts.settings().checkShellEnv) void this.loginShellEnv();
-  }
-
   /**
    * Files outside the workspace whose change alters a toolchain model: the GOENV file, `$GOROOT/go.env`, and
    * the resolved go, C compiler and pkg-config executables.
@@ -141,7 +139,15 @@ export class ToolchainStore {
       env[key] = goDir + path.delimiter + (env[key] ?? '');
     }
     // Not awaited here: the probe runs every tool while the shell is read, and waits for it only for the drift check.
-    const shellEnv = settings.checkShellEnv ? this.loginShellEnv() : null;
+    // In the editor (onUpdate) nothing waits for the shell at all: it starts a while after the model has answered
+    // (SHELL_DELAY_MS), so that a heavy login shell (rc files that run pyenv, nvm, conda …) and its own spawn do not
+    // compete with the first diagnostics.
+    let startShell: (() => void) | null = null;
+    const shellEnv: Promise<Record<string, string> | null> | null = !settings.checkShellEnv
+      ? null
+      : this.opts.onUpdate && !this.shellEnv
+        ? new Promise((resolve) => (startShell = () => resolve(this.loginShellEnv())))
+        : this.loginShellEnv();
     const started = Date.now();
     let late: Promise<ToolchainProblem[]> | null = null;
     const model = await probeToolchain(dir, {
@@ -151,6 +157,9 @@ export class ToolchainStore {
       shellEnv,
       shellEnvSource: this.hostOs === 'windows' ? 'windows-registry' : 'login-shell',
       ...(this.opts.onUpdate ? { onLateProblems: (p: Promise<ToolchainProblem[]>) => (late = p) } : {}),
+    }).finally(() => {
+      const start = startShell as (() => void) | null;
+      if (start) setTimeout(start, SHELL_DELAY_MS).unref();
     });
     if (late) void this.addLate(dir, model, late);
     this.opts.log.info(
@@ -185,7 +194,8 @@ export class ToolchainStore {
       this.hostOs === 'windows'
         ? readWindowsRegistryEnv(timeoutMs, { env: this.opts.env }).catch(warn)
         : shell
-          ? readLoginShellEnv(shell, timeoutMs).catch(warn)
+          ? // Below normal CPU priority when nothing waits for it (the editor): it yields to the compilers.
+            readLoginShellEnv(shell, timeoutMs, this.opts.onUpdate ? { priority: 10 } : {}).catch(warn)
           : Promise.resolve(null);
     this.shellEnv = p;
     return p;

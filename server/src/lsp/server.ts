@@ -116,8 +116,9 @@ export function startServer(connection: Connection): void {
     const res = parseSettings(initOptions, defaultSettings);
     settings = res.settings;
     engine.setSettings(settings);
-    engine.prefetchShellEnv(); // the login shell takes a few hundred ms: read it while the client handshakes
-    engine.prewarm(roots); // and probe the toolchain meanwhile (from the disk cache when it is warm)
+    // Probe the toolchain while the client handshakes (from the disk cache when it is warm). The login shell is
+    // read once a model has answered: nothing in the editor waits for it (cgo/env-drift follows when it answers).
+    engine.prewarm(roots);
     for (const w of res.warnings) log.warn(w);
     return {
       capabilities: {

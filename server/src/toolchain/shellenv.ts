@@ -43,14 +43,14 @@ export function parseEnvLines(text: string): Record<string, string> {
 export async function readLoginShellEnv(
   shell: string,
   timeoutMs: number,
-  opts: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
+  opts: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; priority?: number } = {},
 ): Promise<Record<string, string> | null> {
   if (!shell) return null;
   const script = `printf '%s' '${BEGIN}'; env -0 2>/dev/null || env; printf '%s' '${END}'`;
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env), TERM: 'dumb' };
   let r;
   try {
-    r = await run(shell, ['-lic', script], { env, timeoutMs, signal: opts.signal, maxOutput: 8 * 1024 * 1024 });
+    r = await run(shell, ['-lic', script], { env, timeoutMs, signal: opts.signal, maxOutput: 8 * 1024 * 1024, priority: opts.priority });
   } catch {
     return null;
   }
@@ -126,7 +126,7 @@ export function composeRegistryEnv(
 /** Reads the registry environment with `reg query` (argument arrays, a timeout); null when it cannot be read. */
 export async function readWindowsRegistryEnv(
   timeoutMs: number,
-  opts: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
+  opts: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; priority?: number } = {},
 ): Promise<Record<string, string> | null> {
   const env = opts.env ?? process.env;
   const q = (key: string) => run('reg', ['query', key], { env, timeoutMs, signal: opts.signal, maxOutput: 1024 * 1024 }).catch(() => null);

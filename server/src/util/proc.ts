@@ -15,6 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { host, hostIsWindows } from '../core/host.js';
@@ -31,6 +32,11 @@ export interface RunOptions {
   maxOutput?: number;
   /** Bytes of data segment (heap) the child and its descendants may each use; default 512 MiB, null: unbounded. */
   maxMemoryBytes?: number | null;
+  /**
+   * A lower CPU priority for the child (a nice value, 1–19; its descendants inherit it), for work nobody is
+   * waiting for (the login shell read in the background) so that it does not slow down what someone is.
+   */
+  priority?: number;
 }
 
 export interface RunResult {
@@ -360,6 +366,13 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
     shell: false,
   });
   const pid = child.pid;
+  if (pid !== undefined && opts.priority) {
+    try {
+      os.setPriority(pid, Math.min(19, Math.max(0, opts.priority)));
+    } catch {
+      /* not permitted or already gone: it runs at normal priority */
+    }
+  }
   if (pid !== undefined) {
     live.set(pid, { tag, child });
     reaperSend(`+${pid} ${tag}`);
