@@ -307,18 +307,15 @@ async function benchCold(mod) {
   await nodeModule(loadScript);
   samples.load = [];
   samples.parse = [];
-  samples.execa = [];
   samples.vls = [];
   for (let i = 0; i < N.goBuild; i++) {
     samples.load.push((await nodeModule(loadScript)).ms);
     samples.parse.push((await nodeModule(parseScript)).ms);
-    samples.execa.push((await nodeModule(`await import('execa');`)).ms);
     samples.vls.push((await nodeModule(`await import('vscode-languageserver/node.js');`)).ms);
   }
   res.breakdown = {
     nodeImportServer: summary(samples.load),
     nodeFirstParse: summary(samples.parse),
-    nodeImportExeca: summary(samples.execa),
     nodeImportVscodeLanguageserver: summary(samples.vls),
   };
 
@@ -422,12 +419,6 @@ async function benchCold(mod) {
     '`node` + import model + first parseGoFile (tree-sitter wasm)',
     res.breakdown.nodeFirstParse,
     `+${fmtMs(res.breakdown.nodeFirstParse.median - res.floor.nodeStartup.median)} over node -e 0`,
-  );
-  row(
-    '(a) parts',
-    '`node` + import execa (util/proc.ts)',
-    res.breakdown.nodeImportExeca,
-    `+${fmtMs(res.breakdown.nodeImportExeca.median - res.floor.nodeStartup.median)} over node -e 0`,
   );
   row(
     '(a) parts',

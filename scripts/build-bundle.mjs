@@ -7,7 +7,7 @@
 //   main.js             the entry (replaces tsc's dist/main.js: the bin, the tests, the editor configs and the
 //                       bench spawn this path), with its dependencies bundled in
 //   chunk-<hash>.js     code split out of it: what one command does not need is loaded only by the command that
-//                       does (the language server, check, doctor, execa, the tree-sitter runtime, …)
+//                       does (the language server, check, doctor, the tree-sitter runtime, …)
 //   <entry>.js          the extra entry points (EXTRA_ENTRIES): scripts run as their own process or thread
 //   tree-sitter.wasm    web-tree-sitter's runtime: it loads `new URL('tree-sitter.wasm', import.meta.url)`
 //   *.js.map            source maps (linked; Node reads them only with --enable-source-maps: no start-up cost)

@@ -1,7 +1,7 @@
 // Preloaded into the server by the bench (`node --import <this> dist/main.js --stdio`) when
 // CGO_LS_BENCH_TRACE names a file: appends one JSON line per subprocess the server starts (command, args,
 // start and end as epoch milliseconds with sub-ms precision, exit code). It wraps child_process.spawn, which
-// execa (and so util/proc.ts) uses; the server's own code is not changed. Nothing is written to stdout.
+// util/proc.ts uses; the server's own code is not changed. Nothing is written to stdout.
 import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';

@@ -51,6 +51,26 @@ describe('run', () => {
     expect(r.durationMs).toBeLessThan(5_000);
   });
 
+  it('keeps the first maxOutput bytes of each stream and lets the tool finish (exit code kept, nothing killed)', async () => {
+    const r = await run('sh', ['-c', 'i=0; while [ $i -lt 2000 ]; do echo 0123456789abcdefghijklmnopqrstuvwxyz; echo err >&2; i=$((i+1)); done; exit 3'], {
+      env: process.env,
+      timeoutMs: 20_000,
+      maxOutput: 1000,
+    });
+    expect(r.exitCode).toBe(3);
+    expect(r.signal).toBeUndefined();
+    expect(r.stdout.length).toBe(1000);
+    expect(r.stdout.startsWith('0123456789abcdefghijklmnopqrstuvwxyz\n')).toBe(true);
+    expect(r.stderr.length).toBe(1000);
+  });
+
+  it('feeds the input to stdin, and a child that never reads it is no failure', async () => {
+    expect((await run('cat', [], { env: process.env, timeoutMs: 5_000, input: 'héllo\n' })).stdout).toBe('héllo\n');
+    const r = await run('true', [], { env: process.env, timeoutMs: 5_000, input: 'x'.repeat(1 << 20) });
+    expect(r.exitCode).toBe(0);
+    expect(r.spawnError).toBeUndefined();
+  });
+
   it.skipIf(process.platform !== 'linux')('runs background work below normal CPU priority when asked, and its children inherit it', async () => {
     const r = await run('sh', ['-c', 'nice; sh -c nice'], { env: process.env, timeoutMs: 5_000, priority: 10 });
     expect(r.stdout.split('\n').filter(Boolean)).toEqual(['10', '10']);
@@ -128,7 +148,7 @@ describe.skipIf(!linux)('run: timeouts and escaped descendants (FAULT-INJECTION:
   it('killAllRuns kills the process group of a run in flight (what shutdown, exit and signals call)', async () => {
     const marker = `cgo-ls-live-${process.pid}`;
     const p = run('sh', ['-c', `sh -c 'sleep 60; : ${marker}' & wait`], { env: process.env, timeoutMs: 60_000 });
-    // Under load the first run of a test process (loading execa, starting setpriv/prlimit) can take seconds: wait up to 20 s.
+    // Under load the first run of a test process (starting the reaper, setpriv and prlimit) can take seconds: wait up to 20 s.
     for (let i = 0; i < 1000 && withMarker(marker).length === 0; i++) await new Promise((res) => setTimeout(res, 20));
     expect(withMarker(marker).length).toBeGreaterThan(0);
     expect(killAllRuns()).toBeGreaterThan(0);
