@@ -18,6 +18,28 @@ import {
 import type { Analyses } from './analyses.js';
 import type { ServerContext } from './context.js';
 
+/**
+ * The server's watcher watches directories, not files: a directory deleted or moved away is one change, which
+ * stands for the tracked files below it (each reported as deleted unless the batch already has it).
+ */
+function withFilesOfDeletedDirs(changes: FileChange[], tracked: ReadonlySet<string>): FileChange[] {
+  const gone = new Set(changes.filter((c) => c.kind === 'deleted' && !tracked.has(c.file)).map((c) => c.file));
+  if (gone.size === 0) return changes;
+  const listed = new Set(changes.map((c) => c.file));
+  const extra: FileChange[] = [];
+  for (const f of tracked) {
+    if (listed.has(f)) continue;
+    for (let d = path.dirname(f); ; d = path.dirname(d)) {
+      if (gone.has(d)) {
+        extra.push({ file: f, kind: 'deleted' });
+        break;
+      }
+      if (path.dirname(d) === d) break;
+    }
+  }
+  return extra.length === 0 ? changes : [...changes, ...extra];
+}
+
 export class Workspace {
   private watcher: Watcher | null = null;
 
@@ -143,6 +165,7 @@ export class Workspace {
     const changedInputs: string[] = [];
     const again = new Set<string>();
     const trackedOrOpen = () => [...tracked, ...documents.all().flatMap((d) => uriToPath(d.uri) ?? [])];
+    changes = withFilesOfDeletedDirs(changes, tracked);
     // One place decides what is stale: the engine's caches first (texts, listings, compiler results that read a
     // changed header), then what to analyse again.
     for (const f of engine.applyChanges(changes.filter((c) => !inputs.has(c.file) && !(c.file.endsWith('.go') && engine.isOpen(c.file))))) again.add(f);
