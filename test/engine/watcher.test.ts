@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pathFor, recursiveEventPath, watchModeFor, Watcher, type FileChange, type WatcherOptions } from '../../server/src/engine/watcher.js';
+import { walkGoFilesSliced } from '../../server/src/engine/workspace.js';
 
 const IGNORE = ['.git', 'node_modules', 'vendor', 'testdata'];
 
@@ -72,6 +73,34 @@ describe('Watcher, one watch per directory (Linux)', () => {
     const w = await startWatcher();
     // root, a, a/b, a/b/c, a/d, _under: six directories, whatever the number of files.
     expect(w.watchCount).toBe(6);
+  });
+
+  it('with walk: false, watches the directories the workspace scan reads, and walks the `_` directories the scan skips', async () => {
+    mk('a', 'b');
+    mk('_under', 'x');
+    mk('vendor', 'v');
+    fs.writeFileSync(path.join(root, 'a', 'b', 'f.go'), 'package b\n');
+    const w = await startWatcher({ walk: false });
+    expect(w.watchCount).toBe(0);
+    const read: string[] = [];
+    const goFiles = await walkGoFilesSliced(root, {
+      ignoreDirs: IGNORE,
+      onDirectory: (dir, entries) => {
+        read.push(path.relative(root, dir) || '.');
+        w.adoptDirectory(dir, entries);
+      },
+    });
+    expect(goFiles).toEqual([path.join(root, 'a', 'b', 'f.go')]);
+    expect(read.sort()).toEqual(['.', 'a', 'a/b']);
+    await w.ready();
+    // root, a, a/b from the scan; _under and _under/x walked by the watcher.
+    expect(w.watchCount).toBe(5);
+    const h = path.join(root, '_under', 'x', 'inc.h');
+    fs.writeFileSync(h, '#define X 1\n');
+    await waitChange(h, 'created');
+    const g = path.join(root, 'a', 'b', 'g.go');
+    fs.writeFileSync(g, 'package b\n');
+    await waitChange(g, 'created');
   });
 
   it('reports creation, change and deletion of a .go file in a nested directory', async () => {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { host } from '../core/host.js';
 import type { Logger } from '../core/types.js';
+import { SCAN_SLICE_MS, walkEntersDir, yieldToEventLoop } from './workspace.js';
 
 function stampOf(file: string): string {
   try {
@@ -72,14 +73,16 @@ export interface WatcherOptions {
   delayMs?: number;
   /** The OS the watcher runs on (default: `host().platform`); decides recursive vs per-directory watching. */
   platform?: NodeJS.Platform;
+  /**
+   * false: no walk of its own on Linux; the directories come from `adoptDirectory` (the workspace scan reads
+   * them anyway). Default true.
+   */
+  walk?: boolean;
   /** Fault injection for tests only (a watch that fails with ENOSPC); default `fs.watch`. */
   watchForTests?: typeof fs.watch;
 }
 
 type Kind = 'workspace' | 'toolchain';
-
-/** How many directory reads of the initial walk are in flight at once (the libuv pool has 4 threads). */
-const WALK_CONCURRENCY = 2;
 
 export class Watcher {
   /** Workspace watches by directory (per-directory mode) or by folder (recursive mode). */
@@ -106,10 +109,12 @@ export class Watcher {
   start(): void {
     if (watchModeFor(this.platform) === 'recursive') {
       for (const folder of this.opts.folders) this.watchRecursive(path.resolve(folder));
-    } else {
-      this.walking = this.walk(
-        this.opts.folders.map((f) => path.resolve(f)),
-        false,
+    } else if (this.opts.walk !== false) {
+      this.track(
+        this.walk(
+          this.opts.folders.map((f) => path.resolve(f)),
+          false,
+        ),
       );
     }
     this.setFiles(this.opts.files);
@@ -245,50 +250,64 @@ export class Watcher {
   // ---- workspace folders, one watch per directory (Linux and the rest) ---------------------------------------
 
   /**
-   * Watches every directory below `roots` (skipping dot-names and ignored names), reading directories
-   * asynchronously a few at a time, so the event loop is never held by the walk. With `report`, the relevant
-   * files found are reported as created (a directory that appeared after the start may have been filled before
-   * its watch existed).
+   * Watches every directory below `roots` (skipping dot-names and ignored names). Directories are read
+   * synchronously (several times cheaper than the promise API for small directories) in slices of about
+   * `SCAN_SLICE_MS`, the event loop free between them, like the workspace scan. A directory someone already
+   * watches is not read again (whoever put its watch lists it). With `report`, the relevant files found are
+   * reported as created (a directory that appeared after the start may have been filled before its watch existed).
    */
   private async walk(roots: string[], report: boolean): Promise<void> {
     const stack = [...roots];
-    const worker = async (): Promise<void> => {
-      for (;;) {
-        const dir = stack.pop();
-        if (dir === undefined || this.closed) return;
-        // Watch first, then read: whatever appears in between is seen by one or the other.
-        if (!this.watchDir(dir)) {
-          if (this.degraded) return;
-          continue;
-        }
-        let entries: fs.Dirent[];
-        try {
-          entries = await fs.promises.readdir(dir, { withFileTypes: true });
-        } catch {
-          continue; // vanished or unreadable: its watch ends by itself
-        }
-        for (const e of entries) {
-          if (skippedName(e.name, this.ignore)) continue;
-          const p = path.join(dir, e.name);
-          if (e.isDirectory()) stack.push(p);
-          else if (report && isRelevantFile(p)) this.queue(p, 'created');
-        }
-      }
-    };
-    // Workers take from one stack and stop when they find it empty (another may still be reading a directory
-    // that adds to it), so they are started again while work remains.
+    await yieldToEventLoop();
+    let start = performance.now();
     while (stack.length > 0 && !this.closed && !this.degraded) {
-      await Promise.all(Array.from({ length: WALK_CONCURRENCY }, worker));
+      const dir = stack.pop()!;
+      // Watch first, then read: whatever appears in between is seen by one or the other.
+      if (this.watchDir(dir) !== 'new') continue;
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue; // vanished or unreadable: its watch ends by itself
+      }
+      for (const e of entries) {
+        if (skippedName(e.name, this.ignore)) continue;
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) stack.push(p);
+        else if (report && isRelevantFile(p)) this.queue(p, 'created');
+      }
+      if (performance.now() - start >= SCAN_SLICE_MS) {
+        await yieldToEventLoop();
+        start = performance.now();
+      }
     }
   }
 
-  /** Puts a watch on one workspace directory (true when it is watched now). */
-  private watchDir(dir: string): boolean {
-    if (this.dirWatches.has(dir)) return true;
+  /**
+   * A directory the workspace scan has just read (`WalkOptions.onDirectory`), for a watcher started with
+   * `walk: false`: watched without a second read. Its subdirectories the scan does not enter (`_` names) are
+   * walked here.
+   */
+  adoptDirectory(dir: string, entries: readonly fs.Dirent[]): void {
+    if (watchModeFor(this.platform) !== 'per-directory' || this.closed || this.degraded) return;
+    if (this.watchDir(dir) !== 'new') return;
+    const rest = entries
+      .filter((e) => e.isDirectory() && !skippedName(e.name, this.ignore) && !walkEntersDir(e.name, this.ignore))
+      .map((e) => path.join(dir, e.name));
+    if (rest.length > 0) this.track(this.walk(rest, false));
+  }
+
+  private track(walk: Promise<void>): void {
+    this.walking = Promise.all([this.walking, walk]).then(() => undefined);
+  }
+
+  /** Puts a watch on one workspace directory: `new`, `had` (already watched) or `failed`. */
+  private watchDir(dir: string): 'new' | 'had' | 'failed' {
+    if (this.dirWatches.has(dir)) return 'had';
     const w = this.open(dir, 'workspace', false, (event, name) => this.onDirEvent(dir, event, name));
-    if (!w) return false;
+    if (!w) return 'failed';
     this.dirWatches.set(dir, w);
-    return true;
+    return 'new';
   }
 
   private onDirEvent(dir: string, event: string, name: string | null): void {
@@ -311,10 +330,7 @@ export class Watcher {
       return;
     }
     if (st.isDirectory()) {
-      if (!this.dirWatches.has(abs)) {
-        const walk = this.walk([abs], true);
-        this.walking = this.walking.then(() => walk);
-      }
+      if (!this.dirWatches.has(abs)) this.track(this.walk([abs], true));
       return;
     }
     if (isRelevantFile(abs)) this.queue(abs, 'created');

@@ -1,6 +1,7 @@
 // The workspace: the scan that publishes every cgo file (with `$/progress` when the client supports it), the file
 // watcher (server side; the client's `didChangeWatchedFiles` feeds the same batch) and what each file change makes
 // stale. The engine decides which of its caches a change invalidates; this decides what to analyse again.
+import type { Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DidChangeWatchedFilesNotification, FileChangeType, type FileEvent } from 'vscode-languageserver/node.js';
@@ -122,7 +123,9 @@ export class Workspace {
     const reader = async () => {
       try {
         const all: string[] = [];
-        for (const folder of folders) all.push(...(await walkGoFilesSliced(folder, { ignoreDirs: settings.ignoreDirs })));
+        // The watcher watches each directory the walk reads (no second walk of the tree).
+        const onDirectory = (dir: string, entries: readonly Dirent[]) => this.watcher?.adoptDirectory(dir, entries);
+        for (const folder of folders) all.push(...(await walkGoFilesSliced(folder, { ignoreDirs: settings.ignoreDirs, onDirectory })));
         total = all.length;
         await findCgoCandidates(
           all,
@@ -236,10 +239,13 @@ export class Workspace {
   startWatching(): void {
     const folders = this.ctx.folders();
     if (folders.length === 0) return;
+    const settings = this.ctx.settings();
     this.watcher = new Watcher({
       folders,
       files: [],
-      ignoreDirs: this.ctx.settings().ignoreDirs,
+      ignoreDirs: settings.ignoreDirs,
+      // The scan (started right after this) walks the same folders and hands the watcher each directory it reads.
+      walk: settings.diagnosticsScope !== 'workspace',
       log: this.ctx.log,
       onChanges: (changes) => this.handle(changes),
     });
