@@ -71,4 +71,23 @@ describe('watching', () => {
     fs.rmSync(path.join(dir, 'b.go'));
     await client.waitForDiagnostics(uri, (p) => p.diagnostics.length === 0, 20_000);
   });
+
+  it('clears the diagnostics of the cgo files of a directory moved out of the workspace (one event for the directory)', async () => {
+    const sub = path.join(dir, 'sub');
+    fs.mkdirSync(sub);
+    fs.writeFileSync(path.join(sub, 'c.go'), 'package sub\n\n// #include <nope_c.h>\nimport "C"\n');
+    const uri = uriOf('sub/c.go');
+    await client.waitForDiagnostics(uri, has('cgo/header-not-found'), 20_000);
+    const before = client.published(uri).length;
+    fs.renameSync(sub, path.join(home, 'sub-moved-away'));
+    await client.waitFor(
+      () =>
+        client
+          .published(uri)
+          .slice(before)
+          .find((p) => p.diagnostics.length === 0),
+      20_000,
+      'a cleared publish after the move',
+    );
+  });
 });

@@ -38,6 +38,13 @@ export interface WalkOptions {
   ignoreDirs: string[];
   /** Stop after this many files (a safety net for enormous trees). */
   maxFiles?: number;
+  /** Called with each directory the walk reads and its entries (the server's watcher watches it without a second read). */
+  onDirectory?: (dir: string, entries: readonly fs.Dirent[]) => void;
+}
+
+/** Whether the walk goes into a subdirectory of this name: not a `.` or `_` name (go ignores them), not an ignored name. */
+export function walkEntersDir(name: string, ignore: ReadonlySet<string>): boolean {
+  return !name.startsWith('.') && !name.startsWith('_') && !ignore.has(name);
 }
 
 /**
@@ -56,13 +63,16 @@ function* walkSteps(root: string, opts: WalkOptions, out: string[]): Generator<v
     } catch {
       continue; // vanished or unreadable folder: skip it
     }
+    opts.onDirectory?.(dir, entries);
     entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
     for (const e of entries) {
+      if (e.isDirectory()) {
+        if (walkEntersDir(e.name, ignore)) stack.push(path.join(dir, e.name));
+        continue;
+      }
       if (e.name.startsWith('.') || e.name.startsWith('_')) continue;
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!ignore.has(e.name)) stack.push(p);
-      } else if (e.isFile() && e.name.endsWith('.go')) {
+      if (e.isFile() && e.name.endsWith('.go')) {
         out.push(p);
       }
     }

@@ -1,6 +1,7 @@
 // The workspace: the scan that publishes every cgo file (with `$/progress` when the client supports it), the file
 // watcher (server side; the client's `didChangeWatchedFiles` feeds the same batch) and what each file change makes
 // stale. The engine decides which of its caches a change invalidates; this decides what to analyse again.
+import type { Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DidChangeWatchedFilesNotification, FileChangeType, type FileEvent } from 'vscode-languageserver/node.js';
@@ -17,6 +18,28 @@ import {
 } from '../engine/index.js';
 import type { Analyses } from './analyses.js';
 import type { ServerContext } from './context.js';
+
+/**
+ * The server's watcher watches directories, not files: a directory deleted or moved away is one change, which
+ * stands for the tracked files below it (each reported as deleted unless the batch already has it).
+ */
+function withFilesOfDeletedDirs(changes: FileChange[], tracked: ReadonlySet<string>): FileChange[] {
+  const gone = new Set(changes.filter((c) => c.kind === 'deleted' && !tracked.has(c.file)).map((c) => c.file));
+  if (gone.size === 0) return changes;
+  const listed = new Set(changes.map((c) => c.file));
+  const extra: FileChange[] = [];
+  for (const f of tracked) {
+    if (listed.has(f)) continue;
+    for (let d = path.dirname(f); ; d = path.dirname(d)) {
+      if (gone.has(d)) {
+        extra.push({ file: f, kind: 'deleted' });
+        break;
+      }
+      if (path.dirname(d) === d) break;
+    }
+  }
+  return extra.length === 0 ? changes : [...changes, ...extra];
+}
 
 export class Workspace {
   private watcher: Watcher | null = null;
@@ -100,7 +123,9 @@ export class Workspace {
     const reader = async () => {
       try {
         const all: string[] = [];
-        for (const folder of folders) all.push(...(await walkGoFilesSliced(folder, { ignoreDirs: settings.ignoreDirs })));
+        // The watcher watches each directory the walk reads (no second walk of the tree).
+        const onDirectory = (dir: string, entries: readonly Dirent[]) => this.watcher?.adoptDirectory(dir, entries);
+        for (const folder of folders) all.push(...(await walkGoFilesSliced(folder, { ignoreDirs: settings.ignoreDirs, onDirectory })));
         total = all.length;
         await findCgoCandidates(
           all,
@@ -143,6 +168,7 @@ export class Workspace {
     const changedInputs: string[] = [];
     const again = new Set<string>();
     const trackedOrOpen = () => [...tracked, ...documents.all().flatMap((d) => uriToPath(d.uri) ?? [])];
+    changes = withFilesOfDeletedDirs(changes, tracked);
     // One place decides what is stale: the engine's caches first (texts, listings, compiler results that read a
     // changed header), then what to analyse again.
     for (const f of engine.applyChanges(changes.filter((c) => !inputs.has(c.file) && !(c.file.endsWith('.go') && engine.isOpen(c.file))))) again.add(f);
@@ -213,10 +239,13 @@ export class Workspace {
   startWatching(): void {
     const folders = this.ctx.folders();
     if (folders.length === 0) return;
+    const settings = this.ctx.settings();
     this.watcher = new Watcher({
       folders,
       files: [],
-      ignoreDirs: this.ctx.settings().ignoreDirs,
+      ignoreDirs: settings.ignoreDirs,
+      // The scan (started right after this) walks the same folders and hands the watcher each directory it reads.
+      walk: settings.diagnosticsScope !== 'workspace',
       log: this.ctx.log,
       onChanges: (changes) => this.handle(changes),
     });
