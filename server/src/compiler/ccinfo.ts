@@ -16,6 +16,8 @@ export interface ProbeOpts {
   cwd: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** What the toolchain probe identified the compiler as (a hint for how to probe its features, never a verdict). */
+  family?: string;
 }
 
 /** Resolve a program name the way exec.LookPath does (PATH from `env`; PATHEXT on Windows). */
@@ -118,8 +120,6 @@ async function diskKey(cc: string[], env: NodeJS.ProcessEnv, extra: unknown): Pr
 export interface CompilerFeatures {
   /** Accepts `-fdiagnostics-column-unit=byte` (gcc ≥ 11). Without it gcc < 11 and clang report byte columns anyway. */
   columnUnitByte: boolean;
-  /** Accepts `-fdiagnostics-format=json` (gcc ≥ 9). */
-  jsonDiagnostics: boolean;
   /** `__clang__` is predefined (cmd/cgo's test, so zig cc counts as clang). */
   isClang: boolean;
   /** `__GNUC__.__GNUC_MINOR__` when defined. */
@@ -175,22 +175,35 @@ async function probeFeatures(cc: string[], fp: string, opts: ProbeOpts): Promise
   const ro = { env, cwd: opts.cwd, timeoutMs: opts.timeoutMs, signal: opts.signal, input: '', maxOutput: 1 << 20 };
   const [prog, ...pre] = cc;
   if (!prog) return { features: null };
+  const failure = (r: RunResult): FeatureProbeResult | null => {
+    if (r.timedOut) return { features: null, failed: { run: r, reason: 'timeout' } };
+    if (r.canceled) return { features: null, failed: { run: r, reason: 'canceled' } };
+    if (r.spawnError) return { features: null, failed: { run: r, reason: 'spawn' } };
+    return null;
+  };
+  const columnArgs = [...pre, '-fdiagnostics-column-unit=byte', '-E', '-dM', '-xc', '-'];
+  const defsArgs = [...pre, '-E', '-dM', '-xc', '-'];
   try {
-    const [col, json, defs] = await Promise.all([
-      run(prog, [...pre, '-fdiagnostics-column-unit=byte', '-fsyntax-only', '-xc', '-'], ro),
-      run(prog, [...pre, '-fdiagnostics-format=json', '-fsyntax-only', '-xc', '-'], ro),
-      run(prog, [...pre, '-E', '-dM', '-xc', '-'], ro),
-    ]);
-    for (const r of [col, json, defs]) {
-      if (r.timedOut) return { features: null, failed: { run: r, reason: 'timeout' } };
-      if (r.canceled) return { features: null, failed: { run: r, reason: 'canceled' } };
-      if (r.spawnError) return { features: null, failed: { run: r, reason: 'spawn' } };
+    // One run asks both questions: the macros (`-E -dM`) with the column-unit flag. A compiler that rejects the flag
+    // (gcc < 11, clang) says so and predefines nothing, and the macros are asked again without it. A clang-family
+    // compiler (identified by the toolchain probe) gets both runs side by side at once.
+    let col: RunResult;
+    let defs: RunResult;
+    if (opts.family === 'clang' || opts.family === 'zig') {
+      [col, defs] = await Promise.all([run(prog, columnArgs, ro), run(prog, defsArgs, ro)]);
+    } else {
+      col = await run(prog, columnArgs, ro);
+      defs = col;
     }
+    const colFailed = failure(col);
+    if (colFailed) return colFailed;
+    if (!flagAccepted(col) && defs === col) defs = await run(prog, defsArgs, ro);
+    const defsFailed = failure(defs);
+    if (defsFailed) return defsFailed;
     const gnucMajor = /#define __GNUC__ (\d+)/.exec(defs.stdout)?.[1];
     const gnucMinor = /#define __GNUC_MINOR__ (\d+)/.exec(defs.stdout)?.[1];
     const features: CompilerFeatures = {
       columnUnitByte: flagAccepted(col),
-      jsonDiagnostics: flagAccepted(json),
       isClang: /#define __clang__\b/.test(defs.stdout),
       gnuc: gnucMajor ? `${gnucMajor}.${gnucMinor ?? 0}` : undefined,
     };

@@ -192,17 +192,21 @@ export async function compilePreamble(input: PreambleInput, opts: RunOpts): Prom
     includedFiles: [],
     missingHeaderCandidates: [],
   };
+  // Runs started beside the compile for what its messages may need; the compile answers only once they have ended,
+  // so nothing it started outlives it.
+  const beside: Promise<unknown>[] = [];
   try {
-    await compileInner(input, opts, result, started);
+    await compileInner(input, opts, result, started, beside);
   } catch (e) {
     // Defensive: junk input must not escape as an exception. Report nothing rather than something wrong.
     result.diagnostics = result.diagnostics.filter((d) => d && d.range);
   }
+  await Promise.allSettled(beside);
   result.durationMs = Date.now() - started;
   return result;
 }
 
-async function compileInner(input: PreambleInput, opts: RunOpts, result: PreambleResult, started: number): Promise<void> {
+async function compileInner(input: PreambleInput, opts: RunOpts, result: PreambleResult, started: number, beside: Promise<unknown>[]): Promise<void> {
   const goFile = String(input.goFile ?? '');
   const preambles = Array.isArray(input.preambles) ? input.preambles.filter((p) => p && Array.isArray(p.lines)) : [];
   const cNames = Array.isArray(input.cNames) ? input.cNames.filter((n) => n && typeof n.name === 'string' && n.range) : [];
@@ -250,12 +254,18 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
   const machine = gccMachine(input.goarch, input.goos, input.env ?? {});
 
   // ---- compiler facts (cached per fingerprint)
-  const feat = await compilerFeatures(cc, { env: input.env ?? {}, cwd, timeoutMs: remaining(), signal: opts.signal });
+  const feat = await compilerFeatures(cc, {
+    env: input.env ?? {},
+    cwd,
+    timeoutMs: remaining(),
+    signal: opts.signal,
+    family: input.family,
+  });
   if (feat.failed) {
     handleRunFailure(feat.failed.run, result, importRange, diag, timeoutMs, input);
     return;
   }
-  const features = feat.features ?? { columnUnitByte: false, jsonDiagnostics: false, isClang: input.family === 'clang' || input.family === 'zig' };
+  const features = feat.features ?? { columnUnitByte: false, isClang: input.family === 'clang' || input.family === 'zig' };
   const isClang = features.isClang || input.family === 'clang' || input.family === 'zig';
 
   // ---- the C text
@@ -322,10 +332,14 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
   if (probeNames.length > 0) result.probeCommandLine = [prog, ...probeArgsFor(true)];
 
   const runOpts = (input: string) => ({ env, cwd, timeoutMs: remaining(), signal: opts.signal, input, maxOutput: 4 << 20 });
-  const [preRun, probeRun0] = await Promise.all([
+  const compiles = Promise.all([
     run(prog, preArgs, runOpts(preambleSource)),
     probeNames.length > 0 ? run(prog, probeArgsFor(true), runOpts(probeSource)) : Promise.resolve(null),
   ]);
+  // The compiler's own include directories (`-E -v`, cached per compiler and machine flags) are asked beside the
+  // compile, not after it: a header-not-found message lists them, and this way it need not wait for another run.
+  beside.push(systemIncludeDirs(cc, machine, { env: input.env ?? {}, cwd, timeoutMs: Math.min(remaining(), 5000), signal: opts.signal }));
+  const [preRun, probeRun0] = await compiles;
   let probeRun = probeRun0;
   if (
     probeRun &&

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { parseGoVersion, type GoVersion } from '../core/goversion.js';
 import { diagnosticMessage, short, type MessageParts } from '../core/message.js';
 import type { Severity } from '../core/types.js';
-import { run, spawnFailure, type RunResult } from '../util/proc.js';
+import { liveRunCount, run, spawnFailure, type RunResult } from '../util/proc.js';
 import type { CompilerInfo, EnvValue, ToolchainModel, ToolchainProblem } from './types.js';
 import {
   envGet,
@@ -269,7 +269,8 @@ interface CompilerProbe {
   invalid?: string;
 }
 
-async function probeCompiler(key: 'CC' | 'CXX', value: EnvValue, ctx: Ctx, childEnv: NodeJS.ProcessEnv): Promise<CompilerProbe> {
+/** Where CC or CXX is: the value checked the way cmd/go checks it, LookPath, and the binary's mtime; no process runs. */
+async function locateCompiler(key: 'CC' | 'CXX', value: EnvValue, ctx: Ctx): Promise<CompilerProbe> {
   const invalid = validateCompilerEnv(key, value.value, ctx.platform.os) ?? undefined;
   const split = quotedSplit(value.value);
   const argv = split.ok ? split.args : [];
@@ -283,26 +284,51 @@ async function probeCompiler(key: 'CC' | 'CXX', value: EnvValue, ctx: Ctx, child
     info.lookPathError = lp.error;
     return { info, value };
   }
-  const abs = pathFor(ctx.platform.os).isAbsolute(lp.path) ? lp.path : pathFor(ctx.platform.os).resolve(ctx.folder, lp.path);
-  info.path = abs;
+  info.path = pathFor(ctx.platform.os).isAbsolute(lp.path) ? lp.path : pathFor(ctx.platform.os).resolve(ctx.folder, lp.path);
+  const mtime = await ctx.platform.mtimeMs(info.path);
+  if (mtime !== null) info.mtimeMs = mtime;
+  return { info, value };
+}
+
+/**
+ * What the located compiler says about itself (`--version`, `-dumpmachine`), written into `probe.info`.
+ * `beforeRun` is awaited before a process starts (not when the disk cache answers).
+ */
+async function identifyCompiler(probe: CompilerProbe, ctx: Ctx, childEnv: NodeJS.ProcessEnv, beforeRun?: () => Promise<void>): Promise<void> {
+  const { info } = probe;
+  const abs = info.path;
+  if (probe.invalid || abs === null) return;
+  const argv = info.argv;
   const identify = async (): Promise<{ value: CompilerAnswers; store: boolean }> => {
+    await beforeRun?.();
     const [v, d] = await Promise.all([
       runSafe(abs, [...argv.slice(1), '--version'], ctx, childEnv),
       runSafe(abs, [...argv.slice(1), '-dumpmachine'], ctx, childEnv),
     ]);
     return { value: { version: answerOf(v), dump: answerOf(d) }, store: settled(v) && settled(d) };
   };
-  const [answers, mtime] = await Promise.all([cachedAnswers(ctx, 'cc-identity', abs, childEnv, 'compiler', argv, identify), ctx.platform.mtimeMs(abs)]);
+  const answers = await cachedAnswers(ctx, 'cc-identity', abs, childEnv, 'compiler', argv, identify);
   const versionRun = answers.version;
   const dumpRun = answers.dump;
-  if (mtime !== null) info.mtimeMs = mtime;
   if (versionRun.spawnError || versionRun.timedOut || versionRun.canceled) {
     info.error = `${argv.join(' ')} --version: ${failureText(versionRun)}`;
-    return { info, value };
+    return;
   }
   const id = classifyCompiler(argv, versionRun, dumpRun.spawnError || dumpRun.timedOut ? null : dumpRun);
   Object.assign(info, Object.fromEntries(Object.entries(id).filter(([, v]) => v !== undefined)));
-  return { info, value };
+}
+
+/**
+ * Resolves once no subprocess of this server has been running for two looks in a row, or after `maxMs`: what the
+ * first answer does not need yields to what it does (the first compile) instead of competing for the cores.
+ */
+async function whenRunsIdle(maxMs = 2_000, stepMs = 25): Promise<void> {
+  const until = Date.now() + maxMs;
+  let quiet = 0;
+  while (Date.now() < until && quiet < 2) {
+    await new Promise((r) => setTimeout(r, stepMs));
+    quiet = liveRunCount() === 0 ? quiet + 1 : 0;
+  }
 }
 
 /** What a tool answered, as much of a RunResult as the probes read (what the disk cache keeps). */
@@ -375,19 +401,40 @@ interface GoProbe {
   versionOutput?: string;
 }
 
+/**
+ * The `go version` line `go env -json` implies: GOVERSION is runtime.Version() and GOHOSTOS/GOHOSTARCH are the go
+ * binary's runtime.GOOS/GOARCH, the three things `go version` prints (Go 1.16+). Undefined when GOVERSION is absent
+ * (older go) or not a version cgo-ls can read: then `go version` itself is asked.
+ */
+export function versionLineFromEnv(envJson: string): string | undefined {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(envJson) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const { GOVERSION: v, GOHOSTOS: os, GOHOSTARCH: arch } = parsed;
+  if (typeof v !== 'string' || typeof os !== 'string' || typeof arch !== 'string' || os === '' || arch === '') return undefined;
+  if (!parseGoVersion(v) || /\s/.test(v.replace(/ X:\S+$/, ''))) return undefined;
+  return `go version ${v} ${os}/${arch}`;
+}
+
 async function probeGo(goPath: string, ctx: Ctx): Promise<GoProbe> {
   const env = goEnvForProbe(ctx.env);
-  const compute = async (): Promise<{ value: { env: Answer; version: Answer }; store: boolean }> => {
-    const [e, v] = await Promise.all([runSafe(goPath, ['env', '-json'], ctx, env), runSafe(goPath, ['version'], ctx, env)]);
+  // `go version` runs only when `go env -json` does not say the version (one process fewer on every cold start).
+  const compute = async (): Promise<{ value: { env: Answer; version?: Answer }; store: boolean }> => {
+    const e = await runSafe(goPath, ['env', '-json'], ctx, env);
+    if (ok(e) && versionLineFromEnv(e.stdout) !== undefined) return { value: { env: answerOf(e) }, store: true };
+    const v = await runSafe(goPath, ['version'], ctx, env);
     return { value: { env: answerOf(e), version: answerOf(v) }, store: ok(e) && ok(v) };
   };
   const answers =
     ctx.cache?.enabled && (await goIsCacheable(goPath, ctx.platform.os))
-      ? await cachedAnswers(ctx, 'go-env', goPath, env, 'go', ['env -json', 'version'], compute, () => goEnvKeyFiles(goPath, ctx, env))
+      ? await cachedAnswers(ctx, 'go-env', goPath, env, 'go', ['env -json', 'version unless GOVERSION'], compute, () => goEnvKeyFiles(goPath, ctx, env))
       : (await compute()).value;
   const envRun = answers.env;
   const versionRun = answers.version;
-  const versionOutput = ok(versionRun) ? versionRun.stdout.trim().split('\n')[0] : undefined;
+  const versionOutput = versionRun && ok(versionRun) ? versionRun.stdout.trim().split('\n')[0] : ok(envRun) ? versionLineFromEnv(envRun.stdout) : undefined;
   if (!ok(envRun)) return { env: null, error: `${goPath} env -json: ${failureText(envRun)}`, versionOutput };
   try {
     const parsed = JSON.parse(envRun.stdout) as Record<string, unknown>;
@@ -589,8 +636,11 @@ function pathFixLines(f: PathOrderFix | null): string[] {
 
 /** Probes the toolchain for `folder`. Never throws. */
 export async function probeToolchain(folder: string, opts: ProbeOptions): Promise<ToolchainModel> {
+  // What the editor's first answer does not need starts only once that answer is given (see step 6).
+  let answered!: () => void;
+  const afterAnswer = new Promise<void>((r) => (answered = r));
   try {
-    return await probeInner(folder, opts);
+    return await probeInner(folder, opts, afterAnswer);
   } catch (e) {
     const platform = opts.platform ?? nodePlatform(opts.env, folder);
     return {
@@ -621,10 +671,12 @@ export async function probeToolchain(folder: string, opts: ProbeOptions): Promis
         },
       ],
     };
+  } finally {
+    answered();
   }
 }
 
-async function probeInner(folder: string, opts: ProbeOptions): Promise<ToolchainModel> {
+async function probeInner(folder: string, opts: ProbeOptions, afterAnswer: Promise<void>): Promise<ToolchainModel> {
   const basePlatform = opts.platform ?? nodePlatform(opts.env, folder);
   const os = basePlatform.os;
   const p = pathFor(os);
@@ -802,34 +854,60 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
   childEnv.TERM = 'dumb';
   childEnv.LC_ALL = 'C';
 
-  // 6. Compilers and pkg-config, in parallel with the GOROOT / PATH / module checks.
+  // 6. Compilers and pkg-config, in parallel with the GOROOT / PATH / module checks. Where each is needs no process;
+  // what CC says about itself is part of the first answer. What the C++ compiler and pkg-config say about themselves
+  // (only C++ files and `#cgo pkg-config:` lines use them, and only the report shows their versions) is asked in the
+  // background in the editor (onLateProblems): after the model has answered and the first compile has had the cores;
+  // their problems come later, and they fill in the model's cxx and pkgConfig when they answer.
+  const deferExtras = opts.onLateProblems !== undefined;
   const pkgSplit = quotedSplit(values.PKG_CONFIG.value);
   const pkgArgv = pkgSplit.ok ? pkgSplit.args : [];
-  const pkgProbe = (async () => {
+  const pkgLocate = (async () => {
     const info: ToolchainModel['pkgConfig'] = { argv: pkgArgv, path: null, source: values.PKG_CONFIG!.source };
     if (pkgConfigPathVal !== undefined) info.pkgConfigPath = pkgConfigPathVal;
-    if (pkgArgv.length === 0) return info;
+    if (pkgArgv.length === 0) return { info, mtimeMs: null };
     // cmd/go runs only the first word of PKG_CONFIG (PkgconfigCmd).
     const lp = await lookPath(pkgArgv[0]!, platform);
     if (!lp.ok) {
       info.lookPathError = lp.error;
-      return info;
+      return { info, mtimeMs: null };
     }
     info.path = p.isAbsolute(lp.path) ? lp.path : p.resolve(folder, lp.path);
+    return { info, mtimeMs: await platform.mtimeMs(info.path) };
+  })();
+  const pkgConfigVersion = async (info: ToolchainModel['pkgConfig'], beforeRun?: () => Promise<void>): Promise<void> => {
     const pcPath = info.path;
+    if (pcPath === null) return;
     const r = await cachedAnswers(ctx, 'pkg-config-version', pcPath, childEnv, 'compiler', ['--version'], async () => {
+      await beforeRun?.();
       const run = await runSafe(pcPath, ['--version'], ctx, childEnv);
       return { value: answerOf(run), store: settled(run) };
     });
     if (ok(r)) info.version = r.stdout.trim().split('\n')[0];
-    return info;
-  })();
-  const [ccProbe, cxxProbe, pkgConfig, others] = await Promise.all([
-    probeCompiler('CC', values.CC, ctx, childEnv),
-    probeCompiler('CXX', values.CXX, ctx, childEnv),
-    pkgProbe,
+  };
+  const cxxLocate = locateCompiler('CXX', values.CXX, ctx);
+  // Without onLateProblems (check, doctor) the model waits for everything, asked side by side.
+  const extrasNow = deferExtras
+    ? null
+    : Promise.all([cxxLocate.then((c) => identifyCompiler(c, ctx, childEnv)), pkgLocate.then((l) => pkgConfigVersion(l.info))]);
+  const [ccProbe, cxxProbe, pkgLocated, others] = await Promise.all([
+    locateCompiler('CC', values.CC, ctx).then(async (c) => {
+      await identifyCompiler(c, ctx, childEnv);
+      return c;
+    }),
+    cxxLocate,
+    pkgLocate,
     Promise.all(candidates.slice(0, 8).map(async (c) => ({ path: c, real: (await platform.realpath(c)) ?? c, version: await candidateVersion(c, ctx) }))),
+    extrasNow,
   ]);
+  const pkgConfig = pkgLocated.info;
+  const later = () => afterAnswer.then(() => whenRunsIdle());
+  const extrasLater: Promise<void> | null =
+    deferExtras && (cxxProbe.info.path !== null || pkgConfig.path !== null)
+      ? Promise.all([identifyCompiler(cxxProbe, ctx, childEnv, later), pkgConfigVersion(pkgConfig, later)])
+          .then(() => undefined)
+          .catch(() => undefined)
+      : null;
 
   // 7. GOROOT: explicit GOROOT that is missing or another version; winner vs $GOROOT/bin/go; shadowing.
   const gorootSet = resolveValue(layers, 'GOROOT');
@@ -1024,9 +1102,10 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
 
   const cc = ccProbe.info;
   const cxx = cxxProbe.info;
+  const cxxProblems = decision.enabled && !ccProbe.invalid && !cxxProbe.invalid;
   if (decision.enabled && !ccProbe.invalid) {
     compilerProblems(ctx, 'CC', ccProbe, { goos, goarch, version, pathName });
-    if (!cxxProbe.invalid) compilerProblems(ctx, 'CXX', cxxProbe, { goos, goarch, version, pathName });
+    if (cxxProblems && !extrasLater) compilerProblems(ctx, 'CXX', cxxProbe, { goos, goarch, version, pathName });
   }
   if (decision.enabled && !pkgConfig.path && pkgArgv.length > 0) {
     problem(
@@ -1088,14 +1167,26 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
     if (shellEnv) await driftProblems(into, shellEnv, opts.shellEnvSource ?? 'login-shell', layers, driftBase);
     return into.problems;
   };
+  const late: Promise<ToolchainProblem[]>[] = [];
+  if (extrasLater) {
+    // The C++ compiler's problems, once it has said what it is (in a list of their own).
+    const cxxCtx: Ctx = { ...ctx, problems: [] };
+    late.push(
+      extrasLater.then(() => {
+        if (cxxProblems) compilerProblems(cxxCtx, 'CXX', cxxProbe, { goos, goarch, version, pathName });
+        return cxxCtx.problems;
+      }),
+    );
+  }
   const shellPending = opts.onLateProblems && opts.shellEnv instanceof Promise && (await settledYet(opts.shellEnv)) === PENDING;
   if (shellPending && opts.shellEnv instanceof Promise) {
     // The model answers now; the drift check runs when the shell does, into a list of its own.
     const lateCtx: Ctx = { ...ctx, problems: [] };
-    opts.onLateProblems!(opts.shellEnv.then((env) => drift(lateCtx, env)).catch(() => []));
+    late.push(opts.shellEnv.then((env) => drift(lateCtx, env)).catch(() => []));
   } else {
     await drift(ctx, (await opts.shellEnv) ?? null);
   }
+  if (late.length > 0) opts.onLateProblems!(Promise.all(late).then((lists) => lists.flat()));
 
   const envFileExists = layers.userFileLocation.path ? await platform.exists(layers.userFileLocation.path) : false;
   const model: ToolchainModel = {
@@ -1126,12 +1217,13 @@ async function probeInner(folder: string, opts: ProbeOptions): Promise<Toolchain
       goVersion: version ? shortVersion(version) : null,
       goroot: goroot ?? null,
       cc: [cc.argv, cc.path, cc.mtimeMs ?? null, cc.version ?? null, cc.target ?? null],
-      cxx: [cxx.argv, cxx.path, cxx.mtimeMs ?? null, cxx.version ?? null],
+      // The C++ compiler and pkg-config by their binaries (what they say about themselves may come later).
+      cxx: [cxx.argv, cxx.path, cxx.mtimeMs ?? null],
       envFlags,
       goos,
       goarch,
       cgo: decision.enabled,
-      pkgConfig: [pkgConfig.path, pkgConfig.version ?? null, pkgConfig.pkgConfigPath ?? null],
+      pkgConfig: [pkgConfig.path, pkgLocated.mtimeMs, pkgConfig.pkgConfigPath ?? null],
     }),
     problems: ctx.problems,
     envFile: {
