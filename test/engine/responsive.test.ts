@@ -10,6 +10,7 @@ import { Engine } from '../../server/src/engine/engine.js';
 import { FileStore } from '../../server/src/engine/session.js';
 import { defaultSettings } from '../../server/src/engine/settings.js';
 import { killAllRunsAndWait } from '../../server/src/util/proc.js';
+import { MAX_ANALYSED_CHARS } from '../../server/src/gomodel/model.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-responsive-'));
 afterAll(async () => {
@@ -60,5 +61,28 @@ describe('the model of one text is parsed once', () => {
     expect(a).toBe(b);
     store.setDocument(file, SRC + '\n', 2);
     expect(await store.model(file)).not.toBe(a); // a new text is a new model
+  });
+
+  it('a hover near the top of a file over the cap gets a model of the part around it while the whole model is built', async () => {
+    const store = new FileStore();
+    const file = path.join(tmp, 'big.go');
+    let text = 'package p\n\n// #include <stdlib.h>\nimport "C"\n\n';
+    for (let i = 0; text.length < 4 * MAX_ANALYSED_CHARS; i++) text += `func f${i}(x int) C.int {\n\treturn C.int(x) + ${i}\n}\n\n`;
+    store.setDocument(file, text, 1);
+    const at = { line: 6, character: 8 }; // C.int in f0's body
+    const early = await store.modelAt(file, at); // asked before the whole model is done
+    const whole = await store.model(file);
+    expect(early).not.toBe(whole);
+    expect(early!.limited!.analysedBytes).toBeLessThan(whole!.limited!.analysedBytes);
+    // The part's model says the same as the whole one about everything in the part.
+    const inPart = whole!.cRefs.filter((r) => r.range.end.line < early!.limited!.endLine!);
+    expect(early!.cRefs).toEqual(inPart);
+    expect(early!.cRefs.find((r) => r.range.start.line === 6)).toMatchObject({ name: 'int', context: 'call' });
+    expect(early!.cImports).toEqual(whole!.cImports);
+    // Once the whole model is there, it is the one used; past the cap there is only the whole model.
+    expect(await store.modelAt(file, at)).toBe(whole);
+    store.setDocument(file, text + '\n', 2);
+    const far = await store.modelAt(file, { line: 100_000, character: 0 });
+    expect(far).toBe(await store.model(file));
   });
 });

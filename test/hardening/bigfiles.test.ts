@@ -1,6 +1,7 @@
 // Issue 12, item 7: big generated files, binaries named .go and 100 000 `import "C"` lines are capped per file
 // (gomodel/model.ts), the file says so (cgo/file-too-large), and the server keeps answering hovers. No timing
 // asserts here: `npm run stress` prints the hover latency and RSS for the same inputs.
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { analysisCut, MAX_ANALYSED_CHARS, MAX_C_IMPORTS, parseGoFile } from '../../server/src/gomodel/model.js';
@@ -73,12 +74,23 @@ const haveTools = realGcc !== null && realGo !== null;
 describe.skipIf(!haveTools)('the server with a 20 MB generated cgo file', () => {
   afterAll(() => cleanupTemps());
 
-  it('publishes cgo/file-too-large on it and keeps answering hovers', async () => {
+  it('publishes cgo/file-too-large on it and keeps answering hovers, the first one on its first C.int right', async () => {
     const root = tempDir('bigfile');
-    writeTree(root, { 'go.mod': 'module example.com/big\n\ngo 1.22\n', 'p/big.go': generatedGo(20 << 20) });
+    writeTree(root, {
+      'go.mod': 'module example.com/big\n\ngo 1.22\n',
+      'p/big.go': generatedGo(20 << 20),
+      'q/small.go': 'package q\n\n// #include <stdlib.h>\nimport "C"\n\nfunc F() C.long { return C.long(C.rand()) }\n',
+    });
     const c = await startServer(root, baseEnv(), { diagnosticsScope: 'openFiles' });
     try {
+      const small = c.open(path.join(root, 'q', 'small.go'));
+      // The 20 MB didOpen goes through the framing guard's big-body path; the hover right behind it is on the
+      // first C.int (line 7: `\t\treturn int(C.int(x)) + 0`), asked before the file's model can be done.
       const uri = c.open(path.join(root, 'p', 'big.go'));
+      const [first, other] = await Promise.all([hoverAt(c, uri, 7, 15, 60_000), hoverAt(c, small, 5, 11, 60_000)]);
+      expect(String(first.result?.contents?.value ?? '')).toMatch(/\*\*C\.int\*\* — cgo builtin[\s\S]*type C\.int \/\/ int32/);
+      // Another file is served while the big one is analysed.
+      expect(String(other.result?.contents?.value ?? '')).toMatch(/C\.long/);
       const h = await hoverAt(c, uri, 3, 8, 60_000);
       expect(String(h.result?.contents?.value ?? '')).toMatch(/./);
       const pub = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((d: any) => d.code === 'cgo/file-too-large'), 60_000);
@@ -87,6 +99,37 @@ describe.skipIf(!haveTools)('the server with a 20 MB generated cgo file', () => 
       expect(d.message.split('\n')[0]).toMatch(/^file analysed in part: only the first \d+ KiB of \d+ KiB/);
       expect(d.message.split('\n')[0]!.length).toBeLessThanOrEqual(100);
       expect(d.severity).toBe(3);
+    } finally {
+      await stopServer(c);
+    }
+  });
+});
+
+describe.skipIf(!haveTools)('the server with an 8 MB binary named .go and with 100 000 import "C" lines', () => {
+  afterAll(() => cleanupTemps());
+
+  it('publishes cgo/file-too-large on each and answers hovers on them and on another file', async () => {
+    const bin = Buffer.alloc(8 << 20);
+    for (let i = 0; i < bin.length; i++) bin[i] = (i * 2654435761) >>> 24;
+    const root = tempDir('bigbin');
+    writeTree(root, {
+      'go.mod': 'module example.com/big\n\ngo 1.22\n',
+      'i/imports.go': 'package i\n' + 'import "C"\n'.repeat(100_000),
+      'q/small.go': 'package q\n\n// #include <stdlib.h>\nimport "C"\n\nfunc F() C.long { return C.long(C.rand()) }\n',
+    });
+    fs.mkdirSync(path.join(root, 'b'));
+    fs.writeFileSync(path.join(root, 'b', 'bin.go'), Buffer.concat([Buffer.from('package b\nimport "C"\n'), bin]));
+    const c = await startServer(root, baseEnv(), { diagnosticsScope: 'openFiles' });
+    try {
+      const small = c.open(path.join(root, 'q', 'small.go'));
+      for (const f of ['b/bin.go', 'i/imports.go']) {
+        const uri = c.open(path.join(root, f));
+        const [h, other] = await Promise.all([hoverAt(c, uri, 1, 8, 60_000), hoverAt(c, small, 5, 11, 60_000)]);
+        expect(h.result === null || typeof h.result.contents?.value === 'string').toBe(true);
+        expect(String(other.result?.contents?.value ?? '')).toMatch(/C\.long/);
+        const pub = await c.waitForDiagnostics(uri, (p) => p.diagnostics.some((d: any) => d.code === 'cgo/file-too-large'), 60_000);
+        expectShape(pub.diagnostics.find((x: any) => x.code === 'cgo/file-too-large').message);
+      }
     } finally {
       await stopServer(c);
     }

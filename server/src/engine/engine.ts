@@ -169,6 +169,11 @@ export class Engine {
     return this.files.model(file, text);
   }
 
+  /** A model covering `pos` for a hover: near the top of a huge file, one that does not wait for the whole model. */
+  modelAt(file: string, pos: Position, text?: string): Promise<GoFile | null> {
+    return this.files.modelAt(file, pos, text);
+  }
+
   /** Forget what is known about a file (deleted or changed on disk). */
   forgetFile(file: string): void {
     const abs = path.resolve(file);
@@ -753,7 +758,7 @@ export class Engine {
   async hover(file: string, pos: Position, until = performance.now() + HOVER_DEADLINE_MS): Promise<string | null> {
     const left = () => Math.max(0, until - performance.now());
     const abs = path.resolve(file);
-    const model = await this.model(abs);
+    const model = await this.modelAt(abs, pos);
     if (!model || (!model.importsC && model.exports.length === 0)) return null;
     for (const imp of model.cImports) {
       // On the spec, or anywhere on a one-line `import "C"` (the keyword included).

@@ -3,9 +3,21 @@
 // and C++ presence are cached until `applyChanges` (the watcher, the client's file events, `cgo.refresh`) says
 // a file or directory changed. Both adapters (the LSP server and `cgo-ls check`) go through it.
 import path from 'node:path';
+import type { Position } from '../core/types.js';
 import type { GoFile } from '../gomodel/types.js';
-import { parseGoFile } from '../gomodel/model.js';
+import { MAX_ANALYSED_CHARS, parseGoFile, parseGoPrefix, prefixLimit } from '../gomodel/model.js';
 import { findModuleRoot, packageSiblings, readTextFile } from './workspace.js';
+
+/** Offset of the start of `line` in `text`, or null when that is past `max` (scans no further than `max`). */
+function offsetOfLine(text: string, line: number, max: number): number | null {
+  let at = 0;
+  for (let l = 0; l < line; l++) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0 || nl >= max) return null;
+    at = nl + 1;
+  }
+  return at;
+}
 
 /** C++ sources make the go command use CXX (and link libstdc++). */
 export const CXX_EXTS = ['.cc', '.cpp', '.cxx'];
@@ -20,7 +32,9 @@ export class FileStore {
   /** Disk texts read so far (null: unreadable or gone), until the file is reported changed. */
   private readonly disk = new Map<string, string | null>();
   /** Parsed models by text; the promise is stored so that concurrent callers (an analysis and a hover) parse once. */
-  private readonly models = new Map<string, { text: string; file: Promise<GoFile> }>();
+  private readonly models = new Map<string, { text: string; file: Promise<GoFile>; done?: GoFile }>();
+  /** Per file over the modelling cap: the prefix model built for a position while the whole-file one was not done. */
+  private readonly prefixModels = new Map<string, { text: string; limit: number; file: Promise<GoFile> }>();
   /** Non-test .go files per package directory (on disk), until a file appears or vanishes there. */
   private readonly listings = new Map<string, string[]>();
   private readonly moduleRoots = new Map<string, string>();
@@ -71,8 +85,37 @@ export class FileStore {
     const cached = this.models.get(abs);
     if (cached && cached.text === t) return cached.file;
     const model = parseGoFile(abs, t); // never rejects
-    this.models.set(abs, { text: t, file: model });
+    const entry: { text: string; file: Promise<GoFile>; done?: GoFile } = { text: t, file: model };
+    this.models.set(abs, entry);
+    void model.then((m) => (entry.done = m));
     return model;
+  }
+
+  /**
+   * A model that covers `pos`, for a hover: the file's model, except while the model of a file over the cap is
+   * still to be built (it waits for the message that brought the text to be decoded, then holds the event loop
+   * for the whole modelled part): then the model of the part up to a little past `pos` (gomodel's prefixLimit),
+   * which answers the same for everything in it. The whole-file model is started (or joined) either way.
+   */
+  async modelAt(file: string, pos: Position, text?: string): Promise<GoFile | null> {
+    const abs = path.resolve(file);
+    const t = text ?? (await this.text(abs));
+    if (t === null) return null;
+    if (t.length <= MAX_ANALYSED_CHARS) return this.model(abs, t);
+    const whole = this.model(abs, t);
+    const cached = this.models.get(abs);
+    if (cached?.text === t && cached.done) return cached.done;
+    const offset = offsetOfLine(t, pos.line, MAX_ANALYSED_CHARS);
+    const limit = offset === null ? null : prefixLimit(t, offset + Math.max(0, pos.character));
+    if (limit === null) return whole;
+    const prev = this.prefixModels.get(abs);
+    if (prev && prev.text === t && prev.limit >= limit) return prev.file;
+    const prefix = parseGoPrefix(abs, t, limit); // never rejects
+    this.prefixModels.set(abs, { text: t, limit, file: prefix });
+    void whole.then(() => {
+      if (this.prefixModels.get(abs)?.file === prefix) this.prefixModels.delete(abs);
+    });
+    return prefix;
   }
 
   /**
@@ -121,7 +164,10 @@ export class FileStore {
   forgetFile(file: string): void {
     const abs = path.resolve(file);
     this.disk.delete(abs);
-    if (!this.docs.has(abs)) this.models.delete(abs);
+    if (!this.docs.has(abs)) {
+      this.models.delete(abs);
+      this.prefixModels.delete(abs);
+    }
   }
 
   /** A file appeared in or vanished from `dir`: its listings and every module root at or below it go. */
@@ -147,5 +193,6 @@ export class FileStore {
     this.moduleRoots.clear();
     this.cxxDirs.clear();
     for (const f of [...this.models.keys()]) if (!this.docs.has(f)) this.models.delete(f);
+    for (const f of [...this.prefixModels.keys()]) if (!this.docs.has(f)) this.prefixModels.delete(f);
   }
 }

@@ -82,17 +82,20 @@ export function looksBinary(text: string): boolean {
   return text.slice(0, 8192).includes('\u0000');
 }
 
-/** Where the modelled prefix of `text` ends: all of it when small, else before a top-level declaration. */
-export function analysisCut(text: string): number {
-  if (text.length <= MAX_ANALYSED_CHARS) return text.length;
+/**
+ * Where the modelled prefix of `text` ends: all of it when at most `limit` characters, else before a top-level
+ * declaration in the second half of the first `limit` characters (else at a line boundary).
+ */
+export function analysisCut(text: string, limit = MAX_ANALYSED_CHARS): number {
+  if (text.length <= limit) return text.length;
   let best = -1;
   for (const kw of ['\nfunc ', '\ntype ', '\nvar ', '\nconst ', '\n}\n']) {
-    const at = text.lastIndexOf(kw, MAX_ANALYSED_CHARS - kw.length);
+    const at = text.lastIndexOf(kw, limit - kw.length);
     if (at < 0) continue;
     const cut = kw === '\n}\n' ? at + 3 : at + 1;
     if (cut > best) best = cut;
   }
-  let cut = best > MAX_ANALYSED_CHARS / 2 ? best : text.lastIndexOf('\n', MAX_ANALYSED_CHARS - 1) + 1 || MAX_ANALYSED_CHARS;
+  let cut = best > limit / 2 ? best : text.lastIndexOf('\n', limit - 1) + 1 || limit;
   // An import "C" after the cut (behind a long preamble): keep it and its import declaration.
   const window = text.slice(cut - 1, MAX_IMPORT_SEARCH);
   const m = /\nimport[ \t]*(\()?[ \t]*(?:\/\/[^\n]*\n[ \t]*)*"C"|\n[ \t]*"C"[ \t]*(?:\/\/[^\n]*)?\n/.exec(window);
@@ -105,6 +108,36 @@ export function analysisCut(text: string): number {
     cut = Math.max(cut, Math.min(end, text.length));
   }
   return cut;
+}
+
+/** The smallest prefix model first tried for a position (see prefixLimit). */
+export const MIN_PREFIX_CHARS = 16 * 1024;
+
+/**
+ * How much of a file over the cap to model so that the model covers the line of `offset`: a power of two from
+ * MIN_PREFIX_CHARS up to MAX_ANALYSED_CHARS, at least twice past the offset's line, so that the cut analysisCut
+ * chooses (before a top-level declaration in the second half) comes after the declaration holding the offset.
+ * Null when the offset is beyond what the whole-file model covers anyway.
+ */
+export function prefixLimit(text: string, offset: number): number | null {
+  const lineEnd = text.indexOf('\n', offset);
+  const need = lineEnd < 0 ? text.length : lineEnd + 1;
+  let limit = MIN_PREFIX_CHARS;
+  while (limit < MAX_ANALYSED_CHARS && limit / 2 < need) limit *= 2;
+  return limit / 2 < need ? null : limit;
+}
+
+/**
+ * The model of the first `limit` characters of a file over the cap (cut as analysisCut cuts), marked `limited`:
+ * what a hover near the top of a huge file needs, built in a fraction of the time of the whole-file model.
+ */
+export async function parseGoPrefix(filePath: string, text: string, limit: number): Promise<GoFile> {
+  if (looksBinary(text)) return parseGoFile(filePath, text);
+  const cut = analysisCut(text, limit);
+  const part = text.slice(0, cut);
+  const m = await parseGoFile(filePath, part);
+  if (cut < text.length) m.limited ??= { reason: 'size', analysedBytes: cut, totalBytes: text.length, endLine: lineCountOf(part) };
+  return m;
 }
 
 function lineCountOf(text: string): number {

@@ -282,7 +282,7 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
     try {
       const text = await engine.getText(file);
       if (text !== null) {
-        const model = await engine.model(file, text);
+        const model = await engine.modelAt(file, params.position, text);
         if (model?.importsC && wantsIndex(model, text, params.position)) {
           const onInclude = model.cImports.some((i) => i.preamble?.lines.some((l) => l.goLine === params.position.line && /^\s*#\s*include/.test(l.text)));
           if (!onInclude) {

@@ -1,6 +1,7 @@
 // Creates the connection for the transport named on the command line and starts the server on it. For --stdio
 // the input goes through FramingGuard (a malformed header or an absurd Content-Length cannot wedge the JSON-RPC
-// reader) and through the lifecycle gate (LifecycleReader): requests before `initialize` are answered with
+// reader; a big body's long strings are decoded as they arrive and its JSON decoder puts them back) and through
+// the lifecycle gate (LifecycleReader): requests before `initialize` are answered with
 // ServerNotInitialized and requests after `shutdown` with InvalidRequest, as the LSP specification asks, and
 // neither reaches a handler. The server exits when stdin closes (exit code 0 after a clean shutdown, 1 otherwise),
 // and on every exit path the subprocesses still running are killed (util/proc.ts).
@@ -18,7 +19,7 @@ import {
   type PartialMessageInfo,
 } from 'vscode-languageserver/node.js';
 import { installExitGuards, killAllRuns } from '../engine/index.js';
-import { FramingGuard } from './framing.js';
+import { FramingGuard, jsonDecoderFor } from './framing.js';
 import { startServer } from './server.js';
 
 /** JSON-RPC / LSP error codes used by the gate. */
@@ -105,7 +106,7 @@ export function runLanguageServer(transport: string): void {
     const guard = new FramingGuard((why) => (warn ? warn(why) : early.push(why)));
     process.stdin.pipe(guard);
     const writer = new StreamMessageWriter(process.stdout);
-    lifecycle = new LifecycleReader(new StreamMessageReader(guard), writer);
+    lifecycle = new LifecycleReader(new StreamMessageReader(guard, { contentTypeDecoder: jsonDecoderFor(guard) }), writer);
     connection = createConnection(ProposedFeatures.all, lifecycle, writer);
     // vscode-languageserver watches only a stream it was given; ours is the reader above, so stdin is watched
     // here. The editor closing the pipe ends the server (0 after a clean shutdown, 1 otherwise, like `exit`).
