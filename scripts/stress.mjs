@@ -293,13 +293,20 @@ async function badInputs() {
     const pos = at < 0 ? { line: 1, character: 8 } : { line: before.split('\n').length - 1, character: before.length - before.lastIndexOf('\n') - 1 };
     const where = at < 0 ? 'line 2' : 'C.int';
     const pings = pinger(c);
-    const first = await c
-      .request('textDocument/hover', { textDocument: { uri }, position: pos }, 120_000)
-      .catch(() => null);
+    const first = await c.request('textDocument/hover', { textDocument: { uri }, position: pos }, 120_000).catch(() => null);
     const h1 = first ? first.ms : null;
     // What the first answer said: on C.int it must already be the builtin's hover, not a "pending" one.
     const said = String(first?.result?.contents?.value ?? '');
-    const answer = at < 0 ? (first ? (said ? 'answered' : 'answered null') : 'no answer') : /\*\*C\.int\*\*[\s\S]*int32/.test(said) ? 'C.int hover right' : `WRONG: ${JSON.stringify(said.slice(0, 60))}`;
+    const answer =
+      at < 0
+        ? first
+          ? said
+            ? 'answered'
+            : 'answered null'
+          : 'no answer'
+        : /\*\*C\.int\*\*[\s\S]*int32/.test(said)
+          ? 'C.int hover right'
+          : `WRONG: ${JSON.stringify(said.slice(0, 60))}`;
     await c.settle(1000, 60_000);
     const h2 = await hover(c, uri, pos.line, pos.character, 120_000);
     const stall = await pings.stop();

@@ -56,7 +56,7 @@ async function decoded(chunks: Buffer[]): Promise<{ messages: unknown[]; drops: 
   const all = Buffer.concat(parts);
   const decoder = jsonDecoderFor(g);
   const messages: unknown[] = [];
-  for (let at = 0; at < all.length; ) {
+  for (let at = 0; at < all.length;) {
     const end = all.indexOf('\r\n\r\n', at);
     const len = Number(/Content-Length: (\d+)/.exec(all.subarray(at, end).toString('latin1'))![1]);
     messages.push(await decoder.decode(all.subarray(end + 4, end + 4 + len), { charset: 'utf-8' }));
@@ -71,7 +71,7 @@ const frame = (body: Buffer) => Buffer.concat([Buffer.from(`Content-Length: ${bo
 function cut(b: Buffer, seed: number, max: number): Buffer[] {
   const out: Buffer[] = [];
   let x = seed;
-  for (let at = 0; at < b.length; ) {
+  for (let at = 0; at < b.length;) {
     x = (x * 1103515245 + 12345) & 0x7fffffff;
     const n = 1 + (x % max);
     out.push(Buffer.from(b.subarray(at, at + n)));
@@ -98,11 +98,20 @@ describe('FramingGuard: a big body', () => {
   it('delivers the same message as a plain JSON.parse, however the bytes are cut into chunks', async () => {
     const text = tricky(BIG_BODY + BIG_STRING);
     const open = { jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: 'file:///p/big.go', languageId: 'go', version: 1, text } } };
-    const hover = { jsonrpc: '2.0', id: 7, method: 'textDocument/hover', params: { textDocument: { uri: 'file:///p/big.go' }, position: { line: 0, character: 3 } } };
+    const hover = {
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'textDocument/hover',
+      params: { textDocument: { uri: 'file:///p/big.go' }, position: { line: 0, character: 3 } },
+    };
     // A \u escape written out (JSON.stringify leaves 😀 and é as UTF-8): the pair may be cut between pieces.
     const body = Buffer.from(JSON.stringify(open).replace(/😀/g, '\\ud83d\\ude00'), 'utf8');
     const stream = Buffer.concat([frame(body), frame(Buffer.from(JSON.stringify(hover)))]);
-    for (const [seed, max] of [[1, 97], [2, 65_536], [3, 300_000]] as const) {
+    for (const [seed, max] of [
+      [1, 97],
+      [2, 65_536],
+      [3, 300_000],
+    ] as const) {
       const r = await decoded(cut(stream, seed, max));
       expect(r.drops).toEqual([]);
       expect(r.messages).toEqual([open, hover]);
@@ -113,7 +122,11 @@ describe('FramingGuard: a big body', () => {
   });
 
   it('leaves the short strings of a big body in place and decodes each long one', async () => {
-    const many = { jsonrpc: '2.0', method: 'x', params: { a: 'é'.repeat(BIG_STRING), list: Array.from({ length: 40_000 }, (_, i) => `f${i}.go`), b: 'z'.repeat(BIG_BODY) } };
+    const many = {
+      jsonrpc: '2.0',
+      method: 'x',
+      params: { a: 'é'.repeat(BIG_STRING), list: Array.from({ length: 40_000 }, (_, i) => `f${i}.go`), b: 'z'.repeat(BIG_BODY) },
+    };
     const r = await decoded(cut(frame(Buffer.from(JSON.stringify(many))), 5, 65_536));
     expect(r.drops).toEqual([]);
     expect(r.messages).toEqual([many]);
