@@ -79,6 +79,29 @@ describe('the C++ compiler and pkg-config are not part of the first answer in th
   });
 });
 
+describe('late problems come one source at a time', () => {
+  it("the C++ compiler's problem does not wait for a login shell that has not answered", async () => {
+    const b = box();
+    // FAKE C++ compiler (test fake): a gcc that says it targets aarch64 (what an unmatched cross g++ says).
+    const fake = path.join(b.root, 'fake-cxx');
+    writeFileSync(
+      fake,
+      '#!/bin/sh\n# FAKE aarch64 g++ (test fake)\ncase "$1" in\n  --version) echo "aarch64-linux-gnu-g++ (Debian 12.2.0-14) 12.2.0" ;;\n  -dumpmachine) echo aarch64-linux-gnu ;;\n  *) exit 1 ;;\nesac\n',
+      { mode: 0o755 },
+    );
+    let answer!: (env: Record<string, string>) => void;
+    const shellEnv = new Promise<Record<string, string>>((r) => (answer = r));
+    const batches: Promise<ToolchainModel['problems']>[] = [];
+    await probeToolchain(b.ws, { env: { ...b.env, CXX: fake }, cache: null, shellEnv, onLateProblems: (p) => void batches.push(p) });
+    expect(batches).toHaveLength(2);
+    // The shell is still silent, yet the C++ batch settles.
+    const settled = await Promise.race([Promise.any(batches).then((p) => p.map((x) => x.code)), new Promise((r) => setTimeout(() => r('none'), 20_000))]);
+    expect(settled).toEqual(['cgo/cc-wrong-target']);
+    answer({ ...b.env, CXX: fake } as Record<string, string>);
+    expect((await Promise.all(batches)).flat().map((p) => p.code)).toEqual(['cgo/cc-wrong-target']);
+  });
+});
+
 describe('go version runs only when go env -json does not say the version', () => {
   it('a go with GOVERSION: only `go env -json` runs, and the `go version` line is the one go prints', async () => {
     const b = box();

@@ -38,6 +38,8 @@ export class ToolchainStore {
   /** Models that have answered (so the keystroke path can tell without waiting). */
   private readonly ready = new Map<string, ToolchainModel>();
   private shellEnv: Promise<Record<string, string> | null> | null = null;
+  /** A model grown by late problems → the probe's own model it grew from (addLate). */
+  private readonly grownFrom = new WeakMap<ToolchainModel, ToolchainModel>();
   private readonly hostOs: string;
 
   constructor(private readonly opts: ToolchainStoreOptions) {
@@ -149,35 +151,41 @@ export class ToolchainStore {
         ? new Promise((resolve) => (startShell = () => resolve(this.loginShellEnv())))
         : this.loginShellEnv();
     const started = Date.now();
-    let late: Promise<ToolchainProblem[]> | null = null;
+    const late: Promise<ToolchainProblem[]>[] = [];
     const model = await probeToolchain(dir, {
       env,
       editorEnv: settings.env,
       timeoutMs: Math.min(settings.compilerTimeoutMs, 30_000),
       shellEnv,
       shellEnvSource: this.hostOs === 'windows' ? 'windows-registry' : 'login-shell',
-      ...(this.opts.onUpdate ? { onLateProblems: (p: Promise<ToolchainProblem[]>) => (late = p) } : {}),
+      ...(this.opts.onUpdate ? { onLateProblems: (p: Promise<ToolchainProblem[]>) => void late.push(p) } : {}),
     }).finally(() => {
       const start = startShell as (() => void) | null;
       if (start) setTimeout(start, SHELL_DELAY_MS).unref();
     });
-    if (late) void this.addLate(dir, model, late);
+    for (const p of late) void this.addLate(dir, model, p);
     this.opts.log.info(
       `toolchain for ${dir}: ${model.go.version?.raw ?? 'no go'} ${model.goos}/${model.goarch} CGO_ENABLED=${model.cgo.enabled ? 1 : 0} CC=${model.cc?.argv.join(' ') ?? '-'} (${Date.now() - started} ms)`,
     );
     return model;
   }
 
-  /** The drift check's problems, found after the model answered, join it (unless the model was replaced meanwhile). */
+  /**
+   * Problems found after the model answered (the login shell's drift check, the C++ compiler's identity) join it,
+   * each batch as it comes, unless the probe's model was replaced meanwhile (a re-probe).
+   */
   private async addLate(dir: string, model: ToolchainModel, late: Promise<ToolchainProblem[]>): Promise<void> {
     const problems = await late;
     if (problems.length === 0) return;
     const entry = this.models.get(dir);
-    if (!entry || (await entry.catch(() => null)) !== model || this.models.get(dir) !== entry) return;
-    const updated: ToolchainModel = { ...model, problems: [...model.problems, ...problems] };
+    const current = entry ? await entry.catch(() => null) : null;
+    // The store still holds this probe's model, or one an earlier batch grew from it.
+    if (!current || this.models.get(dir) !== entry || (current !== model && this.grownFrom.get(current) !== model)) return;
+    const updated: ToolchainModel = { ...current, problems: [...current.problems, ...problems] };
+    this.grownFrom.set(updated, model);
     this.models.set(dir, Promise.resolve(updated));
     this.ready.set(dir, updated);
-    this.opts.log.info(`toolchain for ${dir}: the login shell answered; ${problems.length} more problem(s)`);
+    this.opts.log.info(`toolchain for ${dir}: ${problems.length} more problem(s) found after it answered`);
     this.opts.onUpdate?.(dir);
   }
 

@@ -1,6 +1,7 @@
 // Server-side file watching on node's `fs.watch`, one watch per directory and never one per file. On Linux each
-// workspace directory gets its own non-recursive watch (Node only emulates recursive watching there), found by an
-// asynchronous walk; on macOS and Windows one native recursive watch covers a workspace folder. The toolchain's own
+// workspace directory gets its own non-recursive watch (Node only emulates recursive watching there): the workspace
+// scan hands over each directory it reads, and the watcher's own walk (openFiles scope, new directories) reads in
+// ~10 ms synchronous slices like the scan; on macOS and Windows one native recursive watch covers a workspace folder. The toolchain's own
 // files (GOENV file, go.env, the resolved binaries) are watched through their directory, filtered by name, with no
 // directory read. Events are batched; for toolchain files only a real change (size, mtime, inode) counts. When the
 // OS refuses more watches (inotify limits), it logs once and degrades to what the client reports

@@ -47,9 +47,10 @@ export interface ProbeOptions {
    */
   shellEnv?: Record<string, string> | null | Promise<Record<string, string> | null>;
   /**
-   * Set: when the shell has not answered by the time every tool has, the model is returned without waiting for it,
-   * and the drift check's problems come later through the promise handed to this callback (the editor publishes
-   * the compiled diagnostics first; a login shell can take seconds). Unset: the model waits for the shell.
+   * Set (the editor): the model is returned without waiting for what its first use does not need, and the problems
+   * found later come through the promises handed to this callback, one per source, each as soon as it is known:
+   * the drift check when the login shell answers (it can take seconds), the C++ compiler's problems once it has
+   * said what it is. Unset (check, doctor): the model waits for all of it.
    */
   onLateProblems?: (late: Promise<ToolchainProblem[]>) => void;
   /** What shellEnv is: a login shell's environment (Unix) or the registry environment a new program gets (Windows). */
@@ -1167,11 +1168,10 @@ async function probeInner(folder: string, opts: ProbeOptions, afterAnswer: Promi
     if (shellEnv) await driftProblems(into, shellEnv, opts.shellEnvSource ?? 'login-shell', layers, driftBase);
     return into.problems;
   };
-  const late: Promise<ToolchainProblem[]>[] = [];
   if (extrasLater) {
     // The C++ compiler's problems, once it has said what it is (in a list of their own).
     const cxxCtx: Ctx = { ...ctx, problems: [] };
-    late.push(
+    opts.onLateProblems!(
       extrasLater.then(() => {
         if (cxxProblems) compilerProblems(cxxCtx, 'CXX', cxxProbe, { goos, goarch, version, pathName });
         return cxxCtx.problems;
@@ -1182,11 +1182,10 @@ async function probeInner(folder: string, opts: ProbeOptions, afterAnswer: Promi
   if (shellPending && opts.shellEnv instanceof Promise) {
     // The model answers now; the drift check runs when the shell does, into a list of its own.
     const lateCtx: Ctx = { ...ctx, problems: [] };
-    late.push(opts.shellEnv.then((env) => drift(lateCtx, env)).catch(() => []));
+    opts.onLateProblems!(opts.shellEnv.then((env) => drift(lateCtx, env)).catch(() => []));
   } else {
     await drift(ctx, (await opts.shellEnv) ?? null);
   }
-  if (late.length > 0) opts.onLateProblems!(Promise.all(late).then((lists) => lists.flat()));
 
   const envFileExists = layers.userFileLocation.path ? await platform.exists(layers.userFileLocation.path) : false;
   const model: ToolchainModel = {
