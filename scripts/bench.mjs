@@ -166,7 +166,7 @@ const describeSpawn = (r) => {
     .join(' ')}`.slice(0, 90);
 };
 
-/** Waits until the server uses (almost) no CPU for `windowMs` (chokidar's initial walk, queued analyses). */
+/** Waits until the server uses (almost) no CPU for `windowMs` (the watcher's initial walk, queued analyses). */
 async function waitIdle(pid, { windowMs = 500, maxMs = 120_000, cpuFraction = 0.03 } = {}) {
   const end = performance.now() + maxMs;
   let prev = cpuSeconds(pid);
@@ -863,7 +863,7 @@ async function benchScale() {
     };
     say(`    scan: ${nFiles} cgo files, ${scanSpawns.length} subprocesses, all published ${fmtMs(res.scan.initToAllPublished)} after initialize`);
 
-    // Let chokidar finish its initial walk (no ready signal over LSP: wait until the server is idle).
+    // Let the watcher and the scan finish their initial walk (no ready signal over LSP: wait until the server is idle).
     await waitIdle(client.pid, { windowMs: 1_000 });
     res.watcherSettledMs = Math.round(performance.now() - allPublished.t);
     // Work the server did after every file was published (the toolchain-input watcher's start re-probes).

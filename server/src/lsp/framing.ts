@@ -6,8 +6,8 @@
 // would hold the event loop three times over its size (vscode-jsonrpc joins the chunks into one buffer, decodes
 // it to a string, and JSON.parse copies the text again, each about 100 ms per 20 MB here). Instead its long
 // string values are decoded chunk by chunk as the bytes arrive (`BigBodyDecoder`), and a small stand-in message,
-// with a placeholder where each long string was, goes to the reader; `expandBigStrings` (called by the reader
-// wrapper in connect.ts) puts the decoded strings back. The only whole-size step left is joining the pieces.
+// with a placeholder where each long string was, goes to the reader; `expandBigStrings` (called by the reader's
+// JSON decoder, `jsonDecoderFor`, wired in connect.ts) puts the decoded strings back. The only whole-size step left is joining the pieces.
 import { randomBytes } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { ContentTypeDecoder, Message } from 'vscode-languageserver/node.js';
