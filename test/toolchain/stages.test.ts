@@ -26,6 +26,17 @@ function countingTools(b: Sandbox, tools: Record<string, string>): { dir: string
   return { dir, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(asked) : []) };
 }
 
+/** FAKE C++ compiler (test fake): a gcc that says it targets aarch64 (what an unmatched cross g++ says). */
+function aarch64Cxx(dir: string): string {
+  const fake = path.join(dir, 'fake-cxx');
+  writeFileSync(
+    fake,
+    '#!/bin/sh\n# FAKE aarch64 g++ (test fake)\ncase "$1" in\n  --version) echo "aarch64-linux-gnu-g++ (Debian 12.2.0-14) 12.2.0"; echo "Copyright (C) 2022 Free Software Foundation, Inc." ;;\n  -dumpmachine) echo aarch64-linux-gnu ;;\n  *) exit 1 ;;\nesac\n',
+    { mode: 0o755 },
+  );
+  return fake;
+}
+
 describe('the C++ compiler and pkg-config are not part of the first answer in the editor', () => {
   it('the model answers after CC alone; g++ and pkg-config are asked afterwards and fill in the same model', async () => {
     const b = box();
@@ -57,13 +68,7 @@ describe('the C++ compiler and pkg-config are not part of the first answer in th
 
   it('a problem with the C++ compiler comes through onLateProblems in the editor, and in the model for check/doctor', async () => {
     const b = box();
-    // FAKE C++ compiler (test fake): a gcc that says it targets aarch64 (what an unmatched cross g++ says).
-    const fake = path.join(b.root, 'fake-cxx');
-    writeFileSync(
-      fake,
-      '#!/bin/sh\n# FAKE aarch64 g++ (test fake)\ncase "$1" in\n  --version) echo "aarch64-linux-gnu-g++ (Debian 12.2.0-14) 12.2.0"; echo "Copyright (C) 2022 Free Software Foundation, Inc." ;;\n  -dumpmachine) echo aarch64-linux-gnu ;;\n  *) exit 1 ;;\nesac\n',
-      { mode: 0o755 },
-    );
+    const fake = aarch64Cxx(b.root);
     const env = { ...b.env, CXX: fake };
     let late: Promise<ToolchainModel['problems']> | null = null;
     const m = await probeToolchain(b.ws, { env, cache: null, onLateProblems: (p) => (late = p) });
@@ -82,13 +87,7 @@ describe('the C++ compiler and pkg-config are not part of the first answer in th
 describe('late problems come one source at a time', () => {
   it("the C++ compiler's problem does not wait for a login shell that has not answered", async () => {
     const b = box();
-    // FAKE C++ compiler (test fake): a gcc that says it targets aarch64 (what an unmatched cross g++ says).
-    const fake = path.join(b.root, 'fake-cxx');
-    writeFileSync(
-      fake,
-      '#!/bin/sh\n# FAKE aarch64 g++ (test fake)\ncase "$1" in\n  --version) echo "aarch64-linux-gnu-g++ (Debian 12.2.0-14) 12.2.0" ;;\n  -dumpmachine) echo aarch64-linux-gnu ;;\n  *) exit 1 ;;\nesac\n',
-      { mode: 0o755 },
-    );
+    const fake = aarch64Cxx(b.root);
     let answer!: (env: Record<string, string>) => void;
     const shellEnv = new Promise<Record<string, string>>((r) => (answer = r));
     const batches: Promise<ToolchainModel['problems']>[] = [];
