@@ -42,7 +42,7 @@ interface DriverResult {
   detached_filetype?: string;
   client?: { name: string; root_dir: string; id: number };
   detached?: { waited_ok: boolean; diagnostics: NvimDiagnostic[] };
-  hover?: { line: number; character: number; responses: { client?: string; error?: string; kind?: string; value?: string }[] };
+  hover?: { line: number; character: number; responses: { client?: string; error?: string; kind?: string; value?: string }[]; late?: string[] };
   report?: { buftype?: string; text?: string; missing?: boolean };
   code_action?: { titles: string[]; chosen?: string; sent_diagnostics: number; waited_ok?: boolean; buffer?: string; diagnostics?: NvimDiagnostic[] };
   header?: { waited_ok: boolean; diagnostics: NvimDiagnostic[]; same_client: boolean };

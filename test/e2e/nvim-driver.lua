@@ -114,6 +114,37 @@ local function find_line(bufnr, pattern)
   error('no line matching ' .. pattern)
 end
 
+-- Sends a request to every client attached to the buffer and waits (up to `timeout`) for cgo_ls's answer only,
+-- keeping the others' answers that came by then. buf_request_sync would wait for every server and, when one of
+-- them is slow (gopls's first request waits for its workspace load, which on a loaded machine can pass the
+-- timeout), return nothing at all, losing cgo_ls's answer too. Same shape as buf_request_sync's result (client
+-- id -> { err, result }); `late` lists the servers that had not answered.
+local function buf_clients(bufnr)
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients({ bufnr = bufnr })
+  end
+  return vim.lsp.buf_get_clients(bufnr)
+end
+
+local function request_cgo(bufnr, method, params)
+  local answers = {}
+  local cgo_id = nil
+  for _, c in pairs(buf_clients(bufnr)) do
+    if c.name == 'cgo_ls' then cgo_id = c.id end
+  end
+  vim.lsp.buf_request(bufnr, method, params, function(err, res, ctx)
+    answers[ctx.client_id] = { err = err, result = res }
+  end)
+  vim.wait(timeout, function()
+    return cgo_id ~= nil and answers[cgo_id] ~= nil
+  end, 20)
+  local late = {}
+  for _, c in pairs(buf_clients(bufnr)) do
+    if answers[c.id] == nil then table.insert(late, c.name) end
+  end
+  return answers, late
+end
+
 local function run()
   vim.cmd('filetype on')
   vim.cmd('set rtp+=' .. vim.fn.fnameescape(repo .. '/clients/neovim'))
@@ -166,12 +197,12 @@ local function run()
   local line, text = find_line(detached, '^import "C"')
   local col = text:find('C"', 1, true) - 1
   -- cgo-ls's hover does not wait for the toolchain probe (it says the report is pending): ask again until it answers.
-  local responses
+  local responses, late
   for _ = 1, 60 do
-    responses = vim.lsp.buf_request_sync(detached, 'textDocument/hover', {
+    responses, late = request_cgo(detached, 'textDocument/hover', {
       textDocument = { uri = vim.uri_from_bufnr(detached) },
       position = { line = line, character = col },
-    }, timeout)
+    })
     local pending = false
     for _, r in pairs(responses or {}) do
       local res = r.result ~= vim.NIL and r.result or nil
@@ -181,7 +212,7 @@ local function run()
     if not pending then break end
     vim.wait(500)
   end
-  result.hover = { line = line, character = col, responses = {} }
+  result.hover = { line = line, character = col, responses = {}, late = late }
   for id, r in pairs(responses or {}) do
     local c = vim.lsp.get_client_by_id(id)
     local res = r.result ~= vim.NIL and r.result or nil
@@ -223,11 +254,11 @@ local function run()
     end
   end
   local lsp_diags = line_diagnostics(detached, dline)
-  local ca = vim.lsp.buf_request_sync(detached, 'textDocument/codeAction', {
+  local ca = request_cgo(detached, 'textDocument/codeAction', {
     textDocument = { uri = vim.uri_from_bufnr(detached) },
     range = { start = { line = dline, character = 0 }, ['end'] = { line = dline, character = 0 } },
     context = { diagnostics = lsp_diags },
-  }, timeout)
+  })
   local chosen = nil
   local titles = {}
   for _, r in pairs(ca or {}) do
@@ -258,11 +289,11 @@ local function run()
   local cline = vim.api.nvim_buf_line_count(detached) - 1
   vim.api.nvim_win_set_cursor(0, { cline + 1, #typed })
   result.completion = { line = cline, servers = {} }
-  local cresp = vim.lsp.buf_request_sync(detached, 'textDocument/completion', {
+  local cresp = request_cgo(detached, 'textDocument/completion', {
     textDocument = { uri = vim.uri_from_bufnr(detached) },
     position = { line = cline, character = #typed },
     context = { triggerKind = 1 },
-  }, timeout)
+  })
   local picked, picked_list, picked_client = nil, nil, nil
   for id, r in pairs(cresp or {}) do
     local c = vim.lsp.get_client_by_id(id)
@@ -401,11 +432,11 @@ local function run()
   if eline then
     local ediags = line_diagnostics(exp, eline)
     result.create_fix.sent_diagnostics = #ediags
-    local ca2 = vim.lsp.buf_request_sync(exp, 'textDocument/codeAction', {
+    local ca2 = request_cgo(exp, 'textDocument/codeAction', {
       textDocument = { uri = vim.uri_from_bufnr(exp) },
       range = { start = { line = eline, character = 0 }, ['end'] = { line = eline, character = 0 } },
       context = { diagnostics = ediags },
-    }, timeout)
+    })
     local move = nil
     for id, r in pairs(ca2 or {}) do
       local c = vim.lsp.get_client_by_id(id)
@@ -469,10 +500,7 @@ local function run()
       end
       result.final[name:sub(#workdir + 2)] = list
       local attached = {}
-      local get = vim.lsp.get_clients and function(b)
-        return vim.lsp.get_clients({ bufnr = b })
-      end or vim.lsp.buf_get_clients
-      for _, c in pairs(get(b)) do
+      for _, c in pairs(buf_clients(b)) do
         table.insert(attached, string.format('%s#%d@%s', c.name, c.id, tostring(c.config.root_dir)))
       end
       result.attached = result.attached or {}
