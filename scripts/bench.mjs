@@ -155,11 +155,17 @@ function traced(traceFile, from = -Infinity, to = Infinity) {
 }
 
 const hasCode = (code) => (n) => n.params.diagnostics.some((d) => d.code === code);
-const describeSpawn = (r) => {
-  // util/proc runs `setpriv … -- prlimit … -- <program> <args>` on Linux: show the program.
+/** The program a traced spawn runs and its arguments: util/proc wraps it as `setpriv … -- prlimit … -- <program> <args>` on Linux. */
+const spawnedProgram = (r) => {
   const all = [r.command, ...r.args];
   const cut = /setpriv$/.test(r.command) ? all.lastIndexOf('--') : -1;
   const [cmd, ...args] = cut >= 0 ? all.slice(cut + 1) : all;
+  return { cmd: cmd ?? '?', args };
+};
+/** A traced spawn of the C compiler (gcc, cc, clang; not `go`). */
+const isCompilerRun = (r) => /gcc|cc$|clang/.test(path.basename(spawnedProgram(r).cmd));
+const describeSpawn = (r) => {
+  const { cmd, args } = spawnedProgram(r);
   return `${path.basename(cmd ?? '?')} ${args
     .filter((a) => a !== '-')
     .slice(0, 6)
@@ -855,7 +861,7 @@ async function benchScale() {
       serverReported: { files: nFiles, modules: nModules, ms: serverMs },
       progressEndMs: progressEnd ? Math.round(progressEnd.t - tInit) : null,
       subprocesses: scanSpawns.length,
-      compilerRuns: scanSpawns.filter((r) => /gcc|cc$|clang/.test(path.basename(r.command))).length,
+      compilerRuns: scanSpawns.filter(isCompilerRun).length,
       missingHeaderFilesReported: missingOk,
       rssAfterScanKiB: procStatus(client.pid),
       // CPU seconds: the server's own (parse, analysis, JSON-RPC, spawning) vs its waited-for children (go, gcc).
@@ -870,7 +876,7 @@ async function benchScale() {
     const after = traced(traceFile, allPublished.t + 1, performance.now());
     res.scan.afterScan = {
       subprocesses: after.length,
-      compilerRuns: after.filter((r) => /gcc|cc$|clang/.test(path.basename(r.command))).length,
+      compilerRuns: after.filter(isCompilerRun).length,
       republishedFiles: new Set(client.published(undefined, allPublished.t + 1).map((n) => n.params.uri)).size,
       idleAfterMs: res.watcherSettledMs,
       reprobed: client.logMessages().some((n) => /toolchain inputs changed/.test(n.params.message)),
@@ -910,7 +916,7 @@ async function benchScale() {
           includingFiles: commonUris.length,
           filesRepublished: republished.size,
           nonIncludingRepublished: [...republished].filter((u) => !commonSet.has(u)).length,
-          compilerRuns: sp.filter((r) => /gcc|cc$|clang/.test(path.basename(r.command))).length,
+          compilerRuns: sp.filter(isCompilerRun).length,
           subprocesses: sp.length,
         });
         say(
