@@ -99,15 +99,26 @@ function systemTool(name: string): string | null {
   }
   return null;
 }
-let wrappers: { setpriv: string | null; prlimit: string | null } | undefined;
+let wrappers: { setpriv: string | null; prlimit: string | null; nice: string | null } | undefined;
 /** For tests and the stress script: which guards apply on this machine. */
 export function guards(): { pdeathsig: boolean; memoryLimit: boolean; reaper: boolean; tagScan: boolean } {
-  wrappers ??= isLinux ? { setpriv: systemTool('setpriv'), prlimit: systemTool('prlimit') } : { setpriv: null, prlimit: null };
+  wrappers ??= isLinux
+    ? { setpriv: systemTool('setpriv'), prlimit: systemTool('prlimit'), nice: systemTool('nice') }
+    : { setpriv: null, prlimit: null, nice: hostIsWindows() ? null : systemTool('nice') };
   return { pdeathsig: wrappers.setpriv !== null, memoryLimit: wrappers.prlimit !== null, reaper: !hostIsWindows(), tagScan: isLinux };
 }
 
-/** The argv that runs `resolved args` under the parent-death signal and the memory bound, where available. */
-function wrap(resolved: string, args: string[], maxMemory: number | null): { file: string; args: string[]; memoryLimit?: number } {
+/**
+ * The argv that runs `resolved args` under the parent-death signal, the memory bound and a lower priority (`nice`,
+ * set before the program starts: setting it on the pid after spawn would race with what the child runs first),
+ * where available.
+ */
+function wrap(
+  resolved: string,
+  args: string[],
+  maxMemory: number | null,
+  priority: number,
+): { file: string; args: string[]; memoryLimit?: number; niced: boolean } {
   guards();
   const w = wrappers!;
   let file = resolved;
@@ -118,11 +129,16 @@ function wrap(resolved: string, args: string[], maxMemory: number | null): { fil
     file = w.prlimit;
     memoryLimit = maxMemory;
   }
+  const niced = w.nice !== null && priority > 0;
+  if (niced) {
+    argv = ['-n', String(priority), file, ...argv];
+    file = w.nice!;
+  }
   if (w.setpriv) {
     argv = ['--pdeathsig', 'KILL', '--', file, ...argv];
     file = w.setpriv;
   }
-  return { file, args: argv, memoryLimit };
+  return { file, args: argv, memoryLimit, niced };
 }
 
 // ---- the reaper ---------------------------------------------------------------------------------------------
@@ -407,7 +423,10 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
   }
   processStats.started++;
   const tag = `${TOKEN}.${++seq}`;
-  const w = isWindows ? { file: resolved, args } : wrap(resolved, args, opts.maxMemoryBytes === undefined ? DEFAULT_MAX_MEMORY : opts.maxMemoryBytes);
+  const priority = opts.priority ? Math.min(19, Math.max(0, opts.priority)) : 0;
+  const w = isWindows
+    ? { file: resolved, args, niced: false, memoryLimit: undefined }
+    : wrap(resolved, args, opts.maxMemoryBytes === undefined ? DEFAULT_MAX_MEMORY : opts.maxMemoryBytes, priority);
   const { child, done } = collect(w.file, w.args, {
     cwd: opts.cwd,
     env: { ...opts.env, [RUN_TAG_VAR]: tag },
@@ -417,9 +436,10 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
     detached: !isWindows,
   });
   const pid = child.pid;
-  if (pid !== undefined && opts.priority) {
+  if (pid !== undefined && priority > 0 && !w.niced) {
+    // No `nice` to start it with (Windows): lower it now; what the child runs in its first moments runs at normal priority.
     try {
-      os.setPriority(pid, Math.min(19, Math.max(0, opts.priority)));
+      os.setPriority(pid, priority);
     } catch {
       /* not permitted or already gone: it runs at normal priority */
     }
@@ -462,7 +482,7 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
     const { stdout, stderr } = r;
     // A wrapper that could not exec the program (exec format error …) reports it as exit 126/127.
     const wrapperExec =
-      w.file !== resolved && (r.exitCode === 126 || r.exitCode === 127) ? /^(?:setpriv|prlimit): failed to execute [^\n]*/m.exec(stderr) : null;
+      w.file !== resolved && (r.exitCode === 126 || r.exitCode === 127) ? /^(?:setpriv|prlimit): failed to execute [^\n]*|^nice: [^\n]*/m.exec(stderr) : null;
     const spawnError = wrapperExec ? wrapperExec[0] : r.spawnError;
     const memoryLimited =
       w.memoryLimit !== undefined &&
