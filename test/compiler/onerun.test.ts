@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compilePreamble, oneRunBlocker, optimizeMatters, splitOneRunOutput, type PreambleInput, type PreambleResult } from '../../server/src/compiler/preamble.js';
+import { processStats } from '../../server/src/util/proc.js';
 import { hasProgram, inputFromGo } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cgols-onerun-'));
@@ -115,6 +116,25 @@ describe.skipIf(!HAS_GCC)('one compiler run gives what the two runs give (real g
     for (const d of one.diagnostics) expect(d.message).not.toMatch(/not-declared|not-type|not-int-const|not-num-const|not-str-lit|completed|__cgo_|cgo-ls-split/);
     expect(one.kinds.puts).toBe('var-or-func');
     expect(one.kinds.nope).toBe('unknown');
+  });
+
+  test('an edit costs one compiler process where one run serves, two where it does not', async () => {
+    const file = path.join(tmp, 'count.go');
+    const src = go('#include <stdio.h>\n#define N 3', ['C.N', 'C.puts']);
+    writeFileSync(file, src);
+    const count = async (over: Partial<PreambleInput>) => {
+      await compilePreamble(inputFromGo(file, src, over), { timeoutMs: 30_000 }); // the compiler's facts, cached
+      const before = processStats.started;
+      const r = await compilePreamble(inputFromGo(file, src, over), { timeoutMs: 30_000 });
+      return { runs: processStats.started - before, r };
+    };
+    const one = await count({});
+    expect(one.r.oneRun).toBe(true);
+    expect(one.runs).toBe(1);
+    const werror = await count({ cflags: ['-O2', '-g', '-Werror'] });
+    expect(werror.r.oneRun).toBe(false);
+    expect(werror.runs).toBe(2);
+    expect(werror.r.kinds).toEqual(one.r.kinds);
   });
 
   test('a file without probed names makes one run (the preamble run) either way', async () => {

@@ -1,14 +1,18 @@
 // Compile a cgo preamble the way cmd/cgo does and put every C diagnostic on the right .go position.
 //
-// Two compiler runs, started together:
+// Two results, from one compiler run where it suffices, else from two runs started together:
 //  (a) the preamble run: builtin prolog + `#line N "<go file>"` + preamble, with the user's flags and warnings
 //      ON (what `go build` shows when it compiles the preamble into the cgo output), `-fsyntax-only`, `-H`
 //      (lists every header read, even when the compile fails: used for cache invalidation), byte columns;
 //  (b) the kind probe: the same text plus cmd/cgo's `not-declared`/`not-type`/… program for every C.name,
 //      with cmd/cgo's exact flags (`-w -Wno-error -o<null> -gdwarf-2 -c -xc [clang flags] <opts minus -g/-O>
 //      <gccMachine> -fno-lto -O0 -fdiagnostics-color=never -`), scanned with cmd/cgo's algorithm.
-// One run is not enough: (b) must run with `-w` (a user `-Werror` would otherwise turn probe warnings into
-// errors and corrupt the kind bitmask), and (a) must not.
+// The one run (gcc only) compiles (a)'s text, a split line and (b)'s program with (a)'s command line; its output
+// cut at the split line gives (a)'s, and without the split line and the warnings it gives what (b) scans. It is
+// used only where that is exact (see "one run for the preamble and the probe" below: no -Werror and the like,
+// the preamble ends closed, nothing at the end of the translation unit, no optimization macro in play, no
+// promoted warning); otherwise (a) and (b) run as two runs, because (b) must run with `-w` (a user `-Werror`
+// would otherwise turn probe warnings into errors and corrupt the kind bitmask) and (a) must not.
 //
 // struct_/union_/enum_ names: cmd/cgo marks them "type" without asking the compiler; it only complains
 // (`type C.struct_x: undefined C type 'struct x'`) when the Go code needs the definition, which depends on
