@@ -645,7 +645,9 @@ export function splitOneRunOutput(stderr: string): { ok: true; preamble: string;
   if (split >= 0 && seen.some((n) => n !== 1)) return { ok: false, reason: 'the preamble does not end closed' };
   if (split < 0) {
     // A fatal error (a missing header) in the preamble stops the compiler before the split line in all runs alike.
-    const fatal = lines.findIndex((l) => /^[^\s].*?: fatal error: /.test(l));
+    // Only a located one: a program-level fatal error (`cc1: fatal error: …`) may come from a flag the probe's
+    // command line does not have.
+    const fatal = lines.findIndex((l) => /^[^\s].*?:\d+:\d+: fatal error: /.test(l));
     if (fatal >= 0 && !PROBE_FILES.some((f) => lines[fatal]!.startsWith(f + ':'))) {
       return { ok: true, preamble: stderr, probe: probeView(lines) };
     }
