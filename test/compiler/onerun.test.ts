@@ -4,7 +4,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { compilePreamble, oneRunBlocker, optimizeMatters, splitOneRunOutput, type PreambleInput, type PreambleResult } from '../../server/src/compiler/preamble.js';
+import {
+  compilePreamble,
+  oneRunBlocker,
+  optimizeMatters,
+  splitOneRunOutput,
+  type PreambleInput,
+  type PreambleResult,
+} from '../../server/src/compiler/preamble.js';
 import { processStats } from '../../server/src/util/proc.js';
 import { hasProgram, inputFromGo } from './helpers.js';
 
@@ -34,7 +41,12 @@ function comparable(r: PreambleResult) {
 
 const go = (preamble: string, uses: string[], comment: 'block' | 'line' = 'block') =>
   'package main\n\n' +
-  (comment === 'block' ? `/*\n${preamble}\n*/\n` : preamble.split('\n').map((l) => `// ${l}\n`).join('')) +
+  (comment === 'block'
+    ? `/*\n${preamble}\n*/\n`
+    : preamble
+        .split('\n')
+        .map((l) => `// ${l}\n`)
+        .join('')) +
   'import "C"\n\nfunc main() {\n' +
   uses.map((u) => `\t_ = ${u}\n`).join('') +
   '}\n';
@@ -42,15 +54,60 @@ const go = (preamble: string, uses: string[], comment: 'block' | 'line' = 'block
 // [name, Go source, extra input, whether one run serves]
 const CASES: [string, string, Partial<PreambleInput>, boolean][] = [
   ['undeclared', go('#include <stdio.h>', ['C.nosuch_name', 'C.prinft', 'C.puts']), {}, true],
-  ['types', go('#include <stdint.h>\ntypedef struct { int x; } pt;\ntypedef unsigned long ul_t;', ['C.pt{}', 'C.uint32_t(1)', 'C.ul_t(2)', 'C.int(3)']), {}, true],
-  ['macros', go('#define ANSWER 42\n#define PI 3.14\n#define GREETING "hi"\n#define F(x) (x)\n#define EXPR (ANSWER + undefined_thing)', ['C.ANSWER', 'C.PI', 'C.GREETING', 'C.F', 'C.EXPR']), {}, true],
+  [
+    'types',
+    go('#include <stdint.h>\ntypedef struct { int x; } pt;\ntypedef unsigned long ul_t;', ['C.pt{}', 'C.uint32_t(1)', 'C.ul_t(2)', 'C.int(3)']),
+    {},
+    true,
+  ],
+  [
+    'macros',
+    go('#define ANSWER 42\n#define PI 3.14\n#define GREETING "hi"\n#define F(x) (x)\n#define EXPR (ANSWER + undefined_thing)', [
+      'C.ANSWER',
+      'C.PI',
+      'C.GREETING',
+      'C.F',
+      'C.EXPR',
+    ]),
+    {},
+    true,
+  ],
   ['enums', go('enum color { RED, GREEN = 5 };\nenum { ANON = 7 };', ['C.RED', 'C.GREEN', 'C.ANON', 'C.enum_color(0)']), {}, true],
-  ['functions', go('#include <stdlib.h>\nstatic int add(int a, int b) { return a + b; }\nint extern_fn(void);\nint global_v;', ['C.add', 'C.extern_fn', 'C.global_v', 'C.abs', 'C.free']), {}, true],
+  [
+    'functions',
+    go('#include <stdlib.h>\nstatic int add(int a, int b) { return a + b; }\nint extern_fn(void);\nint global_v;', [
+      'C.add',
+      'C.extern_fn',
+      'C.global_v',
+      'C.abs',
+      'C.free',
+    ]),
+    {},
+    true,
+  ],
   ['error', go('#include <stdio.h>\nint broken(void) { return missing_var; }\nint ok_v;', ['C.broken', 'C.ok_v', 'C.missing_var']), {}, true],
   ['error-top-level', go('int bad = nope_value;\nint good;\nvoid f(void) { return 1; }', ['C.bad', 'C.good', 'C.f']), {}, true],
-  ['warnings-wall', go('#include <stdio.h>\nstatic inline int w(void) { int unused_local; return 1; }\nint cmp(unsigned a, int b) { return a < b; }\n#warning careful', ['C.w', 'C.cmp']), { cflags: ['-O2', '-g', '-Wall', '-Wextra', '-I' + inc] }, true],
+  [
+    'warnings-wall',
+    go('#include <stdio.h>\nstatic inline int w(void) { int unused_local; return 1; }\nint cmp(unsigned a, int b) { return a < b; }\n#warning careful', [
+      'C.w',
+      'C.cmp',
+    ]),
+    { cflags: ['-O2', '-g', '-Wall', '-Wextra', '-I' + inc] },
+    true,
+  ],
   ['both-kinds', go('typedef int both;\n#define CONST_AND_TYPE 3', ['C.both', 'C.CONST_AND_TYPE', 'C.sizeof_both']), {}, true],
-  ['struct-names', go('struct node { int v; struct node *next; };\nunion u { int i; float f; };\nint node_count;', ['C.struct_node{}', 'C.union_u{}', 'C.struct_missing_one', 'C.node_count']), {}, true],
+  [
+    'struct-names',
+    go('struct node { int v; struct node *next; };\nunion u { int i; float f; };\nint node_count;', [
+      'C.struct_node{}',
+      'C.union_u{}',
+      'C.struct_missing_one',
+      'C.node_count',
+    ]),
+    {},
+    true,
+  ],
   ['missing-header', go('#include <stdio.h>\n#include <nosuch_header_xyz.h>\nint after;', ['C.after', 'C.puts']), {}, true],
   ['line-comments', go('#include <string.h>\n#include "plain.h"', ['C.strlen', 'C.PLAIN_LIMIT', 'C.plain_t{}', 'C.plain_fn'], 'line'), {}, true],
   ['optimize-at-o0', go('#include "opt.h"', ['C.OPT_ONLY']), { cflags: ['-O0', '-I' + inc] }, true],
@@ -100,7 +157,15 @@ describe.skipIf(!HAS_GCC)('one compiler run gives what the two runs give (real g
 
   test('several preambles in one file: same results, one run', async () => {
     // The second preamble (lines 7-8 of the file) is given by hand: the test extractor finds only the first.
-    const second = { firstLine: 6, lines: [{ text: '', goLine: 6, goCol: 2 }, { text: '#define SECOND 2.5', goLine: 7, goCol: 0 }, { text: 'typedef int second_t;', goLine: 8, goCol: 0 }, { text: '', goLine: 9, goCol: 0 }] };
+    const second = {
+      firstLine: 6,
+      lines: [
+        { text: '', goLine: 6, goCol: 2 },
+        { text: '#define SECOND 2.5', goLine: 7, goCol: 0 },
+        { text: 'typedef int second_t;', goLine: 8, goCol: 0 },
+        { text: '', goLine: 9, goCol: 0 },
+      ],
+    };
     const first = (await import('./helpers.js')).extract(twoPreambles()).preambles;
     const { one, two } = await both('two-preambles', twoPreambles(), { preambles: [...first, second] });
     expect(comparable(one)).toEqual(comparable(two));
@@ -113,7 +178,8 @@ describe.skipIf(!HAS_GCC)('one compiler run gives what the two runs give (real g
       cflags: ['-Wall', '-Wextra', '-I' + inc],
     });
     expect(one.oneRun).toBe(true);
-    for (const d of one.diagnostics) expect(d.message).not.toMatch(/not-declared|not-type|not-int-const|not-num-const|not-str-lit|completed|__cgo_|cgo-ls-split/);
+    for (const d of one.diagnostics)
+      expect(d.message).not.toMatch(/not-declared|not-type|not-int-const|not-num-const|not-str-lit|completed|__cgo_|cgo-ls-split/);
     expect(one.kinds.puts).toBe('var-or-func');
     expect(one.kinds.nope).toBe('unknown');
   });
@@ -180,8 +246,8 @@ describe('when one run may serve', () => {
       "x.go:3:5: warning: unused variable 'a' [-Wunused-variable]",
       'cgo-ls-split:1:1: error: static assertion failed: "cgo-ls-split"',
       "cgo-ls-split:2:24: error: '__cgo_ls_split_undeclared__' undeclared here (not in a function)",
-      "not-type:1:29: warning: something [-Wfoo]",
-      "x.go:9:1: note: declared here",
+      'not-type:1:29: warning: something [-Wfoo]',
+      'x.go:9:1: note: declared here',
       "not-type:1:29: error: '__cgo_undefined__2' undeclared (first use in this function)",
       "completed:1:16: error: '__cgo__2' undeclared here (not in a function)",
       '',
