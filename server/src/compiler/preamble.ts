@@ -1,14 +1,18 @@
 // Compile a cgo preamble the way cmd/cgo does and put every C diagnostic on the right .go position.
 //
-// Two compiler runs, started together:
+// Two results, from one compiler run where it suffices, else from two runs started together:
 //  (a) the preamble run: builtin prolog + `#line N "<go file>"` + preamble, with the user's flags and warnings
 //      ON (what `go build` shows when it compiles the preamble into the cgo output), `-fsyntax-only`, `-H`
 //      (lists every header read, even when the compile fails: used for cache invalidation), byte columns;
 //  (b) the kind probe: the same text plus cmd/cgo's `not-declared`/`not-type`/… program for every C.name,
 //      with cmd/cgo's exact flags (`-w -Wno-error -o<null> -gdwarf-2 -c -xc [clang flags] <opts minus -g/-O>
 //      <gccMachine> -fno-lto -O0 -fdiagnostics-color=never -`), scanned with cmd/cgo's algorithm.
-// One run is not enough: (b) must run with `-w` (a user `-Werror` would otherwise turn probe warnings into
-// errors and corrupt the kind bitmask), and (a) must not.
+// The one run (gcc only) compiles (a)'s text, a split line and (b)'s program with (a)'s command line; its output
+// cut at the split line gives (a)'s, and without the split line and the warnings it gives what (b) scans. It is
+// used only where that is exact (see "one run for the preamble and the probe" below: no -Werror and the like,
+// the preamble ends closed, nothing at the end of the translation unit, no optimization macro in play, no
+// promoted warning); otherwise (a) and (b) run as two runs, because (b) must run with `-w` (a user `-Werror`
+// would otherwise turn probe warnings into errors and corrupt the kind bitmask) and (a) must not.
 //
 // struct_/union_/enum_ names: cmd/cgo marks them "type" without asking the compiler; it only complains
 // (`type C.struct_x: undefined C type 'struct x'`) when the Go code needs the definition, which depends on
@@ -73,6 +77,8 @@ export interface PreambleInput {
   importLine?: number;
   /** OS info for install hints (default: detected). */
   os?: OsInfo;
+  /** false: always the two runs, never one (tests compare both ways). Default true: one run where it suffices. */
+  oneRun?: boolean;
 }
 
 export interface RunOpts {
@@ -89,8 +95,10 @@ export interface PreambleResult {
   canceled: boolean;
   /** The preamble run's argv (argv[0] = program). */
   commandLine: string[];
-  /** The kind probe's argv, when names were probed. */
+  /** The kind probe's argv, when names were probed (the same as commandLine when one run served both). */
   probeCommandLine: string[] | null;
+  /** One compiler run gave both the preamble's diagnostics and the kinds (commandLine === probeCommandLine). */
+  oneRun: boolean;
   /** Absolute paths of every header the preamble run read (from -H) or that diagnostics point into. */
   includedFiles: string[];
   /** Paths where a missing header was looked for: when one appears, the result is stale. */
@@ -189,6 +197,7 @@ export async function compilePreamble(input: PreambleInput, opts: RunOpts): Prom
     canceled: false,
     commandLine: [],
     probeCommandLine: null,
+    oneRun: false,
     includedFiles: [],
     missingHeaderCandidates: [],
   };
@@ -332,24 +341,56 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
   if (probeNames.length > 0) result.probeCommandLine = [prog, ...probeArgsFor(true)];
 
   const runOpts = (input: string) => ({ env, cwd, timeoutMs: remaining(), signal: opts.signal, input, maxOutput: 4 << 20 });
-  const compiles = Promise.all([
-    run(prog, preArgs, runOpts(preambleSource)),
-    probeNames.length > 0 ? run(prog, probeArgsFor(true), runOpts(probeSource)) : Promise.resolve(null),
-  ]);
   // The compiler's own include directories (`-E -v`, cached per compiler and machine flags) are asked beside the
   // compile, not after it: a header-not-found message lists them, and this way it need not wait for another run.
-  beside.push(systemIncludeDirs(cc, machine, { env: input.env ?? {}, cwd, timeoutMs: Math.min(remaining(), 5000), signal: opts.signal }));
-  const [preRun, probeRun0] = await compiles;
-  let probeRun = probeRun0;
-  if (
-    probeRun &&
-    !probeRun.timedOut &&
-    !probeRun.canceled &&
-    probeRun.stderr.includes('unrecognized command line option') &&
-    /fdiagnostics-color/.test(probeRun.stderr)
-  ) {
-    result.probeCommandLine = [prog, ...probeArgsFor(false)];
-    probeRun = await run(prog, probeArgsFor(false), runOpts(probeSource));
+  const sysDirs = systemIncludeDirs(cc, machine, { env: input.env ?? {}, cwd, timeoutMs: Math.min(remaining(), 5000), signal: opts.signal });
+  beside.push(sysDirs);
+  // One run for both when it gives what the two runs give (see the header comment and oneRunBlocker).
+  let preRun: RunResult | undefined;
+  let probeRun: RunResult | null = null;
+  result.oneRun = false;
+  const blocker =
+    probeNames.length === 0
+      ? 'no names to probe'
+      : input.oneRun === false
+        ? 'one run turned off'
+        : oneRunBlocker({ family: input.family, isClang, flags: [...cppflags, ...cflags], preambleText });
+  if (blocker === null) {
+    const merged = await run(prog, preArgs, runOpts(preambleSource + ONE_RUN_SPLIT + probeProgram(probeExprs)));
+    if (merged.timedOut || merged.canceled || merged.spawnError) {
+      result.commandLine = [prog, ...preArgs];
+      result.probeCommandLine = result.commandLine;
+      result.oneRun = true;
+      preRun = merged;
+      probeRun = merged;
+    } else if (!merged.memoryLimited && !merged.signal) {
+      const split = splitOneRunOutput(merged.stderr);
+      const usable = split.ok && (!optimizeMatters([...cppflags, ...cflags]) || !(await headersTestOptimize(merged.stderr, cwd, await sysDirs)));
+      if (split.ok && usable) {
+        result.oneRun = true;
+        result.probeCommandLine = result.commandLine;
+        preRun = { ...merged, stderr: split.preamble };
+        probeRun = { ...merged, stderr: split.probe };
+      }
+    }
+  }
+  if (!preRun) {
+    const [a, b] = await Promise.all([
+      run(prog, preArgs, runOpts(preambleSource)),
+      probeNames.length > 0 ? run(prog, probeArgsFor(true), runOpts(probeSource)) : Promise.resolve(null),
+    ]);
+    preRun = a;
+    probeRun = b;
+    if (
+      probeRun &&
+      !probeRun.timedOut &&
+      !probeRun.canceled &&
+      probeRun.stderr.includes('unrecognized command line option') &&
+      /fdiagnostics-color/.test(probeRun.stderr)
+    ) {
+      result.probeCommandLine = [prog, ...probeArgsFor(false)];
+      probeRun = await run(prog, probeArgsFor(false), runOpts(probeSource));
+    }
   }
   for (const r of [preRun, probeRun]) {
     if (r && (r.timedOut || r.canceled || r.spawnError)) {
@@ -522,6 +563,161 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
       );
     }
   }
+}
+
+// ---- one run for the preamble and the probe
+//
+// The one run compiles the preamble run's text with the preamble run's command line, followed by a split line and
+// cmd/cgo's probe program. Its stderr is cut at the split line: what comes before is exactly what the preamble run
+// prints (the compiler reads the input in order; the probe and the split line come after the preamble), and the
+// whole output with the split line's error and every warning (with its notes) taken out is what the probe run
+// prints under `-w`. That holds only under conditions checked before (oneRunBlocker) and after (splitOneRunOutput):
+//  - gcc only: clang's probe needs `-ferror-limit=0` and other flags that would change the preamble run's output;
+//  - no user flag that changes what is an error or how many are printed (-Werror…, -pedantic-errors,
+//    -Wfatal-errors, -fmax-errors=…) or the output's format (-fdiagnostics-…, -fmessage-length=…): the probe
+//    runs with `-w -Wno-error`;
+//  - no error that is a promoted warning (`[-Werror=…]`, e.g. from `#pragma GCC diagnostic error` in a header):
+//    `-w` drops those in the probe run;
+//  - the split line's own error appears, exactly once and as a top-level declaration's: the preamble ends closed
+//    (no open `{`, `#if`, comment or declaration whose error would land on the probe's lines);
+//  - nothing follows the probe's `completed:1` error: the diagnostics gcc gives at the end of the translation unit
+//    (`'f' declared 'static' but never defined`, which the probe's use of f turns into `used but never
+//    defined`; `array 'a' assumed to have one element`) would come out differently or elsewhere;
+//  - the optimization level: the probe runs at -O0 without the user's -O, the preamble run with it. Under
+//    -fsyntax-only and the front end the level changes nothing but the macros __OPTIMIZE__, __OPTIMIZE_SIZE__
+//    and __NO_INLINE__ (and what _FORTIFY_SOURCE does with them). When the user's last -O is not -O0, the
+//    preamble text and every header the run read outside the compiler's own include directories must not name
+//    them; the C library's headers only choose between inline and plain declarations of the same functions
+//    with them, which changes no verdict of the probe (declared, type, constant).
+// When a condition fails, the two runs are made as before (the one run's output is discarded).
+
+/** The text between the preamble and the probe program in the one run. */
+export const ONE_RUN_SPLIT_FILE = 'cgo-ls-split';
+export const ONE_RUN_SPLIT = `#line 1 "${ONE_RUN_SPLIT_FILE}"\n_Static_assert(0, "${ONE_RUN_SPLIT_FILE}");\nint __cgo_ls_split__ = __cgo_ls_split_undeclared__;\n`;
+/** The split lines' errors: the assertion (no declaration can go on into it) and a top-level declaration's. */
+const SPLIT_ERRORS = [
+  /^cgo-ls-split:1:\d+: error: static assertion failed: "cgo-ls-split"$/,
+  /^cgo-ls-split:2:\d+: error: [\u2018'`"]__cgo_ls_split_undeclared__[\u2019'"] undeclared here \(not in a function\)$/,
+];
+/** A syntax error whose message names the split line's first token: the preamble did not end where it should. */
+const SPLIT_LOOKAHEAD = /before [\u2018'`"]_Static_assert[\u2019'"]/;
+const OPTIMIZE_MACROS = /__OPTIMIZE__|__OPTIMIZE_SIZE__|__NO_INLINE__|_FORTIFY_SOURCE/;
+
+/** Why one run cannot give both results for these flags and this preamble, or null when it can (so far). */
+export function oneRunBlocker(c: { family: string; isClang: boolean; flags: string[]; preambleText: string }): string | null {
+  if (c.family !== 'gcc' || c.isClang) return 'not gcc';
+  for (const f of c.flags) {
+    if (/^-Werror($|=|-)/.test(f)) return `${f} makes warnings errors`;
+    if (f === '-pedantic-errors' || f === '--pedantic-errors') return `${f} makes warnings errors`;
+    if (f === '-Wfatal-errors' || /^-fmax-errors/.test(f) || /^-ferror-limit/.test(f)) return `${f} limits the errors printed`;
+    if (/^-fdiagnostics-|^-fmessage-length|^-fno-diagnostics-|^-fpermissive$|^-Wsystem-headers$/.test(f)) return `${f} changes the messages`;
+  }
+  if (optimizeMatters(c.flags) && OPTIMIZE_MACROS.test(c.preambleText)) return 'the preamble tests the optimization level';
+  return null;
+}
+
+/** The user's flags set an optimization level other than -O0 (the last -O wins). */
+export function optimizeMatters(flags: string[]): boolean {
+  let last: string | null = null;
+  for (const f of flags) if (f.startsWith('-O')) last = f;
+  return last !== null && last !== '-O0';
+}
+
+/**
+ * The one run's stderr cut into what the preamble run and the probe run print, or ok: false (with why) when the
+ * output shows that one run does not give what the two runs give.
+ */
+export function splitOneRunOutput(stderr: string): { ok: true; preamble: string; probe: string } | { ok: false; reason: string } {
+  const lines = stderr.split('\n');
+  let split = -1;
+  const seen = SPLIT_ERRORS.map(() => 0);
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (/: error: .*\[-Werror/.test(l) || /some warnings being treated as errors/.test(l)) return { ok: false, reason: 'a warning is made an error' };
+    if (SPLIT_LOOKAHEAD.test(l)) return { ok: false, reason: 'the preamble does not end closed' };
+    if (!l.startsWith(ONE_RUN_SPLIT_FILE + ':')) continue;
+    if (split < 0) split = i;
+    if (l === `${ONE_RUN_SPLIT_FILE}: At top level:` || /^cgo-ls-split:\d+:\d+: (warning|note): /.test(l)) continue;
+    const k = SPLIT_ERRORS.findIndex((re) => re.test(l));
+    if (k < 0) return { ok: false, reason: 'the preamble does not end closed' };
+    seen[k]!++;
+  }
+  if (split >= 0 && seen.some((n) => n !== 1)) return { ok: false, reason: 'the preamble does not end closed' };
+  if (split < 0) {
+    // A fatal error (a missing header) in the preamble stops the compiler before the split line in all runs alike.
+    // Only a located one: a program-level fatal error (`cc1: fatal error: …`) may come from a flag the probe's
+    // command line does not have.
+    const fatal = lines.findIndex((l) => /^[^\s].*?:\d+:\d+: fatal error: /.test(l));
+    if (fatal >= 0 && !PROBE_FILES.some((f) => lines[fatal]!.startsWith(f + ':'))) {
+      return { ok: true, preamble: stderr, probe: probeView(lines) };
+    }
+    return { ok: false, reason: 'the split line was not reached' };
+  }
+  let completed = -1;
+  for (let i = lines.length - 1; i > split; i--) {
+    if (/^completed:1:\d+: error: /.test(lines[i]!)) {
+      completed = i;
+      break;
+    }
+  }
+  if (completed < 0) return { ok: false, reason: 'the probe did not complete' };
+  // -H ends with its "Multiple include guards may be useful for:" list, which belongs to the preamble run's output.
+  let trailer: string[] = [];
+  for (let i = completed + 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l === H_TRAILER) {
+      trailer = lines.slice(i);
+      break;
+    }
+    if (l === '' || /^\s/.test(l) || /^completed:1:\d+: note: /.test(l)) continue;
+    return { ok: false, reason: 'diagnostics at the end of the translation unit' };
+  }
+  const preamble = [...lines.slice(0, split).filter((l) => !l.startsWith(ONE_RUN_SPLIT_FILE + ':')), ...trailer];
+  const rest = lines.filter((l) => !l.startsWith(ONE_RUN_SPLIT_FILE + ':'));
+  return { ok: true, preamble: preamble.join('\n'), probe: probeView(rest) };
+}
+
+const H_TRAILER = 'Multiple include guards may be useful for:';
+const PROBE_FILES = ['not-declared', 'not-type', 'not-int-const', 'not-num-const', 'not-str-lit', 'completed'];
+
+/** The output without warnings and their notes: what the probe's `-w` leaves of it. */
+function probeView(lines: string[]): string {
+  const out: string[] = [];
+  let inWarning = false;
+  for (const l of lines) {
+    if (l.includes(': error:') || l.includes(': fatal error:')) inWarning = false;
+    else if (l.includes(': warning:')) {
+      inWarning = true;
+      continue;
+    } else if (inWarning && l.includes(': note:')) continue;
+    out.push(l);
+  }
+  return out.join('\n');
+}
+
+/** Some header the run read (-H), outside the compiler's own include directories, names an optimization macro. */
+async function headersTestOptimize(stderr: string, cwd: string, sysDirs: string[]): Promise<boolean> {
+  const { headers } = parseDiagnostics(stderr);
+  const sys = sysDirs.map((d) => path.resolve(d));
+  for (const h of headers) {
+    const abs = path.resolve(cwd, h);
+    if (sys.some((d) => abs.startsWith(d.endsWith(path.sep) ? d : d + path.sep))) continue;
+    try {
+      const fh = await fsp.open(abs, fsc.O_RDONLY | (fsc.O_NONBLOCK ?? 0));
+      try {
+        const st = await fh.stat();
+        if (!st.isFile()) return true;
+        const buf = Buffer.alloc(Math.min(MAX_HEADER_READ, st.size));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+        if (st.size > MAX_HEADER_READ || OPTIMIZE_MACROS.test(buf.subarray(0, bytesRead).toString('latin1'))) return true;
+      } finally {
+        await fh.close().catch(() => undefined);
+      }
+    } catch {
+      return true;
+    }
+  }
+  return false;
 }
 
 type DiagFn = (range: Range, severity: CgoDiagnostic['severity'], code: string, message: MessageParts, data?: Record<string, unknown>) => CgoDiagnostic;
