@@ -265,7 +265,7 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
           // The preamble's own declaration of the name is where the index would point: no wait for `cc -E`.
           const own = provisionalDefinitionAt(model, pos);
           if (own) {
-            void indexFor(file, 'build').catch(() => null);
+            indexes.background(file);
             return own.map((l) => ({ uri: pathToUri(l.file), range: l.range }));
           }
         }
@@ -332,12 +332,11 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
             let idx = await indexFor(file, 'peek');
             let notReady = false;
             if (!idx) {
-              const building = indexFor(file, 'build');
               if (isBig(text)) {
-                void building.catch(() => null);
+                indexes.background(file);
                 notReady = true;
               } else {
-                const r = await settledBy(building, until);
+                const r = await settledBy(indexFor(file, 'build'), until);
                 if (r === LATE) notReady = true;
                 else idx = r;
               }
