@@ -1252,7 +1252,9 @@ async function benchBigFile() {
   res.hoverOn = lines[refLine].trim().split('(')[0];
   res.hoverOffset = lines.slice(0, refLine).reduce((n, l) => n + l.length + 1, 0);
   res.hoverPastCap = res.hoverOffset > 128 * 1024;
-  say(`  hover on ${res.hoverOn} (line ${refLine + 1}, offset ${(res.hoverOffset / 1024).toFixed(0)} KiB: ${res.hoverPastCap ? 'past' : 'within'} the 128 KiB cap)`);
+  say(
+    `  hover on ${res.hoverOn} (line ${refLine + 1}, offset ${(res.hoverOffset / 1024).toFixed(0)} KiB: ${res.hoverPastCap ? 'past' : 'within'} the 128 KiB cap)`,
+  );
   /** What a hover answer is: null, pending, provisional (the preamble's text) or from the index. */
   const kindOf = (r) => {
     const v = r?.result?.contents?.value;
@@ -1373,7 +1375,10 @@ async function benchBigFile() {
   hrow(`hover on ${res.hoverOn} every 50 ms, didOpen → first publish`, res.hoverUntilFirst);
   hrow('… didOpen → last publish', res.hoverUntilLast);
   hrow('… didOpen → analysis over (no subprocess, C index built)', res.hoverAll);
-  const kinds = (k) => Object.entries(k).map(([n, c]) => `${c} ${n}`).join(', ');
+  const kinds = (k) =>
+    Object.entries(k)
+      .map(([n, c]) => `${c} ${n}`)
+      .join(', ');
   row(
     '(i) big file',
     `… non-null answers while analysed (${res.hoverPastCap ? 'past' : 'within'} the cap)`,
@@ -1381,7 +1386,12 @@ async function benchBigFile() {
     `${res.hoverAnswered.during}/${res.hoverAnswered.sent} non-null: ${kinds(res.hoverKinds)}`,
   );
   hrow('hover on the same C.name every 50 ms after the analysis', res.hoverAfter);
-  row('(i) big file', '… non-null answers after the analysis', { n: res.hoverAfterAnswered.sent }, `${res.hoverAfterAnswered.answered}/${res.hoverAfterAnswered.sent} non-null: ${kinds(res.hoverAfterKinds)}`);
+  row(
+    '(i) big file',
+    '… non-null answers after the analysis',
+    { n: res.hoverAfterAnswered.sent },
+    `${res.hoverAfterAnswered.answered}/${res.hoverAfterAnswered.sent} non-null: ${kinds(res.hoverAfterKinds)}`,
+  );
   return res;
 }
 

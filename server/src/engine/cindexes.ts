@@ -343,8 +343,7 @@ export class CIndexes {
     if (file.endsWith('.go')) {
       this.prefixes.delete(file);
       this.belowChecked.delete(file);
-    }
-    else {
+    } else {
       this.store.invalidateFile(file);
       this.failed.clear();
     }
