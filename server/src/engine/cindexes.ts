@@ -188,6 +188,12 @@ export class CIndexes {
   private readonly prefixes = new Map<string, string>();
   /** Inputs whose build failed (the preprocessor's error): not retried until a header changes or a refresh. */
   private readonly failed = new Set<string>();
+  /** Per file: the last text byPrefix looked at and whether it had no other `import "C"` below the prefix. */
+  private readonly belowChecked = new Map<string, { text: string; prefix: string; clean: boolean }>();
+  /** preambleSignature of each model (a generated preamble is thousands of lines: computed once per model). */
+  private readonly sigs = new WeakMap<GoFile, string>();
+  /** Builds started by `background`, by file, until they settle. */
+  private readonly inflight = new Map<string, Promise<CIndex | null>>();
 
   /** Where the preprocessor's output is parsed; null: on the main thread (running from the sources). */
   readonly worker: CIndexWorker | null;
@@ -214,9 +220,40 @@ export class CIndexes {
   byPrefix(file: string, text: string): CIndex | null {
     const prefix = this.prefixes.get(file);
     const last = this.store.lastFor(file);
-    if (prefix === undefined || !last || !text.startsWith(prefix)) return null;
-    if (/^\s*(import\s*\(?\s*)?(\w+\s+)?"C"/m.test(text.slice(prefix.length))) return null; // another import "C" below
+    if (prefix === undefined || !last) return null;
+    // Hovers come every few ms on one text: the scans below are done once per text (a generated file is MBs).
+    const seen = this.belowChecked.get(file);
+    let clean: boolean;
+    if (seen && seen.text === text && seen.prefix === prefix) clean = seen.clean;
+    else {
+      // Not after another import "C" below the prefix.
+      clean = text.startsWith(prefix) && !/^\s*(import\s*\(?\s*)?(\w+\s+)?"C"/m.test(text.slice(prefix.length));
+      this.belowChecked.set(file, { text, prefix, clean });
+    }
+    if (!clean) return null;
     return this.store.current(file, last.preambleSig) ?? null;
+  }
+
+  /** The preambleSignature of a model's preambles (cached per model). */
+  private signatureOf(model: GoFile): string {
+    let sig = this.sigs.get(model);
+    if (sig === undefined) {
+      sig = preambleSignature(model.cImports.flatMap((i) => (i.preamble ? [i.preamble] : [])));
+      this.sigs.set(model, sig);
+    }
+    return sig;
+  }
+
+  /**
+   * Starts building the file's index unless a build started here is still running (a request that does not wait
+   * for it, on a file whose preamble is big: the input and its key are computed once, not per request).
+   */
+  background(file: string): void {
+    if (this.inflight.has(file)) return;
+    const p = this.indexFor(file, 'build')
+      .catch(() => null)
+      .finally(() => this.inflight.delete(file));
+    this.inflight.set(file, p);
   }
 
   /**
@@ -238,9 +275,11 @@ export class CIndexes {
         if (off >= 0) off++;
       }
       const eol = off < 0 ? -1 : text.indexOf('\n', off);
-      this.prefixes.set(file, eol < 0 ? text : text.slice(0, eol + 1));
+      const stop = eol < 0 ? text.length : eol + 1;
+      const had = this.prefixes.get(file);
+      if (had === undefined || had.length !== stop || !text.startsWith(had)) this.prefixes.set(file, text.slice(0, stop));
     }
-    const sig = preambleSignature(model.cImports.flatMap((i) => (i.preamble ? [i.preamble] : [])));
+    const sig = this.signatureOf(model);
     const current = this.store.current(file, sig);
     if (current) return current;
     if (mode === 'peek') return null;
@@ -301,8 +340,10 @@ export class CIndexes {
 
   /** A file changed on disk: a header drops the indexes that read it, a .go file its prefix. */
   changed(file: string): void {
-    if (file.endsWith('.go')) this.prefixes.delete(file);
-    else {
+    if (file.endsWith('.go')) {
+      this.prefixes.delete(file);
+      this.belowChecked.delete(file);
+    } else {
       this.store.invalidateFile(file);
       this.failed.clear();
     }
@@ -311,6 +352,7 @@ export class CIndexes {
   /** `cgo.refresh`: every index goes. */
   clear(): void {
     this.prefixes.clear();
+    this.belowChecked.clear();
     this.failed.clear();
     this.store.clear();
   }

@@ -488,7 +488,10 @@ export function wantsIndex(model: GoFile, text: string, pos: Position): boolean 
   if (model.cRefs.some((r) => containsPosition(r.range, pos))) return true;
   if (model.cImports.some((i) => i.preamble?.lines.some((l) => l.goLine === pos.line && /^\s*#\s*include/.test(l.text)))) return true;
   const id = identAt(text, pos);
-  return !!id && /[A-Za-z_]\w*\.$/.test(id.line.slice(0, id.start));
+  if (!id) return false;
+  const before = id.line.slice(0, id.start);
+  // A field selector (fieldAt); a `C.name` that is not among the refs is in a comment or a literal.
+  return /[A-Za-z_]\w*\.$/.test(before) && !/(?:^|[^\w.])C\.$/.test(before);
 }
 
 const HOVER_KIND: Partial<Record<CEntity['kind'], string>> = {
@@ -604,4 +607,60 @@ export function signatureAt(text: string, pos: Position, idx: CIndex): CSignatur
 /** Where the index for this file came from, for logs and the bench. */
 export function describeIndex(idx: CIndex): string {
   return `${idx.entities.size} C names from ${idx.files.length} files (${path.basename(idx.goFile)}; cc ${idx.ccMs} ms, parse ${idx.parseMs} ms)`;
+}
+
+// ---- before the index is built: the preamble's own declarations ---------------------------------------------
+// The index needs the toolchain probe and `cc -E` of the preambles (seconds for a big generated file); the model
+// already holds the top-level functions and variables the preambles declare themselves (tree-sitter-c on the
+// preamble text, gomodel/cdecls.ts). Those answer at once, marked provisional: without the headers the Go form of
+// their types is not known yet.
+
+/** The preamble declaration of `name` (a definition first), or null. */
+function preambleDeclOf(model: GoFile, name: string): NonNullable<GoFile['preambleDecls']>[number] | null {
+  const all = (model.preambleDecls ?? []).filter((d) => d.name === name);
+  return all.find((d) => d.definition) ?? all[0] ?? null;
+}
+
+/** The C text of a preamble declaration (a function definition up to its body), at most 12 lines. */
+function preambleDeclText(model: GoFile, d: NonNullable<GoFile['preambleDecls']>[number]): string {
+  const pre = model.cImports[d.cImport]?.preamble;
+  if (!pre) return '';
+  const lines = pre.lines.filter((l) => l.goLine >= d.range.start.line && l.goLine <= d.range.end.line).map((l) => l.text);
+  let text = lines.join('\n');
+  if (d.kind === 'function' && d.definition) {
+    const body = text.indexOf('{');
+    if (body >= 0) text = text.slice(0, body).trimEnd() + ';';
+  }
+  const shown = text.split('\n');
+  return (shown.length > 12 ? [...shown.slice(0, 12), '…'] : shown).join('\n').trim();
+}
+
+/**
+ * Hover on a `C.name` the preambles declare themselves, while the C index is not built: the declaration as
+ * written, marked provisional. Null when `pos` is not on such a name.
+ */
+export function provisionalHoverAt(model: GoFile, pos: Position): string | null {
+  const ref = model.cRefs.find((r) => containsPosition(r.range, pos));
+  const d = ref ? preambleDeclOf(model, ref.name) : null;
+  if (!ref || !d) return null;
+  const kind = d.kind === 'function' ? 'C function' : 'C variable';
+  return (
+    `**C.${ref.name}** — ${kind} (provisional: from the preamble text; the C index is being built)\n\n` +
+    '```c\n' +
+    preambleDeclText(model, d) +
+    '\n```\n\n' +
+    `declared in this file's preamble, line ${d.nameRange.start.line + 1}`
+  );
+}
+
+/** Go to definition of a `C.name` the preambles declare themselves, without the index. */
+export function provisionalDefinitionAt(model: GoFile, pos: Position): CLocation[] | null {
+  const ref = model.cRefs.find((r) => containsPosition(r.range, pos));
+  const d = ref ? preambleDeclOf(model, ref.name) : null;
+  return d ? [{ file: model.path, range: d.nameRange }] : null;
+}
+
+/** What a hover on a `C.name` says while the index that knows it is being built. */
+export function pendingCNameHover(name: string): string {
+  return `**C.${name}** — pending: _the C index of this file's preambles (the toolchain probe, then \`cc -E\`) is being built, and the preamble text does not declare \`${name}\` itself; hover again in a moment._`;
 }

@@ -25,6 +25,8 @@ export { renderReport, exitCodeFor } from '../toolchain/report.js';
 export { doctorBinaryReport } from '../windows/check.js';
 export { locateMingwRuntime } from '../windows/dlls.js';
 export { findPackageRoot } from '../gomodel/parser.js';
+export { withRefAt } from '../gomodel/pastcap.js';
+export { MAX_ANALYSED_CHARS } from '../gomodel/model.js';
 export { mightImportC } from './workspace.js';
 export type { CCompileContext } from './engine.js';
 export type { CIndex } from '../compiler/cindex.js';
@@ -39,6 +41,9 @@ export {
   entityPlain,
   hoverAt as cNameHoverAt,
   includeLinks,
+  pendingCNameHover,
+  provisionalDefinitionAt,
+  provisionalHoverAt,
   signatureAt,
   wantsIndex,
   type CCompletionItem,

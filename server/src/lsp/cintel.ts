@@ -28,9 +28,14 @@ import {
   entityPlain,
   HOVER_DEADLINE_MS,
   includeLinks,
+  MAX_ANALYSED_CHARS,
   mightImportC,
+  pendingCNameHover,
+  provisionalDefinitionAt,
+  provisionalHoverAt,
   signatureAt,
   wantsIndex,
+  withRefAt,
   type CCompletionItem,
   type CIndex,
   type CItemKind,
@@ -80,15 +85,26 @@ const EMPTY_INDEX: CIndex = {
   skipped: new Map(),
 };
 
-/** The value of `p`, or null when it has not settled by `until` (a `performance.now()` time); `p` goes on. */
-async function within<T>(p: Promise<T | null>, until: number): Promise<T | null> {
+const LATE: unique symbol = Symbol('late');
+
+/** The value of `p`, or LATE when it has not settled by `until` (a `performance.now()` time); `p` goes on. */
+async function settledBy<T>(p: Promise<T | null>, until: number): Promise<T | null | typeof LATE> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), Math.max(0, until - performance.now()))));
+  const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), Math.max(0, until - performance.now()))));
   try {
     return await Promise.race([p.catch(() => null), late]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A file over the modelling cap is a big generated one: its C index waits for the toolchain probe and `cc -E` of
+ * a big preamble (seconds), so its C-name requests do not wait for it; they answer from the preamble's own
+ * declarations, or say what is pending, at once.
+ */
+function isBig(text: string): boolean {
+  return text.length > MAX_ANALYSED_CHARS;
 }
 
 function signalOf(token: CancellationToken | undefined): AbortSignal | undefined {
@@ -237,10 +253,24 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
     try {
       const text = await engine.getText(file);
       if (text === null) return null;
-      const model = await engine.model(file, text);
-      if (!model || (!model.importsC && model.exports.length === 0)) return null;
+      const found = await engine.model(file, text);
+      if (!found || (!found.importsC && found.exports.length === 0)) return null;
+      // Past the modelled part of a file over the cap: the `C.name` lexed at the position (gomodel/pastcap.ts).
+      const model = withRefAt(found, text, pos);
       const needIdx = model.importsC && wantsIndex(model, text, pos);
-      const idx = needIdx ? await indexFor(file, 'build', signalOf(token)) : null;
+      let idx: CIndex | null = null;
+      if (needIdx) {
+        idx = await indexFor(file, 'peek');
+        if (!idx && isBig(text)) {
+          // The preamble's own declaration of the name is where the index would point: no wait for `cc -E`.
+          const own = provisionalDefinitionAt(model, pos);
+          if (own) {
+            indexes.background(file);
+            return own.map((l) => ({ uri: pathToUri(l.file), range: l.range }));
+          }
+        }
+        idx ??= await indexFor(file, 'build', signalOf(token));
+      }
       const locs = definitionAt(model, text, pos, idx);
       return locs ? locs.map((l) => ({ uri: pathToUri(l.file), range: l.range })) : null;
     } catch (e) {
@@ -282,7 +312,9 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
     try {
       const text = await engine.getText(file);
       if (text !== null) {
-        const model = await engine.modelAt(file, params.position, text);
+        const found = await engine.modelAt(file, params.position, text);
+        // Past the modelled part of a file over the cap: the `C.name` lexed at the position (gomodel/pastcap.ts).
+        const model = found ? withRefAt(found, text, params.position) : null;
         if (model?.importsC && wantsIndex(model, text, params.position)) {
           const onInclude = model.cImports.some((i) => i.preamble?.lines.some((l) => l.goLine === params.position.line && /^\s*#\s*include/.test(l.text)));
           if (!onInclude) {
@@ -293,9 +325,34 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
               const md = hoverAt(model, text, params.position, EMPTY_INDEX);
               if (md) return withDiag(md);
             }
-            const idx = await within(indexFor(file, 'build'), until);
+            // The index in memory answers; else a file over the cap does not wait for it (isBig): the preamble's own
+            // declaration of the name (provisional), else "pending", at once; the build goes on for the next
+            // request. Another file waits up to the deadline; past it, the engine's hover, or the provisional
+            // answer when the engine's would only say what has not answered.
+            let idx = await indexFor(file, 'peek');
+            let notReady = false;
+            if (!idx) {
+              if (isBig(text)) {
+                indexes.background(file);
+                notReady = true;
+              } else {
+                const r = await settledBy(indexFor(file, 'build'), until);
+                if (r === LATE) notReady = true;
+                else idx = r;
+              }
+            }
             const md = idx ? hoverAt(model, text, params.position, idx) : null;
             if (md) return withDiag(md);
+            if (notReady) {
+              const early = provisionalHoverAt(model, params.position);
+              if (isBig(text)) {
+                if (early) return withDiag(early);
+                if (ref) return withDiag(pendingCNameHover(ref.name));
+              } else if (early) {
+                const late = await engine.hover(file, params.position, until);
+                return withDiag(late && !/has not answered/.test(late) ? late : early);
+              }
+            }
           }
         }
       }
