@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clearCompilerCaches, compilerFeatures } from '../../server/src/compiler/ccinfo.js';
+import { clearCompilerCaches, compilerFeatures, featuresFromBanner } from '../../server/src/compiler/ccinfo.js';
+import { execFileSync } from 'node:child_process';
 import { compilePreamble } from '../../server/src/compiler/preamble.js';
 import { hasProgram, inputFromGo } from './helpers.js';
 
@@ -50,6 +51,43 @@ describe.skipIf(!HAS_GCC)('compiler features with gcc', () => {
     expect(r.features).toMatchObject({ columnUnitByte: false, isClang: false });
     expect(r.features!.gnuc).toMatch(/^\d+\.\d+$/);
     expect(w.calls()).toEqual(['-fdiagnostics-column-unit=byte -E -dM -xc -', '-E -dM -xc -']);
+  });
+});
+
+describe('compiler features proven by the --version banner', () => {
+  it('a GCC release from 11 on needs no probe; older releases, other families and unknown banners do', () => {
+    const gcc11 = { columnUnitByte: true, isClang: false };
+    expect(featuresFromBanner('gcc', 'gcc (Debian 12.2.0-14+deb12u1) 12.2.0')).toEqual(gcc11);
+    expect(featuresFromBanner('gcc', 'gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0')).toEqual(gcc11);
+    expect(featuresFromBanner('gcc', 'x86_64-w64-mingw32-gcc (GCC) 13.1.0')).toEqual(gcc11);
+    expect(featuresFromBanner('gcc', 'cc (Debian 12.2.0-14) 12.2.0')).toEqual(gcc11);
+    expect(featuresFromBanner('gcc', 'gcc-12 (Debian 12.2.0-14) 12.2.0')).toEqual(gcc11);
+    expect(featuresFromBanner('gcc', 'gcc (Debian 10.2.1-6) 10.2.1')).toBeNull();
+    expect(featuresFromBanner('gcc', 'x86_64-w64-mingw32-gcc (GCC) 12-win32')).toBeNull();
+    expect(featuresFromBanner('gcc', 'my-wrapper 12.0')).toBeNull();
+    expect(featuresFromBanner('clang', 'clang version 16.0.6')).toBeNull();
+    expect(featuresFromBanner('gcc', undefined)).toBeNull();
+  });
+
+  it.skipIf(!HAS_GCC)("this machine's gcc: its banner spares the run, and says what the probe finds", async () => {
+    clearCompilerCaches();
+    const probed = await compilerFeatures([wrapper('gcc').cc], opts());
+    clearCompilerCaches();
+    const banner = execFileSync('gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0]!;
+    const major = Number(/(\d+)\.\d+(?:\.\d+)?\s*$/.exec(banner)?.[1] ?? 0);
+    const w = wrapper('gcc');
+    const r = await compilerFeatures([w.cc], { ...opts(), family: 'gcc', banner });
+    if (major >= 11) {
+      expect(w.calls()).toEqual([]);
+      expect(r.features).toEqual({ columnUnitByte: probed.features!.columnUnitByte, isClang: probed.features!.isClang });
+    } else {
+      expect(w.calls().length).toBeGreaterThan(0);
+    }
+    // A command line with a wrapper word (`ccache gcc`) is probed: its banner is the compiler's, not the command's.
+    clearCompilerCaches();
+    const w2 = wrapper('gcc');
+    await compilerFeatures([w2.cc, '-m64'], { ...opts(), family: 'gcc', banner });
+    expect(w2.calls().length).toBeGreaterThan(0);
   });
 });
 

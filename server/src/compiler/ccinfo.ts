@@ -18,6 +18,20 @@ export interface ProbeOpts {
   signal?: AbortSignal;
   /** What the toolchain probe identified the compiler as (a hint for how to probe its features, never a verdict). */
   family?: string;
+  /** The first line of its `--version`, when the toolchain probe has it (a GCC release ≥ 11 needs no feature probe). */
+  banner?: string;
+}
+
+/**
+ * The features of a compiler whose `--version` banner proves them without a run: GCC's own banner
+ * (`gcc (Debian 12.2.0-14) 12.2.0`, `x86_64-w64-mingw32-gcc (GCC) 13.1.0`) from release 11 on, which accepts
+ * `-fdiagnostics-column-unit=byte` and is not clang. Null for anything else (the probe asks the compiler).
+ */
+export function featuresFromBanner(family: string | undefined, banner: string | undefined): CompilerFeatures | null {
+  if (family !== 'gcc' || !banner) return null;
+  const m = /^\S*(?:gcc|g\+\+|cc)(?:-\d+)?(?:\.exe)? \([^)]*\) (\d+)\.\d+(?:\.\d+)?\b/.exec(banner.trim());
+  if (!m || Number(m[1]) < 11) return null;
+  return { columnUnitByte: true, isClang: false };
 }
 
 /** Resolve a program name the way exec.LookPath does (PATH from `env`; PATHEXT on Windows). */
@@ -161,6 +175,12 @@ export function compilerFeatures(cc: string[], opts: ProbeOpts): Promise<Feature
   const fp = compilerFingerprint(cc, opts.env);
   const cached = featureCache.get(fp);
   if (cached) return Promise.resolve({ features: cached });
+  // One wrapper word at most (`ccache gcc` prints gcc's banner, but the features asked are the wrapper's command line's).
+  const known = cc.length === 1 ? featuresFromBanner(opts.family, opts.banner) : null;
+  if (known) {
+    featureCache.set(fp, known);
+    return Promise.resolve({ features: known });
+  }
   return shared(featuresInFlight, fp, opts, () => probeFeatures(cc, fp, opts));
 }
 

@@ -71,6 +71,8 @@ export interface PreambleInput {
   goos: string;
   goVersion: { minor: number; patch: number };
   family: 'gcc' | 'clang' | 'zig' | 'unknown';
+  /** The first line of the compiler's `--version` (the toolchain probe's), when known: it can spare the feature probe. */
+  banner?: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** 0-based line of the `import "C"` (defaults to the line after the last preamble line). */
@@ -269,6 +271,7 @@ async function compileInner(input: PreambleInput, opts: RunOpts, result: Preambl
     timeoutMs: remaining(),
     signal: opts.signal,
     family: input.family,
+    banner: input.banner,
   });
   if (feat.failed) {
     handleRunFailure(feat.failed.run, result, importRange, diag, timeoutMs, input);

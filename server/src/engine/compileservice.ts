@@ -418,6 +418,7 @@ export function preambleJob(src: { file: GoFile; text: string; goVersion: GoVers
     goos: tc.goos,
     goVersion: { minor: src.goVersion.minor, patch: src.goVersion.patch },
     family: cc.family === 'gcc' || cc.family === 'clang' || cc.family === 'zig' ? cc.family : ('unknown' as const),
+    ...(cc.banner ? { banner: cc.banner } : {}),
     env: tc.childEnv,
     cwd: path.dirname(file.path),
     importLine: file.cImports[0]!.pathRange.start.line,
