@@ -3,6 +3,7 @@
 // (compiler/cindex.ts); this module only reads text, the Go model and the index. It knows nothing about LSP.
 import fs from 'node:fs';
 import path from 'node:path';
+import { LineIndex } from '../core/text.js';
 import type { Position, Range } from '../core/types.js';
 import { containsPosition } from '../core/types.js';
 import type { GoFile } from '../gomodel/types.js';
@@ -44,15 +45,9 @@ export type CCompletionContext = { kind: 'cname'; prefix: string; range: Range }
 
 // ---- text helpers ---------------------------------------------------------------------------------------------
 
+/** The text of a line, without its newline (the document's shared line index: no walk from the top per request). */
 function lineAt(text: string, line: number): string {
-  let start = 0;
-  for (let i = 0; i < line; i++) {
-    const nl = text.indexOf('\n', start);
-    if (nl < 0) return '';
-    start = nl + 1;
-  }
-  const end = text.indexOf('\n', start);
-  return (end < 0 ? text.slice(start) : text.slice(start, end)).replace(/\r$/, '');
+  return LineIndex.of(text).lineText(line);
 }
 
 function offsetAt(text: string, pos: Position): number {

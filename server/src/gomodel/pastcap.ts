@@ -4,21 +4,9 @@
 // from the start of the file with Go's lexical rules for those tokens, linear and without a tree) and the
 // `C . name` selector on the position's line. Scoping is not looked at: cmd/cgo rewrites every `C.name` selector
 // whatever a local `C` declaration says (the model flags those refs `shadowed` and still keeps them).
+import { LineIndex } from '../core/text.js';
 import type { Position } from '../core/types.js';
 import type { CRef, GoFile } from './types.js';
-
-/** Offset of (line, character) in `text`, or null when the line does not exist. */
-export function offsetOfPosition(text: string, pos: Position): number | null {
-  let at = 0;
-  for (let l = 0; l < pos.line; l++) {
-    const nl = text.indexOf('\n', at);
-    if (nl < 0) return null;
-    at = nl + 1;
-  }
-  const eol = text.indexOf('\n', at);
-  const end = eol < 0 ? text.length : eol;
-  return Math.min(end, at + Math.max(0, pos.character));
-}
 
 /** The last text scanned and the lexical state at its checkpoints (hovers come one after another on one text). */
 let memo: { text: string; offsets: number[] } | null = null;
@@ -79,11 +67,13 @@ export function isGoCodeAt(text: string, offset: number): boolean {
  */
 export function cRefPastCap(model: GoFile, text: string, pos: Position): CRef | null {
   if (!model.importsC || model.limited?.reason !== 'size') return null;
-  const offset = offsetOfPosition(text, pos);
-  if (offset === null || offset < model.limited.analysedBytes) return null;
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const eol = text.indexOf('\n', offset);
-  const line = text.slice(lineStart, eol < 0 ? text.length : eol).replace(/\r$/, '');
+  // The document's shared line index (core/text.ts): hovers come one after another on one text.
+  const idx = LineIndex.of(text);
+  if (pos.line < 0 || pos.line >= idx.lineCount) return null;
+  const offset = idx.offsetAt(pos);
+  if (offset < model.limited.analysedBytes) return null;
+  const lineStart = idx.lineStarts[pos.line]!;
+  const line = idx.lineText(pos.line);
   const col = offset - lineStart;
   const sel = /(?<![\w.])C[ \t]*\.[ \t]*([A-Za-z_]\w*)/g;
   for (let m = sel.exec(line); m; m = sel.exec(line)) {
