@@ -4,10 +4,10 @@
 //               privately by .ci/editors.sh into $CGO_E2E_EDITORS (default ~/.cache/cgo-ls-e2e)/bin
 //   gopls       on PATH or in $(go env GOPATH)/bin (GOTOOLCHAIN=local go install golang.org/x/tools/gopls@v0.20.0)
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findExecutable, tool, type Tool } from '../helpers/tools.js';
+import { goTelemetryOff, removeTree as removeTreeRetrying } from '../helpers/home.js';
 
 export const editorsDir = process.env.CGO_E2E_EDITORS || path.join(os.homedir(), '.cache', 'cgo-ls-e2e');
 const editorsInstall = `.ci/editors.sh (unpacks Neovim 0.10/0.12 and Helix into ${editorsDir}; needs apt-get install -y patchelf)`;
@@ -51,6 +51,7 @@ export function gopls(): Tool {
 export function editorEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const gocache = goEnv('GOCACHE');
   const gomodcache = goEnv('GOMODCACHE');
+  goTelemetryOff(path.join(home, 'config'));
   return {
     ...process.env,
     XDG_CONFIG_HOME: path.join(home, 'config'),
@@ -73,7 +74,7 @@ export function editorEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.P
 export function removeTree(dir: string | undefined): void {
   if (!dir) return;
   try {
-    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
+    removeTreeRetrying(dir, 20, 250);
   } catch (e) {
     process.stdout.write(`note: could not remove ${dir} (${e instanceof Error ? e.message : String(e)})\n`);
   }

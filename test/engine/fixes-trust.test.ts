@@ -12,10 +12,11 @@ import type { CgoDiagnostic, TextEdit } from '../../server/src/core/types.js';
 import { applyEdits } from '../helpers/edits.js';
 import { LspClient } from '../helpers/lsp-client.js';
 import { hasGcc, hasGo } from '../gomodel/helpers.js';
+import { goTelemetryOff, removeTree } from '../helpers/home.js';
 
 const dirs: string[] = [];
 afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  for (const d of dirs) removeTree(d);
 });
 const settings = { ...defaultSettings, checkShellEnv: false };
 
@@ -153,6 +154,7 @@ describe.skipIf(!hasGo() || !hasGcc())('cgo.applyEnvFix runs only a change the s
     });
     const goenv = path.join(d, 'goenv');
     fs.writeFileSync(goenv, 'GOPRIVATE=example.com\n');
+    goTelemetryOff(path.join(d, '.config'));
     const c = new LspClient({ env: { ...process.env, HOME: d, GOENV: goenv, GOTOOLCHAIN: 'local' } });
     try {
       await c.initialize(d, { initializationOptions: { diagnosticsScope: 'openFiles', checkShellEnv: false, debounceMs: 50 } });

@@ -5,12 +5,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LspClient, repoRoot } from '../helpers/lsp-client.js';
 import { applyEdits } from '../helpers/edits.js';
+import { removeTree, tempHome } from '../helpers/home.js';
 
 const sessions: { c: LspClient; dirs: string[] }[] = [];
 afterAll(async () => {
   for (const s of sessions) {
     await s.c.shutdown();
-    for (const d of s.dirs) fs.rmSync(d, { recursive: true, force: true });
+    for (const d of s.dirs) removeTree(d);
   }
 });
 
@@ -18,7 +19,7 @@ async function session(files: Record<string, string>, env: Record<string, string
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-ca-'));
   fs.writeFileSync(path.join(d, 'go.mod'), 'module example.com/ca\n\ngo 1.21\n');
   for (const [n, t] of Object.entries(files)) fs.writeFileSync(path.join(d, n), t);
-  const h = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-home-'));
+  const h = tempHome();
   const e: NodeJS.ProcessEnv = { ...process.env, HOME: h, GOENV: path.join(h, 'goenv') };
   delete e['CC'];
   for (const [k, v] of Object.entries(env))

@@ -8,6 +8,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LspClient, repoRoot } from '../helpers/lsp-client.js';
 import { applyEdits, type Edit } from '../helpers/edits.js';
+import { removeTree, tempHome } from '../helpers/home.js';
 
 const fixture = path.join(repoRoot, 'test', 'fixtures', 'modules', 'fixes');
 
@@ -38,7 +39,7 @@ const versions = new Map<string, number>();
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-fixes-'));
   fs.cpSync(fixture, dir, { recursive: true });
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-home-'));
+  home = tempHome();
   // A private GOENV so that `go env -w` fixes never touch the developer's own settings.
   const env = { ...process.env, HOME: home, GOENV: path.join(home, 'goenv'), XDG_CONFIG_HOME: path.join(home, '.config') };
   delete env['CGO_CFLAGS_ALLOW'];
@@ -49,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client.shutdown();
   fs.rmSync(dir, { recursive: true, force: true });
-  fs.rmSync(home, { recursive: true, force: true });
+  removeTree(home);
 });
 
 async function diagnosticFor(name: string, code: string) {
@@ -262,7 +263,7 @@ describe('toolchain environment fixes', () => {
       path.join(xdir, 'w.go'),
       'package cross\n\n// #include <windows.h>\nimport "C"\n\nfunc Tick() uint32 { return uint32(C.GetTickCount()) }\n',
     );
-    xhome = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-home-'));
+    xhome = tempHome();
     // Cross-compiling for windows from linux: cgo is off by default, and the host gcc is the wrong compiler.
     const env = { ...process.env, HOME: xhome, GOENV: path.join(xhome, 'goenv'), GOOS: 'windows', GOARCH: 'amd64' };
     delete env['CC'];
@@ -273,7 +274,7 @@ describe('toolchain environment fixes', () => {
   afterAll(async () => {
     await x.shutdown();
     fs.rmSync(xdir, { recursive: true, force: true });
-    fs.rmSync(xhome, { recursive: true, force: true });
+    removeTree(xhome);
   });
 
   it('offers CGO_ENABLED=1 and the MinGW-w64 CC when cgo is off for a windows cross build, and both clear the problems', async () => {
@@ -306,7 +307,7 @@ describe('more environment fixes', () => {
   afterAll(async () => {
     for (const s of sessions) {
       await s.client.shutdown();
-      for (const d of s.dirs) fs.rmSync(d, { recursive: true, force: true });
+      for (const d of s.dirs) removeTree(d);
     }
   });
 
@@ -316,7 +317,7 @@ describe('more environment fixes', () => {
       fs.mkdirSync(path.dirname(path.join(d, name)), { recursive: true });
       fs.writeFileSync(path.join(d, name), text);
     }
-    const h = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-home-'));
+    const h = tempHome();
     fs.writeFileSync(path.join(h, 'goenv'), goenvText);
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: h, GOENV: path.join(h, 'goenv'), ...extraEnv };
     delete env['CC'];

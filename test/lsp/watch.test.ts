@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LspClient } from '../helpers/lsp-client.js';
+import { removeTree, tempHome } from '../helpers/home.js';
 
 let dir: string;
 let home: string;
@@ -15,7 +16,7 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-watch-'));
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-watch-home-'));
+  home = tempHome('cgo-ls-watch-home-');
   goenv = path.join(home, 'goenv');
   fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/watch\n\ngo 1.21\n');
   fs.writeFileSync(path.join(dir, 'a.go'), 'package watch\n\n// #include "later.h"\nimport "C"\n\nfunc A() int { return int(C.LATER) }\n');
@@ -28,7 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client.shutdown();
   fs.rmSync(dir, { recursive: true, force: true });
-  fs.rmSync(home, { recursive: true, force: true });
+  removeTree(home);
 });
 
 const uriOf = (name: string) => pathToFileURL(path.join(dir, name)).toString();

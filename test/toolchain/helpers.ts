@@ -1,11 +1,12 @@
 // Shared set-up for the toolchain tests: hermetic environments (own HOME, GOENV, GOPATH; real GOCACHE) and
 // throw-away workspaces, so the developer's own go env file or shell never leaks into a result.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { goTelemetryOff, removeTree } from '../helpers/home.js';
 
 export const REAL_GO = '/usr/local/go/bin/go';
 export const REAL_GOROOT = '/usr/local/go';
@@ -49,6 +50,7 @@ export function sandbox(opts: { goMod?: string | null; env?: NodeJS.ProcessEnv }
   const ws = path.join(root, 'ws');
   mkdirSync(home, { recursive: true });
   mkdirSync(ws, { recursive: true });
+  goTelemetryOff(path.join(home, '.config'));
   if (opts.goMod !== null) writeFileSync(path.join(ws, 'go.mod'), opts.goMod ?? 'module example.com/m\n\ngo 1.22\n');
   const env: NodeJS.ProcessEnv = {
     PATH: SYSTEM_PATH,
@@ -64,7 +66,7 @@ export function sandbox(opts: { goMod?: string | null; env?: NodeJS.ProcessEnv }
     ...opts.env,
   };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  return { root, home, ws, env, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return { root, home, ws, env, cleanup: () => removeTree(root) };
 }
 
 /** A directory containing symlinks `name -> target` for each entry. */
