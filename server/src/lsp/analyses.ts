@@ -51,7 +51,8 @@ export class Analyses {
     return s;
   }
 
-  publish(uri: string, file: string, diagnostics: CgoDiagnostic[], version?: number): void {
+  /** Publishes a file's diagnostics; the promise settles when the message is written (never rejects). */
+  publish(uri: string, file: string, diagnostics: CgoDiagnostic[], version?: number): Promise<void> {
     const mine = diagnostics.filter((d) => path.resolve(d.file) === file);
     // Beside gopls, a diagnostic gopls publishes at the same range in the same words is left out (issue 13, "said
     // twice"); it is kept here so its code actions are still offered on that range.
@@ -61,7 +62,9 @@ export class Analyses {
     else this.withheld.delete(file);
     const lsp = mine.filter((d) => !hide.includes(d)).map((d) => toLspDiagnostic(d, diagnosticCaps(this.ctx.caps())));
     this.state(file).published = lsp.length > 0;
-    void this.ctx.connection.sendDiagnostics({ uri, diagnostics: lsp, ...(version !== undefined ? { version } : {}) });
+    return Promise.resolve(this.ctx.connection.sendDiagnostics({ uri, diagnostics: lsp, ...(version !== undefined ? { version } : {}) })).catch(
+      () => undefined,
+    );
   }
 
   /** Publishes nothing for a file (its diagnostics vanish in the editor). */
@@ -90,7 +93,7 @@ export class Analyses {
     if (st.generation !== generation || abort.signal.aborted) return; // superseded
     if (this.files.get(file) !== st) return; // the file was deleted (and forgotten) while it was analysed
     if (version !== undefined && documents.get(uri)?.version !== version) return; // stale text
-    this.publish(uri, file, result.diagnostics, version);
+    const written = this.publish(uri, file, result.diagnostics, version);
     if (result.toolchainPending) {
       // The static results are out; analyse again, fully, once the probe answers (unless a newer analysis started
       // meanwhile). The returned promise settles after that, so a caller that awaits it (a refresh, the scan)
@@ -105,7 +108,11 @@ export class Analyses {
     }
     if (result.compileStale && mode === 'cached' && this.ctx.settings().compileOnChange) this.scheduleCompile(uri, file);
     // An open cgo file's C index is built once in the background, so the first `C.` completion is served from memory.
-    if (mode === 'run' && result.importsC && engine.isOpen(file)) engine.cIndexes.prefetch(file);
+    // It starts once the publish is written: its `cc -E` spawn holds the main thread while node forks (tens of ms),
+    // which would otherwise come before the diagnostics reach the editor.
+    if (mode === 'run' && result.importsC && engine.isOpen(file)) {
+      void written.then(() => setImmediate(() => engine.isOpen(file) && engine.cIndexes.prefetch(file)));
+    }
     // A toolchain probed for the first time brings files to watch (GOENV file, go.env, the compilers).
     this.afterAnalysis();
   }
