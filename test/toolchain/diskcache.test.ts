@@ -56,6 +56,23 @@ describe('FactCache', () => {
     expect(await c.memo('k', null, compute)).toBe(2);
   });
 
+  it('memo does not wait for its store: a get meanwhile answers from memory, flush waits for the file, refresh forgets', async () => {
+    const dir = temp('fc');
+    const c = new FactCache(dir);
+    expect(await c.memo('k', 'key', async () => ({ value: { n: 1 }, store: true }))).toEqual({ n: 1 });
+    // Nothing was awaited between the compute and here but the memo itself; the answer is served either way.
+    expect(await c.get('k', 'key')).toEqual({ n: 1 });
+    await c.flush();
+    expect(entries(dir)).toHaveLength(1);
+    expect(await new FactCache(dir).get('k', 'key')).toEqual({ n: 1 });
+    // A store still in flight is not an answer after cgo.refresh.
+    c.setLater('k', 'other', { n: 2 });
+    await new Promise((r) => setTimeout(r, 5)); // entries carry a time in ms: the refresh comes later
+    c.distrustOlderEntries();
+    expect(await c.get('k', 'other')).toBeUndefined();
+    await c.flush();
+  });
+
   it('ignores a corrupt or truncated entry (logged), and rewrites it on the next store', async () => {
     const dir = temp('fc');
     const l = logger();
@@ -73,6 +90,7 @@ describe('FactCache', () => {
     let runs = 0;
     expect(await c.memo('k', 'key', async () => ({ value: { big: 'y' }, store: true }))).toEqual({ big: 'y' });
     runs++;
+    await c.flush(); // memo does not wait for its store
     expect(JSON.parse(readFileSync(file, 'utf8')).value).toEqual({ big: 'y' });
     expect(await c.get('k', 'key')).toEqual({ big: 'y' });
     expect(runs).toBe(1);
@@ -122,6 +140,7 @@ describe('FactCache', () => {
     expect(c.enabled).toBe(true);
     let runs = 0;
     for (let i = 0; i < 3; i++) expect(await c.memo('k', `key${i}`, async () => ({ value: ++runs, store: true }))).toBe(runs);
+    await c.flush();
     expect(runs).toBe(3);
     expect(c.enabled).toBe(false);
     expect(l.warn).toHaveLength(1);
@@ -221,6 +240,7 @@ describe('probeToolchain with the disk cache', () => {
     const cache = new FactCache(temp('probe'));
     const env = { ...b.env, CC: spy.cc };
     const first = await probeToolchain(b.ws, { env, cache });
+    await cache.flush(); // the probe does not wait for its stores
     expect(first.cc).toMatchObject({ path: spy.cc, family: 'gcc', target: 'x86_64-linux-gnu' });
     // The identity probes, and `go env -json`'s own compiler runs (GOGCCFLAGS).
     const n = spy.calls().length;

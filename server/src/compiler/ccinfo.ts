@@ -228,7 +228,7 @@ async function probeFeatures(cc: string[], fp: string, opts: ProbeOpts): Promise
       gnuc: gnucMajor ? `${gnucMajor}.${gnucMinor ?? 0}` : undefined,
     };
     featureCache.set(fp, features);
-    if (key !== null) await factCache().set('cc-features', key, features);
+    if (key !== null) factCache().setLater('cc-features', key, features);
     return { features };
   } catch {
     return { features: null };
@@ -271,7 +271,7 @@ async function probeIncludeDirs(cc: string[], machine: string[], key: string, op
     if (r.timedOut || r.canceled || r.spawnError) return [];
     const dirs = parseIncludeSearchList(r.stderr);
     includeDirCache.set(key, dirs);
-    if (dk !== null) await factCache().set('cc-include-dirs', dk, dirs);
+    if (dk !== null) factCache().setLater('cc-include-dirs', dk, dirs);
     return dirs;
   } catch {
     return [];
@@ -326,7 +326,7 @@ export async function librarySearchDirs(cc: string[], machine: string[], opts: P
     if (r.timedOut || r.canceled || r.spawnError) return null;
     const dirs = parseLibrarySearchDirs(r.stdout);
     libDirCache.set(key, dirs);
-    if (dk !== null) await factCache().set('cc-library-dirs', dk, { dirs });
+    if (dk !== null) factCache().setLater('cc-library-dirs', dk, { dirs });
     return dirs;
   } catch {
     return null;

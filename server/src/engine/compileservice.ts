@@ -66,9 +66,6 @@ export class CompileService {
   /** At most two compiler jobs at once (the machine may have two cores); supersession per file. */
   private readonly scheduler = new CompileScheduler({ concurrency: 2 });
 
-  /** Writes to the disk cache not finished yet (the CLI waits for them before it exits). */
-  private readonly writes = new Set<Promise<void>>();
-
   constructor(private readonly opts: CompileServiceOptions) {}
 
   // ---- the disk cache: results of earlier runs (another editor session, the last `cgo-ls check`) -------------
@@ -89,14 +86,12 @@ export class CompileService {
   }
 
   private store(kind: 'preamble' | 'csource', file: string, entry: CompileEntry): void {
-    const w = compileCache().set(kind, storedKey(file, entry.key), entry);
-    this.writes.add(w);
-    void w.finally(() => this.writes.delete(w));
+    compileCache().setLater(kind, storedKey(file, entry.key), entry);
   }
 
   /** Waits for the disk cache writes in flight (never throws). */
-  async flush(): Promise<void> {
-    await Promise.all([...this.writes]);
+  flush(): Promise<void> {
+    return compileCache().flush();
   }
 
   /** `cgo.refresh`: results stored before now are not reused. */

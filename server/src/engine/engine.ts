@@ -31,6 +31,7 @@ import { evaluateTargets, parseTargets, type TargetVerdict } from './targets.js'
 import { applyCgoOff } from './cgooff.js';
 import { CIndexes } from './cindexes.js';
 import { checkCFields, indexInputOf } from './cfields.js';
+import { factCache } from '../toolchain/diskcache.js';
 
 export interface EngineOptions {
   /** The environment cgo-ls was started with. */
@@ -260,8 +261,8 @@ export class Engine {
   }
 
   /** Waits for what is being written to the disk cache (a CLI run calls it before it exits). */
-  flush(): Promise<void> {
-    return this.compiler.flush();
+  async flush(): Promise<void> {
+    await Promise.all([this.compiler.flush(), factCache().flush()]);
   }
 
   /** Starts probing the toolchain of the workspace folders (modules) before any file opens. */

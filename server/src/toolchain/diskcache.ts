@@ -140,6 +140,9 @@ export class FactCache {
 
   private pruned = false;
   private readonly maxEntries: number;
+  /** Stores not yet on disk (file → value): a get() in the meantime answers from here. */
+  private readonly writing = new Map<string, unknown>();
+  private readonly inFlight = new Set<Promise<void>>();
 
   /**
    * `dir` null: a cache that never hits and never writes. Past `maxEntries` files (every PATH or compiler ever
@@ -174,6 +177,10 @@ export class FactCache {
     if (!this.enabled) return undefined;
     const keyText = JSON.stringify(key);
     const file = this.fileOf(kind, keyText);
+    if (this.writing.has(file)) {
+      this.stats.hits++;
+      return this.writing.get(file) as T;
+    }
     let text: string;
     try {
       text = await fsp.readFile(file, 'utf8');
@@ -241,8 +248,29 @@ export class FactCache {
     const hit = await this.get<T>(kind, key);
     if (hit !== undefined) return hit;
     const r = await compute();
-    if (r.store) await this.set(kind, key, r.value);
+    if (r.store) this.setLater(kind, key, r.value);
     return r.value;
+  }
+
+  /**
+   * Stores a value without making the caller wait: the answer is known, and the write (a directory, a temporary
+   * file, a rename, the first store's prune) took ≈ 40 ms on the cold start's path. Until it is on disk, get()
+   * answers from memory; flush() waits for it (a CLI run, before it exits).
+   */
+  setLater(kind: string, key: unknown, value: unknown): void {
+    if (!this.enabled) return;
+    const file = this.fileOf(kind, JSON.stringify(key));
+    this.writing.set(file, value);
+    const w = this.set(kind, key, value).finally(() => {
+      this.inFlight.delete(w);
+      if (this.writing.get(file) === value) this.writing.delete(file);
+    });
+    this.inFlight.add(w);
+  }
+
+  /** Waits for the stores in flight (never throws). */
+  async flush(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   /**
@@ -251,6 +279,7 @@ export class FactCache {
    */
   distrustOlderEntries(): void {
     this.notBefore = Date.now();
+    this.writing.clear();
   }
 
   /** Keeps the directory bounded (see the constructor). Never throws; a file another server removed is skipped. */
