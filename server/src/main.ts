@@ -49,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
     return cmd === undefined ? 2 : 0;
   }
   if (cmd === '--stdio' || cmd === '--node-ipc' || cmd.startsWith('--socket') || cmd.startsWith('--pipe') || cmd.startsWith('--clientProcessId')) {
+    const { prestartReaper } = await import('./util/proc.js');
+    prestartReaper();
     const { runLanguageServer } = await import('./lsp/connect.js');
     runLanguageServer(cmd);
     return -1; // keep running

@@ -5,6 +5,7 @@
 //
 // The hung compile is a FAULT-INJECTION FAKE C compiler (probes go to the real gcc; the preamble compile and the
 // name probe start a child, a setsid grandchild and then sleep). The `/dev/zero` case uses the real gcc.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -24,6 +25,7 @@ import {
   type LspClient,
 } from './helpers.js';
 import { CAUSE_MAX, splitMessage } from '../../server/src/core/message.js';
+import { serverMain } from '../helpers/lsp-client.js';
 
 // Real servers and compilers on a shared 2-core machine: generous per-test time (no timing asserts here).
 vi.setConfig({ testTimeout: 180000 });
@@ -196,6 +198,22 @@ describe.skipIf(!haveTools)('no process outlives the server (process table; FAUL
       expect(d.data.memoryLimitBytes).toBe(512 << 20);
     } finally {
       await c.shutdown();
+    }
+  });
+
+  it('the server starts its reaper at start-up, before any subprocess, and the reaper goes with it (SIGKILL)', async () => {
+    const server = spawn(process.execPath, [serverMain, '--stdio'], { env: baseEnv(), stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      // Nothing is sent: no initialize, no probe, no compiler. The reaper is the one descendant.
+      const found = await waitUntil(() => descendants(server.pid!, { includeReaper: true }).some((d) => /reaper\.js/.test(d.cmd)), 20_000);
+      const all = descendants(server.pid!, { includeReaper: true });
+      expect(found, JSON.stringify(all)).toBe(true);
+      expect(all.filter((d) => !/reaper\.js/.test(d.cmd))).toEqual([]);
+      const reaper = all.find((d) => /reaper\.js/.test(d.cmd))!;
+      server.kill('SIGKILL');
+      expect(await waitUntil(() => !alive(reaper.pid), 10_000, 100)).toBe(true);
+    } finally {
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
     }
   });
 });

@@ -183,6 +183,16 @@ function startReaper(): void {
   }
 }
 
+/**
+ * Starts the reaper now rather than with the first run (the server, at start-up). Node forks the whole process to
+ * spawn one, which costs more the bigger the process is (≈ 8 ms at start-up against 40–70 ms once the grammars are
+ * loaded, traced), and the reaper's own start (a node) then overlaps the server's module loading instead of the
+ * cold start's first compiler runs.
+ */
+export function prestartReaper(): void {
+  if (!hostIsWindows() && reaper === undefined) startReaper();
+}
+
 /** The reaper's pid (tests), or null when none runs. */
 export function reaperPid(): number | null {
   return reaper?.pid ?? null;
