@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { rememberedLookup } from '../util/lookups.js';
 import { run, type RunResult } from '../util/proc.js';
 import { goQuote } from '../core/goquote.js';
 import { hostIsWindows } from '../core/host.js';
@@ -53,12 +54,15 @@ export function lookPath(prog: string, env: NodeJS.ProcessEnv): string | null {
   };
   if (prog.includes('/') || (isWin && prog.includes('\\'))) return tryFile(path.resolve(prog));
   const PATH = env.PATH ?? env.Path ?? '';
-  for (const dir of PATH.split(path.delimiter)) {
-    if (!dir) continue;
-    const r = tryFile(path.join(dir, prog));
-    if (r) return r;
-  }
-  return null;
+  // Remembered for a second (util/lookups.ts): every compile asks for its compiler's fingerprint.
+  return rememberedLookup(`cc\0${prog}\0${PATH}\0${exts.join(';')}`, () => {
+    for (const dir of PATH.split(path.delimiter)) {
+      if (!dir) continue;
+      const r = tryFile(path.join(dir, prog));
+      if (r) return r;
+    }
+    return null;
+  });
 }
 
 /** Stable identity of a compiler command: argv + resolved binary + its size and mtime. */

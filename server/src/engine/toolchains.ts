@@ -11,6 +11,7 @@ import { probeToolchain, readLoginShellEnv } from '../toolchain/probe.js';
 import { readWindowsRegistryEnv } from '../toolchain/shellenv.js';
 import { hostTarget } from '../toolchain/platform.js';
 import { factCache, setFactCacheLogger } from '../toolchain/diskcache.js';
+import { forgetLookups } from '../util/lookups.js';
 import type { Settings } from './settings.js';
 
 export interface ToolchainStoreOptions {
@@ -132,6 +133,7 @@ export class ToolchainStore {
   }
 
   private async probe(dir: string): Promise<ToolchainModel> {
+    forgetLookups(); // a probe sees PATH as it is now (a compiler installed or removed a moment ago)
     const settings = this.opts.settings();
     const env: NodeJS.ProcessEnv = { ...this.opts.env };
     if (settings.goCommand) {

@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { host, hostIsWindows } from '../core/host.js';
+import { rememberedLookup } from './lookups.js';
 
 export interface RunOptions {
   cwd?: string;
@@ -307,13 +308,21 @@ export function resolveCommand(command: string, env: NodeJS.ProcessEnv, platform
   const p = platform === 'win32' ? path.win32 : path.posix;
   if (command.includes('/') || (platform === 'win32' && command.includes('\\'))) return command;
   const pathKey = Object.keys(env).find((k) => (platform === 'win32' ? k.toUpperCase() === 'PATH' : k === 'PATH'));
-  const dirs = (pathKey ? (env[pathKey] ?? '') : '').split(platform === 'win32' ? ';' : ':');
+  const pathValue = pathKey ? (env[pathKey] ?? '') : '';
   const exts =
     platform === 'win32'
       ? p.extname(command)
         ? ['']
         : (env[Object.keys(env).find((k) => k.toUpperCase() === 'PATHEXT') ?? 'PATHEXT'] ?? '.com;.exe;.bat;.cmd').split(';').filter(Boolean)
       : [''];
+  // Remembered for a second (util/lookups.ts): tests inject another platform, whose answers are not the host's.
+  if (platform !== host().platform) return searchPath(command, pathValue, exts, platform);
+  return rememberedLookup(`run\0${command}\0${pathValue}\0${exts.join(';')}`, () => searchPath(command, pathValue, exts, platform));
+}
+
+function searchPath(command: string, pathValue: string, exts: string[], platform: NodeJS.Platform): string | null {
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  const dirs = pathValue.split(platform === 'win32' ? ';' : ':');
   for (const raw of dirs) {
     const dir = platform === 'win32' ? raw.replace(/^"(.*)"$/, '$1') : raw;
     if (dir === '' || !p.isAbsolute(dir)) continue; // Go: exec.ErrDot — never run what a relative PATH entry finds
