@@ -32,7 +32,6 @@ import { applyCgoOff } from './cgooff.js';
 import { CIndexes } from './cindexes.js';
 import { checkCFields, indexInputOf } from './cfields.js';
 import { factCache } from '../toolchain/diskcache.js';
-import { gccMachine, systemIncludeDirs } from '../compiler/ccinfo.js';
 
 export interface EngineOptions {
   /** The environment cgo-ls was started with. */
@@ -506,22 +505,6 @@ export class Engine {
     };
   }
 
-  /**
-   * A cgo file analysed while the probe runs will be compiled once it answers, and its compile also asks the C
-   * compiler for its own include directories (`-E -v`, which a header-not-found message lists). That run starts as
-   * soon as the probe answers, beside what comes before the compile, and the compile shares it (same compiler, machine
-   * flags and environment): on a cold start it ended ≈ 30 ms after the compile, which the first diagnostic waited for.
-   */
-  private warmIncludeDirs(abs: string): void {
-    void this.toolchain(abs)
-      .then((tc) => {
-        if (!tc.cgo.enabled || !tc.cc?.path) return;
-        const timeoutMs = Math.min(this.settings.compilerTimeoutMs, 5000);
-        return systemIncludeDirs(tc.cc.argv, gccMachine(tc.goarch, tc.goos, tc.childEnv), { env: tc.childEnv, cwd: path.dirname(abs), timeoutMs });
-      })
-      .catch(() => undefined);
-  }
-
   /** The package of a .go file as the go command builds it (merged `#cgo` flags with their origins), or null. */
   async packageFlags(file: string): Promise<PackageFlags | null> {
     return (await this.prepare(path.resolve(file)))?.pkg ?? null;
@@ -534,10 +517,7 @@ export class Engine {
       return { file: abs, diagnostics: [], importsC: false, compileStale: false };
     }
     const diagnostics = [...prep.diagnostics];
-    if (!prep.toolchain) {
-      if (prep.file.importsC) this.warmIncludeDirs(abs);
-      return { file: abs, diagnostics: dedupe(diagnostics), importsC: prep.file.importsC, compileStale: true, toolchainPending: true };
-    }
+    if (!prep.toolchain) return { file: abs, diagnostics: dedupe(diagnostics), importsC: prep.file.importsC, compileStale: true, toolchainPending: true };
     const tc = prep.toolchain;
     let compileStale = false;
     let dependents: string[] | undefined;
