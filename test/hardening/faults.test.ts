@@ -89,7 +89,17 @@ async function assertResponsive(c: LspClient, uri: string): Promise<void> {
 async function assertNoChildren(c: LspClient): Promise<void> {
   // A liveness bound, not a timing threshold: a compile still in flight ends by the server's compiler timeout
   // (20 s by default) at the latest, so only a process alive well past that is one the server lost track of.
-  const gone = await waitUntil(() => descendants(c.proc.pid!).length === 0, 45_000, 100);
+  // No descendant for a whole second: a background run that starts just after a publish (the C index's `cc -E`,
+  // the C++ compiler's identity) is not mistaken for "none left", and then not for a leak either.
+  let busyAt = Date.now();
+  const gone = await waitUntil(
+    () => {
+      if (descendants(c.proc.pid!).length > 0) busyAt = Date.now();
+      return Date.now() - busyAt >= 1000;
+    },
+    45_000,
+    100,
+  );
   const left = descendants(c.proc.pid!);
   if (!gone) killPids(left.map((p) => p.pid));
   expect(left, 'child processes of the server outlived their run').toEqual([]);
