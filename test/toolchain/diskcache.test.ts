@@ -59,9 +59,14 @@ describe('FactCache', () => {
   it('memo does not wait for its store: a get meanwhile answers from memory, flush waits for the file, refresh forgets', async () => {
     const dir = temp('fc');
     const c = new FactCache(dir);
+    const stored = () => (existsSync(path.join(dir, `facts-v${FACTS_FORMAT}`)) ? entries(dir).filter((n) => n.endsWith('.json')) : []);
     expect(await c.memo('k', 'key', async () => ({ value: { n: 1 }, store: true }))).toEqual({ n: 1 });
-    // Nothing was awaited between the compute and here but the memo itself; the answer is served either way.
+    // memo returned before its store reached the disk (a file write needs turns of the event loop; none passed) …
+    expect(stored()).toEqual([]);
+    // … and a get meanwhile is answered from memory.
+    const hits = c.stats.hits;
     expect(await c.get('k', 'key')).toEqual({ n: 1 });
+    expect(c.stats.hits).toBe(hits + 1);
     await c.flush();
     expect(entries(dir)).toHaveLength(1);
     expect(await new FactCache(dir).get('k', 'key')).toEqual({ n: 1 });

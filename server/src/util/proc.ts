@@ -153,7 +153,7 @@ export const REAPER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.ur
 
 function reaperSend(line: string): void {
   if (hostIsWindows()) return;
-  if (reaper === undefined) startReaper();
+  prestartReaper(); // started with the first run when nothing started it before (check, doctor)
   const stdin = reaper?.stdin;
   if (!stdin || stdin.destroyed) return;
   try {
