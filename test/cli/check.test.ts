@@ -77,6 +77,59 @@ describe('cgo-ls check', () => {
   });
 });
 
+describe('the login shell', () => {
+  // Fault injection: SHELL is a script standing in for a login shell. It records that it ran, and its environment
+  // has a CGO_CFLAGS the CLI's lacks (a drift cgo/env-drift reports).
+  function recordingShell(): { env: NodeJS.ProcessEnv; ran: string; cleanup: () => void } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-cli-shell-'));
+    const ran = path.join(dir, 'ran');
+    const shell = path.join(dir, 'recording-login-shell');
+    fs.writeFileSync(
+      shell,
+      [
+        '#!/bin/sh',
+        '# fault injection: a login shell that records each run (called as: SHELL -lic SCRIPT)',
+        `echo run >> '${ran}'`,
+        'CGO_CFLAGS=-DFROM_LOGIN_SHELL; export CGO_CFLAGS',
+        'exec /bin/sh -c "$2"',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const env: NodeJS.ProcessEnv = { ...noShell, SHELL: shell };
+    delete env['CGO_CFLAGS'];
+    return { env, ran, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+
+  it('check does not run it: it judges the environment it runs in, as go build from there would', () => {
+    const { env, ran, cleanup } = recordingShell();
+    try {
+      const r = spawnSync(process.execPath, [serverMain, 'check', '--format', 'json', path.join(fixtures, 'healthy')], {
+        env,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([]);
+      expect(fs.existsSync(ran)).toBe(false);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('doctor still reads it once and reports the drift', () => {
+    const { env, ran, cleanup } = recordingShell();
+    try {
+      const r = spawnSync(process.execPath, [serverMain, 'doctor', path.join(fixtures, 'healthy')], { env, encoding: 'utf8', timeout: 120_000 });
+      expect(fs.readFileSync(ran, 'utf8')).toBe('run\n');
+      expect(r.stdout).toContain('CGO_CFLAGS');
+      expect(r.stdout).toMatch(/login shell/);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
 describe('cgo-ls doctor and --version', () => {
   it('prints the toolchain report with ✓ lines for a healthy setup and exits 0', () => {
     const r = cli(['doctor', path.join(fixtures, 'healthy')]);

@@ -74,8 +74,16 @@ export function collectFiles(paths: string[], cwd: string, ignoreDirs: string[])
   return { goFiles: [...goFiles].sort(), goMods: [...modRoots].sort().map((r) => path.join(r, 'go.mod')) };
 }
 
+/**
+ * The settings of a `check` run. No login shell is read (checkShellEnv off): `check` judges the environment it runs
+ * in, which is the one `go build` run from the same place gets, so an editor-vs-shell drift means nothing here; a
+ * login shell with pyenv, nvm or conda took ~500 ms of a 750 ms `check` (and 5 s where it never finishes). `doctor`
+ * still compares with it.
+ */
+export const checkSettings = { ...defaultSettings, checkShellEnv: false };
+
 export async function runCheck(opts: CheckOptions): Promise<number> {
-  const engine = new Engine({ env: opts.env, settings: defaultSettings, log: opts.log });
+  const engine = new Engine({ env: opts.env, settings: checkSettings, log: opts.log });
   let cgoValues: (0 | 1)[] | undefined;
   try {
     if (opts.targets !== undefined) parseTargets(opts.targets);
@@ -90,7 +98,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   }
   let files: { goFiles: string[]; goMods: string[] };
   try {
-    files = collectFiles(opts.paths, opts.cwd, defaultSettings.ignoreDirs);
+    files = collectFiles(opts.paths, opts.cwd, checkSettings.ignoreDirs);
   } catch (e) {
     opts.log.error(`cgo-ls check: ${(e as Error).message}`);
     return 2;

@@ -162,7 +162,7 @@ export const codes: (CodeInfo & { code: ToolchainCode })[] = [
     severity: 'warning',
     title: 'The editor and the login shell would build cgo differently',
     cause:
-      "PATH, CC, CXX, CGO_*, PKG_CONFIG or PKG_CONFIG_PATH differ between the editor's environment and the login shell in a way that changes the C compiler, pkg-config or CGO_ENABLED. The login shell is read in the background (at most 10 s in the editor, 5 s for `check` and `doctor`): the editor publishes every other diagnostic first and adds this one when the shell answers.",
+      "PATH, CC, CXX, CGO_*, PKG_CONFIG or PKG_CONFIG_PATH differ between the editor's environment and the login shell in a way that changes the C compiler, pkg-config or CGO_ENABLED. The login shell is read in the background (at most 10 s in the editor, 5 s for `doctor`): the editor publishes every other diagnostic first and adds this one when the shell answers. `cgo-ls check` does not read it: it judges the environment it runs in, which is the one `go build` run from the same place gets.",
     fix: 'Start the editor from the shell, or copy the values into the cgo.env setting, or use `go env -w` for go variables.',
   },
   {
