@@ -1,6 +1,5 @@
-#!/usr/bin/env node
-// Entry point: `cgo-ls --stdio | --node-ipc | --socket=N`, `cgo-ls check …`, `cgo-ls doctor …`, `--version`.
-import { setFlagsFromString } from 'node:v8';
+// The program: `cgo-ls --stdio | --node-ipc | --socket=N`, `cgo-ls check …`, `cgo-ls doctor …`, `--version`. Bundled
+// into dist/main.cjs, which boot.ts (dist/main.js, the bin) loads through V8's code cache.
 import type { Logger } from './core/types.js';
 import { VERSION } from './version.js';
 
@@ -56,11 +55,7 @@ async function main(argv: string[]): Promise<number> {
     return -1; // keep running
   }
   if (cmd === 'check' || cmd === 'doctor') {
-    // A command parses each file once and ends, so the grammars run on V8's baseline wasm code (Liftoff) only. With
-    // the optimizing tier-up, node waits for its background compile whenever the loop runs dry and before it exits
-    // (≈ 200 ms for tree-sitter-c on a 2-vCPU machine, seen with perf sched in NodePlatform::DrainTasks); a warm
-    // `check` of a cgo package went from ≈ 550 to ≈ 350 ms. The server keeps the tier-up: it parses on every edit.
-    setFlagsFromString('--liftoff-only');
+    // boot.ts (dist/main.js) has set --liftoff-only for every command that is not a server, before the bundle loaded.
     // Ctrl-C reaches only the foreground process group; the compilers run in groups of their own and are
     // killed here (and by the reaper if cgo-ls itself is killed).
     const { installExitGuards } = await import('./util/proc.js');

@@ -53,25 +53,66 @@ describe('the packed bundle', () => {
     for (const f of ['dist/main.js', 'dist/reaper.js', 'dist/tree-sitter.wasm', 'dist/wasm/tree-sitter-go.wasm', 'dist/wasm/tree-sitter-c.wasm']) {
       expect(packed).toContain(f);
     }
-    expect(packed.some((f) => /^dist\/chunk-[A-Z0-9]+\.js$/.test(f))).toBe(true);
+    expect(packed).toContain('dist/main.cjs'); // the program, which dist/main.js loads
     // A worker script added to the source tree is an entry point of the bundle too (scripts/build-bundle.mjs).
     if (fs.existsSync(path.join(repoRoot, 'server', 'src', 'engine', 'cindexworker.ts'))) expect(packed).toContain('dist/cindexworker.js');
   });
 
   it('packs every file the bundle imports or resolves next to itself', () => {
-    const bundleFiles = packed.filter((f) => /^dist\/[^/]+\.js$/.test(f));
+    const bundleFiles = packed.filter((f) => /^dist\/[^/]+\.c?js$/.test(f));
     const missing: string[] = [];
     for (const f of bundleFiles) {
       const text = fs.readFileSync(path.join(pkg, f), 'utf8');
       const refs = [
         ...[...text.matchAll(/(?:from|import)\s*\(?\s*"(\.\/[^"]+)"/g)].map((m) => m[1]!),
-        ...[...text.matchAll(/new URL\(\s*["'](\.\/[^"']+)["']\s*,\s*import\.meta\.url\s*\)/g)].map((m) => m[1]!),
+        // In main.cjs, import.meta.url is __cgoImportMetaUrl (the bundle's own file URL).
+        ...[...text.matchAll(/new URL\(\s*["'](\.\/[^"']+)["']\s*,\s*(?:import\.meta\.url|__cgoImportMetaUrl)\s*\)/g)].map((m) => m[1]!),
       ];
       for (const r of refs) if (!packed.includes(path.posix.join('dist', r))) missing.push(`${f} → ${r}`);
     }
     expect(bundleFiles.length).toBeGreaterThan(2);
     expect(missing).toEqual([]);
   });
+
+  it("keeps V8's code cache of the bundle per command, reuses it with the same results, and replaces a damaged one", () => {
+    const cacheDir = path.join(tmp, 'code-cache');
+    const mod = path.join(tmp, 'static-cached');
+    fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'modules', 'static'), mod, { recursive: true });
+    const run = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [path.join(pkg, 'dist', 'main.js'), ...args], {
+        cwd: mod,
+        env: { ...env(), CGO_LS_CACHE_DIR: cacheDir },
+        encoding: 'utf8',
+      });
+      if (args[0] !== 'doctor') expect(r.stderr).toBe('');
+      return r;
+    };
+    const codeDir = path.join(cacheDir, 'v8-code');
+    const files = () => (fs.existsSync(codeDir) ? fs.readdirSync(codeDir).sort() : []);
+    run('--version');
+    expect(files()).toEqual([]); // --version and --help keep none: they would leave a cache without check's functions
+    const uncached = run('check', '.').stdout;
+    // Everything a check does, the Go grammar's parse included (it needs web-tree-sitter's own import of a built-in).
+    expect(uncached).toMatch(/^detached\.go:3:1: error cgo\/preamble-detached: /m);
+    expect(files()).toEqual([expect.stringMatching(/^main-check-[0-9a-f]+\.bin$/)]);
+    const file = path.join(codeDir, files()[0]!);
+    const written = fs.readFileSync(file);
+    const { mtimeMs } = fs.statSync(file);
+    // Served from the cache: the same report, and V8 accepted the bytes (a rejected or unread cache is written again).
+    expect(run('check', '.').stdout).toBe(uncached);
+    expect(fs.statSync(file).mtimeMs).toBe(mtimeMs);
+    expect(fs.readFileSync(file).equals(written)).toBe(true);
+    // A damaged file (one payload byte flipped) fails its checksum: V8 never sees it, the run compiles and rewrites.
+    const damaged = Buffer.from(written);
+    damaged[damaged.length - 100] ^= 0xff;
+    fs.writeFileSync(file, damaged);
+    expect(run('check', '.').stdout).toBe(uncached);
+    expect(fs.readFileSync(file).equals(damaged)).toBe(false);
+    expect(run('check', '.').stdout).toBe(uncached);
+    // doctor has its own.
+    run('doctor', '.');
+    expect(files()).toEqual([expect.stringMatching(/^main-check-/), expect.stringMatching(/^main-doctor-/)]);
+  }, 120_000);
 
   it('prints the version of the package it was installed from', () => {
     const r = spawnSync(process.execPath, [path.join(pkg, 'dist', 'main.js'), '--version'], { cwd: tmp, env: env(), encoding: 'utf8' });

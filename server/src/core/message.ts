@@ -91,5 +91,5 @@ function clip(s: string, max: number): string {
   if (s.length <= max) return s;
   const room = s.slice(0, max - 1);
   const cut = room.lastIndexOf(' ');
-  return `${(cut > max * 0.6 ? room.slice(0, cut) : room).replace(/[\s,;:—-]+$/, '')}…`;
+  return `${(cut > max * 0.6 ? room.slice(0, cut) : room).replace(/[\s,;:\u2014-]+$/, '')}…`;
 }

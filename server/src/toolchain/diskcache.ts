@@ -13,28 +13,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import envPaths from 'env-paths';
 import { hostIsWindows } from '../core/host.js';
 import type { Logger } from '../core/types.js';
-import { envGet, type Env, type GoOS } from './platform.js';
+import type { Env, GoOS } from './platform.js';
+
+import { cacheDirFromEnv } from './cachedir.js';
+
+export { CACHE_DIR_ENV, cacheDirFromEnv } from './cachedir.js';
 
 /** The format of the entries; a change of shape bumps it (old entries are then never read). */
 export const FACTS_FORMAT = 1;
 const SUBDIR = `facts-v${FACTS_FORMAT}`;
-
-/** The environment variable that moves (or, set to `off`, disables) the cache. */
-export const CACHE_DIR_ENV = 'CGO_LS_CACHE_DIR';
-
-/** The cache directory `env` asks for: CGO_LS_CACHE_DIR (`off`/`0`/`false` → null), else the user cache directory. */
-export function cacheDirFromEnv(env: Env, os: GoOS): string | null {
-  const v = envGet(env, CACHE_DIR_ENV, os);
-  if (v !== undefined && v !== '') return /^(off|0|false|none)$/i.test(v.trim()) ? null : v;
-  try {
-    return envPaths('cgo-ls', { suffix: '' }).cache;
-  } catch {
-    return null;
-  }
-}
 
 /** What identifies an executable for the cache: where it is, what it really is, and its size and mtime. */
 export interface BinaryStamp {

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// The entry the build writes to dist/main.js (what the bin, the editors, the tests and the bench run). It loads the
+// bundle, dist/main.cjs (main.ts and everything it imports, one CommonJS file), through V8's code cache
+// (util/codecache.ts), so a start does not parse and compile the bundle again. Nothing else happens here: main.ts
+// reads the arguments and does the work.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { host, hostIsWindows } from './core/host.js';
+import { cacheDirFromEnv } from './toolchain/cachedir.js';
+import { codeCacheFile, loadBundle, type CodeCacheMode } from './util/codecache.js';
+
+/** The bundle's content hash, set by scripts/build-bundle.mjs (undefined: not built by it, no cache). */
+declare const __CGO_LS_BUILD_ID__: string | undefined;
+
+/** After this long a server writes its cache: the start's functions (initialize, the first analysis) are compiled by then. */
+const SERVER_SAVE_AFTER_MS = 10_000;
+
+const cmd = process.argv[2] ?? '';
+const server = ['--stdio', '--node-ipc'].includes(cmd) || /^--(socket|pipe|clientProcessId)/.test(cmd);
+// A cache per kind of run: it holds the functions that run compiled (the cache is written after the run), so the
+// first `--version` must not decide what every later `check` gets. Other commands (--version, --help) use none.
+const mode: CodeCacheMode | null = server ? 'server' : cmd === 'check' || cmd === 'doctor' ? cmd : null;
+if (!server) {
+  // A command parses each file once and ends, so the grammars run on V8's baseline wasm code (Liftoff) only. With
+  // the optimizing tier-up, node waits for its background compile whenever the loop runs dry and before it exits
+  // (≈ 200 ms for tree-sitter-c on a 2-vCPU machine, seen with perf sched in NodePlatform::DrainTasks); a warm
+  // `check` of a cgo package went from ≈ 550 to ≈ 350 ms. The server keeps the tier-up: it parses on every edit.
+  // Set before the bundle is compiled: V8 takes its flags into the code cache's key.
+  setFlagsFromString('--liftoff-only');
+}
+
+const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.cjs');
+let cacheFile: string | null = null;
+try {
+  const buildId = typeof __CGO_LS_BUILD_ID__ === 'string' ? __CGO_LS_BUILD_ID__ : null;
+  const dir = buildId ? cacheDirFromEnv(process.env, hostIsWindows() ? 'windows' : 'linux') : null;
+  if (buildId && dir && mode) {
+    const st = fs.statSync(bundle);
+    cacheFile = codeCacheFile(dir, {
+      buildId,
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      mode,
+      runtime: `${process.version} ${process.versions.v8} ${host().arch}`,
+      options: JSON.stringify([process.execArgv, process.env['NODE_OPTIONS'] ?? '']),
+    });
+  }
+} catch {
+  cacheFile = null; // no cache: a plain compile
+}
+
+const { save } = loadBundle(bundle, cacheFile, createRequire(bundle));
+if (server) setTimeout(save, SERVER_SAVE_AFTER_MS).unref();
+else process.once('exit', save);
