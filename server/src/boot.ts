@@ -15,7 +15,7 @@ import { codeCacheFile, loadBundle, type CodeCacheMode } from './util/codecache.
 /** The bundle's content hash, set by scripts/build-bundle.mjs (undefined: not built by it, no cache). */
 declare const __CGO_LS_BUILD_ID__: string | undefined;
 
-/** After this long a server writes its cache: the start's functions (initialize, the first analysis) are compiled by then. */
+/** After this long a server writes its cache: the start's functions (initialize, the first analyses) are compiled by then. */
 const SERVER_SAVE_AFTER_MS = 10_000;
 
 const cmd = process.argv[2] ?? '';
@@ -53,5 +53,7 @@ try {
 }
 
 const { save } = loadBundle(bundle, cacheFile, createRequire(bundle));
+// Written once (save is a no-op after its first call): at exit, and for a server already 10 s after its start (an
+// editor may end it with SIGKILL).
+process.once('exit', save);
 if (server) setTimeout(save, SERVER_SAVE_AFTER_MS).unref();
-else process.once('exit', save);

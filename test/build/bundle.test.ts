@@ -151,6 +151,10 @@ describe('the packed bundle', () => {
       c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
       const p = await c.waitForDiagnostics(uri, (d) => d.diagnostics.some((x) => x.code === 'cgo/preamble-detached'), 60_000);
       expect(p.diagnostics.map((d) => d.code)).toContain('cgo/preamble-detached');
+      // A server that ends before its 10 s mark writes its code cache at exit.
+      await c.shutdown();
+      const codeDir = path.join(tmp, 'cache', 'v8-code');
+      expect(fs.readdirSync(codeDir).filter((f) => f.startsWith('main-server-'))).toHaveLength(1);
     } finally {
       c.proc.kill('SIGKILL');
     }
