@@ -21,8 +21,10 @@ const SERVER_SAVE_AFTER_MS = 10_000;
 const cmd = process.argv[2] ?? '';
 const server = ['--stdio', '--node-ipc'].includes(cmd) || /^--(socket|pipe|clientProcessId)/.test(cmd);
 // A cache per kind of run: it holds the functions that run compiled (the cache is written after the run), so the
-// first `--version` must not decide what every later `check` gets. Other commands (--version, --help) use none.
-const mode: CodeCacheMode | null = server ? 'server' : cmd === 'check' || cmd === 'doctor' ? cmd : null;
+// first `--version` must not decide what every later `check` gets. Other commands (--version, --help, a typo) read
+// check's cache (the same V8 flags) and never write one.
+const mode: CodeCacheMode = server ? 'server' : cmd === 'doctor' ? 'doctor' : 'check';
+const writes = server || cmd === 'check' || cmd === 'doctor';
 if (!server) {
   // A command parses each file once and ends, so the grammars run on V8's baseline wasm code (Liftoff) only. With
   // the optimizing tier-up, node waits for its background compile whenever the loop runs dry and before it exits
@@ -37,7 +39,7 @@ let cacheFile: string | null = null;
 try {
   const buildId = typeof __CGO_LS_BUILD_ID__ === 'string' ? __CGO_LS_BUILD_ID__ : null;
   const dir = buildId ? cacheDirFromEnv(process.env, hostIsWindows() ? 'windows' : 'linux') : null;
-  if (buildId && dir && mode) {
+  if (buildId && dir) {
     const st = fs.statSync(bundle);
     cacheFile = codeCacheFile(dir, {
       buildId,
@@ -55,5 +57,5 @@ try {
 const { save } = loadBundle(bundle, cacheFile, createRequire(bundle));
 // Written once (save is a no-op after its first call): at exit, and for a server already 10 s after its start (an
 // editor may end it with SIGKILL).
-process.once('exit', save);
+if (writes) process.once('exit', save);
 if (server) setTimeout(save, SERVER_SAVE_AFTER_MS).unref();
