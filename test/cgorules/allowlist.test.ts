@@ -11,11 +11,13 @@ import {
   LINKER_FLAGS_1_26,
   LINKER_FLAGS_WITH_NEXT_ARG,
   INVALID_LINKER_FLAGS_1_26,
+  literalPrefix,
   PKG_CONFIG_FLAGS,
   rulesFor,
   safeArg,
   versionedPrefix,
 } from '../../server/src/cgorules/allowlist.js';
+import { compileGoRegexp, fullMatch } from '../../server/src/cgorules/re2.js';
 import { gv } from './helpers.js';
 
 const env = {};
@@ -295,5 +297,81 @@ describe('helpers', () => {
       ),
       { numRuns: 1500, seed: 9 },
     );
+  });
+});
+
+describe('literalPrefix: the prefilter before a built-in pattern is compiled', () => {
+  it('is the leading literal text, less a character a quantifier makes optional, and empty for an alternation', () => {
+    expect(literalPrefix(String.raw`-D([A-Za-z_][A-Za-z0-9_]*)(=[^@\-]*)?`)).toBe('-D');
+    expect(literalPrefix('-O')).toBe('-O');
+    expect(literalPrefix('-f(no-)?blocks')).toBe('-f');
+    expect(literalPrefix('-Wl,-O[0-9]+')).toBe('-Wl,-O');
+    expect(literalPrefix('-fo?x')).toBe('-f');
+    expect(literalPrefix('-fa*x')).toBe('-f');
+    expect(literalPrefix('-fa+x')).toBe('-f');
+    expect(literalPrefix('-fa{2}')).toBe('-f');
+    expect(literalPrefix('-a|-b')).toBe('');
+    expect(literalPrefix('-(a|b)c')).toBe('-');
+    expect(literalPrefix('-[a|b]c')).toBe('-');
+    expect(literalPrefix(String.raw`\Qx\E`)).toBe('');
+    expect(literalPrefix('(?i)-x')).toBe('');
+  });
+
+  it('no flag without the prefix fully matches a built-in pattern of any Go version', () => {
+    const patterns = new Set<string>();
+    for (const minor of [19, 20, 21, 22, 23, 24, 25, 26]) {
+      for (const patch of [0, 12]) {
+        const r = rulesFor(gv(`1.${minor}.${patch}`));
+        for (const l of [r.compiler, r.compilerNext, r.linker, r.linkerNext, r.linkerInvalid, r.pkgConfig ?? []]) for (const p of l) patterns.add(p);
+      }
+    }
+    expect(patterns.size).toBeGreaterThan(100);
+    const tails = [
+      '',
+      'x',
+      '2',
+      'foo',
+      'no-lto',
+      'no-common',
+      'lto',
+      '=x',
+      '=1',
+      ',-O1',
+      ',foo',
+      ',-rpath,/x',
+      'abc=def',
+      '-x',
+      '@x',
+      '/usr/include',
+      'rpath',
+      'framework',
+      '1',
+      'a b',
+      'builtin-x',
+      'PIC',
+      'pic',
+      'pie',
+    ];
+    const wrong: string[] = [];
+    for (const p of patterns) {
+      const q = literalPrefix(p);
+      const r = compileGoRegexp(p, 26);
+      if (r.ok !== true) throw new Error(`${p} does not compile`);
+      // Strings that start with every shorter part of the prefix (or a mutated prefix) and then go on as a match might.
+      const heads = new Set<string>();
+      for (let k = 0; k < q.length; k++)
+        heads
+          .add(q.slice(0, k))
+          .add(q.slice(0, k) + q.slice(k + 1))
+          .add(q.slice(0, k) + 'Z' + q.slice(k + 1));
+      for (const h of heads) {
+        for (const t of [...tails, q.slice(h.length), p.slice(q.length).replace(/[()?*+[\]\\^$|.{}]/g, '')]) {
+          const s = h + t;
+          // (The empty flag matches everything; anyFull lets it through before the prefix test.)
+          if (s !== '' && !s.startsWith(q) && fullMatch(r.regexp, s)) wrong.push(`${p}: ${JSON.stringify(s)} matches without ${JSON.stringify(q)}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });
