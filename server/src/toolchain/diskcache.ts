@@ -11,7 +11,7 @@
 // Where: `CGO_LS_CACHE_DIR` when set (`off` disables the cache), else the user cache directory (`env-paths`:
 // ~/.cache/cgo-ls on Linux, ~/Library/Caches/cgo-ls on macOS, %LOCALAPPDATA%\cgo-ls\Cache on Windows).
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { closeSync, openSync, promises as fsp, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { hostIsWindows } from '../core/host.js';
 import type { Logger } from '../core/types.js';
@@ -35,20 +35,23 @@ export interface BinaryStamp {
   script: boolean;
 }
 
-/** The stamp of an executable, or null when it cannot be read (nothing is cached for it then). */
+/**
+ * The stamp of an executable, or null when it cannot be read (nothing is cached for it then). Synchronous inside (a
+ * realpath, a stat and a two-byte read of a regular file): five threadpool hops per binary were most of a warm
+ * probe's latency while the main thread was busy with the first parses (see nodePlatform in platform.ts).
+ */
 export async function binaryStamp(file: string): Promise<BinaryStamp | null> {
   try {
-    const real = await fsp.realpath(file);
-    const st = await fsp.stat(real);
+    const real = realpathSync.native(file);
+    const st = statSync(real);
     if (!st.isFile()) return null;
+    const fd = openSync(real, 'r');
     let script = false;
-    const fh = await fsp.open(real, 'r');
     try {
       const buf = Buffer.alloc(2);
-      const { bytesRead } = await fh.read(buf, 0, 2, 0);
-      script = bytesRead === 2 && buf.toString('latin1') === '#!';
+      script = readSync(fd, buf, 0, 2, 0) === 2 && buf.toString('latin1') === '#!';
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
     return { path: file, real, size: st.size, mtimeMs: st.mtimeMs, script };
   } catch {

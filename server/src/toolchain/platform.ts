@@ -1,8 +1,8 @@
 // The operating system as the go command sees it: GOOS-style names, an environment that is case-insensitive on
 // Windows, and the few file-system questions LookPath and the GOENV logic ask. Everything is injectable so that
 // Windows and macOS behaviour can be tested on Linux with made-up data.
-import { constants as fsConstants } from 'node:fs';
-import { access, readFile, realpath, stat } from 'node:fs/promises';
+import { accessSync, constants as fsConstants, realpathSync, statSync, type Stats } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { goQuote } from '../core/goquote.js';
 import { host } from '../core/host.js';
@@ -156,45 +156,25 @@ export function nodePlatform(env: Env = process.env, cwd = process.cwd()): Platf
     arch: goarchOf(host().arch),
     env: makeEnv(env, os),
     cwd,
-    async stat(p) {
-      try {
-        const s = await stat(p);
-        return {
-          ok: true,
-          isFile: s.isFile(),
-          isDirectory: s.isDirectory(),
-          mode: s.mode,
-          mtimeMs: s.mtimeMs,
-          dev: s.dev,
-          ino: s.ino,
-        };
-      } catch (e) {
-        return { ok: false, code: (e as NodeJS.ErrnoException).code ?? 'EIO' };
-      }
-    },
+    // The metadata questions are answered synchronously (wrapped in a promise): a stat of a local path takes
+    // microseconds, while each awaited fs promise is a hop through libuv's threadpool and back to a main thread busy
+    // with the first parses — a warm toolchain probe is ~100 of them (every PATH entry for go, gcc, g++, clang,
+    // pkg-config …), and on an editor's second start they, not the work, made the probe take ~170 ms. util/proc.ts
+    // and util/lookups.ts search PATH with statSync too. File contents (readFile) stay asynchronous.
+    stat: async (p) => statNow(p),
     async isExecutableFile(p) {
       if (os === 'windows') {
-        try {
-          return (await stat(p)).isFile();
-        } catch {
-          return false;
-        }
+        const st = statNow(p);
+        return st.ok && st.isFile;
       }
       try {
-        await access(p, fsConstants.X_OK);
+        accessSync(p, fsConstants.X_OK);
         return true;
       } catch {
         return false;
       }
     },
-    async exists(p) {
-      try {
-        await stat(p);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    exists: async (p) => statNow(p).ok,
     async readFile(p) {
       try {
         return await readFile(p, 'utf8');
@@ -204,19 +184,28 @@ export function nodePlatform(env: Env = process.env, cwd = process.cwd()): Platf
     },
     async realpath(p) {
       try {
-        return await realpath(p);
+        return realpathSync.native(p);
       } catch {
         return null;
       }
     },
     async mtimeMs(p) {
-      try {
-        return (await stat(p)).mtimeMs;
-      } catch {
-        return null;
-      }
+      const st = statNow(p);
+      return st.ok ? st.mtimeMs : null;
     },
   };
+}
+
+/** Platform.stat for the real file system. */
+function statNow(p: string): StatResult {
+  let s: Stats | undefined;
+  try {
+    s = statSync(p, { throwIfNoEntry: false });
+  } catch (e) {
+    return { ok: false, code: (e as NodeJS.ErrnoException).code ?? 'EIO' };
+  }
+  if (!s) return { ok: false, code: 'ENOENT' };
+  return { ok: true, isFile: s.isFile(), isDirectory: s.isDirectory(), mode: s.mode, mtimeMs: s.mtimeMs, dev: s.dev, ino: s.ino };
 }
 
 /** A copy of `platform` that sees a different environment (same OS and file system). */
