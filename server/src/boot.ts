@@ -11,6 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { host, hostIsWindows } from './core/host.js';
 import { cacheDirFromEnv } from './toolchain/cachedir.js';
 import { codeCacheFile, loadBundle, type CodeCacheMode } from './util/codecache.js';
+import { VERSION, VERSION_COMMANDS } from './version.js';
 
 /** The bundle's content hash, set by scripts/build-bundle.mjs (undefined: not built by it, no cache). */
 declare const __CGO_LS_BUILD_ID__: string | undefined;
@@ -19,43 +20,50 @@ declare const __CGO_LS_BUILD_ID__: string | undefined;
 const SERVER_SAVE_AFTER_MS = 10_000;
 
 const cmd = process.argv[2] ?? '';
-const server = ['--stdio', '--node-ipc'].includes(cmd) || /^--(socket|pipe|clientProcessId)/.test(cmd);
-// A cache per kind of run: it holds the functions that run compiled (the cache is written after the run), so the
-// first `--version` must not decide what every later `check` gets. Other commands (--version, --help, a typo) read
-// check's cache (the same V8 flags) and never write one.
-const mode: CodeCacheMode = server ? 'server' : cmd === 'doctor' ? 'doctor' : 'check';
-const writes = server || cmd === 'check' || cmd === 'doctor';
-if (!server) {
-  // A command parses each file once and ends, so the grammars run on V8's baseline wasm code (Liftoff) only. With
-  // the optimizing tier-up, node waits for its background compile whenever the loop runs dry and before it exits
-  // (≈ 200 ms for tree-sitter-c on a 2-vCPU machine, seen with perf sched in NodePlatform::DrainTasks); a warm
-  // `check` of a cgo package went from ≈ 550 to ≈ 350 ms. The server keeps the tier-up: it parses on every edit.
-  // Set before the bundle is compiled: V8 takes its flags into the code cache's key.
-  setFlagsFromString('--liftoff-only');
-}
+if (VERSION_COMMANDS.includes(cmd)) {
+  // The one answer that needs nothing of the program: 1.3 MiB to read and deserialize for one line.
+  process.stdout.write(`cgo-ls ${VERSION}\n`);
+} else start();
 
-const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.cjs');
-let cacheFile: string | null = null;
-try {
-  const buildId = typeof __CGO_LS_BUILD_ID__ === 'string' ? __CGO_LS_BUILD_ID__ : null;
-  const dir = buildId ? cacheDirFromEnv(process.env, hostIsWindows() ? 'windows' : 'linux') : null;
-  if (buildId && dir) {
-    const st = fs.statSync(bundle);
-    cacheFile = codeCacheFile(dir, {
-      buildId,
-      size: st.size,
-      mtimeMs: st.mtimeMs,
-      mode,
-      runtime: `${process.version} ${process.versions.v8} ${host().arch}`,
-      options: JSON.stringify([process.execArgv, process.env['NODE_OPTIONS'] ?? '']),
-    });
+function start(): void {
+  const server = ['--stdio', '--node-ipc'].includes(cmd) || /^--(socket|pipe|clientProcessId)/.test(cmd);
+  // A cache per kind of run: it holds the functions that run compiled (the cache is written after the run), so the
+  // first `--help` must not decide what every later `check` gets. Other commands (--help, a typo) read check's
+  // cache (the same V8 flags) and never write one.
+  const mode: CodeCacheMode = server ? 'server' : cmd === 'doctor' ? 'doctor' : 'check';
+  const writes = server || cmd === 'check' || cmd === 'doctor';
+  if (!server) {
+    // A command parses each file once and ends, so the grammars run on V8's baseline wasm code (Liftoff) only. With
+    // the optimizing tier-up, node waits for its background compile whenever the loop runs dry and before it exits
+    // (≈ 200 ms for tree-sitter-c on a 2-vCPU machine, seen with perf sched in NodePlatform::DrainTasks); a warm
+    // `check` of a cgo package went from ≈ 550 to ≈ 350 ms. The server keeps the tier-up: it parses on every edit.
+    // Set before the bundle is compiled: V8 takes its flags into the code cache's key.
+    setFlagsFromString('--liftoff-only');
   }
-} catch {
-  cacheFile = null; // no cache: a plain compile
-}
 
-const { save } = loadBundle(bundle, cacheFile, createRequire(bundle));
-// Written once (save is a no-op after its first call): at exit, and for a server already 10 s after its start (an
-// editor may end it with SIGKILL).
-if (writes) process.once('exit', save);
-if (server) setTimeout(save, SERVER_SAVE_AFTER_MS).unref();
+  const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.cjs');
+  let cacheFile: string | null = null;
+  try {
+    const buildId = typeof __CGO_LS_BUILD_ID__ === 'string' ? __CGO_LS_BUILD_ID__ : null;
+    const dir = buildId ? cacheDirFromEnv(process.env, hostIsWindows() ? 'windows' : 'linux') : null;
+    if (buildId && dir) {
+      const st = fs.statSync(bundle);
+      cacheFile = codeCacheFile(dir, {
+        buildId,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        mode,
+        runtime: `${process.version} ${process.versions.v8} ${host().arch}`,
+        options: JSON.stringify([process.execArgv, process.env['NODE_OPTIONS'] ?? '']),
+      });
+    }
+  } catch {
+    cacheFile = null; // no cache: a plain compile
+  }
+
+  const { save } = loadBundle(bundle, cacheFile, createRequire(bundle));
+  // Written once (save is a no-op after its first call): at exit, and for a server already 10 s after its start (an
+  // editor may end it with SIGKILL).
+  if (writes) process.once('exit', save);
+  if (server) setTimeout(save, SERVER_SAVE_AFTER_MS).unref();
+}

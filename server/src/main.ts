@@ -39,10 +39,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (cmd === '--version' || cmd === '-v' || cmd === 'version') {
-    process.stdout.write(`cgo-ls ${VERSION}\n`);
-    return 0;
-  }
+  // `--version` is answered by boot.ts (dist/main.js) without loading the program.
   if (cmd === '--help' || cmd === '-h' || cmd === 'help' || cmd === undefined) {
     process.stdout.write(HELP);
     return cmd === undefined ? 2 : 0;

@@ -12,3 +12,6 @@ function readVersion(): string {
 }
 
 export const VERSION = readVersion();
+
+/** The arguments that only ask for the version (boot.ts answers them before loading the program). */
+export const VERSION_COMMANDS: readonly string[] = ['--version', '-v', 'version'];
