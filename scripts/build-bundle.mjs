@@ -14,7 +14,8 @@
 //   <entry>.js          the extra entry points (EXTRA_ENTRIES): scripts run as their own process or thread, each an
 //                       ES module of its own
 //   tree-sitter.wasm    web-tree-sitter's runtime: it loads `new URL('tree-sitter.wasm', import.meta.url)`
-//   *.map               source maps (linked; Node reads them only with --enable-source-maps: no start-up cost)
+//   *.map               source maps (linked; Node reads them only with --enable-source-maps, and not for main.cjs,
+//                       which it does not load itself: that one is for reading a trace by hand)
 // Every bundled file sits in the output directory itself, so a path resolved against `import.meta.url` (in main.cjs
 // the bundle's own file URL, defined by its first line) means the same file from any of them: ../package.json
 // (version.ts), the package root (gomodel/parser.ts, for dist/wasm/*.wasm), ./reaper.js (util/proc.ts),

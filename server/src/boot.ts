@@ -45,6 +45,7 @@ function start(): void {
   let cacheFile: string | null = null;
   try {
     const buildId = typeof __CGO_LS_BUILD_ID__ === 'string' ? __CGO_LS_BUILD_ID__ : null;
+    // (The OS decides only whether the variable's name is looked up case-insensitively.)
     const dir = buildId ? cacheDirFromEnv(process.env, hostIsWindows() ? 'windows' : 'linux') : null;
     if (buildId && dir) {
       const st = fs.statSync(bundle);

@@ -1,7 +1,7 @@
 // Builds the extension so that it needs no node_modules at run time (`vsce package --no-dependencies`):
 //   out/extension.js          the client, bundled with vscode-languageclient (CommonJS; `vscode` stays external)
-//   server/dist/main.js, chunk-*.js, reaper.js, …   the cgo-ls server bundle, made by the repo's own
-//                             scripts/build-bundle.mjs (the same entry points, chunks and runtime tree-sitter.wasm
+//   server/dist/main.js, main.cjs, reaper.js, …   the cgo-ls server bundle, made by the repo's own
+//                             scripts/build-bundle.mjs (the same entry, program, scripts and runtime tree-sitter.wasm
 //                             as the repo's dist/; see that file)
 //   server/dist/wasm/*.wasm   the Go and C grammars: the server loads <package root>/dist/wasm/<grammar>.wasm
 //   server/package.json       { name: "cgo-ls" }: the server finds its package root by that name (gomodel/parser.ts)
@@ -45,7 +45,7 @@ await esbuild.build({
   logLevel: 'warning',
 });
 
-// The server: the same bundle as the repo's dist/ (entry, chunks, extra entry points, runtime wasm).
+// The server: the same bundle as the repo's dist/ (entry, program, extra entry points, runtime wasm).
 try {
   await bundleServer({ outDir: path.join(serverDir, 'dist') });
 } catch (e) {

@@ -15,9 +15,8 @@ import { closeSync, openSync, promises as fsp, readFileSync, readSync, realpathS
 import path from 'node:path';
 import { hostIsWindows } from '../core/host.js';
 import type { Logger } from '../core/types.js';
-import type { Env, GoOS } from './platform.js';
-
 import { cacheDirFromEnv } from './cachedir.js';
+import type { Env, GoOS } from './platform.js';
 
 export { CACHE_DIR_ENV, cacheDirFromEnv } from './cachedir.js';
 
