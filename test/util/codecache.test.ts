@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import vm from 'node:vm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   codeCacheFile,
   KEEP_PER_MODE,
@@ -150,6 +151,21 @@ describe('loadBundle', () => {
       stack = (e as Error).stack ?? '';
     }
     expect(stack).toContain(`${f}:3:`);
+  });
+
+  it('does not make the cache when its directory cannot be written', () => {
+    const d = tmpDir();
+    const f = bundle(d, '"use strict";\n');
+    fs.writeFileSync(path.join(d, 'v8-code'), 'a file where the directory would be');
+    const r = loadBundle(f, codeCacheFile(d, parts), createRequire(f));
+    expect(r.cache).toBe('none');
+    const made = vi.spyOn(vm.Script.prototype, 'createCachedData');
+    try {
+      expect(r.save()).toBe(false);
+      expect(made).not.toHaveBeenCalled(); // the serialization (10–20 ms at exit) is skipped, not just its write
+    } finally {
+      made.mockRestore();
+    }
   });
 
   it('uses no cache when given no file', () => {
