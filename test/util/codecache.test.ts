@@ -1,12 +1,15 @@
 // V8's code cache of the bundle (util/codecache.ts): the key, the file format (magic + checksum), atomic writes,
 // pruning, and loadBundle against real V8 (used, rejected, damaged). The built bundle's use of it is in
 // test/build/bundle.test.ts.
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { repoRoot } from '../helpers/lsp-client.js';
 import {
   codeCacheFile,
   KEEP_PER_MODE,
@@ -69,6 +72,24 @@ describe('readCodeCache / writeCodeCache', () => {
     fs.writeFileSync(file, flipped);
     expect(readCodeCache(file)).toBeUndefined();
   });
+
+  it('does not open what is not a regular file (a FIFO in its place)', () => {
+    const file = codeCacheFile(tmpDir(), parts);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    execFileSync('mkfifo', [file]);
+    // In a child with a timeout: a read of the FIFO would block its thread for good (no writer ever comes).
+    const built = pathToFileURL(path.join(repoRoot, 'dist', 'util', 'codecache.js')).href;
+    const r = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(built)}); console.log(String(m.readCodeCache(${JSON.stringify(file)})));`],
+      {
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
+    expect(r.signal).toBeNull();
+    expect(r.stdout.trim()).toBe('undefined');
+  }, 30_000);
 
   it('returns false when the directory cannot be made', () => {
     const d = tmpDir();

@@ -3,14 +3,14 @@
 // parsing and compiling ~1.2 MiB of JavaScript (and, for the functions the last run had compiled by the time the
 // cache was written, their lazy compiles too).
 //
-// A cache file is `<cacheDir>/v8-code/main-<key>.bin`: an 8-byte magic, the SHA-256 of the payload, then the payload
-// (`script.createCachedData()`). The key names everything that decides whether the bytes fit: the bundle's build id
-// (a hash of its content, set by the build), its size and mtime (a bundle edited by hand), Node's and V8's versions,
-// the architecture, the mode (the server, `check`, `doctor`: each compiles other functions, and the commands run
-// with --liftoff-only while V8 rejects data made under other flags) and node's own options. V8 checks only the source's length, the flags and its version, so the key and the
-// checksum are what keep foreign or damaged bytes out. A file is written (to a temporary name, then renamed) only when
-// there was none or V8 rejected it, and the oldest files beyond a few per mode are removed then. Any failure reading
-// or writing the cache means a plain compile: never an error.
+// A cache file is `<cacheDir>/v8-code/main-<mode>-<key>.bin`: an 8-byte magic, the SHA-256 of the payload, then
+// the payload (`script.createCachedData()`). The key names everything that decides whether the bytes fit: the
+// bundle's build id (a hash of its content, set by the build), its size and mtime (a bundle edited by hand), Node's
+// and V8's versions, the architecture and node's own options; the mode (the server, `check`, `doctor`) because each
+// compiles other functions and runs under other V8 flags, which V8 checks. V8 itself checks only the source's length,
+// the flags and its version, so the key and the checksum are what keep foreign or damaged bytes out. A file is
+// written (to a temporary name, then renamed) only when there was none or V8 rejected it, and the oldest files beyond
+// a few per mode are removed then. Any failure reading or writing the cache means a plain compile: never an error.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +18,8 @@ import vm from 'node:vm';
 
 const MAGIC = Buffer.from('CGOLSV8\0', 'latin1');
 const HEADER = MAGIC.length + 32;
+/** Larger files are not read (the server's cache is ≈ 1 MiB). */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
 /** Files kept per mode (several installed versions, e.g. the npm package and the VS Code extension's copy). */
 export const KEEP_PER_MODE = 4;
 
@@ -48,6 +50,9 @@ export function codeCacheFile(cacheDir: string, parts: CodeCacheKeyParts): strin
 export function readCodeCache(file: string): Buffer | undefined {
   let buf: Buffer;
   try {
+    // A regular file of a sane size only: a FIFO or a device put in its place must not hold up the start.
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    if (!st || !st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
     buf = fs.readFileSync(file);
   } catch {
     return undefined;
