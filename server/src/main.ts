@@ -1,4 +1,4 @@
-// The program: `cgo-ls --stdio | --node-ipc | --socket=N`, `cgo-ls check …`, `cgo-ls doctor …`, `--version`. Bundled
+// The program: `cgo-ls --stdio | --node-ipc | --socket=N`, `cgo-ls check …`, `cgo-ls doctor …`, `--help`. Bundled
 // into dist/main.cjs, which boot.ts (dist/main.js, the bin) loads through V8's code cache.
 import type { Logger } from './core/types.js';
 import { VERSION } from './version.js';

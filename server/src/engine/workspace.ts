@@ -3,6 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { mayBeCgoConstrainedTest } from '../checks/testsexcluded.js';
+import { readTextFileSync } from '../util/files.js';
+
+export { readTextFileSync };
 
 /** The directory holding the go.mod that governs `dir`, or null when there is none. */
 export function findModuleRoot(dir: string): string | null {
@@ -139,17 +142,6 @@ export async function findCgoCandidates(
     }
   }
   return found;
-}
-
-/** `readTextFile` without the thread pool: the text, or null when it vanished / is unreadable / is too large. */
-export function readTextFileSync(file: string, maxBytes = 64 * 1024 * 1024): string | null {
-  try {
-    const st = fs.statSync(file);
-    if (!st.isFile() || st.size > maxBytes) return null;
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
 }
 
 /** Reads a file as UTF-8 text, or null when it vanished / is unreadable / is a directory. */

@@ -11,10 +11,11 @@
 // Where: `CGO_LS_CACHE_DIR` when set (`off` disables the cache), else the user cache directory (`env-paths`:
 // ~/.cache/cgo-ls on Linux, ~/Library/Caches/cgo-ls on macOS, %LOCALAPPDATA%\cgo-ls\Cache on Windows).
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, promises as fsp, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, openSync, promises as fsp, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { hostIsWindows } from '../core/host.js';
 import type { Logger } from '../core/types.js';
+import { readTextFileSync } from '../util/files.js';
 import { cacheDirFromEnv } from './cachedir.js';
 import type { Env, GoOS } from './platform.js';
 
@@ -123,17 +124,6 @@ export interface FactCacheStats {
 /** Entries larger than this are not read (none is: a compile result with its header stamps is a few KiB). */
 const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 
-/** The text of a cache entry, or null when it is missing, not a regular file, too large or unreadable. */
-function readEntrySync(file: string): string | null {
-  try {
-    const st = statSync(file, { throwIfNoEntry: false });
-    if (!st || !st.isFile() || st.size > MAX_ENTRY_BYTES) return null;
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 export class FactCache {
   private readonly dir: string | null;
   private disabledWhy: string | null = null;
@@ -188,7 +178,7 @@ export class FactCache {
     }
     // Read synchronously: an entry is a small file of ours, and an asynchronous read is four threadpool round trips,
     // each waiting for a main thread busy with the first parses (one took 55 ms on an editor's second start).
-    const text = readEntrySync(file);
+    const text = readTextFileSync(file, MAX_ENTRY_BYTES);
     if (text === null) {
       this.stats.misses++;
       return undefined;

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
+import { readRegularFileSync } from './files.js';
 
 const MAGIC = Buffer.from('CGOLSV8\0', 'latin1');
 const HEADER = MAGIC.length + 32;
@@ -48,16 +49,9 @@ export function codeCacheFile(cacheDir: string, parts: CodeCacheKeyParts): strin
 
 /** The payload of a cache file whose magic and checksum hold, else undefined (missing, short, damaged). */
 export function readCodeCache(file: string): Buffer | undefined {
-  let buf: Buffer;
-  try {
-    // A regular file of a sane size only: a FIFO or a device put in its place must not hold up the start.
-    const st = fs.statSync(file, { throwIfNoEntry: false });
-    if (!st || !st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
-    buf = fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
-  if (buf.length <= HEADER || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  // A regular file of a sane size only: a FIFO or a device put in its place must not hold up the start.
+  const buf = readRegularFileSync(file, MAX_FILE_BYTES);
+  if (!buf || buf.length <= HEADER || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const payload = buf.subarray(HEADER);
   const sum = createHash('sha256').update(payload).digest();
   return sum.equals(buf.subarray(MAGIC.length, HEADER)) ? payload : undefined;
