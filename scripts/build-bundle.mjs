@@ -104,6 +104,9 @@ function shareBuiltinNamespaces(bytes) {
   const out = text.replace(/__toESM\(require\("([^"]+)"\),\s*1\)/g, (whole, spec) =>
     builtins.has(spec.replace(/^node:/, '')) ? `__cgoNs(${JSON.stringify(spec)})`.padEnd(whole.length) : whole,
   );
+  // A later esbuild that spelled the wrapper otherwise would leave them all in place, silently: refuse instead.
+  const left = [...out.matchAll(/__toESM\(require\("([^"]+)"\)/g)].filter((m) => builtins.has(m[1].replace(/^node:/, '')));
+  if (left.length > 0 || !out.includes('__cgoNs("')) throw new Error('main.cjs: the built-in namespaces were not shared (esbuild changed its __toESM output?)');
   return Buffer.from(out, 'latin1');
 }
 
