@@ -148,8 +148,13 @@ describe.skipIf(!linux)('run: timeouts and escaped descendants (FAULT-INJECTION:
   it('killAllRuns kills the process group of a run in flight (what shutdown, exit and signals call)', async () => {
     const marker = `cgo-ls-live-${process.pid}`;
     const p = run('sh', ['-c', `sh -c 'sleep 60; : ${marker}' & wait`], { env: process.env, timeoutMs: 60_000 });
-    // Under load the first run of a test process (starting the reaper, setpriv and prlimit) can take seconds: wait up to 20 s.
-    for (let i = 0; i < 1000 && withMarker(marker).length === 0; i++) await new Promise((res) => setTimeout(res, 20));
+    let settled: unknown = null;
+    void p.then((r) => (settled = r));
+    // Under load the first run of a test process (starting the reaper, setpriv and prlimit) can take seconds (a CI run once saw none after 20 s): wait up to 40 s,
+    // and say what the run did if it ended before its grandchild was seen.
+    const deadline = Date.now() + 40_000;
+    while (Date.now() < deadline && settled === null && withMarker(marker).length === 0) await new Promise((res) => setTimeout(res, 20));
+    expect(settled, 'the run ended before its grandchild was seen').toBeNull();
     expect(withMarker(marker).length).toBeGreaterThan(0);
     expect(killAllRuns()).toBeGreaterThan(0);
     const r = await p;
