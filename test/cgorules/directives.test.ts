@@ -45,6 +45,26 @@ describe('CommentGroup.Text() lines', () => {
     const { errors } = parse(['#cgo CFLAGS: -DX=a\\ ']);
     expect(errors).toMatchObject([{ kind: 'syntax', reason: 'unfinished escaping', message: 'invalid #cgo line: #cgo CFLAGS: -DX=a\\' }]);
   });
+  it('onlyCgo keeps exactly the lines that could be #cgo lines, with the same text and columns (property)', () => {
+    const piece = fc.constantFrom('#cgo', '#c', 'go', ' ', '\t', '\r', 'x', 'CFLAGS: -DA', '/*', '*/', '//', 'export F', 'line 1');
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.array(piece, { maxLength: 6 }).map((a) => a.join('')),
+          { minLength: 1, maxLength: 8 },
+        ),
+        fc.constantFrom('// ', '//'),
+        (rows, prefix) => {
+          const p = preambleFromLines(rows, 2, prefix);
+          const all = goBuildTextLines(p).filter((l) => l.text.replace(/^[ \t]+/, '').startsWith('#cgo'));
+          const some = goBuildTextLines(p, true).filter((l) => l.text.replace(/^[ \t]+/, '').startsWith('#cgo'));
+          expect(some).toEqual(all);
+        },
+      ),
+      // `\r` is removed from comment text, so `#c\rgo` is a #cgo line.
+      { examples: [[['#c\rgo CFLAGS: -DA', 'x #cgo'], '// ']] },
+    );
+  });
   it('ignores #cgoCFLAGS and a bare #cgo', () => {
     expect(parse(['#cgoCFLAGS: -O2', '#cgo']).directives).toEqual([]);
   });

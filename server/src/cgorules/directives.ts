@@ -195,8 +195,9 @@ export function isCommentDirective(c: string): boolean {
  * `//go:…`) are dropped; `\r` is removed (go/scanner strips it from comments); trailing blanks are stripped.
  * Whether a line comes from a `//` comment is read from preamble.group.comments; without comment information
  * every line is treated as a `//` line (this only affects the leading space of `orig`).
+ * With `onlyCgo`, only the lines that can be `#cgo` lines are returned (go/build looks at no other).
  */
-export function goBuildTextLines(preamble: Preamble): TextLine[] {
+export function goBuildTextLines(preamble: Preamble, onlyCgo = false): TextLine[] {
   const out: TextLine[] = [];
   const comments = preamble.group?.comments ?? [];
   // cmd/cgo's text joins a `/* … */` comment and the comment after it onto one line; go/build's
@@ -222,6 +223,8 @@ export function goBuildTextLines(preamble: Preamble): TextLine[] {
     if (!byStart.has(k)) byStart.set(k, c.text);
   }
   for (const pl of pieces) {
+    // A line whose text has no `#cgo` cannot become one (only a space, `\r` and trailing blanks are removed).
+    if (onlyCgo && !pl.text.includes('#cgo') && !pl.text.includes('\r')) continue;
     let slashComment: boolean;
     if (comments.length === 0) slashComment = true;
     else slashComment = byStart.get(`${pl.goLine}:${pl.goCol}`)?.startsWith('//') ?? false;
@@ -256,6 +259,17 @@ export function goBuildTextLines(preamble: Preamble): TextLine[] {
   return out;
 }
 
+/**
+ * The goBuildTextLines that can be `#cgo` lines, once per preamble object: a generated preamble has thousands of
+ * lines, and its directives are parsed for every target and hover.
+ */
+const cgoLinesMemo = new WeakMap<Preamble, TextLine[]>();
+function cgoTextLines(preamble: Preamble): TextLine[] {
+  let lines = cgoLinesMemo.get(preamble);
+  if (!lines) cgoLinesMemo.set(preamble, (lines = goBuildTextLines(preamble, true)));
+  return lines;
+}
+
 // ----- parsing ---------------------------------------------------------------------------------------------
 
 function rangeOf(tl: TextLine, start: number, end: number): Range {
@@ -286,7 +300,7 @@ export function parseDirectives(preamble: Preamble, ctx: ParseContext): { direct
   const directives: CgoDirective[] = [];
   const errors: DirectiveError[] = [];
   const noescapeSupported = atLeast(ctx.goVersion, 22);
-  for (const tl of goBuildTextLines(preamble)) {
+  for (const tl of cgoTextLines(preamble)) {
     const orig = tl.text;
     const trimmed = goTrimSpace(orig);
     const line = trimmed.text;
