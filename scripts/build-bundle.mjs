@@ -19,7 +19,7 @@
 // Every bundled file sits in the output directory itself, so a path resolved against `import.meta.url` (in main.cjs
 // the bundle's own file URL, defined by its first line) means the same file from any of them: ../package.json
 // (version.ts), the package root (gomodel/parser.ts, for dist/wasm/*.wasm), ./reaper.js (util/proc.ts),
-// ./cindexworker.js (engine/cindexes.ts). tsc writes server/src/<x>.ts to dist/<x>.js; a top-level source named
+// ./parsethread.js (engine/parseworker.ts). tsc writes server/src/<x>.ts to dist/<x>.js; a top-level source named
 // like a bundle file is refused, so the two never collide. A previous build's files (the chunks of the former
 // code-splitting build too) are removed first.
 import { createHash } from 'node:crypto';
@@ -42,8 +42,8 @@ const src = path.join(root, 'server', 'src');
 export const EXTRA_ENTRIES = [
   // The reaper: a process that outlives cgo-ls to kill its compilers (util/proc.ts REAPER_SCRIPT).
   { in: 'util/reaper.ts', out: 'reaper' },
-  // The C index worker thread (engine/cindexes.ts: new Worker(new URL('./cindexworker.js', import.meta.url))).
-  { in: 'engine/cindexworker.ts', out: 'cindexworker' },
+  // The parse worker thread (engine/parseworker.ts: new Worker(new URL('./parsethread.js', import.meta.url))).
+  { in: 'engine/parsethread.ts', out: 'parsethread' },
 ];
 
 /** Files a build writes or wrote (chunks: the code-splitting build before main.cjs); removed before each build. */

@@ -55,7 +55,7 @@ describe('the packed bundle', () => {
     }
     expect(packed).toContain('dist/main.cjs'); // the program, which dist/main.js loads
     // A worker script added to the source tree is an entry point of the bundle too (scripts/build-bundle.mjs).
-    if (fs.existsSync(path.join(repoRoot, 'server', 'src', 'engine', 'cindexworker.ts'))) expect(packed).toContain('dist/cindexworker.js');
+    if (fs.existsSync(path.join(repoRoot, 'server', 'src', 'engine', 'parsethread.ts'))) expect(packed).toContain('dist/parsethread.js');
   });
 
   it('packs every file the bundle imports or resolves next to itself', () => {

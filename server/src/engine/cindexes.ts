@@ -2,174 +2,9 @@
 // flags. The engine owns them so the editor features (engine/cintel.ts, through the LSP adapter) and the checks that
 // need C struct members (engine/cfields.ts, in `Engine.analyze` and so in `cgo-ls check`) read the same index;
 // `cgo.refresh` clears them, a changed header drops the indexes that read it.
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { CIndexStore, indexKey, preambleSignature, type CIndex, type CIndexInput, type ParseOptions } from '../compiler/cindex.js';
 import type { GoFile } from '../gomodel/types.js';
-import type { CIndexJob } from './cindexworker.js';
-
-export interface CIndexWorkerOptions {
-  /** The worker script (default: ./cindexworker.js next to this module; tests pass a fault-injection one). */
-  url?: URL;
-  /** One parse longer than this ends the worker and fails the index. */
-  timeoutMs?: number;
-  /** The worker ends after this long without a job (the tree-sitter heap it grew is given back). */
-  idleMs?: number;
-  resourceLimits?: ResourceLimits;
-  log?: (message: string) => void;
-}
-
-/** A parse of the preprocessor's output gets this long in the worker (real header sets take well under a second). */
-export const CINDEX_PARSE_TIMEOUT_MS = 60_000;
-/** An idle worker is ended after this long. */
-export const CINDEX_WORKER_IDLE_MS = 30_000;
-/** The worker's JavaScript heap limits: a runaway parse ends the worker (a failed index), never the server. */
-export const CINDEX_WORKER_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 };
-
-interface Job {
-  out: string;
-  opts: ParseOptions;
-  resolve: (idx: CIndex) => void;
-  reject: (e: Error) => void;
-}
-
-/**
- * Parses C index inputs in a worker thread (engine/cindexworker.ts), one at a time, so that the server's event
- * loop is never held by a big header set. A parse that throws, crashes or outlives the worker's resource limits
- * or `timeoutMs` rejects (buildCIndex then returns a failed index, as a failed parse on the main thread did); the
- * worker is started again for the next job. The thread never keeps the process alive (unref), ends when idle,
- * and `close()` (server shutdown) ends it for good.
- */
-export class CIndexWorker {
-  private worker: Worker | null = null;
-  private current: (Job & { id: number; timer: NodeJS.Timeout }) | null = null;
-  private readonly queue: Job[] = [];
-  private nextId = 1;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private closed = false;
-  private readonly url: URL;
-  /** Workers started (tests read it). */
-  started = 0;
-
-  constructor(private readonly opts: CIndexWorkerOptions = {}) {
-    this.url = opts.url ?? new URL('./cindexworker.js', import.meta.url);
-  }
-
-  /** Whether the worker script exists (not when running from the TypeScript sources: the parse stays on this thread). */
-  static available(url: URL = new URL('./cindexworker.js', import.meta.url)): boolean {
-    try {
-      return fs.statSync(fileURLToPath(url)).isFile();
-    } catch {
-      return false;
-    }
-  }
-
-  /** Whether a worker thread is running now. */
-  get running(): boolean {
-    return this.worker !== null;
-  }
-
-  parse(out: string, opts: ParseOptions): Promise<CIndex> {
-    if (this.closed) return Promise.reject(new Error('the C index worker is closed'));
-    return new Promise<CIndex>((resolve, reject) => {
-      this.queue.push({ out, opts, resolve, reject });
-      this.pump();
-    });
-  }
-
-  /** Ends the worker and fails every job (server shutdown); later parses reject. */
-  async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.idleTimer);
-    const err = new Error('the C index worker is closed');
-    for (const j of this.queue.splice(0)) j.reject(err);
-    this.finish(err);
-    await this.stop();
-  }
-
-  private pump(): void {
-    if (this.current || this.queue.length === 0 || this.closed) return;
-    const job = this.queue.shift()!;
-    clearTimeout(this.idleTimer);
-    let w: Worker;
-    try {
-      w = this.worker ?? this.start();
-    } catch (e) {
-      job.reject(e instanceof Error ? e : new Error(String(e)));
-      this.pump();
-      return;
-    }
-    const id = this.nextId++;
-    const timeoutMs = this.opts.timeoutMs ?? CINDEX_PARSE_TIMEOUT_MS;
-    const timer = setTimeout(() => {
-      this.opts.log?.(`C index worker: a parse took over ${timeoutMs} ms; the worker is ended`);
-      this.finish(new Error(`the parse took over ${timeoutMs} ms`));
-      void this.stop();
-      this.pump();
-    }, timeoutMs);
-    this.current = { ...job, id, timer };
-    w.postMessage({ id, out: job.out, opts: job.opts } satisfies CIndexJob);
-  }
-
-  private start(): Worker {
-    const w = new Worker(this.url, {
-      resourceLimits: this.opts.resourceLimits ?? CINDEX_WORKER_LIMITS,
-      stdout: true, // the worker's console output is not the LSP stream
-      stderr: true,
-    });
-    this.started++;
-    w.stdout.resume();
-    w.stderr.resume(); // read and dropped, so a chatty worker never buffers without bound
-    w.unref();
-    w.on('message', (m: { id: number; idx?: CIndex; error?: string }) => {
-      if (!this.current || m.id !== this.current.id) return;
-      const job = this.current;
-      this.current = null;
-      clearTimeout(job.timer);
-      if (m.idx) job.resolve(m.idx);
-      else job.reject(new Error(m.error ?? 'the C index worker answered nothing'));
-      this.afterJob();
-    });
-    w.on('error', (e) => {
-      if (this.worker !== w) return;
-      this.opts.log?.(`C index worker failed: ${e.message}`);
-      this.worker = null;
-      this.finish(e);
-      this.pump();
-    });
-    w.on('exit', (code) => {
-      if (this.worker !== w) return;
-      this.worker = null;
-      this.finish(new Error(`the C index worker exited (code ${code})`));
-      this.pump();
-    });
-    this.worker = w;
-    return w;
-  }
-
-  private afterJob(): void {
-    if (this.queue.length > 0) return this.pump();
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => void this.stop(), this.opts.idleMs ?? CINDEX_WORKER_IDLE_MS);
-    this.idleTimer.unref();
-  }
-
-  /** Rejects the job in the worker now, if any. */
-  private finish(e: Error): void {
-    const job = this.current;
-    if (!job) return;
-    this.current = null;
-    clearTimeout(job.timer);
-    job.reject(e);
-  }
-
-  private async stop(): Promise<void> {
-    const w = this.worker;
-    this.worker = null;
-    if (w) await w.terminate().catch(() => undefined);
-  }
-}
+import { ParseWorker } from './parseworker.js';
 
 export interface CIndexesOptions {
   timeoutMs: () => number;
@@ -179,7 +14,7 @@ export interface CIndexesOptions {
   /** The index input of a file (Engine.cCompileContext), or null when the file is not compiled. */
   input: (file: string) => Promise<CIndexInput | null>;
   /** The parse's worker thread (default: one with the default options when its script exists; null: this thread). */
-  worker?: CIndexWorker | null;
+  worker?: ParseWorker | null;
 }
 
 export class CIndexes {
@@ -196,10 +31,11 @@ export class CIndexes {
   private readonly inflight = new Map<string, Promise<CIndex | null>>();
 
   /** Where the preprocessor's output is parsed; null: on the main thread (running from the sources). */
-  readonly worker: CIndexWorker | null;
+  readonly worker: ParseWorker | null;
 
   constructor(private readonly opts: CIndexesOptions) {
-    this.worker = opts.worker !== undefined ? opts.worker : CIndexWorker.available() ? new CIndexWorker(opts.log ? { log: opts.log } : {}) : null;
+    this.worker =
+      opts.worker !== undefined ? opts.worker : ParseWorker.available() ? new ParseWorker({ name: 'C index', ...(opts.log ? { log: opts.log } : {}) }) : null;
     const worker = this.worker;
     this.store = new CIndexStore({
       timeoutMs: opts.timeoutMs,

@@ -656,6 +656,11 @@ export function provisionalDefinitionAt(model: GoFile, pos: Position): CLocation
 }
 
 /** What a hover on a `C.name` says while the index that knows it is being built. */
+/** The hover on `C.name` in a big file whose model is still being built (in the model worker). */
+export function pendingModelHover(name: string, chars: number): string {
+  return `**C.${name}** — pending: _this file (${Math.round(chars / 1024)} KiB) is still being analysed; hover again in a moment._`;
+}
+
 export function pendingCNameHover(name: string): string {
   return `**C.${name}** — pending: _the C index of this file's preambles (the toolchain probe, then \`cc -E\`) is being built, and the preamble text does not declare \`${name}\` itself; hover again in a moment._`;
 }

@@ -30,6 +30,7 @@ import { fixAll, fixesFor, trustedDiagnostics, type EnvChange, type Fix } from '
 import { evaluateTargets, parseTargets, type TargetVerdict } from './targets.js';
 import { applyCgoOff } from './cgooff.js';
 import { CIndexes } from './cindexes.js';
+import { ParseWorker } from './parseworker.js';
 import { checkCFields, indexInputOf } from './cfields.js';
 import { factCache } from '../toolchain/diskcache.js';
 
@@ -44,6 +45,11 @@ export interface EngineOptions {
    * again). Unset (`check`, `doctor`): every probe waits for the shell, so one report holds everything.
    */
   onToolchainUpdate?: (dir: string) => void;
+  /**
+   * Build the models of big files in a worker thread (the editor: its event loop must keep answering). Unset
+   * (`check`, `doctor`): on this thread, which is quicker when nobody waits meanwhile.
+   */
+  modelWorker?: boolean;
 }
 
 export interface AnalyzeOptions {
@@ -96,7 +102,9 @@ export class Engine {
   readonly log: Logger;
   private readonly env: NodeJS.ProcessEnv;
   /** Documents, disk texts, models, package listings: the keystroke path reads no disk through it. */
-  readonly files = new FileStore();
+  readonly files: FileStore;
+  /** The model worker (EngineOptions.modelWorker), if any. */
+  private readonly modelWorker: ParseWorker | null;
   private readonly toolchains: ToolchainStore;
   readonly compiler: CompileService;
   /** Each built cgo file's `#cgo` contribution to its package, by model and build context. */
@@ -112,6 +120,8 @@ export class Engine {
     this.env = opts.env;
     this.settings = opts.settings ?? defaultSettings;
     this.log = opts.log ?? nullLogger;
+    this.modelWorker = opts.modelWorker && ParseWorker.available() ? new ParseWorker({ name: 'model', log: (m) => this.log.info(m) }) : null;
+    this.files = new FileStore({ modelWorker: this.modelWorker, log: (m) => this.log.info(m) });
     this.compiler = new CompileService({ log: this.log, timeoutMs: () => this.settings.compilerTimeoutMs });
     this.toolchains = new ToolchainStore({
       env: this.env,
@@ -127,6 +137,11 @@ export class Engine {
       model: (f, t) => this.model(f, t),
       input: (f) => this.cCompileContext(f),
     });
+  }
+
+  /** Server shutdown: the worker threads end (a parse in flight then fails). */
+  async close(): Promise<void> {
+    await Promise.all([this.cIndexes.close(), this.modelWorker?.close()]);
   }
 
   /** Every diagnostic code the engine can emit, with its documentation. */
@@ -173,6 +188,14 @@ export class Engine {
   /** A model covering `pos` for a hover: near the top of a huge file, one that does not wait for the whole model. */
   modelAt(file: string, pos: Position, text?: string): Promise<GoFile | null> {
     return this.files.modelAt(file, pos, text);
+  }
+
+  /**
+   * Whether the model of this text is being built in the model worker and is not done yet (a hover then answers
+   * from what lexing alone tells, rather than wait).
+   */
+  modelPending(file: string, text: string): boolean {
+    return this.files.modelsInWorker(text) && !this.files.modelDone(file, text);
   }
 
   /** Forget what is known about a file (deleted or changed on disk). */

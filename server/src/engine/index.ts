@@ -25,12 +25,13 @@ export { renderReport, exitCodeFor } from '../toolchain/report.js';
 export { doctorBinaryReport } from '../windows/check.js';
 export { locateMingwRuntime } from '../windows/dlls.js';
 export { findPackageRoot } from '../gomodel/parser.js';
-export { withRefAt } from '../gomodel/pastcap.js';
+export { cRefLexedAt, withRefAt } from '../gomodel/pastcap.js';
 export { MAX_ANALYSED_CHARS } from '../gomodel/model.js';
 export { mightImportC } from './workspace.js';
 export type { CCompileContext } from './engine.js';
 export type { CIndex } from '../compiler/cindex.js';
 export type { CIndexes } from './cindexes.js';
+export type { GoFile } from '../gomodel/types.js';
 export {
   builtinEntities,
   completeCNames,
@@ -42,6 +43,7 @@ export {
   hoverAt as cNameHoverAt,
   includeLinks,
   pendingCNameHover,
+  pendingModelHover,
   provisionalDefinitionAt,
   provisionalHoverAt,
   signatureAt,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Position } from '../core/types.js';
 import type { GoFile } from '../gomodel/types.js';
 import { MAX_ANALYSED_CHARS, parseGoFile, parseGoPrefix, prefixLimit } from '../gomodel/model.js';
+import type { ParseWorker } from './parseworker.js';
 import { findModuleRoot, packageSiblings, readTextFile } from './workspace.js';
 
 /** Offset of the start of `line` in `text`, or null when that is past `max` (scans no further than `max`). */
@@ -21,6 +22,18 @@ function offsetOfLine(text: string, line: number, max: number): number | null {
 
 /** C++ sources make the go command use CXX (and link libstdc++). */
 export const CXX_EXTS = ['.cc', '.cpp', '.cxx'];
+
+/**
+ * Texts at least this long are modelled in the model worker when there is one (the editor): the first model of
+ * go-gl's 1 MB file held the event loop ≈ 0.5 s, and every hover sent meanwhile waited for it.
+ */
+export const MODEL_WORKER_MIN_CHARS = 64 * 1024;
+
+export interface FileStoreOptions {
+  /** Where big texts are modelled (engine/parseworker.ts); none: on this thread. */
+  modelWorker?: ParseWorker | null;
+  log?: (message: string) => void;
+}
 
 export interface FileChange {
   file: string;
@@ -39,8 +52,38 @@ export class FileStore {
   private readonly listings = new Map<string, string[]>();
   private readonly moduleRoots = new Map<string, string>();
   private readonly cxxDirs = new Map<string, boolean>();
-  /** Counters for tests: how often the store went to the disk. */
-  readonly stats = { textReads: 0, dirReads: 0 };
+  /** Counters for tests: how often the store went to the disk, and how many models the worker built. */
+  readonly stats = { textReads: 0, dirReads: 0, workerModels: 0 };
+
+  constructor(private readonly opts: FileStoreOptions = {}) {}
+
+  /** Whether a big text's model is built off this thread (hovers then need not wait for it). */
+  modelsInWorker(text: string): boolean {
+    return !!this.opts.modelWorker && text.length >= MODEL_WORKER_MIN_CHARS;
+  }
+
+  /** Whether the model of this exact text is built (a hover on a big file answers at once only then). */
+  modelDone(file: string, text: string): boolean {
+    const cached = this.models.get(path.resolve(file));
+    return cached?.text === text && cached.done !== undefined;
+  }
+
+  /** The model of a text: in the worker when it is big and there is one, else here. Never rejects. */
+  private parse(abs: string, t: string): Promise<GoFile> {
+    const worker = this.opts.modelWorker;
+    if (!worker || t.length < MODEL_WORKER_MIN_CHARS) return parseGoFile(abs, t);
+    return worker.model(abs, t).then(
+      (m) => {
+        this.stats.workerModels++;
+        return m;
+      },
+      (e: unknown) => {
+        // The worker crashed, timed out or is closed: model it here, as without a worker.
+        this.opts.log?.(`model worker: ${e instanceof Error ? e.message : String(e)}; modelling ${path.basename(abs)} on the main thread`);
+        return parseGoFile(abs, t);
+      },
+    );
+  }
 
   setDocument(file: string, text: string, version: number): void {
     this.docs.set(path.resolve(file), { text, version });
@@ -84,7 +127,7 @@ export class FileStore {
     }
     const cached = this.models.get(abs);
     if (cached && cached.text === t) return cached.file;
-    const model = parseGoFile(abs, t); // never rejects
+    const model = this.parse(abs, t); // never rejects
     const entry: { text: string; file: Promise<GoFile>; done?: GoFile } = { text: t, file: model };
     this.models.set(abs, entry);
     void model.then((m) => (entry.done = m));

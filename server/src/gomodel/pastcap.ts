@@ -67,11 +67,19 @@ export function isGoCodeAt(text: string, offset: number): boolean {
  */
 export function cRefPastCap(model: GoFile, text: string, pos: Position): CRef | null {
   if (!model.importsC || model.limited?.reason !== 'size') return null;
+  return cRefLexedAt(text, pos, model.limited.analysedBytes);
+}
+
+/**
+ * The `C.name` reference at `pos` found by lexing alone (no model), or null; positions before offset `from` are
+ * not looked at. Also what a hover says while a big file's model is still being built (engine/session.ts).
+ */
+export function cRefLexedAt(text: string, pos: Position, from = 0): CRef | null {
   // The document's shared line index (core/text.ts): hovers come one after another on one text.
   const idx = LineIndex.of(text);
   if (pos.line < 0 || pos.line >= idx.lineCount) return null;
   const offset = idx.offsetAt(pos);
-  if (offset < model.limited.analysedBytes) return null;
+  if (offset < from) return null;
   const lineStart = idx.lineStarts[pos.line]!;
   const line = idx.lineText(pos.line);
   const col = offset - lineStart;

@@ -21,6 +21,7 @@ import {
   builtinEntities,
   cNameHoverAt as hoverAt,
   completeCNames,
+  cRefLexedAt,
   completeFields,
   completionContext,
   definitionAt,
@@ -31,6 +32,7 @@ import {
   MAX_ANALYSED_CHARS,
   mightImportC,
   pendingCNameHover,
+  pendingModelHover,
   provisionalDefinitionAt,
   provisionalHoverAt,
   signatureAt,
@@ -40,6 +42,7 @@ import {
   type CIndex,
   type CItemKind,
   type Engine,
+  type GoFile,
 } from '../engine/index.js';
 
 const KIND: Record<CItemKind, CompletionItemKind> = {
@@ -86,6 +89,8 @@ const EMPTY_INDEX: CIndex = {
 };
 
 const LATE: unique symbol = Symbol('late');
+/** How long a hover waits for a big file's model being built in the worker before it answers without it. */
+const MODEL_WAIT_MS = 30;
 
 /** The value of `p`, or LATE when it has not settled by `until` (a `performance.now()` time); `p` goes on. */
 async function settledBy<T>(p: Promise<T | null>, until: number): Promise<T | null | typeof LATE> {
@@ -312,7 +317,18 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
     try {
       const text = await engine.getText(file);
       if (text !== null) {
-        const found = await engine.modelAt(file, params.position, text);
+        const modelling = engine.modelAt(file, params.position, text);
+        let found: GoFile | null;
+        if (engine.modelPending(file, text)) {
+          // A big file modelled in the worker: the event loop is free meanwhile, so a hover need not wait for it.
+          // On a `C.name` (lexed alone) it says so at once; elsewhere there is nothing to say before the model.
+          const r = await settledBy(modelling, performance.now() + MODEL_WAIT_MS);
+          if (r === LATE) {
+            const lexed = cRefLexedAt(text, params.position);
+            return withDiag(lexed ? pendingModelHover(lexed.name, text.length) : null);
+          }
+          found = r;
+        } else found = await modelling;
         // Past the modelled part of a file over the cap: the `C.name` lexed at the position (gomodel/pastcap.ts).
         const model = found ? withRefAt(found, text, params.position) : null;
         if (model?.importsC && wantsIndex(model, text, params.position)) {

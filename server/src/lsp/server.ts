@@ -44,7 +44,7 @@ export function startServer(connection: Connection): void {
     debug: (m) => (levelAllows('debug') ? connection.console.log(m) : undefined),
   };
   // The login shell can take seconds: a probe answers without it, and its drift findings re-analyse the folder.
-  const engine = new Engine({ env: process.env, settings, log, onToolchainUpdate: (dir) => analyses.reanalyzeBelow(dir) });
+  const engine = new Engine({ env: process.env, settings, log, modelWorker: true, onToolchainUpdate: (dir) => analyses.reanalyzeBelow(dir) });
   const ctx: ServerContext = {
     connection,
     documents,
@@ -97,7 +97,7 @@ export function startServer(connection: Connection): void {
     // Nothing may outlive the server: no new subprocess from here on, and every running one is killed now.
     refuseNewRuns();
     analyses.stopAll();
-    await Promise.all([workspace.close(), killAllRunsAndWait(), engine.cIndexes.close()]);
+    await Promise.all([workspace.close(), killAllRunsAndWait(), engine.close()]);
   });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {

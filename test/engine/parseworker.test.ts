@@ -1,24 +1,28 @@
-// The C index parse in a worker thread (engine/cindexworker.ts, driven by CIndexWorker in engine/cindexes.ts):
-// the index it returns is the one the main thread builds; a worker that crashes, hangs or runs out of memory
-// fails that one index (remembered like any failed index) and never the server, and the next parse gets a fresh
-// worker; close() ends the thread. The crash, hang and memory cases use FAULT-INJECTION worker scripts.
+// The big parses in a worker thread (engine/parsethread.ts, driven by ParseWorker in engine/parseworker.ts): the
+// C index and the model it returns are the ones the main thread builds; a worker that crashes, hangs or runs out
+// of memory fails that one job (a C index is then remembered like any failed index) and never the server, and the
+// next job gets a fresh worker; close() ends the thread. The crash, hang and memory cases use FAULT-INJECTION
+// worker scripts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCIndex, type CIndex, type CIndexInput } from '../../server/src/compiler/cindex.js';
-import { CIndexes, CIndexWorker } from '../../server/src/engine/cindexes.js';
+import { CIndexes } from '../../server/src/engine/cindexes.js';
+import { ParseWorker } from '../../server/src/engine/parseworker.js';
+import { FileStore, MODEL_WORKER_MIN_CHARS } from '../../server/src/engine/session.js';
+import { parseGoFile } from '../../server/src/gomodel/model.js';
 import { killAllRunsAndWait } from '../../server/src/util/proc.js';
 import { findExecutable, itWith, tool } from '../helpers/tools.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const builtWorker = path.join(repo, 'dist', 'engine', 'cindexworker.js');
+const builtWorker = path.join(repo, 'dist', 'engine', 'parsethread.js');
 const gcc = tool('gcc', findExecutable('gcc'), 'apt-get install gcc');
-const built = tool('dist/engine/cindexworker.js', fs.existsSync(builtWorker) ? builtWorker : null, 'npm run build');
+const built = tool('dist/engine/parsethread.js', fs.existsSync(builtWorker) ? builtWorker : null, 'npm run build');
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-cindexworker-'));
-const workers: CIndexWorker[] = [];
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-parseworker-'));
+const workers: ParseWorker[] = [];
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.close()));
   await killAllRunsAndWait();
@@ -30,13 +34,13 @@ function fakeWorker(name: string, body: string): URL {
   const file = path.join(tmp, `${name}.mjs`);
   fs.writeFileSync(
     file,
-    `// FAULT-INJECTION FAKE of engine/cindexworker.ts\nimport { parentPort } from 'node:worker_threads';\nparentPort.on('message', (job) => {\n${body}\n});\n`,
+    `// FAULT-INJECTION FAKE of engine/parsethread.ts\nimport { parentPort } from 'node:worker_threads';\nparentPort.on('message', (job) => {\n${body}\n});\n`,
   );
   return pathToFileURL(file);
 }
 
-function worker(opts: ConstructorParameters<typeof CIndexWorker>[0] = {}): CIndexWorker {
-  const w = new CIndexWorker({ url: pathToFileURL(builtWorker), ...opts });
+function worker(opts: ConstructorParameters<typeof ParseWorker>[0] = {}): ParseWorker {
+  const w = new ParseWorker({ name: 'C index', url: pathToFileURL(builtWorker), ...opts });
   workers.push(w);
   return w;
 }
@@ -89,7 +93,7 @@ describe('the C index parse in a worker thread', () => {
     [gcc, built],
     'a worker that crashes fails that index, which is remembered as failed; the next parse starts a new worker',
     async () => {
-      const crash = new CIndexWorker({ url: fakeWorker('crash', 'process.exit(3);') });
+      const crash = new ParseWorker({ name: 'C index', url: fakeWorker('crash', 'process.exit(3);') });
       workers.push(crash);
       const goFile = path.join(tmp, 'crash.go');
       const logs: string[] = [];
@@ -119,7 +123,7 @@ describe('the C index parse in a worker thread', () => {
   );
 
   it('a parse that outlives the timeout is rejected and its worker ended', async () => {
-    const hang = new CIndexWorker({ url: fakeWorker('hang', 'for (;;) {}'), timeoutMs: 300 });
+    const hang = new ParseWorker({ name: 'C index', url: fakeWorker('hang', 'for (;;) {}'), timeoutMs: 300 });
     workers.push(hang);
     await expect(hang.parse('int x;\n', { goFile: '/x/a.go', goos: 'linux' })).rejects.toThrow(/took over 300 ms/);
     expect(hang.running).toBe(false);
@@ -132,7 +136,8 @@ describe('the C index parse in a worker thread', () => {
   }, 30_000);
 
   it('a worker past its memory limit is ended and the parse rejected', async () => {
-    const hog = new CIndexWorker({
+    const hog = new ParseWorker({
+      name: 'C index',
       url: fakeWorker('hog', 'const keep = []; for (;;) keep.push(new Array(1e5).fill(keep.length));'),
       resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
     });
@@ -142,7 +147,7 @@ describe('the C index parse in a worker thread', () => {
   }, 60_000);
 
   it('a parse that throws in the worker is rejected with its message; the worker stays for the next job', async () => {
-    const fails = new CIndexWorker({ url: fakeWorker('throws', "parentPort.postMessage({ id: job.id, error: 'no grammar' });") });
+    const fails = new ParseWorker({ name: 'C index', url: fakeWorker('throws', "parentPort.postMessage({ id: job.id, error: 'no grammar' });") });
     workers.push(fails);
     await expect(fails.parse('int x;\n', { goFile: '/x/a.go', goos: 'linux' })).rejects.toThrow('no grammar');
     await expect(fails.parse('int y;\n', { goFile: '/x/a.go', goos: 'linux' })).rejects.toThrow('no grammar');
@@ -151,7 +156,10 @@ describe('the C index parse in a worker thread', () => {
   });
 
   it('close() ends the thread and fails what was waiting; later parses are refused', async () => {
-    const slow = new CIndexWorker({ url: fakeWorker('slow', 'setTimeout(() => parentPort.postMessage({ id: job.id, error: "late" }), 60_000);') });
+    const slow = new ParseWorker({
+      name: 'C index',
+      url: fakeWorker('slow', 'setTimeout(() => parentPort.postMessage({ id: job.id, error: "late" }), 60_000);'),
+    });
     workers.push(slow);
     const waiting = slow.parse('int x;\n', { goFile: '/x/a.go', goos: 'linux' }).catch((e: Error) => e.message);
     const queued = slow.parse('int y;\n', { goFile: '/x/a.go', goos: 'linux' }).catch((e: Error) => e.message);
@@ -165,7 +173,7 @@ describe('the C index parse in a worker thread', () => {
   });
 
   it('an idle worker ends by itself', async () => {
-    const ok = new CIndexWorker({ url: fakeWorker('ok', "parentPort.postMessage({ id: job.id, error: 'done' });"), idleMs: 100 });
+    const ok = new ParseWorker({ name: 'C index', url: fakeWorker('ok', "parentPort.postMessage({ id: job.id, error: 'done' });"), idleMs: 100 });
     workers.push(ok);
     await expect(ok.parse('int x;\n', { goFile: '/x/a.go', goos: 'linux' })).rejects.toThrow('done');
     expect(ok.running).toBe(true);
@@ -174,8 +182,8 @@ describe('the C index parse in a worker thread', () => {
   });
 
   itWith(built, 'the worker is used only when its script exists (from the TypeScript sources the parse stays on the main thread)', () => {
-    expect(CIndexWorker.available(pathToFileURL(path.join(tmp, 'missing.js')))).toBe(false);
-    expect(CIndexWorker.available(pathToFileURL(builtWorker))).toBe(true);
+    expect(ParseWorker.available(pathToFileURL(path.join(tmp, 'missing.js')))).toBe(false);
+    expect(ParseWorker.available(pathToFileURL(builtWorker))).toBe(true);
     const indexes = new CIndexes({
       timeoutMs: () => 1000,
       text: () => Promise.resolve(null),
@@ -185,4 +193,61 @@ describe('the C index parse in a worker thread', () => {
     });
     expect(indexes.worker).toBeNull();
   });
+});
+
+/** A generated cgo file of at least `min` characters: a preamble with declarations, C.name uses, an //export. */
+function bigGoFile(min: number): string {
+  let text =
+    'package big\n\n/*\n#include <stdlib.h>\nstatic int twice(int x) { return 2 * x; }\nextern int counter;\n*/\nimport "C"\n\n//export Exported\nfunc Exported() {}\n\n';
+  for (let i = 0; text.length < min; i++) text += `func g${i}(p *C.char) C.int {\n\tC.free(nil)\n\treturn C.twice(C.int(${i}))\n}\n\n`;
+  return text;
+}
+
+describe('big models in the worker thread (engine/session.ts FileStore with a model worker)', () => {
+  itWith(
+    built,
+    'a model built in the worker is the model built on the main thread',
+    async () => {
+      const w = worker({ name: 'model' });
+      const text = bigGoFile(MODEL_WORKER_MIN_CHARS + 1000);
+      const inWorker = await w.model('/x/big.go', text);
+      const onMain = await parseGoFile('/x/big.go', text);
+      expect(onMain.cRefs.length).toBeGreaterThan(1000);
+      expect(onMain.preambleDecls?.map((d) => d.name)).toEqual(['twice', 'counter']);
+      expect(inWorker).toEqual(onMain);
+    },
+    60_000,
+  );
+
+  itWith(
+    built,
+    'the store models big texts in the worker and small ones on its own thread',
+    async () => {
+      const w = worker({ name: 'model' });
+      const store = new FileStore({ modelWorker: w });
+      const big = bigGoFile(MODEL_WORKER_MIN_CHARS);
+      expect(store.modelsInWorker(big)).toBe(true);
+      const pending = store.model('/x/big.go', big);
+      expect(store.modelDone('/x/big.go', big)).toBe(false);
+      expect((await pending)?.cRefs.length).toBeGreaterThan(100);
+      expect(store.modelDone('/x/big.go', big)).toBe(true);
+      expect(store.stats.workerModels).toBe(1);
+      await store.model('/x/small.go', 'package small\n');
+      expect(store.stats.workerModels).toBe(1);
+      expect(w.started).toBe(1);
+    },
+    60_000,
+  );
+
+  it('a model worker that crashes costs only the thread: the store models the text on its own thread and says so', async () => {
+    const crash = new ParseWorker({ name: 'model', url: fakeWorker('crash-model', 'process.exit(5);') });
+    workers.push(crash);
+    const logs: string[] = [];
+    const store = new FileStore({ modelWorker: crash, log: (m) => logs.push(m) });
+    const big = bigGoFile(MODEL_WORKER_MIN_CHARS);
+    const m = await store.model('/x/big.go', big);
+    expect(m).toEqual(await parseGoFile('/x/big.go', big));
+    expect(store.stats.workerModels).toBe(0);
+    expect(logs.join('\n')).toMatch(/model worker: the model worker exited \(code 5\); modelling big\.go on the main thread/);
+  }, 60_000);
 });
