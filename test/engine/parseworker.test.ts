@@ -250,4 +250,16 @@ describe('big models in the worker thread (engine/session.ts FileStore with a mo
     expect(store.stats.workerModels).toBe(0);
     expect(logs.join('\n')).toMatch(/model worker: the model worker exited \(code 5\); modelling big\.go on the main thread/);
   }, 60_000);
+
+  it('a model past its time in the worker is not built on the main thread either: the file is reported as not analysed', async () => {
+    const hang = new ParseWorker({ name: 'model', url: fakeWorker('hang-model', 'for (;;) {}'), timeoutMs: 300 });
+    workers.push(hang);
+    const logs: string[] = [];
+    const store = new FileStore({ modelWorker: hang, log: (m) => logs.push(m) });
+    const big = bigGoFile(MODEL_WORKER_MIN_CHARS);
+    const m = await store.model('/x/big.go', big);
+    expect(m?.limited).toEqual({ reason: 'time', analysedBytes: 0, totalBytes: big.length });
+    expect(m?.cRefs).toEqual([]);
+    expect(logs.join('\n')).toMatch(/model worker: the parse took over 300 ms; big\.go is not analysed/);
+  }, 60_000);
 });

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Position } from '../core/types.js';
 import type { GoFile } from '../gomodel/types.js';
-import { MAX_ANALYSED_CHARS, parseGoFile, parseGoPrefix, prefixLimit } from '../gomodel/model.js';
+import { emptyModel, MAX_ANALYSED_CHARS, parseGoFile, parseGoPrefix, prefixLimit } from '../gomodel/model.js';
 import type { ParseWorker } from './parseworker.js';
 import { findModuleRoot, packageSiblings, readTextFile } from './workspace.js';
 
@@ -78,8 +78,16 @@ export class FileStore {
         return m;
       },
       (e: unknown) => {
-        // The worker crashed, timed out or is closed: model it here, as without a worker.
-        this.opts.log?.(`model worker: ${e instanceof Error ? e.message : String(e)}; modelling ${path.basename(abs)} on the main thread`);
+        const why = e instanceof Error ? e.message : String(e);
+        if (/took over|memory/i.test(why)) {
+          // Past the job's time or the worker's heap: the same text would hold (or sink) this thread too.
+          this.opts.log?.(`model worker: ${why}; ${path.basename(abs)} is not analysed`);
+          const m = emptyModel(abs, true);
+          m.limited = { reason: 'time', analysedBytes: 0, totalBytes: t.length };
+          return m;
+        }
+        // The worker crashed, could not start or is closed: model it here, as without a worker.
+        this.opts.log?.(`model worker: ${why}; modelling ${path.basename(abs)} on the main thread`);
         return parseGoFile(abs, t);
       },
     );
