@@ -46,8 +46,11 @@ export const EXTRA_ENTRIES = [
   { in: 'engine/parsethread.ts', out: 'parsethread' },
 ];
 
-/** Files a build writes or wrote (chunks: the code-splitting build before main.cjs); removed before each build. */
-const BUNDLE_FILE = /^(?:chunk-[A-Z0-9]+\.js|main\.cjs|tree-sitter\.wasm)(?:\.map)?$/;
+/**
+ * Files a build writes or wrote, removed before each build: chunks (the code-splitting build before main.cjs) and
+ * cindexworker.js (the C index worker's script before it became parsethread.js).
+ */
+const BUNDLE_FILE = /^(?:chunk-[A-Z0-9]+\.js|main\.cjs|tree-sitter\.wasm|cindexworker\.js)(?:\.map)?$/;
 
 /** What every esbuild run here shares. */
 const COMMON = {
