@@ -12,7 +12,7 @@ import { buildCIndex, type CIndex, type CIndexInput } from '../../server/src/com
 import { CIndexes } from '../../server/src/engine/cindexes.js';
 import { ParseWorker } from '../../server/src/engine/parseworker.js';
 import { FileStore, MODEL_WORKER_MIN_CHARS } from '../../server/src/engine/session.js';
-import { parseGoFile } from '../../server/src/gomodel/model.js';
+import { MAX_ANALYSED_CHARS, parseGoFile } from '../../server/src/gomodel/model.js';
 import { killAllRunsAndWait } from '../../server/src/util/proc.js';
 import { findExecutable, itWith, tool } from '../helpers/tools.js';
 
@@ -232,8 +232,15 @@ describe('big models in the worker thread (engine/session.ts FileStore with a mo
       expect((await pending)?.cRefs.length).toBeGreaterThan(100);
       expect(store.modelDone('/x/big.go', big)).toBe(true);
       expect(store.stats.workerModels).toBe(1);
+      // Over the cap: a hover near the top gets a model of the part around it (built here), one further down waits.
+      const huge = bigGoFile(2 * MAX_ANALYSED_CHARS);
+      const last = huge.split('\n').length - 2;
+      expect(store.waitsForWorker('/x/huge.go', { line: 3, character: 0 }, huge)).toBe(false);
+      expect(store.waitsForWorker('/x/huge.go', { line: last, character: 0 }, huge)).toBe(true);
+      await store.model('/x/huge.go', huge);
+      expect(store.waitsForWorker('/x/huge.go', { line: last, character: 0 }, huge)).toBe(false);
       await store.model('/x/small.go', 'package small\n');
-      expect(store.stats.workerModels).toBe(1);
+      expect(store.stats.workerModels).toBe(2);
       expect(w.started).toBe(1);
     },
     60_000,

@@ -191,11 +191,11 @@ export class Engine {
   }
 
   /**
-   * Whether the model of this text is being built in the model worker and is not done yet (a hover then answers
-   * from what lexing alone tells, rather than wait).
+   * Whether `modelAt` waits for a model the model worker is still building (a hover then answers from what lexing
+   * alone tells, rather than wait).
    */
-  modelPending(file: string, text: string): boolean {
-    return this.files.modelsInWorker(text) && !this.files.modelDone(file, text);
+  modelPending(file: string, pos: Position, text: string): boolean {
+    return this.files.waitsForWorker(file, pos, text);
   }
 
   /** Forget what is known about a file (deleted or changed on disk). */

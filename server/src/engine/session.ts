@@ -20,6 +20,16 @@ function offsetOfLine(text: string, line: number, max: number): number | null {
   return at;
 }
 
+/**
+ * For a text over the modelling cap, where the model of the part around `pos` ends (gomodel's prefixLimit), or null
+ * when `pos` is not near enough the top for one (or the text is not over the cap).
+ */
+function prefixLimitAt(text: string, pos: Position): number | null {
+  if (text.length <= MAX_ANALYSED_CHARS) return null;
+  const offset = offsetOfLine(text, pos.line, MAX_ANALYSED_CHARS);
+  return offset === null ? null : prefixLimit(text, offset + Math.max(0, pos.character));
+}
+
 /** C++ sources make the go command use CXX (and link libstdc++). */
 export const CXX_EXTS = ['.cc', '.cpp', '.cxx'];
 
@@ -62,10 +72,18 @@ export class FileStore {
     return !!this.opts.modelWorker && text.length >= MODEL_WORKER_MIN_CHARS;
   }
 
-  /** Whether the model of this exact text is built (a hover on a big file answers at once only then). */
+  /** Whether the model of this exact text is built. */
   modelDone(file: string, text: string): boolean {
     const cached = this.models.get(path.resolve(file));
     return cached?.text === text && cached.done !== undefined;
+  }
+
+  /**
+   * Whether `modelAt(file, pos, text)` waits for a model the worker is still building (not for a model of the part
+   * around `pos`, built here): a hover then need not wait, as the event loop is free meanwhile.
+   */
+  waitsForWorker(file: string, pos: Position, text: string): boolean {
+    return this.modelsInWorker(text) && !this.modelDone(file, text) && prefixLimitAt(text, pos) === null;
   }
 
   /** The model of a text: in the worker when it is big and there is one, else here. Never rejects. */
@@ -144,8 +162,8 @@ export class FileStore {
 
   /**
    * A model that covers `pos`, for a hover: the file's model, except while the model of a file over the cap is
-   * still to be built (it waits for the message that brought the text to be decoded, then holds the event loop
-   * for the whole modelled part): then the model of the part up to a little past `pos` (gomodel's prefixLimit),
+   * still to be built (on this thread it holds the event loop for the whole modelled part; in the worker it takes
+   * longer than a hover should wait): then the model of the part up to a little past `pos` (gomodel's prefixLimit),
    * which answers the same for everything in it. The whole-file model is started (or joined) either way.
    */
   async modelAt(file: string, pos: Position, text?: string): Promise<GoFile | null> {
@@ -156,8 +174,7 @@ export class FileStore {
     const whole = this.model(abs, t);
     const cached = this.models.get(abs);
     if (cached?.text === t && cached.done) return cached.done;
-    const offset = offsetOfLine(t, pos.line, MAX_ANALYSED_CHARS);
-    const limit = offset === null ? null : prefixLimit(t, offset + Math.max(0, pos.character));
+    const limit = prefixLimitAt(t, pos);
     if (limit === null) return whole;
     const prev = this.prefixModels.get(abs);
     if (prev && prev.text === t && prev.limit >= limit) return prev.file;

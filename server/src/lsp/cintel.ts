@@ -319,7 +319,7 @@ export function registerCIntel(connection: Connection, engine: Engine, opts: CIn
       if (text !== null) {
         const modelling = engine.modelAt(file, params.position, text);
         let found: GoFile | null;
-        if (engine.modelPending(file, text)) {
+        if (engine.modelPending(file, params.position, text)) {
           // A big file modelled in the worker: the event loop is free meanwhile, so a hover need not wait for it.
           // On a `C.name` (lexed alone) it says so at once; elsewhere there is nothing to say before the model.
           const r = await settledBy(modelling, performance.now() + MODEL_WAIT_MS);
