@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGoFile, parseGoFileSync } from '../../server/src/gomodel/model.js';
+import { MAX_ANALYSED_CHARS, modelPart, parseGoFile, parseGoFileSync } from '../../server/src/gomodel/model.js';
 import { getCParser, getGoParser } from '../../server/src/gomodel/parser.js';
 import type { GoFile } from '../../server/src/gomodel/types.js';
 
@@ -384,6 +384,23 @@ describe('robustness', () => {
     const analysed = src.slice(0, f.limited!.analysedBytes);
     expect(f.cRefs).toHaveLength((analysed.match(/C\.int/g) ?? []).length);
     expect(f.cRefs.length).toBeGreaterThan(1000);
+  });
+
+  it('the model of a modelPart (what a model worker is sent) is the model of the whole text', async () => {
+    const body = Array.from({ length: 60000 }, (_, i) => `func f${i}() { _ = C.int(${i}) }`).join('\n');
+    const lateImport = 'package p\n\n' + 'var x = 1\n'.repeat(20000) + '// #include <stdlib.h>\nimport "C"\n\nfunc g() { C.free(nil) }\n' + body;
+    const texts = [
+      lines('package p', '// #include <a.h>', 'import "C"') + body + '\n', // over the cap
+      lateImport, // the cut moves past a late import "C"
+      'package p\nimport "C"\n\u0000' + 'x'.repeat(300_000), // binary
+      lines('package p', '// #include <a.h>', 'import "C"', 'func f() { C.puts(nil) }'), // small
+    ];
+    for (const t of texts) {
+      const part = modelPart(t);
+      expect(part.totalLength).toBe(t.length);
+      expect(part.text.length).toBeLessThanOrEqual(Math.max(MAX_ANALYSED_CHARS * 2, t.indexOf('import "C"') + 100));
+      expect(await parseGoFile('/x/p.go', part.text, part.totalLength)).toEqual(await parseGoFile('/x/p.go', t));
+    }
   });
 
   it('never throws on invalid bytes, NULs, lone surrogates or random text', async () => {

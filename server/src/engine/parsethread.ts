@@ -11,10 +11,12 @@ import { parsePreprocessed, type ParseOptions } from '../compiler/cindex.js';
 import { parseGoFile } from '../gomodel/model.js';
 import { getCParser } from '../gomodel/parser.js';
 
-export type ParseJob = { id: number; kind: 'cindex'; out: string; opts: ParseOptions } | { id: number; kind: 'model'; path: string; text: string };
+/** A model job carries the text's modelPart (gomodel/model.ts) and its whole length, not a 20 MB text. */
+export type ParseJob =
+  { id: number; kind: 'cindex'; out: string; opts: ParseOptions } | { id: number; kind: 'model'; path: string; text: string; totalLength: number };
 
 async function runJob(job: ParseJob): Promise<unknown> {
-  if (job.kind === 'model') return parseGoFile(job.path, job.text);
+  if (job.kind === 'model') return parseGoFile(job.path, job.text, job.totalLength);
   return parsePreprocessed(job.out, await getCParser(), job.opts);
 }
 

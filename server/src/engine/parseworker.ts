@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { CIndex, ParseOptions } from '../compiler/cindex.js';
+import { modelPart } from '../gomodel/model.js';
 import type { GoFile } from '../gomodel/types.js';
 import type { ParseJob } from './parsethread.js';
 
@@ -79,9 +80,10 @@ export class ParseWorker {
     return this.submit({ kind: 'cindex', out, opts }) as Promise<CIndex>;
   }
 
-  /** The model of a .go file (gomodel/model.ts parseGoFile). */
+  /** The model of a .go file (gomodel/model.ts parseGoFile); only the part the model reads is sent. */
   model(path: string, text: string): Promise<GoFile> {
-    return this.submit({ kind: 'model', path, text }) as Promise<GoFile>;
+    const part = modelPart(text);
+    return this.submit({ kind: 'model', path, text: part.text, totalLength: part.totalLength }) as Promise<GoFile>;
   }
 
   /** Ends the worker and fails every job (server shutdown); later jobs reject. */

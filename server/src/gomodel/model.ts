@@ -10,26 +10,29 @@ import { getCParser, getGoParser, type Node, type Parser, type Tree } from './pa
 import { scanGo, type CommentGroup, type GoComment, type ScanResult } from './scanner.js';
 import type { BuildInfo, CgoImport, CommentGroupInfo, CRef, ExportComment, GoFile, Preamble, PreambleCDecl, PreambleLine } from './types.js';
 
-/** Parses a Go file (loads the grammars on first use). Never throws: junk input gives a model with hasSyntaxErrors. */
-export async function parseGoFile(filePath: string, text: string): Promise<GoFile> {
+/**
+ * Parses a Go file (loads the grammars on first use). Never throws: junk input gives a model with hasSyntaxErrors.
+ * With `totalLength` beyond the text's own length, `text` is the `modelPart` of a text that long.
+ */
+export async function parseGoFile(filePath: string, text: string, totalLength = text.length): Promise<GoFile> {
   // A big file arrives in a big message whose decoding has just held the event loop: let the requests queued
   // behind it be read and served before the (synchronous) model build holds it again (the second turn comes after
   // an I/O poll, so the requests that poll reads are dispatched before it).
-  if (text.length > MAX_ANALYSED_CHARS) for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  if (totalLength > MAX_ANALYSED_CHARS) for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
   let goParser: Parser;
   let cParser: Parser | undefined;
   try {
     goParser = await getGoParser();
   } catch {
     // No grammar (dist/wasm missing): still return the comment-level model, which needs no tree.
-    return parseGoFileSync(undefined, filePath, text);
+    return parseGoFileSync(undefined, filePath, text, undefined, totalLength);
   }
   try {
     cParser = await getCParser();
   } catch {
     cParser = undefined;
   }
-  return parseGoFileSync(goParser, filePath, text, cParser);
+  return parseGoFileSync(goParser, filePath, text, cParser, totalLength);
 }
 
 /**
@@ -44,18 +47,19 @@ export async function warmModel(): Promise<void> {
 }
 
 /** Synchronous variant for callers that already hold the parsers (see getGoParser/getCParser). Never throws. */
-export function parseGoFileSync(goParser: Parser | undefined, filePath: string, fullText: string, cParser?: Parser): GoFile {
+export function parseGoFileSync(goParser: Parser | undefined, filePath: string, fullText: string, cParser?: Parser, totalLength = fullText.length): GoFile {
   try {
     if (looksBinary(fullText)) {
       const m = emptyModel(filePath, true);
-      m.limited = { reason: 'binary', analysedBytes: 0, totalBytes: fullText.length };
+      m.limited = { reason: 'binary', analysedBytes: 0, totalBytes: totalLength };
       return m;
     }
-    const cut = analysisCut(fullText);
+    // A modelPart is modelled whole: it is the part analysisCut kept.
+    const cut = totalLength > fullText.length ? fullText.length : analysisCut(fullText);
     const text = cut < fullText.length ? fullText.slice(0, cut) : fullText;
     const m = buildModel(goParser, filePath, text, cParser);
-    if (cut < fullText.length && m.limited?.reason !== 'time')
-      m.limited = { reason: 'size', analysedBytes: cut, totalBytes: fullText.length, endLine: lineCountOf(text) };
+    if (cut < totalLength && m.limited?.reason !== 'time')
+      m.limited = { reason: 'size', analysedBytes: cut, totalBytes: totalLength, endLine: lineCountOf(text) };
     return m;
   } catch {
     return emptyModel(filePath, true);
@@ -80,6 +84,17 @@ export const MAX_C_IMPORTS = 64;
 /** NUL in the first 8 KiB: not Go source (the go command stops at "illegal character NUL"). */
 export function looksBinary(text: string): boolean {
   return text.slice(0, 8192).includes('\u0000');
+}
+
+/**
+ * The part of a text its model reads (for a file over the cap, what analysisCut keeps; for a binary text, the
+ * first 8 KiB that say so) and the text's length: `parseGoFile(path, part.text, part.totalLength)` is the model of
+ * the whole text. What a model worker is sent instead of a 20 MB text (a structured clone copies it all).
+ */
+export function modelPart(fullText: string): { text: string; totalLength: number } {
+  if (looksBinary(fullText)) return { text: fullText.slice(0, 8192), totalLength: fullText.length };
+  const cut = analysisCut(fullText);
+  return { text: cut < fullText.length ? fullText.slice(0, cut) : fullText, totalLength: fullText.length };
 }
 
 /**
