@@ -246,6 +246,24 @@ describe('big models in the worker thread (engine/session.ts FileStore with a mo
     60_000,
   );
 
+  itWith(
+    built,
+    'a model job still queued for a file is replaced by a newer one for it, and settles with its model',
+    async () => {
+      const w = worker({ name: 'model' });
+      const texts = [0, 1, 2].map((i) => bigGoFile(MODEL_WORKER_MIN_CHARS) + `\nfunc last${i}() {}\n`);
+      const [first, second, third] = texts.map((t) => w.model('/x/typing.go', t));
+      const other = w.model('/x/other.go', texts[0]!);
+      const [m1, m2, m3, mo] = await Promise.all([first, second, third, other]);
+      expect(w.jobsSent).toBe(3); // the first (already sent), the third (in place of the second), the other file's
+      expect(m1).toEqual(await parseGoFile('/x/typing.go', texts[0]!));
+      expect(m3).toEqual(await parseGoFile('/x/typing.go', texts[2]!));
+      expect(m2).toBe(m3);
+      expect(mo?.path).toBe('/x/other.go');
+    },
+    60_000,
+  );
+
   it('a model worker that crashes costs only the thread: the store models the text on its own thread and says so', async () => {
     const crash = new ParseWorker({ name: 'model', url: fakeWorker('crash-model', 'process.exit(5);') });
     workers.push(crash);

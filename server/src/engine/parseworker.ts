@@ -39,7 +39,8 @@ interface Job {
 }
 
 /**
- * Runs parse jobs in a worker thread, one at a time in the order given. A job that throws, crashes or outlives
+ * Runs parse jobs in a worker thread, one at a time in the order given (a newer model job for a file replaces one
+ * still queued for it). A job that throws, crashes or outlives
  * the worker's resource limits or its timeout rejects (the caller falls back as it sees fit); the worker is
  * started again for the next job. The thread never keeps the process alive (unref), ends when idle, and
  * `close()` (server shutdown) ends it for good.
@@ -53,8 +54,9 @@ export class ParseWorker {
   private closed = false;
   private readonly url: URL;
   private readonly name: string;
-  /** Workers started (tests read it). */
+  /** Workers started, and jobs sent to them (tests read these). */
   started = 0;
+  jobsSent = 0;
 
   constructor(private readonly opts: ParseWorkerOptions = {}) {
     this.url = opts.url ?? new URL('./parsethread.js', import.meta.url);
@@ -98,8 +100,28 @@ export class ParseWorker {
 
   private submit(body: JobBody): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error(`the ${this.name} worker is closed`));
+    // Typing in a big file asks for a model per keystroke, faster than they are built: a model job still queued
+    // for the same file is replaced by the newer one, and settles with its result (the analysis of the older text
+    // is superseded anyway, and its result dropped as stale), so the queue never holds more than one per file.
+    const replaced: Job[] = [];
+    if (body.kind === 'model') {
+      for (let i = this.queue.length - 1; i >= 0; i--) {
+        const q = this.queue[i]!;
+        if (q.body.kind === 'model' && q.body.path === body.path) replaced.push(...this.queue.splice(i, 1));
+      }
+    }
     return new Promise<unknown>((resolve, reject) => {
-      this.queue.push({ body, resolve, reject });
+      this.queue.push({
+        body,
+        resolve: (r) => {
+          resolve(r);
+          for (const j of replaced) j.resolve(r);
+        },
+        reject: (e) => {
+          reject(e);
+          for (const j of replaced) j.reject(e);
+        },
+      });
       this.pump();
     });
   }
@@ -125,6 +147,7 @@ export class ParseWorker {
       this.pump();
     }, timeoutMs);
     this.current = { ...job, id, timer };
+    this.jobsSent++;
     w.postMessage({ id, ...job.body } satisfies ParseJob);
   }
 
