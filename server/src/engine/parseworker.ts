@@ -40,10 +40,9 @@ interface Job {
 
 /**
  * Runs parse jobs in a worker thread, one at a time in the order given (a newer model job for a file replaces one
- * still queued for it). A job that throws, crashes or outlives
- * the worker's resource limits or its timeout rejects (the caller falls back as it sees fit); the worker is
- * started again for the next job. The thread never keeps the process alive (unref), ends when idle, and
- * `close()` (server shutdown) ends it for good.
+ * still queued for it). A job that throws, crashes or outlives the worker's resource limits or its timeout rejects
+ * (the caller falls back as it sees fit); the worker is started again for the next job. The thread never keeps the
+ * process alive (unref), ends when idle, and `close()` (server shutdown) ends it for good.
  */
 export class ParseWorker {
   private worker: Worker | null = null;
