@@ -455,7 +455,7 @@ function prefixOf(p: string): string {
   return v;
 }
 
-/** False when `s` cannot fully match the built-in pattern `p` (it lacks the literal prefix). The empty flag fully matches every pattern. */
+/** False when `s` cannot fully match the built-in pattern `p` (it lacks the literal prefix); the empty flag is always left to the pattern. */
 function mayFullMatch(p: string, s: string): boolean {
   return s === '' || s.startsWith(prefixOf(p));
 }

@@ -57,6 +57,20 @@ export class LineIndex {
   }
 }
 
+/**
+ * Offset of the start of `line` in `text`, or null when that is past `max` (or past the text): scans no further than
+ * `max`, where a LineIndex of a 20 MB text would scan it all.
+ */
+export function offsetOfLine(text: string, line: number, max: number): number | null {
+  let at = 0;
+  for (let l = 0; l < line; l++) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0 || nl >= max) return null;
+    at = nl + 1;
+  }
+  return at;
+}
+
 /** UTF-16 column of a 1-based UTF-8 byte column within `lineText` (clamped to the line). */
 export function byteColumnToUtf16(lineText: string, byteCol1: number): number {
   let bytes = 0;

@@ -3,22 +3,12 @@
 // and C++ presence are cached until `applyChanges` (the watcher, the client's file events, `cgo.refresh`) says
 // a file or directory changed. Both adapters (the LSP server and `cgo-ls check`) go through it.
 import path from 'node:path';
+import { offsetOfLine } from '../core/text.js';
 import type { Position } from '../core/types.js';
 import type { GoFile } from '../gomodel/types.js';
 import { emptyModel, MAX_ANALYSED_CHARS, parseGoFile, parseGoPrefix, prefixLimit } from '../gomodel/model.js';
 import type { ParseWorker } from './parseworker.js';
 import { findModuleRoot, packageSiblings, readTextFile } from './workspace.js';
-
-/** Offset of the start of `line` in `text`, or null when that is past `max` (scans no further than `max`). */
-function offsetOfLine(text: string, line: number, max: number): number | null {
-  let at = 0;
-  for (let l = 0; l < line; l++) {
-    const nl = text.indexOf('\n', at);
-    if (nl < 0 || nl >= max) return null;
-    at = nl + 1;
-  }
-  return at;
-}
 
 /**
  * For a text over the modelling cap, where the model of the part around `pos` ends (gomodel's prefixLimit), or null

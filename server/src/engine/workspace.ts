@@ -5,8 +5,6 @@ import path from 'node:path';
 import { mayBeCgoConstrainedTest } from '../checks/testsexcluded.js';
 import { readTextFileSync } from '../util/files.js';
 
-export { readTextFileSync };
-
 /** The directory holding the go.mod that governs `dir`, or null when there is none. */
 export function findModuleRoot(dir: string): string | null {
   let d = path.resolve(dir);

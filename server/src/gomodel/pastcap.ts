@@ -4,7 +4,7 @@
 // from the start of the file with Go's lexical rules for those tokens, linear and without a tree) and the
 // `C . name` selector on the position's line. Scoping is not looked at: cmd/cgo rewrites every `C.name` selector
 // whatever a local `C` declaration says (the model flags those refs `shadowed` and still keeps them).
-import { LineIndex } from '../core/text.js';
+import { LineIndex, offsetOfLine } from '../core/text.js';
 import type { Position } from '../core/types.js';
 import type { CRef, GoFile } from './types.js';
 
@@ -78,14 +78,8 @@ export function cRefLexedAt(text: string, pos: Position, from = 0): CRef | null 
   if (from > 0) {
     // A position inside the modelled part needs no line index of the whole text (a 20 MB file's took ≈ 150 ms,
     // before its first hover): its line's start is found scanning no further than `from`.
-    let at = 0;
-    let line = 0;
-    for (; line < pos.line && at < from; line++) {
-      const nl = text.indexOf('\n', at);
-      if (nl < 0) break;
-      at = nl + 1;
-    }
-    if (line === pos.line && at + Math.max(0, pos.character) < from) return null;
+    const start = pos.line >= 0 ? offsetOfLine(text, pos.line, from) : null;
+    if (start !== null && start + Math.max(0, pos.character) < from) return null;
   }
   // The document's shared line index (core/text.ts): hovers come one after another on one text.
   const idx = LineIndex.of(text);

@@ -11,11 +11,11 @@
 // Where: `CGO_LS_CACHE_DIR` when set (`off` disables the cache), else the user cache directory (`env-paths`:
 // ~/.cache/cgo-ls on Linux, ~/Library/Caches/cgo-ls on macOS, %LOCALAPPDATA%\cgo-ls\Cache on Windows).
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, promises as fsp, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, promises as fsp, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { hostIsWindows } from '../core/host.js';
 import type { Logger } from '../core/types.js';
-import { readTextFileSync } from '../util/files.js';
+import { openRegularSync, readTextFileSync } from '../util/files.js';
 import { cacheDirFromEnv } from './cachedir.js';
 import type { Env, GoOS } from './platform.js';
 
@@ -41,21 +41,22 @@ export interface BinaryStamp {
  * probe's latency while the main thread was busy with the first parses (see nodePlatform in platform.ts).
  */
 export async function binaryStamp(file: string): Promise<BinaryStamp | null> {
+  let real: string;
   try {
-    const real = realpathSync.native(file);
-    const st = statSync(real);
-    if (!st.isFile()) return null;
-    const fd = openSync(real, 'r');
-    let script = false;
-    try {
-      const buf = Buffer.alloc(2);
-      script = readSync(fd, buf, 0, 2, 0) === 2 && buf.toString('latin1') === '#!';
-    } finally {
-      closeSync(fd);
-    }
-    return { path: file, real, size: st.size, mtimeMs: st.mtimeMs, script };
+    real = realpathSync.native(file);
   } catch {
     return null;
+  }
+  const open = openRegularSync(real);
+  if (!open) return null;
+  try {
+    const buf = Buffer.alloc(2);
+    const script = readSync(open.fd, buf, 0, 2, 0) === 2 && buf.toString('latin1') === '#!';
+    return { path: file, real, size: open.stats.size, mtimeMs: open.stats.mtimeMs, script };
+  } catch {
+    return null;
+  } finally {
+    closeSync(open.fd);
   }
 }
 
