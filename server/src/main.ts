@@ -45,8 +45,9 @@ async function main(argv: string[]): Promise<number> {
     return cmd === undefined ? 2 : 0;
   }
   if (cmd === '--stdio' || cmd === '--node-ipc' || cmd.startsWith('--socket') || cmd.startsWith('--pipe') || cmd.startsWith('--clientProcessId')) {
-    const { prestartReaper } = await import('./util/proc.js');
-    prestartReaper();
+    // The reaper starts now, while the process is small, and starts every subprocess of the server (util/proc.ts).
+    const { useSpawnHost } = await import('./util/proc.js');
+    useSpawnHost();
     const { runLanguageServer } = await import('./lsp/connect.js');
     runLanguageServer(cmd);
     return -1; // keep running

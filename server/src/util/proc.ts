@@ -142,42 +142,95 @@ function wrap(
   return { file, args: argv, memoryLimit, niced };
 }
 
-// ---- the reaper ---------------------------------------------------------------------------------------------
+// ---- the reaper and spawn host -------------------------------------------------------------------------------
 
 let reaper: ChildProcess | null | undefined;
+let reaperStarts = 0;
+const MAX_REAPER_STARTS = 4;
 /**
  * The reaper's script, next to the file holding this code: dist/reaper.js beside the bundle's chunks (an entry
  * point of scripts/build-bundle.mjs), dist/util/reaper.js beside tsc's proc.js.
  */
 export const REAPER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'reaper.js');
+let reaperScript = REAPER_SCRIPT;
 
-function reaperSend(line: string): void {
+/** Runs handed to the reaper (`useSpawnHost`), by request id, until it answers `done` or is lost. */
+interface HostedRun {
+  onPid: (pid: number) => void;
+  settle: (r: Collected | 'lost') => void;
+}
+const hosted = new Map<number, HostedRun>();
+let hostSeq = 0;
+let viaHost = false;
+
+function reaperMessage(m: Record<string, unknown>): boolean {
+  const r = reaper;
+  if (!r || !r.connected) return false;
+  try {
+    r.send(m);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function reaperSend(m: { t: '+'; pid: number; tag: string } | { t: '-'; pid: number }): void {
   if (hostIsWindows()) return;
   prestartReaper(); // started with the first run when nothing started it before (check, doctor)
-  const stdin = reaper?.stdin;
-  if (!stdin || stdin.destroyed) return;
-  try {
-    stdin.write(line + '\n');
-  } catch {
-    /* the reaper is gone: the other guards still apply */
+  reaperMessage(m); // the reaper is gone: the other guards still apply
+}
+
+/** The reaper is gone (crashed, killed): the runs it held are started again by this process (`run`). */
+function reaperLost(child: ChildProcess): void {
+  if (reaper !== child) return;
+  // Started again with the next run, a few times at most (a reaper that cannot live must not be forked per run).
+  reaper = ++reaperStarts < MAX_REAPER_STARTS ? undefined : null;
+  for (const [id, h] of hosted) {
+    hosted.delete(id);
+    h.settle('lost');
+  }
+}
+
+function onReaperMessage(m: unknown): void {
+  if (!m || typeof m !== 'object') return;
+  const msg = m as { t?: string; id?: number; pid?: number } & Partial<Collected> & { abandoned?: boolean };
+  const h = typeof msg.id === 'number' ? hosted.get(msg.id) : undefined;
+  if (!h) return; // abandoned here already
+  if (msg.t === 'pid' && typeof msg.pid === 'number') h.onPid(msg.pid);
+  else if (msg.t === 'done') {
+    hosted.delete(msg.id!);
+    h.settle({
+      exitCode: msg.exitCode ?? null,
+      signal: msg.signal ?? null,
+      stdout: typeof msg.stdout === 'string' ? msg.stdout : '',
+      stderr: typeof msg.stderr === 'string' ? msg.stderr : '',
+      ...(typeof msg.spawnError === 'string' ? { spawnError: msg.spawnError } : {}),
+    });
   }
 }
 
 function startReaper(): void {
   reaper = null;
-  if (!fs.existsSync(REAPER_SCRIPT)) return;
+  if (!fs.existsSync(reaperScript)) return;
   try {
     // Its own session, so a signal to cgo-ls's process group (an editor killing it) does not take it along.
     const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '' };
     if (process.versions['electron']) env['ELECTRON_RUN_AS_NODE'] = '1';
-    const child = spawn(process.execPath, [REAPER_SCRIPT, TOKEN], { stdio: ['pipe', 'ignore', 'ignore'], detached: true, env, windowsHide: true });
-    child.on('error', () => {
-      reaper = null;
+    const child = spawn(process.execPath, [reaperScript, TOKEN], {
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      serialization: 'advanced',
+      detached: true,
+      env,
+      windowsHide: true,
     });
-    child.stdin?.on('error', () => undefined);
+    child.on('error', () => reaperLost(child));
+    child.on('disconnect', () => reaperLost(child));
+    child.on('exit', () => reaperLost(child));
+    child.on('message', onReaperMessage);
+    // Neither the process nor its channel may keep cgo-ls alive (`cgo-ls check` ends when its work ends); a run in
+    // flight holds the loop with its timeout.
     child.unref();
-    // The pipe must not keep cgo-ls alive (`cgo-ls check` ends when its work ends).
-    (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    child.channel?.unref();
     reaper = child;
   } catch {
     reaper = null;
@@ -192,6 +245,18 @@ function startReaper(): void {
  */
 export function prestartReaper(): void {
   if (!hostIsWindows() && reaper === undefined) startReaper();
+}
+
+/**
+ * Every later run is started by the reaper (the language server, at start-up): a spawn forks the calling process,
+ * and a fork of the server held its event loop 10–60 ms per compiler run, where the reaper's costs its own thread a
+ * few. Not on Windows (no reaper there), and while the reaper is not running a run starts here as before. `false`
+ * goes back to starting them here (tests).
+ */
+export function useSpawnHost(on = true, script?: string): void {
+  if (script !== undefined && reaper === undefined) reaperScript = script; // tests running from source: the built script
+  viaHost = on && !hostIsWindows();
+  if (viaHost) prestartReaper();
 }
 
 /** The reaper's pid (tests), or null when none runs. */
@@ -418,7 +483,38 @@ function collect(
   return { child, done };
 }
 
+/**
+ * `collect`, started by the reaper (`useSpawnHost`). The pid arrives with the reaper's first answer; `kill` asks the
+ * reaper to kill the group too (this process kills it by pid once it knows it). Settles 'lost' if the reaper dies
+ * first.
+ */
+function collectViaHost(
+  file: string,
+  args: string[],
+  o: { cwd?: string; env: NodeJS.ProcessEnv; input: string; maxOutput: number },
+  onPid: (pid: number) => void,
+): { done: Promise<Collected | 'lost'>; kill: () => void; forget: () => void } | null {
+  prestartReaper(); // again after a lost reaper (a few times at most)
+  const id = ++hostSeq;
+  let settle!: (r: Collected | 'lost') => void;
+  const done = new Promise<Collected | 'lost'>((resolve) => (settle = resolve));
+  hosted.set(id, { onPid, settle });
+  if (!reaperMessage({ t: 'run', id, file, args, cwd: o.cwd, env: o.env, input: o.input, maxOutput: o.maxOutput })) {
+    hosted.delete(id);
+    return null;
+  }
+  return {
+    done,
+    kill: () => void reaperMessage({ t: 'kill', id }),
+    forget: () => void hosted.delete(id),
+  };
+}
+
 export async function run(command: string, args: string[], opts: RunOptions): Promise<RunResult> {
+  return runOnce(command, args, opts, viaHost);
+}
+
+async function runOnce(command: string, args: string[], opts: RunOptions, hostAllowed: boolean): Promise<RunResult> {
   const started = Date.now();
   if (closed) return { command, args, exitCode: null, stdout: '', stderr: '', timedOut: false, canceled: true, durationMs: 0 };
   const resolved = resolveCommand(command, opts.env);
@@ -446,26 +542,60 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
   const w = isWindows
     ? { file: resolved, args, niced: false, memoryLimit: undefined }
     : wrap(resolved, args, opts.maxMemoryBytes === undefined ? DEFAULT_MAX_MEMORY : opts.maxMemoryBytes, priority);
-  const { child, done } = collect(w.file, w.args, {
+  const childOpts = {
     cwd: opts.cwd,
     env: { ...opts.env, [RUN_TAG_VAR]: tag },
     input: opts.input ?? '',
     maxOutput: opts.maxOutput ?? DEFAULT_MAX_OUTPUT,
+  };
+  let pid: number | undefined;
+  let killed = false;
+  const killGroup = () => {
+    if (pid !== undefined) killGroupSync(pid, liveChild);
+  };
+  // What killAllRuns and the timeout kill: the group by pid (the reaper's child is not ours to `kill`).
+  const liveChild: LiveRun['child'] = {
+    get pid() {
+      return pid;
+    },
+    kill: (sig) => {
+      if (pid === undefined) return false;
+      try {
+        process.kill(pid, sig);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+  const hostedRun =
+    hostAllowed && !isWindows
+      ? collectViaHost(w.file, w.args, childOpts, (p) => {
+          pid = p;
+          live.set(p, { tag, child: liveChild });
+          if (killed) killGroup();
+        })
+      : null;
+  let direct: { child: ChildProcess; done: Promise<Collected> } | null = null;
+  let done: Promise<Collected | 'lost'>;
+  if (hostedRun) done = hostedRun.done;
+  else {
     // A new process group on POSIX so that a timeout or cancel can kill the compiler's children too.
-    detached: !isWindows,
-  });
-  const pid = child.pid;
-  if (pid !== undefined && priority > 0 && !w.niced) {
-    // No `nice` to start it with (Windows): lower it now; what the child runs in its first moments runs at normal priority.
-    try {
-      os.setPriority(pid, priority);
-    } catch {
-      /* not permitted or already gone: it runs at normal priority */
+    direct = collect(w.file, w.args, { ...childOpts, detached: !isWindows });
+    done = direct.done;
+    pid = direct.child.pid;
+    if (pid !== undefined && priority > 0 && !w.niced) {
+      // No `nice` to start it with (Windows): lower it now; what the child runs in its first moments runs at normal priority.
+      try {
+        os.setPriority(pid, priority);
+      } catch {
+        /* not permitted or already gone: it runs at normal priority */
+      }
     }
-  }
-  if (pid !== undefined) {
-    live.set(pid, { tag, child });
-    reaperSend(`+${pid} ${tag}`);
+    if (pid !== undefined) {
+      live.set(pid, { tag, child: direct.child });
+      reaperSend({ t: '+', pid, tag });
+    }
   }
   let timedOut = false;
   let canceled = false;
@@ -475,7 +605,13 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
   });
   let graceTimer: NodeJS.Timeout | undefined;
   const killTree = () => {
-    if (pid !== undefined) killGroupSync(pid, child);
+    killed = true;
+    if (direct) {
+      if (pid !== undefined) killGroupSync(pid, direct.child);
+    } else {
+      killGroup();
+      hostedRun?.kill();
+    }
     void killTagged(tag).catch(() => undefined);
     // Whatever still holds the pipes (a setsid grandchild without the tag), the wait ends shortly.
     graceTimer ??= setTimeout(() => abandon?.(), PIPE_GRACE_MS);
@@ -494,33 +630,37 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
   }
   try {
     const r = await Promise.race([done, abandoned]);
-    if (r === 'abandoned') {
-      for (const st of [child.stdin, child.stdout, child.stderr]) st?.destroy();
+    if (r === 'lost') {
+      /* below, once the group is killed */
+    } else if (r === 'abandoned') {
+      if (direct) for (const st of [direct.child.stdin, direct.child.stdout, direct.child.stderr]) st?.destroy();
+      hostedRun?.forget();
       return { command, args, exitCode: null, stdout: '', stderr: '', timedOut, canceled, durationMs: Date.now() - started };
+    } else {
+      const { stdout, stderr } = r;
+      // A wrapper that could not exec the program (exec format error …) reports it as exit 126/127.
+      const wrapperExec =
+        w.file !== resolved && (r.exitCode === 126 || r.exitCode === 127) ? /^(?:setpriv|prlimit): failed to execute [^\n]*|^nice: [^\n]*/m.exec(stderr) : null;
+      const spawnError = wrapperExec ? wrapperExec[0] : r.spawnError;
+      const memoryLimited =
+        w.memoryLimit !== undefined &&
+        r.exitCode !== 0 &&
+        /out of memory|virtual memory exhausted|Cannot allocate memory|std::bad_alloc/.test(stderr.slice(-4096));
+      return {
+        command,
+        args,
+        exitCode: wrapperExec ? null : r.exitCode,
+        stdout,
+        stderr,
+        timedOut,
+        canceled,
+        ...(r.signal && !timedOut && !canceled ? { signal: r.signal } : {}),
+        spawnError,
+        ...(memoryLimited ? { memoryLimited: true } : {}),
+        ...(w.memoryLimit !== undefined ? { memoryLimitBytes: w.memoryLimit } : {}),
+        durationMs: Date.now() - started,
+      };
     }
-    const { stdout, stderr } = r;
-    // A wrapper that could not exec the program (exec format error …) reports it as exit 126/127.
-    const wrapperExec =
-      w.file !== resolved && (r.exitCode === 126 || r.exitCode === 127) ? /^(?:setpriv|prlimit): failed to execute [^\n]*|^nice: [^\n]*/m.exec(stderr) : null;
-    const spawnError = wrapperExec ? wrapperExec[0] : r.spawnError;
-    const memoryLimited =
-      w.memoryLimit !== undefined &&
-      r.exitCode !== 0 &&
-      /out of memory|virtual memory exhausted|Cannot allocate memory|std::bad_alloc/.test(stderr.slice(-4096));
-    return {
-      command,
-      args,
-      exitCode: wrapperExec ? null : r.exitCode,
-      stdout,
-      stderr,
-      timedOut,
-      canceled,
-      ...(r.signal && !timedOut && !canceled ? { signal: r.signal } : {}),
-      spawnError,
-      ...(memoryLimited ? { memoryLimited: true } : {}),
-      ...(w.memoryLimit !== undefined ? { memoryLimitBytes: w.memoryLimit } : {}),
-      durationMs: Date.now() - started,
-    };
   } finally {
     clearTimeout(timer);
     if (graceTimer) clearTimeout(graceTimer);
@@ -535,7 +675,13 @@ export async function run(command: string, args: string[], opts: RunOptions): Pr
         }
       }
       live.delete(pid);
-      reaperSend(`-${pid}`);
+      if (direct) reaperSend({ t: '-', pid });
     }
   }
+  // The reaper died with the run in flight: its child died with it (the parent-death signal; the group was killed
+  // above, and whatever left it is found by its tag). Run it again here, in what is left of its time, unless it was
+  // already being killed.
+  void killTagged(tag).catch(() => undefined);
+  if (timedOut || canceled) return { command, args, exitCode: null, stdout: '', stderr: '', timedOut, canceled, durationMs: Date.now() - started };
+  return runOnce(command, args, { ...opts, timeoutMs: Math.max(1, opts.timeoutMs - (Date.now() - started)) }, false);
 }

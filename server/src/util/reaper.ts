@@ -1,25 +1,145 @@
-// The reaper: a tiny process that outlives cgo-ls only to clean up after it. cgo-ls (util/proc.ts) starts it
-// once, in its own session, and writes one line per run to its stdin: `+<pgid> <tag>` when a child starts,
-// `-<pgid>` when its group is gone. When the pipe closes — cgo-ls exited, crashed or was SIGKILLed — it kills
-// every group still registered and every process whose environment carries cgo-ls's run tag (descendants that
-// left their group with setsid), then exits. It starts nothing. Argument: the tag prefix (`<pid>.<random>`).
+// The reaper: a small process that cleans up after cgo-ls and, in the server, starts its subprocesses for it.
+// cgo-ls (util/proc.ts) starts it once, in its own session, with an IPC channel (node's advanced serialization).
+//
+// Clean-up: cgo-ls registers every run it starts itself (`{t:'+', pid, tag}` when a child starts, `{t:'-', pid}` when
+// its group is gone); the runs this process starts are registered here as they start. When the channel closes —
+// cgo-ls exited, crashed or was SIGKILLed — it kills every group still registered and every process whose
+// environment carries cgo-ls's run tag (descendants that left their group with setsid), then exits.
+//
+// Spawning (`{t:'run', id, file, args, cwd, env, input, maxOutput}`): node forks the whole process to start a child
+// (libuv uses fork on Linux), and a fork of the server — its heap, the grammars' wasm memory, its threads — held
+// its event loop 10–60 ms per compiler run. This process is small, so it forks cheaply, and its forks never hold
+// the server's thread. It answers `{t:'pid', id, pid}` once the child exists and `{t:'done', id, …}` when it has
+// exited and its pipes have closed (or `abandoned` after a kill, when something outside the group holds them).
+// Timeouts, cancellation and the tag scan stay in cgo-ls, which kills groups by pid itself; `{t:'kill', id}` asks
+// this process to kill a run whose pid cgo-ls may not know yet. The argv cgo-ls sends is already wrapped
+// (setpriv's parent-death signal then names this process, which dies with cgo-ls).
+//
+// Argument: the tag prefix (`<pid>.<random>`). It imports only node: modules (it is copied as-is into the VS Code
+// bundle) and reads the real OS itself: the one exception to core/host.ts (test/engine/layering.test.ts).
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 
 const token = process.argv[2] ?? '';
+/** Every process group that may still be alive: cgo-ls's own runs and this process's. */
 const groups = new Set<number>();
-let pending = '';
+/** After a kill, how long the pipes may still be held before they are abandoned (util/proc.ts PIPE_GRACE_MS). */
+const PIPE_GRACE_MS = 250;
 
-function onLine(line: string): void {
-  const m = /^([+-])(\d+)/.exec(line);
-  if (!m) return;
-  const pid = Number(m[2]);
-  if (m[1] === '+') groups.add(pid);
-  else groups.delete(pid);
+interface RunRequest {
+  t: 'run';
+  id: number;
+  file: string;
+  args: string[];
+  cwd?: string;
+  env: NodeJS.ProcessEnv;
+  input: string;
+  maxOutput: number;
+}
+type Message = { t: '+'; pid: number; tag?: string } | { t: '-'; pid: number } | RunRequest | { t: 'kill'; id: number };
+
+interface HostedRun {
+  child: ChildProcess;
+  pid?: number;
+  grace?: NodeJS.Timeout;
+  finish: (abandoned: boolean, code?: number | null, signal?: NodeJS.Signals | null) => void;
+}
+const runs = new Map<number, HostedRun>();
+
+function send(m: Record<string, unknown>): void {
+  try {
+    process.send?.(m);
+  } catch {
+    reap(); // cgo-ls is gone
+  }
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+function startRun(m: RunRequest): void {
+  let child: ChildProcess;
+  try {
+    child = spawn(m.file, m.args, { cwd: m.cwd, env: m.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true, shell: false });
+  } catch (e) {
+    // A synchronous spawn failure (an invalid argument): report it as node would through 'error'.
+    send({ t: 'done', id: m.id, exitCode: null, signal: null, stdout: '', stderr: '', spawnError: (e as Error).message });
+    return;
+  }
+  const r: HostedRun = { child, pid: child.pid, finish: () => undefined };
+  runs.set(m.id, r);
+  if (r.pid !== undefined) {
+    groups.add(r.pid);
+    send({ t: 'pid', id: m.id, pid: r.pid });
+  }
+  const kept: [Buffer[], Buffer[]] = [[], []];
+  const sizes = [0, 0];
+  let spawnError: string | undefined;
+  let finished = false;
+  // Past `maxOutput` a stream is still read (the child must not block on a full pipe) but dropped.
+  const keep = (i: 0 | 1) => (chunk: Buffer) => {
+    const room = m.maxOutput - sizes[i]!;
+    if (room <= 0) return;
+    kept[i].push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+    sizes[i]! += Math.min(chunk.length, room);
+  };
+  r.finish = (abandoned, code = null, signal = null) => {
+    if (finished) return;
+    finished = true;
+    if (r.grace) clearTimeout(r.grace);
+    runs.delete(m.id);
+    if (abandoned) for (const st of [child.stdin, child.stdout, child.stderr]) st?.destroy();
+    send({
+      t: 'done',
+      id: m.id,
+      abandoned,
+      exitCode: spawnError ? null : code,
+      signal: spawnError ? null : signal,
+      stdout: abandoned ? '' : Buffer.concat(kept[0]).toString('utf8'),
+      stderr: abandoned ? '' : Buffer.concat(kept[1]).toString('utf8'),
+      ...(spawnError ? { spawnError } : {}),
+    });
+    // The leader may have exited while its group lives on (a compiler that forked): kill the group anyway.
+    if (r.pid !== undefined) {
+      killGroup(r.pid);
+      groups.delete(r.pid);
+    }
+  };
+  child.stdout!.on('data', keep(0));
+  child.stderr!.on('data', keep(1));
+  // A child that exits without reading its input closes the pipe: EPIPE on stdin is not a failure.
+  child.stdin!.on('error', () => undefined);
+  child.stdin!.end(m.input);
+  child.on('error', (e) => {
+    spawnError ??= e.message;
+    if (child.pid === undefined) r.finish(false);
+  });
+  child.on('close', (code: number | null, signal: NodeJS.Signals | null) => r.finish(false, code, signal));
+}
+
+function killRun(id: number): void {
+  const r = runs.get(id);
+  if (!r) return;
+  if (r.pid !== undefined) killGroup(r.pid);
+  else r.child.kill('SIGKILL');
+  // Whatever still holds the pipes (a setsid grandchild without the tag), the run ends shortly.
+  r.grace ??= setTimeout(() => r.finish(true), PIPE_GRACE_MS);
+}
+
+function onMessage(m: Message): void {
+  if (!m || typeof m !== 'object') return;
+  if (m.t === '+') groups.add(m.pid);
+  else if (m.t === '-') groups.delete(m.pid);
+  else if (m.t === 'run') startRun(m);
+  else if (m.t === 'kill') killRun(m.id);
 }
 
 function killTagged(): void {
-  // The reaper is a standalone script (copied as-is into the VS Code bundle): it imports only node:fs, so it reads
-  // the real OS itself — the one exception to core/host.ts (test/engine/layering.test.ts).
   if (process.platform !== 'linux' || !/^\d+\.[0-9a-f]+$/.test(token)) return;
   const needle = Buffer.from(`\0CGO_LS_RUN=${token}.`);
   const first = needle.subarray(1);
@@ -40,12 +160,16 @@ function killTagged(): void {
   }
 }
 
+let reaping = false;
 function reap(): void {
-  for (const pid of groups) {
+  if (reaping) return;
+  reaping = true;
+  for (const pid of groups) killGroup(pid);
+  for (const r of runs.values()) {
     try {
-      process.kill(-pid, 'SIGKILL');
+      r.child.kill('SIGKILL');
     } catch {
-      /* already gone */
+      /* gone */
     }
   }
   // Twice: a process may fork between the scan and the kill.
@@ -54,14 +178,9 @@ function reap(): void {
   process.exit(0);
 }
 
-process.stdin.on('data', (chunk: Buffer) => {
-  pending += chunk.toString('latin1');
-  const lines = pending.split('\n');
-  pending = lines.pop() ?? '';
-  for (const l of lines) onLine(l);
-});
-process.stdin.on('end', reap);
-process.stdin.on('close', reap);
-process.stdin.on('error', reap);
+process.on('message', onMessage);
+process.on('disconnect', reap);
+// Started without a channel (by hand): nothing to serve, nobody to outlive.
+if (!process.send) process.exit(0);
 // Signals meant for cgo-ls's group never reach this session; if one does, clean up the same way.
 for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, reap);
