@@ -45,6 +45,13 @@ function start(): void {
     // each) at the same speed (scale, edits, hovers, go-gl). V8 reads --max-semi-space-size only when the heap is made,
     // so it would have to be on node's command line; the growth factor is read whenever the space would grow.
     setFlagsFromString('--semi-space-growth-factor=1');
+    // A wasm function is optimized (TurboFan, on V8's background threads) only after 100× the default budget of
+    // work: on a 2-vCPU machine the tier-up of the grammars' functions, hot after a few small parses, took the cores
+    // from `go env` and the first compile (cold start, bench section a: ≈ 690 → 560 ms median, 10 runs each,
+    // alternating). What a long parse runs (a scan of thousands of files, a big header) still tiers up: 4 000 small
+    // Go files parse as fast as with the default (327/256 against 351/274 ms, first/second pass), where Liftoff
+    // alone is 1.5× slower (419/404 ms).
+    setFlagsFromString('--wasm-tiering-budget=180000000');
   }
 
   const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.cjs');
