@@ -48,6 +48,11 @@ async function main(argv: string[]): Promise<number> {
     // The reaper starts now, while the process is small, and starts every subprocess of the server (util/proc.ts).
     const { useSpawnHost } = await import('./util/proc.js');
     useSpawnHost();
+    // The grammars load (the wasm compiles on V8's background threads) while the connection is set up and the client
+    // handshakes: the first file opened, often right after initialize, no longer waits for them on the main thread.
+    const { getCParser, getGoParser } = await import('./gomodel/parser.js');
+    void getGoParser().catch(() => undefined);
+    void getCParser().catch(() => undefined);
     const { runLanguageServer } = await import('./lsp/connect.js');
     runLanguageServer(cmd);
     return -1; // keep running

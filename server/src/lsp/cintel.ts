@@ -90,7 +90,7 @@ const EMPTY_INDEX: CIndex = {
 
 const LATE: unique symbol = Symbol('late');
 /** How long a hover waits for a big file's model being built in the worker before it answers without it. */
-const MODEL_WAIT_MS = 30;
+const MODEL_WAIT_MS = 10;
 
 /** The value of `p`, or LATE when it has not settled by `until` (a `performance.now()` time); `p` goes on. */
 async function settledBy<T>(p: Promise<T | null>, until: number): Promise<T | null | typeof LATE> {
