@@ -63,12 +63,27 @@ export function procStatus(pid) {
 
 /** User+system CPU seconds of a live process (from /proc/<pid>/stat; children not included). */
 export function cpuSeconds(pid) {
+  const ticks = 100; // clock ticks, 100 Hz on Linux
+  const read = (p) => {
+    const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+    // fields[11] = utime, fields[12] = stime, fields[13] = cutime, fields[14] = cstime
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { self: (Number(f[11]) + Number(f[12])) / ticks, children: (Number(f[13]) + Number(f[14])) / ticks };
+  };
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[11] = utime, fields[12] = stime, fields[13] = cutime, fields[14] = cstime (clock ticks, 100 Hz on Linux)
-    const ticks = 100;
-    return { self: (Number(fields[11]) + Number(fields[12])) / ticks, children: (Number(fields[13]) + Number(fields[14])) / ticks };
+    const own = read(pid);
+    // A live child's time (and that of the children it has waited for) is not in cutime yet: the server's reaper
+    // starts its compilers and lives as long as it does.
+    let live = 0;
+    for (const c of childrenOf(pid)) {
+      try {
+        const t = read(c);
+        live += t.self + t.children;
+      } catch {
+        /* exited */
+      }
+    }
+    return { self: own.self, children: own.children + live };
   } catch {
     return null;
   }
