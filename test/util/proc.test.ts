@@ -223,6 +223,17 @@ describe.skipIf(!linux)('run: the reaper as spawn host (the language server)', (
     }
   });
 
+  it('killAllRuns kills a run the reaper has started before its pid has reached this process', async () => {
+    await run('true', [], { env: process.env, timeoutMs: 20_000 }); // the reaper is up
+    const p = run('sh', ['-c', 'sleep 30'], { env: process.env, timeoutMs: 40_000 });
+    // run() has sent the request synchronously; the reaper's answer with the pid cannot have been read yet.
+    expect(liveRunCount()).toBe(0);
+    expect(killAllRuns()).toBe(1);
+    const r = await p;
+    expect(r.durationMs).toBeLessThan(20_000);
+    expect(r.exitCode === null || r.signal !== undefined).toBe(true);
+  });
+
   it('a run whose reaper dies (SIGKILL) is run again here and gives the real result; the next run has a new reaper', async () => {
     const marker = `cgo-ls-lost-${process.pid}`;
     await run('true', [], { env: process.env, timeoutMs: 20_000 }); // the reaper is up

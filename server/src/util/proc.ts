@@ -158,6 +158,8 @@ let reaperScript = REAPER_SCRIPT;
 interface HostedRun {
   onPid: (pid: number) => void;
   settle: (r: Collected | 'lost') => void;
+  /** Known once the reaper has answered; until then only the reaper can kill the run. */
+  pid?: number;
 }
 const hosted = new Map<number, HostedRun>();
 let hostSeq = 0;
@@ -196,8 +198,10 @@ function onReaperMessage(m: unknown): void {
   const msg = m as { t?: string; id?: number; pid?: number } & Partial<Collected> & { abandoned?: boolean };
   const h = typeof msg.id === 'number' ? hosted.get(msg.id) : undefined;
   if (!h) return; // abandoned here already
-  if (msg.t === 'pid' && typeof msg.pid === 'number') h.onPid(msg.pid);
-  else if (msg.t === 'done') {
+  if (msg.t === 'pid' && typeof msg.pid === 'number') {
+    h.pid = msg.pid;
+    h.onPid(msg.pid);
+  } else if (msg.t === 'done') {
     hosted.delete(msg.id!);
     h.settle({
       exitCode: msg.exitCode ?? null,
@@ -323,8 +327,15 @@ async function killTagged(tag: string, prefix = false): Promise<void> {
  * killed by the reaper when this process is gone, or by `killAllRunsAndWait`.
  */
 export function killAllRuns(): number {
-  const n = live.size;
+  let n = live.size;
   for (const [pid, r] of live) killGroupSync(pid, r.child);
+  // Runs the reaper has started whose pid has not reached this process yet: the reaper kills them (and every group
+  // it holds when this process is gone, should the message not leave in time).
+  for (const [id, h] of hosted) {
+    if (h.pid !== undefined) continue;
+    reaperMessage({ t: 'kill', id });
+    n++;
+  }
   return n;
 }
 
