@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { host, hostIsWindows } from '../core/host.js';
+import { collectChild, type Collected } from './collect.js';
 import { rememberedLookup } from './lookups.js';
 
 export interface RunOptions {
@@ -431,16 +432,6 @@ export function refuseNewRuns(): void {
   closed = true;
 }
 
-/** What `collect` saw of a child: how it ended and what it printed (each stream capped at `maxOutput` bytes). */
-interface Collected {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** The child could not be started (node's spawn error message, e.g. `spawn /usr/bin/gcc EACCES`). */
-  spawnError?: string;
-}
-
 /**
  * Starts `file args` and waits until it has exited and its pipes have closed. node's own child_process, not a
  * wrapper library: the one used before (execa) cost ~100 ms to load on the first run and twice node's CPU per
@@ -459,39 +450,7 @@ function collect(
     windowsHide: true,
     shell: false,
   });
-  const done = new Promise<Collected>((resolve) => {
-    const kept: [Buffer[], Buffer[]] = [[], []];
-    const sizes = [0, 0];
-    let spawnError: string | undefined;
-    // Past `maxOutput` a stream is still read (the child must not block on a full pipe) but dropped; the run's
-    // timeout bounds a tool that prints without end.
-    const keep = (i: 0 | 1) => (chunk: Buffer) => {
-      const room = o.maxOutput - sizes[i]!;
-      if (room <= 0) return;
-      kept[i].push(chunk.length > room ? chunk.subarray(0, room) : chunk);
-      sizes[i]! += Math.min(chunk.length, room);
-    };
-    child.stdout!.on('data', keep(0));
-    child.stderr!.on('data', keep(1));
-    // A child that exits without reading its input closes the pipe: EPIPE on stdin is not a failure.
-    child.stdin!.on('error', () => undefined);
-    child.stdin!.end(o.input);
-    child.on('error', (e) => {
-      spawnError ??= e.message;
-      // No 'close' follows a failed spawn on every platform: settle here too (resolve is idempotent).
-      if (child.pid === undefined) finish(null, null);
-    });
-    const finish = (code: number | null, signal: NodeJS.Signals | null) =>
-      resolve({
-        exitCode: spawnError ? null : code,
-        signal: spawnError ? null : signal,
-        stdout: Buffer.concat(kept[0]).toString('utf8'),
-        stderr: Buffer.concat(kept[1]).toString('utf8'),
-        ...(spawnError ? { spawnError } : {}),
-      });
-    child.on('close', finish);
-  });
-  return { child, done };
+  return { child, done: collectChild(child, o.input, o.maxOutput) };
 }
 
 /**

@@ -15,10 +15,12 @@
 // this process to kill a run whose pid cgo-ls may not know yet. The argv cgo-ls sends is already wrapped
 // (setpriv's parent-death signal then names this process, which dies with cgo-ls).
 //
-// Argument: the tag prefix (`<pid>.<random>`). It imports only node: modules (it is copied as-is into the VS Code
-// bundle) and reads the real OS itself: the one exception to core/host.ts (test/engine/layering.test.ts).
+// Argument: the tag prefix (`<pid>.<random>`). It imports only node: modules and util/collect.ts (its bundle,
+// dist/reaper.js, is copied as-is into the VS Code extension) and reads the real OS itself: the one exception to
+// core/host.ts (test/engine/layering.test.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { collectChild, type Collected } from './collect.js';
 
 const token = process.argv[2] ?? '';
 /** Every process group that may still be alive: cgo-ls's own runs and this process's. */
@@ -42,7 +44,7 @@ interface HostedRun {
   child: ChildProcess;
   pid?: number;
   grace?: NodeJS.Timeout;
-  finish: (abandoned: boolean, code?: number | null, signal?: NodeJS.Signals | null) => void;
+  finish: (abandoned: boolean, collected?: Collected) => void;
 }
 const runs = new Map<number, HostedRun>();
 
@@ -77,49 +79,21 @@ function startRun(m: RunRequest): void {
     groups.add(r.pid);
     send({ t: 'pid', id: m.id, pid: r.pid });
   }
-  const kept: [Buffer[], Buffer[]] = [[], []];
-  const sizes = [0, 0];
-  let spawnError: string | undefined;
   let finished = false;
-  // Past `maxOutput` a stream is still read (the child must not block on a full pipe) but dropped.
-  const keep = (i: 0 | 1) => (chunk: Buffer) => {
-    const room = m.maxOutput - sizes[i]!;
-    if (room <= 0) return;
-    kept[i].push(chunk.length > room ? chunk.subarray(0, room) : chunk);
-    sizes[i]! += Math.min(chunk.length, room);
-  };
-  r.finish = (abandoned, code = null, signal = null) => {
+  r.finish = (abandoned, c) => {
     if (finished) return;
     finished = true;
     if (r.grace) clearTimeout(r.grace);
     runs.delete(m.id);
     if (abandoned) for (const st of [child.stdin, child.stdout, child.stderr]) st?.destroy();
-    send({
-      t: 'done',
-      id: m.id,
-      abandoned,
-      exitCode: spawnError ? null : code,
-      signal: spawnError ? null : signal,
-      stdout: abandoned ? '' : Buffer.concat(kept[0]).toString('utf8'),
-      stderr: abandoned ? '' : Buffer.concat(kept[1]).toString('utf8'),
-      ...(spawnError ? { spawnError } : {}),
-    });
+    send({ t: 'done', id: m.id, abandoned, ...(c ?? { exitCode: null, signal: null, stdout: '', stderr: '' }) });
     // The leader may have exited while its group lives on (a compiler that forked): kill the group anyway.
     if (r.pid !== undefined) {
       killGroup(r.pid);
       groups.delete(r.pid);
     }
   };
-  child.stdout!.on('data', keep(0));
-  child.stderr!.on('data', keep(1));
-  // A child that exits without reading its input closes the pipe: EPIPE on stdin is not a failure.
-  child.stdin!.on('error', () => undefined);
-  child.stdin!.end(m.input);
-  child.on('error', (e) => {
-    spawnError ??= e.message;
-    if (child.pid === undefined) r.finish(false);
-  });
-  child.on('close', (code: number | null, signal: NodeJS.Signals | null) => r.finish(false, code, signal));
+  void collectChild(child, m.input, m.maxOutput).then((c) => r.finish(false, c));
 }
 
 function killRun(id: number): void {
