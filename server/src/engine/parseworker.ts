@@ -165,7 +165,9 @@ export class ParseWorker {
       const job = this.current;
       this.current = null;
       clearTimeout(job.timer);
-      if (m.result !== undefined && m.error === undefined) job.resolve(m.result);
+      // Its users run after the event loop has turned once: the result's structured clone has just held this thread
+      // (≈ 30 ms for go-gl's model, ≈ 50 ms for its C index), and a request read meanwhile (a hover) answers first.
+      if (m.result !== undefined && m.error === undefined) setImmediate(() => job.resolve(m.result));
       else job.reject(new Error(m.error ?? `the ${this.name} worker answered nothing`));
       this.afterJob();
     });
