@@ -96,7 +96,7 @@ describeWith([gcc, go], 'a C.name past the modelling cap of a big generated file
   const definition = (p: { line: number; character: number }) => client.request('textDocument/definition', { textDocument: { uri }, position: p });
 
   it('answers a hover on a C.name at once while the model is still being built (in the model worker): pending', async () => {
-    // Sent right after didOpen: the worker thread alone takes longer to start than the hover waits for the model.
+    // Sent right after didOpen: a hover does not wait for a model being built in the worker.
     const md = await hover(pos('C.big_add(1, 2)', 4));
     expect(md).toContain('**C.big_add** — pending');
     expect(md).toContain('still being analysed');
