@@ -6,9 +6,11 @@
 // - every child runs in its own process group, tagged with CGO_LS_RUN=<token>.<n> in its environment (a
 //   descendant that escaped the group with setsid still carries it, and is found through /proc);
 // - every live group is killed on shutdown, exit and SIGTERM/SIGINT/SIGHUP (`killAllRuns`, `installExitGuards`);
-// - a reaper process (util/reaper.ts) holds a pipe to this process: when cgo-ls dies in any way, SIGKILL
-//   included, the pipe closes and the reaper kills every group still registered and every tagged process;
+// - a reaper process (util/reaper.ts) holds an IPC channel to this process: when cgo-ls dies in any way, SIGKILL
+//   included, the channel closes and the reaper kills every group still registered and every tagged process;
 //   the direct child also gets the kernel's parent-death signal (`setpriv --pdeathsig KILL`);
+// - in the language server the reaper also does the spawning (`useSpawnHost`): a fork of the big server process
+//   held its event loop per run, the reaper's fork does not; everything else above stays here;
 // - each child's data segment is bounded (`prlimit --data`), so `#include "/dev/zero"` ends in
 //   "out of memory" instead of eating the machine;
 // - a timeout or cancel ends the wait even when a process outside the group still holds the pipes.
