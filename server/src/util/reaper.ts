@@ -49,10 +49,14 @@ interface HostedRun {
 const runs = new Map<number, HostedRun>();
 
 function send(m: Record<string, unknown>): void {
+  // A send on a closed channel fails through the callback (without one it would be an unhandled 'error').
+  const gone = (e: Error | null) => {
+    if (e) reap(); // cgo-ls is gone
+  };
   try {
-    process.send?.(m);
+    process.send?.(m, undefined, {}, gone);
   } catch {
-    reap(); // cgo-ls is gone
+    reap();
   }
 }
 
