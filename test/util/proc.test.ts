@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_MAX_MEMORY,
   guards,
@@ -223,15 +223,31 @@ describe.skipIf(!linux)('run: the reaper as spawn host (the language server)', (
     }
   });
 
-  it('killAllRuns kills a run the reaper has started before its pid has reached this process', async () => {
+  it('killAllRuns kills a run the reaper has started, even one it has only just been sent', async () => {
     await run('true', [], { env: process.env, timeoutMs: 20_000 }); // the reaper is up
     const p = run('sh', ['-c', 'sleep 30'], { env: process.env, timeoutMs: 40_000 });
-    // run() has sent the request synchronously; the reaper's answer with the pid cannot have been read yet.
-    expect(liveRunCount()).toBe(0);
+    // run() has sent the request synchronously: the reaper may not even have started the child yet.
+    expect(liveRunCount()).toBe(1);
     expect(killAllRuns()).toBe(1);
     const r = await p;
     expect(r.durationMs).toBeLessThan(20_000);
     expect(r.exitCode === null || r.signal !== undefined).toBe(true);
+    expect(liveRunCount()).toBe(0);
+  });
+
+  it('never kills a run the reaper started by its pid from this process (once reaped there, the pid may name another group)', async () => {
+    await run('true', [], { env: process.env, timeoutMs: 20_000 }); // the reaper is up
+    const kill = vi.spyOn(process, 'kill');
+    try {
+      const done = await run('sh', ['-c', 'echo ok'], { env: process.env, timeoutMs: 20_000 });
+      const hung = await run('sh', ['-c', 'sleep 30'], { env: process.env, timeoutMs: 300 });
+      expect(done.stdout).toBe('ok\n');
+      expect(hung.timedOut).toBe(true);
+      // The tag scan may kill by pid what it has just found carrying the run's tag; no process group is killed here.
+      expect(kill.mock.calls.filter(([pid]) => typeof pid === 'number' && pid < 0)).toEqual([]);
+    } finally {
+      kill.mockRestore();
+    }
   });
 
   it('a run whose reaper dies (SIGKILL) is run again here and gives the real result; the next run has a new reaper', async () => {

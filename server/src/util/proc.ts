@@ -83,9 +83,9 @@ interface LiveRun {
 /** Every run whose process group may still be alive, by pid (= pgid on POSIX). */
 const live = new Map<number, LiveRun>();
 
-/** Runs whose process group has not been reaped yet (tests and the stress script read this). */
+/** Runs whose process group has not been reaped yet, here or by the reaper (tests and the stress script read this). */
 export function liveRunCount(): number {
-  return live.size;
+  return live.size + hosted.size;
 }
 
 const isLinux = host().platform === 'linux';
@@ -159,10 +159,7 @@ let reaperScript = REAPER_SCRIPT;
 
 /** Runs handed to the reaper (`useSpawnHost`), by request id, until it answers `done` or is lost. */
 interface HostedRun {
-  onPid: (pid: number) => void;
   settle: (r: Collected | 'lost') => void;
-  /** Known once the reaper has answered; until then only the reaper can kill the run. */
-  pid?: number;
 }
 const hosted = new Map<number, HostedRun>();
 let hostSeq = 0;
@@ -198,13 +195,10 @@ function reaperLost(child: ChildProcess): void {
 
 function onReaperMessage(m: unknown): void {
   if (!m || typeof m !== 'object') return;
-  const msg = m as { t?: string; id?: number; pid?: number } & Partial<Collected> & { abandoned?: boolean };
+  const msg = m as { t?: string; id?: number } & Partial<Collected> & { abandoned?: boolean };
   const h = typeof msg.id === 'number' ? hosted.get(msg.id) : undefined;
   if (!h) return; // abandoned here already
-  if (msg.t === 'pid' && typeof msg.pid === 'number') {
-    h.pid = msg.pid;
-    h.onPid(msg.pid);
-  } else if (msg.t === 'done') {
+  if (msg.t === 'done') {
     hosted.delete(msg.id!);
     h.settle({
       exitCode: msg.exitCode ?? null,
@@ -330,16 +324,11 @@ async function killTagged(tag: string, prefix = false): Promise<void> {
  * killed by the reaper when this process is gone, or by `killAllRunsAndWait`.
  */
 export function killAllRuns(): number {
-  let n = live.size;
   for (const [pid, r] of live) killGroupSync(pid, r.child);
-  // Runs the reaper has started whose pid has not reached this process yet: the reaper kills them (and every group
-  // it holds when this process is gone, should the message not leave in time).
-  for (const [id, h] of hosted) {
-    if (h.pid !== undefined) continue;
-    reaperMessage({ t: 'kill', id });
-    n++;
-  }
-  return n;
+  // The runs the reaper has started: it kills them (and every group it holds when this process is gone, should the
+  // message not leave in time).
+  for (const id of hosted.keys()) reaperMessage({ t: 'kill', id });
+  return live.size + hosted.size;
 }
 
 /** Kills every live run and every process tagged by this server, and waits until the scan is done. */
@@ -456,21 +445,19 @@ function collect(
 }
 
 /**
- * `collect`, started by the reaper (`useSpawnHost`). The pid arrives with the reaper's first answer; `kill` asks the
- * reaper to kill the group too (this process kills it by pid once it knows it). Settles 'lost' if the reaper dies
- * first.
+ * `collect`, started by the reaper (`useSpawnHost`); `kill` asks the reaper to kill the run's group. Settles 'lost' if
+ * the reaper dies first.
  */
 function collectViaHost(
   file: string,
   args: string[],
   o: { cwd?: string; env: NodeJS.ProcessEnv; input: string; maxOutput: number },
-  onPid: (pid: number) => void,
 ): { done: Promise<Collected | 'lost'>; kill: () => void; forget: () => void } | null {
   prestartReaper(); // again after a lost reaper (a few times at most)
   const id = ++hostSeq;
   let settle!: (r: Collected | 'lost') => void;
   const done = new Promise<Collected | 'lost'>((resolve) => (settle = resolve));
-  hosted.set(id, { onPid, settle });
+  hosted.set(id, { settle });
   if (!reaperMessage({ t: 'run', id, file, args, cwd: o.cwd, env: o.env, input: o.input, maxOutput: o.maxOutput })) {
     hosted.delete(id);
     return null;
@@ -521,33 +508,10 @@ async function runOnce(command: string, args: string[], opts: RunOptions, hostAl
     maxOutput: opts.maxOutput ?? DEFAULT_MAX_OUTPUT,
   };
   let pid: number | undefined;
-  let killed = false;
-  const killGroup = () => {
-    if (pid !== undefined) killGroupSync(pid, liveChild);
-  };
-  // What killAllRuns and the timeout kill: the group by pid (the reaper's child is not ours to `kill`).
-  const liveChild: LiveRun['child'] = {
-    get pid() {
-      return pid;
-    },
-    kill: (sig) => {
-      if (pid === undefined) return false;
-      try {
-        process.kill(pid, sig);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-  };
-  const hostedRun =
-    hostAllowed && !isWindows
-      ? collectViaHost(w.file, w.args, childOpts, (p) => {
-          pid = p;
-          live.set(p, { tag, child: liveChild });
-          if (killed) killGroup();
-        })
-      : null;
+  // A run the reaper started is killed by the reaper, which kills its group only while it still tracks the child. This
+  // process never kills it by pid: once the reaper has reaped the child, its pid may already name another process
+  // group (pid_max is often 32768, and a busy machine wraps it in minutes).
+  const hostedRun = hostAllowed && !isWindows ? collectViaHost(w.file, w.args, childOpts) : null;
   let direct: { child: ChildProcess; done: Promise<Collected> } | null = null;
   let done: Promise<Collected | 'lost'>;
   if (hostedRun) done = hostedRun.done;
@@ -556,6 +520,22 @@ async function runOnce(command: string, args: string[], opts: RunOptions, hostAl
     direct = collect(w.file, w.args, { ...childOpts, detached: !isWindows });
     done = direct.done;
     pid = direct.child.pid;
+    // The leader may exit while its group lives on (a compiler that forked): the group is killed as node reaps the
+    // leader, in the same turn, and never by this pid again: from then on it may name another process group
+    // (pid_max is often 32768, and a busy machine wraps it in minutes).
+    direct.child.once('exit', () => {
+      if (pid === undefined) return;
+      if (!isWindows) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          /* group already empty */
+        }
+      }
+      live.delete(pid);
+      reaperSend({ t: '-', pid });
+      pid = undefined;
+    });
     if (pid !== undefined && priority > 0 && !w.niced) {
       // No `nice` to start it with (Windows): lower it now; what the child runs in its first moments runs at normal priority.
       try {
@@ -577,13 +557,9 @@ async function runOnce(command: string, args: string[], opts: RunOptions, hostAl
   });
   let graceTimer: NodeJS.Timeout | undefined;
   const killTree = () => {
-    killed = true;
     if (direct) {
       if (pid !== undefined) killGroupSync(pid, direct.child);
-    } else {
-      killGroup();
-      hostedRun?.kill();
-    }
+    } else hostedRun?.kill();
     void killTagged(tag).catch(() => undefined);
     // Whatever still holds the pipes (a setsid grandchild without the tag), the wait ends shortly.
     graceTimer ??= setTimeout(() => abandon?.(), PIPE_GRACE_MS);
@@ -637,22 +613,15 @@ async function runOnce(command: string, args: string[], opts: RunOptions, hostAl
     clearTimeout(timer);
     if (graceTimer) clearTimeout(graceTimer);
     opts.signal?.removeEventListener('abort', onAbort);
-    // The leader may have exited while its group lives on (a compiler that forked): kill the group anyway.
+    // Abandoned with the leader still running (its pipes held elsewhere): kill its group now.
     if (pid !== undefined) {
-      if (!isWindows) {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          /* group already empty */
-        }
-      }
+      killGroupSync(pid, direct!.child);
       live.delete(pid);
-      if (direct) reaperSend({ t: '-', pid });
+      reaperSend({ t: '-', pid });
     }
   }
-  // The reaper died with the run in flight: its child died with it (the parent-death signal; the group was killed
-  // above, and whatever left it is found by its tag). Run it again here, in what is left of its time, unless it was
-  // already being killed.
+  // The reaper died with the run in flight: its child died with it (the parent-death signal), and whatever is left of
+  // the run is found by its tag. Run it again here, in what is left of its time, unless it was already being killed.
   void killTagged(tag).catch(() => undefined);
   if (timedOut || canceled) return { command, args, exitCode: null, stdout: '', stderr: '', timedOut, canceled, durationMs: Date.now() - started };
   return runOnce(command, args, { ...opts, timeoutMs: Math.max(1, opts.timeoutMs - (Date.now() - started)) }, false);

@@ -9,11 +9,12 @@
 // Spawning (`{t:'run', id, file, args, cwd, env, input, maxOutput}`): node forks the whole process to start a child
 // (libuv uses fork on Linux), and a fork of the server — its heap, the grammars' wasm memory, its threads — held
 // its event loop 10–60 ms per compiler run. This process is small, so it forks cheaply, and its forks never hold
-// the server's thread. It answers `{t:'pid', id, pid}` once the child exists and `{t:'done', id, …}` when it has
-// exited and its pipes have closed (or `abandoned` after a kill, when something outside the group holds them).
-// Timeouts, cancellation and the tag scan stay in cgo-ls, which kills groups by pid itself; `{t:'kill', id}` asks
-// this process to kill a run whose pid cgo-ls may not know yet. The argv cgo-ls sends is already wrapped
-// (setpriv's parent-death signal then names this process, which dies with cgo-ls).
+// the server's thread. It answers `{t:'done', id, …}` when the child has exited and its pipes have closed (or
+// `abandoned` after a kill, when something outside the group holds them). Timeouts, cancellation and the tag scan
+// stay in cgo-ls; `{t:'kill', id}` asks this process to kill a run's group. Only this process kills the groups of
+// the runs it started, and only while it still tracks them: cgo-ls does not know when the child is reaped here, and
+// after that its pid may name another process group (pid_max is often 32768). The argv cgo-ls sends is already
+// wrapped (setpriv's parent-death signal then names this process, which dies with cgo-ls).
 //
 // Argument: the tag prefix (`<pid>.<random>`). It imports only node: modules and util/collect.ts (its bundle,
 // dist/reaper.js, is copied as-is into the VS Code extension) and reads the real OS itself: the one exception to
@@ -43,6 +44,8 @@ type Message = { t: '+'; pid: number; tag?: string } | { t: '-'; pid: number } |
 interface HostedRun {
   child: ChildProcess;
   pid?: number;
+  /** The child has exited and been reaped: its pid may name another process group from now on. */
+  exited?: boolean;
   grace?: NodeJS.Timeout;
   finish: (abandoned: boolean, collected?: Collected) => void;
 }
@@ -79,10 +82,7 @@ function startRun(m: RunRequest): void {
   }
   const r: HostedRun = { child, pid: child.pid, finish: () => undefined };
   runs.set(m.id, r);
-  if (r.pid !== undefined) {
-    groups.add(r.pid);
-    send({ t: 'pid', id: m.id, pid: r.pid });
-  }
+  if (r.pid !== undefined) groups.add(r.pid);
   let finished = false;
   r.finish = (abandoned, c) => {
     if (finished) return;
@@ -91,20 +91,24 @@ function startRun(m: RunRequest): void {
     runs.delete(m.id);
     if (abandoned) for (const st of [child.stdin, child.stdout, child.stderr]) st?.destroy();
     send({ t: 'done', id: m.id, abandoned, ...(c ?? { exitCode: null, signal: null, stdout: '', stderr: '' }) });
-    // The leader may have exited while its group lives on (a compiler that forked): kill the group anyway.
+  };
+  // The leader may exit while its group lives on (a compiler that forked): the group is killed as the leader is
+  // reaped, in the same turn, and never by this pid again (it may name another process group from then on).
+  child.on('exit', () => {
+    r.exited = true;
     if (r.pid !== undefined) {
       killGroup(r.pid);
       groups.delete(r.pid);
     }
-  };
+  });
   void collectChild(child, m.input, m.maxOutput).then((c) => r.finish(false, c));
 }
 
 function killRun(id: number): void {
   const r = runs.get(id);
   if (!r) return;
-  if (r.pid !== undefined) killGroup(r.pid);
-  else r.child.kill('SIGKILL');
+  if (r.pid !== undefined && !r.exited) killGroup(r.pid);
+  else if (r.pid === undefined) r.child.kill('SIGKILL');
   // Whatever still holds the pipes (a setsid grandchild without the tag), the run ends shortly.
   r.grace ??= setTimeout(() => r.finish(true), PIPE_GRACE_MS);
 }
