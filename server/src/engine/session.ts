@@ -16,9 +16,15 @@ import { findModuleRoot, packageSiblings, readTextFile } from './workspace.js';
  */
 function prefixLimitAt(text: string, pos: Position): number | null {
   if (text.length <= MAX_ANALYSED_CHARS) return null;
+  // One hover asks twice (modelAt, then whether it waits for the worker), on the same text and position.
+  const last = lastPrefixLimit;
+  if (last?.text === text && last.line === pos.line && last.character === pos.character) return last.limit;
   const offset = offsetOfLine(text, pos.line, MAX_ANALYSED_CHARS);
-  return offset === null ? null : prefixLimit(text, offset + Math.max(0, pos.character));
+  const limit = offset === null ? null : prefixLimit(text, offset + Math.max(0, pos.character));
+  lastPrefixLimit = { text, line: pos.line, character: pos.character, limit };
+  return limit;
 }
+let lastPrefixLimit: { text: string; line: number; character: number; limit: number | null } | undefined;
 
 /** C++ sources make the go command use CXX (and link libstdc++). */
 export const CXX_EXTS = ['.cc', '.cpp', '.cxx'];

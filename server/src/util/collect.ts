@@ -3,6 +3,9 @@
 // standalone) and takes the child by shape, so only proc.ts and the reaper import child_process.
 import type { Readable, Writable } from 'node:stream';
 
+/** After a kill, how long a run's pipes may still be held (by a setsid grandchild) before the wait abandons them. */
+export const PIPE_GRACE_MS = 250;
+
 /** How a child ended and what it printed (each stream capped at `maxOutput` bytes). */
 export interface Collected {
   exitCode: number | null;

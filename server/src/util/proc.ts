@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { host, hostIsWindows } from '../core/host.js';
-import { collectChild, type Collected } from './collect.js';
+import { collectChild, PIPE_GRACE_MS, type Collected } from './collect.js';
 import { rememberedLookup } from './lookups.js';
 
 export interface RunOptions {
@@ -68,8 +68,6 @@ export const processStats = { started: 0 };
 const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
 /** cc1 on a real preamble needs tens of MB; Go's runtime works with far less than this (RLIMIT_DATA ignores its reservations). */
 export const DEFAULT_MAX_MEMORY = 512 << 20;
-/** After a kill, how long the wait may still last before the pipes are abandoned (a setsid grandchild holds them). */
-const PIPE_GRACE_MS = 250;
 
 /** The environment variable that tags every process cgo-ls starts (and whatever those start). */
 export const RUN_TAG_VAR = 'CGO_LS_RUN';
@@ -78,7 +76,7 @@ let seq = 0;
 
 interface LiveRun {
   tag: string;
-  child: { pid?: number; kill: (s?: NodeJS.Signals) => boolean };
+  child: ChildProcess;
 }
 /** Every run whose process group may still be alive, by pid (= pgid on POSIX). */
 const live = new Map<number, LiveRun>();

@@ -21,13 +21,11 @@
 // core/host.ts (test/engine/layering.test.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { collectChild, type Collected } from './collect.js';
+import { collectChild, PIPE_GRACE_MS, type Collected } from './collect.js';
 
 const token = process.argv[2] ?? '';
 /** Every process group that may still be alive: cgo-ls's own runs and this process's. */
 const groups = new Set<number>();
-/** After a kill, how long the pipes may still be held before they are abandoned (util/proc.ts PIPE_GRACE_MS). */
-const PIPE_GRACE_MS = 250;
 
 interface RunRequest {
   t: 'run';
