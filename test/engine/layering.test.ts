@@ -43,8 +43,9 @@ describe('imports', () => {
     expect(readers.sort()).toEqual(['core/host.ts', 'util/reaper.ts']);
   });
 
-  it('the reaper script imports nothing but node: modules and util/collect.ts, which imports none (its bundle is copied as-is into the VS Code extension)', () => {
-    expect(importsOf('util/reaper.ts').filter((i) => !i.startsWith('node:'))).toEqual(['./collect.js']);
+  it('the reaper script imports nothing but node: modules, util/collect.ts and util/procscan.ts, which import none (its bundle is copied as-is into the VS Code extension)', () => {
+    expect(importsOf('util/reaper.ts').filter((i) => !i.startsWith('node:'))).toEqual(['./collect.js', './procscan.js']);
     expect(importsOf('util/collect.ts').filter((i) => !i.startsWith('node:'))).toEqual([]);
+    expect(importsOf('util/procscan.ts').filter((i) => !i.startsWith('node:'))).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { host, hostIsWindows } from '../core/host.js';
 import { collectChild, PIPE_GRACE_MS, type Collected } from './collect.js';
+import { pidMatches, procPids, RUN_TAG_VAR, tagMatcher } from './procscan.js';
 import { rememberedLookup } from './lookups.js';
 
 export interface RunOptions {
@@ -70,7 +71,7 @@ const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
 export const DEFAULT_MAX_MEMORY = 512 << 20;
 
 /** The environment variable that tags every process cgo-ls starts (and whatever those start). */
-export const RUN_TAG_VAR = 'CGO_LS_RUN';
+export { RUN_TAG_VAR };
 const TOKEN = `${process.pid}.${randomBytes(4).toString('hex')}`;
 let seq = 0;
 
@@ -278,32 +279,26 @@ function killGroupSync(pid: number, child: LiveRun['child']): void {
   }
 }
 
+/** The longest stretch of the tag scan on this thread before it lets other work run. */
+const SCAN_SLICE_MS = 2;
+
 /**
  * Processes whose environment carries the tag (`<tag>` exactly, or every run of this process when `prefix`):
- * descendants that left the process group (setsid) are still found. Linux only; elsewhere none.
+ * descendants that left the process group (setsid) are still found. Linux only; elsewhere none. The reads are
+ * synchronous (util/procscan.ts) and the scan yields to the event loop every SCAN_SLICE_MS.
  */
 export async function taggedProcesses(tag: string, prefix = false): Promise<number[]> {
   if (!isLinux) return [];
-  const needle = Buffer.from(`\0${RUN_TAG_VAR}=${tag}${prefix ? '' : '\0'}`);
-  const needleFirst = needle.subarray(1);
-  let entries: string[];
-  try {
-    entries = await fs.promises.readdir('/proc');
-  } catch {
-    return [];
-  }
+  const matches = tagMatcher(tag, prefix);
   const out: number[] = [];
-  await Promise.all(
-    entries.map(async (e) => {
-      if (!/^\d+$/.test(e) || Number(e) === process.pid) return;
-      try {
-        const env = await fs.promises.readFile(`/proc/${e}/environ`);
-        if (env.indexOf(needle) >= 0 || env.subarray(0, needleFirst.length).equals(needleFirst)) out.push(Number(e));
-      } catch {
-        /* exited, or not ours */
-      }
-    }),
-  );
+  let start = performance.now();
+  for (const pid of procPids()) {
+    if (pidMatches(pid, matches)) out.push(pid);
+    if (performance.now() - start >= SCAN_SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      start = performance.now();
+    }
+  }
   return out;
 }
 

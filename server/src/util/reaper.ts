@@ -16,12 +16,12 @@
 // after that its pid may name another process group (pid_max is often 32768). The argv cgo-ls sends is already
 // wrapped (setpriv's parent-death signal then names this process, which dies with cgo-ls).
 //
-// Argument: the tag prefix (`<pid>.<random>`). It imports only node: modules and util/collect.ts (its bundle,
+// Argument: the tag prefix (`<pid>.<random>`). It imports only node: modules, util/collect.ts and util/procscan.ts (its bundle,
 // dist/reaper.js, is copied as-is into the VS Code extension) and reads the real OS itself: the one exception to
 // core/host.ts (test/engine/layering.test.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import { collectChild, PIPE_GRACE_MS, type Collected } from './collect.js';
+import { taggedPidsSync } from './procscan.js';
 
 const token = process.argv[2] ?? '';
 /** Every process group that may still be alive: cgo-ls's own runs and this process's. */
@@ -121,21 +121,11 @@ function onMessage(m: Message): void {
 
 function killTagged(): void {
   if (process.platform !== 'linux' || !/^\d+\.[0-9a-f]+$/.test(token)) return;
-  const needle = Buffer.from(`\0CGO_LS_RUN=${token}.`);
-  const first = needle.subarray(1);
-  let entries: string[] = [];
-  try {
-    entries = fs.readdirSync('/proc');
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+  for (const pid of taggedPidsSync(`${token}.`, true)) {
     try {
-      const env = fs.readFileSync(`/proc/${e}/environ`);
-      if (env.indexOf(needle) >= 0 || env.subarray(0, first.length).equals(first)) process.kill(Number(e), 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
-      /* exited or not ours */
+      /* gone */
     }
   }
 }
