@@ -75,15 +75,18 @@ export function cpuSeconds(pid) {
     // A live child's time (and that of the children it has waited for) is not in cutime yet: the server's reaper
     // starts its compilers and lives as long as it does.
     let live = 0;
+    let liveSelf = 0;
     for (const c of childrenOf(pid)) {
       try {
         const t = read(c);
         live += t.self + t.children;
+        liveSelf += t.self;
       } catch {
         /* exited */
       }
     }
-    return { self: own.self, children: own.children + live };
+    // liveSelf: the live children's own time (the server's reaper: its spawning), apart from what they waited for.
+    return { self: own.self, children: own.children + live, liveSelf };
   } catch {
     return null;
   }
