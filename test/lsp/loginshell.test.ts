@@ -67,3 +67,43 @@ describe('a slow login shell', () => {
     }
   });
 });
+
+describe('the login shell yields to the compilers', () => {
+  it("starts only once the server's subprocesses have gone quiet, not during a long compile", async () => {
+    const mod = path.join(dir, 'quiet');
+    fs.mkdirSync(mod);
+    fs.writeFileSync(path.join(mod, 'go.mod'), 'module example.com/quiet\n\ngo 1.21\n');
+    const file = path.join(mod, 'a.go');
+    fs.writeFileSync(file, 'package quiet\n\n// #include <stdlib.h>\nimport "C"\n\nfunc F() { C.free(nil) }\n');
+    const compileEnd = path.join(dir, 'compile-end');
+    const shellStart = path.join(dir, 'shell-start');
+    // Fault injection: a C compiler whose compiles take 3 s (its identity probes answer at once), and a login shell
+    // that notes when it starts and then runs the script at once.
+    const cc = path.join(dir, 'slow-cc');
+    fs.writeFileSync(
+      cc,
+      [
+        '#!/bin/sh',
+        '# fault injection: a compile takes 3 s',
+        'case " $* " in *" -fsyntax-only "*) sleep 3; date +%s%N > \'' + compileEnd + "' ;; esac",
+        'exec gcc "$@"',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const shell = path.join(dir, 'noting-login-shell');
+    fs.writeFileSync(shell, ['#!/bin/sh', '# fault injection: notes when it starts', `date +%s%N > '${shellStart}'`, 'exec /bin/sh -c "$2"', ''].join('\n'), {
+      mode: 0o755,
+    });
+    const client = new LspClient({ env: { ...process.env, SHELL: shell, CC: cc, CGO_LS_CACHE_DIR: 'off' } });
+    try {
+      await client.initialize(mod, { initializationOptions: { debounceMs: 0 } });
+      client.open(file);
+      await expect.poll(() => fs.existsSync(shellStart), { timeout: 30_000, interval: 100 }).toBe(true);
+      expect(fs.existsSync(compileEnd), 'the login shell started while the compile ran').toBe(true);
+      expect(BigInt(fs.readFileSync(shellStart, 'utf8').trim())).toBeGreaterThan(BigInt(fs.readFileSync(compileEnd, 'utf8').trim()));
+    } finally {
+      await client.shutdown();
+    }
+  });
+});

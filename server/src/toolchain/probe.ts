@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { parseGoVersion, type GoVersion } from '../core/goversion.js';
 import { diagnosticMessage, short, type MessageParts } from '../core/message.js';
 import type { Severity } from '../core/types.js';
-import { liveRunCount, run, spawnFailure, type RunResult } from '../util/proc.js';
+import { run, spawnFailure, whenRunsIdle, type RunResult } from '../util/proc.js';
 import type { CompilerInfo, EnvValue, ToolchainModel, ToolchainProblem } from './types.js';
 import {
   envGet,
@@ -317,19 +317,6 @@ async function identifyCompiler(probe: CompilerProbe, ctx: Ctx, childEnv: NodeJS
   }
   const id = classifyCompiler(argv, versionRun, dumpRun.spawnError || dumpRun.timedOut ? null : dumpRun);
   Object.assign(info, Object.fromEntries(Object.entries(id).filter(([, v]) => v !== undefined)));
-}
-
-/**
- * Resolves once no subprocess of this server has been running for two looks in a row, or after `maxMs`: what the
- * first answer does not need yields to what it does (the first compile) instead of competing for the cores.
- */
-async function whenRunsIdle(maxMs = 2_000, stepMs = 25): Promise<void> {
-  const until = Date.now() + maxMs;
-  let quiet = 0;
-  while (Date.now() < until && quiet < 2) {
-    await new Promise((r) => setTimeout(r, stepMs));
-    quiet = liveRunCount() === 0 ? quiet + 1 : 0;
-  }
 }
 
 /** What a tool answered, as much of a RunResult as the probes read (what the disk cache keeps). */
@@ -902,7 +889,8 @@ async function probeInner(folder: string, opts: ProbeOptions, afterAnswer: Promi
     extrasNow,
   ]);
   const pkgConfig = pkgLocated.info;
-  const later = () => afterAnswer.then(() => whenRunsIdle());
+  // What the first answer does not need yields to what it does (the first compile) instead of competing for the cores.
+  const later = () => afterAnswer.then(() => whenRunsIdle(2_000, 25, 2));
   const extrasLater: Promise<void> | null =
     deferExtras && (cxxProbe.info.path !== null || pkgConfig.path !== null)
       ? Promise.all([identifyCompiler(cxxProbe, ctx, childEnv, later), pkgConfigVersion(pkgConfig, later)])

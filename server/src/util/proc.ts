@@ -87,6 +87,19 @@ export function liveRunCount(): number {
   return live.size + hosted.size;
 }
 
+/**
+ * Resolves once no run has been live for `quietLooks` looks in a row, `stepMs` apart, or after `maxMs`: work nothing
+ * waits for yields the cores to what something does wait for (a compile, a workspace scan).
+ */
+export async function whenRunsIdle(maxMs: number, stepMs: number, quietLooks: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  let quiet = 0;
+  while (Date.now() < until && quiet < quietLooks) {
+    await new Promise((r) => setTimeout(r, stepMs));
+    quiet = liveRunCount() === 0 ? quiet + 1 : 0;
+  }
+}
+
 const isLinux = host().platform === 'linux';
 
 /** A trusted util-linux helper by absolute path (never looked up through a PATH the workspace may control). */
