@@ -32,13 +32,19 @@ function slowShell(gate: string, answered: string, started: string): string {
   return file;
 }
 
+/** A module `example.com/<name>` under the test's directory with one cgo file, a.go. */
+function cgoModule(name: string, source: string): { mod: string; file: string } {
+  const mod = path.join(dir, name);
+  fs.mkdirSync(mod);
+  fs.writeFileSync(path.join(mod, 'go.mod'), `module example.com/${name}\n\ngo 1.21\n`);
+  const file = path.join(mod, 'a.go');
+  fs.writeFileSync(file, source);
+  return { mod, file };
+}
+
 describe('a slow login shell', () => {
   it('does not hold back the compiled diagnostics; its drift finding is published when it answers', async () => {
-    const mod = path.join(dir, 'mod');
-    fs.mkdirSync(mod);
-    fs.writeFileSync(path.join(mod, 'go.mod'), 'module example.com/loginshell\n\ngo 1.21\n');
-    const file = path.join(mod, 'a.go');
-    fs.writeFileSync(file, 'package loginshell\n\n// #include "cgo_ls_no_such_header.h"\nimport "C"\n\nfunc F() {}\n');
+    const { mod, file } = cgoModule('loginshell', 'package loginshell\n\n// #include "cgo_ls_no_such_header.h"\nimport "C"\n\nfunc F() {}\n');
     const gate = path.join(dir, 'gate');
     const answered = path.join(dir, 'answered');
     const started = path.join(dir, 'started');
@@ -70,11 +76,7 @@ describe('a slow login shell', () => {
 
 describe('the login shell yields to the compilers', () => {
   it("starts only once the server's subprocesses have gone quiet, not during a long compile", async () => {
-    const mod = path.join(dir, 'quiet');
-    fs.mkdirSync(mod);
-    fs.writeFileSync(path.join(mod, 'go.mod'), 'module example.com/quiet\n\ngo 1.21\n');
-    const file = path.join(mod, 'a.go');
-    fs.writeFileSync(file, 'package quiet\n\n// #include <stdlib.h>\nimport "C"\n\nfunc F() { C.free(nil) }\n');
+    const { mod, file } = cgoModule('quiet', 'package quiet\n\n// #include <stdlib.h>\nimport "C"\n\nfunc F() { C.free(nil) }\n');
     const compileEnd = path.join(dir, 'compile-end');
     const shellStart = path.join(dir, 'shell-start');
     // Fault injection: a C compiler whose compiles take 3 s (its identity probes answer at once), and a login shell
