@@ -16,9 +16,9 @@
 // after that its pid may name another process group (pid_max is often 32768). The argv cgo-ls sends is already
 // wrapped (setpriv's parent-death signal then names this process, which dies with cgo-ls).
 //
-// Argument: the tag prefix (`<pid>.<random>`). It imports only node: modules, util/collect.ts and util/procscan.ts (its bundle,
-// dist/reaper.js, is copied as-is into the VS Code extension) and reads the real OS itself: the one exception to
-// core/host.ts (test/engine/layering.test.ts).
+// Argument: the tag prefix (`<pid>.<random>`). It imports only node: modules, util/collect.ts and util/procscan.ts
+// (its bundle, dist/reaper.js, is copied as-is into the VS Code extension) and reads the real OS itself: the one
+// exception to core/host.ts (test/engine/layering.test.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { collectChild, PIPE_GRACE_MS, type Collected } from './collect.js';
 import { taggedPidsSync } from './procscan.js';
