@@ -5,7 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { preambleJob } from '../../server/src/compiler/preamble.js';
-import { CompileScheduler } from '../../server/src/compiler/scheduler.js';
+import { CompileScheduler, compileConcurrency } from '../../server/src/compiler/scheduler.js';
+import { CompileService } from '../../server/src/engine/compileservice.js';
+import { nullLogger } from '../../server/src/core/types.js';
 import { fakeCC, inputFromGo } from './helpers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cgols-sched-'));
@@ -18,6 +20,15 @@ const alive = (pid: number) => {
     return false;
   }
 };
+
+test('compilers at once follow the cores: two on one or two, one fewer than the cores above that, eight at most', () => {
+  expect([1, 2, 3, 4, 6, 8, 9, 16, 64].map(compileConcurrency)).toEqual([2, 2, 2, 3, 5, 7, 8, 8, 8]);
+  expect(compileConcurrency(Number.NaN)).toBe(2);
+  // The compile service (and so the workspace scan and `cgo-ls check`, which feed it that many analyses) uses it.
+  expect(new CompileService({ log: nullLogger, timeoutMs: () => 1000, cores: 2 }).concurrency).toBe(2);
+  expect(new CompileService({ log: nullLogger, timeoutMs: () => 1000, cores: 8 }).concurrency).toBe(7);
+  expect(new CompileService({ log: nullLogger, timeoutMs: () => 1000 }).concurrency).toBe(compileConcurrency(os.availableParallelism()));
+});
 
 test('bounded concurrency', async () => {
   const s = new CompileScheduler({ concurrency: 2 });

@@ -105,7 +105,8 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   }
   const diagnostics: CgoDiagnostic[] = [];
   for (const mod of files.goMods) diagnostics.push(...(await engine.analyze(mod, { compile: 'none' })).diagnostics);
-  // Cheap pre-filter first, then at most two files analysed at once (compilers are the slow part).
+  // Cheap pre-filter first, then as many files analysed at once as the compile service runs compilers (two on two
+  // cores, one fewer than the cores above that: compilers are the slow part).
   const candidates: string[] = [];
   for (const f of files.goFiles) {
     const text = await engine.getText(f);
@@ -125,7 +126,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
       results[i] = (await engine.analyze(candidates[i]!, { compile: 'run', libraries: true })).diagnostics;
     }
   };
-  await Promise.all([worker(), worker()]);
+  await Promise.all(Array.from({ length: engine.compiler.concurrency }, worker));
   for (const r of results) diagnostics.push(...(r ?? []));
   // The target matrix, per package directory that has cgo files.
   const matrix: { dir: string; verdicts: TargetVerdict[] }[] = [];

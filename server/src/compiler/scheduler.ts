@@ -20,6 +20,16 @@ interface Pending {
   start: () => void;
 }
 
+/**
+ * How many compiler runs at once on a machine with `cores` CPUs: two on one or two cores (measured there: a third
+ * only makes each slower), otherwise one core left for the server itself, and at most eight (cc1 on a big header
+ * takes hundreds of MB). A 2-vCPU machine gets 2, a 4-core laptop 3, an 8-core one 7.
+ */
+export function compileConcurrency(cores: number): number {
+  const n = Number.isFinite(cores) ? Math.floor(cores) : 2;
+  return n <= 2 ? 2 : Math.min(8, n - 1);
+}
+
 export interface SchedulerOptions {
   /** Maximum jobs running at once (default 2). */
   concurrency?: number;

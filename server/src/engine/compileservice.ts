@@ -4,6 +4,7 @@
 // the package's merged flags, C names, toolchain fingerprint); a cached preamble result is moved with the text
 // when the preamble shifts. It works on packages: pkg-config and library lookup run once per package.
 import { statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CgoDiagnostic, Logger, Range } from '../core/types.js';
@@ -16,7 +17,7 @@ import type { ToolchainModel } from '../toolchain/types.js';
 import { checkFlags } from '../cgorules/allowlist.js';
 import { splitPkgConfigOutput } from '../cgorules/split.js';
 import { compilePreamble, type PreambleInput, type PreambleResult } from '../compiler/preamble.js';
-import { CompileScheduler } from '../compiler/scheduler.js';
+import { CompileScheduler, compileConcurrency } from '../compiler/scheduler.js';
 import { compileCSource, type CSourceInput } from '../compiler/csource.js';
 import { probePkgConfig, pkgConfigDiagnostic } from '../compiler/pkgconfig.js';
 import { checkLibraries, libraryDiagnostic } from '../compiler/libs.js';
@@ -53,6 +54,8 @@ export interface LinkFlag {
 export interface CompileServiceOptions {
   log: Logger;
   timeoutMs: () => number;
+  /** The machine's CPUs (default: node's availableParallelism); tests inject it. */
+  cores?: number;
 }
 
 export class CompileService {
@@ -63,10 +66,17 @@ export class CompileService {
   private readonly pkgConfigFlights = new Map<string, Promise<PkgConfigResult>>();
   /** Bumped when pkg-config answers are forgotten: a run started before does not store its (stale) result. */
   private pkgConfigGeneration = 0;
-  /** At most two compiler jobs at once (the machine may have two cores); supersession per file. */
-  private readonly scheduler = new CompileScheduler({ concurrency: 2 });
+  /** Compiler jobs at once by the machine's cores (compileConcurrency: 2 on two cores); supersession per file. */
+  private readonly scheduler: CompileScheduler;
 
-  constructor(private readonly opts: CompileServiceOptions) {}
+  constructor(private readonly opts: CompileServiceOptions) {
+    this.scheduler = new CompileScheduler({ concurrency: compileConcurrency(opts.cores ?? os.availableParallelism()) });
+  }
+
+  /** How many compiler jobs run at once (the workspace scan and `check` feed as many analyses). */
+  get concurrency(): number {
+    return this.scheduler.concurrency;
+  }
 
   // ---- the disk cache: results of earlier runs (another editor session, the last `cgo-ls check`) -------------
 

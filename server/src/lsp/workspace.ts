@@ -146,9 +146,10 @@ export class Workspace {
         notify();
       }
     };
-    // Compiles are the slow part and the compile service bounds them (two at once); the static part of an
-    // analysis is short, so as many analysers as cores keep the compile slots busy.
-    const analysers = Math.max(2, Math.min(4, os.availableParallelism()));
+    // Compiles are the slow part and the compile service bounds them (compileConcurrency: two on two cores, one
+    // fewer than the cores above that); the static part of an analysis is short, so as many analysers as cores (eight
+    // at most) keep the compile slots busy.
+    const analysers = Math.max(2, Math.min(8, os.availableParallelism()));
     await Promise.all([reader().catch((e) => log.error(`workspace scan: ${String(e)}`)), ...Array.from({ length: analysers }, analyser)]);
     progress?.done();
     log.info(`workspace: ${candidates} cgo file(s) in ${modules.size} module(s) checked in ${Date.now() - started} ms`);
