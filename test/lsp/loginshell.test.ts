@@ -12,24 +12,23 @@ import { LspClient } from '../helpers/lsp-client.js';
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-ls-loginshell-')));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function slowShell(gate: string, answered: string, started: string): string {
-  const file = path.join(dir, 'slow-login-shell');
-  fs.writeFileSync(
-    file,
-    [
-      '#!/bin/sh',
-      '# fault injection: a login shell that answers only when the test says so (called as: SHELL -lic SCRIPT)',
-      `nice > '${started}'`,
-      'i=0',
-      `while [ ! -e '${gate}' ] && [ $i -lt 90 ]; do sleep 0.1; i=$((i+1)); done`,
-      `: > '${answered}'`,
-      'CGO_CFLAGS=-DFROM_LOGIN_SHELL; export CGO_CFLAGS',
-      'exec /bin/sh -c "$2"',
-      '',
-    ].join('\n'),
-    { mode: 0o755 },
-  );
+/** A fault-injection shell script in the test's directory (`#!/bin/sh` and the lines), executable; its path. */
+function script(name: string, lines: string[]): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, ['#!/bin/sh', ...lines, ''].join('\n'), { mode: 0o755 });
   return file;
+}
+
+function slowShell(gate: string, answered: string, started: string): string {
+  return script('slow-login-shell', [
+    '# fault injection: a login shell that answers only when the test says so (called as: SHELL -lic SCRIPT)',
+    `nice > '${started}'`,
+    'i=0',
+    `while [ ! -e '${gate}' ] && [ $i -lt 90 ]; do sleep 0.1; i=$((i+1)); done`,
+    `: > '${answered}'`,
+    'CGO_CFLAGS=-DFROM_LOGIN_SHELL; export CGO_CFLAGS',
+    'exec /bin/sh -c "$2"',
+  ]);
 }
 
 /** A module `example.com/<name>` under the test's directory with one cgo file, a.go. */
@@ -81,22 +80,12 @@ describe('the login shell yields to the compilers', () => {
     const shellStart = path.join(dir, 'shell-start');
     // Fault injection: a C compiler whose compiles take 3 s (its identity probes answer at once), and a login shell
     // that notes when it starts and then runs the script at once.
-    const cc = path.join(dir, 'slow-cc');
-    fs.writeFileSync(
-      cc,
-      [
-        '#!/bin/sh',
-        '# fault injection: a compile takes 3 s',
-        'case " $* " in *" -fsyntax-only "*) sleep 3; date +%s%N > \'' + compileEnd + "' ;; esac",
-        'exec gcc "$@"',
-        '',
-      ].join('\n'),
-      { mode: 0o755 },
-    );
-    const shell = path.join(dir, 'noting-login-shell');
-    fs.writeFileSync(shell, ['#!/bin/sh', '# fault injection: notes when it starts', `date +%s%N > '${shellStart}'`, 'exec /bin/sh -c "$2"', ''].join('\n'), {
-      mode: 0o755,
-    });
+    const cc = script('slow-cc', [
+      '# fault injection: a compile takes 3 s',
+      `case " $* " in *" -fsyntax-only "*) sleep 3; date +%s%N > '${compileEnd}' ;; esac`,
+      'exec gcc "$@"',
+    ]);
+    const shell = script('noting-login-shell', ['# fault injection: notes when it starts', `date +%s%N > '${shellStart}'`, 'exec /bin/sh -c "$2"']);
     const client = new LspClient({ env: { ...process.env, SHELL: shell, CC: cc, CGO_LS_CACHE_DIR: 'off' } });
     try {
       await client.initialize(mod, { initializationOptions: { debounceMs: 0 } });

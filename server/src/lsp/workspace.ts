@@ -2,7 +2,6 @@
 // watcher (server side; the client's `didChangeWatchedFiles` feeds the same batch) and what each file change makes
 // stale. The engine decides which of its caches a change invalidates; this decides what to analyse again.
 import type { Dirent } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DidChangeWatchedFilesNotification, FileChangeType, type FileEvent } from 'vscode-languageserver/node.js';
 import { pathToUri, uriToPath } from '../core/uri.js';
@@ -147,9 +146,9 @@ export class Workspace {
       }
     };
     // Compiles are the slow part and the compile service bounds them (compileConcurrency: two on two cores, one
-    // fewer than the cores above that); the static part of an analysis is short, so as many analysers as cores (eight
-    // at most) keep the compile slots busy.
-    const analysers = Math.max(2, Math.min(8, os.availableParallelism()));
+    // fewer than the cores above that); the static part of an analysis is short, so one analyser per compile slot
+    // keeps them busy (as `cgo-ls check` does).
+    const analysers = engine.compiler.concurrency;
     await Promise.all([reader().catch((e) => log.error(`workspace scan: ${String(e)}`)), ...Array.from({ length: analysers }, analyser)]);
     progress?.done();
     log.info(`workspace: ${candidates} cgo file(s) in ${modules.size} module(s) checked in ${Date.now() - started} ms`);

@@ -75,12 +75,8 @@ export { RUN_TAG_VAR };
 const TOKEN = `${process.pid}.${randomBytes(4).toString('hex')}`;
 let seq = 0;
 
-interface LiveRun {
-  tag: string;
-  child: ChildProcess;
-}
-/** Every run whose process group may still be alive, by pid (= pgid on POSIX). */
-const live = new Map<number, LiveRun>();
+/** Every run started here whose process group may still be alive: its child, by pid (= pgid on POSIX). */
+const live = new Map<number, ChildProcess>();
 
 /** Runs whose process group has not been reaped yet, here or by the reaper (tests and the stress script read this). */
 export function liveRunCount(): number {
@@ -279,7 +275,7 @@ export function reaperPid(): number | null {
 
 // ---- killing --------------------------------------------------------------------------------------------------
 
-function killGroupSync(pid: number, child: LiveRun['child']): void {
+function killGroupSync(pid: number, child: ChildProcess): void {
   try {
     if (!hostIsWindows()) process.kill(-pid, 'SIGKILL');
     else child.kill('SIGKILL');
@@ -330,7 +326,7 @@ async function killTagged(tag: string, prefix = false): Promise<void> {
  * killed by the reaper when this process is gone, or by `killAllRunsAndWait`.
  */
 export function killAllRuns(): number {
-  for (const [pid, r] of live) killGroupSync(pid, r.child);
+  for (const [pid, child] of live) killGroupSync(pid, child);
   // The runs the reaper has started: it kills them (and every group it holds when this process is gone, should the
   // message not leave in time).
   for (const id of hosted.keys()) reaperMessage({ t: 'kill', id });
@@ -551,7 +547,7 @@ async function runOnce(command: string, args: string[], opts: RunOptions, hostAl
       }
     }
     if (pid !== undefined) {
-      live.set(pid, { tag, child: direct.child });
+      live.set(pid, direct.child);
       reaperSend({ t: '+', pid, tag });
     }
   }

@@ -41,7 +41,6 @@ type Message = { t: '+'; pid: number; tag?: string } | { t: '-'; pid: number } |
 
 interface HostedRun {
   child: ChildProcess;
-  pid?: number;
   /** The child has exited and been reaped: its pid may name another process group from now on. */
   exited?: boolean;
   grace?: NodeJS.Timeout;
@@ -78,9 +77,9 @@ function startRun(m: RunRequest): void {
     send({ t: 'done', id: m.id, exitCode: null, signal: null, stdout: '', stderr: '', spawnError: (e as Error).message });
     return;
   }
-  const r: HostedRun = { child, pid: child.pid, finish: () => undefined };
+  const r: HostedRun = { child, finish: () => undefined };
   runs.set(m.id, r);
-  if (r.pid !== undefined) groups.add(r.pid);
+  if (child.pid !== undefined) groups.add(child.pid);
   let finished = false;
   r.finish = (abandoned, c) => {
     if (finished) return;
@@ -94,9 +93,9 @@ function startRun(m: RunRequest): void {
   // reaped, in the same turn, and never by this pid again (it may name another process group from then on).
   child.on('exit', () => {
     r.exited = true;
-    if (r.pid !== undefined) {
-      killGroup(r.pid);
-      groups.delete(r.pid);
+    if (child.pid !== undefined) {
+      killGroup(child.pid);
+      groups.delete(child.pid);
     }
   });
   void collectChild(child, m.input, m.maxOutput).then((c) => r.finish(false, c));
@@ -105,8 +104,9 @@ function startRun(m: RunRequest): void {
 function killRun(id: number): void {
   const r = runs.get(id);
   if (!r) return;
-  if (r.pid !== undefined && !r.exited) killGroup(r.pid);
-  else if (r.pid === undefined) r.child.kill('SIGKILL');
+  const pid = r.child.pid;
+  if (pid !== undefined && !r.exited) killGroup(pid);
+  else if (pid === undefined) r.child.kill('SIGKILL');
   // Whatever still holds the pipes (a setsid grandchild without the tag), the run ends shortly.
   r.grace ??= setTimeout(() => r.finish(true), PIPE_GRACE_MS);
 }
