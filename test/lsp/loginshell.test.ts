@@ -82,10 +82,16 @@ describe('the login shell yields to the compilers', () => {
     // that notes when it starts and then runs the script at once.
     const cc = script('slow-cc', [
       '# fault injection: a compile takes 3 s',
-      `case " $* " in *" -fsyntax-only "*) sleep 3; date +%s%N > '${compileEnd}' ;; esac`,
+      // The time is written to a temporary file and renamed, so the test never reads a file the shell has created but
+      // not yet written (a redirection creates the file before date runs).
+      `case " $* " in *" -fsyntax-only "*) sleep 3; date +%s%N > '${compileEnd}.tmp'; mv -f '${compileEnd}.tmp' '${compileEnd}' ;; esac`,
       'exec gcc "$@"',
     ]);
-    const shell = script('noting-login-shell', ['# fault injection: notes when it starts', `date +%s%N > '${shellStart}'`, 'exec /bin/sh -c "$2"']);
+    const shell = script('noting-login-shell', [
+      '# fault injection: notes when it starts',
+      `date +%s%N > '${shellStart}.tmp'; mv -f '${shellStart}.tmp' '${shellStart}'`,
+      'exec /bin/sh -c "$2"',
+    ]);
     const client = new LspClient({ env: { ...process.env, SHELL: shell, CC: cc, CGO_LS_CACHE_DIR: 'off' } });
     try {
       await client.initialize(mod, { initializationOptions: { debounceMs: 0 } });
