@@ -84,5 +84,10 @@ describe('the model of one text is parsed once', () => {
     store.setDocument(file, text + '\n', 2);
     const far = await store.modelAt(file, { line: 100_000, character: 0 });
     expect(far).toBe(await store.model(file));
+    // The position's limit is remembered for the hover's second question, but not past the document's close: the
+    // store must not keep a closed file's big text.
+    expect(store.holdsPrefixMemo()).toBe(true);
+    store.removeDocument(file);
+    expect(store.holdsPrefixMemo()).toBe(false);
   });
 });

@@ -14,17 +14,11 @@ import { findModuleRoot, packageSiblings, readTextFile } from './workspace.js';
  * For a text over the modelling cap, where the model of the part around `pos` ends (gomodel's prefixLimit), or null
  * when `pos` is not near enough the top for one (or the text is not over the cap).
  */
-function prefixLimitAt(text: string, pos: Position): number | null {
+function prefixLimitOf(text: string, pos: Position): number | null {
   if (text.length <= MAX_ANALYSED_CHARS) return null;
-  // One hover asks twice (modelAt, then whether it waits for the worker), on the same text and position.
-  const last = lastPrefixLimit;
-  if (last?.text === text && last.line === pos.line && last.character === pos.character) return last.limit;
   const offset = offsetOfLine(text, pos.line, MAX_ANALYSED_CHARS);
-  const limit = offset === null ? null : prefixLimit(text, offset + Math.max(0, pos.character));
-  lastPrefixLimit = { text, line: pos.line, character: pos.character, limit };
-  return limit;
+  return offset === null ? null : prefixLimit(text, offset + Math.max(0, pos.character));
 }
-let lastPrefixLimit: { text: string; line: number; character: number; limit: number | null } | undefined;
 
 /** C++ sources make the go command use CXX (and link libstdc++). */
 export const CXX_EXTS = ['.cc', '.cpp', '.cxx'];
@@ -58,6 +52,11 @@ export class FileStore {
   private readonly listings = new Map<string, string[]>();
   private readonly moduleRoots = new Map<string, string>();
   private readonly cxxDirs = new Map<string, boolean>();
+  /**
+   * The last prefixLimitOf answer: one hover asks twice (modelAt, then whether it waits for the worker), on the same
+   * text and position. Dropped when any document changes or closes, so a closed file's big text is not kept.
+   */
+  private prefixMemo: { text: string; line: number; character: number; limit: number | null } | undefined;
   /** Counters for tests: how often the store went to the disk, and how many models the worker built. */
   readonly stats = { textReads: 0, dirReads: 0, workerModels: 0 };
 
@@ -79,7 +78,20 @@ export class FileStore {
    * around `pos`, built here): a hover then need not wait, as the event loop is free meanwhile.
    */
   waitsForWorker(file: string, pos: Position, text: string): boolean {
-    return this.modelsInWorker(text) && !this.modelDone(file, text) && prefixLimitAt(text, pos) === null;
+    return this.modelsInWorker(text) && !this.modelDone(file, text) && this.prefixLimitAt(text, pos) === null;
+  }
+
+  private prefixLimitAt(text: string, pos: Position): number | null {
+    const m = this.prefixMemo;
+    if (m?.text === text && m.line === pos.line && m.character === pos.character) return m.limit;
+    const limit = prefixLimitOf(text, pos);
+    if (text.length > MAX_ANALYSED_CHARS) this.prefixMemo = { text, line: pos.line, character: pos.character, limit };
+    return limit;
+  }
+
+  /** Whether the store holds a text for the prefix memo (tests: a closed document's text must not stay). */
+  holdsPrefixMemo(): boolean {
+    return this.prefixMemo !== undefined;
   }
 
   /** The model of a text: in the worker when it is big and there is one, else here. Never rejects. */
@@ -109,10 +121,12 @@ export class FileStore {
 
   setDocument(file: string, text: string, version: number): void {
     this.docs.set(path.resolve(file), { text, version });
+    this.prefixMemo = undefined;
   }
 
   removeDocument(file: string): void {
     this.docs.delete(path.resolve(file));
+    this.prefixMemo = undefined;
   }
 
   documentVersion(file: string): number | undefined {
@@ -170,7 +184,7 @@ export class FileStore {
     const whole = this.model(abs, t);
     const cached = this.models.get(abs);
     if (cached?.text === t && cached.done) return cached.done;
-    const limit = prefixLimitAt(t, pos);
+    const limit = this.prefixLimitAt(t, pos);
     if (limit === null) return whole;
     const prev = this.prefixModels.get(abs);
     if (prev && prev.text === t && prev.limit >= limit) return prev.file;
