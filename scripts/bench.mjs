@@ -1444,7 +1444,12 @@ async function benchBigFile() {
     res.openToFirstAnswer,
     `${fmtRatio(ratio(res.openToFirstAnswer.median, res.openFloor.median))} the floor below`,
   );
-  row('(i) big file', '… the floor: a bare node child that reads the same didOpen and answers the request behind it', res.openFloor, 'no server can answer sooner');
+  row(
+    '(i) big file',
+    '… the floor: a bare node child that reads the same didOpen and answers the request behind it',
+    res.openFloor,
+    'no server can answer sooner',
+  );
   const kinds = (k) =>
     Object.entries(k)
       .map(([n, c]) => `${c} ${n}`)
