@@ -1,10 +1,11 @@
 // `cgo-ls check` and `cgo-ls doctor` as a user runs them: the built binary, real toolchain.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, serverMain } from '../helpers/lsp-client.js';
+import { PARSE_WORKER_IDLE_MS } from '../../server/src/engine/parseworker.js';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'modules');
 
@@ -75,6 +76,33 @@ describe('cgo-ls check', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no/such/dir: no such file or directory');
   });
+
+  it(
+    "ends right after its report when the C field check built a C index in a worker thread, not after the worker's idle time",
+    async () => {
+      // C.struct field selectors make the C field check build the package's C index, parsed in a worker thread. An idle
+      // worker ends only after PARSE_WORKER_IDLE_MS, and it kept the process alive until then (its stdio is read).
+      const child = spawn(process.execPath, [serverMain, 'check', '.'], {
+        cwd: path.join(fixtures, 'cfields', 'members'),
+        env: { ...noShell, CGO_LS_CACHE_DIR: 'off' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let reported = 0;
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (!reported && /cgo file\(s\) checked/.test(out)) reported = performance.now();
+      });
+      child.stderr.resume();
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      const lingered = performance.now() - reported;
+      expect(out).toMatch(/c-field-unknown/); // the C field check ran (and with it the C index)
+      expect(reported).toBeGreaterThan(0);
+      expect(code).toBe(1);
+      expect(lingered, `exited ${Math.round(lingered)} ms after its report`).toBeLessThan(PARSE_WORKER_IDLE_MS / 2);
+    },
+    2 * PARSE_WORKER_IDLE_MS,
+  );
 });
 
 describe('the login shell', () => {

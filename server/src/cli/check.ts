@@ -84,6 +84,16 @@ export const checkSettings = { ...defaultSettings, checkShellEnv: false };
 
 export async function runCheck(opts: CheckOptions): Promise<number> {
   const engine = new Engine({ env: opts.env, settings: checkSettings, log: opts.log });
+  try {
+    return await checkWith(engine, opts);
+  } finally {
+    // The engine's worker threads (the C index's, started by the C field check) end now: an idle one would keep the
+    // process alive for its idle timeout (30 s) after the report is printed.
+    await engine.close();
+  }
+}
+
+async function checkWith(engine: Engine, opts: CheckOptions): Promise<number> {
   let cgoValues: (0 | 1)[] | undefined;
   try {
     if (opts.targets !== undefined) parseTargets(opts.targets);

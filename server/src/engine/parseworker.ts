@@ -41,8 +41,10 @@ interface Job {
 /**
  * Runs parse jobs in a worker thread, one at a time in the order given (a newer model job for a file replaces one
  * still queued for it). A job that throws, crashes or outlives the worker's resource limits or its timeout rejects
- * (the caller falls back as it sees fit); the worker is started again for the next job. The thread never keeps the
- * process alive (unref), ends when idle, and `close()` (server shutdown) ends it for good.
+ * (the caller falls back as it sees fit); the worker is started again for the next job. The thread ends when idle
+ * (PARSE_WORKER_IDLE_MS) and `close()` ends it for good. Until then it keeps the process alive, whatever `unref`
+ * says: its stdout and stderr are read, and node keeps a read stdio stream's port referenced. So whoever makes one
+ * closes it when done (the server at shutdown, `cgo-ls check` after its report: `Engine.close`).
  */
 export class ParseWorker {
   private worker: Worker | null = null;
@@ -159,7 +161,6 @@ export class ParseWorker {
     this.started++;
     w.stdout.resume();
     w.stderr.resume(); // read and dropped, so a chatty worker never buffers without bound
-    w.unref();
     w.on('message', (m: { id: number; result?: unknown; error?: string }) => {
       if (!this.current || m.id !== this.current.id) return;
       const job = this.current;
