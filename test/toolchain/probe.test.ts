@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { probeToolchain } from '../../server/src/toolchain/probe.js';
+import { inModuleCache, probeToolchain } from '../../server/src/toolchain/probe.js';
 import { exitCodeFor, renderReport } from '../../server/src/toolchain/report.js';
 import type { ToolchainModel } from '../../server/src/toolchain/types.js';
 import {
@@ -484,6 +484,36 @@ describe('go.mod and GOTOOLCHAIN', () => {
     expect(p.message).toContain('GO111MODULE=off (from the environment)');
     expect(p.message).toContain(`ignores ${path.join(src, 'go.mod')}`);
     expect(p.message).not.toContain('not under GOPATH/src');
+  });
+
+  it('a go.mod-less dependency in the module cache is not told to run go mod init (the cache is read-only)', async () => {
+    const b = box({ goMod: null });
+    const modcache = path.join(b.root, 'modcache');
+    const dep = path.join(modcache, 'github.com', 'h2non', 'bimg@v1.1.9');
+    mkdirSync(dep, { recursive: true });
+    writeFileSync(path.join(dep, 'vips.go'), 'package bimg\n\n// #include <stdlib.h>\nimport "C"\n');
+    const env = { ...b.env, GOMODCACHE: modcache };
+    // The go command itself has no module there (it builds the folder only as a dependency of one that requires it).
+    expect(runGo(REAL_GO, ['env', 'GOMOD'], dep, env).stdout.trim()).toBe('/dev/null');
+    const m = await probeToolchain(dep, { env });
+    expect(m.module?.mode).toBe('none');
+    expect(codesOf(m)).not.toContain('cgo/gopath-mode');
+    // The same folder outside the module cache still gets the advice.
+    const elsewhere = await probeToolchain(dep, { env: { ...env, GOMODCACHE: path.join(b.root, 'other-cache') } });
+    expect(codesOf(elsewhere)).toContain('cgo/gopath-mode');
+  });
+});
+
+describe('inModuleCache', () => {
+  it('is true for folders inside a name@version segment below the module cache, on Linux and Windows paths', () => {
+    expect(inModuleCache('/home/u/go/pkg/mod/github.com/h2non/bimg@v1.1.9', '/home/u/go/pkg/mod', 'linux')).toBe(true);
+    expect(inModuleCache('/home/u/go/pkg/mod/golang.org/x/sys@v0.0.0-20200930185726-fdedc70b468f/unix', '/home/u/go/pkg/mod', 'linux')).toBe(true);
+    expect(inModuleCache('/home/u/go/pkg/mod/cache/download/github.com/h2non/bimg/@v', '/home/u/go/pkg/mod', 'linux')).toBe(false);
+    expect(inModuleCache('/home/u/go/pkg/mod', '/home/u/go/pkg/mod', 'linux')).toBe(false);
+    expect(inModuleCache('/home/u/src/bimg@v1.1.9', '/home/u/go/pkg/mod', 'linux')).toBe(false);
+    expect(inModuleCache('/home/u/go/pkg/mod/x@v1', null, 'linux')).toBe(false);
+    expect(inModuleCache('C:\\Users\\u\\go\\pkg\\mod\\github.com\\h2non\\bimg@v1.1.9', 'c:\\users\\u\\go\\pkg\\mod', 'windows')).toBe(true);
+    expect(inModuleCache('D:\\work\\bimg@v1.1.9', 'C:\\Users\\u\\go\\pkg\\mod', 'windows')).toBe(false);
   });
 });
 

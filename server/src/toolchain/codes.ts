@@ -170,7 +170,7 @@ export const codes: (CodeInfo & { code: ToolchainCode })[] = [
     severity: 'warning',
     title: 'The folder is not built in module mode',
     cause:
-      'GO111MODULE=off, or GO111MODULE=auto without a go.mod (GOPATH mode), or no go.mod at all (`go: go.mod file not found in current directory or any parent directory`).',
+      'GO111MODULE=off, or GO111MODULE=auto without a go.mod (GOPATH mode), or no go.mod at all (`go: go.mod file not found in current directory or any parent directory`). Not for a dependency in the module cache (a `name@version` folder under GOMODCACHE), which the go command builds for the module that requires it.',
     fix: 'Run `go mod init <module path>` and unset GO111MODULE.',
   },
   {

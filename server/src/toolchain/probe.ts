@@ -1446,6 +1446,9 @@ async function moduleContext(
       );
       return { mode: 'gopath', goMod: null, goWork: null };
     }
+    // A dependency's folder in the module cache (opened from a definition, say): built as part of the module that
+    // requires it, so there is nothing to say about its missing go.mod.
+    if (inModuleCache(ctx.folder, modcacheDir(ctx, goEnv, values), platform.os)) return { mode: 'none', goMod: null, goWork: null };
     problem(
       ctx,
       'cgo/gopath-mode',
@@ -1578,15 +1581,32 @@ function hostOf(ctx: Ctx, values: Record<string, EnvValue>): { os: string; arch:
   return { os: values.GOHOSTOS?.value ?? ctx.platform.os, arch: values.GOHOSTARCH?.value ?? ctx.platform.arch };
 }
 
+/** The module cache: `go env`'s GOMODCACHE, else the environment's, else the first GOPATH entry's pkg/mod; or null. */
+function modcacheDir(ctx: Ctx, goEnv: Record<string, string> | null, values: Record<string, EnvValue>): string | null {
+  const set = goEnv?.GOMODCACHE || envGet(ctx.env, 'GOMODCACHE', ctx.platform.os);
+  if (set) return set;
+  const gopath = (values.GOPATH?.value ?? '').split(ctx.platform.os === 'windows' ? ';' : ':')[0] ?? '';
+  return gopath ? pathFor(ctx.platform.os).join(gopath, 'pkg', 'mod') : null;
+}
+
+/**
+ * Whether `folder` is inside a downloaded module in the module cache (a path segment `name@version` below it). The
+ * go command builds such a module as a dependency, with a go.mod of its own or one it makes up; the cache is
+ * read-only, so `go mod init` there is no advice.
+ */
+export function inModuleCache(folder: string, modcache: string | null, os: GoOS): boolean {
+  if (!modcache) return false;
+  const p = pathFor(os);
+  const rel = p.relative(p.resolve(modcache), p.resolve(folder));
+  if (rel === '' || rel.startsWith('..') || p.isAbsolute(rel)) return false;
+  return rel.split(p.sep).some((seg) => /@v\d/.test(seg));
+}
+
 /** The path of an already-downloaded toolchain module (golang.org/toolchain@v0.0.1-<name>.<goos>-<goarch>), or null. */
 async function modcacheToolchain(ctx: Ctx, values: Record<string, EnvValue>, name: string): Promise<string | null> {
   const p = pathFor(ctx.platform.os);
-  let modcache = envGet(ctx.env, 'GOMODCACHE', ctx.platform.os) ?? '';
-  if (!modcache) {
-    const gopath = (values.GOPATH?.value ?? '').split(ctx.platform.os === 'windows' ? ';' : ':')[0] ?? '';
-    if (!gopath) return null;
-    modcache = p.join(gopath, 'pkg', 'mod');
-  }
+  const modcache = modcacheDir(ctx, null, values);
+  if (!modcache) return null;
   const h = hostOf(ctx, values);
   const host = `${h.os}-${h.arch}`;
   const bin = p.join(modcache, 'golang.org', `toolchain@v0.0.1-${name}.${host}`, 'bin', exeName('go', ctx.platform.os));
