@@ -240,6 +240,29 @@ export const REAL_PACKAGES: RealPackage[] = [
     builds: false,
     why: '-I/usr/local/cuda/include and -L… only in cgoflags.go, <cuda.h> in 27 files; no CUDA here',
   },
+  // --- added in round 13 ---
+  {
+    module: 'github.com/h2non/bimg',
+    version: 'v1.1.9',
+    pkg: 'github.com/h2non/bimg',
+    builds: true,
+    apt: ['libvips-dev'],
+    why: 'a module without go.mod, read from the module cache (no cgo/gopath-mode there); pkg-config vips; C struct field selectors, so the C field check builds a C index in its worker thread',
+  },
+  {
+    module: 'github.com/ethereum/go-ethereum',
+    version: 'v1.17.10',
+    pkg: 'github.com/ethereum/go-ethereum/crypto/secp256k1',
+    builds: true,
+    why: 'the bundled libsecp256k1 compiled through the preamble: `#include "./libsecp256k1/src/secp256k1.c"` and two more .c files, -I./libsecp256k1 in secp256.go only; //export callbacks in panic_cb.go',
+  },
+  {
+    module: 'github.com/supranational/blst',
+    version: 'v0.3.16',
+    pkg: 'github.com/supranational/blst/bindings/go',
+    builds: true,
+    why: '-I${SRCDIR}/.. flags, `#cgo amd64 CFLAGS: -D__ADX__ -mno-avx` (allow-listed), a C source and an assembly file (.S) compiled beside the Go files',
+  },
 ];
 
 export interface KnownDisagreement {
