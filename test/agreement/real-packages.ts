@@ -263,14 +263,6 @@ export const REAL_PACKAGES: RealPackage[] = [
     builds: true,
     why: '-I${SRCDIR}/.. flags, `#cgo amd64 CFLAGS: -D__ADX__ -mno-avx` (allow-listed), a C source and an assembly file (.S) compiled beside the Go files',
   },
-  {
-    module: 'gioui.org',
-    version: 'v0.10.3',
-    pkg: 'gioui.org/app',
-    builds: true,
-    apt: ['libwayland-dev', 'libxkbcommon-x11-dev', 'libx11-xcb-dev', 'libegl-dev', 'libvulkan-dev', 'libxcursor-dev'],
-    why: 'Wayland and X11 back ends in one package: `#cgo linux pkg-config:` lines in three files (egl wayland-egl / wayland-client wayland-cursor / x11 xkbcommon …), merged by cmd/go into one pkg-config run; its own internal cgo packages (egl, vk, xkb) built as dependencies',
-  },
 ];
 
 export interface KnownDisagreement {
