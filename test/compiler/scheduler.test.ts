@@ -27,7 +27,6 @@ test('compilers at once follow the cores: two on one or two, one fewer than the 
   // The compile service (and so the workspace scan and `cgo-ls check`, which feed it that many analyses) uses it.
   expect(new CompileService({ log: nullLogger, timeoutMs: () => 1000, cores: 2 }).concurrency).toBe(2);
   expect(new CompileService({ log: nullLogger, timeoutMs: () => 1000, cores: 8 }).concurrency).toBe(7);
-  expect(new CompileService({ log: nullLogger, timeoutMs: () => 1000 }).concurrency).toBe(compileConcurrency(os.availableParallelism()));
 });
 
 test('bounded concurrency', async () => {

@@ -498,6 +498,7 @@ describe('go.mod and GOTOOLCHAIN', () => {
     const m = await probeToolchain(dep, { env });
     expect(m.module?.mode).toBe('none');
     expect(codesOf(m)).not.toContain('cgo/gopath-mode');
+    expect(codesOf(await probeToolchain(dep, { env: { ...env, GO111MODULE: 'auto' } }))).not.toContain('cgo/gopath-mode');
     // The same folder outside the module cache still gets the advice.
     const elsewhere = await probeToolchain(dep, { env: { ...env, GOMODCACHE: path.join(b.root, 'other-cache') } });
     expect(codesOf(elsewhere)).toContain('cgo/gopath-mode');

@@ -171,7 +171,7 @@ export class ToolchainStore {
       ...(this.opts.onUpdate ? { onLateProblems: (p: Promise<ToolchainProblem[]>) => void late.push(p) } : {}),
     }).finally(() => {
       const start = startShell as (() => void) | null;
-      if (start) setTimeout(() => void whenRunsIdle(SHELL_IDLE.maxMs, SHELL_IDLE.stepMs, SHELL_IDLE.quietLooks).then(start), SHELL_DELAY_MS).unref();
+      if (start) setTimeout(() => void whenRunsIdle(SHELL_IDLE).then(start), SHELL_DELAY_MS).unref();
     });
     for (const p of late) void this.addLate(dir, model, p);
     this.opts.log.info(

@@ -18,6 +18,7 @@ import {
   nodePlatform,
   pathFor,
   plainEnv,
+  splitPathList,
   withEnv,
   type Env,
   type GoOS,
@@ -890,7 +891,7 @@ async function probeInner(folder: string, opts: ProbeOptions, afterAnswer: Promi
   ]);
   const pkgConfig = pkgLocated.info;
   // What the first answer does not need yields to what it does (the first compile) instead of competing for the cores.
-  const later = () => afterAnswer.then(() => whenRunsIdle(2_000, 25, 2));
+  const later = () => afterAnswer.then(() => whenRunsIdle({ maxMs: 2_000, stepMs: 25, quietLooks: 2 }));
   const extrasLater: Promise<void> | null =
     deferExtras && (cxxProbe.info.path !== null || pkgConfig.path !== null)
       ? Promise.all([identifyCompiler(cxxProbe, ctx, childEnv, later), pkgConfigVersion(pkgConfig, later)])
@@ -1412,8 +1413,8 @@ async function moduleContext(
     const found = goMod ?? (await findUp(ctx.folder, 'go.mod', platform));
     const v = resolveValue(layers, 'GO111MODULE')!;
     const gopath = values.GOPATH?.value ?? '';
-    const inGopath =
-      gopath !== '' && p.resolve(ctx.folder).startsWith(p.join(p.resolve(gopath.split(platform.os === 'windows' ? ';' : ':')[0]!), 'src') + p.sep);
+    const first = firstGopath(values, platform.os);
+    const inGopath = first !== '' && p.resolve(ctx.folder).startsWith(p.join(p.resolve(first), 'src') + p.sep);
     problem(
       ctx,
       'cgo/gopath-mode',
@@ -1431,6 +1432,9 @@ async function moduleContext(
     return { mode: 'gopath', goMod: null, goWork: null };
   }
   if (!goMod && !goWork) {
+    // A dependency's folder in the module cache (opened from a definition, say): built as part of the module that
+    // requires it, so there is nothing to say about its missing go.mod, in GOPATH mode or not.
+    if (inModuleCache(ctx.folder, modcacheDir(ctx, goEnv, values), platform.os)) return { mode: 'none', goMod: null, goWork: null };
     if (go111 === 'auto') {
       const v = resolveValue(layers, 'GO111MODULE')!;
       problem(
@@ -1446,9 +1450,6 @@ async function moduleContext(
       );
       return { mode: 'gopath', goMod: null, goWork: null };
     }
-    // A dependency's folder in the module cache (opened from a definition, say): built as part of the module that
-    // requires it, so there is nothing to say about its missing go.mod.
-    if (inModuleCache(ctx.folder, modcacheDir(ctx, goEnv, values), platform.os)) return { mode: 'none', goMod: null, goWork: null };
     problem(
       ctx,
       'cgo/gopath-mode',
@@ -1585,8 +1586,13 @@ function hostOf(ctx: Ctx, values: Record<string, EnvValue>): { os: string; arch:
 function modcacheDir(ctx: Ctx, goEnv: Record<string, string> | null, values: Record<string, EnvValue>): string | null {
   const set = goEnv?.GOMODCACHE || envGet(ctx.env, 'GOMODCACHE', ctx.platform.os);
   if (set) return set;
-  const gopath = (values.GOPATH?.value ?? '').split(ctx.platform.os === 'windows' ? ';' : ':')[0] ?? '';
+  const gopath = firstGopath(values, ctx.platform.os);
   return gopath ? pathFor(ctx.platform.os).join(gopath, 'pkg', 'mod') : null;
+}
+
+/** The first GOPATH entry, split as the go command splits a path list (filepath.SplitList); '' when unset. */
+function firstGopath(values: Record<string, EnvValue>, os: GoOS): string {
+  return splitPathList(values.GOPATH?.value ?? '', os)[0] ?? '';
 }
 
 /**

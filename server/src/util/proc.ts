@@ -87,7 +87,7 @@ export function liveRunCount(): number {
  * Resolves once no run has been live for `quietLooks` looks in a row, `stepMs` apart, or after `maxMs`: work nothing
  * waits for yields the cores to what something does wait for (a compile, a workspace scan).
  */
-export async function whenRunsIdle(maxMs: number, stepMs: number, quietLooks: number): Promise<void> {
+export async function whenRunsIdle({ maxMs, stepMs, quietLooks }: { maxMs: number; stepMs: number; quietLooks: number }): Promise<void> {
   const until = Date.now() + maxMs;
   let quiet = 0;
   while (Date.now() < until && quiet < quietLooks) {

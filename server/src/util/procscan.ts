@@ -31,7 +31,7 @@ export function procPids(): number[] {
   }
   const out: number[] = [];
   for (const e of entries) {
-    if (e.charCodeAt(0) < 0x30 || e.charCodeAt(0) > 0x39 || !/^\d+$/.test(e)) continue;
+    if (!/^\d+$/.test(e)) continue;
     const pid = Number(e);
     if (pid !== process.pid) out.push(pid);
   }
